@@ -1,0 +1,68 @@
+# Shared build helpers: warnings, sanitizers, static linking, module libraries.
+
+set(MAILROOM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+    -Werror=unused-result -Werror=return-type -Wnon-virtual-dtor -Wold-style-cast)
+
+if(MAILROOM_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+  set(MAILROOM_STATIC OFF CACHE BOOL "" FORCE)
+endif()
+
+macro(mailroom_find_dependencies)
+  set(OPENSSL_USE_STATIC_LIBS ${MAILROOM_STATIC})
+  find_package(OpenSSL 3.0 REQUIRED)
+  set(Boost_USE_STATIC_LIBS ${MAILROOM_STATIC})
+  find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
+  find_package(fmt REQUIRED)
+  find_package(spdlog REQUIRED)
+  find_package(pegtl REQUIRED)
+  find_path(TL_EXPECTED_INCLUDE tl/expected.hpp REQUIRED)
+  find_path(TOMLPP_INCLUDE toml++/toml.h REQUIRED)
+  # spdlog and fmt are used header-only so that `deliver` loads no extra
+  # shared objects at start-up (its start-up cost is part of its speed).
+  add_library(mailroom_logdeps INTERFACE)
+  target_compile_definitions(mailroom_logdeps INTERFACE SPDLOG_HEADER_ONLY FMT_HEADER_ONLY SPDLOG_FMT_EXTERNAL)
+  target_include_directories(mailroom_logdeps INTERFACE
+      $<TARGET_PROPERTY:spdlog::spdlog_header_only,INTERFACE_INCLUDE_DIRECTORIES>)
+endmacro()
+
+# mailroom_module(NAME SOURCES... [DEPS ...]): one static library per module.
+function(mailroom_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(mailroom_${name} STATIC ${M_SOURCES})
+  target_include_directories(mailroom_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include
+                             PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(mailroom_${name} PRIVATE ${MAILROOM_WARNINGS})
+  target_link_libraries(mailroom_${name} PUBLIC ${M_DEPS})
+  add_library(mailroom::${name} ALIAS mailroom_${name})
+endfunction()
+
+# Every public header must compile on its own (STYLE.md, after Seastar).
+function(mailroom_add_header_check)
+  file(GLOB_RECURSE headers RELATIVE ${PROJECT_SOURCE_DIR}/include
+       ${PROJECT_SOURCE_DIR}/include/mailroom/*.hpp)
+  set(sources)
+  foreach(h IN LISTS headers)
+    string(MAKE_C_IDENTIFIER ${h} id)
+    set(src ${CMAKE_BINARY_DIR}/header_check/${id}.cpp)
+    file(CONFIGURE OUTPUT ${src} CONTENT "#include <${h}>\n")
+    list(APPEND sources ${src})
+  endforeach()
+  if(sources)
+    add_library(mailroom_header_check OBJECT ${sources})
+    target_include_directories(mailroom_header_check PRIVATE ${PROJECT_SOURCE_DIR}/include)
+    target_link_libraries(mailroom_header_check PRIVATE mailroom_logdeps OpenSSL::Crypto
+                          Boost::filesystem taocpp::pegtl)
+    target_compile_options(mailroom_header_check PRIVATE ${MAILROOM_WARNINGS})
+    set_target_properties(mailroom_header_check PROPERTIES EXCLUDE_FROM_ALL OFF)
+  endif()
+endfunction()
+
+# Executables: static libstdc++/libgcc when MAILROOM_STATIC (glibc stays
+# dynamic: getpwnam needs NSS).
+function(mailroom_static_link target)
+  if(MAILROOM_STATIC)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
+endfunction()
