@@ -1,0 +1,69 @@
+#include "mailroom/message/buffer.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "mailroom/util/unique_fd.hpp"
+
+namespace mailroom::message {
+namespace {
+
+UniqueFd temp_file(const std::string& content) {
+  char path[] = "/tmp/mailroom-buffer-XXXXXX";
+  UniqueFd fd(::mkstemp(path));
+  ::unlink(path);
+  if (!content.empty()) {
+    EXPECT_EQ(::write(fd.get(), content.data(), content.size()),
+              static_cast<ssize_t>(content.size()));
+  }
+  return fd;
+}
+
+TEST(Buffer, FromStringOwnsBytes) {
+  std::string s = "Subject: x\r\n\r\nbody";
+  const Buffer b = Buffer::from_string(s);
+  EXPECT_EQ(b.bytes(), s);
+  EXPECT_FALSE(b.mapped());
+}
+
+TEST(Buffer, MoveKeepsBytesInPlace) {
+  Buffer a = Buffer::from_string(std::string(1000, 'x'));
+  const char* data = a.bytes().data();
+  Buffer b = std::move(a);
+  EXPECT_EQ(b.bytes().data(), data);
+  EXPECT_EQ(b.size(), 1000U);
+}
+
+TEST(Buffer, MapFile) {
+  const UniqueFd fd = temp_file("From: a@b\n\nhello\n");
+  auto b = Buffer::map_file(fd.get());
+  ASSERT_TRUE(b.has_value()) << b.error().message;
+  EXPECT_TRUE(b->mapped());
+  EXPECT_EQ(b->bytes(), "From: a@b\n\nhello\n");
+  Buffer moved = std::move(*b);
+  EXPECT_EQ(moved.bytes(), "From: a@b\n\nhello\n");
+}
+
+TEST(Buffer, MapEmptyFileGivesEmptyBuffer) {
+  const UniqueFd fd = temp_file("");
+  auto b = Buffer::map_file(fd.get());
+  ASSERT_TRUE(b.has_value());
+  EXPECT_FALSE(b->mapped());
+  EXPECT_TRUE(b->bytes().empty());
+}
+
+TEST(Buffer, MapNonRegularFileFails) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const UniqueFd r(fds[0]);
+  const UniqueFd w(fds[1]);
+  EXPECT_FALSE(Buffer::map_file(r.get()).has_value());
+  EXPECT_FALSE(Buffer::map_file(-1).has_value());
+}
+
+}  // namespace
+}  // namespace mailroom::message
