@@ -1,0 +1,142 @@
+// CaresResolver against a responder on 127.0.0.1 (fake_dns_server.hpp).
+#include "mailroom/dns/cares_resolver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "fake_dns_server.hpp"
+
+namespace mailroom::dns {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::FakeDnsServer;
+
+class CaresResolverTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(server_.ok()) << "cannot bind 127.0.0.1"; }
+  CaresResolver make(milliseconds timeout = milliseconds(2000)) {
+    return CaresResolver(CaresOptions{.servers = server_.address(), .query_timeout = timeout});
+  }
+  FakeDnsServer server_;
+};
+
+TEST_F(CaresResolverTest, ConstructingTouchesNothing) {
+  CaresResolver resolver = make();
+  EXPECT_FALSE(resolver.initialised());
+  EXPECT_EQ(server_.udp_queries(), 0);
+}
+
+TEST_F(CaresResolverTest, AnswersA) {
+  CaresResolver resolver = make();
+  auto answer =
+      resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_TRUE(resolver.initialised());
+  EXPECT_EQ(answer->kind, AnswerKind::records);
+  ASSERT_EQ(answer->addresses.size(), 2U);
+  EXPECT_EQ(answer->addresses[0].to_string(), "192.0.2.1");
+  EXPECT_EQ(answer->addresses[1].to_string(), "192.0.2.2");
+}
+
+TEST_F(CaresResolverTest, AnswersAaaaTxtMxPtr) {
+  CaresResolver resolver = make();
+  const auto deadline = Deadline::after(milliseconds(5000));
+  auto aaaa = resolver.query("www.example.test.", RecordType::aaaa, deadline);
+  ASSERT_TRUE(aaaa) << aaaa.error().message;
+  ASSERT_EQ(aaaa->addresses.size(), 1U);
+  EXPECT_EQ(aaaa->addresses[0].to_string(), "2001:db8::1");
+
+  auto txt = resolver.query("WWW.example.test", RecordType::txt, deadline);
+  ASSERT_TRUE(txt) << txt.error().message;
+  // The character-strings of one record are joined without a separator.
+  EXPECT_EQ(txt->texts, (std::vector<std::string>{"v=spf1 -all", "hello"}));
+
+  auto mx = resolver.query("www.example.test", RecordType::mx, deadline);
+  ASSERT_TRUE(mx) << mx.error().message;
+  EXPECT_EQ(mx->exchanges, (std::vector<MxRecord>{{10, "mx1.example.test"}}));
+
+  auto ptr =
+      resolver.query(IpAddress::parse("192.0.2.1")->reverse_name(), RecordType::ptr, deadline);
+  ASSERT_TRUE(ptr) << ptr.error().message;
+  EXPECT_EQ(ptr->names, (std::vector<std::string>{"host.example.test"}));
+}
+
+TEST_F(CaresResolverTest, NxdomainAndNodataAreAnswers) {
+  CaresResolver resolver = make();
+  auto nx = resolver.query("nx.example.test", RecordType::txt, Deadline::after(milliseconds(3000)));
+  ASSERT_TRUE(nx) << nx.error().message;
+  EXPECT_EQ(nx->kind, AnswerKind::nxdomain);
+  auto nodata =
+      resolver.query("other.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
+  ASSERT_TRUE(nodata) << nodata.error().message;
+  EXPECT_EQ(nodata->kind, AnswerKind::nodata);
+  EXPECT_TRUE(nodata->addresses.empty());
+}
+
+TEST_F(CaresResolverTest, ServfailIsTemporary) {
+  CaresResolver resolver = make();
+  auto r =
+      resolver.query("servfail.example.test", RecordType::txt, Deadline::after(milliseconds(3000)));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::temporary);
+  EXPECT_NE(r.error().message.find("SERVFAIL"), std::string::npos) << r.error().message;
+}
+
+TEST_F(CaresResolverTest, TimeoutIsTemporaryAndKeepsTheMessageBudget) {
+  CaresResolver resolver = make(milliseconds(5000));
+  const auto start = std::chrono::steady_clock::now();
+  auto r = resolver.query("slow.example.test", RecordType::txt, Deadline::after(milliseconds(300)));
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::temporary);
+  EXPECT_GE(took, milliseconds(290));
+  EXPECT_LT(took, milliseconds(700)) << "the message's deadline was overrun";
+}
+
+TEST_F(CaresResolverTest, PerQueryTimeoutAppliesUnderALongBudget) {
+  CaresResolver resolver = make(milliseconds(250));
+  const auto start = std::chrono::steady_clock::now();
+  auto r = resolver.query("slow.example.test", RecordType::a, Deadline::after(milliseconds(5000)));
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::temporary);
+  EXPECT_LT(took, milliseconds(700));
+}
+
+TEST_F(CaresResolverTest, SpentDeadlineDoesNotQuery) {
+  CaresResolver resolver = make();
+  auto r = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(0)));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::temporary);
+  EXPECT_EQ(server_.udp_queries(), 0);
+}
+
+TEST_F(CaresResolverTest, TruncatedAnswerIsRetriedOverTcp) {
+  CaresResolver resolver = make();
+  auto r = resolver.query("big.example.test", RecordType::txt, Deadline::after(milliseconds(3000)));
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->texts.size(), 12U);
+  EXPECT_EQ(r->texts[11], std::string(200, 'l'));
+  EXPECT_GE(server_.udp_queries(), 1);
+  EXPECT_GE(server_.tcp_queries(), 1);
+}
+
+TEST_F(CaresResolverTest, InvalidNameIsRefusedLocally) {
+  CaresResolver resolver = make();
+  auto r = resolver.query("a..example.test", RecordType::a, Deadline::after(milliseconds(1000)));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::parse);
+  EXPECT_FALSE(resolver.initialised());
+}
+
+TEST(CaresResolverConfig, BadServerIsAConfigError) {
+  CaresResolver resolver(CaresOptions{.servers = "not an address"});
+  auto r = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(500)));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::config);
+}
+
+}  // namespace
+}  // namespace mailroom::dns
