@@ -1,0 +1,58 @@
+#include "dkim_base64.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace mailroom::auth {
+namespace {
+
+constexpr std::int8_t kSkip = -2;
+constexpr std::int8_t kBad = -1;
+
+constexpr std::array<std::int8_t, 256> make_table() {
+  std::array<std::int8_t, 256> t{};
+  for (auto& v : t) v = kBad;
+  constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (std::size_t i = 0; i < alphabet.size(); ++i) {
+    t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+  }
+  for (char c : {' ', '\t', '\r', '\n'}) t[static_cast<unsigned char>(c)] = kSkip;
+  return t;
+}
+
+constexpr auto kTable = make_table();
+
+}  // namespace
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  int pad = 0;
+  int symbols = 0;
+  for (char ch : text) {
+    auto v = kTable[static_cast<unsigned char>(ch)];
+    if (v == kSkip) continue;
+    if (ch == '=') {
+      ++pad;
+      continue;
+    }
+    if (v == kBad || pad > 0) return std::nullopt;  // data after padding
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    ++symbols;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  // A quantum of 1 symbol is never valid; padding, when present, must complete it.
+  int rest = symbols % 4;
+  if (rest == 1 || pad > 2) return std::nullopt;
+  if (pad > 0 && (rest + pad) % 4 != 0) return std::nullopt;
+  return out;
+}
+
+}  // namespace mailroom::auth
