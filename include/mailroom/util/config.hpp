@@ -1,0 +1,80 @@
+// The one configuration of mailroom (mailroom.toml(5)). Every key has a
+// default, so no file is needed to run; every key is listed in
+// config_keys() so that `mailroom config check` and the man page agree.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailroom/util/result.hpp"
+
+namespace mailroom {
+
+struct DeliverConfig {
+  std::uint64_t max_message_size = 100ULL << 20;  // larger -> rejected (EX_NOPERM)
+  std::uint64_t spool_threshold = 1ULL << 20;     // larger input is spooled to a file
+  std::chrono::seconds deadline{300};              // watchdog; below every MTA's own limit
+  bool add_return_path = true;
+  bool add_delivered_to = true;
+  bool loop_check = true;
+  bool quota_tempfail = true;  // over quota: true -> 75 (retry), false -> 77 (bounce)
+  std::string default_folder = "INBOX";
+  char detail_separator = '+';  // user+detail addresses
+};
+
+struct UsersConfig {
+  bool system = true;        // look users up in the system passwd database
+  std::string virtual_file;  // "name:uid:gid:/path/Maildir" lines; empty = none
+  std::string maildir = "~/Maildir";  // for system users; "~" = home, "%u" = user
+};
+
+struct MaildirConfig {
+  bool fsync = true;
+  bool create = true;
+  bool subscribe = true;
+  std::string hostname;       // empty: gethostname()
+  std::string default_quota;  // Maildir++ quota when no maildirsize exists: "<bytes>S,<count>C"
+};
+
+struct LogConfig {
+  std::string level = "info";   // trace, debug, info, warn, error, off
+  std::string target = "auto";  // auto (stderr on a terminal, else syslog), stderr, syslog, none
+  std::string ident = "mailroom";
+};
+
+struct Config {
+  std::string source = "(defaults)";  // the file it came from, for messages
+  DeliverConfig deliver;
+  UsersConfig users;
+  MaildirConfig maildir;
+  LogConfig log;
+};
+
+inline constexpr std::string_view kDefaultConfigPath = "/etc/mailroom/mailroom.toml";
+
+struct ConfigKey {
+  std::string_view name;  // "section.key"
+  std::string_view type;  // "size", "duration", "bool", "string", "char"
+  std::string_view help;
+};
+[[nodiscard]] const std::vector<ConfigKey>& config_keys();
+
+// Loads `path` (the default path may be absent: defaults apply; an explicit
+// path must exist), then applies "section.key=value" overrides (-o). Errors
+// name the file, line and key (ErrorKind::config).
+[[nodiscard]] Result<Config> load_config(const std::string& path, bool path_is_explicit,
+                                         const std::vector<std::string>& overrides);
+
+// The effective configuration as TOML, every key, for `mailroom config check`.
+[[nodiscard]] std::string render_config(const Config& config);
+
+// "100M", "64k", "1G", "512" -> bytes; "5m", "30s", "2h", "300" -> seconds.
+[[nodiscard]] Result<std::uint64_t> parse_size(std::string_view text);
+[[nodiscard]] Result<std::chrono::seconds> parse_duration(std::string_view text);
+
+}  // namespace mailroom

@@ -1,0 +1,48 @@
+// Logging (spdlog underneath): one line per event, stderr or syslog facility
+// mail. Logging never throws and never fails a delivery: every entry point is
+// noexcept and swallows its own failures.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string_view>
+#include <utility>
+
+#include "mailroom/util/config.hpp"
+
+namespace mailroom::log {
+
+enum class Level { trace, debug, info, warn, error, off };
+
+// Sets up the sink from config (target "auto": stderr on a terminal, else
+// syslog). Safe to call again; before it, messages go to stderr at info.
+void init(const LogConfig& config) noexcept;
+
+void write(Level level, std::string_view message) noexcept;
+
+template <class... Args>
+void at(Level level, fmt::format_string<Args...> format, Args&&... args) noexcept {
+  try {
+    write(level, fmt::format(format, std::forward<Args>(args)...));
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a log line is never worth a delivery
+  }
+}
+
+template <class... Args>
+void debug(fmt::format_string<Args...> f, Args&&... a) noexcept {
+  at(Level::debug, f, std::forward<Args>(a)...);
+}
+template <class... Args>
+void info(fmt::format_string<Args...> f, Args&&... a) noexcept {
+  at(Level::info, f, std::forward<Args>(a)...);
+}
+template <class... Args>
+void warn(fmt::format_string<Args...> f, Args&&... a) noexcept {
+  at(Level::warn, f, std::forward<Args>(a)...);
+}
+template <class... Args>
+void error(fmt::format_string<Args...> f, Args&&... a) noexcept {
+  at(Level::error, f, std::forward<Args>(a)...);
+}
+
+}  // namespace mailroom::log

@@ -1,0 +1,17 @@
+// The subcommands of the mailroom executable. main.cpp only dispatches.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace mailroom::cli {
+
+using Args = std::span<char* const>;  // the subcommand's arguments, without its name
+
+int deliver_command(Args args);
+int config_command(Args args);
+
+void print_usage(std::string_view command);  // "" for the overview
+void print_version();
+
+}  // namespace mailroom::cli

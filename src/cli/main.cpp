@@ -1,0 +1,31 @@
+// mailroom: thin dispatcher (STYLE.md: src/cli is thin, the work is in the
+// modules).
+#include <cstdio>
+#include <cstring>
+#include <span>
+#include <string_view>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  using namespace mailroom::cli;
+  std::span<char* const> all(argv, static_cast<std::size_t>(argc));
+  if (argc < 2) {
+    print_usage("");
+    return 64;
+  }
+  std::string_view command = argv[1];
+  auto rest = all.subspan(2);
+  if (command == "deliver") return deliver_command(rest);
+  if (command == "config") return config_command(rest);
+  if (command == "--version" || command == "version") {
+    print_version();
+    return 0;
+  }
+  if (command == "--help" || command == "-h" || command == "help") {
+    print_usage(rest.empty() ? "" : rest[0]);
+    return 0;
+  }
+  std::fprintf(stderr, "mailroom: unknown command '%s' (try mailroom --help)\n", argv[1]);
+  return 64;
+}

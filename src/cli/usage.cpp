@@ -1,0 +1,86 @@
+// --help texts. Kept beside the man pages: every flag and key listed here is
+// in man/ too (tests/unit/cli checks the config keys against mailroom.toml.5).
+#include <cstdio>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "mailroom/util/config.hpp"
+
+#ifndef MAILROOM_VERSION
+#define MAILROOM_VERSION "0.1.0"
+#endif
+
+namespace mailroom::cli {
+namespace {
+
+constexpr const char* kOverview = R"(usage: mailroom COMMAND [ARGS]
+
+Commands:
+  deliver         deliver one message from stdin into a Maildir (run by the MTA)
+  config check    print the effective configuration, or the error in it
+  help [COMMAND]  this text, or the help of COMMAND
+  version         print the version
+
+See mailroom(1), mailroom-deliver(8) and mailroom.toml(5).
+)";
+
+constexpr const char* kDeliver = R"(usage: mailroom deliver [-d USER] [-f SENDER] [-a ORIGINAL-RECIPIENT]
+                        [-r FINAL-RECIPIENT] [-m FOLDER] [-e] [-c CONFIG]
+                        [-o SECTION.KEY=VALUE]... [-p FILE]
+
+Delivers one message, read from stdin, into the user's Maildir. Flags are
+compatible with dovecot-lda; absent flags fall back to the MTA's environment
+(SENDER, RECIPIENT, ORIGINAL_RECIPIENT, EXTENSION, CLIENT_ADDRESS,
+CLIENT_HELO; Exim's RETURN_PATH and LOCAL_PART_SUFFIX).
+
+  -d USER     deliver for USER (system or virtual user); required as root
+  -f SENDER   envelope sender (else $SENDER, else the mbox "From " line)
+  -a ADDRESS  original recipient (else $ORIGINAL_RECIPIENT)
+  -r ADDRESS  final recipient, named in Delivered-To: (else $RECIPIENT)
+  -m FOLDER   deliver into FOLDER ("Lists/Work"); -m "" is ignored
+  -e          on rejection print the reason to stderr and exit 77
+              (mailroom never sends rejection notices itself yet, so this
+              is what every rejection does)
+  -c FILE     configuration file (default /etc/mailroom/mailroom.toml)
+  -o K=V      override one configuration key, e.g. -o deliver.deadline=1m
+  -p FILE     read the message from FILE instead of stdin
+
+Exit codes: 0 delivered; 64 bad command line; 67 no such user;
+75 temporary failure, the MTA retries (I/O error, full disk, over quota,
+deadline, configuration error); 77 rejected (too large, mail loop, over
+quota with deliver.quota_exceeded = "bounce").
+)";
+
+constexpr const char* kConfig = R"(usage: mailroom config check [-c FILE] [-o SECTION.KEY=VALUE]...
+
+Loads the configuration (default /etc/mailroom/mailroom.toml; no file means
+all defaults), prints the effective value of every key, or the file, line
+and key that is wrong (exit 1).
+
+Keys:
+)";
+
+void print_config_keys() {
+  for (const auto& key : config_keys()) {
+    std::string name(key.name);
+    std::string help(key.help);
+    std::printf("  %-26s %s\n", name.c_str(), help.c_str());
+  }
+}
+
+}  // namespace
+
+void print_usage(std::string_view command) {
+  if (command == "deliver") {
+    std::fputs(kDeliver, stdout);
+  } else if (command == "config") {
+    std::fputs(kConfig, stdout);
+    print_config_keys();
+  } else {
+    std::fputs(kOverview, stdout);
+  }
+}
+
+void print_version() { std::printf("mailroom %s\n", MAILROOM_VERSION); }
+
+}  // namespace mailroom::cli

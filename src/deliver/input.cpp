@@ -1,0 +1,188 @@
+#include "deliver/input.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "deliver/envelope.hpp"
+#include "mailroom/util/unique_fd.hpp"
+
+namespace mailroom::deliver {
+namespace {
+
+constexpr std::size_t kChunk = 64 * 1024;
+
+Result<std::size_t> read_some(int fd, char* data, std::size_t size) {
+  while (true) {
+    ssize_t n = ::read(fd, data, size);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) return fail_errno(ErrorKind::temporary, "reading the message", errno);
+  }
+}
+
+Status write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail_errno(ErrorKind::temporary, "writing the spool file", errno);
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return ok();
+}
+
+// An unlinked file in spool_dir: O_TMPFILE where the file system has it,
+// else mkstemp + unlink. Either way nothing is left behind on a crash.
+Result<UniqueFd> open_spool(const std::string& spool_dir) {
+  int fd = ::open(spool_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) return UniqueFd(fd);
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+    return fail_errno(ErrorKind::temporary, "creating a spool file in " + spool_dir, errno);
+  std::string name = spool_dir + "/.mailroom-spool.XXXXXX";
+  fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) return fail_errno(ErrorKind::temporary, "creating a spool file in " + spool_dir, errno);
+  ::unlink(name.c_str());
+  return UniqueFd(fd);
+}
+
+Status too_large(std::uint64_t max) {
+  return fail(ErrorKind::rejected, "message is larger than the limit of " + std::to_string(max) +
+                                       " bytes (deliver.max_message_size)");
+}
+
+// Splits the input stream into the From_ line (if any) and the message.
+class Reader {
+ public:
+  Reader(const InputLimits& limits, const std::string& spool_dir)
+      : limits_(limits), spool_dir_(spool_dir) {}
+
+  Status consume(std::string_view chunk) {
+    if (!first_line_done_) chunk = take_first_line(chunk);
+    if (chunk.empty()) return ok();
+    normalizer_.feed(chunk, pending_);
+    return flush(false);
+  }
+
+  Result<Input> finish() {
+    if (!first_line_done_) {
+      first_line_done_ = true;
+      normalizer_.feed(first_line_, pending_);
+    }
+    normalizer_.finish(pending_);
+    if (auto flushed = flush(true); !flushed) return tl::unexpected(flushed.error());
+    Input input;
+    input.from_line_sender = std::move(from_sender_);
+    if (!spool_) {
+      input.buffer = std::make_shared<const message::Buffer>(message::Buffer::from_string(std::move(memory_)));
+      return input;
+    }
+    auto mapped = message::Buffer::map_file(spool_.get());
+    if (!mapped) return tl::unexpected(mapped.error());
+    input.buffer = std::make_shared<const message::Buffer>(std::move(*mapped));
+    input.spooled = true;
+    return input;
+  }
+
+ private:
+  // The first line is held until it is complete, to see if it is "From ".
+  std::string_view take_first_line(std::string_view chunk) {
+    auto lf = chunk.find('\n');
+    first_line_.append(chunk.substr(0, lf == std::string_view::npos ? chunk.size() : lf + 1));
+    if (lf == std::string_view::npos && first_line_.size() < 4096) return {};
+    first_line_done_ = true;
+    if (auto sender = parse_from_line(first_line_)) {
+      from_sender_ = std::move(sender);
+    } else {
+      normalizer_.feed(first_line_, pending_);
+    }
+    first_line_.clear();
+    return lf == std::string_view::npos ? std::string_view{} : chunk.substr(lf + 1);
+  }
+
+  Status flush(bool at_end) {
+    if (memory_.size() + spooled_ + pending_.size() > limits_.max_size)
+      return too_large(limits_.max_size);
+    if (!spool_ && memory_.size() + pending_.size() <= limits_.spool_threshold) {
+      memory_ += pending_;
+      pending_.clear();
+      return ok();
+    }
+    if (!spool_) {
+      auto fd = open_spool(spool_dir_);
+      if (!fd) return tl::unexpected(fd.error());
+      spool_ = std::move(*fd);
+      if (auto written = write_all(spool_.get(), memory_); !written) return written;
+      spooled_ = memory_.size();
+      std::string().swap(memory_);
+    }
+    // Small pieces are batched into chunk-sized writes.
+    if (pending_.size() < kChunk && !at_end) return ok();
+    if (auto written = write_all(spool_.get(), pending_); !written) return written;
+    spooled_ += pending_.size();
+    pending_.clear();
+    return ok();
+  }
+
+  InputLimits limits_;
+  std::string spool_dir_;
+  LineEndingNormalizer normalizer_;
+  std::string first_line_;
+  bool first_line_done_ = false;
+  std::optional<std::string> from_sender_;
+  std::string pending_;
+  std::string memory_;
+  UniqueFd spool_;
+  std::uint64_t spooled_ = 0;
+};
+
+}  // namespace
+
+void LineEndingNormalizer::feed(std::string_view in, std::string& out) {
+  out.reserve(out.size() + in.size() + 1);
+  std::size_t i = 0;
+  if (pending_cr_ && !in.empty()) {
+    if (in[0] != '\n') out += '\r';
+    pending_cr_ = false;
+  }
+  for (; i < in.size(); ++i) {
+    char c = in[i];
+    if (c != '\r') {
+      out += c;
+    } else if (i + 1 == in.size()) {
+      pending_cr_ = true;
+    } else if (in[i + 1] != '\n') {
+      out += '\r';  // a lone CR stays: it is part of the message as sent
+    }
+  }
+}
+
+void LineEndingNormalizer::finish(std::string& out) {
+  if (pending_cr_) out += '\r';
+  pending_cr_ = false;
+}
+
+std::optional<std::string> parse_from_line(std::string_view line) {
+  if (line.substr(0, 5) != "From ") return std::nullopt;
+  line.remove_prefix(5);
+  auto end = line.find_first_of(" \t\r\n");
+  return normalize_sender(line.substr(0, end));
+}
+
+Result<Input> read_message(int fd, const InputLimits& limits, const std::string& spool_dir) {
+  Reader reader(limits, spool_dir);
+  std::string chunk(kChunk, '\0');
+  while (true) {
+    auto n = read_some(fd, chunk.data(), chunk.size());
+    if (!n) return tl::unexpected(n.error());
+    if (*n == 0) break;
+    if (auto consumed = reader.consume(std::string_view(chunk.data(), *n)); !consumed)
+      return tl::unexpected(consumed.error());
+  }
+  return reader.finish();
+}
+
+}  // namespace mailroom::deliver

@@ -1,0 +1,14 @@
+// Become the mail's owner before touching any of its files.
+#pragma once
+
+#include "deliver/users.hpp"
+#include "mailroom/util/result.hpp"
+
+namespace mailroom::deliver {
+
+// As root: drop supplementary groups, then gid, then uid (real, effective
+// and saved), and check that root cannot be regained. As another user: the
+// process must already run as the target uid. Never delivers as uid 0.
+[[nodiscard]] Status become_user(const MailUser& user);
+
+}  // namespace mailroom::deliver

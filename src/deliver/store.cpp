@@ -1,0 +1,116 @@
+#include "deliver/store.hpp"
+
+#include <algorithm>
+
+#include "deliver/watchdog.hpp"
+#include "mailroom/maildir/delivery.hpp"
+
+namespace mailroom::deliver {
+namespace {
+
+maildir::Options options_from(const Config& config) {
+  maildir::Options options;
+  options.fsync = config.maildir.fsync;
+  options.create = config.maildir.create;
+  options.subscribe = config.maildir.subscribe;
+  options.hostname = config.maildir.hostname;
+  options.default_quota = config.maildir.default_quota;
+  options.over_quota_rejects = !config.deliver.quota_tempfail;
+  return options;
+}
+
+// Dovecot's fallback chain (mail_do_deliver): the chosen folder, else INBOX.
+// A name we refuse or cannot open never loses the message.
+const maildir::Folder* choose_folder(maildir::Maildir& maildir, const Target& target,
+                                     std::vector<maildir::Folder>& opened,
+                                     std::vector<std::string>& warnings) {
+  auto folder = maildir.folder(target.folder);
+  if (!folder) {
+    warnings.push_back("folder \"" + target.folder + "\" not used (" + folder.error().message +
+                       "), delivering to INBOX instead");
+    return &maildir.inbox();
+  }
+  if (!folder->warning().empty()) warnings.push_back(folder->warning());
+  opened.push_back(std::move(*folder));
+  return &opened.back();
+}
+
+}  // namespace
+
+std::string StoreReport::folders_text() const {
+  std::string text;
+  for (const auto& folder : folders) text += (text.empty() ? "" : ",") + folder;
+  return text;
+}
+
+std::string StoreReport::why_text() const {
+  std::string text;
+  for (const auto& reason : why) text += (text.empty() ? "" : "; ") + reason;
+  return text;
+}
+
+Result<Store> Store::open(const std::string& maildir_root, const Config& config) {
+  auto maildir = maildir::Maildir::open(maildir_root, options_from(config));
+  if (!maildir) return tl::unexpected(maildir.error());
+  return Store(std::move(*maildir));
+}
+
+Status Store::check_quota(std::uint64_t incoming_bytes) {
+  return maildir_.enforce_quota(incoming_bytes);
+}
+
+std::string Store::spool_directory() const { return maildir_.root() + "/tmp"; }
+
+Result<StoreReport> Store::save(const std::vector<Target>& targets, std::string_view added_headers,
+                                std::string_view message) {
+  StoreReport report;
+  report.bytes = added_headers.size() + message.size();
+  std::vector<maildir::Folder> opened;
+  opened.reserve(targets.size());
+  maildir::Delivery delivery(maildir_);
+  std::vector<std::string> staged_names;
+  std::vector<std::string> staged_why;
+  const std::string_view pieces[] = {added_headers, message};
+  for (const auto& target : targets) {
+    const auto* folder = choose_folder(maildir_, target, opened, report.warnings);
+    // keep + fileinto "INBOX" is one copy, not two.
+    if (std::find(staged_names.begin(), staged_names.end(), folder->name()) != staged_names.end())
+      continue;
+    if (auto staged = delivery.stage(*folder, pieces, target.flags); !staged) {
+      report.warnings.push_back("copy for " + folder->name() + " failed: " + staged.error().message);
+      continue;
+    }
+    staged_names.push_back(folder->name());
+    staged_why.push_back(folder->name() == target.folder || target.folder == "INBOX"
+                             ? target.why
+                             : target.why + ", refused: fell back to INBOX");
+  }
+  if (delivery.staged() == 0) {
+    if (!report.warnings.empty()) return fail(ErrorKind::temporary, report.warnings.back());
+    return fail(ErrorKind::internal, "no delivery target");
+  }
+  watchdog::enter_commit();
+  auto committed = delivery.commit();
+  for (std::size_t i = 0; i < committed.copies.size(); ++i) {
+    const auto& copy = committed.copies[i];
+    if (!copy.delivered()) {
+      report.warnings.push_back("copy for " + copy.folder + " failed: " + copy.error->message);
+      continue;
+    }
+    report.folders.push_back(copy.folder);
+    report.files.push_back(copy.path);
+    report.why.push_back(i < staged_why.size() ? staged_why[i] : "");
+    if (!copy.warning.empty()) report.warnings.push_back(copy.warning);
+  }
+  if (!committed.any_delivered()) {
+    const Error* error = committed.first_error();
+    return tl::unexpected(error != nullptr ? *error : Error{ErrorKind::internal, "not saved"});
+  }
+  if (auto counted = maildir::record_delivery(maildir_, added_headers.size() + message.size(),
+                                              report.files.size());
+      !counted)
+    report.warnings.push_back("quota not updated: " + counted.error().message);
+  return report;
+}
+
+}  // namespace mailroom::deliver

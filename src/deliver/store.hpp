@@ -1,0 +1,55 @@
+// The "actions" end of the pipeline: turns the targets chosen for a message
+// (folders and flags) into durable Maildir writes, with Dovecot's fallback
+// chain: the chosen folder, else INBOX. All copies are staged in tmp/
+// before any is linked, so a failure before the commit leaves nothing, and
+// once one copy is in new/ the delivery counts as done (a retry would
+// duplicate it).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "mailroom/maildir/maildir.hpp"
+#include "mailroom/util/config.hpp"
+#include "mailroom/util/result.hpp"
+
+namespace mailroom::deliver {
+
+struct Target {
+  std::string folder;  // UTF-8 IMAP name; "INBOX" for the inbox
+  std::string flags;   // Maildir flag letters, e.g. "S"; "" = new/
+  std::string why;     // for the log: what chose this folder
+};
+
+struct StoreReport {
+  std::vector<std::string> folders;   // where copies were delivered
+  std::vector<std::string> files;     // their final paths
+  std::vector<std::string> warnings;  // fallbacks and failed extra copies
+  std::vector<std::string> why;       // per delivered copy
+  std::uint64_t bytes = 0;            // size of one stored copy
+  [[nodiscard]] std::string folders_text() const;
+  [[nodiscard]] std::string why_text() const;
+};
+
+class Store {
+ public:
+  [[nodiscard]] static Result<Store> open(const std::string& maildir_root, const Config& config);
+
+  // Over quota -> rejected or temporary, per deliver.quota_exceeded.
+  [[nodiscard]] Status check_quota(std::uint64_t incoming_bytes);
+
+  // Writes one copy per distinct target. Fails only when no copy was saved.
+  [[nodiscard]] Result<StoreReport> save(const std::vector<Target>& targets,
+                                         std::string_view added_headers,
+                                         std::string_view message);
+
+  // Where the input may spool a large message: tmp/ of the Maildir root.
+  [[nodiscard]] std::string spool_directory() const;
+
+ private:
+  explicit Store(maildir::Maildir maildir) : maildir_(std::move(maildir)) {}
+
+  maildir::Maildir maildir_;
+};
+
+}  // namespace mailroom::deliver

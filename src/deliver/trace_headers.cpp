@@ -1,0 +1,53 @@
+#include "deliver/trace_headers.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mailroom::deliver {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+struct TraceScan {
+  bool return_path_this_hop = false;
+  int delivered_to_this_hop = 0;  // naming our recipient, above the first Received:
+  int delivered_to_earlier = 0;   // naming our recipient, below it
+};
+
+TraceScan scan(const message::Message& message, std::string_view recipient) {
+  TraceScan result;
+  bool this_hop = true;
+  for (const auto& field : message.headers()) {
+    if (iequals(field.name, "Received")) this_hop = false;
+    if (this_hop && iequals(field.name, "Return-Path")) result.return_path_this_hop = true;
+    if (!iequals(field.name, "Delivered-To")) continue;
+    if (!iequals(normalize_sender(message::unfold(field.value)), recipient)) continue;
+    (this_hop ? result.delivered_to_this_hop : result.delivered_to_earlier) += 1;
+  }
+  return result;
+}
+
+}  // namespace
+
+Result<std::string> trace_headers(const message::Message& message, const Envelope& envelope,
+                                  const DeliverConfig& config) {
+  const std::string& recipient = envelope.final_recipient;
+  auto found = scan(message, recipient);
+  if (config.loop_check && !recipient.empty() &&
+      (found.delivered_to_earlier > 0 || found.delivered_to_this_hop > 1))
+    return fail(ErrorKind::rejected,
+                "mail loop: the message already carries Delivered-To: " + recipient);
+  std::string prefix;
+  if (config.add_return_path && !found.return_path_this_hop && envelope.sender)
+    prefix += "Return-Path: <" + *envelope.sender + ">\n";
+  if (config.add_delivered_to && found.delivered_to_this_hop == 0 && !recipient.empty())
+    prefix += "Delivered-To: " + recipient + "\n";
+  return prefix;
+}
+
+}  // namespace mailroom::deliver

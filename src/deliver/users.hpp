@@ -1,0 +1,33 @@
+// Who the mail is for: a system user (passwd, ~/Maildir) or a virtual user
+// from the file named by users.virtual_file ("name:uid:gid:/path/Maildir").
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "mailroom/util/config.hpp"
+#include "mailroom/util/result.hpp"
+
+namespace mailroom::deliver {
+
+struct MailUser {
+  std::string name;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string home;     // empty for virtual users
+  std::string maildir;  // absolute path of the Maildir root
+};
+
+// Unknown user -> ErrorKind::no_user; an unreadable users file or passwd
+// failure -> ErrorKind::temporary (the MTA retries, it may be transient).
+[[nodiscard]] Result<MailUser> resolve_user(const std::string& name, const UsersConfig& config);
+
+// The user this process runs as (no -d): the passwd entry of the real uid.
+[[nodiscard]] Result<MailUser> current_user(const UsersConfig& config);
+
+// Parses one line of the virtual users file; nullopt-like error for a
+// malformed line (the message names what is wrong).
+[[nodiscard]] Result<MailUser> parse_virtual_user_line(std::string_view line);
+
+}  // namespace mailroom::deliver

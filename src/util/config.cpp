@@ -1,0 +1,170 @@
+// Configuration loading. toml++ is used with exceptions off, so a bad file
+// comes back as a value with its line and column (never a throw).
+#define TOML_EXCEPTIONS 0
+#include "mailroom/util/config.hpp"
+
+#include <sys/stat.h>
+
+#include <functional>
+#include <map>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "util/config_setters.hpp"
+
+namespace mailroom {
+namespace {
+
+struct KeyBinding {
+  ConfigKey key;
+  config_setters::Accessor access;
+};
+
+const std::vector<KeyBinding>& bindings() {
+  using namespace config_setters;
+  static const std::vector<KeyBinding> table = {
+      {{"deliver.max_message_size", "size", "Largest message accepted; larger ones are rejected (exit 77)."},
+       size_setter(&Config::deliver, &DeliverConfig::max_message_size)},
+      {{"deliver.spool_threshold", "size", "Input larger than this is spooled to a file and mapped, not held in memory."},
+       size_setter(&Config::deliver, &DeliverConfig::spool_threshold)},
+      {{"deliver.deadline", "duration", "Watchdog: past it, exit 75 before anything is linked into new/."},
+       duration_setter(&Config::deliver, &DeliverConfig::deadline)},
+      {{"deliver.add_return_path", "bool", "Add Return-Path: unless the MTA already did for this hop."},
+       bool_setter(&Config::deliver, &DeliverConfig::add_return_path)},
+      {{"deliver.add_delivered_to", "bool", "Add Delivered-To: unless the MTA already did for this hop."},
+       bool_setter(&Config::deliver, &DeliverConfig::add_delivered_to)},
+      {{"deliver.loop_check", "bool", "Refuse a message that already carries Delivered-To: for this recipient (exit 77)."},
+       bool_setter(&Config::deliver, &DeliverConfig::loop_check)},
+      {{"deliver.quota_exceeded", "string", "\"tempfail\" (exit 75, the MTA retries) or \"bounce\" (exit 77)."},
+       choice_setter(&Config::deliver, &DeliverConfig::quota_tempfail, "tempfail", "bounce")},
+      {{"deliver.default_folder", "string", "Folder used when no -m and no rule chooses one."},
+       string_setter(&Config::deliver, &DeliverConfig::default_folder)},
+      {{"deliver.detail_separator", "char", "Separator of user+detail in addresses."},
+       char_setter(&Config::deliver, &DeliverConfig::detail_separator)},
+      {{"users.system", "bool", "Look users up in the system passwd database."},
+       bool_setter(&Config::users, &UsersConfig::system)},
+      {{"users.virtual_file", "string", "File of virtual users, lines name:uid:gid:/path/to/Maildir."},
+       string_setter(&Config::users, &UsersConfig::virtual_file)},
+      {{"users.maildir", "string", "Maildir of system users; ~ is the home directory, %u the user name."},
+       string_setter(&Config::users, &UsersConfig::maildir)},
+      {{"maildir.fsync", "bool", "fsync each file and directory (turn off only for tests)."},
+       bool_setter(&Config::maildir, &MaildirConfig::fsync)},
+      {{"maildir.create", "bool", "Create a missing Maildir and folders."},
+       bool_setter(&Config::maildir, &MaildirConfig::create)},
+      {{"maildir.subscribe", "bool", "Subscribe folders that delivery creates."},
+       bool_setter(&Config::maildir, &MaildirConfig::subscribe)},
+      {{"maildir.hostname", "string", "Host name in Maildir file names; empty means gethostname()."},
+       string_setter(&Config::maildir, &MaildirConfig::hostname)},
+      {{"maildir.default_quota", "string", "Maildir++ quota used when no maildirsize file exists, as \"<bytes>S,<count>C\" (\"1000000000S,10000C\")."},
+       string_setter(&Config::maildir, &MaildirConfig::default_quota)},
+      {{"log.level", "string", "trace, debug, info, warn, error or off."},
+       one_of_setter(&Config::log, &LogConfig::level, {"trace", "debug", "info", "warn", "error", "off"})},
+      {{"log.target", "string", "auto (stderr on a terminal, else syslog), stderr, syslog or none."},
+       one_of_setter(&Config::log, &LogConfig::target, {"auto", "stderr", "syslog", "none"})},
+      {{"log.ident", "string", "syslog identity."}, string_setter(&Config::log, &LogConfig::ident)},
+  };
+  return table;
+}
+
+const KeyBinding* find_binding(std::string_view name) {
+  for (const auto& b : bindings())
+    if (b.key.name == name) return &b;
+  return nullptr;
+}
+
+std::string where(const std::string& file, const toml::node& node) {
+  return file + ":" + std::to_string(node.source().begin.line);
+}
+
+Status apply_table(Config& config, const toml::table& root, const std::string& file) {
+  for (auto&& [section, section_node] : root) {
+    const auto* table = section_node.as_table();
+    if (table == nullptr)
+      return fail(ErrorKind::config, where(file, section_node) + ": '" +
+                                         std::string(section.str()) + "' is not a [section]");
+    for (auto&& [key, value] : *table) {
+      std::string name = std::string(section.str()) + "." + std::string(key.str());
+      const auto* binding = find_binding(name);
+      if (binding == nullptr)
+        return fail(ErrorKind::config, where(file, value) + ": unknown key '" + name + "'");
+      if (auto problem = binding->access.set(config, value); !problem.empty())
+        return fail(ErrorKind::config, where(file, value) + ": " + name + ": " + problem);
+    }
+  }
+  return ok();
+}
+
+Status apply_override(Config& config, std::string_view text) {
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos)
+    return fail(ErrorKind::config, "-o " + std::string(text) + ": expected section.key=value");
+  std::string name(text.substr(0, eq));
+  std::string value(text.substr(eq + 1));
+  const auto* binding = find_binding(name);
+  if (binding == nullptr) return fail(ErrorKind::config, "-o: unknown key '" + name + "'");
+  // A value that is valid TOML (true, 42, "x") keeps its type; anything else is a string.
+  auto parsed = toml::parse("v = " + value);
+  toml::table holder;
+  if (parsed && parsed.table().contains("v")) {
+    holder = std::move(parsed).table();
+  } else {
+    holder.insert("v", value);
+  }
+  if (auto problem = binding->access.set(config, *holder.get("v")); !problem.empty())
+    return fail(ErrorKind::config, "-o " + name + ": " + problem);
+  return ok();
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& config_keys() {
+  static const std::vector<ConfigKey> keys = [] {
+    std::vector<ConfigKey> out;
+    for (const auto& b : bindings()) out.push_back(b.key);
+    return out;
+  }();
+  return keys;
+}
+
+Result<Config> load_config(const std::string& path, bool path_is_explicit,
+                           const std::vector<std::string>& overrides) {
+  Config config;
+  if (path_is_explicit || file_exists(path)) {
+    auto parsed = toml::parse_file(path);
+    if (!parsed) {
+      const auto& err = parsed.error();
+      return fail(ErrorKind::config, path + ":" + std::to_string(err.source().begin.line) + ":" +
+                                         std::to_string(err.source().begin.column) + ": " +
+                                         std::string(err.description()));
+    }
+    config.source = path;
+    if (auto applied = apply_table(config, parsed.table(), path); !applied)
+      return tl::unexpected(applied.error());
+  }
+  for (const auto& text : overrides)
+    if (auto applied = apply_override(config, text); !applied) return tl::unexpected(applied.error());
+  return config;
+}
+
+std::string render_config(const Config& config) {
+  std::ostringstream out;
+  out << "# effective configuration, from " << config.source << "\n";
+  std::string section;
+  for (const auto& b : bindings()) {
+    auto dot = b.key.name.find('.');
+    auto this_section = std::string(b.key.name.substr(0, dot));
+    if (this_section != section) {
+      out << (section.empty() ? "" : "\n") << "[" << this_section << "]\n";
+      section = this_section;
+    }
+    out << b.key.name.substr(dot + 1) << " = " << b.access.get(config) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace mailroom

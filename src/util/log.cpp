@@ -1,0 +1,77 @@
+#include "mailroom/util/log.hpp"
+
+#include <syslog.h>
+#include <unistd.h>
+
+#include <memory>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/syslog_sink.h>
+#include <spdlog/spdlog.h>
+
+namespace mailroom::log {
+namespace {
+
+std::shared_ptr<spdlog::logger>& current() {
+  static std::shared_ptr<spdlog::logger> logger;
+  return logger;
+}
+
+spdlog::level::level_enum to_spdlog(Level level) {
+  switch (level) {
+    case Level::trace: return spdlog::level::trace;
+    case Level::debug: return spdlog::level::debug;
+    case Level::info: return spdlog::level::info;
+    case Level::warn: return spdlog::level::warn;
+    case Level::error: return spdlog::level::err;
+    case Level::off: return spdlog::level::off;
+  }
+  return spdlog::level::info;
+}
+
+std::shared_ptr<spdlog::logger> make_stderr_logger(const std::string& ident) {
+  auto sink = std::make_shared<spdlog::sinks::stderr_sink_st>();
+  auto logger = std::make_shared<spdlog::logger>(ident, sink);
+  logger->set_pattern("%n[%P]: %l: %v");
+  return logger;
+}
+
+std::shared_ptr<spdlog::logger> make_logger(const LogConfig& config) {
+  std::string target = config.target;
+  if (target == "auto") target = ::isatty(STDERR_FILENO) ? "stderr" : "syslog";
+  if (target == "syslog") {
+    // Facility mail, as every MDA: postmasters find us beside the MTA's lines.
+    auto sink = std::make_shared<spdlog::sinks::syslog_sink_st>(config.ident, LOG_PID, LOG_MAIL,
+                                                                 false);
+    auto logger = std::make_shared<spdlog::logger>(config.ident, sink);
+    logger->set_pattern("%v");
+    return logger;
+  }
+  auto logger = make_stderr_logger(config.ident);
+  if (target == "none") logger->set_level(spdlog::level::off);
+  return logger;
+}
+
+}  // namespace
+
+void init(const LogConfig& config) noexcept {
+  try {
+    auto logger = make_logger(config);
+    if (config.target != "none") {
+      auto level = spdlog::level::from_str(config.level == "warn" ? "warning" : config.level);
+      logger->set_level(level);
+    }
+    current() = std::move(logger);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): keep the previous logger
+  }
+}
+
+void write(Level level, std::string_view message) noexcept {
+  try {
+    auto& logger = current();
+    if (!logger) logger = make_stderr_logger("mailroom");
+    logger->log(to_spdlog(level), message);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): logging never fails a delivery
+  }
+}
+
+}  // namespace mailroom::log
