@@ -76,13 +76,15 @@ TagResult<std::vector<std::string>> parse_header_list(const Tag& tag, const Dkim
   while (true) {
     auto colon = rest.find(':');
     auto name = trim(rest.substr(0, colon));
-    if (name.empty() || names.size() >= limits.max_signed_headers) {
-      return tag_error(Code::invalid_tag, tag.value_begin, "h=");
+    if (names.size() >= limits.max_signed_headers) {
+      return tag_error(Code::invalid_tag, tag.value_begin, "h= lists too many fields");
     }
     for (char c : name) {  // RFC 5322 ftext: printable ASCII but ":"
       if (c < 0x21 || c > 0x7e) return tag_error(Code::invalid_tag, tag.value_begin, "h=");
     }
-    names.emplace_back(name);
+    // An empty name ("to::date", or h= empty) names no field and hashes
+    // nothing: dkimpy and the ARC test suite accept it.
+    if (!name.empty()) names.emplace_back(name);
     if (colon == std::string_view::npos) break;
     rest.remove_prefix(colon + 1);
   }
@@ -165,6 +167,12 @@ TagResult<DkimSignature> fill_core(const TagList& tags, SignatureKind kind,
 
 TagResult<DkimSignature> fill_optional(const TagList& tags, DkimSignature sig,
                                        const DkimLimits& limits) {
+  if (sig.kind == SignatureKind::arc_message) {
+    // RFC 8617 leaves c= optional; the ARC reference implementations (dkimpy,
+    // OpenARC) and the ARC test suite take relaxed/relaxed when it is absent.
+    sig.header_canon = Canonicalization::relaxed;
+    sig.body_canon = Canonicalization::relaxed;
+  }
   if (const Tag* c = tags.find("c"); c != nullptr && !parse_canon(*c, sig)) {
     return tag_error(Code::invalid_tag, c->value_begin, "c=");
   }
