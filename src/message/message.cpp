@@ -2,43 +2,64 @@
 
 #include <utility>
 
-namespace mailroom::message {
+#include "mailroom/message/decode.hpp"
+#include "mailroom/message/rfc2047.hpp"
 
-Message Message::parse(std::shared_ptr<const Buffer> buffer, const Limits& limits) noexcept {
+namespace mailroom::message {
+namespace {
+
+Part make_root(std::string_view raw, const Limits& limits) {
+  HeaderBlock hb = parse_header_block(raw, raw.data(), limits);
+  Part root;
+  root.headers = std::move(hb.fields);
+  root.raw = raw;
+  root.header_block = hb.block;
+  root.body = hb.body;
+  root.defects = hb.defects;
+  classify_part(root, "text/plain");
+  return root;
+}
+
+}  // namespace
+
+Message Message::parse(std::shared_ptr<const Buffer> buffer, const Limits& limits,
+                       Scope scope) noexcept {
   Message m;
   m.limits_ = limits;
   if (!buffer) buffer = std::make_shared<const Buffer>();
   m.buffer_ = std::move(buffer);
   const std::string_view raw = m.buffer_->bytes();
   try {
-    HeaderBlock hb = parse_header_block(raw, raw.data(), limits);
-    m.fields_ = std::move(hb.fields);
-    m.header_block_ = hb.block;
-    m.body_ = hb.body;
-    m.separator_ = hb.separator;
-    m.defects_ = hb.defects;
+    Part root = make_root(raw, limits);
+    m.separator_ = !root.defects.has(Defect::missing_separator);
+    if (scope == Scope::mime) {
+      m.parts_ = parse_mime(std::move(root), raw.data(), limits);
+    } else {
+      m.parts_.push_back(std::move(root));
+    }
   } catch (...) {
     // Only std::bad_alloc can get here: degrade to "all body".
-    m.fields_.clear();
-    m.header_block_ = {};
-    m.body_ = raw;
+    m.parts_.clear();
+    Part root;
+    root.raw = root.body = raw;
+    root.defects.add(Defect::header_truncated);
+    root.defects.add(Defect::missing_separator);
     m.separator_ = false;
-    m.defects_.add(Defect::header_truncated);
+    m.parts_.push_back(std::move(root));
   }
+  m.defects_ = m.parts_.front().defects;
   return m;
 }
 
 std::string_view Message::raw() const noexcept { return buffer_->bytes(); }
-std::string_view Message::header_block() const noexcept { return header_block_; }
-std::string_view Message::body() const noexcept { return body_; }
+std::string_view Message::header_block() const noexcept { return root().header_block; }
+std::string_view Message::body() const noexcept { return root().body; }
 
-const HeaderField* Message::find(std::string_view name) const noexcept {
-  return find_field(fields_, name);
-}
+const HeaderField* Message::find(std::string_view name) const noexcept { return root().find(name); }
 
 std::vector<const HeaderField*> Message::find_all(std::string_view name) const {
   std::vector<const HeaderField*> out;
-  for (const auto& f : fields_) {
+  for (const auto& f : root().headers) {
     if (iequals(f.name, name)) out.push_back(&f);
   }
   return out;
@@ -47,6 +68,40 @@ std::vector<const HeaderField*> Message::find_all(std::string_view name) const {
 std::string Message::value(std::string_view name) const {
   const HeaderField* f = find(name);
   return f == nullptr ? std::string() : unfold(f->value);
+}
+
+std::string Message::subject() const {
+  const HeaderField* f = find("Subject");
+  return f == nullptr ? std::string() : decode_rfc2047(unfold(f->value));
+}
+
+std::string Message::decoded(const Part& part) const {
+  Defects ignored;
+  return decode_content(part, limits_, ignored);
+}
+
+std::string Message::text(const Part& part) const {
+  Defects ignored;
+  return decode_text(part, limits_, ignored);
+}
+
+std::vector<const Part*> Message::text_parts() const {
+  std::vector<const Part*> out;
+  for (const Part& p : parts_) {
+    if (p.is_text()) out.push_back(&p);
+  }
+  return out;
+}
+
+std::string Message::body_text() const {
+  std::string out;
+  for (const Part* p : text_parts()) {
+    if (out.size() >= limits_.max_decoded_size) break;
+    if (!out.empty()) out += "\n\n";
+    out += text(*p);
+  }
+  if (out.size() > limits_.max_decoded_size) out.resize(limits_.max_decoded_size);
+  return out;
 }
 
 bool Message::limits_hit() const noexcept {

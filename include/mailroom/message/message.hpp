@@ -14,18 +14,27 @@
 #include "mailroom/message/defect.hpp"
 #include "mailroom/message/header.hpp"
 #include "mailroom/message/limits.hpp"
+#include "mailroom/message/mime.hpp"
 
 namespace mailroom::message {
 
+// How much Message::parse builds: the header fields only (the root part
+// has no children), or the whole MIME tree (still without decoding).
+enum class Scope { headers, mime };
+
 class Message {
  public:
-  // Parses the top-level header block. Never throws, never fails.
-  static Message parse(std::shared_ptr<const Buffer> buffer, const Limits& limits = {}) noexcept;
+  // Parses the header block and (Scope::mime) the MIME structure. Never
+  // throws, never fails.
+  static Message parse(std::shared_ptr<const Buffer> buffer, const Limits& limits = {},
+                       Scope scope = Scope::mime) noexcept;
 
   [[nodiscard]] std::string_view raw() const noexcept;           // the whole buffer
   [[nodiscard]] std::string_view header_block() const noexcept;  // fields, without the separator
   [[nodiscard]] std::string_view body() const noexcept;          // after the separator line
-  [[nodiscard]] std::span<const HeaderField> headers() const noexcept { return fields_; }
+  [[nodiscard]] std::span<const HeaderField> headers() const noexcept {
+    return parts_.front().headers;
+  }
   [[nodiscard]] const HeaderField* find(std::string_view name) const noexcept;
   [[nodiscard]] std::vector<const HeaderField*> find_all(std::string_view name) const;
   // Unfolded value of the first field `name`, "" if absent.
@@ -33,10 +42,25 @@ class Message {
   // False when no blank line separates header and body.
   [[nodiscard]] bool has_separator() const noexcept { return separator_; }
 
+  // Decoded Subject (RFC 2047, unfolded), "" if absent.
+  [[nodiscard]] std::string subject() const;
+
+  // MIME tree, document order; parts()[0] is the message itself.
+  [[nodiscard]] std::span<const Part> parts() const noexcept { return parts_; }
+  [[nodiscard]] const Part& root() const noexcept { return parts_.front(); }
+  // Lazy decoding, one part per call (decode.hpp), within limits().
+  [[nodiscard]] std::string decoded(const Part& part) const;
+  [[nodiscard]] std::string text(const Part& part) const;
+  // Leaf text parts a reader sees (text/*, not attachments), in order.
+  [[nodiscard]] std::vector<const Part*> text_parts() const;
+  // The text of every text part, UTF-8, HTML turned to plain text,
+  // separated by blank lines; at most limits().max_decoded_size bytes.
+  [[nodiscard]] std::string body_text() const;
+
   [[nodiscard]] const Limits& limits() const noexcept { return limits_; }
   [[nodiscard]] const std::shared_ptr<const Buffer>& buffer() const noexcept { return buffer_; }
 
-  // Degrade flags.
+  // Degrade flags, for the message and all its parts.
   [[nodiscard]] Defects defects() const noexcept { return defects_; }
   [[nodiscard]] bool has(Defect d) const noexcept { return defects_.has(d); }
   // A limit or a malformed line cut the header block short.
@@ -45,11 +69,11 @@ class Message {
   [[nodiscard]] bool limits_hit() const noexcept;
 
  private:
+  Message() = default;  // only parse() makes one: parts_ is never empty
+
   std::shared_ptr<const Buffer> buffer_;
   Limits limits_;
-  std::vector<HeaderField> fields_;
-  std::string_view header_block_;
-  std::string_view body_;
+  std::vector<Part> parts_;  // never empty
   bool separator_ = false;
   Defects defects_;
 };
