@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# Faults and hostile input (issue 2, "Proven by tests"). Each case checks the
+# exit code the MTA sees AND what is in the Maildir afterwards:
+#   kill -9 at random points during 200 deliveries: never a partial or
+#     duplicate file in new/, never exit 0 without a file;
+#   ENOSPC on a tiny tmpfs: 75, nothing new in new/, nothing left in tmp/;
+#   an unwritable Maildir (and an uncreatable one): 75 with a hint on stderr;
+#   unknown system or virtual user: 67; bad command lines: 64;
+#   empty message, no header/body separator, NUL bytes, a 1 MB header line,
+#     100,000 header fields, random binary, CRLF: 0, 75 or 77 (0 means the
+#     bytes are stored as sent), never a crash (signal or sanitizer report);
+#   over deliver.max_message_size: 77; Delivered-To loop: 77;
+#   deliver.deadline=1s with a stdin that never ends: 75 in about 1 s.
+TEST_NAME=faults
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+
+KILLS=${FAULTS_KILLS:-200}
+
+require_root
+require_cmd mount umount timeout mkfifo
+[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
+find_mailroom
+make_scratch
+install_mailroom
+make_user U mrft
+MD="$T/home/$U/Maildir"
+SENDER=sender@example.com
+
+# run NAME INPUT ARGS...: mailroom ARGS <INPUT; sets RC, DELTA (new files in
+# $MD/new) and NEWFILE (the newest one); fails on a crash or a hang (30 s).
+run() {
+  local name=$1 input=$2
+  shift 2
+  ls "$MD/new" 2>/dev/null | sort >"$T/before"
+  timeout -s KILL 30 "$MAILROOM" "$@" <"$input" >"$T/out.$name" 2>"$T/err.$name"
+  RC=$?
+  NEWFILE=$(ls "$MD/new" 2>/dev/null | sort | comm -13 "$T/before" - | head -1)
+  DELTA=$(($(count_files "$MD/new") - $(wc -l <"$T/before")))
+  if is_crash "$RC" "$T/err.$name"; then
+    fail "$name: CRASH or hang, exit $RC: $(head -c 400 "$T/err.$name")"
+  fi
+}
+deliver() { run "$1" "$2" deliver -d "$U" -f "$SENDER" -a "$U@example.net" "${@:3}"; }
+errtext() { head -c 300 "$T/err.$1" | tr '\n' ' '; }
+
+# expect NAME WANT_RC: exit code and Maildir effect agree with the contract.
+expect() {
+  local name=$1 want=$2
+  if [ "$RC" -ne "$want" ]; then
+    fail "$name: exit $RC, want $want; stderr: $(errtext "$name")"
+  elif [ "$want" -eq 0 ] && [ "$DELTA" -ne 1 ]; then
+    fail "$name: exit 0 but $DELTA new files"
+  elif [ "$want" -ne 0 ] && [ "$DELTA" -ne 0 ]; then
+    fail "$name: exit $want but $DELTA new file(s) in new/"
+  elif [ "$want" -ne 0 ] && [ ! -s "$T/err.$name" ]; then
+    fail "$name: exit $want without a reason on stderr"
+  else
+    pass "$name: exit $RC $(errtext "$name" | head -c 100)"
+  fi
+}
+
+msg() { printf 'From: a@example.com\nTo: b@example.net\nSubject: %s\nX-Test-Id: %s\n\nbody %s\n' "$1" "$1" "$1"; }
+
+# --- warm-up: a plain delivery works, so later failures mean something ------
+msg plain >"$T/plain.eml"
+deliver plain "$T/plain.eml"
+expect plain 0
+[ "$RC" -eq 0 ] || die "a plain delivery fails; the other cases would prove nothing"
+[ "$(stat -c %U "$MD/new/$NEWFILE")" = "$U" ] || fail "delivered file not owned by $U"
+
+# --- command line: 64 -------------------------------------------------------------
+run usage-unknown-flag "$T/plain.eml" deliver -Z
+expect usage-unknown-flag 64
+run usage-missing-arg "$T/plain.eml" deliver -d
+expect usage-missing-arg 64
+run usage-unknown-command "$T/plain.eml" frobnicate
+expect usage-unknown-command 64
+
+# --- unknown users: 67 -----------------------------------------------------------
+run nouser-system "$T/plain.eml" deliver -d "nosuch$$" -f "$SENDER"
+expect nouser-system 67
+echo "known:$(id -u "$U"):$(id -g "$U"):$T/virt/known/Maildir" >"$T/virtual-users"
+chmod 0644 "$T/virtual-users"
+run nouser-virtual "$T/plain.eml" deliver -d ghost -f "$SENDER" \
+  -o users.system=false -o "users.virtual_file=$T/virtual-users"
+expect nouser-virtual 67
+
+# --- policy: 77 ------------------------------------------------------------------
+/usr/bin/python3 "$here/lib/gen_messages.py" "$T" big 1 4096 4096
+deliver size-under-default "$T/big1.eml"
+expect size-under-default 0
+deliver size-over-limit "$T/big1.eml" -o deliver.max_message_size=1K
+expect size-over-limit 77
+
+loop_msg() {
+  printf 'Received: from mx.example.org by mx.example.net; Sat, 28 Nov 2026 12:00:00 +0000\n'
+  printf 'Delivered-To: %s\n' "$1"
+  printf 'Received: from client.example.com by mx.example.org; Sat, 28 Nov 2026 11:59:00 +0000\n'
+  msg "$2"
+}
+loop_msg "other@example.net" loop-other >"$T/loop-other.eml"
+deliver delivered-to-other "$T/loop-other.eml" -r "$U@example.net"
+expect delivered-to-other 0
+loop_msg "$U@example.net" loop-self >"$T/loop-self.eml"
+deliver delivered-to-loop "$T/loop-self.eml" -r "$U@example.net"
+expect delivered-to-loop 77
+
+# --- hostile input: a defined exit, never a crash --------------------------------
+: >"$T/empty.eml"
+printf 'From: a@example.com\nSubject: headers only, no separator\nX-Test-Id: nosep1\n' >"$T/nosep-headers.eml"
+printf 'From: a@example.com\nX-Test-Id: nosep2\nthis line is not a header field\nnor is this\n' >"$T/nosep-text.eml"
+{ printf 'From: a@example.com\nX-Test-Id: nul1\nSubject: n\0l\n\nbody\0with\0NULs\n'; head -c 1000 /dev/zero; } >"$T/nul.eml"
+/usr/bin/python3 - "$T" <<'EOF'
+import os, random, sys
+t = sys.argv[1]
+with open(f"{t}/longline.eml", "wb") as f:
+    f.write(b"From: a@example.com\nX-Test-Id: long1\nX-Long: " + b"a" * (1 << 20) + b"\n\nbody\n")
+with open(f"{t}/manyfields.eml", "wb") as f:
+    f.write(b"From: a@example.com\nX-Test-Id: many1\n" + b"X-F: v\n" * 100000 + b"\nbody\n")
+with open(f"{t}/binary.eml", "wb") as f:
+    f.write(random.Random(7).randbytes(65536))
+with open(f"{t}/crlf.eml", "wb") as f:
+    f.write(b"From: a@example.com\r\nX-Test-Id: crlf1\r\nSubject: crlf\r\n\r\nbody crlf1\r\n")
+EOF
+for c in empty nosep-headers nosep-text nul longline manyfields binary crlf; do
+  deliver "input-$c" "$T/$c.eml"
+  case $RC in
+    0 | 75 | 77) ;;
+    *) fail "input-$c: exit $RC is not 0, 75 or 77; stderr: $(errtext "input-$c")"; continue ;;
+  esac
+  if [ "$RC" -eq 0 ] && [ "$DELTA" -ne 1 ]; then
+    fail "input-$c: exit 0 but $DELTA new files"
+  elif [ "$RC" -ne 0 ] && [ "$DELTA" -ne 0 ]; then
+    fail "input-$c: exit $RC but a new file in new/"
+  elif [ "$RC" -eq 0 ] && [ "$c" != crlf ] && [ "$c" != empty ] &&
+    ! /usr/bin/python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); o=open(sys.argv[2],"rb").read(); sys.exit(0 if d.endswith(o) else 1)' \
+      "$MD/new/$NEWFILE" "$T/$c.eml"; then
+    fail "input-$c: stored, but not byte for byte as sent"
+  elif [ "$RC" -eq 0 ] && [ "$c" = crlf ] && ! tr -d '\r' <"$MD/new/$NEWFILE" | grep -q '^body crlf1$'; then
+    fail "input-crlf: stored, but the body is missing"
+  else
+    pass "input-$c: exit $RC $(errtext "input-$c" | head -c 100)"
+  fi
+done
+
+# --- unwritable Maildir: 75 with a hint ------------------------------------------
+chmod 0500 "$MD/tmp" "$MD/new" "$MD/cur"
+deliver unwritable "$T/plain.eml"
+chmod 0700 "$MD/tmp" "$MD/new" "$MD/cur"
+expect unwritable 75
+grep -qiE 'permission|EACCES' "$T/err.unwritable" || fail "unwritable: stderr does not say 'Permission denied'"
+grep -qF "$MD" "$T/err.unwritable" || fail "unwritable: stderr does not name the Maildir ($MD)"
+
+# A home the user cannot write into: the Maildir cannot be created.
+make_user R mrro
+chown root:root "$T/home/$R"
+chmod 0755 "$T/home/$R"
+timeout -s KILL 30 "$MAILROOM" deliver -d "$R" -f "$SENDER" <"$T/plain.eml" >/dev/null 2>"$T/err.uncreatable"
+RC=$?
+is_crash "$RC" "$T/err.uncreatable" && fail "uncreatable: crash, exit $RC"
+[ "$RC" -eq 75 ] || fail "uncreatable: exit $RC, want 75; stderr: $(errtext uncreatable)"
+[ ! -e "$T/home/$R/Maildir" ] || fail "uncreatable: a Maildir appeared in a root-owned home (written as root?)"
+grep -qF "$T/home/$R" "$T/err.uncreatable" || fail "uncreatable: stderr does not name the path: $(errtext uncreatable)"
+[ "$RC" -eq 75 ] && pass "uncreatable: exit 75 $(errtext uncreatable | head -c 100)"
+
+# --- ENOSPC on a tiny tmpfs: 75, nothing in new/, tmp/ cleaned ---------------------
+make_user S mrns
+SMD="$T/home/$S/Maildir"
+if mount -t tmpfs -o "size=256k,mode=0755,uid=$(id -u "$S"),gid=$(id -g "$S")" tmpfs "$T/home/$S"; then
+  cleanup_add "umount -l '$T/home/$S'"
+  /usr/bin/python3 "$here/lib/gen_messages.py" "$T" full 1 1000000 1000000
+  timeout -s KILL 30 "$MAILROOM" deliver -d "$S" -f "$SENDER" <"$T/plain.eml" 2>"$T/err.small"
+  rc1=$?
+  timeout -s KILL 30 "$MAILROOM" deliver -d "$S" -f "$SENDER" <"$T/full1.eml" 2>"$T/err.enospc"
+  rc2=$?
+  timeout -s KILL 30 "$MAILROOM" deliver -d "$S" -f "$SENDER" <"$T/plain.eml" 2>"$T/err.after"
+  rc3=$?
+  is_crash "$rc2" "$T/err.enospc" && fail "enospc: crash, exit $rc2"
+  [ "$rc1" -eq 0 ] || fail "enospc: the small message before did not fit: exit $rc1 $(errtext small)"
+  [ "$rc2" -eq 75 ] || fail "enospc: exit $rc2, want 75; stderr: $(errtext enospc)"
+  [ "$rc3" -eq 0 ] || fail "enospc: a small message after ENOSPC failed (space leaked?): exit $rc3 $(errtext after)"
+  [ "$(count_files "$SMD/new")" -eq $(((rc1 == 0) + (rc3 == 0))) ] ||
+    fail "enospc: new/ holds $(count_files "$SMD/new") files, want only the small ones"
+  [ "$(count_files "$SMD/tmp")" -eq 0 ] || fail "enospc: $(count_files "$SMD/tmp") file(s) left in tmp/"
+  grep -q X-Test-Id:\ full1 "$SMD"/new/* 2>/dev/null && fail "enospc: the big message is in new/"
+  [ "$rc2" -eq 75 ] && pass "enospc: exit 75 $(errtext enospc | head -c 100)"
+else
+  fail "cannot mount a tmpfs (needed for the ENOSPC case)"
+fi
+
+# --- deadline: a stdin that never ends -> 75 in about a second ----------------------
+mkfifo "$T/slow.fifo"
+{ msg slow; exec sleep 60; } >"$T/slow.fifo" &
+writer=$!
+cleanup_add "kill $writer"
+start=$(date +%s%N)
+deliver deadline "$T/slow.fifo" -o deliver.deadline=1s
+ms=$((($(date +%s%N) - start) / 1000000))
+kill "$writer" 2>/dev/null
+expect deadline 75
+[ "$ms" -le 2500 ] || fail "deadline: took ${ms} ms for a 1 s deadline"
+log "deadline: exit $RC after ${ms} ms"
+
+# --- kill -9 at random points -----------------------------------------------------------
+make_user K mrkl
+KMD="$T/home/$K/Maildir"
+/usr/bin/python3 "$here/lib/gen_messages.py" "$T/kill" k "$KILLS" 2000 600000
+chmod -R a+rX "$T/kill"
+/usr/bin/python3 "$here/lib/kill_loop.py" "$MAILROOM" "$K" "$T/kill" k "$KILLS" "$$" >"$T/kill.rc"
+ok_ids=$(awk '$2 == 0 { print $1 }' "$T/kill.rc")
+other=$(awk '$2 != 0 && $2 != -9 { print }' "$T/kill.rc" | head -3)
+[ -z "$other" ] || fail "kill -9: unexpected exit codes: $other"
+printf '%s\n' $ok_ids >"$T/kill.ok"
+if /usr/bin/python3 "$here/lib/maildir_check.py" "$KMD" --originals "$T/kill" \
+  --require-ids "$T/kill.ok" >"$T/kill.check" 2>&1; then
+  pass "kill -9: $(wc -w <<<"$ok_ids") finished, $(grep -c ' -9$' "$T/kill.rc") killed; $(tail -1 "$T/kill.check")"
+else
+  fail "kill -9: partial or duplicate files:"
+  cat "$T/kill.check" >&2
+fi
+finish

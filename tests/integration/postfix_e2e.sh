@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# A real MTA delivers through `mailroom deliver` (issue 2, "Proven by tests").
+#
+# A private Postfix instance on 127.0.0.1:<free port> (ORACLES.md, "Postfix
+# end to end (verified)") with the settings of contrib/postfix/{main,master}.cf
+# appended as they are shipped, only the paths and the vmail user replaced:
+#   example.net  local(8) + mailbox_command  -> ~/Maildir of a passwd user
+#   example.org  the "mailroom" pipe(8) transport -> virtual users of vmail
+# For each route: messages land once in the right Maildir and Postfix logs
+# status=sent; an unwritable Maildir gives status=deferred with the message
+# kept in the queue; after the fix and a flush it is delivered exactly once.
+# A virtual address Postfix knows but mailroom does not -> 67 -> bounced 5.1.1.
+TEST_NAME=postfix_e2e
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+
+require_root
+require_cmd postfix postconf postqueue useradd
+[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
+find_mailroom
+make_scratch
+install_mailroom
+
+# --- users and Maildirs ------------------------------------------------------
+make_user LU mrpf  # a passwd user for the mailbox_command route
+make_user VM mrvm  # owns every virtual Maildir; the pipe transport runs as it
+LHOME="$T/home/$LU"
+mkdir -p "$T/vmail"
+for v in alice bob; do mkdir -p "$T/vmail/$v"; done
+chown -R "$VM:$VM" "$T/vmail"
+chmod 0755 "$T/vmail"
+{
+  echo "alice:$(id -u "$VM"):$(id -g "$VM"):$T/vmail/alice/Maildir"
+  echo "bob:$(id -u "$VM"):$(id -g "$VM"):$T/vmail/bob/Maildir"
+} >"$T/virtual-users"
+chmod 0644 "$T/virtual-users"
+
+# mailroom.toml for the pipe route, from contrib/ with our paths.
+sed -e "s|/etc/mailroom/virtual-users|$T/virtual-users|" \
+    -e 's|^target = .*|target = "stderr"|' \
+    "$repo/contrib/postfix/mailroom.toml" >"$T/mailroom.toml"
+chmod 0644 "$T/mailroom.toml"
+
+# --- the Postfix instance ------------------------------------------------------
+PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+E="$T/etc"
+mkdir -p "$E"
+cp /etc/postfix/master.cf "$E/master.cf"
+printf '%s\n' "alice@example.org x" "bob@example.org x" "ghost@example.org x" >"$E/vmailbox"
+cat >"$E/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $T/spool
+data_directory = $T/data
+myhostname = mx.example.net
+mydomain = example.net
+mydestination = example.net, localhost
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtp_host_lookup = native
+disable_dns_lookups = yes
+maillog_file = $T/maillog
+maillog_file_prefixes = /var, /dev/stdout, $T
+alias_maps =
+alias_database =
+local_recipient_maps = proxy:unix:passwd.byname
+biff = no
+EOF
+# The shipped snippets, setting lines only, with this instance's paths.
+subst() {
+  sed -e "s|/usr/local/bin/mailroom|$MAILROOM|g" \
+      -e "s|/etc/mailroom/mailroom.toml|$T/mailroom.toml|g" \
+      -e "s|hash:/etc/postfix/vmailbox|texthash:$E/vmailbox|g" \
+      -e "s|user=vmail:vmail|user=$VM:$VM|g" "$1"
+}
+subst "$repo/contrib/postfix/main.cf" | grep -v '^#' | grep -v '^$' >>"$E/main.cf"
+subst "$repo/contrib/postfix/master.cf" | grep -v '^#' >>"$E/master.cf"
+
+postconf -c "$E" -F '*/*/chroot = n' >/dev/null
+postconf -c "$E" -MX smtp/inet
+postconf -c "$E" -M "127.0.0.1:$PORT/inet = 127.0.0.1:$PORT inet n - n - - smtpd"
+
+cleanup_add "postfix -c '$E' stop; p=\$(head -1 '$T/spool/pid/master.pid' 2>/dev/null | tr -d ' '); [ -n \"\$p\" ] && kill -9 \$p"
+mkdir -p "$T/spool" "$T/data"
+postfix -c "$E" set-permissions >"$T/setperm.log" 2>&1 || die "postfix set-permissions $(tail -5 $T/setperm.log)"
+postfix -c "$E" check || die "postfix check: $(tail -5 "$T/maillog" 2>/dev/null)"
+postfix -c "$E" start >/dev/null 2>&1 || die "postfix start: $(tail -5 "$T/maillog" 2>/dev/null)"
+port_open() { /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$PORT),1)" 2>/dev/null; }
+wait_for 15 port_open || die "Postfix does not listen on 127.0.0.1:$PORT"
+log "Postfix up on 127.0.0.1:$PORT, scratch $T"
+
+# --- helpers -------------------------------------------------------------------
+n=0
+# send TO [FROM]: sends a fresh message carrying a unique token; sets TOKEN and QID.
+send() {
+  local to=$1 from=${2-sender@example.com}
+  n=$((n + 1))
+  TOKEN="tok$$x$n"
+  cat >"$T/msg$n.eml" <<EOF
+From: Sender <sender@example.com>
+To: <$to>
+Subject: test $n $TOKEN
+Date: $(date -R)
+Message-ID: <$TOKEN@example.com>
+
+Body of message $n, token $TOKEN.
+EOF
+  QID=$(/usr/bin/python3 "$here/lib/smtp_send.py" "$PORT" "$from" "$to" "$T/msg$n.eml") ||
+    die "SMTP refused message $n to $to"
+}
+re_quote() { sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"$1"; }
+logged() { grep -qE "$1: to=<$(re_quote "$2")>.*status=$3" "$T/maillog"; }
+# wait_status QID ADDR STATUS: waits for Postfix to log that outcome.
+wait_status() {
+  wait_for 20 logged "$1" "$2" "$3" && return 0
+  fail "no status=$3 for $1 to <$2>; last log lines:"
+  tail -5 "$T/maillog" >&2
+  return 1
+}
+# copies MAILDIR TOKEN: how many delivered files carry TOKEN.
+copies() { grep -rlF "$2" "$1/new" "$1/cur" 2>/dev/null | wc -l; }
+header_count() { sed '/^\r\{0,1\}$/q' "$1" | grep -c "^$2:"; }
+
+# check_delivery MAILDIR TOKEN OWNER FOLDER: exactly one copy, sane headers.
+check_delivery() {
+  local md=$1 tok=$2 owner=$3 c f
+  c=$(copies "$md" "$tok")
+  [ "$c" -eq 1 ] || { fail "$tok: $c copies in $md (want 1)"; return; }
+  f=$(grep -rlF "$tok" "$md/new" "$md/cur")
+  [ "$(stat -c %U "$f")" = "$owner" ] || fail "$f is owned by $(stat -c %U "$f"), not $owner"
+  head -c 5 "$f" | grep -q '^From ' && fail "$f starts with an mbox From_ line"
+  [ "$(header_count "$f" Return-Path)" -eq 1 ] || fail "$f: Return-Path not exactly once"
+  [ "$(header_count "$f" Delivered-To)" -eq 1 ] || fail "$f: Delivered-To not exactly once"
+  pass "$tok delivered once into $md ($(basename "$f"))"
+}
+
+# --- route 1: mailbox_command, a passwd user -----------------------------------
+LMD="$LHOME/Maildir"
+for i in 1 2 3; do
+  send "$LU@example.net"
+  wait_status "$QID" "$LU@example.net" sent && check_delivery "$LMD" "$TOKEN" "$LU"
+done
+grep -q "to=<$LU@example.net>, relay=local" "$T/maillog" || fail "mailbox route did not use local(8)"
+/usr/bin/python3 "$here/lib/maildir_check.py" "$LMD" --expect 3 --tmp-empty >&2 ||
+  fail "Maildir layout of $LMD"
+
+# Unwritable Maildir: deferred, kept, then delivered exactly once after a flush.
+defer_and_flush() {
+  local md=$1 addr=$2 owner=$3 qid out
+  chmod 0500 "$md" "$md/tmp" "$md/new" "$md/cur"
+  send "$addr"
+  qid=$QID
+  if wait_status "$qid" "$addr" deferred; then
+    why=$(grep -E "$qid: to=<$(re_quote "$addr")>.*deferred" "$T/maillog" | sed 's/.*status=//' | tail -1)
+    # Exit 75 reads "temporary failure"; a crash reads "Command died with signal".
+    if grep -q "temporary failure. Command output: ." <<<"$why"; then
+      pass "unwritable $md -> $why"
+    else
+      fail "unwritable $md: deferred, but not by exit 75 with a reason: $why"
+    fi
+  fi
+  [ "$(copies "$md" "$TOKEN")" -eq 0 ] || fail "$TOKEN delivered although the Maildir is unwritable"
+  out=$(postqueue -c "$E" -p 2>&1)
+  grep -q "^$qid" <<<"$out" || fail "deferred $qid is not in the queue: $out"
+  chmod 0700 "$md" "$md/tmp" "$md/new" "$md/cur"
+  postqueue -c "$E" -f
+  wait_status "$qid" "$addr" sent && check_delivery "$md" "$TOKEN" "$owner"
+  sleep 1  # a second delivery attempt would show up by now
+  [ "$(grep -cE "$qid: to=<$(re_quote "$addr")>.*status=sent" "$T/maillog")" -eq 1 ] ||
+    fail "$qid logged status=sent more than once"
+  [ "$(copies "$md" "$TOKEN")" -eq 1 ] || fail "$TOKEN: not exactly one copy after the flush"
+}
+defer_and_flush "$LMD" "$LU@example.net" "$LU"
+
+# --- route 2: pipe transport, virtual users ------------------------------------
+AMD="$T/vmail/alice/Maildir"
+BMD="$T/vmail/bob/Maildir"
+for to in alice@example.org bob@example.org alice@example.org; do
+  send "$to"
+  md=$AMD
+  [ "$to" = bob@example.org ] && md=$BMD
+  wait_status "$QID" "$to" sent && check_delivery "$md" "$TOKEN" "$VM"
+done
+grep -q "to=<alice@example.org>, relay=mailroom" "$T/maillog" || fail "virtual route did not use the mailroom pipe"
+# user+folder@: ${extension} -> -m folder -> Maildir++ .folder
+send "alice+lists@example.org"
+if wait_status "$QID" "alice+lists@example.org" sent; then
+  [ "$(copies "$AMD/.lists" "$TOKEN")" -eq 1 ] && pass "alice+lists -> .lists" ||
+    fail "alice+lists@example.org not in $AMD/.lists (-m \${extension})"
+  [ -f "$AMD/.lists/maildirfolder" ] || fail "$AMD/.lists has no maildirfolder file"
+fi
+defer_and_flush "$AMD" "alice@example.org" "$VM"
+/usr/bin/python3 "$here/lib/maildir_check.py" "$AMD" --expect 3 --tmp-empty >&2 ||
+  fail "Maildir layout of $AMD"
+
+# --- unknown to mailroom: 67 -> bounced (null sender: no notice to send) -------
+send "ghost@example.org" ""
+if wait_status "$QID" "ghost@example.org" bounced; then
+  grep -E "$QID: to=<ghost@example.org>.*dsn=5\.1\.1" "$T/maillog" >/dev/null &&
+    pass "unknown virtual user -> bounced 5.1.1" ||
+    fail "ghost bounced without dsn=5.1.1: $(grep "$QID: to=<ghost" "$T/maillog")"
+fi
+
+out=$(postqueue -c "$E" -p 2>&1)
+grep -q "Mail queue is empty" <<<"$out" || fail "queue not empty at the end: $out"
+finish
