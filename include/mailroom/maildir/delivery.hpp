@@ -1,0 +1,89 @@
+// Writing one message into one or more folders, Maildir style: every copy is
+// first written and fsynced under a unique name in tmp/ (stage), then all are
+// linked into new/ or cur/ at once (commit). A reader never sees a partial
+// file, and no existing file is ever replaced.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailroom/maildir/maildir.hpp"
+#include "mailroom/util/result.hpp"
+
+namespace mailroom::maildir {
+
+struct CopyOutcome {
+  std::string folder;          // UTF-8 folder name, "INBOX", "Lists/Work"
+  std::string path;            // final path when delivered
+  std::uint64_t size = 0;      // bytes written (the S= field)
+  std::optional<Error> error;  // set when this copy was not delivered
+  std::string warning;         // delivered, but something non-fatal failed
+  bool delivered() const { return !error.has_value(); }
+};
+
+struct CommitReport {
+  std::vector<CopyOutcome> copies;  // in stage order
+  bool any_delivered() const;
+  bool all_delivered() const;
+  // First error, for the caller's message when nothing was delivered.
+  const Error* first_error() const;
+};
+
+class Delivery {
+ public:
+  explicit Delivery(Maildir& maildir);
+  Delivery(const Delivery&) = delete;
+  Delivery& operator=(const Delivery&) = delete;
+  Delivery(Delivery&&) noexcept;
+  Delivery& operator=(Delivery&&) = delete;
+  ~Delivery();  // unlinks staged tmp files that were never committed
+
+  // Writes pieces (concatenated) into folder/tmp/ with O_CREAT|O_EXCL under a
+  // unique name "<secs>.M<usec>P<pid>Q<n>.<host>,S=<size>[,W=<crlf size>]"
+  // and fsyncs it. flags: Maildir info letters, IMAP system flags
+  // ("DFPRST") and Dovecot keyword letters ('a'..'z', see
+  // Folder::keyword_letters); order and duplicates do not matter. With flags
+  // the message goes to cur/ with ":2,<flags>" at commit. Invalid flags:
+  // ErrorKind::parse (nothing written).
+  Status stage(const Folder& folder, std::span<const std::string_view> pieces,
+               std::string_view flags = {});
+
+  // Links every staged file into new/ (or cur/) with linkat, never replacing
+  // a file (EEXIST: a new name; file systems without hard links:
+  // renameat2(RENAME_NOREPLACE)); fsyncs each target directory once; unlinks
+  // the tmp names. SIGALRM is blocked while linking, so the watchdog sees
+  // either "nothing linked" or "commit finished". Call once.
+  CommitReport commit() noexcept;
+
+  std::size_t staged() const;
+
+ private:
+  struct Staged;
+  Status stage_copy(const Folder& folder, std::span<const std::string_view> pieces,
+                    std::string_view flags);
+  CommitReport commit_all();
+  Maildir* maildir_;
+  std::vector<Staged> copies_;
+};
+
+// Async-signal-safe cleanup for the delivery watchdog (SIGALRM handler):
+// unlinks every currently staged tmp file (unlinkat on a stored directory
+// descriptor and name; no allocation, no locks).
+void unlink_staged_tmp_files_from_signal_handler() noexcept;
+
+// Async-signal-safe: true once any copy of any Delivery in this process has
+// been linked into new/ or cur/. The watchdog must not exit 75 after that:
+// the MTA would retry and the message would be delivered twice.
+bool any_copy_linked_from_signal_handler() noexcept;
+
+// Checks flags for stage() and returns them in Maildir order (ASCII, no
+// duplicates). Exposed for callers that validate early.
+Result<std::string> normalise_flags(std::string_view flags);
+
+}  // namespace mailroom::maildir

@@ -1,0 +1,85 @@
+// A Maildir++ mailbox: root with tmp/ new/ cur/, folders as ".Name" beside
+// them. All file system access is relative to directory descriptors opened
+// once (openat/mkdirat/linkat), so a name from outside can never walk out of
+// the Maildir, and symbolic links planted inside are not followed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "mailroom/maildir/folder_name.hpp"
+#include "mailroom/maildir/options.hpp"
+#include "mailroom/maildir/quota.hpp"
+#include "mailroom/util/result.hpp"
+
+namespace mailroom::maildir {
+
+namespace detail {
+struct FolderDirs;  // the open tmp/new/cur descriptors, shared with Delivery
+}
+
+class Folder {
+ public:
+  const std::string& name() const;           // "INBOX", "Lists/Work" (UTF-8)
+  const std::string& directory() const;      // "", ".Lists.Work"
+  const std::string& path() const;           // root + "/" + directory (for logs)
+  bool created() const { return created_; }  // this call created it
+  // Non-fatal problem while opening (e.g. the subscription could not be
+  // written): the folder works, the caller should log this.
+  const std::string& warning() const { return warning_; }
+  // Dovecot keyword letters ('a'..'z') for the given IMAP keywords, read from
+  // the folder's dovecot-keywords file (read only: that file belongs to
+  // Dovecot and is written under its locks). Keywords Dovecot does not know
+  // yet are left out and listed in *unknown if given.
+  std::string keyword_letters(std::span<const std::string_view> keywords,
+                              std::string* unknown = nullptr) const;
+
+  std::shared_ptr<const detail::FolderDirs> dirs() const { return dirs_; }
+
+ private:
+  friend class Maildir;
+  std::shared_ptr<const detail::FolderDirs> dirs_;
+  bool created_ = false;
+  std::string warning_;
+};
+
+class Maildir {
+ public:
+  // Opens (creating if options.create) root with tmp/ new/ cur/.
+  static Result<Maildir> open(const std::string& root, const Options& options);
+
+  // Opens or creates a folder (+ maildirfolder file, + subscription).
+  // "INBOX" (or "") is the root itself. Refused names: ErrorKind::parse.
+  Result<Folder> folder(std::string_view utf8_name);
+  const Folder& inbox() const { return inbox_; }
+
+  // Maildir++ quota: check before writing. No quota => ok.
+  Result<QuotaCheck> check_quota(std::uint64_t incoming_bytes);
+  // check_quota turned into a Status: over quota is ErrorKind::temporary, or
+  // ErrorKind::rejected with options.over_quota_rejects.
+  Status enforce_quota(std::uint64_t incoming_bytes);
+
+  const std::string& root() const { return root_; }
+  const Options& options() const { return options_; }
+  const std::string& unique_host() const { return host_; }  // sanitised
+  int root_fd() const;
+
+ private:
+  Maildir() = default;
+  Result<Folder> open_folder(const FolderName& name);
+  std::string subscribe(const FolderName& name);
+
+  std::string root_;
+  Options options_;
+  std::string host_;
+  Folder inbox_;
+};
+
+// Updates quota accounting after a successful commit: appends "<bytes>
+// <count>" to maildirsize (one O_APPEND write). No quota => nothing to do.
+Status record_delivery(Maildir& maildir, std::uint64_t bytes, std::uint64_t count = 1);
+
+}  // namespace mailroom::maildir

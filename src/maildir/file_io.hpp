@@ -1,0 +1,36 @@
+// Small helpers over the *at() system calls, retrying EINTR and partial
+// writes. Names are relative to a directory descriptor and never follow a
+// symbolic link in the last component.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace mailroom::maildir::detail {
+
+// Writes every piece, in order. Returns 0 or the errno of the failure.
+int write_all(int fd, std::span<const std::string_view> pieces);
+
+// Reads at most max_bytes of dirfd/name. nullopt with *err = 0 when the file
+// does not exist; nullopt with *err set on other errors. *truncated tells
+// whether the file was larger than max_bytes.
+std::optional<std::string> read_file_at(int dirfd, const char* name, std::size_t max_bytes,
+                                        int* err, bool* truncated = nullptr);
+
+// openat(O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC); -1 and errno on failure.
+int open_directory_at(int dirfd, const char* name);
+
+// Opens dirfd/name as a directory, creating it (mode) when allowed and
+// missing. *created tells whether this call made it. -1 and errno on failure.
+int open_or_create_directory_at(int dirfd, const char* name, mode_t mode, bool create,
+                                bool* created);
+
+// fsync that retries EINTR. 0 or errno.
+int fsync_fd(int fd);
+
+}  // namespace mailroom::maildir::detail

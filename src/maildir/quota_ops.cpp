@@ -1,0 +1,215 @@
+#include "maildir/quota_ops.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+
+#include "maildir/file_io.hpp"
+#include "maildir/sys_error.hpp"
+#include "maildir/unique_name.hpp"
+#include "mailroom/util/unique_fd.hpp"
+
+namespace mailroom::maildir::detail {
+namespace {
+
+constexpr const char* kFile = "maildirsize";
+
+std::string definition_text(const QuotaDefinition& def) {
+  std::string out;
+  if (def.bytes != 0) out += std::to_string(def.bytes) + "S";
+  if (def.count != 0) out += (out.empty() ? "" : ",") + std::to_string(def.count) + "C";
+  return out;
+}
+
+QuotaResource over(const QuotaDefinition& def, const QuotaUsage& used, std::uint64_t incoming) {
+  const auto bytes_after = used.bytes + static_cast<std::int64_t>(incoming);
+  if (def.bytes != 0 && bytes_after > static_cast<std::int64_t>(def.bytes))
+    return QuotaResource::bytes;
+  if (def.count != 0 && used.count + 1 > static_cast<std::int64_t>(def.count))
+    return QuotaResource::count;
+  return QuotaResource::none;
+}
+
+Status count_directory(int dirfd, const char* sub, const std::string& path, QuotaUsage& usage) {
+  const int fd = open_directory_at(dirfd, sub);
+  if (fd < 0) {
+    if (errno == ENOENT) return ok();  // a folder without cur/ holds nothing there
+    return io_error("cannot open", path + "/" + sub, errno);
+  }
+  DIR* dir = ::fdopendir(fd);
+  if (dir == nullptr) {
+    const int err = errno;
+    ::close(fd);
+    return io_error("cannot read", path + "/" + sub, err);
+  }
+  while (const dirent* entry = ::readdir(dir)) {
+    if (entry->d_name[0] == '.') continue;
+    if (auto size = size_from_name(entry->d_name)) {
+      usage.bytes += static_cast<std::int64_t>(*size);
+      ++usage.count;
+      continue;
+    }
+    struct stat st {};
+    if (::fstatat(::dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+      continue;  // expunged meanwhile
+    if (!S_ISREG(st.st_mode)) continue;
+    usage.bytes += st.st_size;
+    ++usage.count;
+  }
+  ::closedir(dir);
+  return ok();
+}
+
+Status count_folder(int fd, const std::string& path, QuotaUsage& usage) {
+  if (auto s = count_directory(fd, "new", path, usage); !s) return s;
+  return count_directory(fd, "cur", path, usage);
+}
+
+// Writes a fresh maildirsize via tmp/ and rename, as Maildir++ asks, so a
+// reader never sees a half-written definition.
+Status write_maildirsize(const QuotaContext& ctx, const QuotaDefinition& def,
+                         const QuotaUsage& usage) {
+  const std::string content = definition_text(def) + "\n" + std::to_string(usage.bytes) + " " +
+                              std::to_string(usage.count) + "\n";
+  const std::string temp = unique_base(ctx.host) + ".maildirsize";
+  UniqueFd fd(::openat(ctx.tmpfd, temp.c_str(),
+                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                       ctx.options->file_mode));
+  if (!fd) return io_error("cannot create", ctx.root + "/tmp/" + temp, errno);
+  const std::string_view pieces[] = {content};
+  int err = write_all(fd.get(), pieces);
+  if (err == 0 && ctx.options->fsync) err = fsync_fd(fd.get());
+  if (err == 0 && ::renameat(ctx.tmpfd, temp.c_str(), ctx.rootfd, kFile) != 0) err = errno;
+  if (err != 0) {
+    (void)::unlinkat(ctx.tmpfd, temp.c_str(), 0);
+    return io_error("cannot write", ctx.root + "/" + kFile, err);
+  }
+  return ok();
+}
+
+struct Loaded {
+  bool exists = false;
+  bool needs_recalculation = false;
+  bool stale = false;  // older than the Maildir++ 15 minutes
+  QuotaDefinition definition;
+  QuotaUsage usage;
+};
+
+Result<Loaded> load(const QuotaContext& ctx) {
+  Loaded out;
+  int err = 0;
+  bool truncated = false;
+  auto content = read_file_at(ctx.rootfd, kFile, ctx.limits.max_read_bytes, &err, &truncated);
+  if (err != 0) return io_error("cannot read", ctx.root + "/" + kFile, err);
+  const std::string& fallback = ctx.options->default_quota;
+  if (!content) {
+    if (fallback.empty()) return out;
+    auto def = parse_quota_definition(fallback);
+    if (!def) return fail(ErrorKind::config, "default quota: " + def.error().message);
+    out.definition = *def;
+    out.needs_recalculation = true;
+    return out;
+  }
+  out.exists = true;
+  struct stat st {};
+  if (::fstatat(ctx.rootfd, kFile, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    out.stale = ::time(nullptr) - st.st_mtime > ctx.limits.stale_after_seconds;
+  }
+  out.needs_recalculation = truncated || content->size() > ctx.limits.recalculate_above_bytes;
+  if (auto parsed = parse_maildirsize(*content)) {
+    out.definition = parsed->definition;
+    out.usage = parsed->usage;
+    return out;
+  }
+  // Corrupt sum: keep the definition if line 1 is fine, recount the rest.
+  out.needs_recalculation = true;
+  auto def = parse_quota_definition(std::string_view(*content).substr(0, content->find('\n')));
+  if (def) {
+    out.definition = *def;
+  } else if (!fallback.empty()) {
+    auto fb = parse_quota_definition(fallback);
+    if (!fb) return fail(ErrorKind::config, "default quota: " + fb.error().message);
+    out.definition = *fb;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<QuotaUsage> count_usage(int rootfd, const std::string& root) {
+  QuotaUsage usage;
+  if (auto s = count_folder(rootfd, root, usage); !s) return tl::unexpected(s.error());
+  const int fd = ::openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_error("cannot open", root, errno);
+  DIR* dir = ::fdopendir(fd);
+  if (dir == nullptr) {
+    const int err = errno;
+    ::close(fd);
+    return io_error("cannot read", root, err);
+  }
+  Status status = ok();
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string_view name = entry->d_name;
+    if (name.size() < 2 || name[0] != '.' || name == "..") continue;
+    const int folder = open_directory_at(::dirfd(dir), entry->d_name);
+    if (folder < 0) continue;  // not a folder (or gone): nothing to count
+    UniqueFd guard(folder);
+    status = count_folder(folder, root + "/" + std::string(name), usage);
+    if (!status) break;
+  }
+  ::closedir(dir);
+  if (!status) return tl::unexpected(status.error());
+  return usage;
+}
+
+Result<QuotaCheck> check_quota(const QuotaContext& ctx, std::uint64_t incoming_bytes) {
+  auto loaded = load(ctx);
+  if (!loaded) return tl::unexpected(loaded.error());
+  QuotaCheck check;
+  if (!loaded->definition.limited()) return check;  // no quota: nothing to keep up to date
+  check.limited = true;
+  check.limit = loaded->definition;
+  check.used = loaded->usage;
+  // Maildir++: a sum that says "over quota" from a file older than 15
+  // minutes may miss expunges by other software; count again before refusing.
+  const bool recount =
+      loaded->needs_recalculation ||
+      (loaded->stale && over(check.limit, check.used, incoming_bytes) != QuotaResource::none);
+  if (recount) {
+    auto usage = count_usage(ctx.rootfd, ctx.root);
+    if (!usage) return tl::unexpected(usage.error());
+    check.used = *usage;
+    check.recalculated = true;
+    if (auto s = write_maildirsize(ctx, check.limit, check.used); !s)
+      check.warning = s.error().message;
+  }
+  check.over = over(check.limit, check.used, incoming_bytes);
+  return check;
+}
+
+Status record_delivery(const QuotaContext& ctx, std::uint64_t bytes, std::uint64_t count) {
+  UniqueFd fd(::openat(ctx.rootfd, kFile, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) {
+    if (errno != ENOENT) return io_error("cannot open", ctx.root + "/" + kFile, errno);
+    if (ctx.options->default_quota.empty()) return ok();  // no quota
+    // First delivery under the default quota: counting now includes the
+    // message just committed, which is exactly the state to record.
+    auto check = check_quota(ctx, 0);
+    if (!check) return tl::unexpected(check.error());
+    return ok();
+  }
+  // One write(2) with O_APPEND: concurrent deliveries never interleave lines.
+  const std::string line = std::to_string(bytes) + " " + std::to_string(count) + "\n";
+  const ssize_t n = ::write(fd.get(), line.data(), line.size());
+  if (n < 0) return io_error("cannot append to", ctx.root + "/" + kFile, errno);
+  if (static_cast<std::size_t>(n) != line.size()) {
+    return fail(ErrorKind::temporary, "short write appending to " + ctx.root + "/" + kFile);
+  }
+  return ok();
+}
+
+}  // namespace mailroom::maildir::detail

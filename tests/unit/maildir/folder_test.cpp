@@ -1,0 +1,229 @@
+// Folders: Maildir++ layout, maildirfolder marker, subscriptions in
+// Dovecot's and Courier's files, keyword letters, symlink refusal.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "maildir/dotlock.hpp"
+#include "maildir/subscriptions.hpp"
+#include "mailroom/maildir/delivery.hpp"
+#include "mailroom/maildir/maildir.hpp"
+#include "unit/maildir/test_support.hpp"
+
+namespace mailroom::maildir {
+namespace {
+
+using testing::list_dir;
+using testing::read_file;
+using testing::TempDir;
+using testing::test_options;
+using testing::write_file;
+
+Maildir open_maildir(const TempDir& dir, const Options& o = test_options()) {
+  auto md = Maildir::open(dir / "Maildir", o);
+  EXPECT_TRUE(md.has_value()) << md.error().message;
+  return std::move(*md);
+}
+
+TEST(Folder, CreatesMaildirPlusPlusFolderWithMarker) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  auto f = md.folder("Lists/Work");
+  ASSERT_TRUE(f.has_value()) << f.error().message;
+  EXPECT_TRUE(f->created());
+  EXPECT_EQ(f->name(), "Lists/Work");
+  EXPECT_EQ(f->directory(), ".Lists.Work");
+  EXPECT_EQ(f->path(), dir / "Maildir/.Lists.Work");
+  EXPECT_EQ(list_dir(dir / "Maildir/.Lists.Work"),
+            (std::vector<std::string>{"cur", "maildirfolder", "new", "tmp"}));
+  EXPECT_EQ(read_file(dir / "Maildir/.Lists.Work/maildirfolder"), "");
+  EXPECT_TRUE(f->warning().empty()) << f->warning();
+  auto again = md.folder("Lists.Work");
+  ASSERT_TRUE(again.has_value());
+  EXPECT_FALSE(again->created());
+}
+
+TEST(Folder, InboxSpellingsAreTheRoot) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  for (const char* name : {"", "INBOX", "inbox", "Inbox"}) {
+    auto f = md.folder(name);
+    ASSERT_TRUE(f.has_value()) << name;
+    EXPECT_EQ(f->directory(), "") << name;
+    EXPECT_EQ(f->name(), "INBOX");
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "Maildir/subscriptions"));
+}
+
+TEST(Folder, RefusedNameIsParseErrorAndCreatesNothing) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  for (const char* name : {"../escape", "a//b", "x\ty", "/abs"}) {
+    auto f = md.folder(name);
+    ASSERT_FALSE(f.has_value()) << name;
+    EXPECT_EQ(f.error().kind, ErrorKind::parse);
+  }
+  EXPECT_EQ(list_dir(dir / "Maildir"), (std::vector<std::string>{"cur", "new", "tmp"}));
+  EXPECT_EQ(list_dir(dir.path()), (std::vector<std::string>{"Maildir"}));
+}
+
+TEST(Folder, NonAsciiNameIsModifiedUtf7OnDisk) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  auto f = md.folder("Ärger");
+  ASSERT_TRUE(f.has_value());
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "Maildir/.&AMQ-rger/new"));
+}
+
+TEST(Folder, SubscriptionsFileInDovecotVersion2Format) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  ASSERT_TRUE(md.folder("Junk").has_value());
+  ASSERT_TRUE(md.folder("Lists/Work").has_value());
+  ASSERT_TRUE(md.folder("Ärger").has_value());
+  ASSERT_TRUE(md.folder("Lists.Work").has_value());  // exists: not added twice
+  // Byte for byte what Dovecot 2.3.19 writes for the same three folders.
+  EXPECT_EQ(read_file(dir / "Maildir/subscriptions"), "V\t2\n\nJunk\nLists\tWork\n&AMQ-rger\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "Maildir/subscriptions.lock"));
+}
+
+TEST(Folder, SubscriptionKeepsExistingEntriesAndSkipsDuplicates) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  write_file(dir / "Maildir/subscriptions", "V\t2\n\nSent\nJunk");  // no final newline
+  ASSERT_TRUE(md.folder("Junk").has_value());  // created now, already subscribed
+  EXPECT_EQ(read_file(dir / "Maildir/subscriptions"), "V\t2\n\nSent\nJunk");
+  ASSERT_TRUE(md.folder("Drafts").has_value());
+  EXPECT_EQ(read_file(dir / "Maildir/subscriptions"), "V\t2\n\nSent\nJunk\nDrafts\n");
+}
+
+TEST(Folder, Version1SubscriptionsUseTheStorageSeparator) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  write_file(dir / "Maildir/subscriptions", "Sent\n");
+  ASSERT_TRUE(md.folder("Lists/Work").has_value());
+  EXPECT_EQ(read_file(dir / "Maildir/subscriptions"), "Sent\nLists.Work\n");
+}
+
+TEST(Folder, SubscribeOffWritesNothing) {
+  TempDir dir;
+  Options o = test_options();
+  o.subscribe = false;
+  auto md = open_maildir(dir, o);
+  ASSERT_TRUE(md.folder("Junk").has_value());
+  EXPECT_FALSE(std::filesystem::exists(dir / "Maildir/subscriptions"));
+}
+
+TEST(Folder, CourierSubscriptionsOnlyWhenTheFileExists) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  ASSERT_TRUE(md.folder("Junk").has_value());
+  EXPECT_FALSE(std::filesystem::exists(dir / "Maildir/courierimapsubscribed"));
+  write_file(dir / "Maildir/courierimapsubscribed", "INBOX.Sent\n");
+  ASSERT_TRUE(md.folder("Lists/Ärger").has_value());
+  EXPECT_EQ(read_file(dir / "Maildir/courierimapsubscribed"),
+            "INBOX.Sent\nINBOX.Lists.&AMQ-rger\n");
+  for (const auto& name : list_dir(dir / "Maildir"))
+    EXPECT_EQ(name.find(".tmp."), std::string::npos) << name;
+}
+
+TEST(Folder, HeldLockTimesOutButFolderStillWorks) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  write_file(dir / "Maildir/subscriptions.lock", "");  // fresh: another writer is busy
+  auto f = md.folder("Junk");
+  ASSERT_TRUE(f.has_value());
+  EXPECT_NE(f->warning().find("timed out waiting for lock"), std::string::npos) << f->warning();
+  EXPECT_TRUE(std::filesystem::exists(dir / "Maildir/subscriptions.lock"));  // not ours to remove
+  EXPECT_FALSE(std::filesystem::exists(dir / "Maildir/subscriptions"));
+}
+
+TEST(Dotlock, StaleLockIsOverriddenFreshLockIsNot) {
+  TempDir dir;
+  const int fd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(fd, 0);
+  write_file(dir / "subscriptions.lock", "left by a crashed writer");
+  detail::DotlockSettings settings;
+  settings.timeout_ms = 200;
+  settings.stale_seconds = 30;  // Dovecot's value: a fresh lock is respected
+  EXPECT_FALSE(detail::Dotlock::acquire(fd, "subscriptions", dir.path(), settings).has_value());
+  // Stale means: neither lock nor file changed for stale_seconds (mtime and
+  // ctime; ctime cannot be set back, so wait past a 0 s threshold).
+  ::sleep(1);
+  settings.stale_seconds = 0;
+  settings.timeout_ms = 2000;
+  {
+    auto lock = detail::Dotlock::acquire(fd, "subscriptions", dir.path(), settings);
+    ASSERT_TRUE(lock.has_value()) << lock.error().message;
+    const std::string_view content[] = {"V\t2\n\nJunk\n"};
+    ASSERT_EQ(::write(lock->fd(), content[0].data(), content[0].size()),
+              static_cast<ssize_t>(content[0].size()));
+    ASSERT_TRUE(lock->replace(false).has_value());
+  }
+  EXPECT_EQ(read_file(dir / "subscriptions"), "V\t2\n\nJunk\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "subscriptions.lock"));
+  ::close(fd);
+}
+
+TEST(Dotlock, ReleasedWithoutReplaceLeavesFileUntouched) {
+  TempDir dir;
+  const int fd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY);
+  write_file(dir / "subscriptions", "old");
+  {
+    auto lock = detail::Dotlock::acquire(fd, "subscriptions", dir.path(), {});
+    ASSERT_TRUE(lock.has_value());
+    ASSERT_EQ(::write(lock->fd(), "partial", 7), 7);
+  }  // e.g. an error path: the lock goes, the file stays
+  EXPECT_EQ(read_file(dir / "subscriptions"), "old");
+  EXPECT_FALSE(std::filesystem::exists(dir / "subscriptions.lock"));
+  ::close(fd);
+}
+
+TEST(Folder, SymlinkedFolderIsRefused) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  std::filesystem::create_directories(dir / "elsewhere");
+  std::filesystem::create_directory_symlink(dir / "elsewhere", dir / "Maildir/.Junk");
+  auto f = md.folder("Junk");
+  ASSERT_FALSE(f.has_value());
+  EXPECT_EQ(f.error().kind, ErrorKind::temporary);
+  EXPECT_EQ(f.error().sys_errno, ELOOP);
+  EXPECT_TRUE(list_dir(dir / "elsewhere").empty());
+}
+
+TEST(Folder, CreateOffRefusesMissingFolder) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  Options o = test_options();
+  o.create = false;
+  auto strict = Maildir::open(dir / "Maildir", o);
+  ASSERT_TRUE(strict.has_value());
+  auto f = strict->folder("Junk");
+  ASSERT_FALSE(f.has_value());
+  EXPECT_EQ(f.error().sys_errno, ENOENT);
+  EXPECT_FALSE(std::filesystem::exists(dir / "Maildir/.Junk"));
+}
+
+TEST(Folder, KeywordLettersComeFromDovecotKeywords) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  auto junk = md.folder("Junk");
+  ASSERT_TRUE(junk.has_value());
+  const std::string_view wanted[] = {"$Junk", "$Label1", "Unknown"};
+  std::string unknown;
+  EXPECT_EQ(junk->keyword_letters(wanted, &unknown), "");  // no file yet: Dovecot knows none
+  EXPECT_EQ(unknown, "$Junk $Label1 Unknown");
+  write_file(dir / "Maildir/.Junk/dovecot-keywords", "0 $Junk\n2 $Label1\n");
+  unknown.clear();
+  EXPECT_EQ(junk->keyword_letters(wanted, &unknown), "ac");
+  EXPECT_EQ(unknown, "Unknown");
+}
+
+}  // namespace
+}  // namespace mailroom::maildir

@@ -1,0 +1,196 @@
+// Maildir++ quota: parsing maildirsize, checking, recalculating, recording.
+#include "mailroom/maildir/quota.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "mailroom/maildir/delivery.hpp"
+#include "mailroom/maildir/maildir.hpp"
+#include "unit/maildir/test_support.hpp"
+
+namespace mailroom::maildir {
+namespace {
+
+using testing::list_dir;
+using testing::read_file;
+using testing::TempDir;
+using testing::test_options;
+using testing::write_file;
+
+TEST(QuotaDefinition, ParsesAndRefuses) {
+  auto both = parse_quota_definition("1000000S,1000C");
+  ASSERT_TRUE(both.has_value());
+  EXPECT_EQ(both->bytes, 1000000u);
+  EXPECT_EQ(both->count, 1000u);
+  EXPECT_EQ(parse_quota_definition("500C,20S")->bytes, 20u);
+  EXPECT_EQ(parse_quota_definition("5000S")->count, 0u);
+  EXPECT_FALSE(parse_quota_definition("0S,0C")->limited());
+  for (const char* bad : {"", "S", "10", "10X", "10S,", ",10S", "10S,20S", "-5S", "1 0S", "10s"}) {
+    EXPECT_FALSE(parse_quota_definition(bad).has_value()) << bad;
+  }
+}
+
+TEST(Maildirsize, SumsDeltaLines) {
+  auto m = parse_maildirsize("1000S,10C\n300 3\n  120   1\n-100 -1\n");
+  ASSERT_TRUE(m.has_value()) << m.error().message;
+  EXPECT_EQ(m->definition.bytes, 1000u);
+  EXPECT_EQ(m->usage.bytes, 320);
+  EXPECT_EQ(m->usage.count, 3);
+  EXPECT_EQ(m->lines, 3u);
+  // A last line without newline may be half written: not counted.
+  EXPECT_EQ(parse_maildirsize("1000S\n10 1\n20")->usage.bytes, 10);
+  EXPECT_FALSE(parse_maildirsize("1000S\nabc 1\n").has_value());
+  EXPECT_FALSE(parse_maildirsize("1000S\n10\n").has_value());
+  EXPECT_FALSE(parse_maildirsize("1000S\n10 1 5\n").has_value());
+  EXPECT_FALSE(parse_maildirsize("").has_value());
+}
+
+class Quota : public ::testing::Test {
+ protected:
+  Maildir open(const Options& o) {
+    auto md = Maildir::open(dir_ / "Maildir", o);
+    EXPECT_TRUE(md.has_value());
+    return std::move(*md);
+  }
+  void deliver(Maildir& md, const std::string& folder, std::size_t bytes) {
+    const std::string body(bytes, 'x');
+    const std::string_view p[] = {body};
+    auto f = md.folder(folder);
+    ASSERT_TRUE(f.has_value());
+    Delivery d(md);
+    ASSERT_TRUE(d.stage(*f, p).has_value());
+    ASSERT_TRUE(d.commit().all_delivered());
+  }
+  TempDir dir_;
+};
+
+TEST_F(Quota, NoMaildirsizeNoDefaultMeansNoQuota) {
+  auto md = open(test_options());
+  auto c = md.check_quota(1u << 30);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_FALSE(c->limited);
+  EXPECT_TRUE(c->ok());
+  EXPECT_TRUE(md.enforce_quota(1u << 30).has_value());
+  EXPECT_TRUE(record_delivery(md, 100).has_value());
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "Maildir/maildirsize"));
+}
+
+TEST_F(Quota, UsesMaildirsizeSums) {
+  auto md = open(test_options());
+  write_file(dir_ / "Maildir/maildirsize", "1000S,10C\n900 5\n");
+  auto c = md.check_quota(100);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_TRUE(c->limited);
+  EXPECT_TRUE(c->ok());
+  EXPECT_EQ(c->used.bytes, 900);
+  EXPECT_FALSE(c->recalculated);
+  auto over = md.check_quota(101);
+  ASSERT_TRUE(over.has_value());
+  EXPECT_EQ(over->over, QuotaResource::bytes);
+}
+
+TEST_F(Quota, CountLimit) {
+  auto md = open(test_options());
+  write_file(dir_ / "Maildir/maildirsize", "10C\n0 10\n");
+  auto c = md.check_quota(1);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->over, QuotaResource::count);
+}
+
+TEST_F(Quota, EnforceIsTemporaryOrRejected) {
+  Options o = test_options();
+  auto md = open(o);
+  write_file(dir_ / "Maildir/maildirsize", "100S\n100 1\n");
+  auto s = md.enforce_quota(10);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().kind, ErrorKind::temporary);
+  EXPECT_NE(s.error().message.find("over quota"), std::string::npos);
+  o.over_quota_rejects = true;
+  auto strict = open(o);
+  auto r = strict.enforce_quota(10);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, ErrorKind::rejected);
+}
+
+TEST_F(Quota, RecordDeliveryAppendsOneLine) {
+  auto md = open(test_options());
+  write_file(dir_ / "Maildir/maildirsize", "1000S,10C\n100 1\n");
+  ASSERT_TRUE(record_delivery(md, 250).has_value());
+  ASSERT_TRUE(record_delivery(md, 50, 2).has_value());
+  EXPECT_EQ(read_file(dir_ / "Maildir/maildirsize"), "1000S,10C\n100 1\n250 1\n50 2\n");
+  EXPECT_EQ(md.check_quota(0)->used.bytes, 400);
+}
+
+TEST_F(Quota, DefaultQuotaCreatesMaildirsizeByCounting) {
+  Options o = test_options();
+  o.default_quota = "1000S,50C";
+  auto md = open(o);
+  deliver(md, "INBOX", 100);
+  deliver(md, "Junk", 200);
+  deliver(md, "Lists/Work", 300);
+  auto c = md.check_quota(0);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_TRUE(c->recalculated);
+  EXPECT_EQ(c->used.bytes, 600);
+  EXPECT_EQ(c->used.count, 3);
+  EXPECT_EQ(read_file(dir_ / "Maildir/maildirsize"), "1000S,50C\n600 3\n");
+  EXPECT_TRUE(list_dir(dir_ / "Maildir/tmp").empty());
+  EXPECT_EQ(md.check_quota(401)->over, QuotaResource::bytes);
+}
+
+TEST_F(Quota, BigFileIsRecalculated) {
+  auto md = open(test_options());
+  deliver(md, "INBOX", 10);
+  std::string content = "1000S\n";
+  while (content.size() <= 5120) content += "1 1\n";  // sums to nonsense
+  write_file(dir_ / "Maildir/maildirsize", content);
+  auto c = md.check_quota(0);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_TRUE(c->recalculated);
+  EXPECT_EQ(c->used.bytes, 10);
+  EXPECT_EQ(c->used.count, 1);
+  EXPECT_EQ(read_file(dir_ / "Maildir/maildirsize"), "1000S\n10 1\n");
+}
+
+TEST_F(Quota, StaleOverQuotaIsRecountedFreshIsNot) {
+  auto md = open(test_options());
+  deliver(md, "INBOX", 10);
+  write_file(dir_ / "Maildir/maildirsize", "1000S\n5000 9\n");  // says over quota
+  EXPECT_EQ(md.check_quota(0)->over, QuotaResource::bytes);     // fresh: trusted
+  const std::string path = dir_ / "Maildir/maildirsize";
+  const timespec old[2] = {{::time(nullptr) - 16 * 60, 0}, {::time(nullptr) - 16 * 60, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), old, 0), 0);
+  auto c = md.check_quota(0);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_TRUE(c->recalculated);
+  EXPECT_TRUE(c->ok());
+  EXPECT_EQ(c->used.bytes, 10);
+}
+
+TEST_F(Quota, CorruptSumIsRecalculatedKeepingDefinition) {
+  auto md = open(test_options());
+  deliver(md, "INBOX", 42);
+  write_file(dir_ / "Maildir/maildirsize", "1000S\ngarbage\n");
+  auto c = md.check_quota(0);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_TRUE(c->recalculated);
+  EXPECT_EQ(c->limit.bytes, 1000u);
+  EXPECT_EQ(c->used.bytes, 42);
+}
+
+TEST_F(Quota, BadDefaultQuotaIsAConfigError) {
+  Options o = test_options();
+  o.default_quota = "lots";
+  auto md = open(o);
+  auto c = md.check_quota(0);
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().kind, ErrorKind::config);
+}
+
+}  // namespace
+}  // namespace mailroom::maildir
