@@ -138,7 +138,7 @@ check_delivery() {
 
 # --- route 1: mailbox_command, a passwd user -----------------------------------
 LMD="$LHOME/Maildir"
-for i in 1 2 3; do
+for _ in 1 2 3; do
   send "$LU@example.net"
   wait_status "$QID" "$LU@example.net" sent && check_delivery "$LMD" "$TOKEN" "$LU"
 done
@@ -187,8 +187,11 @@ grep -q "to=<alice@example.org>, relay=mailroom" "$T/maillog" || fail "virtual r
 # user+folder@: ${extension} -> -m folder -> Maildir++ .folder
 send "alice+lists@example.org"
 if wait_status "$QID" "alice+lists@example.org" sent; then
-  [ "$(copies "$AMD/.lists" "$TOKEN")" -eq 1 ] && pass "alice+lists -> .lists" ||
+  if [ "$(copies "$AMD/.lists" "$TOKEN")" -eq 1 ]; then
+    pass "alice+lists -> .lists"
+  else
     fail "alice+lists@example.org not in $AMD/.lists (-m \${extension})"
+  fi
   [ -f "$AMD/.lists/maildirfolder" ] || fail "$AMD/.lists has no maildirfolder file"
 fi
 defer_and_flush "$AMD" "alice@example.org" "$VM"
@@ -198,9 +201,11 @@ defer_and_flush "$AMD" "alice@example.org" "$VM"
 # --- unknown to mailroom: 67 -> bounced (null sender: no notice to send) -------
 send "ghost@example.org" ""
 if wait_status "$QID" "ghost@example.org" bounced; then
-  grep -E "$QID: to=<ghost@example.org>.*dsn=5\.1\.1" "$T/maillog" >/dev/null &&
-    pass "unknown virtual user -> bounced 5.1.1" ||
+  if grep -qE "$QID: to=<ghost@example.org>.*dsn=5\.1\.1" "$T/maillog"; then
+    pass "unknown virtual user -> bounced 5.1.1"
+  else
     fail "ghost bounced without dsn=5.1.1: $(grep "$QID: to=<ghost" "$T/maillog")"
+  fi
 fi
 
 out=$(postqueue -c "$E" -p 2>&1)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared helpers for the integration tests (sourced, not run).
 #
 # Every test: makes its own scratch dir and users, registers how to undo each
