@@ -206,7 +206,9 @@ class ListParser {
       read_addr_spec(toks_, b, e, a);
       a.display_name = last_comment(toks_, b, e);
     }
-    if (!a.empty()) out_.push_back(std::move(a));
+    // "<>" (the null reverse-path, RFC 5321 §4.5.5) is kept as an empty
+    // address: it was written on purpose and From: <> must yield it.
+    if (!a.empty() || lt != kNone) out_.push_back(std::move(a));
   }
 
   std::vector<Token> toks_;
@@ -232,6 +234,7 @@ bool needs_quoting(std::string_view local) noexcept {
 
 std::string Address::addr_spec() const {
   std::string out;
+  if (empty()) return out;  // the null address "<>"
   if (needs_quoting(local_part)) {
     out.push_back('"');
     for (const char c : local_part) {

@@ -209,7 +209,14 @@ ContentDisposition Part::disposition() const {
 std::string Part::filename() const { return message::filename(disposition(), content_type); }
 
 bool Part::is_text() const {
-  if (!children.empty() || content_type.type != "text") return false;
+  if (!children.empty()) return false;
+  // A multipart whose delimiters were not found is shown as its raw text
+  // (what a mail client displays), so its words still reach the filters.
+  const bool broken_multipart =
+      content_type.is_multipart() &&
+      (defects.has(Defect::no_parts) || defects.has(Defect::missing_boundary) ||
+       defects.has(Defect::mime_too_deep));
+  if (content_type.type != "text" && !broken_multipart) return false;
   return !disposition().is_attachment();
 }
 

@@ -38,7 +38,8 @@ struct Part {
   }
   [[nodiscard]] ContentDisposition disposition() const;  // parsed on demand
   [[nodiscard]] std::string filename() const;            // "" if none
-  // A leaf whose content is text a reader sees: text/*, not an attachment.
+  // A leaf whose content is text a reader sees: text/*, not an attachment;
+  // also a multipart whose parts could not be found (shown as raw text).
   [[nodiscard]] bool is_text() const;
   [[nodiscard]] bool is_leaf() const noexcept { return children.empty(); }
 };

@@ -42,7 +42,8 @@ TEST(Address, Table) {
       {"a @ example . com", "|a@example.com|;"},
       {",,a@x,,", "|a@x|;"},
       {"postmaster", "|postmaster|;"},
-      {"<>", ""},
+      {"<>", "||;"},
+      {"\"\" <>", "||;"},
       {"Broken <a@x", "Broken|a@x|;"},
       {"\"unterminated <a@x>", "|\"unterminated <a@x>\"|;"},  // quote runs to the end
       {"a@b@c", "|\"a@b\"@c|;"},
