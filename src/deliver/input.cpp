@@ -68,10 +68,7 @@ class Reader {
   }
 
   Result<Input> finish() {
-    if (!first_line_done_) {
-      first_line_done_ = true;
-      normalizer_.feed(first_line_, pending_);
-    }
+    if (!first_line_done_) end_first_line();
     normalizer_.finish(pending_);
     if (auto flushed = flush(true); !flushed) return tl::unexpected(flushed.error());
     Input input;
@@ -93,6 +90,11 @@ class Reader {
     auto lf = chunk.find('\n');
     first_line_.append(chunk.substr(0, lf == std::string_view::npos ? chunk.size() : lf + 1));
     if (lf == std::string_view::npos && first_line_.size() < 4096) return {};
+    end_first_line();
+    return lf == std::string_view::npos ? std::string_view{} : chunk.substr(lf + 1);
+  }
+
+  void end_first_line() {
     first_line_done_ = true;
     if (auto sender = parse_from_line(first_line_)) {
       from_sender_ = std::move(sender);
@@ -100,7 +102,6 @@ class Reader {
       normalizer_.feed(first_line_, pending_);
     }
     first_line_.clear();
-    return lf == std::string_view::npos ? std::string_view{} : chunk.substr(lf + 1);
   }
 
   Status flush(bool at_end) {
