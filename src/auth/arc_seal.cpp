@@ -80,9 +80,12 @@ TagResult<std::uint64_t> parse_timestamp(const Tag& t) {
 
 std::string_view to_string(ArcChainStatus s) noexcept {
   switch (s) {
-    case ArcChainStatus::none: return "none";
-    case ArcChainStatus::pass: return "pass";
-    case ArcChainStatus::fail: return "fail";
+    case ArcChainStatus::none:
+      return "none";
+    case ArcChainStatus::pass:
+      return "pass";
+    case ArcChainStatus::fail:
+      return "fail";
   }
   return "fail";
 }

@@ -64,7 +64,8 @@ std::string check_structure(const Sets& sets) {
     auto n = std::to_string(instance);
     if (instance != expected) return "ARC set " + std::to_string(expected) + " is missing";
     if (set.aar.size() != 1 || set.ams.size() != 1 || set.seal.size() != 1) {
-      return "ARC set " + n + " does not have exactly one ARC-Authentication-Results, "
+      return "ARC set " + n +
+             " does not have exactly one ARC-Authentication-Results, "
              "ARC-Message-Signature and ARC-Seal";
     }
     auto want = instance == 1 ? ArcChainStatus::none : ArcChainStatus::pass;
@@ -118,8 +119,7 @@ std::string verify_seal(DkimVerifier::Impl& impl, std::span<const message::Heade
   return {};
 }
 
-void list_sealers(std::span<const message::HeaderField> headers, const Sets& sets,
-                  ArcResult& r) {
+void list_sealers(std::span<const message::HeaderField> headers, const Sets& sets, ArcResult& r) {
   for (const auto& [instance, set] : sets) {
     ArcSealer s;
     s.instance = instance;
@@ -142,7 +142,8 @@ ArcResult validate(DkimVerifier& verifier, SignedMessage& msg) {
     return r;
   }
   r.instances = sets.rbegin()->first;
-  if (sets.rbegin()->second.parsed_seal.cv == ArcChainStatus::fail && !sets.rbegin()->second.seal.empty()) {
+  if (sets.rbegin()->second.parsed_seal.cv == ArcChainStatus::fail &&
+      !sets.rbegin()->second.seal.empty()) {
     return failed(r, "the newest sealer recorded a broken chain (cv=fail)");
   }
   if (auto why = check_structure(sets); !why.empty()) return failed(r, why);

@@ -62,8 +62,8 @@ std::uint64_t body(std::string_view body, Canonicalization c, ByteSink& sink) {
   std::size_t pos = 0;
   while (pos < body.size()) {
     const void* nl = std::memchr(body.data() + pos, '\n', body.size() - pos);
-    std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - body.data())
-                         : body.size();
+    std::size_t end =
+        nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - body.data()) : body.size();
     std::string_view line = body.substr(pos, end - pos);
     if (nl != nullptr && !line.empty() && line.back() == '\r') line.remove_suffix(1);
     pos = nl ? end + 1 : body.size();

@@ -68,15 +68,14 @@ bool verify_signature(const PublicKey& key, SignatureAlgorithm alg, std::string_
   } else if (alg == SignatureAlgorithm::rsa_sha256) {
     rc = EVP_DigestVerifyInit(ctx.get(), nullptr, sha256_md(), nullptr, key.pkey.get());
     if (rc == 1) {
-      rc = EVP_DigestVerify(ctx.get(), bytes(signature), signature.size(), bytes(data),
-                            data.size());
+      rc =
+          EVP_DigestVerify(ctx.get(), bytes(signature), signature.size(), bytes(data), data.size());
     }
   }
   return rc == 1;
 }
 
-Sha256Sink::Sha256Sink(std::optional<std::uint64_t> limit)
-    : ctx_(EVP_MD_CTX_new()), left_(limit) {
+Sha256Sink::Sha256Sink(std::optional<std::uint64_t> limit) : ctx_(EVP_MD_CTX_new()), left_(limit) {
   EVP_DigestInit_ex(ctx_, sha256_md(), nullptr);
 }
 

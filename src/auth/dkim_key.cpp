@@ -84,7 +84,8 @@ TagResult<DkimKeyRecord> parse_dkim_key(std::string_view record, const DkimLimit
   if (!tags) return tl::unexpected(tags.error());
   // §3.6.1 v=: optional, but when present it MUST be the first tag and "DKIM1".
   if (const Tag* v = tags->find("v"); v != nullptr) {
-    if (&tags->tags.front() != v) return tag_error(Code::invalid_tag, v->name_offset, "v= not first");
+    if (&tags->tags.front() != v)
+      return tag_error(Code::invalid_tag, v->name_offset, "v= not first");
     if (v->value != "DKIM1") {
       return tag_error(Code::unsupported, v->value_begin, "v=" + std::string(v->value));
     }

@@ -20,8 +20,8 @@ std::string unusable(const DkimKeyRecord& key, SignatureAlgorithm alg, std::stri
   if (!key.allows_hash("sha256")) return "the key record's h= does not allow sha256";
   if (!key.allows_email()) return "the key record's s= does not include email";
   if (!key.fits(alg)) {
-    return "the key is k=" + std::string(to_string(key.key_type)) + " but the signature a=" +
-           std::string(to_string(alg));
+    return "the key is k=" + std::string(to_string(key.key_type)) +
+           " but the signature a=" + std::string(to_string(alg));
   }
   // §3.6.1 t=s: the i= domain must be d= itself, not a subdomain.
   if (key.strict && !identity.empty() && !ascii_iequals(identity_domain(identity), domain)) {
@@ -59,8 +59,8 @@ KeyLookup DkimVerifier::Impl::lookup_keys(std::string_view domain, std::string_v
   Result<std::vector<std::string>> txt =
       fetcher ? fetcher(name) : Result<std::vector<std::string>>(fail(ErrorKind::config, "no DNS"));
   if (!txt) {
-    out.status = txt.error().kind == ErrorKind::temporary ? DkimStatus::temperror
-                                                          : DkimStatus::permerror;
+    out.status =
+        txt.error().kind == ErrorKind::temporary ? DkimStatus::temperror : DkimStatus::permerror;
     out.reason = "key lookup at " + name + " failed: " + txt.error().message;
     return out;
   }

@@ -120,7 +120,8 @@ TagResult<DkimSignature> check_required(const TagList& tags, SignatureKind kind)
   if (kind == SignatureKind::dkim) {
     const Tag* v = tags.find("v");
     if (v == nullptr) return tag_error(Code::missing_tag, 0, "v");
-    if (v->value != "1") return tag_error(Code::unsupported, v->value_begin, "v=" + std::string(v->value));
+    if (v->value != "1")
+      return tag_error(Code::unsupported, v->value_begin, "v=" + std::string(v->value));
   } else if (tags.find("i") == nullptr) {
     return tag_error(Code::missing_tag, 0, "i");
   }
@@ -222,9 +223,12 @@ std::string_view to_string(Canonicalization c) noexcept {
 
 std::string_view to_string(SignatureAlgorithm a) noexcept {
   switch (a) {
-    case SignatureAlgorithm::rsa_sha256: return "rsa-sha256";
-    case SignatureAlgorithm::rsa_sha1: return "rsa-sha1";
-    case SignatureAlgorithm::ed25519_sha256: return "ed25519-sha256";
+    case SignatureAlgorithm::rsa_sha256:
+      return "rsa-sha256";
+    case SignatureAlgorithm::rsa_sha1:
+      return "rsa-sha1";
+    case SignatureAlgorithm::ed25519_sha256:
+      return "ed25519-sha256";
   }
   return "unknown";
 }

@@ -23,16 +23,16 @@ TagResult<Tag> parse_tag_spec(std::string_view s, std::size_t& i) {
   tag.name_offset = i;
   if (i >= s.size() || !is_alpha(s[i])) return tag_error(TagErrorCode::bad_tag_name, i);
   std::size_t name_end = i + 1;
-  while (name_end < s.size() && (is_alpha(s[name_end]) || is_digit(s[name_end]) ||
-                                 s[name_end] == '_')) {
+  while (name_end < s.size() &&
+         (is_alpha(s[name_end]) || is_digit(s[name_end]) || s[name_end] == '_')) {
     ++name_end;
   }
   tag.name = s.substr(i, name_end - i);
   i = skip_fws(s, name_end);
   if (i >= s.size() || s[i] != '=') {
     // A name followed by junk ("a b=1") is a bad name; a bare name is a missing "=".
-    auto code = (i < s.size() && s[i] != ';') ? TagErrorCode::bad_tag_name
-                                              : TagErrorCode::missing_equals;
+    auto code =
+        (i < s.size() && s[i] != ';') ? TagErrorCode::bad_tag_name : TagErrorCode::missing_equals;
     return tag_error(code, i, std::string(tag.name));
   }
   ++i;
@@ -57,15 +57,24 @@ TagResult<Tag> parse_tag_spec(std::string_view s, std::size_t& i) {
 
 std::string_view to_string(TagErrorCode code) noexcept {
   switch (code) {
-    case TagErrorCode::too_long: return "too_long";
-    case TagErrorCode::too_many_tags: return "too_many_tags";
-    case TagErrorCode::bad_tag_name: return "bad_tag_name";
-    case TagErrorCode::missing_equals: return "missing_equals";
-    case TagErrorCode::bad_value: return "bad_value";
-    case TagErrorCode::duplicate_tag: return "duplicate_tag";
-    case TagErrorCode::missing_tag: return "missing_tag";
-    case TagErrorCode::invalid_tag: return "invalid_tag";
-    case TagErrorCode::unsupported: return "unsupported";
+    case TagErrorCode::too_long:
+      return "too_long";
+    case TagErrorCode::too_many_tags:
+      return "too_many_tags";
+    case TagErrorCode::bad_tag_name:
+      return "bad_tag_name";
+    case TagErrorCode::missing_equals:
+      return "missing_equals";
+    case TagErrorCode::bad_value:
+      return "bad_value";
+    case TagErrorCode::duplicate_tag:
+      return "duplicate_tag";
+    case TagErrorCode::missing_tag:
+      return "missing_tag";
+    case TagErrorCode::invalid_tag:
+      return "invalid_tag";
+    case TagErrorCode::unsupported:
+      return "unsupported";
   }
   return "unknown";
 }

@@ -16,7 +16,7 @@ struct KeyLookup {
   DkimStatus status = DkimStatus::pass;  // pass: `keys` holds at least one key
   std::string reason;
   std::vector<PublicKey> keys;
-  bool testing = false;  // some record said t=y
+  bool testing = false;   // some record said t=y
   int rejected_bits = 0;  // size of a key refused as too small, for the reason
 };
 
@@ -34,8 +34,8 @@ struct DkimVerifier::Impl {
   [[nodiscard]] std::int64_t now() const;
   // §6.1.2: the key records at <selector>._domainkey.<domain> usable for `alg`.
   // `identity` (i=) is checked against t=s when not empty.
-  KeyLookup lookup_keys(std::string_view domain, std::string_view selector,
-                        SignatureAlgorithm alg, std::string_view identity);
+  KeyLookup lookup_keys(std::string_view domain, std::string_view selector, SignatureAlgorithm alg,
+                        std::string_view identity);
   // True when any key in `keys` verifies; records the size of the key used.
   bool verify_any(const KeyLookup& keys, SignatureAlgorithm alg, std::string_view data,
                   std::string_view signature, int& bits) const;

@@ -46,8 +46,8 @@ bool refused_early(const DkimSignature& sig, const DkimOptions& opt, std::int64_
     return true;
   }
   if (sig.expiration && static_cast<std::int64_t>(*sig.expiration) + opt.clock_skew < now) {
-    finish(r, DkimStatus::permerror, "the signature expired (x=" +
-                                         std::to_string(*sig.expiration) + ")");
+    finish(r, DkimStatus::permerror,
+           "the signature expired (x=" + std::to_string(*sig.expiration) + ")");
     return true;
   }
   if (sig.timestamp && static_cast<std::int64_t>(*sig.timestamp) > now + opt.clock_skew) {
@@ -55,8 +55,9 @@ bool refused_early(const DkimSignature& sig, const DkimOptions& opt, std::int64_
     return true;
   }
   if (sig.length && !opt.accept_body_length) {
-    finish(r, DkimStatus::policy, "the signature covers only part of the body (l=), refused by "
-                                  "local policy");
+    finish(r, DkimStatus::policy,
+           "the signature covers only part of the body (l=), refused by "
+           "local policy");
     return true;
   }
   return false;
@@ -71,9 +72,9 @@ DkimResult& check_body_and_headers(DkimVerifier::Impl& impl, SignedMessage& msg,
                                    std::size_t index, DkimResult& r) {
   const auto& bh = msg.body_hash(sig.body_canon, sig.length);
   if (sig.length && *sig.length > bh.canonical_length) {
-    return finish(r, DkimStatus::permerror, "l=" + std::to_string(*sig.length) +
-                                                " is longer than the canonical body (" +
-                                                std::to_string(bh.canonical_length) + " bytes)");
+    return finish(r, DkimStatus::permerror,
+                  "l=" + std::to_string(*sig.length) + " is longer than the canonical body (" +
+                      std::to_string(bh.canonical_length) + " bytes)");
   }
   if (!same_digest(bh.digest, sig.body_hash)) {
     return finish(r, DkimStatus::fail, "body hash mismatch: the body changed after signing");
@@ -95,12 +96,18 @@ DkimResult& check_body_and_headers(DkimVerifier::Impl& impl, SignedMessage& msg,
 
 std::string_view to_string(DkimStatus s) noexcept {
   switch (s) {
-    case DkimStatus::pass: return "pass";
-    case DkimStatus::fail: return "fail";
-    case DkimStatus::neutral: return "neutral";
-    case DkimStatus::policy: return "policy";
-    case DkimStatus::temperror: return "temperror";
-    case DkimStatus::permerror: return "permerror";
+    case DkimStatus::pass:
+      return "pass";
+    case DkimStatus::fail:
+      return "fail";
+    case DkimStatus::neutral:
+      return "neutral";
+    case DkimStatus::policy:
+      return "policy";
+    case DkimStatus::temperror:
+      return "temperror";
+    case DkimStatus::permerror:
+      return "permerror";
   }
   return "permerror";
 }

@@ -34,7 +34,7 @@ struct ArcSeal {
   std::string selector;        // s=
   ArcChainStatus cv = ArcChainStatus::none;
   std::optional<std::uint64_t> timestamp;  // t=
-  std::size_t b_begin = 0;  // the b= value span, as in DkimSignature
+  std::size_t b_begin = 0;                 // the b= value span, as in DkimSignature
   std::size_t b_end = 0;
 };
 
@@ -49,7 +49,7 @@ struct ArcSealer {
   std::string domain;    // d= of the ARC-Seal: who vouches for the results of this hop
   std::string selector;  // s=
   ArcChainStatus cv = ArcChainStatus::none;  // what this sealer saw
-  std::string authserv_id;  // from its ARC-Authentication-Results, if readable
+  std::string authserv_id;                   // from its ARC-Authentication-Results, if readable
 };
 
 struct ArcResult {

@@ -23,15 +23,15 @@ struct TagListLimits {
 };
 
 enum class TagErrorCode {
-  too_long,         // input longer than TagListLimits::max_bytes
-  too_many_tags,    // more tags than TagListLimits::max_tags
-  bad_tag_name,     // not ALPHA *(ALPHA / DIGIT / "_"), or an empty tag-spec (";;")
-  missing_equals,   // tag-name not followed by "="
-  bad_value,        // a byte outside VALCHAR / WSP / FWS in a tag-value
-  duplicate_tag,    // §3.2: the whole list is invalid
-  missing_tag,      // a required tag is absent
-  invalid_tag,      // a known tag whose value is malformed
-  unsupported,      // well-formed but not something we implement (version, algorithm)
+  too_long,        // input longer than TagListLimits::max_bytes
+  too_many_tags,   // more tags than TagListLimits::max_tags
+  bad_tag_name,    // not ALPHA *(ALPHA / DIGIT / "_"), or an empty tag-spec (";;")
+  missing_equals,  // tag-name not followed by "="
+  bad_value,       // a byte outside VALCHAR / WSP / FWS in a tag-value
+  duplicate_tag,   // §3.2: the whole list is invalid
+  missing_tag,     // a required tag is absent
+  invalid_tag,     // a known tag whose value is malformed
+  unsupported,     // well-formed but not something we implement (version, algorithm)
 };
 
 struct TagError {

@@ -72,9 +72,7 @@ class SignedMessage {
   SignedMessage(std::span<const message::HeaderField> headers, std::string_view body);
   explicit SignedMessage(const message::Message& message);
 
-  [[nodiscard]] std::span<const message::HeaderField> headers() const noexcept {
-    return headers_;
-  }
+  [[nodiscard]] std::span<const message::HeaderField> headers() const noexcept { return headers_; }
   [[nodiscard]] std::string_view body() const noexcept { return body_; }
 
   struct BodyHash {

@@ -43,7 +43,8 @@ TEST(ArcValidationSuite, EveryTestGivesTheExpectedChainStatus) {
       SCOPED_TRACE(name);
       auto msg = test::parse_message(t.second["message"].as<std::string>());
       auto result = validate_arc(verifier, msg);
-      EXPECT_EQ(std::string(to_string(result.status)), expected_cv(t.second["cv"].as<std::string>()))
+      EXPECT_EQ(std::string(to_string(result.status)),
+                expected_cv(t.second["cv"].as<std::string>()))
           << t.second["description"].as<std::string>("") << ": " << result.reason;
       ++run;
       names.insert(name);
@@ -52,6 +53,61 @@ TEST(ArcValidationSuite, EveryTestGivesTheExpectedChainStatus) {
   // The file repeats four test names (YAML keeps both entries): 175 runs, 171 tests.
   EXPECT_EQ(run, 175);
   EXPECT_EQ(names.size(), 171U);
+#endif
+}
+
+#ifdef MAILROOM_HAVE_YAML_CPP
+// One named test of the suite, validated with the keys of its document.
+ArcResult validate_named(const std::string& wanted) {
+  for (const auto& doc : YAML::LoadAllFromFile(MAILROOM_ARC_SUITE)) {
+    for (const auto& t : doc["tests"]) {
+      if (t.first.as<std::string>() != wanted) continue;
+      test::MapKeys keys;
+      for (const auto& rec : doc["txt-records"]) {
+        keys.records[rec.first.as<std::string>()] = {rec.second.as<std::string>()};
+      }
+      DkimVerifier verifier(keys.fetcher());
+      auto msg = test::parse_message(t.second["message"].as<std::string>());
+      return validate_arc(verifier, msg);
+    }
+  }
+  ADD_FAILURE() << wanted << " not found";
+  return {};
+}
+#endif
+
+TEST(ArcResultDetails, OldestPassAndSealers) {
+#ifndef MAILROOM_HAVE_YAML_CPP
+  GTEST_SKIP() << "yaml-cpp is not installed";
+#else
+  if (!std::filesystem::exists(MAILROOM_ARC_SUITE)) GTEST_SKIP() << "ARC suite absent";
+  auto three = validate_named("cv_pass_i3_1");
+  EXPECT_EQ(three.status, ArcChainStatus::pass) << three.reason;
+  EXPECT_EQ(three.instances, 3U);
+  EXPECT_EQ(three.oldest_pass, 0U);
+  ASSERT_EQ(three.sealers.size(), 3U);
+  EXPECT_EQ(three.sealers[0].cv, ArcChainStatus::none);
+  EXPECT_EQ(three.sealers[2].cv, ArcChainStatus::pass);
+  EXPECT_EQ(three.sealers[2].instance, 3U);
+  EXPECT_EQ(three.sealers[1].domain, "example.org");
+  EXPECT_EQ(three.sealers[1].selector, "dummy");
+  EXPECT_EQ(three.sealers[0].authserv_id, "lists.example.org");
+  EXPECT_TRUE(three.sealed_by("EXAMPLE.org"));
+  EXPECT_FALSE(three.sealed_by("example.com"));
+
+  // The From field changed after hop 1: AMS(1) breaks, the chain still passes.
+  auto broken_first = validate_named("cv_pass_i2_1_ams1_invalid");
+  EXPECT_EQ(broken_first.status, ArcChainStatus::pass) << broken_first.reason;
+  EXPECT_EQ(broken_first.oldest_pass, 2U);
+
+  auto failed = validate_named("cv_fail_i2_as1_invalid");
+  EXPECT_EQ(failed.status, ArcChainStatus::fail);
+  EXPECT_FALSE(failed.sealed_by("example.org"));
+  EXPECT_FALSE(failed.reason.empty());
+
+  auto none = validate_named("cv_base1");
+  EXPECT_EQ(none.status, ArcChainStatus::none);
+  EXPECT_TRUE(none.sealers.empty());
 #endif
 }
 

@@ -53,8 +53,8 @@ TEST(DkimAgainstDkimpy, EveryVerdictMatches) {
     for (std::size_t i = 0; i < results.size(); ++i) {
       bool pass = results[i].status == DkimStatus::pass;
       EXPECT_EQ(pass ? "pass" : "fail", expected[i])
-          << "signature " << i << ": " << to_string(results[i].status) << " ("
-          << results[i].reason << ")";
+          << "signature " << i << ": " << to_string(results[i].status) << " (" << results[i].reason
+          << ")";
       (pass ? passes : fails)++;
     }
     ++cases;

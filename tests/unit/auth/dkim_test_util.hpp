@@ -14,7 +14,8 @@
 namespace mailroom::auth::test {
 
 inline message::Message parse_message(std::string bytes) {
-  auto buffer = std::make_shared<const message::Buffer>(message::Buffer::from_string(std::move(bytes)));
+  auto buffer =
+      std::make_shared<const message::Buffer>(message::Buffer::from_string(std::move(bytes)));
   return message::Message::parse(buffer);
 }
 

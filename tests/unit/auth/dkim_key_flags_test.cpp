@@ -1,0 +1,297 @@
+// Verifier behaviour that needs our own signatures: key flags (t=y, t=s),
+// h=, s=, k=, revoked keys, several key records, RFC 8301 (rsa-sha1, small
+// RSA keys), x=/t= against an injected clock, l= policy, limits.
+#include <gtest/gtest.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "auth/dkim_verifier_impl.hpp"
+#include "dkim_test_util.hpp"
+
+namespace mailroom::auth {
+namespace {
+
+std::string b64(const unsigned char* p, std::size_t n) {
+  std::string out(4 * ((n + 2) / 3) + 1, '\0');
+  int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), p, static_cast<int>(n));
+  out.resize(static_cast<std::size_t>(len));
+  return out;
+}
+
+struct TestKey {
+  std::shared_ptr<EVP_PKEY> pkey;
+  bool ed25519 = false;
+
+  static TestKey make(bool ed, std::size_t bits = 1024) {
+    EVP_PKEY* p = ed ? EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")
+                     : EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", bits);
+    return TestKey{std::shared_ptr<EVP_PKEY>(p, EVP_PKEY_free), ed};
+  }
+  // The p= value: raw key for Ed25519 (RFC 8463), SubjectPublicKeyInfo for RSA.
+  [[nodiscard]] std::string p() const {
+    if (ed25519) {
+      unsigned char raw[32];
+      std::size_t n = sizeof raw;
+      EVP_PKEY_get_raw_public_key(pkey.get(), raw, &n);
+      return b64(raw, n);
+    }
+    unsigned char* der = nullptr;
+    int n = i2d_PUBKEY(pkey.get(), &der);
+    std::string out = b64(der, static_cast<std::size_t>(n));
+    OPENSSL_free(der);
+    return out;
+  }
+  [[nodiscard]] std::string record(const std::string& extra = "") const {
+    return std::string("v=DKIM1; k=") + (ed25519 ? "ed25519" : "rsa") + "; " + extra + "p=" + p();
+  }
+  [[nodiscard]] std::string sign(std::string_view data) const {
+    auto ctx =
+        std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    Digest d = sha256(data);
+    std::string_view input =
+        ed25519 ? std::string_view(reinterpret_cast<const char*>(d.data()), d.size()) : data;
+    EVP_DigestSignInit(ctx.get(), nullptr, ed25519 ? nullptr : EVP_sha256(), nullptr, pkey.get());
+    std::size_t n = 0;
+    EVP_DigestSign(ctx.get(), nullptr, &n, reinterpret_cast<const unsigned char*>(input.data()),
+                   input.size());
+    std::string sig(n, '\0');
+    EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &n,
+                   reinterpret_cast<const unsigned char*>(input.data()), input.size());
+    sig.resize(n);
+    return b64(reinterpret_cast<const unsigned char*>(sig.data()), sig.size());
+  }
+};
+
+const std::string kMessage = test::crlf(
+    "From: Joe <joe@example.com>\n"
+    "To: Ann <ann@example.net>\n"
+    "Subject: keys\n"
+    "\n"
+    "Body text.\n");
+
+// Prepends a DKIM-Signature with `tags` (everything but bh= and b=) to `msg`.
+std::string sign(const std::string& msg, const TestKey& key, const std::string& tags) {
+  auto draft = [&](const std::string& bh, const std::string& b) {
+    return "DKIM-Signature: " + tags + ";\r\n bh=" + bh + "; b=" + b + "\r\n" + msg;
+  };
+  auto first = test::parse_message(draft("AAAA", "AAAA"));
+  auto sig = parse_dkim_signature(first.headers()[0].value);
+  EXPECT_TRUE(sig) << sig.error().describe();
+  SignedMessage sm(first);
+  const auto& bh = sm.body_hash(sig->body_canon, sig->length);
+  std::string bh64 = b64(bh.digest.data(), bh.digest.size());
+  auto second = test::parse_message(draft(bh64, "AAAA"));
+  auto sig2 = parse_dkim_signature(second.headers()[0].value);
+  std::string data = header_hash_input(second.headers(), *sig2, 0);
+  return draft(bh64, key.sign(data));
+}
+
+struct Fixture : ::testing::Test {
+  test::MapKeys keys;
+  DkimOptions options;
+  DkimResult verify_one(const std::string& bytes) {
+    DkimVerifier verifier(keys.fetcher(), options);
+    auto msg = test::parse_message(bytes);
+    auto results = verifier.verify(msg);
+    EXPECT_EQ(results.size(), 1U);
+    return results.empty() ? DkimResult{} : results[0];
+  }
+  static const TestKey& ed() {
+    static TestKey k = TestKey::make(true);
+    return k;
+  }
+  static const TestKey& rsa() {
+    static TestKey k = TestKey::make(false, 1024);
+    return k;
+  }
+};
+
+const std::string kEdTags =
+    "v=1; a=ed25519-sha256; c=relaxed/relaxed; d=example.com; s=ed; h=from:to:subject";
+const std::string kRsaTags =
+    "v=1; a=rsa-sha256; c=simple/simple; d=example.com; s=rsa; h=from:subject";
+
+std::string tamper(std::string bytes) {
+  bytes.replace(bytes.find("Body text"), 9, "Body TEXT");
+  return bytes;
+}
+
+using DkimKeys = Fixture;
+
+TEST_F(DkimKeys, Ed25519AndRsaPass) {
+  keys.records["ed._domainkey.example.com"] = {ed().record()};
+  keys.records["rsa._domainkey.example.com"] = {rsa().record()};
+  auto r = verify_one(sign(kMessage, ed(), kEdTags));
+  EXPECT_EQ(r.status, DkimStatus::pass) << r.reason;
+  auto r2 = verify_one(sign(kMessage, rsa(), kRsaTags));
+  EXPECT_EQ(r2.status, DkimStatus::pass) << r2.reason;
+  EXPECT_EQ(r2.key_bits, 1024);
+  EXPECT_EQ(verify_one(tamper(sign(kMessage, rsa(), kRsaTags))).status, DkimStatus::fail);
+}
+
+TEST_F(DkimKeys, TestingFlagTurnsFailureIntoNeutral) {
+  keys.records["ed._domainkey.example.com"] = {ed().record("t=y; ")};
+  auto ok = verify_one(sign(kMessage, ed(), kEdTags));
+  EXPECT_EQ(ok.status, DkimStatus::pass);
+  EXPECT_TRUE(ok.key_testing);
+  auto bad = verify_one(tamper(sign(kMessage, ed(), kEdTags)));
+  EXPECT_EQ(bad.status, DkimStatus::neutral);
+  EXPECT_NE(bad.reason.find("t=y"), std::string::npos) << bad.reason;
+}
+
+TEST_F(DkimKeys, StrictFlagRefusesSubdomainIdentity) {
+  keys.records["ed._domainkey.example.com"] = {ed().record("t=s; ")};
+  EXPECT_EQ(verify_one(sign(kMessage, ed(), kEdTags + "; i=@example.com")).status,
+            DkimStatus::pass);
+  auto r = verify_one(sign(kMessage, ed(), kEdTags + "; i=@news.example.com"));
+  EXPECT_EQ(r.status, DkimStatus::permerror);
+  EXPECT_NE(r.reason.find("t=s"), std::string::npos) << r.reason;
+}
+
+TEST_F(DkimKeys, HashServiceAndTypeRestrictions) {
+  auto msg = sign(kMessage, ed(), kEdTags);
+  struct Case {
+    std::string record;
+    DkimStatus status;
+  };
+  for (const Case& c : {Case{ed().record("h=sha1; "), DkimStatus::permerror},
+                        Case{ed().record("h=sha1:sha256; "), DkimStatus::pass},
+                        Case{ed().record("s=tlsrpt; "), DkimStatus::permerror},
+                        Case{ed().record("s=email; "), DkimStatus::pass},
+                        Case{rsa().record(), DkimStatus::permerror},
+                        Case{"v=DKIM1; k=ed25519; p=", DkimStatus::permerror},
+                        Case{"v=DKIM1; k=ed25519; p=AAAA", DkimStatus::permerror},
+                        Case{"garbage", DkimStatus::permerror}}) {
+    SCOPED_TRACE(c.record);
+    keys.records["ed._domainkey.example.com"] = {c.record};
+    auto r = verify_one(msg);
+    EXPECT_EQ(r.status, c.status) << r.reason;
+    EXPECT_FALSE(r.reason.empty());
+  }
+}
+
+TEST_F(DkimKeys, RevokedKeySaysSo) {
+  keys.records["ed._domainkey.example.com"] = {"v=DKIM1; k=ed25519; p="};
+  auto r = verify_one(sign(kMessage, ed(), kEdTags));
+  EXPECT_EQ(r.status, DkimStatus::permerror);
+  EXPECT_NE(r.reason.find("revoked"), std::string::npos) << r.reason;
+}
+
+TEST_F(DkimKeys, EveryKeyRecordIsTried) {
+  auto other = TestKey::make(true);
+  keys.records["ed._domainkey.example.com"] = {"v=spf1 -all", other.record(), ed().record()};
+  EXPECT_EQ(verify_one(sign(kMessage, ed(), kEdTags)).status, DkimStatus::pass);
+  keys.records["ed._domainkey.example.com"] = {other.record()};
+  EXPECT_EQ(verify_one(sign(kMessage, ed(), kEdTags)).status, DkimStatus::fail);
+  options.limits.max_key_records = 2;
+  keys.records["ed._domainkey.example.com"] = {"v=spf1 -all", other.record(), ed().record()};
+  EXPECT_EQ(verify_one(sign(kMessage, ed(), kEdTags)).status, DkimStatus::fail);
+}
+
+TEST_F(DkimKeys, Rfc8301RefusesSha1AndSmallRsaKeys) {
+  auto small = TestKey::make(false, 512);
+  keys.records["rsa._domainkey.example.com"] = {small.record()};
+  auto r = verify_one(sign(kMessage, small, kRsaTags));
+  EXPECT_EQ(r.status, DkimStatus::permerror);
+  EXPECT_EQ(r.key_bits, 512);
+  EXPECT_NE(r.reason.find("RFC 8301"), std::string::npos) << r.reason;
+  keys.records["rsa._domainkey.example.com"] = {rsa().record()};
+  std::string sha1 = sign(kMessage, rsa(), kRsaTags);
+  sha1.replace(sha1.find("rsa-sha256"), 10, "rsa-sha1");
+  auto r1 = verify_one(sha1);
+  EXPECT_EQ(r1.status, DkimStatus::permerror);
+  EXPECT_NE(r1.reason.find("RFC 8301"), std::string::npos) << r1.reason;
+  EXPECT_EQ(keys.lookups, 1) << "rsa-sha1 is refused before any DNS query";
+}
+
+TEST_F(DkimKeys, ExpiryAndFutureTimestampsUseTheInjectedClock) {
+  keys.records["ed._domainkey.example.com"] = {ed().record()};
+  auto msg = sign(kMessage, ed(), kEdTags + "; t=1000; x=2000");
+  options.clock_skew = 0;
+  options.clock = [] { return std::int64_t{1500}; };
+  EXPECT_EQ(verify_one(msg).status, DkimStatus::pass);
+  options.clock = [] { return std::int64_t{2001}; };
+  auto expired = verify_one(msg);
+  EXPECT_EQ(expired.status, DkimStatus::permerror);
+  EXPECT_NE(expired.reason.find("expired"), std::string::npos) << expired.reason;
+  options.clock = [] { return std::int64_t{999}; };
+  EXPECT_EQ(verify_one(msg).status, DkimStatus::permerror);
+  options.clock_skew = 10;
+  EXPECT_EQ(verify_one(msg).status, DkimStatus::pass);
+}
+
+TEST_F(DkimKeys, BodyLengthTag) {
+  keys.records["ed._domainkey.example.com"] = {ed().record()};
+  auto msg = sign(kMessage, ed(), kEdTags + "; l=4") + "Appended.\r\n";
+  auto r = verify_one(msg);
+  EXPECT_EQ(r.status, DkimStatus::pass) << r.reason;
+  EXPECT_NE(r.reason.find("first 4"), std::string::npos) << r.reason;
+  EXPECT_EQ(r.length, 4U);
+  options.accept_body_length = false;
+  EXPECT_EQ(verify_one(msg).status, DkimStatus::policy);
+  options.accept_body_length = true;
+  auto too_long = verify_one(sign(kMessage, ed(), kEdTags + "; l=4000"));
+  EXPECT_EQ(too_long.status, DkimStatus::permerror) << too_long.reason;
+}
+
+TEST_F(DkimKeys, DnsErrorsMapToTemperrorAndPermerror) {
+  auto msg = sign(kMessage, ed(), kEdTags);
+  DkimVerifier temp([](std::string_view) -> Result<std::vector<std::string>> {
+    return fail(ErrorKind::temporary, "SERVFAIL");
+  });
+  auto m = test::parse_message(msg);
+  auto r = temp.verify(m);
+  ASSERT_EQ(r.size(), 1U);
+  EXPECT_EQ(r[0].status, DkimStatus::temperror);
+  EXPECT_NE(r[0].reason.find("SERVFAIL"), std::string::npos);
+  DkimVerifier perm([](std::string_view) -> Result<std::vector<std::string>> {
+    return fail(ErrorKind::parse, "bad answer");
+  });
+  EXPECT_EQ(perm.verify(m)[0].status, DkimStatus::permerror);
+  DkimVerifier none(nullptr);
+  EXPECT_EQ(none.verify(m)[0].status, DkimStatus::permerror);
+}
+
+TEST_F(DkimKeys, SignatureLimitAndSharedBodyHashes) {
+  keys.records["ed._domainkey.example.com"] = {ed().record()};
+  keys.records["rsa._domainkey.example.com"] = {rsa().record()};
+  std::string msg = sign(kMessage, ed(), kEdTags);
+  msg = sign(msg, ed(), kEdTags + "; i=@example.com");
+  msg = sign(msg, rsa(), kRsaTags);
+  DkimVerifier verifier(keys.fetcher(), options);
+  auto parsed = test::parse_message(msg);
+  SignedMessage sm(parsed);
+  auto results = verifier.verify(sm);
+  ASSERT_EQ(results.size(), 3U);
+  for (const auto& r : results) EXPECT_EQ(r.status, DkimStatus::pass) << r.reason;
+  EXPECT_EQ(sm.body_hashes_computed(), 2U) << "relaxed once, simple once";
+  options.limits.max_signatures = 2;
+  DkimVerifier limited(keys.fetcher(), options);
+  auto capped = limited.verify(parsed);
+  ASSERT_EQ(capped.size(), 3U);
+  EXPECT_EQ(capped[2].status, DkimStatus::permerror);
+  EXPECT_NE(capped[2].reason.find("more than 2"), std::string::npos);
+  EXPECT_EQ(capped[2].domain, "example.com");
+}
+
+TEST_F(DkimKeys, SyntaxErrorsStillNameTheSigner) {
+  auto r = verify_one(
+      "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=x; h=to; bh=AAAA; b=AAAA\r\n" +
+      kMessage);
+  EXPECT_EQ(r.status, DkimStatus::permerror);
+  EXPECT_EQ(r.domain, "example.com");
+  EXPECT_EQ(r.selector, "x");
+  EXPECT_NE(r.reason.find("From"), std::string::npos) << r.reason;
+}
+
+TEST_F(DkimKeys, SecondFromFieldAboveTheSignedOneBreaksTheSignature) {
+  keys.records["ed._domainkey.example.com"] = {ed().record()};
+  auto msg = sign(kMessage, ed(), kEdTags);
+  auto pos = msg.find("From: Joe");
+  msg.insert(pos, "From: Mallory <m@example.org>\r\n");
+  EXPECT_EQ(verify_one(msg).status, DkimStatus::fail);
+}
+
+}  // namespace
+}  // namespace mailroom::auth
