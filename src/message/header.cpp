@@ -39,6 +39,17 @@ Line next_line(std::string_view s, std::size_t pos) noexcept {
   return line;
 }
 
+// An empty line ends the header block; so does a line of only CRs
+// ("\r\r\n" from a sender that converted line endings twice), which
+// every mail reader displays as empty.
+bool is_blank(std::string_view s, const Line& line) noexcept {
+  if (!line.lf) return false;
+  for (std::size_t i = line.begin; i < line.content; ++i) {
+    if (s[i] != '\r') return false;
+  }
+  return true;
+}
+
 // Length of the field name if the line starts a header field (obs-optional:
 // WSP allowed between the name and the colon), else 0.
 std::size_t field_name_length(std::string_view s, const Line& line) noexcept {
@@ -81,7 +92,7 @@ class BlockParser {
     bool first = true;
     while (pos < s_.size()) {
       const Line line = next_line(s_, pos);
-      if (line.content == line.begin && line.lf) {  // blank line: the separator
+      if (is_blank(s_, line)) {  // the separator
         out_.separator = true;
         finish(block_end, line.end);
         return std::move(out_);

@@ -70,19 +70,27 @@ std::string Message::value(std::string_view name) const {
   return f == nullptr ? std::string() : unfold(f->value);
 }
 
-std::string Message::subject() const {
+std::string Message::subject(Defects* defects) const {
   const HeaderField* f = find("Subject");
-  return f == nullptr ? std::string() : decode_rfc2047(unfold(f->value));
+  if (f == nullptr) return {};
+  Defects d;
+  std::string out = decode_rfc2047(unfold(f->value), d);
+  if (defects != nullptr) defects->add(d);
+  return out;
 }
 
-std::string Message::decoded(const Part& part) const {
-  Defects ignored;
-  return decode_content(part, limits_, ignored);
+std::string Message::decoded(const Part& part, Defects* defects) const {
+  Defects d;
+  std::string out = decode_content(part, limits_, d);
+  if (defects != nullptr) defects->add(d);
+  return out;
 }
 
-std::string Message::text(const Part& part) const {
-  Defects ignored;
-  return decode_text(part, limits_, ignored);
+std::string Message::text(const Part& part, Defects* defects) const {
+  Defects d;
+  std::string out = decode_text(part, limits_, d);
+  if (defects != nullptr) defects->add(d);
+  return out;
 }
 
 std::vector<const Part*> Message::text_parts() const {
@@ -93,12 +101,12 @@ std::vector<const Part*> Message::text_parts() const {
   return out;
 }
 
-std::string Message::body_text() const {
+std::string Message::body_text(Defects* defects) const {
   std::string out;
   for (const Part* p : text_parts()) {
     if (out.size() >= limits_.max_decoded_size) break;
     if (!out.empty()) out += "\n\n";
-    out += text(*p);
+    out += text(*p, defects);
   }
   if (out.size() > limits_.max_decoded_size) out.resize(limits_.max_decoded_size);
   return out;

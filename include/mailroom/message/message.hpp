@@ -42,20 +42,24 @@ class Message {
   // False when no blank line separates header and body.
   [[nodiscard]] bool has_separator() const noexcept { return separator_; }
 
-  // Decoded Subject (RFC 2047, unfolded), "" if absent.
-  [[nodiscard]] std::string subject() const;
+  // Decoded Subject (RFC 2047, unfolded), "" if absent. Decoding defects
+  // (bad_encoded_word, bad_charset) are added to *defects if given.
+  [[nodiscard]] std::string subject(Defects* defects = nullptr) const;
 
   // MIME tree, document order; parts()[0] is the message itself.
   [[nodiscard]] std::span<const Part> parts() const noexcept { return parts_; }
   [[nodiscard]] const Part& root() const noexcept { return parts_.front(); }
-  // Lazy decoding, one part per call (decode.hpp), within limits().
-  [[nodiscard]] std::string decoded(const Part& part) const;
-  [[nodiscard]] std::string text(const Part& part) const;
+  // Lazy decoding, one part per call (decode.hpp), within limits(). Defects
+  // found while decoding (bad_transfer_encoding, bad_charset,
+  // decoded_truncated) are added to *defects if given: parse() cannot know
+  // them, as it decodes nothing.
+  [[nodiscard]] std::string decoded(const Part& part, Defects* defects = nullptr) const;
+  [[nodiscard]] std::string text(const Part& part, Defects* defects = nullptr) const;
   // Leaf text parts a reader sees (text/*, not attachments), in order.
   [[nodiscard]] std::vector<const Part*> text_parts() const;
   // The text of every text part, UTF-8, HTML turned to plain text,
   // separated by blank lines; at most limits().max_decoded_size bytes.
-  [[nodiscard]] std::string body_text() const;
+  [[nodiscard]] std::string body_text(Defects* defects = nullptr) const;
 
   [[nodiscard]] const Limits& limits() const noexcept { return limits_; }
   [[nodiscard]] const std::shared_ptr<const Buffer>& buffer() const noexcept { return buffer_; }
