@@ -39,7 +39,6 @@ chmod 0644 "$T/virtual-users"
 
 # mailroom.toml for the pipe route, from contrib/ with our paths.
 sed -e "s|/etc/mailroom/virtual-users|$T/virtual-users|" \
-    -e 's|^target = .*|target = "stderr"|' \
     "$repo/contrib/postfix/mailroom.toml" >"$T/mailroom.toml"
 chmod 0644 "$T/mailroom.toml"
 
