@@ -209,13 +209,12 @@ KMD="$T/home/$K/Maildir"
 /usr/bin/python3 "$here/lib/gen_messages.py" "$T/kill" k "$KILLS" 2000 600000
 chmod -R a+rX "$T/kill"
 /usr/bin/python3 "$here/lib/kill_loop.py" "$MAILROOM" "$K" "$T/kill" k "$KILLS" "$$" >"$T/kill.rc"
-ok_ids=$(awk '$2 == 0 { print $1 }' "$T/kill.rc")
+awk '$2 == 0 { print $1 }' "$T/kill.rc" >"$T/kill.ok"
 other=$(awk '$2 != 0 && $2 != -9 { print }' "$T/kill.rc" | head -3)
 [ -z "$other" ] || fail "kill -9: unexpected exit codes: $other"
-printf '%s\n' $ok_ids >"$T/kill.ok"
 if /usr/bin/python3 "$here/lib/maildir_check.py" "$KMD" --originals "$T/kill" \
   --require-ids "$T/kill.ok" >"$T/kill.check" 2>&1; then
-  pass "kill -9: $(wc -w <<<"$ok_ids") finished, $(grep -c ' -9$' "$T/kill.rc") killed; $(tail -1 "$T/kill.check")"
+  pass "kill -9: $(wc -l <"$T/kill.ok") finished, $(grep -c ' -9$' "$T/kill.rc") killed; $(tail -1 "$T/kill.check")"
 else
   fail "kill -9: partial or duplicate files:"
   cat "$T/kill.check" >&2

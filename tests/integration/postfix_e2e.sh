@@ -83,7 +83,7 @@ postconf -c "$E" -M "127.0.0.1:$PORT/inet = 127.0.0.1:$PORT inet n - n - - smtpd
 
 cleanup_add "postfix -c '$E' stop; p=\$(head -1 '$T/spool/pid/master.pid' 2>/dev/null | tr -d ' '); [ -n \"\$p\" ] && kill -9 \$p"
 mkdir -p "$T/spool" "$T/data"
-postfix -c "$E" set-permissions >"$T/setperm.log" 2>&1 || die "postfix set-permissions $(tail -5 $T/setperm.log)"
+postfix -c "$E" set-permissions >"$T/setperm.log" 2>&1 || die "postfix set-permissions: $(tail -5 "$T/setperm.log")"
 postfix -c "$E" check || die "postfix check: $(tail -5 "$T/maillog" 2>/dev/null)"
 postfix -c "$E" start >/dev/null 2>&1 || die "postfix start: $(tail -5 "$T/maillog" 2>/dev/null)"
 port_open() { /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$PORT),1)" 2>/dev/null; }

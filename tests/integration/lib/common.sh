@@ -45,7 +45,7 @@ require_cmd() {
 # The binary under test: MAILROOM_BIN (set by ctest), else `mailroom` on PATH.
 find_mailroom() {
   MAILROOM=${MAILROOM_BIN:-$(command -v mailroom || true)}
-  [ -n "$MAILROOM" ] && [ -x "$MAILROOM" ] || die "set MAILROOM_BIN to the mailroom binary"
+  if [ -z "$MAILROOM" ] || [ ! -x "$MAILROOM" ]; then die "set MAILROOM_BIN to the mailroom binary"; fi
 }
 
 # make_scratch: a fresh world-traversable scratch dir in $T (users must be able
@@ -53,7 +53,11 @@ find_mailroom() {
 make_scratch() {
   T=$(mktemp -d "${TMPDIR:-/tmp}/mailroom-${TEST_NAME:-it}.XXXXXX") || die "mktemp"
   chmod 0755 "$T"
-  [ -n "${MAILROOM_TEST_KEEP:-}" ] && log "keeping $T" || cleanup_add "rm -rf '$T'"
+  if [ -n "${MAILROOM_TEST_KEEP:-}" ]; then
+    log "keeping $T (MAILROOM_TEST_KEEP)"
+  else
+    cleanup_add "rm -rf '$T'"
+  fi
 }
 
 # make_user VAR PREFIX: creates a fresh user (own group, home $T/home/<name>,
