@@ -58,8 +58,8 @@ class BlockAlarm {
 };
 
 bool links_unsupported(int err) {
-  // EPERM: e.g. vfat/some FUSE; ENOTSUP/EOPNOTSUPP: no link(2) at all.
-  return err == EPERM || err == ENOTSUP || err == EOPNOTSUPP || err == EMLINK;
+  // EPERM: e.g. vfat/some FUSE; EOPNOTSUPP (= ENOTSUP on Linux): no link(2).
+  return err == EPERM || err == EOPNOTSUPP || err == EMLINK;
 }
 
 std::string final_name(const std::string& base, const std::string& flags) {

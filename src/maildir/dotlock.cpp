@@ -63,6 +63,9 @@ Dotlock::~Dotlock() {
 Result<Dotlock> Dotlock::acquire(int dirfd, const std::string& name, const std::string& dir_path,
                                  const DotlockSettings& settings) {
   const std::string lock_name = name + ".lock";
+  std::string lock_path = dir_path;
+  lock_path += '/';
+  lock_path += lock_name;
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(settings.timeout_ms);
   std::minstd_rand jitter(static_cast<unsigned>(::getpid()));
@@ -70,11 +73,11 @@ Result<Dotlock> Dotlock::acquire(int dirfd, const std::string& name, const std::
     const int fd = ::openat(dirfd, lock_name.c_str(),
                             O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, settings.mode);
     if (fd >= 0) return Dotlock(dirfd, name, dir_path, UniqueFd(fd));
-    if (errno != EEXIST) return io_error("cannot create lock", dir_path + "/" + lock_name, errno);
+    if (errno != EEXIST) return io_error("cannot create lock", lock_path, errno);
     if (override_if_stale(dirfd, name, lock_name, settings.stale_seconds)) continue;
     if (std::chrono::steady_clock::now() >= deadline) {
       return fail(ErrorKind::temporary,
-                  "timed out waiting for lock " + dir_path + "/" + lock_name +
+                  "timed out waiting for lock " + lock_path +
                       " (another process holds it; it is considered stale after " +
                       std::to_string(settings.stale_seconds) + " s without change)");
     }

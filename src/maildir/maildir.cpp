@@ -8,6 +8,7 @@
 
 #include "maildir/file_io.hpp"
 #include "maildir/folder_dirs.hpp"
+#include "maildir/guard.hpp"
 #include "maildir/quota_ops.hpp"
 #include "maildir/subscriptions.hpp"
 #include "maildir/sys_error.hpp"
@@ -71,6 +72,10 @@ const std::string& Folder::path() const { return dirs_->path; }
 int Maildir::root_fd() const { return inbox_.dirs_->dir.get(); }
 
 Result<Maildir> Maildir::open(const std::string& root, const Options& options) {
+  return detail::guarded("opening Maildir", [&] { return open_unguarded(root, options); });
+}
+
+Result<Maildir> Maildir::open_unguarded(const std::string& root, const Options& options) {
   if (root.empty()) return fail(ErrorKind::config, "empty Maildir path");
   auto dirs = std::make_shared<FolderDirs>();
   dirs->name = "INBOX";
@@ -93,11 +98,13 @@ Result<Maildir> Maildir::open(const std::string& root, const Options& options) {
 }
 
 Result<Folder> Maildir::folder(std::string_view utf8_name) {
-  if (utf8_name.empty()) return inbox_;
-  auto name = parse_folder_name(utf8_name);
-  if (!name) return tl::unexpected(name.error());
-  if (name->is_inbox()) return inbox_;
-  return open_folder(*name);
+  return detail::guarded("opening folder", [&]() -> Result<Folder> {
+    if (utf8_name.empty()) return inbox_;
+    auto name = parse_folder_name(utf8_name);
+    if (!name) return tl::unexpected(name.error());
+    if (name->is_inbox()) return inbox_;
+    return open_folder(*name);
+  });
 }
 
 Result<Folder> Maildir::open_folder(const FolderName& name) {
@@ -170,10 +177,15 @@ detail::QuotaContext quota_context(const Maildir& maildir) {
 }  // namespace
 
 Result<QuotaCheck> Maildir::check_quota(std::uint64_t incoming_bytes) {
-  return detail::check_quota(quota_context(*this), incoming_bytes);
+  return detail::guarded("checking quota",
+                         [&] { return detail::check_quota(quota_context(*this), incoming_bytes); });
 }
 
 Status Maildir::enforce_quota(std::uint64_t incoming_bytes) {
+  return detail::guarded("checking quota", [&] { return enforce_quota_unguarded(incoming_bytes); });
+}
+
+Status Maildir::enforce_quota_unguarded(std::uint64_t incoming_bytes) {
   auto check = check_quota(incoming_bytes);
   if (!check) return tl::unexpected(check.error());
   if (check->ok()) return ok();
@@ -190,14 +202,26 @@ Status Maildir::enforce_quota(std::uint64_t incoming_bytes) {
 }
 
 Status record_delivery(Maildir& maildir, std::uint64_t bytes, std::uint64_t count) {
-  return detail::record_delivery(quota_context(maildir), bytes, count);
+  return detail::guarded("recording quota", [&] {
+    return detail::record_delivery(quota_context(maildir), bytes, count);
+  });
 }
 
 std::string Folder::keyword_letters(std::span<const std::string_view> keywords,
                                     std::string* unknown) const {
+  try {
+    return keyword_letters_unguarded(keywords, unknown);
+  } catch (...) {
+    return {};  // out of memory: deliver without keywords rather than fail
+  }
+}
+
+std::string Folder::keyword_letters_unguarded(std::span<const std::string_view> keywords,
+                                              std::string* unknown) const {
   // dovecot-keywords: "<index> <name>" lines; index 0..25 is letter a..z.
   int err = 0;
-  const auto content = detail::read_file_at(dirs_->dir.get(), "dovecot-keywords", 64 * 1024, &err);
+  const auto content =
+      detail::read_file_at(dirs_->dir.get(), "dovecot-keywords", std::size_t{64} * 1024, &err);
   std::string letters;
   for (const auto keyword : keywords) {
     bool found = false;

@@ -12,7 +12,7 @@
 namespace mailroom::maildir::detail {
 
 struct SubscriptionLimits {
-  std::size_t max_file_bytes = 1024 * 1024;  // a larger file is left alone
+  std::size_t max_file_bytes = std::size_t{1024} * 1024;  // a larger file is left alone
 };
 
 // Dovecot's "subscriptions" in the Maildir root (lib-storage/list/

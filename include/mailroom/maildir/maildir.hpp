@@ -41,6 +41,8 @@ class Folder {
 
  private:
   friend class Maildir;
+  std::string keyword_letters_unguarded(std::span<const std::string_view> keywords,
+                                        std::string* unknown) const;
   std::shared_ptr<const detail::FolderDirs> dirs_;
   bool created_ = false;
   std::string warning_;
@@ -69,6 +71,8 @@ class Maildir {
 
  private:
   Maildir() = default;
+  static Result<Maildir> open_unguarded(const std::string& root, const Options& options);
+  Status enforce_quota_unguarded(std::uint64_t incoming_bytes);
   Result<Folder> open_folder(const FolderName& name);
   std::string subscribe(const FolderName& name);
 

@@ -39,8 +39,8 @@ struct QuotaCheck {
 
 struct MaildirsizeLimits {
   std::uint64_t recalculate_above_bytes = 5120;  // Maildir++: "larger than 5120 bytes"
-  long long stale_after_seconds = 15 * 60;       // Maildir++: over quota and older than 15 min
-  std::uint64_t max_read_bytes = 64 * 1024;      // never read more than this of the file
+  long long stale_after_seconds = 15LL * 60;     // Maildir++: over quota and older than 15 min
+  std::uint64_t max_read_bytes = 64ULL * 1024;   // never read more than this of the file
 };
 
 // "1000000S,1000C", "1000000S", "1000C" (order free). Refuses anything else.

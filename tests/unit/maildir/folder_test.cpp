@@ -2,10 +2,12 @@
 // Dovecot's and Courier's files, keyword letters, symlink refusal.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -109,6 +111,37 @@ TEST(Folder, Version1SubscriptionsUseTheStorageSeparator) {
   write_file(dir / "Maildir/subscriptions", "Sent\n");
   ASSERT_TRUE(md.folder("Lists/Work").has_value());
   EXPECT_EQ(read_file(dir / "Maildir/subscriptions"), "Sent\nLists.Work\n");
+}
+
+TEST(Folder, ConcurrentCreatorsLoseNoSubscription) {
+  // Eight processes each create a folder at once: the dotlock serialises the
+  // read-modify-rename cycles, so every name must survive.
+  TempDir dir;
+  { auto md = open_maildir(dir); }
+  std::vector<pid_t> children;
+  for (int i = 0; i < 8; ++i) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      Options o = test_options();
+      o.lock_timeout_ms = 10000;
+      auto md = Maildir::open(dir / "Maildir", o);
+      if (!md) ::_exit(2);
+      auto f = md->folder("Folder" + std::to_string(i));
+      ::_exit(f && f->warning().empty() ? 0 : 3);
+    }
+    children.push_back(pid);
+  }
+  for (const pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  const std::string subs = read_file(dir / "Maildir/subscriptions");
+  ASSERT_TRUE(subs.starts_with("V\t2\n\n")) << subs;
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_NE(subs.find("\nFolder" + std::to_string(i) + "\n"), std::string::npos) << subs;
+  }
+  EXPECT_EQ(std::count(subs.begin(), subs.end(), '\n'), 2 + 8);
 }
 
 TEST(Folder, SubscribeOffWritesNothing) {
