@@ -85,6 +85,15 @@ Result<Maildir> Maildir::open_unguarded(const std::string& root, const Options& 
     if (auto made = make_parents(root, options.dir_mode); !made)
       return tl::unexpected(made.error());
     dirs->dir.reset(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    // The new root's own entry lives in its parent: make that durable too.
+    const auto slash = root.find_last_of('/');
+    const std::string parent = slash == std::string::npos ? "." : root.substr(0, slash + 1);
+    UniqueFd parent_fd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dirs->dir && parent_fd && options.fsync) {
+      if (const int err = detail::fsync_fd(parent_fd.get()); err != 0) {
+        return io_error("cannot fsync", parent, err);
+      }
+    }
   }
   if (!dirs->dir) return io_error("cannot open Maildir", root, errno);
   if (auto s = open_subdirs(*dirs, options); !s) return tl::unexpected(s.error());

@@ -13,7 +13,8 @@
 #    its own, passwd-file user, mail_location maildir:~/Maildir).
 # 4. With /usr/bin/python3 imaplib: every folder is listed and subscribed,
 #    every message has the exact bytes (CRLF-normalised), RFC822.SIZE equal
-#    to the CRLF size, and the flags we set; Dovecot logs no error.
+#    to the CRLF size, and the flags we set; a keyword ($Junk) we deliver as
+#    its dovecot-keywords letter shows as $Junk; Dovecot logs no error.
 # 5. Stops Dovecot, removes everything (and the vmail user if it made it).
 # Exit 0 pass, 1 fail, 77 skipped (not root, no package source).
 set -uo pipefail
@@ -79,9 +80,9 @@ printf 'From: list@example.org\r\nTo: alice@example.net\r\nSubject: crlf list ma
 printf 'From: a@example.org\nTo: alice@example.net\nSubject: =?utf-8?q?=C3=84rger?=\nMessage-ID: <5@example.org>\n\n\xc3\x84rger, UTF-8 body\n' >"$T/msg/aerger.eml"
 chmod 0644 "$T"/msg/*
 
-write() {  # folder flags file
+write() {  # folder flags file [keyword...]
   setpriv --reuid=vmail --regid=vmail --clear-groups env -i PATH=/usr/bin:/bin \
-    "$T/maildir_writer" "$M" "$1" "$2" "$T/msg/$3" || die "maildir_writer $1 $2 $3"
+    "$T/maildir_writer" "$M" "$1" "$2" "$T/msg/$3" "${@:4}" || die "maildir_writer $*"
 }
 write INBOX "" inbox-new.eml
 write INBOX S inbox-seen.eml
@@ -204,6 +205,35 @@ if problems:
     print("\n".join(problems), file=sys.stderr)
     sys.exit(1)
 PY
+# --- 4b. keywords: only those Dovecot already numbered in dovecot-keywords ------
+# An IMAP client sets $Junk (Dovecot writes "0 $Junk" under its own lock);
+# then our module delivers with keyword $Junk, which must arrive as $Junk.
+PORT=$PORT /usr/bin/python3 - <<'PY' || die "IMAP STORE \$Junk failed"
+import imaplib, os
+imap = imaplib.IMAP4("127.0.0.1", int(os.environ["PORT"]))
+imap.login("alice", "secret")
+imap.select("Junk")
+typ, _ = imap.store("1", "+FLAGS", "($Junk)")
+assert typ == "OK"
+imap.logout()
+PY
+grep -q '^[0-9]* \$Junk$' "$M/.Junk/dovecot-keywords" || die "Dovecot did not record \$Junk in dovecot-keywords"
+printf 'From: spam@example.com\nTo: alice@example.net\nSubject: junk 2\nMessage-ID: <6@example.com>\n\nagain\n' >"$T/msg/junk2.eml"
+chmod 0644 "$T/msg/junk2.eml"
+write Junk S junk2.eml '$Junk' 'NotYetKnown'
+PORT=$PORT /usr/bin/python3 - <<'PY' || die "keyword delivered by us not seen by Dovecot"
+import imaplib, os, re, sys
+imap = imaplib.IMAP4("127.0.0.1", int(os.environ["PORT"]))
+imap.login("alice", "secret")
+typ, data = imap.select("Junk")
+assert int(data[0]) == 2, data
+typ, resp = imap.fetch("2", "(FLAGS)")
+flags = set(re.search(rb"FLAGS \(([^)]*)\)", resp[0]).group(1).decode().split()) - {"\\Recent"}
+print("Junk        #2 junk2.eml        flags", sorted(flags))
+imap.logout()
+sys.exit(0 if flags == {"\\Seen", "$Junk"} else 1)
+PY
+
 if grep -E "(Error|Panic|Fatal|Warning):" "$T/dovecot.log" | grep -v "SSL_accept" >&2; then
   die "Dovecot complained about our files"
 fi

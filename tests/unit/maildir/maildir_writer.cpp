@@ -1,20 +1,23 @@
 // maildir_writer: delivers one message with the maildir module, for
 // tests/integration/dovecot_reads_maildir.sh (a real Dovecot reads the result).
-//   maildir_writer ROOT FOLDER FLAGS FILE
-// FLAGS is Maildir letters ("" for new/, "S", "FS"...). Prints the final path.
+//   maildir_writer ROOT FOLDER FLAGS FILE [KEYWORD...]
+// FLAGS is Maildir letters ("" for new/, "S", "FS"...); each KEYWORD (e.g.
+// "$Junk") is added as its Dovecot letter if the folder's dovecot-keywords
+// knows it. Prints the final path.
 // Exit 0 delivered, 75 temporary failure, 65 refused folder name or flags.
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "mailroom/maildir/delivery.hpp"
 #include "mailroom/maildir/maildir.hpp"
 
 int main(int argc, char** argv) {
   using namespace mailroom::maildir;
-  if (argc != 5) {
-    std::cerr << "usage: maildir_writer ROOT FOLDER FLAGS FILE\n";
+  if (argc < 5) {
+    std::cerr << "usage: maildir_writer ROOT FOLDER FLAGS FILE [KEYWORD...]\n";
     return 64;
   }
   std::ifstream in(argv[4], std::ios::binary);
@@ -38,9 +41,16 @@ int main(int argc, char** argv) {
     return folder.error().kind == mailroom::ErrorKind::parse ? 65 : 75;
   }
   if (!folder->warning().empty()) std::cerr << "warning: " << folder->warning() << "\n";
+  std::string flags = argv[3];
+  if (argc > 5) {
+    std::vector<std::string_view> keywords(argv + 5, argv + argc);
+    std::string unknown;
+    flags += folder->keyword_letters(keywords, &unknown);
+    if (!unknown.empty()) std::cerr << "warning: keywords unknown to Dovecot: " << unknown << "\n";
+  }
   Delivery delivery(*md);
   const std::string_view pieces[] = {message};
-  if (auto s = delivery.stage(*folder, pieces, argv[3]); !s) {
+  if (auto s = delivery.stage(*folder, pieces, flags); !s) {
     std::cerr << s.error().message << "\n";
     return s.error().kind == mailroom::ErrorKind::parse ? 65 : 75;
   }
