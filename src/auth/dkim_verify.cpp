@@ -191,6 +191,16 @@ DkimVerifier& DkimVerifier::operator=(DkimVerifier&&) noexcept = default;
 const DkimOptions& DkimVerifier::options() const noexcept { return impl_->options; }
 
 DkimResult DkimVerifier::verify_field(SignedMessage& msg, std::size_t index, SignatureKind kind) {
+  try {
+    return check_field(msg, index, kind);
+  } catch (const std::exception& e) {  // out of memory: no exception leaves the module
+    DkimResult r;
+    r.field_index = index;
+    return finish(r, DkimStatus::temperror, std::string("verification aborted: ") + e.what());
+  }
+}
+
+DkimResult DkimVerifier::check_field(SignedMessage& msg, std::size_t index, SignatureKind kind) {
   DkimResult r;
   r.field_index = index;
   const auto& field = msg.headers()[index];
@@ -218,6 +228,17 @@ DkimResult DkimVerifier::verify_field(SignedMessage& msg, std::size_t index, Sig
 
 std::vector<DkimResult> DkimVerifier::verify(SignedMessage& msg) {
   std::vector<DkimResult> out;
+  try {
+    verify_all(msg, out);
+  } catch (const std::exception& e) {  // out of memory: no exception leaves the module
+    DkimResult r;
+    out.push_back(std::move(
+        finish(r, DkimStatus::temperror, std::string("verification aborted: ") + e.what())));
+  }
+  return out;
+}
+
+void DkimVerifier::verify_all(SignedMessage& msg, std::vector<DkimResult>& out) {
   auto headers = msg.headers();
   for (std::size_t i = 0; i < headers.size(); ++i) {
     if (!iequal(headers[i].name, "DKIM-Signature")) continue;
@@ -233,7 +254,6 @@ std::vector<DkimResult> DkimVerifier::verify(SignedMessage& msg) {
     }
     out.push_back(verify_field(msg, i, SignatureKind::dkim));
   }
-  return out;
 }
 
 std::vector<DkimResult> DkimVerifier::verify(const message::Message& message) {

@@ -111,7 +111,7 @@ class DkimVerifier {
   std::vector<DkimResult> verify(SignedMessage& message);
 
   // One DKIM-Signature (kind dkim) or ARC-Message-Signature (kind
-  // arc_message) field, by index in message.headers().
+  // arc_message) field, by index in message.headers(). Never throws.
   DkimResult verify_field(SignedMessage& message, std::size_t field_index, SignatureKind kind);
 
   [[nodiscard]] const DkimOptions& options() const noexcept;
@@ -120,6 +120,8 @@ class DkimVerifier {
   Impl& impl() noexcept { return *impl_; }
 
  private:
+  void verify_all(SignedMessage& message, std::vector<DkimResult>& out);
+  DkimResult check_field(SignedMessage& message, std::size_t field_index, SignatureKind kind);
   std::unique_ptr<Impl> impl_;
 };
 
