@@ -292,8 +292,7 @@ Match Evaluation::match_include(const std::string& target) {
     case SpfCode::softfail:
     case SpfCode::neutral:
       return no_match();
-    case SpfCode::temperror:
-      return {false, inner, {}};
+    case SpfCode::temperror:  // §5.2: errors of the included check are ours
     case SpfCode::permerror:
       return {false, inner, {}};
     case SpfCode::none:

@@ -20,21 +20,12 @@
 #include <vector>
 
 #include "mailroom/auth/spf.hpp"
-#include "mailroom/dns/static_resolver.hpp"
+#include "unit/auth/spf_suite.hpp"
 
 namespace mailroom::auth {
 namespace {
 
-struct SuiteCase {
-  std::string section;
-  std::string name;
-  std::string helo;
-  std::string host;
-  std::string mail_from;
-  std::vector<std::string> results;
-  std::optional<std::string> explanation;
-  std::shared_ptr<dns::StaticResolver> zone;
-};
+using test::SuiteCase;
 
 // Cases whose expected text differs from ours in a way the RFC allows.
 // Each entry says why; nothing else may deviate.
@@ -49,87 +40,15 @@ const std::map<std::string, std::string>& exceptions() {
   return list;
 }
 
-std::string joined(const YAML::Node& value) {
-  if (value.IsSequence()) {
-    std::string out;
-    for (const auto& part : value) out += part.as<std::string>();
-    return out;
-  }
-  return value.as<std::string>();
-}
-
-std::shared_ptr<dns::StaticResolver> load_zone(const YAML::Node& zonedata) {
-  auto zone = std::make_shared<dns::StaticResolver>();
-  for (const auto& entry : zonedata) {
-    const std::string name = entry.first.as<std::string>();
-    zone->add_name(name);
-    bool lists_txt = false;
-    for (const auto& rr : entry.second) {
-      if (rr.IsMap() && rr["TXT"]) lists_txt = true;
-    }
-    std::vector<std::string> spf_as_txt;
-    for (const auto& rr : entry.second) {
-      if (rr.IsScalar()) {
-        if (rr.as<std::string>() == "TIMEOUT") zone->add_timeout(name);
-        continue;
-      }
-      for (const auto& field : rr) {
-        const std::string type = field.first.as<std::string>();
-        const YAML::Node& v = field.second;
-        if (v.IsScalar() && v.as<std::string>() == "NONE") continue;
-        if (type == "SPF") {
-          if (!lists_txt) spf_as_txt.push_back(joined(v));
-        } else if (type == "TXT") {
-          zone->add_txt(name, joined(v));
-        } else if (type == "A" || type == "AAAA") {
-          auto ip = dns::IpAddress::parse(v.as<std::string>());
-          if (ip) zone->add_address(name, *ip);
-        } else if (type == "MX") {
-          zone->add_mx(name, v[0].as<std::uint16_t>(), v[1].as<std::string>());
-        } else if (type == "PTR") {
-          zone->add_ptr(name, v.as<std::string>());
-        } else if (type == "CNAME") {
-          zone->add_cname(name, v.as<std::string>());
-        }
-      }
-    }
-    // The suite's driver adds the TXT copies after the listed records.
-    for (auto& txt : spf_as_txt) zone->add_txt(name, std::move(txt));
-  }
-  return zone;
-}
-
 std::string suite_path() { return MAILROOM_SPF_SUITE; }
 
 std::vector<SuiteCase> load_suite() {
-  std::vector<SuiteCase> cases;
-  if (!std::filesystem::exists(suite_path())) return cases;
   try {
-    for (const auto& doc : YAML::LoadAllFromFile(suite_path())) {
-      auto zone = load_zone(doc["zonedata"]);
-      const std::string section = doc["description"].as<std::string>();
-      for (const auto& t : doc["tests"]) {
-        SuiteCase c;
-        c.section = section;
-        c.name = t.first.as<std::string>();
-        c.helo = t.second["helo"].as<std::string>();
-        c.host = t.second["host"].as<std::string>();
-        c.mail_from = t.second["mailfrom"].as<std::string>();
-        const auto& result = t.second["result"];
-        if (result.IsSequence()) {
-          for (const auto& r : result) c.results.push_back(r.as<std::string>());
-        } else {
-          c.results.push_back(result.as<std::string>());
-        }
-        if (t.second["explanation"]) c.explanation = t.second["explanation"].as<std::string>();
-        c.zone = zone;
-        cases.push_back(std::move(c));
-      }
-    }
+    return test::load_spf_suite(suite_path());
   } catch (const YAML::Exception& e) {
     ADD_FAILURE() << "cannot read " << suite_path() << ": " << e.what();
+    return {};
   }
-  return cases;
 }
 
 const std::vector<SuiteCase>& suite() {
