@@ -220,7 +220,9 @@ std::int64_t days_from_civil(int y, int m, int d) noexcept {
 
 std::int64_t DateTime::unix_time() const noexcept {
   const std::int64_t days = days_from_civil(year, month, day);
-  return days * 86400 + hour * 3600 + minute * 60 + second - zone_minutes * 60;
+  const std::int64_t seconds = std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second -
+                               std::int64_t{zone_minutes} * 60;
+  return days * 86400 + seconds;
 }
 
 std::optional<DateTime> parse_date_time(std::string_view value) {
