@@ -10,6 +10,7 @@
 #     100,000 header fields, random binary, CRLF: 0, 75 or 77 (0 means the
 #     bytes are stored as sent), never a crash (signal or sanitizer report);
 #   over deliver.max_message_size: 77; Delivered-To loop: 77;
+#   over a Maildir++ quota: 75, or 77 with deliver.quota_exceeded = "bounce";
 #   deliver.deadline=1s with a stdin that never ends: 75 in about 1 s.
 TEST_NAME=faults
 here=$(cd "$(dirname "$0")" && pwd)
@@ -106,6 +107,33 @@ expect delivered-to-other 0
 loop_msg "$U@example.net" loop-self >"$T/loop-self.eml"
 deliver delivered-to-loop "$T/loop-self.eml" -r "$U@example.net"
 expect delivered-to-loop 77
+
+# --- Maildir++ quota: 75 by default, 77 with quota_exceeded = "bounce" -------------
+make_user Q mrqt
+QMD="$T/home/$Q/Maildir"
+quota=(-o maildir.default_quota=10240S)  # mailroom.toml(5): "<bytes>S,<count>C"
+stored=0 qrc=0
+for _ in 1 2 3 4 5 6; do
+  timeout -s KILL 30 "$MAILROOM" deliver -d "$Q" -f "$SENDER" "${quota[@]}" <"$T/big1.eml" 2>"$T/err.quota"
+  qrc=$?
+  [ "$qrc" -eq 0 ] || break
+  stored=$((stored + 1))
+done
+is_crash "$qrc" "$T/err.quota" && fail "quota: crash, exit $qrc"
+if [ "$qrc" -ne 75 ]; then
+  fail "quota: 10K quota, 4K messages: exit $qrc after $stored stored, want 75; $(errtext quota)"
+elif [ "$stored" -lt 2 ] || [ "$stored" -gt 3 ]; then
+  fail "quota: $stored 4K messages stored under a 10K quota (want 2, or 3 if the last may overdraw)"
+else
+  pass "quota: $stored stored, then exit 75 $(errtext quota | head -c 100)"
+fi
+[ "$(count_files "$QMD/new")" -eq "$stored" ] || fail "quota: new/ holds $(count_files "$QMD/new"), want $stored"
+timeout -s KILL 30 "$MAILROOM" deliver -d "$Q" -f "$SENDER" "${quota[@]}" \
+  -o deliver.quota_exceeded=bounce <"$T/big1.eml" 2>"$T/err.quota-bounce"
+qrc=$?
+[ "$qrc" -eq 77 ] || fail "quota: over quota with quota_exceeded=bounce: exit $qrc, want 77; $(errtext quota-bounce)"
+[ "$(count_files "$QMD/new")" -eq "$stored" ] || fail "quota: a message was stored over quota"
+[ "$qrc" -eq 77 ] && pass "quota: quota_exceeded=bounce -> 77"
 
 # --- hostile input: a defined exit, never a crash --------------------------------
 : >"$T/empty.eml"
