@@ -6,7 +6,7 @@
 namespace mailroom::message {
 namespace {
 
-constexpr std::array<std::pair<Defect, std::string_view>, 19> kNames{{
+constexpr std::array<std::pair<Defect, std::string_view>, 20> kNames{{
     {Defect::missing_separator, "missing_separator"},
     {Defect::header_truncated, "header_truncated"},
     {Defect::line_too_long, "line_too_long"},
@@ -26,6 +26,7 @@ constexpr std::array<std::pair<Defect, std::string_view>, 19> kNames{{
     {Defect::bad_transfer_encoding, "bad_transfer_encoding"},
     {Defect::bad_charset, "bad_charset"},
     {Defect::bad_encoded_word, "bad_encoded_word"},
+    {Defect::mime_scan_limit, "mime_scan_limit"},
 }};
 
 }  // namespace

@@ -115,7 +115,8 @@ std::string Message::body_text(Defects* defects) const {
 bool Message::limits_hit() const noexcept {
   return has(Defect::line_too_long) || has(Defect::too_many_headers) ||
          has(Defect::header_block_too_large) || has(Defect::mime_too_deep) ||
-         has(Defect::too_many_parts) || has(Defect::decoded_truncated);
+         has(Defect::too_many_parts) || has(Defect::decoded_truncated) ||
+         has(Defect::mime_scan_limit);
 }
 
 }  // namespace mailroom::message

@@ -75,6 +75,7 @@ class TreeBuilder {
   TreeBuilder(const char* base, const Limits& limits) : base_(base), limits_(limits) {}
 
   std::vector<Part> run(Part root) {
+    scan_budget_ = limits_.max_mime_scan_factor * root.raw.size() + (std::size_t{1} << 20);
     parts_.reserve(16);
     parts_.push_back(std::move(root));
     expand(0, false);
@@ -150,8 +151,13 @@ class TreeBuilder {
       part.defects.add(Defect::missing_boundary);
       return;
     }
-    const std::string dash = "--" + std::string(boundary);
     const std::string_view body = part.body;
+    if (body.size() > scan_budget_) {
+      part.defects.add(Defect::mime_scan_limit);
+      return;
+    }
+    scan_budget_ -= body.size();
+    const std::string dash = "--" + std::string(boundary);
     const bool digest = part.content_type.subtype == "digest";
     const std::size_t first_child = work_.size();
     Delimiter d;
@@ -185,6 +191,7 @@ class TreeBuilder {
   const Limits& limits_;
   std::vector<Part> parts_;
   std::vector<Pending> work_;
+  std::size_t scan_budget_ = 0;  // bytes left to scan for delimiters
 };
 
 }  // namespace
@@ -215,7 +222,7 @@ bool Part::is_text() const {
   const bool broken_multipart =
       content_type.is_multipart() &&
       (defects.has(Defect::no_parts) || defects.has(Defect::missing_boundary) ||
-       defects.has(Defect::mime_too_deep));
+       defects.has(Defect::mime_too_deep) || defects.has(Defect::mime_scan_limit));
   if (content_type.type != "text" && !broken_multipart) return false;
   return !disposition().is_attachment();
 }

@@ -27,6 +27,7 @@ enum class Defect : std::uint32_t {
   bad_transfer_encoding = 1U << 16,   // garbage in base64/QP, unknown encoding
   bad_charset = 1U << 17,             // unknown charset or invalid bytes in it
   bad_encoded_word = 1U << 18,        // RFC 2047 word that did not decode
+  mime_scan_limit = 1U << 19,         // Limits::max_mime_scan_factor stopped the MIME parser
 };
 
 // A small set of Defect values.

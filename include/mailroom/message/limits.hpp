@@ -25,6 +25,10 @@ struct Limits {
   // Bytes produced by decoding one part (transfer decoding, charset
   // conversion, HTML to text); the output is cut there and flagged.
   std::size_t max_decoded_size = std::size_t{64} << 20;  // 64 MiB
+  // Bytes the MIME parser may scan for delimiters, as a multiple of the
+  // message size. Each multipart level scans its own body, so nesting
+  // multiplies the work; this caps it (real mail stays below 5).
+  std::size_t max_mime_scan_factor = 16;
   // Addresses kept from one address list header.
   std::size_t max_addresses = 10000;
 };

@@ -111,6 +111,24 @@ TEST(MimeLimits, DepthIsCut) {
   EXPECT_TRUE(m.limits_hit());
 }
 
+// Nesting multiplies delimiter scanning; the scan budget keeps the work
+// linear in the message size.
+TEST(MimeLimits, ScanBudgetIsCut) {
+  std::string msg;
+  for (int i = 0; i < 90; ++i) {
+    msg += "Content-Type: multipart/mixed; boundary=b" + std::to_string(i) + "\n\n--b" +
+           std::to_string(i) + "\n";
+  }
+  msg += "\n" + std::string(1 << 20, 'x') + "\n";
+  const Message m = parse_string(msg);
+  EXPECT_TRUE(m.has(Defect::mime_scan_limit));
+  EXPECT_TRUE(m.limits_hit());
+  EXPECT_LT(m.parts().size(), 40U);
+  Limits generous;
+  generous.max_mime_scan_factor = 100;
+  EXPECT_FALSE(parse_string(msg, generous).has(Defect::mime_scan_limit));
+}
+
 TEST(MimeLimits, PartCountIsCut) {
   std::string msg = "Content-Type: multipart/mixed; boundary=b\n\n";
   for (int i = 0; i < 500; ++i) msg += "--b\n\npart\n";
