@@ -150,7 +150,7 @@ TEST(Failure, FullFileSystemIsTemporaryAndLeavesNothing) {
     if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=64k") != 0) return kSkip;
     auto md = Maildir::open(mnt + "/Maildir", test_options());
     if (!md) return 2;
-    const std::string big(256 * 1024, 'x');
+    const std::string big(std::size_t{256} * 1024, 'x');
     const std::string_view p[] = {big};
     Delivery d(*md);
     auto s = d.stage(md->inbox(), p);

@@ -163,7 +163,7 @@ TEST_F(Quota, StaleOverQuotaIsRecountedFreshIsNot) {
   write_file(dir_ / "Maildir/maildirsize", "1000S\n5000 9\n");  // says over quota
   EXPECT_EQ(md.check_quota(0)->over, QuotaResource::bytes);     // fresh: trusted
   const std::string path = dir_ / "Maildir/maildirsize";
-  const timespec old[2] = {{::time(nullptr) - 16 * 60, 0}, {::time(nullptr) - 16 * 60, 0}};
+  const timespec old[2] = {{::time(nullptr) - 16L * 60, 0}, {::time(nullptr) - 16L * 60, 0}};
   ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), old, 0), 0);
   auto c = md.check_quota(0);
   ASSERT_TRUE(c.has_value());
