@@ -234,6 +234,9 @@ Result<std::string> expand_macros(std::string_view text, const SpfMacroContext& 
                                   MacroUse use) {
   auto tokens = tokenize(text, use);
   if (!tokens) return tl::unexpected(tokens.error());
+  if (use == MacroUse::domain_spec && !has_domain_end(*tokens)) {
+    return fail(ErrorKind::parse, "domain must end in a macro or a valid top label");
+  }
   std::string out;
   for (const Token& t : *tokens) {
     if (t.kind == Token::Kind::literal) {

@@ -35,7 +35,7 @@ struct SpfMacroContext {
 // checks the domain-end: a macro, or "." and a valid top label.
 [[nodiscard]] Status check_macro_string(std::string_view text, MacroUse use);
 
-// Expands after checking. Domain names longer than 253 octets lose labels
+// Checks as above, then expands. Domain names longer than 253 octets lose labels
 // on the left until they fit (§7.3).
 [[nodiscard]] Result<std::string> expand_macros(std::string_view text,
                                                 const SpfMacroContext& context, MacroUse use);
