@@ -139,6 +139,52 @@ TEST(Failure, MissingParentWithoutPermissionIsTemporary) {
   EXPECT_EQ(r.message.rfind(kTemporary, 0), 0u) << r.message;
 }
 
+TEST(Failure, OneCopyFailsAtCommitTheOthersAreDelivered) {
+  // fileinto Junk + keep: Junk's new/ refuses the link. INBOX still gets its
+  // copy, the report names the failed one, and no tmp file is left behind.
+  TempDir dir;
+  const std::string root = dir / "Maildir";
+  {
+    auto md = Maildir::open(root, test_options());
+    ASSERT_TRUE(md.has_value());
+    ASSERT_TRUE(md->folder("Junk").has_value());
+  }
+  ::chmod(dir.path().c_str(), 0755);
+  if (::geteuid() == 0) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+      (void)!::chown(e.path().c_str(), 65534, 65534);
+    }
+    (void)!::chown(root.c_str(), 65534, 65534);
+  }
+  ::chmod((root + "/.Junk/new").c_str(), 0555);
+  auto r = run_in_child([&](int out) {
+    if (!drop_to_nobody()) return kSkip;
+    auto md = Maildir::open(root, test_options());
+    if (!md) return 2;
+    auto junk = md->folder("Junk");
+    if (!junk) return 3;
+    Delivery d(*md);
+    const std::string_view p[] = {"Subject: x\n\nbody\n"};
+    if (!d.stage(*junk, p) || !d.stage(md->inbox(), p)) return 4;
+    const auto outcome = d.commit();
+    if (outcome.copies.size() != 2 || outcome.copies[0].delivered() ||
+        !outcome.copies[1].delivered()) {
+      return 5;
+    }
+    if (!outcome.any_delivered() || outcome.all_delivered()) return 6;
+    report(out, *outcome.first_error());
+    return 0;
+  });
+  if (r.code == kSkip) GTEST_SKIP() << "cannot drop privileges";
+  ASSERT_EQ(r.code, 0) << r.message;
+  EXPECT_EQ(r.message.rfind(kTemporary, 0), 0u) << r.message;
+  EXPECT_NE(r.message.find(".Junk/new/"), std::string::npos) << r.message;
+  EXPECT_EQ(list_dir(root + "/new").size(), 1u);
+  EXPECT_TRUE(list_dir(root + "/.Junk/new").empty());
+  EXPECT_TRUE(list_dir(root + "/tmp").empty());
+  EXPECT_TRUE(list_dir(root + "/.Junk/tmp").empty());
+}
+
 TEST(Failure, FullFileSystemIsTemporaryAndLeavesNothing) {
   TempDir dir;
   const std::string mnt = dir / "small";
