@@ -228,7 +228,8 @@ deliver deadline "$T/slow.fifo" -o deliver.deadline=1s
 ms=$((($(date +%s%N) - start) / 1000000))
 kill "$writer" 2>/dev/null
 expect deadline 75
-[ "$ms" -le 2500 ] || fail "deadline: took ${ms} ms for a 1 s deadline"
+# 1 s plus start-up; generous for a loaded CI machine, far below the default 5 min.
+[ "$ms" -le 3000 ] || fail "deadline: took ${ms} ms for a 1 s deadline"
 log "deadline: exit $RC after ${ms} ms"
 
 # --- kill -9 at random points -----------------------------------------------------------

@@ -60,6 +60,17 @@ make_scratch() {
   fi
 }
 
+# retry N CMD...: runs CMD up to N times, 0.25 s apart, until it succeeds.
+retry() {
+  local n=$1 i
+  shift
+  for ((i = 1; i <= n; i++)); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.25
+  done
+  return 1
+}
+
 # make_user VAR PREFIX: creates a fresh user (own group, home $T/home/<name>,
 # owned by it) and stores its name in VAR. Removed at exit. Not to be called
 # in $(...): the cleanup must be registered in this shell.
@@ -68,8 +79,10 @@ make_user() {
   name=${name:0:31}
   mkdir -p "$T/home"
   chmod 0755 "$T/home"
-  useradd -M -d "$T/home/$name" -s /bin/sh -U "$name" >/dev/null 2>&1 || die "useradd $name"
-  cleanup_add "userdel '$name'; groupdel '$name'"
+  # Tests run in parallel (ctest -j): useradd fails while another holds the
+  # passwd lock, so retry.
+  retry 20 useradd -M -d "$T/home/$name" -s /bin/sh -U "$name" || die "useradd $name"
+  cleanup_add "retry 20 userdel '$name'; groupdel '$name'"
   mkdir -p "$T/home/$name"
   chown "$name:$name" "$T/home/$name"
   chmod 0755 "$T/home/$name"
