@@ -79,6 +79,23 @@ std::string Message::subject(Defects* defects) const {
   return out;
 }
 
+std::vector<Address> Message::addresses(std::string_view name) const {
+  std::vector<Address> out;
+  for (const HeaderField* f : find_all(name)) {
+    if (out.size() >= limits_.max_addresses) break;
+    Limits l = limits_;
+    l.max_addresses = limits_.max_addresses - out.size();
+    for (Address& a : parse_address_list(f->value, l)) out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::optional<DateTime> Message::date() const {
+  const HeaderField* f = find("Date");
+  if (f == nullptr) return std::nullopt;
+  return parse_date_time(f->value);
+}
+
 std::string Message::decoded(const Part& part, Defects* defects) const {
   Defects d;
   std::string out = decode_content(part, limits_, d);

@@ -5,12 +5,15 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "mailroom/message/address.hpp"
 #include "mailroom/message/buffer.hpp"
+#include "mailroom/message/date_time.hpp"
 #include "mailroom/message/defect.hpp"
 #include "mailroom/message/header.hpp"
 #include "mailroom/message/limits.hpp"
@@ -45,6 +48,11 @@ class Message {
   // Decoded Subject (RFC 2047, unfolded), "" if absent. Decoding defects
   // (bad_encoded_word, bad_charset) are added to *defects if given.
   [[nodiscard]] std::string subject(Defects* defects = nullptr) const;
+  // Every address of every field `name` ("To", "Cc", ...), in order, at
+  // most limits().max_addresses.
+  [[nodiscard]] std::vector<Address> addresses(std::string_view name) const;
+  // The Date field, parsed; nullopt if absent or unparsable.
+  [[nodiscard]] std::optional<DateTime> date() const;
 
   // MIME tree, document order; parts()[0] is the message itself.
   [[nodiscard]] std::span<const Part> parts() const noexcept { return parts_; }

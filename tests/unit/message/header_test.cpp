@@ -139,6 +139,19 @@ TEST(Header, FindIsCaseInsensitive) {
   EXPECT_EQ(m.value("x-missing"), "");
 }
 
+TEST(Header, AddressesAndDate) {
+  const Message m =
+      parse("To: a@x, B <b@y>\nCc: c@z\nTo: d@w\nDate: Fri, 21 Nov 1997 09:55:06 -0600\n\n");
+  const auto to = m.addresses("to");
+  ASSERT_EQ(to.size(), 3U);
+  EXPECT_EQ(to[1].display_name, "B");
+  EXPECT_EQ(to[2].addr_spec(), "d@w");
+  EXPECT_TRUE(m.addresses("Bcc").empty());
+  ASSERT_TRUE(m.date().has_value());
+  EXPECT_EQ(m.date()->unix_time(), 880127706);
+  EXPECT_FALSE(parse("Subject: x\n\n").date().has_value());
+}
+
 TEST(Header, Unfold) {
   EXPECT_EQ(unfold(" a\r\n b"), "a b");
   EXPECT_EQ(unfold("\ta\n\tb  "), "a\tb");

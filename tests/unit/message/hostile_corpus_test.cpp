@@ -143,6 +143,31 @@ TEST(HostileCorpus, EachMessageHasItsExpectedOutcome) {
   }
 }
 
+// Every prefix of every small case parses (the input cut at each byte,
+// as a truncated delivery would leave it), with every view in the buffer.
+TEST(HostileCorpus, EveryPrefixOfSmallCasesParses) {
+  std::size_t runs = 0;
+  for (const fs::path& expect : cases()) {
+    fs::path eml = expect;
+    eml.replace_extension(".eml");
+    const std::string input = read_file(eml);
+    if (input.size() > 2048) continue;
+    for (std::size_t n = 0; n <= input.size(); ++n) {
+      const Message m = testing::parse_string(input.substr(0, n));
+      const char* begin = m.raw().data();
+      const char* end = begin + m.raw().size();
+      for (const Part& p : m.parts()) {
+        ASSERT_TRUE(p.raw.empty() || (p.raw.data() >= begin && p.raw.data() + p.raw.size() <= end));
+        ASSERT_TRUE(p.body.empty() ||
+                    (p.body.data() >= begin && p.body.data() + p.body.size() <= end));
+      }
+      (void)m.body_text();
+      ++runs;
+    }
+  }
+  EXPECT_GT(runs, 5000U);
+}
+
 // Every case also parses correctly from a file mapping (Buffer::map_file).
 TEST(HostileCorpus, MappedFilesParseTheSame) {
   for (const fs::path& expect : cases()) {
