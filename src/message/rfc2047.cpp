@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "mailroom/message/charset.hpp"
+#include "mailroom/message/header.hpp"
 #include "mailroom/message/transfer_encoding.hpp"
 
 namespace mailroom::message {
@@ -173,6 +174,10 @@ std::string decode_rfc2047(std::string_view text, Defects& defects) {
 std::string decode_rfc2047(std::string_view text) {
   Defects ignored;
   return decode_rfc2047(text, ignored);
+}
+
+std::string decode_header_value(std::string_view raw_value) {
+  return decode_rfc2047(unfold(raw_value));
 }
 
 }  // namespace mailroom::message

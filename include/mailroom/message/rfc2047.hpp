@@ -18,4 +18,8 @@ namespace mailroom::message {
 std::string decode_rfc2047(std::string_view text, Defects& defects);
 std::string decode_rfc2047(std::string_view text);
 
+// What a reader sees of an unstructured field (Subject, Comments, X-*):
+// the raw HeaderField::value unfolded, then RFC 2047 decoded.
+std::string decode_header_value(std::string_view raw_value);
+
 }  // namespace mailroom::message

@@ -45,5 +45,9 @@ TEST(Rfc2047, Table) {
   }
 }
 
+TEST(Rfc2047, HeaderValue) {
+  EXPECT_EQ(decode_header_value(" =?utf-8?q?a?=\r\n =?utf-8?q?b?= c\r\n\td "), "ab c\td");
+}
+
 }  // namespace
 }  // namespace mailroom::message
