@@ -74,12 +74,13 @@ KeyLookup DkimVerifier::Impl::lookup_keys(std::string_view domain, std::string_v
       continue;
     }
     if (auto why = unusable(*key, alg, domain, identity); !why.empty()) {
-      out.reason = why + " (" + name + ")";
+      out.reason = std::move(why.append(" (").append(name).append(")"));
       continue;
     }
     auto pk = load_key(key->key_type, key->public_key);
     if (!pk) {
-      out.reason = pk.error().message + " (" + name + ")";
+      out.reason = pk.error().message;
+      out.reason.append(" (").append(name).append(")");
       continue;
     }
     if (pk->type == KeyType::rsa && pk->bits < options.min_rsa_bits) {

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "dkim_test_util.hpp"
+#include "mailroom/auth/dkim_dns.hpp"
 #include "mailroom/auth/dkim_verify.hpp"
+#include "mailroom/dns/static_resolver.hpp"
 
 namespace mailroom::auth {
 namespace {
@@ -154,6 +156,27 @@ TEST(DkimRfc8463, MinimumRsaSizeIsConfigurable) {
   EXPECT_EQ(results[0].status, DkimStatus::pass);
   EXPECT_EQ(results[1].status, DkimStatus::permerror);
   EXPECT_NE(results[1].reason.find("RFC 8301"), std::string::npos) << results[1].reason;
+}
+
+TEST(DkimRfc8463, KeysThroughTheDnsResolver) {
+  dns::StaticResolver zone;
+  zone.add_txt("brisbane._domainkey.football.example.com", kEdRecord);
+  zone.add_txt("test._domainkey.football.example.com", kRsaRecord);
+  DkimVerifier verifier(dns_key_fetcher(zone, dns::Deadline::never()));
+  auto msg = test::parse_message(test::crlf(kSigned));
+  auto results = verifier.verify(msg);
+  ASSERT_EQ(results.size(), 2U);
+  EXPECT_EQ(results[0].status, DkimStatus::pass) << results[0].reason;
+  EXPECT_EQ(results[1].status, DkimStatus::pass) << results[1].reason;
+
+  dns::StaticResolver faulty;
+  faulty.add_timeout("brisbane._domainkey.football.example.com");
+  faulty.add_name("test._domainkey.football.example.com");  // NODATA
+  DkimVerifier failing(dns_key_fetcher(faulty, dns::Deadline::never()));
+  auto bad = failing.verify(msg);
+  ASSERT_EQ(bad.size(), 2U);
+  EXPECT_EQ(bad[0].status, DkimStatus::temperror) << bad[0].reason;
+  EXPECT_EQ(bad[1].status, DkimStatus::permerror) << bad[1].reason;
 }
 
 }  // namespace
