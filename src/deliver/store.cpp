@@ -106,8 +106,8 @@ Result<StoreReport> Store::save(const std::vector<Target>& targets, std::string_
     const Error* error = committed.first_error();
     return tl::unexpected(error != nullptr ? *error : Error{ErrorKind::internal, "not saved"});
   }
-  if (auto counted = maildir::record_delivery(maildir_, added_headers.size() + message.size(),
-                                              report.files.size());
+  if (auto counted =
+          maildir::record_delivery(maildir_, report.bytes * report.files.size(), report.files.size());
       !counted)
     report.warnings.push_back("quota not updated: " + counted.error().message);
   return report;
