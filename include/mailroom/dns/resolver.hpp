@@ -16,7 +16,7 @@ namespace mailroom::dns {
 
 enum class RecordType : std::uint16_t {
   a = 1,
-  cname = 5,
+  cname = 5,  // StaticResolver only: CaresResolver follows CNAMEs but never asks for one
   ptr = 12,
   mx = 15,
   txt = 16,

@@ -128,6 +128,9 @@ TEST_F(CaresResolverTest, InvalidNameIsRefusedLocally) {
   auto r = resolver.query("a..example.test", RecordType::a, Deadline::after(milliseconds(1000)));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::parse);
+  auto cname = resolver.query("www.example.test", RecordType::cname, Deadline::never());
+  ASSERT_FALSE(cname);
+  EXPECT_EQ(cname.error().kind, ErrorKind::internal);
   EXPECT_FALSE(resolver.initialised());
 }
 
