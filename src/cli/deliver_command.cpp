@@ -35,18 +35,33 @@ bool take_value(Args args, std::size_t& i, std::string& value) {
 bool apply_flag(char flag, const std::string& value, DeliverArgs& out) {
   auto& r = out.request;
   switch (flag) {
-    case 'd': r.user = value; return true;
-    case 'f': r.sender = value; return true;
-    case 'a': r.original_recipient = value; return true;
-    case 'r': r.final_recipient = value; return true;
-    case 'm': r.folder = value; return true;
-    case 'p': r.input_path = value; return true;
+    case 'd':
+      r.user = value;
+      return true;
+    case 'f':
+      r.sender = value;
+      return true;
+    case 'a':
+      r.original_recipient = value;
+      return true;
+    case 'r':
+      r.final_recipient = value;
+      return true;
+    case 'm':
+      r.folder = value;
+      return true;
+    case 'p':
+      r.input_path = value;
+      return true;
     case 'c':
       out.config_path = value;
       out.config_explicit = true;
       return true;
-    case 'o': out.overrides.push_back(value); return true;
-    default: return false;
+    case 'o':
+      out.overrides.push_back(value);
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -24,7 +24,8 @@ Commands:
 See mailroom(1), mailroom-deliver(8) and mailroom.toml(5).
 )";
 
-constexpr const char* kDeliver = R"(usage: mailroom deliver [-d USER] [-f SENDER] [-a ORIGINAL-RECIPIENT]
+constexpr const char* kDeliver =
+    R"(usage: mailroom deliver [-d USER] [-f SENDER] [-a ORIGINAL-RECIPIENT]
                         [-r FINAL-RECIPIENT] [-m FOLDER] [-e] [-c CONFIG]
                         [-o SECTION.KEY=VALUE]... [-p FILE]
 

@@ -13,7 +13,7 @@ std::string trim(std::string_view text) {
 }
 
 std::optional<std::string> first_of(const std::optional<std::string>& flag, const EnvLookup& env,
-                                     std::initializer_list<const char*> names) {
+                                    std::initializer_list<const char*> names) {
   if (flag) return flag;
   for (const char* name : names)
     if (auto value = env(name)) return value;

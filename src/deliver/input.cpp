@@ -44,7 +44,8 @@ Result<UniqueFd> open_spool(const std::string& spool_dir) {
     return fail_errno(ErrorKind::temporary, "creating a spool file in " + spool_dir, errno);
   std::string name = spool_dir + "/.mailroom-spool.XXXXXX";
   fd = ::mkostemp(name.data(), O_CLOEXEC);
-  if (fd < 0) return fail_errno(ErrorKind::temporary, "creating a spool file in " + spool_dir, errno);
+  if (fd < 0)
+    return fail_errno(ErrorKind::temporary, "creating a spool file in " + spool_dir, errno);
   ::unlink(name.c_str());
   return UniqueFd(fd);
 }
@@ -74,7 +75,8 @@ class Reader {
     Input input;
     input.from_line_sender = std::move(from_sender_);
     if (!spool_) {
-      input.buffer = std::make_shared<const message::Buffer>(message::Buffer::from_string(std::move(memory_)));
+      input.buffer =
+          std::make_shared<const message::Buffer>(message::Buffer::from_string(std::move(memory_)));
       return input;
     }
     auto mapped = message::Buffer::map_file(spool_.get());

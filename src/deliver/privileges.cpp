@@ -14,10 +14,10 @@ Status become_user(const MailUser& user) {
                     ": mail files must belong to the user (alias root's mail to a real user)");
   if (::geteuid() != 0) {
     if (::geteuid() == user.uid && ::getuid() == user.uid) return ok();
-    return fail(ErrorKind::temporary,
-                "running as uid " + std::to_string(::geteuid()) + " cannot deliver for " +
-                    user.name + " (uid " + std::to_string(user.uid) +
-                    "): run as root or as that user");
+    return fail(ErrorKind::temporary, "running as uid " + std::to_string(::geteuid()) +
+                                          " cannot deliver for " + user.name + " (uid " +
+                                          std::to_string(user.uid) +
+                                          "): run as root or as that user");
   }
   // Order matters: groups and gid can only be changed while still root.
   gid_t groups[] = {user.gid};

@@ -77,7 +77,8 @@ Result<StoreReport> Store::save(const std::vector<Target>& targets, std::string_
     if (std::find(staged_names.begin(), staged_names.end(), folder->name()) != staged_names.end())
       continue;
     if (auto staged = delivery.stage(*folder, pieces, target.flags); !staged) {
-      report.warnings.push_back("copy for " + folder->name() + " failed: " + staged.error().message);
+      report.warnings.push_back("copy for " + folder->name() +
+                                " failed: " + staged.error().message);
       continue;
     }
     staged_names.push_back(folder->name());
@@ -106,8 +107,8 @@ Result<StoreReport> Store::save(const std::vector<Target>& targets, std::string_
     const Error* error = committed.first_error();
     return tl::unexpected(error != nullptr ? *error : Error{ErrorKind::internal, "not saved"});
   }
-  if (auto counted =
-          maildir::record_delivery(maildir_, report.bytes * report.files.size(), report.files.size());
+  if (auto counted = maildir::record_delivery(maildir_, report.bytes * report.files.size(),
+                                              report.files.size());
       !counted)
     report.warnings.push_back("quota not updated: " + counted.error().message);
   return report;

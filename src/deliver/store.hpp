@@ -40,8 +40,7 @@ class Store {
 
   // Writes one copy per distinct target. Fails only when no copy was saved.
   [[nodiscard]] Result<StoreReport> save(const std::vector<Target>& targets,
-                                         std::string_view added_headers,
-                                         std::string_view message);
+                                         std::string_view added_headers, std::string_view message);
 
   // Where the input may spool a large message: tmp/ of the Maildir root.
   [[nodiscard]] std::string spool_directory() const;

@@ -83,8 +83,8 @@ Result<MailUser> lookup_virtual(const std::string& name, const std::string& path
     if (line.compare(0, name.size() + 1, name + ":") != 0) continue;
     auto user = parse_virtual_user_line(line);
     if (!user)
-      return fail(ErrorKind::config, path + ":" + std::to_string(number) + ": " +
-                                         user.error().message);
+      return fail(ErrorKind::config,
+                  path + ":" + std::to_string(number) + ": " + user.error().message);
     return user;
   }
   return fail(ErrorKind::no_user, "no such user: " + name);

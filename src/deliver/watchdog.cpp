@@ -10,7 +10,8 @@
 namespace mailroom::deliver::watchdog {
 namespace {
 
-constexpr char kMessage[] = "mailroom: delivery deadline reached (deliver.deadline), try again later\n";
+constexpr char kMessage[] =
+    "mailroom: delivery deadline reached (deliver.deadline), try again later\n";
 
 extern "C" void on_deadline(int /*signal*/) {
   maildir::unlink_staged_tmp_files_from_signal_handler();

@@ -5,10 +5,10 @@
 
 #include <sys/stat.h>
 
+#include <toml++/toml.h>
 #include <functional>
 #include <map>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "util/config_setters.hpp"
 
@@ -23,19 +23,26 @@ struct KeyBinding {
 const std::vector<KeyBinding>& bindings() {
   using namespace config_setters;
   static const std::vector<KeyBinding> table = {
-      {{"deliver.max_message_size", "size", "Largest message accepted; larger ones are rejected (exit 77)."},
+      {{"deliver.max_message_size", "size",
+        "Largest message accepted; larger ones are rejected (exit 77)."},
        size_setter(&Config::deliver, &DeliverConfig::max_message_size)},
-      {{"deliver.spool_threshold", "size", "Input larger than this is spooled to a file and mapped, not held in memory."},
+      {{"deliver.spool_threshold", "size",
+        "Input larger than this is spooled to a file and mapped, not held in memory."},
        size_setter(&Config::deliver, &DeliverConfig::spool_threshold)},
-      {{"deliver.deadline", "duration", "Watchdog: past it, exit 75 before anything is linked into new/."},
+      {{"deliver.deadline", "duration",
+        "Watchdog: past it, exit 75 before anything is linked into new/."},
        duration_setter(&Config::deliver, &DeliverConfig::deadline)},
-      {{"deliver.add_return_path", "bool", "Add Return-Path: unless the MTA already did for this hop."},
+      {{"deliver.add_return_path", "bool",
+        "Add Return-Path: unless the MTA already did for this hop."},
        bool_setter(&Config::deliver, &DeliverConfig::add_return_path)},
-      {{"deliver.add_delivered_to", "bool", "Add Delivered-To: unless the MTA already did for this hop."},
+      {{"deliver.add_delivered_to", "bool",
+        "Add Delivered-To: unless the MTA already did for this hop."},
        bool_setter(&Config::deliver, &DeliverConfig::add_delivered_to)},
-      {{"deliver.loop_check", "bool", "Refuse a message that already carries Delivered-To: for this recipient (exit 77)."},
+      {{"deliver.loop_check", "bool",
+        "Refuse a message that already carries Delivered-To: for this recipient (exit 77)."},
        bool_setter(&Config::deliver, &DeliverConfig::loop_check)},
-      {{"deliver.quota_exceeded", "string", "\"tempfail\" (exit 75, the MTA retries) or \"bounce\" (exit 77)."},
+      {{"deliver.quota_exceeded", "string",
+        "\"tempfail\" (exit 75, the MTA retries) or \"bounce\" (exit 77)."},
        choice_setter(&Config::deliver, &DeliverConfig::quota_tempfail, "tempfail", "bounce")},
       {{"deliver.default_folder", "string", "Folder used when no -m and no rule chooses one."},
        string_setter(&Config::deliver, &DeliverConfig::default_folder)},
@@ -43,9 +50,11 @@ const std::vector<KeyBinding>& bindings() {
        char_setter(&Config::deliver, &DeliverConfig::detail_separator)},
       {{"users.system", "bool", "Look users up in the system passwd database."},
        bool_setter(&Config::users, &UsersConfig::system)},
-      {{"users.virtual_file", "string", "File of virtual users, lines name:uid:gid:/path/to/Maildir."},
+      {{"users.virtual_file", "string",
+        "File of virtual users, lines name:uid:gid:/path/to/Maildir."},
        string_setter(&Config::users, &UsersConfig::virtual_file)},
-      {{"users.maildir", "string", "Maildir of system users; ~ is the home directory, %u the user name."},
+      {{"users.maildir", "string",
+        "Maildir of system users; ~ is the home directory, %u the user name."},
        string_setter(&Config::users, &UsersConfig::maildir)},
       {{"maildir.fsync", "bool", "fsync each file and directory (turn off only for tests)."},
        bool_setter(&Config::maildir, &MaildirConfig::fsync)},
@@ -53,15 +62,46 @@ const std::vector<KeyBinding>& bindings() {
        bool_setter(&Config::maildir, &MaildirConfig::create)},
       {{"maildir.subscribe", "bool", "Subscribe folders that delivery creates."},
        bool_setter(&Config::maildir, &MaildirConfig::subscribe)},
-      {{"maildir.hostname", "string", "Host name in Maildir file names; empty means gethostname()."},
+      {{"maildir.hostname", "string",
+        "Host name in Maildir file names; empty means gethostname()."},
        string_setter(&Config::maildir, &MaildirConfig::hostname)},
-      {{"maildir.default_quota", "string", "Maildir++ quota used when no maildirsize file exists, as \"<bytes>S,<count>C\" (\"1000000000S,10000C\")."},
+      {{"maildir.default_quota", "string",
+        "Maildir++ quota used when no maildirsize file exists, as \"<bytes>S,<count>C\" "
+        "(\"1000000000S,10000C\")."},
        string_setter(&Config::maildir, &MaildirConfig::default_quota)},
       {{"log.level", "string", "trace, debug, info, warn, error or off."},
-       one_of_setter(&Config::log, &LogConfig::level, {"trace", "debug", "info", "warn", "error", "off"})},
-      {{"log.target", "string", "auto (stderr on a terminal, else syslog), stderr, syslog or none."},
+       one_of_setter(&Config::log, &LogConfig::level,
+                     {"trace", "debug", "info", "warn", "error", "off"})},
+      {{"log.target", "string",
+        "auto (stderr on a terminal, else syslog), stderr, syslog or none."},
        one_of_setter(&Config::log, &LogConfig::target, {"auto", "stderr", "syslog", "none"})},
       {{"log.ident", "string", "syslog identity."}, string_setter(&Config::log, &LogConfig::ident)},
+      {{"auth.enabled", "bool",
+        "Check SPF, DKIM, DMARC and ARC on delivery and add Authentication-Results:."},
+       bool_setter(&Config::auth, &AuthenticationConfig::enabled)},
+      {{"auth.authserv_id", "string",
+        "authserv-id of our Authentication-Results: (RFC 8601); empty means the host name."},
+       string_setter(&Config::auth, &AuthenticationConfig::authserv_id)},
+      {{"auth.trusted_authserv_ids", "strings",
+        "authserv-ids of upstream servers whose Authentication-Results: are reused instead of "
+        "checking again."},
+       strings_setter(&Config::auth, &AuthenticationConfig::trusted_authserv_ids)},
+      {{"auth.dns_server", "string",
+        "DNS server as \"host:port\" (or a comma-separated list); empty means /etc/resolv.conf."},
+       string_setter(&Config::auth, &AuthenticationConfig::dns_server)},
+      {{"auth.dns_timeout", "duration",
+        "Longest wait for one DNS answer (\"2s\", \"500ms\"); then temperror."},
+       millis_setter(&Config::auth, &AuthenticationConfig::dns_timeout)},
+      {{"auth.dns_budget", "duration",
+        "Longest time all DNS queries of one message may take together; then temperror."},
+       millis_setter(&Config::auth, &AuthenticationConfig::dns_budget)},
+      {{"auth.psl_path", "string",
+        "Public Suffix List used to find organisational domains (DMARC)."},
+       string_setter(&Config::auth, &AuthenticationConfig::psl_path)},
+      {{"auth.trusted_mta", "string",
+        "Host name of the MTA whose topmost Received: field gives client IP and HELO when the MTA "
+        "passes none; empty: none."},
+       string_setter(&Config::auth, &AuthenticationConfig::trusted_mta)},
   };
   return table;
 }
@@ -122,6 +162,20 @@ bool file_exists(const std::string& path) {
 
 }  // namespace
 
+Result<std::chrono::milliseconds> parse_duration_ms(std::string_view text) {
+  constexpr std::size_t kMaxDigits = 9;  // about 11 days: plenty, and no overflow
+  if (text.size() > 2 && text.substr(text.size() - 2) == "ms") {
+    auto digits = text.substr(0, text.size() - 2);
+    bool ok = digits.size() <= kMaxDigits;
+    for (char c : digits) ok = ok && c >= '0' && c <= '9';
+    if (!ok) return fail(ErrorKind::config, "bad duration '" + std::string(text) + "'");
+    return std::chrono::milliseconds(std::stoll(std::string(digits)));
+  }
+  auto seconds = parse_duration(text);
+  if (!seconds) return tl::unexpected(seconds.error());
+  return std::chrono::milliseconds(*seconds);
+}
+
 const std::vector<ConfigKey>& config_keys() {
   static const std::vector<ConfigKey> keys = [] {
     std::vector<ConfigKey> out;
@@ -147,7 +201,8 @@ Result<Config> load_config(const std::string& path, bool path_is_explicit,
       return tl::unexpected(applied.error());
   }
   for (const auto& text : overrides)
-    if (auto applied = apply_override(config, text); !applied) return tl::unexpected(applied.error());
+    if (auto applied = apply_override(config, text); !applied)
+      return tl::unexpected(applied.error());
   return config;
 }
 

@@ -2,10 +2,10 @@
 // src/util/config.cpp; kept apart so that the key table reads as a table.
 #pragma once
 
+#include <toml++/toml.h>
 #include <functional>
 #include <initializer_list>
 #include <string>
-#include <toml++/toml.h>
 #include <vector>
 
 #include "mailroom/util/config.hpp"
@@ -55,6 +55,18 @@ Accessor duration_setter(Section Config::*section, std::chrono::seconds Section:
             return set_with_unit(c.*section, field, n, parse_duration);
           },
           [=](const Config& c) { return quote(format_duration((c.*section).*field)); }};
+}
+
+template <class Section>
+Accessor millis_setter(Section Config::*section, std::chrono::milliseconds Section::*field) {
+  return {[=](Config& c, const toml::node& n) {
+            return set_with_unit(c.*section, field, n, parse_duration_ms);
+          },
+          [=](const Config& c) {
+            auto ms = ((c.*section).*field).count();
+            if (ms % 1000 != 0) return quote(std::to_string(ms) + "ms");
+            return quote(format_duration(std::chrono::seconds(ms / 1000)));
+          }};
 }
 
 template <class Section>
@@ -109,6 +121,42 @@ Accessor one_of_setter(Section Config::*section, std::string Section::*field,
           [=](const Config& c) { return quote((c.*section).*field); }};
 }
 
+// A list of strings: a TOML array of strings, or (for -o) one string whose
+// items are separated by commas or spaces.
+template <class Section>
+Accessor strings_setter(Section Config::*section, std::vector<std::string> Section::*field) {
+  return {[=](Config& c, const toml::node& n) -> std::string {
+            std::vector<std::string> items;
+            if (const auto* array = n.as_array()) {
+              for (const auto& item : *array) {
+                auto text = item.value<std::string>();
+                if (!text) return "expected an array of strings";
+                items.push_back(*text);
+              }
+            } else if (auto text = n.value<std::string>()) {
+              std::string item;
+              for (char ch : *text + ",") {
+                if (ch != ',' && ch != ' ') {
+                  item += ch;
+                } else if (!item.empty()) {
+                  items.push_back(std::move(item));
+                  item.clear();
+                }
+              }
+            } else {
+              return "expected an array of strings";
+            }
+            (c.*section).*field = std::move(items);
+            return {};
+          },
+          [=](const Config& c) {
+            std::string out = "[";
+            for (const auto& item : (c.*section).*field)
+              out += (out.size() > 1 ? ", " : "") + quote(item);
+            return out + "]";
+          }};
+}
+
 // A two-way choice stored as a bool: true_word -> true, false_word -> false.
 template <class Section>
 Accessor choice_setter(Section Config::*section, bool Section::*field, const char* true_word,
@@ -117,9 +165,12 @@ Accessor choice_setter(Section Config::*section, bool Section::*field, const cha
   std::string no = false_word;
   return {[=](Config& c, const toml::node& n) -> std::string {
             auto value = n.value<std::string>();
-            if (value && *value == yes) (c.*section).*field = true;
-            else if (value && *value == no) (c.*section).*field = false;
-            else return "expected \"" + yes + "\" or \"" + no + "\"";
+            if (value && *value == yes)
+              (c.*section).*field = true;
+            else if (value && *value == no)
+              (c.*section).*field = false;
+            else
+              return "expected \"" + yes + "\" or \"" + no + "\"";
             return {};
           },
           [=](const Config& c) { return quote((c.*section).*field ? yes : no); }};

@@ -3,10 +3,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include <memory>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
+#include <memory>
 
 namespace mailroom::log {
 namespace {
@@ -18,12 +18,18 @@ std::shared_ptr<spdlog::logger>& current() {
 
 spdlog::level::level_enum to_spdlog(Level level) {
   switch (level) {
-    case Level::trace: return spdlog::level::trace;
-    case Level::debug: return spdlog::level::debug;
-    case Level::info: return spdlog::level::info;
-    case Level::warn: return spdlog::level::warn;
-    case Level::error: return spdlog::level::err;
-    case Level::off: return spdlog::level::off;
+    case Level::trace:
+      return spdlog::level::trace;
+    case Level::debug:
+      return spdlog::level::debug;
+    case Level::info:
+      return spdlog::level::info;
+    case Level::warn:
+      return spdlog::level::warn;
+    case Level::error:
+      return spdlog::level::err;
+    case Level::off:
+      return spdlog::level::off;
   }
   return spdlog::level::info;
 }
@@ -40,8 +46,8 @@ std::shared_ptr<spdlog::logger> make_logger(const LogConfig& config) {
   if (target == "auto") target = ::isatty(STDERR_FILENO) ? "stderr" : "syslog";
   if (target == "syslog") {
     // Facility mail, as every MDA: postmasters find us beside the MTA's lines.
-    auto sink = std::make_shared<spdlog::sinks::syslog_sink_st>(config.ident, LOG_PID, LOG_MAIL,
-                                                                 false);
+    auto sink =
+        std::make_shared<spdlog::sinks::syslog_sink_st>(config.ident, LOG_PID, LOG_MAIL, false);
     auto logger = std::make_shared<spdlog::logger>(config.ident, sink);
     logger->set_pattern("%v");
     return logger;

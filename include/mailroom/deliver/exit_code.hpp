@@ -15,14 +15,18 @@ inline constexpr int kExitNoPerm = 77;    // EX_NOPERM: rejected by policy
 
 [[nodiscard]] constexpr int exit_code_for(ErrorKind kind) noexcept {
   switch (kind) {
-    case ErrorKind::no_user: return kExitNoUser;
-    case ErrorKind::rejected: return kExitNoPerm;
-    case ErrorKind::usage: return kExitUsage;
+    case ErrorKind::no_user:
+      return kExitNoUser;
+    case ErrorKind::rejected:
+      return kExitNoPerm;
+    case ErrorKind::usage:
+      return kExitUsage;
     case ErrorKind::temporary:
     case ErrorKind::config:
     case ErrorKind::parse:
     case ErrorKind::limit:
-    case ErrorKind::internal: return kExitTempFail;  // when in doubt, tempfail
+    case ErrorKind::internal:
+      return kExitTempFail;  // when in doubt, tempfail
   }
   return kExitTempFail;
 }

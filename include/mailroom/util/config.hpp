@@ -18,7 +18,7 @@ namespace mailroom {
 struct DeliverConfig {
   std::uint64_t max_message_size = 100ULL << 20;  // larger -> rejected (EX_NOPERM)
   std::uint64_t spool_threshold = 1ULL << 20;     // larger input is spooled to a file
-  std::chrono::seconds deadline{300};              // watchdog; below every MTA's own limit
+  std::chrono::seconds deadline{300};             // watchdog; below every MTA's own limit
   bool add_return_path = true;
   bool add_delivered_to = true;
   bool loop_check = true;
@@ -28,8 +28,8 @@ struct DeliverConfig {
 };
 
 struct UsersConfig {
-  bool system = true;        // look users up in the system passwd database
-  std::string virtual_file;  // "name:uid:gid:/path/Maildir" lines; empty = none
+  bool system = true;                 // look users up in the system passwd database
+  std::string virtual_file;           // "name:uid:gid:/path/Maildir" lines; empty = none
   std::string maildir = "~/Maildir";  // for system users; "~" = home, "%u" = user
 };
 
@@ -47,19 +47,33 @@ struct LogConfig {
   std::string ident = "mailroom";
 };
 
+// [auth]: SPF, DKIM, DMARC and ARC on delivery (auth::AuthConfig is built
+// from it). Durations are in milliseconds: DNS waits are short.
+struct AuthenticationConfig {
+  bool enabled = true;
+  std::string authserv_id;                        // empty: the host name
+  std::vector<std::string> trusted_authserv_ids;  // reuse their Authentication-Results
+  std::string dns_server;                         // "host:port"; empty: /etc/resolv.conf
+  std::chrono::milliseconds dns_timeout{2000};    // one query, retries included
+  std::chrono::milliseconds dns_budget{8000};     // every query of one message
+  std::string psl_path = "/usr/share/publicsuffix/public_suffix_list.dat";
+  std::string trusted_mta;  // "by" host of the Received field that gives IP/HELO
+};
+
 struct Config {
   std::string source = "(defaults)";  // the file it came from, for messages
   DeliverConfig deliver;
   UsersConfig users;
   MaildirConfig maildir;
   LogConfig log;
+  AuthenticationConfig auth;
 };
 
 inline constexpr std::string_view kDefaultConfigPath = "/etc/mailroom/mailroom.toml";
 
 struct ConfigKey {
   std::string_view name;  // "section.key"
-  std::string_view type;  // "size", "duration", "bool", "string", "char"
+  std::string_view type;  // "size", "duration", "bool", "string", "char", "strings"
   std::string_view help;
 };
 [[nodiscard]] const std::vector<ConfigKey>& config_keys();
@@ -76,5 +90,7 @@ struct ConfigKey {
 // "100M", "64k", "1G", "512" -> bytes; "5m", "30s", "2h", "300" -> seconds.
 [[nodiscard]] Result<std::uint64_t> parse_size(std::string_view text);
 [[nodiscard]] Result<std::chrono::seconds> parse_duration(std::string_view text);
+// As parse_duration, plus "250ms"; a bare number is seconds.
+[[nodiscard]] Result<std::chrono::milliseconds> parse_duration_ms(std::string_view text);
 
 }  // namespace mailroom

@@ -13,14 +13,14 @@ namespace mailroom {
 // What kind of failure this is decides the exit code the MTA sees
 // (deliver/exit_code.hpp maps it in one place).
 enum class ErrorKind {
-  temporary,   // retry later may succeed: I/O, locks, DNS, deadlines (EX_TEMPFAIL)
-  no_user,     // recipient does not exist (EX_NOUSER)
-  rejected,    // refused by policy: size, quota, a rule (EX_NOPERM)
-  usage,       // bad command line (EX_USAGE)
-  config,      // bad configuration; transient for deliveries: the admin fixes it
-  parse,       // untrusted input did not parse; callers decide how to degrade
-  limit,       // untrusted input exceeded a configured limit
-  internal,    // broken invariant or unexpected exception; transient for deliveries
+  temporary,  // retry later may succeed: I/O, locks, DNS, deadlines (EX_TEMPFAIL)
+  no_user,    // recipient does not exist (EX_NOUSER)
+  rejected,   // refused by policy: size, quota, a rule (EX_NOPERM)
+  usage,      // bad command line (EX_USAGE)
+  config,     // bad configuration; transient for deliveries: the admin fixes it
+  parse,      // untrusted input did not parse; callers decide how to degrade
+  limit,      // untrusted input exceeded a configured limit
+  internal,   // broken invariant or unexpected exception; transient for deliveries
 };
 
 struct Error {

@@ -19,8 +19,8 @@ TEST(Envelope, FlagsWinOverTheEnvironment) {
   Request request;
   request.sender = "flag@example.org";
   request.final_recipient = "bob@example.net";
-  auto envelope = make_envelope(request, env_of({{"SENDER", "env@example.org"},
-                                                 {"RECIPIENT", "other@example.net"}}));
+  auto envelope = make_envelope(
+      request, env_of({{"SENDER", "env@example.org"}, {"RECIPIENT", "other@example.net"}}));
   EXPECT_EQ(envelope.sender, "flag@example.org");
   EXPECT_EQ(envelope.final_recipient, "bob@example.net");
   EXPECT_EQ(envelope.original_recipient, "bob@example.net");

@@ -58,7 +58,8 @@ TEST(FromLine, SenderIsTaken) {
 }
 
 TEST(Input, FromLineIsStrippedAndRemembered) {
-  auto input = read("From alice@example.org Sat Nov 28 20:00:00 2026\r\nSubject: hi\r\n\r\nbody\r\n");
+  auto input =
+      read("From alice@example.org Sat Nov 28 20:00:00 2026\r\nSubject: hi\r\n\r\nbody\r\n");
   ASSERT_TRUE(input) << input.error().message;
   EXPECT_EQ(input->from_line_sender, "alice@example.org");
   EXPECT_EQ(input->buffer->bytes(), "Subject: hi\n\nbody\n");

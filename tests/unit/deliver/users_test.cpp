@@ -17,9 +17,9 @@ TEST(VirtualUsers, LineParses) {
 }
 
 TEST(VirtualUsers, BadLinesAreRefused) {
-  for (const char* line : {"alice:5000:5000", "alice:x:5000:/m", "alice:1:-1:/m",
-                           "alice:1:1:relative", ":1:1:/m", "alice:1:1:/m:extra",
-                           "alice:99999999999:1:/m"})
+  for (const char* line :
+       {"alice:5000:5000", "alice:x:5000:/m", "alice:1:-1:/m", "alice:1:1:relative", ":1:1:/m",
+        "alice:1:1:/m:extra", "alice:99999999999:1:/m"})
     EXPECT_FALSE(parse_virtual_user_line(line)) << line;
 }
 

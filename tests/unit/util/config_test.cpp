@@ -68,7 +68,8 @@ TEST(Config, UnknownKeysAreErrors) {
   auto path = write_temp("[deliver]\nmax_mesage_size = 5\n");
   auto config = load_config(path, true, {});
   ASSERT_FALSE(config);
-  EXPECT_NE(config.error().message.find("unknown key 'deliver.max_mesage_size'"), std::string::npos);
+  EXPECT_NE(config.error().message.find("unknown key 'deliver.max_mesage_size'"),
+            std::string::npos);
 }
 
 TEST(Config, SyntaxErrorsGiveLineAndColumn) {
@@ -80,8 +81,8 @@ TEST(Config, SyntaxErrorsGiveLineAndColumn) {
 
 TEST(Config, OverridesApplyAfterTheFile) {
   auto path = write_temp("[deliver]\ndeadline = \"1m\"\n");
-  auto config = load_config(path, true, {"deliver.deadline=7s", "maildir.fsync=false",
-                                         "users.maildir=/srv/mail/%u"});
+  auto config = load_config(
+      path, true, {"deliver.deadline=7s", "maildir.fsync=false", "users.maildir=/srv/mail/%u"});
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->deliver.deadline, std::chrono::seconds(7));
   EXPECT_FALSE(config->maildir.fsync);
@@ -114,11 +115,11 @@ struct SizeCase {
 };
 
 TEST(Units, Sizes) {
-  const SizeCase cases[] = {{"512", true, 512},         {"64k", true, 64 << 10},
-                            {"100M", true, 100 << 20},  {"1G", true, 1ULL << 30},
-                            {"", false, 0},             {"M", false, 0},
-                            {"10MB", false, 0},         {"-1", false, 0},
-                            {"99999999999G", false, 0}, {"1.5M", false, 0}};
+  const SizeCase cases[] = {
+      {"512", true, 512},       {"64k", true, 64 << 10}, {"100M", true, 100 << 20},
+      {"1G", true, 1ULL << 30}, {"", false, 0},          {"M", false, 0},
+      {"10MB", false, 0},       {"-1", false, 0},        {"99999999999G", false, 0},
+      {"1.5M", false, 0}};
   for (const auto& c : cases) {
     auto size = parse_size(c.text);
     EXPECT_EQ(static_cast<bool>(size), c.valid) << c.text;
@@ -144,7 +145,8 @@ TEST(Config, EveryKeyIsDocumentedInTheManPage) {
     std::string section = "[" + std::string(key.name.substr(0, dot)) + "]";
     std::string name(key.name.substr(dot + 1));
     EXPECT_NE(text.find(section), std::string::npos) << section;
-    EXPECT_NE(text.find(".B " + name), std::string::npos) << key.name << " is not in mailroom.toml(5)";
+    EXPECT_NE(text.find(".B " + name), std::string::npos)
+        << key.name << " is not in mailroom.toml(5)";
   }
 }
 
