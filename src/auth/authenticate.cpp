@@ -1,0 +1,234 @@
+// The authentication stage: runs SPF, DKIM, ARC and DMARC under one DNS time
+// budget (or reuses a trusted upstream's results) and renders our one
+// Authentication-Results value (RFC 8601).
+#include "mailroom/auth/authenticate.hpp"
+
+#include <unistd.h>
+
+#include <climits>
+
+#include "mailroom/auth/dkim_dns.hpp"
+#include "mailroom/auth/psl.hpp"
+#include "mailroom/dns/ip_address.hpp"
+
+namespace mailroom::auth {
+
+std::vector<std::string> explain(const AuthResults& results, const AuthInput& input);
+
+namespace {
+
+// Every query gets the earlier of its own timeout and the message's budget,
+// so no lookup, and no sum of lookups, runs past the budget.
+class BudgetResolver final : public dns::Resolver {
+ public:
+  BudgetResolver(dns::Resolver& inner, dns::Deadline budget, std::chrono::milliseconds timeout)
+      : inner_(inner), budget_(budget), timeout_(timeout) {}
+  Result<dns::Answer> query(std::string_view name, dns::RecordType type,
+                            dns::Deadline deadline) override {
+    dns::Deadline effective = deadline.min(budget_).min(dns::Deadline::after(timeout_));
+    if (effective.expired()) {
+      return fail(ErrorKind::temporary,
+                  "DNS time budget for this message spent before " + std::string(name));
+    }
+    return inner_.query(name, type, effective);
+  }
+
+ private:
+  dns::Resolver& inner_;
+  dns::Deadline budget_;
+  std::chrono::milliseconds timeout_;
+};
+
+std::string host_name() {
+  char name[HOST_NAME_MAX + 1] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
+  return name;
+}
+
+std::string domain_of(std::string_view address) {
+  auto at = address.rfind('@');
+  return std::string(at == std::string_view::npos ? address : address.substr(at + 1));
+}
+
+const PublicSuffixList& psl_or_default(const AuthConfig& config, std::vector<std::string>& notes,
+                                       std::shared_ptr<const PublicSuffixList>& holder) {
+  static const PublicSuffixList empty;
+  auto list = shared_public_suffix_list(config.psl_path);
+  if (list) {
+    holder = *list;
+    return *holder;
+  }
+  notes.push_back("Public Suffix List not loaded (" + list.error().message +
+                  "): organisational domains are the last two labels");
+  return empty;
+}
+
+void run_spf(const AuthInput& input, dns::Resolver& resolver, const AuthConfig& config,
+             const std::string& authserv_id, dns::Deadline deadline, AuthResults& out) {
+  if (input.client_ip.empty()) return;
+  auto ip = dns::IpAddress::parse(input.client_ip);
+  if (!ip) {
+    out.explanation.push_back("SPF not checked: client IP '" + input.client_ip +
+                              "' is not an IP address");
+    return;
+  }
+  SpfLimits limits;
+  limits.time_budget = config.dns_budget;
+  limits.receiver = authserv_id;
+  if (input.mail_from && !input.mail_from->empty()) {
+    out.spf_identity = SpfIdentity::mail_from;
+    out.spf_identity_value = *input.mail_from;
+    out.spf = check_mail_from(*ip, *input.mail_from, input.helo, resolver, limits, deadline);
+  } else if (!input.helo.empty()) {
+    // A null reverse-path is checked as postmaster@HELO (RFC 7208 §2.4);
+    // with no envelope at all, the HELO identity alone (§2.3).
+    out.spf_identity = SpfIdentity::helo;
+    out.spf_identity_value = input.helo;
+    out.spf = input.mail_from ? check_mail_from(*ip, "", input.helo, resolver, limits, deadline)
+                              : check_helo(*ip, input.helo, resolver, limits, deadline);
+  }
+}
+
+template <class Code>
+Code code_from(std::string_view text, std::initializer_list<std::pair<std::string_view, Code>> map,
+               Code fallback) {
+  for (const auto& [name, code] : map) {
+    if (name == text) return code;
+  }
+  return fallback;
+}
+
+// Trusted upstream: its results become ours, marked as reported by it.
+void adopt_upstream(const TrustedResults& trusted, AuthResults& out) {
+  out.from_trusted_upstream = true;
+  out.upstream_authserv_id = trusted.results.authserv_id;
+  for (const ArResult& r : trusted.results.results) {
+    std::string why =
+        "reported by " + trusted.results.authserv_id + (r.reason.empty() ? "" : ": " + r.reason);
+    if (r.method == "spf" && !out.spf) {
+      SpfResult spf;
+      spf.code = code_from<SpfCode>(r.result,
+                                    {{"none", SpfCode::none},
+                                     {"neutral", SpfCode::neutral},
+                                     {"pass", SpfCode::pass},
+                                     {"fail", SpfCode::fail},
+                                     {"softfail", SpfCode::softfail},
+                                     {"temperror", SpfCode::temperror}},
+                                    SpfCode::permerror);
+      const std::string* helo = r.find("smtp", "helo");
+      const std::string* from = r.find("smtp", "mailfrom");
+      out.spf_identity = from != nullptr ? SpfIdentity::mail_from : SpfIdentity::helo;
+      out.spf_identity_value = from != nullptr ? *from : helo != nullptr ? *helo : "";
+      spf.domain = domain_of(out.spf_identity_value);
+      spf.why = why;
+      out.spf = std::move(spf);
+    } else if (r.method == "dkim" && r.result != "none") {
+      DkimResult d;
+      d.status = code_from<DkimStatus>(r.result,
+                                       {{"pass", DkimStatus::pass},
+                                        {"fail", DkimStatus::fail},
+                                        {"neutral", DkimStatus::neutral},
+                                        {"policy", DkimStatus::policy},
+                                        {"temperror", DkimStatus::temperror}},
+                                       DkimStatus::permerror);
+      auto get = [&](std::string_view p) {
+        const std::string* v = r.find("header", p);
+        return v == nullptr ? std::string() : *v;
+      };
+      d.domain = get("d");
+      d.selector = get("s");
+      d.algorithm = get("a");
+      d.identity = get("i");
+      d.signature_prefix = get("b");
+      d.reason = why;
+      out.dkim.push_back(std::move(d));
+    } else if (r.method == "dmarc") {
+      out.dmarc.code = code_from<DmarcCode>(r.result,
+                                            {{"none", DmarcCode::none},
+                                             {"pass", DmarcCode::pass},
+                                             {"fail", DmarcCode::fail},
+                                             {"temperror", DmarcCode::temperror}},
+                                            DmarcCode::permerror);
+      if (const std::string* from = r.find("header", "from")) out.dmarc.from_domain = *from;
+      if (const std::string* p = r.find("polrec", "p")) {
+        out.dmarc.published = code_from<DmarcPolicy>(
+            *p, {{"quarantine", DmarcPolicy::quarantine}, {"reject", DmarcPolicy::reject}},
+            DmarcPolicy::none);
+      }
+      if (out.dmarc.code == DmarcCode::fail) out.dmarc.policy = out.dmarc.published;
+      out.dmarc.reason = why;
+    } else if (r.method == "arc") {
+      out.arc.status = code_from<ArcChainStatus>(
+          r.result, {{"pass", ArcChainStatus::pass}, {"fail", ArcChainStatus::fail}},
+          ArcChainStatus::none);
+      out.arc.reason = why;
+    }
+  }
+}
+
+void check_everything(const message::Message& message, const AuthInput& input,
+                      dns::Resolver& resolver, const AuthConfig& config, AuthResults& out) {
+  dns::Deadline deadline = dns::Deadline::after(config.dns_budget);
+  BudgetResolver budget(resolver, deadline, config.dns_timeout);
+
+  run_spf(input, budget, config, out.authserv_id, deadline, out);
+
+  DkimOptions options;
+  if (config.clock) options.clock = config.clock;
+  DkimVerifier verifier(dns_key_fetcher(budget, deadline), options);
+  SignedMessage signed_message(message);
+  out.dkim = verifier.verify(signed_message);
+  out.arc = validate_arc(verifier, signed_message);
+
+  std::shared_ptr<const PublicSuffixList> holder;
+  const PublicSuffixList& psl = psl_or_default(config, out.explanation, holder);
+  auto from = author_domain(message);
+  if (!from) {
+    out.dmarc = dmarc_no_author(from.error().message);
+    return;
+  }
+  DmarcInput dmarc_input;
+  dmarc_input.from_domain = *from;
+  // RFC 7489 §3.1.2 / §4.1: the SPF-authenticated identifier is the MAIL
+  // FROM domain (postmaster@HELO for a null sender, RFC 7208 §2.4); a HELO
+  // check made without knowing the envelope does not count.
+  if (out.spf && input.mail_from) {
+    dmarc_input.spf = out.spf->code;
+    dmarc_input.spf_domain = input.mail_from->empty() ? input.helo : domain_of(*input.mail_from);
+  }
+  dmarc_input.dkim = out.dkim;
+  DmarcOptions dmarc_options;
+  dmarc_options.deadline = deadline;
+  dmarc_options.random_percent = config.random_percent;
+  out.dmarc = check_dmarc(dmarc_input, budget, psl, dmarc_options);
+}
+
+}  // namespace
+
+AuthResults authenticate(const message::Message& message, const AuthInput& input,
+                         dns::Resolver& resolver, const AuthConfig& config) noexcept {
+  AuthResults out;
+  try {
+    out.authserv_id = config.authserv_id.empty() ? host_name() : config.authserv_id;
+    out.forged = find_claiming(message.headers(), out.authserv_id);
+    if (!config.enabled) return out;
+    auto trusted = config.trusted_authserv_ids.empty()
+                       ? std::nullopt
+                       : find_trusted(message.headers(), config.trusted_authserv_ids);
+    if (trusted && !message::iequals(trusted->results.authserv_id, out.authserv_id)) {
+      adopt_upstream(*trusted, out);
+    } else {
+      check_everything(message, input, resolver, config, out);
+    }
+    out.header_value = render_authentication_results(to_authentication_results(out, input));
+    auto lines = explain(out, input);
+    out.explanation.insert(out.explanation.end(), lines.begin(), lines.end());
+  } catch (...) {
+    // Only std::bad_alloc can get here; say so rather than claim anything.
+    out.header_value = out.authserv_id + "; none";
+    out.explanation.emplace_back("internal error: authentication was not completed");
+  }
+  return out;
+}
+
+}  // namespace mailroom::auth

@@ -1,0 +1,119 @@
+// Authentication-Results rendering (RFC 8601 §2.2), folded per RFC 5322
+// §2.2.3: a line ending is only ever inserted before an existing space.
+#include <algorithm>
+
+#include "mailroom/auth/authentication_results.hpp"
+
+namespace mailroom::auth {
+
+namespace {
+
+constexpr std::string_view kTspecials = "()<>@,;:\\\"/[]?=";
+constexpr std::size_t kTabWidth = 8;  // count a leading tab as a reader sees it
+
+bool is_token_char(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u > 32 && u < 127 && kTspecials.find(c) == std::string_view::npos;
+}
+
+bool is_atext(char c) {
+  auto u = static_cast<unsigned char>(c);
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return u < 127 && std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
+}
+
+bool is_dot_atom(std::string_view s, bool (*allowed)(char)) {
+  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
+  if (s.find("..") != std::string_view::npos) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) { return c == '.' || allowed(c); });
+}
+
+bool is_domain_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
+}
+
+std::string resinfo_text(const ArResult& r) {
+  std::string out = r.method;
+  if (r.method_version != 1) out += "/" + std::to_string(r.method_version);
+  out += "=" + r.result;
+  if (!r.comment.empty()) {
+    std::string comment = r.comment;
+    std::replace_if(
+        comment.begin(), comment.end(),
+        [](char c) { return c == '(' || c == ')' || c == '\\' || c == '\r' || c == '\n'; }, ' ');
+    out += " (" + comment + ")";
+  }
+  if (!r.reason.empty()) out += " reason=" + quote_value(r.reason);
+  for (const auto& p : r.properties)
+    out += " " + p.ptype + "." + p.property + "=" + quote_value(p.value);
+  return out;
+}
+
+// Words joined by single spaces; a line ending goes before a space when
+// the next word would pass max_line.
+void fold_into(std::string& out, std::string_view text, std::size_t column,
+               const ArRenderOptions& options) {
+  bool first = true;
+  while (!text.empty()) {
+    auto space = text.find(' ');
+    std::string_view word = text.substr(0, space);
+    text = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
+    if (!first) {
+      if (column + 1 + word.size() > options.max_line) {
+        out += options.line_ending;
+        column = 0;
+      }
+      out += ' ';
+      ++column;
+    }
+    out += word;
+    column += word.size();
+    first = false;
+  }
+}
+
+}  // namespace
+
+std::string quote_value(std::string_view value) {
+  if (!value.empty() && std::all_of(value.begin(), value.end(), is_token_char)) {
+    return std::string(value);
+  }
+  auto at = value.rfind('@');
+  if (at != std::string_view::npos) {
+    std::string_view local = value.substr(0, at);
+    std::string_view domain = value.substr(at + 1);
+    if ((local.empty() || is_dot_atom(local, is_atext)) && is_dot_atom(domain, is_domain_char)) {
+      return std::string(value);
+    }
+  }
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '\r' || c == '\n') c = ' ';
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string render_authentication_results(const AuthenticationResults& results,
+                                          const ArRenderOptions& options) {
+  std::string out;
+  std::string id = quote_value(results.authserv_id);
+  if (results.results.empty()) {
+    fold_into(out, id + "; none", options.prefix_length, options);
+    return out;
+  }
+  out += id + ";";
+  for (std::size_t i = 0; i < results.results.size(); ++i) {
+    std::string line = resinfo_text(results.results[i]);
+    if (i + 1 < results.results.size()) line += ";";
+    out += options.line_ending;
+    out += '\t';
+    fold_into(out, line, kTabWidth, options);
+  }
+  return out;
+}
+
+}  // namespace mailroom::auth
