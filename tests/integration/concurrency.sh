@@ -24,9 +24,8 @@ install_mailroom
 make_user U mrcc
 MD="$T/home/$U/Maildir"
 
-for ((w = 1; w <= WRITERS; w++)); do
-  /usr/bin/python3 "$here/lib/gen_messages.py" "$T/msgs" "w${w}n" "$PER_WRITER" || die "gen_messages"
-done
+prefixes=$(for ((w = 1; w <= WRITERS; w++)); do printf 'w%dn,' "$w"; done)
+/usr/bin/python3 "$here/lib/gen_messages.py" "$T/msgs" "${prefixes%,}" "$PER_WRITER" || die "gen_messages"
 chmod -R a+rX "$T/msgs"
 
 # writer W: delivers its messages one process each, records failures.

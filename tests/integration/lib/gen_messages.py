@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes test messages: gen_messages.py OUTDIR PREFIX COUNT [MIN_BYTES MAX_BYTES]
+"""Writes test messages: gen_messages.py OUTDIR PREFIX[,PREFIX...] COUNT [MIN_BYTES MAX_BYTES]
 
 Each message is OUTDIR/<PREFIX><n>.eml with a unique "X-Test-Id: <PREFIX><n>"
 header and a pseudo-random body (fixed seed per id, so reruns are identical)
@@ -34,12 +34,11 @@ def message(tid: str, size: int) -> bytes:
 
 
 def main() -> int:
-    out, prefix, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    out, prefixes, count = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3])
     lo = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
     hi = int(sys.argv[5]) if len(sys.argv) > 5 else 16000
     os.makedirs(out, exist_ok=True)
-    for n in range(1, count + 1):
-        tid = f"{prefix}{n}"
+    for tid in (f"{p}{n}" for p in prefixes for n in range(1, count + 1)):
         size = random.Random(tid + "size").randint(lo, hi)
         with open(os.path.join(out, tid + ".eml"), "wb") as f:
             f.write(message(tid, size))
