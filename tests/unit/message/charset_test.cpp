@@ -69,6 +69,26 @@ TEST(Charset, MaxOutputIsHonoured) {
   EXPECT_TRUE(is_valid_utf8(out2));
 }
 
+// More charsets than the per-thread iconv cache holds: evicted descriptors
+// are closed and reopened, results stay right.
+TEST(Charset, ManyCharsetsCycleThroughTheCache) {
+  const char* names[] = {"koi8-r",       "koi8-u",       "iso-8859-2",   "iso-8859-5",
+                         "iso-8859-7",   "iso-8859-9",   "iso-8859-15",  "windows-1250",
+                         "windows-1251", "windows-1253", "windows-1254", "windows-1255",
+                         "windows-1256", "windows-1257", "windows-1258", "cp850",
+                         "cp437",        "mac",          "tis-620",      "euc-jp"};
+  for (int round = 0; round < 3; ++round) {
+    for (const char* n : names) {
+      SCOPED_TRACE(n);
+      Defects d;
+      EXPECT_EQ(to_utf8("plain ascii", n, d), "plain ascii");
+      EXPECT_FALSE(d.has(Defect::bad_charset));
+    }
+  }
+  Defects d;
+  EXPECT_EQ(to_utf8("\xf0\xd2\xc9", "koi8-r", d), "\xd0\x9f\xd1\x80\xd0\xb8");
+}
+
 TEST(Charset, HeaderBytes) {
   EXPECT_EQ(header_bytes_to_utf8("J\xc3\xbcrgen"), "J\xc3\xbcrgen");
   EXPECT_EQ(header_bytes_to_utf8("J\xfcrgen"), "J\xc3\xbcrgen");
