@@ -34,6 +34,23 @@ std::string authserv_id(std::string_view aar) {
   return id;
 }
 
+// The AAR value after its "i=N;", unfolded, WSP runs as one space.
+std::string results_of(std::string_view aar) {
+  auto semi = aar.find(';');
+  std::string out;
+  bool space = false;
+  for (char c : aar.substr(semi == std::string_view::npos ? aar.size() : semi + 1)) {
+    if (c == '\r' || c == '\n' || c == ' ' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
 // Sorts every ARC field into its set by instance; "" or why it cannot.
 std::string collect(std::span<const message::HeaderField> headers, const DkimLimits& limits,
                     Sets& sets) {
@@ -127,6 +144,7 @@ void list_sealers(std::span<const message::HeaderField> headers, const Sets& set
     s.selector = set.parsed_seal.selector;
     s.cv = set.parsed_seal.cv;
     s.authserv_id = authserv_id(headers[set.aar[0]].value);
+    s.authentication_results = results_of(headers[set.aar[0]].value);
     r.sealers.push_back(std::move(s));
   }
 }

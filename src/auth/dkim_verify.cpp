@@ -1,6 +1,7 @@
 // RFC 6376 §6: verifying each DKIM-Signature of a message.
 #include "mailroom/auth/dkim_verify.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "canon.hpp"
@@ -22,7 +23,18 @@ void fill_best_effort(DkimResult& r, std::string_view value, const DkimLimits& l
   if (const Tag* i = tags->find("i")) r.identity = std::string(i->value);
 }
 
+// RFC 6008 header.b: enough of b= to tell two signatures of one domain apart.
+std::string signature_prefix(const std::string& signature) {
+  std::string text(4 * ((signature.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()),             // NOLINT
+                          reinterpret_cast<const unsigned char*>(signature.data()),  // NOLINT
+                          static_cast<int>(signature.size()));
+  text.resize(static_cast<std::size_t>(std::min(n, 8)));
+  return text;
+}
+
 void fill(DkimResult& r, const DkimSignature& sig) {
+  r.signature_prefix = signature_prefix(sig.signature);
   r.domain = sig.domain;
   r.selector = sig.selector;
   r.algorithm = sig.algorithm_name;

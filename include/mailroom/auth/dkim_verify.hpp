@@ -35,6 +35,7 @@ struct DkimResult {
   std::string selector;                     // s= (header.s)
   std::string algorithm;                    // a= (header.a)
   std::string identity;                     // i= (header.i)
+  std::string signature_prefix;             // first 8 base64 characters of b= (header.b, RFC 6008)
   std::vector<std::string> signed_headers;  // h=, as the signer wrote them
   std::string reason;                       // in words, for the postmaster
   std::optional<std::uint64_t> length;      // l=, when the signer limited the body

@@ -92,6 +92,8 @@ TEST(ArcResultDetails, OldestPassAndSealers) {
   EXPECT_EQ(three.sealers[1].domain, "example.org");
   EXPECT_EQ(three.sealers[1].selector, "dummy");
   EXPECT_EQ(three.sealers[0].authserv_id, "lists.example.org");
+  EXPECT_EQ(three.sealers[0].authentication_results.substr(0, 41),
+            "lists.example.org; spf=pass smtp.mfrom=jq");
   EXPECT_TRUE(three.sealed_by("EXAMPLE.org"));
   EXPECT_FALSE(three.sealed_by("example.com"));
 

@@ -69,6 +69,7 @@ TEST(DkimRfc8463, BothSignaturesVerifyWithCrlf) {
   EXPECT_EQ(results[0].selector, "brisbane");
   EXPECT_EQ(results[0].domain, "football.example.com");
   EXPECT_EQ(results[0].key_bits, 256);
+  EXPECT_EQ(results[0].signature_prefix, "/gCrinpc");
   EXPECT_EQ(results[1].status, DkimStatus::pass) << results[1].reason;
   EXPECT_EQ(results[1].algorithm, "rsa-sha256");
   EXPECT_EQ(results[1].key_bits, 1024);
