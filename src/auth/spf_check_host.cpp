@@ -161,6 +161,8 @@ Verdict Evaluation::evaluate(const std::string& domain, const std::string& txt,
   for (const SpfMechanism& m : record.mechanisms) {
     Match match = evaluate_mechanism(m, domain);
     if (match.error) {
+      match.error->why =
+          "'" + m.text + "' in the SPF record of " + domain + ": " + match.error->why;
       match.error->domain = domain;
       match.error->record = txt;
       match.error->mechanism = m.text;
