@@ -2,6 +2,8 @@
 // messages it signed in every canonicalisation, with and without l=, with
 // RSA and Ed25519 and several signatures, then changed in transit.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
