@@ -38,18 +38,20 @@ class Writer {
 
 // §3.4.4 a-b: WSP runs become one SP, WSP at the end of the line goes.
 std::string_view relax_line(std::string_view line, std::string& scratch) {
-  scratch.clear();
+  if (scratch.size() < line.size()) scratch.resize(line.size());
+  char* out = scratch.data();
+  std::size_t n = 0;
   bool space = false;
   for (char c : line) {
     if (is_wsp(c)) {
       space = true;
       continue;
     }
-    if (space) scratch.push_back(' ');
+    if (space) out[n++] = ' ';
     space = false;
-    scratch.push_back(c);
+    out[n++] = c;
   }
-  return scratch;
+  return {out, n};
 }
 
 }  // namespace
