@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   auto rest = all.subspan(2);
   if (command == "deliver") return deliver_command(rest);
   if (command == "config") return config_command(rest);
+  if (command == "auth") return auth_command(rest);
   if (command == "--version" || command == "version") {
     print_version();
     return 0;

@@ -18,6 +18,7 @@ constexpr const char* kOverview = R"(usage: mailroom COMMAND [ARGS]
 Commands:
   deliver         deliver one message from stdin into a Maildir (run by the MTA)
   config check    print the effective configuration, or the error in it
+  auth check      check SPF, DKIM, DMARC and ARC of a message file, in words
   help [COMMAND]  this text, or the help of COMMAND
   version         print the version
 
@@ -52,6 +53,29 @@ deadline, configuration error); 77 rejected (too large, mail loop, over
 quota with deliver.quota_exceeded = "bounce").
 )";
 
+constexpr const char* kAuth = R"(usage: mailroom auth check [--ip IP] [--helo NAME] [--from ADDRESS]
+                           [--dns HOST:PORT] [-c FILE] [-o SECTION.KEY=VALUE]...
+                           MESSAGE
+
+Runs the checks `mailroom deliver` runs (SPF, DKIM, DMARC, ARC) on the
+message in the file MESSAGE and prints the Authentication-Results: field it
+would add, then each check in words: the record found, the mechanism that
+matched, the headers signed, why DMARC passed or failed, what to fix.
+
+  --ip IP          the SMTP client's address (SPF); else taken from the
+                   Received: field of auth.trusted_mta, if set
+  --helo NAME      the name the client gave in HELO/EHLO
+  --from ADDRESS   the envelope sender (MAIL FROM); "" is the null sender;
+                   else the mbox "From " line of the file, if any
+  --dns HOST:PORT  ask this DNS server (else auth.dns_server, else
+                   /etc/resolv.conf)
+  -c FILE          configuration file (default /etc/mailroom/mailroom.toml)
+  -o K=V           override one configuration key, e.g. -o auth.dns_timeout=1s
+
+Exit codes: 0 the checks ran (whatever they found); 64 bad command line;
+1 the message or the configuration could not be read.
+)";
+
 constexpr const char* kConfig = R"(usage: mailroom config check [-c FILE] [-o SECTION.KEY=VALUE]...
 
 Loads the configuration (default /etc/mailroom/mailroom.toml; no file means
@@ -74,6 +98,8 @@ void print_config_keys() {
 void print_usage(std::string_view command) {
   if (command == "deliver") {
     std::fputs(kDeliver, stdout);
+  } else if (command == "auth") {
+    std::fputs(kAuth, stdout);
   } else if (command == "config") {
     std::fputs(kConfig, stdout);
     print_config_keys();

@@ -1,13 +1,16 @@
 // The delivery pipeline, in the order of DESIGN.md: envelope, user,
-// privileges, Maildir, message, trace headers, targets, durable write, exit
-// code. Each stage takes the result of the one before; none goes back.
+// privileges, Maildir, message, trace headers, authentication, targets,
+// durable write, exit code. Each stage takes the result of the one before; none goes back.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <new>
+#include <string_view>
+#include <vector>
 
+#include "deliver/authenticate_stage.hpp"
 #include "deliver/envelope.hpp"
 #include "deliver/input.hpp"
 #include "deliver/privileges.hpp"
@@ -17,6 +20,7 @@
 #include "deliver/watchdog.hpp"
 #include "mailroom/deliver/deliver.hpp"
 #include "mailroom/deliver/exit_code.hpp"
+#include "mailroom/dns/caching_resolver.hpp"
 #include "mailroom/message/message.hpp"
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/unique_fd.hpp"
@@ -31,6 +35,8 @@ struct Context {
   Envelope envelope;
   MailUser user;
   Clock::time_point started = Clock::now();
+  auth::AuthResults auth{};    // for the spam and Sieve stages
+  std::string auth_summary{};  // "spf=pass dkim=pass dmarc=pass", for the log
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {
@@ -62,6 +68,17 @@ std::vector<Target> choose_targets(const Context& context) {
   return {{context.config.deliver.default_folder, "", "default folder"}};
 }
 
+// SPF, DKIM, DMARC and ARC. The c-ares channel is made by the first query
+// only, every query ends within auth.dns_budget (a timeout or SERVFAIL is a
+// temperror in the results, never an error here), and the cache lives for
+// this one message.
+AuthStageResult authenticate(const Context& context, const message::Message& message) {
+  const auto& config = context.config.auth;
+  DeliveryResolver network(resolver_options(config), dns::Deadline::after(config.dns_budget));
+  dns::CachingResolver cache(network);
+  return authenticate_stage(message, context.envelope, config, cache);
+}
+
 long elapsed_ms(const Context& context) {
   return static_cast<long>(
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - context.started)
@@ -71,10 +88,12 @@ long elapsed_ms(const Context& context) {
 void log_delivery(const Context& context, const message::Message& message,
                   const StoreReport& report) {
   for (const auto& warning : report.warnings) log::warn("{}", warning);
-  log::info("delivered: msgid={} from=<{}> to=<{}> user={} folder={} why=\"{}\" size={} time={}ms",
-            message.value("Message-ID"), context.envelope.sender.value_or(""),
-            context.envelope.final_recipient, context.user.name, report.folders_text(),
-            report.why_text(), report.bytes, elapsed_ms(context));
+  log::info(
+      "delivered: msgid={} from=<{}> to=<{}> user={} folder={} why=\"{}\" auth=\"{}\" size={} "
+      "time={}ms",
+      message.value("Message-ID"), context.envelope.sender.value_or(""),
+      context.envelope.final_recipient, context.user.name, report.folders_text(), report.why_text(),
+      context.auth_summary, report.bytes, elapsed_ms(context));
 }
 
 Outcome failed(const Context* context, const Error& error) {
@@ -107,7 +126,16 @@ Outcome run(const Request& request, const Config& config) {
   if (auto room = store->check_quota(trace->size() + message.raw().size()); !room)
     return failed(&context, room.error());
 
-  auto report = store->save(choose_targets(context), *trace, message.raw());
+  // After the loop and quota checks: a message refused there spends no DNS
+  // time. Our Authentication-Results goes below Return-Path/Delivered-To
+  // (RFC 8601 §5: above the fields it describes).
+  auto auth = authenticate(context, message);
+  context.auth = std::move(auth.results);
+  context.auth_summary = std::move(auth.summary);
+  std::string added = *trace + auth.added_header;
+  std::vector<std::string_view> pieces{added};
+  pieces.insert(pieces.end(), auth.message_pieces.begin(), auth.message_pieces.end());
+  auto report = store->save(choose_targets(context), pieces);
   if (!report) return failed(&context, report.error());
   log_delivery(context, message, *report);
   return {kExitOk, {}};

@@ -61,16 +61,15 @@ Status Store::check_quota(std::uint64_t incoming_bytes) {
 
 std::string Store::spool_directory() const { return maildir_.root() + "/tmp"; }
 
-Result<StoreReport> Store::save(const std::vector<Target>& targets, std::string_view added_headers,
-                                std::string_view message) {
+Result<StoreReport> Store::save(const std::vector<Target>& targets,
+                                std::span<const std::string_view> pieces) {
   StoreReport report;
-  report.bytes = added_headers.size() + message.size();
+  for (auto piece : pieces) report.bytes += piece.size();
   std::vector<maildir::Folder> opened;
   opened.reserve(targets.size());
   maildir::Delivery delivery(maildir_);
   std::vector<std::string> staged_names;
   std::vector<std::string> staged_why;
-  const std::string_view pieces[] = {added_headers, message};
   for (const auto& target : targets) {
     const auto* folder = choose_folder(maildir_, target, opened, report.warnings);
     // keep + fileinto "INBOX" is one copy, not two.

@@ -6,7 +6,9 @@
 // duplicate it).
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mailroom/maildir/maildir.hpp"
@@ -38,9 +40,12 @@ class Store {
   // Over quota -> rejected or temporary, per deliver.quota_exceeded.
   [[nodiscard]] Status check_quota(std::uint64_t incoming_bytes);
 
-  // Writes one copy per distinct target. Fails only when no copy was saved.
+  // Writes one copy per distinct target: `pieces` one after the other (the
+  // added header fields, then the message, spliced where fields are
+  // renamed: no copy of the message is made). Fails only when no copy was
+  // saved.
   [[nodiscard]] Result<StoreReport> save(const std::vector<Target>& targets,
-                                         std::string_view added_headers, std::string_view message);
+                                         std::span<const std::string_view> pieces);
 
   // Where the input may spool a large message: tmp/ of the Maildir root.
   [[nodiscard]] std::string spool_directory() const;

@@ -1,0 +1,220 @@
+#include "deliver/authenticate_stage.hpp"
+
+#include <unistd.h>
+
+#include <array>
+#include <cctype>
+#include <utility>
+
+#include "mailroom/dns/ip_address.hpp"
+#include "mailroom/message/header.hpp"
+
+namespace mailroom::deliver {
+namespace {
+
+std::string host_name() {
+  std::array<char, 256> name{};
+  if (::gethostname(name.data(), name.size() - 1) != 0) return "localhost";
+  return name.data();
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+// The words of a Received: value outside comments, up to the ';' before the
+// date, and the text of the comments that follow the "from" clause (where
+// MTAs put the client's reverse name, [IP] and Exim's helo=).
+struct ReceivedWords {
+  std::vector<std::string> words;
+  std::string from_comments;
+};
+
+ReceivedWords split_received(std::string_view text) {
+  ReceivedWords out;
+  std::string word;
+  int depth = 0;
+  bool in_from_clause = false;
+  auto flush = [&] {
+    if (word.empty()) return;
+    if (message::iequals(word, "from"))
+      in_from_clause = true;
+    else if (message::iequals(word, "by"))
+      in_from_clause = false;
+    out.words.push_back(std::move(word));
+    word.clear();
+  };
+  for (char c : text) {
+    if (c == '(' || c == ')') {
+      flush();
+      depth = c == '(' ? depth + 1 : std::max(depth - 1, 0);
+      if (in_from_clause) out.from_comments += ' ';
+    } else if (depth > 0) {
+      if (in_from_clause) out.from_comments += c;
+    } else if (c == ';') {
+      break;
+    } else if (is_space(c)) {
+      flush();
+    } else {
+      word += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+// "[192.0.2.1]" or "[IPv6:2001:db8::1]" somewhere in `text`, as an address.
+std::string bracketed_ip(std::string_view text) {
+  auto open = text.find('[');
+  auto close = text.find(']', open);
+  if (open == std::string_view::npos || close == std::string_view::npos) return {};
+  auto inside = text.substr(open + 1, close - open - 1);
+  if (inside.size() > 5 && message::iequals(inside.substr(0, 5), "IPv6:")) inside.remove_prefix(5);
+  auto ip = dns::IpAddress::parse(inside);
+  return ip ? ip->to_string() : std::string{};
+}
+
+// Exim's "helo=NAME" inside the from clause's comment.
+std::string exim_helo(std::string_view comments) {
+  auto at = comments.find("helo=");
+  if (at == std::string_view::npos) return {};
+  auto rest = comments.substr(at + 5);
+  std::size_t end = 0;
+  while (end < rest.size() && !is_space(rest[end])) ++end;
+  return std::string(rest.substr(0, end));
+}
+
+}  // namespace
+
+std::optional<ReceivedFrom> parse_received(std::string_view value) {
+  auto parts = split_received(message::unfold(value));
+  const auto& words = parts.words;
+  if (words.size() < 2 || !message::iequals(words[0], "from")) return std::nullopt;
+  ReceivedFrom out;
+  for (std::size_t i = 2; i + 1 < words.size() && out.by.empty(); ++i)
+    if (message::iequals(words[i], "by")) out.by = words[i + 1];
+  if (out.by.empty()) return std::nullopt;
+  out.helo = words[1];
+  out.ip = bracketed_ip(parts.from_comments);
+  if (out.ip.empty()) out.ip = bracketed_ip(words[1]);  // "from [192.0.2.1]"
+  if (auto helo = exim_helo(parts.from_comments); !helo.empty()) out.helo = helo;
+  if (!out.helo.empty() && out.helo.front() == '[') out.helo.clear();  // no name was given
+  return out;
+}
+
+auth::AuthConfig auth_config_from(const AuthenticationConfig& config) {
+  auth::AuthConfig out;
+  out.enabled = config.enabled;
+  out.authserv_id = config.authserv_id.empty() ? host_name() : config.authserv_id;
+  out.trusted_authserv_ids = config.trusted_authserv_ids;
+  out.psl_path = config.psl_path;
+  out.dns_timeout = config.dns_timeout;
+  out.dns_budget = config.dns_budget;
+  return out;
+}
+
+auth::AuthInput auth_input_from(const Envelope& envelope, const message::Message& message,
+                                const AuthenticationConfig& config) {
+  auth::AuthInput input{envelope.client_address, envelope.client_helo, envelope.sender};
+  if (!input.client_ip.empty() || config.trusted_mta.empty()) return input;
+  // Only the field our own MTA wrote can be believed; anything below it is
+  // the sender's word. The topmost one by that host is the latest hop.
+  for (const auto* field : message.find_all("Received")) {
+    auto received = parse_received(field->value);
+    if (!received || !message::iequals(received->by, config.trusted_mta)) continue;
+    input.client_ip = received->ip;
+    if (input.helo.empty()) input.helo = received->helo;
+    break;
+  }
+  return input;
+}
+
+Result<dns::Answer> DeliveryResolver::query(std::string_view name, dns::RecordType type,
+                                            dns::Deadline deadline) {
+  if (budget_.expired()) return fail(ErrorKind::temporary, "DNS budget of this message spent");
+  if (!network_) network_ = std::make_unique<dns::CaresResolver>(options_);
+  return network_->query(name, type, deadline.min(budget_));
+}
+
+dns::CaresOptions resolver_options(const AuthenticationConfig& config, std::string_view server) {
+  dns::CaresOptions options;
+  options.servers = server.empty() ? config.dns_server : std::string(server);
+  options.query_timeout = config.dns_timeout;
+  return options;
+}
+
+std::vector<std::string_view> rename_fields(std::string_view raw,
+                                            std::span<const message::HeaderField> headers,
+                                            std::span<const std::size_t> forged,
+                                            std::string_view new_name) {
+  std::vector<std::string_view> pieces;
+  std::size_t done = 0;  // bytes of raw already in pieces
+  for (std::size_t index = 0; index < headers.size(); ++index) {
+    // Header order is buffer order, so one pass in index order splices
+    // front to back.
+    bool is_forged = false;
+    for (auto f : forged) is_forged = is_forged || f == index;
+    if (!is_forged) continue;
+    const auto& name = headers[index].name;
+    if (name.data() < raw.data() || name.data() + name.size() > raw.data() + raw.size()) continue;
+    auto start = static_cast<std::size_t>(name.data() - raw.data());
+    if (start < done) continue;
+    pieces.push_back(raw.substr(done, start - done));
+    pieces.push_back(new_name);
+    done = start + name.size();
+  }
+  pieces.push_back(raw.substr(done));
+  return pieces;
+}
+
+std::string summarize(std::string_view header_value) {
+  // resinfo = method "=" result ...; each after a ';' (RFC 8601 §2.2).
+  std::vector<std::pair<std::string, std::string>> methods;
+  std::size_t at = header_value.find(';');
+  while (at != std::string_view::npos) {
+    auto next = header_value.find(';', at + 1);
+    auto item =
+        trim(header_value.substr(at + 1, next == std::string_view::npos ? next : next - at - 1));
+    at = next;
+    auto eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string method(trim(item.substr(0, eq)));
+    auto rest = trim(item.substr(eq + 1));
+    std::size_t end = 0;
+    while (end < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[end])) != 0)) ++end;
+    std::string result(rest.substr(0, end));
+    bool found = false;
+    for (auto& [known, results] : methods)
+      if (known == method) {
+        results += "," + result;
+        found = true;
+      }
+    if (!found) methods.emplace_back(method, result);
+  }
+  std::string out;
+  for (const auto& [method, result] : methods)
+    out += (out.empty() ? "" : " ") + method + "=" + result;
+  return out.empty() ? "none" : out;
+}
+
+AuthStageResult authenticate_stage(const message::Message& message, const Envelope& envelope,
+                                   const AuthenticationConfig& config, dns::Resolver& resolver) {
+  AuthStageResult out;
+  out.results = auth::authenticate(message, auth_input_from(envelope, message, config), resolver,
+                                   auth_config_from(config));
+  const auto& results = out.results;
+  if (config.enabled && !results.header_value.empty())
+    out.added_header = "Authentication-Results: " + results.header_value + "\n";
+  out.message_pieces =
+      results.forged.empty()
+          ? std::vector<std::string_view>{message.raw()}
+          : rename_fields(message.raw(), message.headers(), results.forged, auth::kForgedFieldName);
+  out.summary = config.enabled ? summarize(results.header_value) : "off";
+  return out;
+}
+
+}  // namespace mailroom::deliver
