@@ -85,7 +85,8 @@ class Cursor {
       char c = text_[pos_++];
       if (c == '"') return out;
       if (c == '\\') {
-        if (done()) break;
+        // quoted-pair = "\" (VCHAR / WSP) (RFC 5322 §3.2.1): not a line end.
+        if (done() || peek() == '\r' || peek() == '\n') break;
         out += text_[pos_++];
       } else if (c == '\r' || c == '\n') {
         // FWS inside a quoted string: the fold goes, the WSP after it stays.

@@ -171,10 +171,10 @@ bool aligned(std::string_view a, std::string_view b, DmarcAlignment mode,
   return org_of(x, psl) == org_of(y, psl);
 }
 
-DmarcResult dmarc_no_author(std::string why) {
+DmarcResult dmarc_no_author(std::string_view why) {
   DmarcResult out;
   out.code = DmarcCode::permerror;
-  out.reason = "no author domain: " + why;
+  out.reason = "no author domain: " + std::string(why);
   out.advice = "the sender should put exactly one address with a domain in From";
   return out;
 }

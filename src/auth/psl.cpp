@@ -2,13 +2,16 @@
 // the publicsuffix.org matching algorithm ("Formal algorithm" on the site).
 #include "mailroom/auth/psl.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <algorithm>
+
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <map>
 #include <mutex>
-#include <vector>
 
 #include "mailroom/message/address.hpp"
 
@@ -50,89 +53,125 @@ std::string_view last_labels(std::string_view domain, std::size_t n) {
   return domain.substr(pos + 1);
 }
 
-std::string_view parent(std::string_view domain) {
-  auto dot = domain.find('.');
-  return dot == std::string_view::npos ? std::string_view{} : domain.substr(dot + 1);
+// One rule per line, the rule being the line's first word; "//" lines are
+// comments. Calls `visit(rule, in_private)` for each rule that ends with
+// `tail` (every rule that can match a domain ends with its last label):
+// the test is a few bytes per line, so one pass costs tens of microseconds.
+template <class Visit>
+void for_each_rule(std::string_view text, std::string_view tail, Visit&& visit) {
+  bool private_section = false;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    const char* nl =
+        static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    if (nl == nullptr) nl = end;
+    std::string_view line(p, static_cast<std::size_t>(nl - p));
+    p = nl + 1;
+    if (line.empty()) continue;
+    if (line.front() == '/') {
+      if (!private_section && line.size() > 4 && line[3] == '=' &&
+          line.find(kPrivateBegin) != std::string_view::npos) {
+        private_section = true;
+      }
+      continue;
+    }
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
+      line.remove_suffix(1);
+    }
+    // The published list has no text after a rule; a line that does is
+    // cut at its first blank (the format's rule) only when it could match.
+    if (!line.ends_with(tail) && line.find(' ') == std::string_view::npos) continue;
+    std::string_view rule = line.substr(0, line.find_first_of(" \t"));
+    if (!rule.empty() && rule.ends_with(tail)) visit(rule, private_section);
+  }
+}
+
+// `suffix` is `domain` itself or a tail of it starting at a label.
+bool is_label_suffix(std::string_view domain, std::string_view suffix) {
+  if (suffix.empty() || !domain.ends_with(suffix)) return false;
+  return domain.size() == suffix.size() || domain[domain.size() - suffix.size() - 1] == '.';
 }
 
 }  // namespace
 
-PublicSuffixList::PublicSuffixList() : text_(std::make_shared<const std::string>()) {}
+struct PublicSuffixList::Memo {
+  std::mutex mutex;
+  std::map<std::string, std::size_t, std::less<>> labels;
+};
+
+PublicSuffixList::PublicSuffixList() : memo_(std::make_shared<Memo>()) {}
 
 PublicSuffixList PublicSuffixList::from_text(std::string text) {
   PublicSuffixList list;
-  list.text_ = std::make_shared<const std::string>(std::move(text));
-  list.parse();
+  auto owned = std::make_shared<const std::string>(std::move(text));
+  list.text_ = *owned;
+  list.storage_ = std::move(owned);
   return list;
 }
 
 Result<PublicSuffixList> PublicSuffixList::load(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return fail_errno(ErrorKind::config, "public suffix list " + path, errno);
-  std::string text;
-  char chunk[1 << 16];
-  std::size_t n = 0;
-  while ((n = std::fread(chunk, 1, sizeof chunk, file)) > 0) text.append(chunk, n);
-  bool bad = std::ferror(file) != 0;
-  std::fclose(file);  // NOLINT(cert-err33-c): read-only, nothing to flush
-  if (bad) return fail(ErrorKind::config, "public suffix list " + path + ": read error");
-  return from_text(std::move(text));
-}
-
-// One pass over the text; each rule is the first word of its line.
-void PublicSuffixList::parse() {
-  std::string_view text = *text_;
-  rules_.reserve(text.size() / 12);
-  bool private_section = false;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (line.starts_with("//")) {
-      if (line.find(kPrivateBegin) != std::string_view::npos) private_section = true;
-      continue;
-    }
-    std::size_t word_end = line.find_first_of(" \t\r");
-    std::string_view rule = line.substr(0, word_end);
-    if (rule.empty()) continue;
-    std::uint8_t flag = Flag::normal;
-    if (rule.starts_with("!")) {
-      flag = Flag::exception;
-      rule.remove_prefix(1);
-    } else if (rule.starts_with("*.")) {
-      flag = Flag::wildcard;
-      rule.remove_prefix(2);
-    }
-    if (rule.empty()) continue;
-    rules_[rule] |= static_cast<std::uint8_t>(flag | (private_section ? Flag::in_private : 0));
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail_errno(ErrorKind::config, "public suffix list " + path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return fail_errno(ErrorKind::config, "public suffix list " + path, err);
   }
+  PublicSuffixList list;
+  auto size = static_cast<std::size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return list;
+  }
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  int err = errno;
+  ::close(fd);
+  if (map == MAP_FAILED) return fail_errno(ErrorKind::config, "public suffix list " + path, err);
+  list.text_ = std::string_view(static_cast<const char*>(map), size);
+  ::madvise(map, size, MADV_WILLNEED);  // NOLINT(cert-err33-c): a hint
+  list.storage_ = std::shared_ptr<const void>(map, [size](const void* p) {
+    ::munmap(const_cast<void*>(p), size);  // NOLINT: the mapping we made
+  });
+  return list;
 }
 
-std::uint8_t PublicSuffixList::flags(std::string_view rule) const {
-  auto it = rules_.find(rule);
-  if (it == rules_.end()) return 0;
-  if (!private_rules_ && (it->second & Flag::in_private) != 0) return 0;
-  return it->second;
+void PublicSuffixList::use_private_rules(bool yes) {
+  private_rules_ = yes;
+  memo_ = std::make_shared<Memo>();  // answers under the other setting no longer hold
+}
+
+std::size_t PublicSuffixList::rule_count() const {
+  std::size_t n = 0;
+  for_each_rule(text_, {}, [&](std::string_view, bool in_private) {
+    n += (private_rules_ || !in_private) ? 1 : 0;
+  });
+  return n;
 }
 
 // The prevailing rule: an exception wins, else the rule with the most
-// labels, else "*" (one label).
+// labels, else "*" (one label). One pass over the rules.
 std::size_t PublicSuffixList::suffix_labels(std::string_view normalised) const {
-  std::size_t total = count_labels(normalised);
   std::size_t best = 1;
-  std::string_view suffix = normalised;
-  for (std::size_t labels = total; labels >= 1; --labels, suffix = parent(suffix)) {
-    std::uint8_t own = flags(suffix);
-    if ((own & Flag::exception) != 0) return labels - 1;
-    if (best < labels) {
-      std::string_view up = parent(suffix);
-      bool wild = !up.empty() && (flags(up) & Flag::wildcard) != 0;
-      if ((own & Flag::normal) != 0 || wild) best = labels;
+  std::optional<std::size_t> exception;
+  auto dot = normalised.rfind('.');
+  std::string_view tld = dot == std::string_view::npos ? normalised : normalised.substr(dot + 1);
+  for_each_rule(text_, tld, [&](std::string_view rule, bool in_private) {
+    if (in_private && !private_rules_) return;
+    if (rule.starts_with("!")) {
+      rule.remove_prefix(1);
+      if (is_label_suffix(normalised, rule)) exception = count_labels(rule) - 1;
+    } else if (rule.starts_with("*.")) {
+      rule.remove_prefix(1);  // ".ck": a label must come before it
+      if (normalised.size() > rule.size() && normalised.ends_with(rule)) {
+        best = std::max(best, count_labels(rule));  // "*.ck" has as many labels as ".ck" parts
+      }
+    } else if (is_label_suffix(normalised, rule)) {
+      best = std::max(best, count_labels(rule));
     }
-  }
-  return best;
+  });
+  return exception ? *exception : best;
 }
 
 std::optional<std::string> PublicSuffixList::public_suffix(std::string_view domain) const {
@@ -144,7 +183,17 @@ std::optional<std::string> PublicSuffixList::public_suffix(std::string_view doma
   if (lower.find("xn--") != std::string::npos) {
     if (auto u = message::domain_to_unicode(lower)) normalised = std::move(*u);
   }
-  std::size_t n = std::max<std::size_t>(suffix_labels(normalised), 1);
+  std::size_t n = 0;
+  {
+    std::lock_guard lock(memo_->mutex);
+    auto it = memo_->labels.find(normalised);
+    if (it != memo_->labels.end()) n = it->second;
+  }
+  if (n == 0) {
+    n = std::max<std::size_t>(suffix_labels(normalised), 1);
+    std::lock_guard lock(memo_->mutex);
+    if (memo_->labels.size() < 1024) memo_->labels.emplace(normalised, n);
+  }
   return std::string(last_labels(lower, n));
 }
 

@@ -82,6 +82,6 @@ struct DmarcResult {
 
 // The policy result when the author domain could not be found: permerror
 // with `why` as the reason.
-[[nodiscard]] DmarcResult dmarc_no_author(std::string why);
+[[nodiscard]] DmarcResult dmarc_no_author(std::string_view why);
 
 }  // namespace mailroom::auth
