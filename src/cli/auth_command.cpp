@@ -85,7 +85,7 @@ int auth_command(Args args) {
     return args.empty() ? 64 : 0;
   }
   if (std::string_view(args[0]) != "check") {
-    std::fprintf(stderr, "mailroom auth: unknown subcommand '%s'\n", args[0]);
+    (void)std::fprintf(stderr, "mailroom auth: unknown subcommand '%s'\n", args[0]);
     return 64;
   }
   CheckArgs parsed;
@@ -94,17 +94,18 @@ int auth_command(Args args) {
       print_usage("auth");
       return 0;
     }
-    std::fprintf(stderr, "mailroom auth check: %s (try mailroom auth --help)\n", problem.c_str());
+    (void)std::fprintf(stderr, "mailroom auth check: %s (try mailroom auth --help)\n",
+                       problem.c_str());
     return 64;
   }
   auto config = load_config(parsed.config_path, parsed.config_explicit, parsed.overrides);
   if (!config) {
-    std::fprintf(stderr, "mailroom auth check: %s\n", config.error().message.c_str());
+    (void)std::fprintf(stderr, "mailroom auth check: %s\n", config.error().message.c_str());
     return 1;
   }
   auto input = read_message_file(parsed.message_path, *config);
   if (!input) {
-    std::fprintf(stderr, "mailroom auth check: %s\n", input.error().message.c_str());
+    (void)std::fprintf(stderr, "mailroom auth check: %s\n", input.error().message.c_str());
     return 1;
   }
   if (!parsed.envelope.sender) parsed.envelope.sender = input->from_line_sender;

@@ -196,8 +196,10 @@ std::string summarize(std::string_view header_value) {
     if (!found) methods.emplace_back(method, result);
   }
   std::string out;
-  for (const auto& [method, result] : methods)
-    out += (out.empty() ? "" : " ") + method + "=" + result;
+  for (const auto& [method, result] : methods) {
+    if (!out.empty()) out += ' ';
+    out.append(method).append("=").append(result);
+  }
   return out.empty() ? "none" : out;
 }
 
