@@ -32,7 +32,7 @@ chmod -R a+rX "$T/msgs"
 writer() {
   local w=$1 n rc
   for ((n = 1; n <= PER_WRITER; n++)); do
-    "$MAILROOM" deliver -d "$U" -f sender@example.com -a "$U@example.net" \
+    "$MAILROOM" deliver "${HERMETIC[@]}" -d "$U" -f sender@example.com -a "$U@example.net" \
       -o maildir.fsync=true <"$T/msgs/w${w}n$n.eml" 2>>"$T/stderr.$w"
     rc=$?
     [ "$rc" -eq 0 ] || echo "w${w}n$n exit $rc" >>"$T/failures"

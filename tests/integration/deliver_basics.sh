@@ -52,7 +52,7 @@ check() {
 
 # -- flags as dovecot-lda's: -f, -a, -r -> Return-Path, Delivered-To
 newmsg
-"$MAILROOM" deliver -d "$U" -f bob@example.org -a "$U+x@example.net" -r "$U@example.net" \
+"$MAILROOM" deliver "${HERMETIC[@]}" -d "$U" -f bob@example.org -a "$U+x@example.net" -r "$U@example.net" \
   <"$MSG" 2>"$T/err"
 if check flags $? "$MD"; then
   [ "$(header "$F" Return-Path)" = "<bob@example.org>" ] ||
@@ -68,7 +68,7 @@ fi
 # -- Postfix's environment when flags are absent
 newmsg
 env SENDER=carol@example.org RECIPIENT="$U@example.net" ORIGINAL_RECIPIENT="$U@example.net" \
-  "$MAILROOM" deliver -d "$U" <"$MSG" 2>"$T/err"
+  "$MAILROOM" deliver "${HERMETIC[@]}" -d "$U" <"$MSG" 2>"$T/err"
 if check env $? "$MD"; then
   [ "$(header "$F" Return-Path)" = "<carol@example.org>" ] ||
     fail "env: Return-Path is '$(header "$F" Return-Path)', want <carol@example.org> from \$SENDER"
@@ -80,7 +80,7 @@ fi
 # -- an mbox From_ line: stripped, and the sender when -f is absent
 newmsg "From dave@example.org Sat Nov 28 12:00:00 2026
 "
-env -u SENDER "$MAILROOM" deliver -d "$U" -r "$U@example.net" <"$MSG" 2>"$T/err"
+env -u SENDER "$MAILROOM" deliver "${HERMETIC[@]}" -d "$U" -r "$U@example.net" <"$MSG" 2>"$T/err"
 if check from_line $? "$MD"; then
   head -1 "$F" | grep -q '^From ' && fail "from_line: the From_ line was stored"
   grep -q '^From dave@' "$F" && fail "from_line: the From_ line is still in the file"
@@ -91,31 +91,31 @@ fi
 
 # -- -p FILE instead of stdin
 newmsg
-"$MAILROOM" deliver -d "$U" -f a@example.com -p "$MSG" </dev/null 2>"$T/err"
+"$MAILROOM" deliver "${HERMETIC[@]}" -d "$U" -f a@example.com -p "$MSG" </dev/null 2>"$T/err"
 check dash_p $? "$MD" && pass "-p: read from the file"
 
 # -- folders: -m Junk, -m "Lists/Work", UTF-8, -m "" (ignored)
 newmsg
-"$MAILROOM" deliver -d "$U" -f a@example.com -m Junk <"$MSG" 2>"$T/err"
+"$MAILROOM" deliver "${HERMETIC[@]}" -d "$U" -f a@example.com -m Junk <"$MSG" 2>"$T/err"
 if check folder $? "$MD/.Junk"; then
   [ -f "$MD/.Junk/maildirfolder" ] || fail "folder: .Junk has no maildirfolder file"
   grep -qx Junk "$MD/subscriptions" 2>/dev/null || fail "folder: Junk not in $MD/subscriptions"
   pass "-m Junk -> .Junk, maildirfolder, subscribed"
 fi
 newmsg
-"$MAILROOM" deliver -d "$U" -f a@example.com -m Lists/Work <"$MSG" 2>"$T/err"
+"$MAILROOM" deliver "${HERMETIC[@]}" -d "$U" -f a@example.com -m Lists/Work <"$MSG" 2>"$T/err"
 check nested $? "$MD/.Lists.Work" && pass "-m Lists/Work -> .Lists.Work"
 newmsg
-"$MAILROOM" deliver -d "$U" -f a@example.com -m "Ärger" <"$MSG" 2>"$T/err"
+"$MAILROOM" deliver "${HERMETIC[@]}" -d "$U" -f a@example.com -m "Ärger" <"$MSG" 2>"$T/err"
 check utf7 $? "$MD/.&AMQ-rger" && pass "-m Ärger -> .&AMQ-rger (modified UTF-7)"
 newmsg
-"$MAILROOM" deliver -d "$U" -f a@example.com -m "" <"$MSG" 2>"$T/err"
+"$MAILROOM" deliver "${HERMETIC[@]}" -d "$U" -f a@example.com -m "" <"$MSG" 2>"$T/err"
 check empty_m $? "$MD" && pass "-m \"\" -> INBOX"
 
 # -- folder names that would leave the Maildir: INBOX, never outside
 for bad in "../escape" "a/../../b" "$(printf 'ctl\001x')"; do
   newmsg
-  "$MAILROOM" deliver -d "$U" -f a@example.com -m "$bad" <"$MSG" 2>"$T/err"
+  "$MAILROOM" deliver "${HERMETIC[@]}" -d "$U" -f a@example.com -m "$bad" <"$MSG" 2>"$T/err"
   check "bad-folder $(printf %q "$bad")" $? "$MD" && pass "-m $(printf %q "$bad") -> INBOX"
   outside=$(grep -rlsF "X-Test-Id: $ID" "$T/home" | grep -v "^$MD/" || true)
   [ -z "$outside" ] || fail "-m $(printf %q "$bad") wrote outside the Maildir: $outside"
@@ -125,7 +125,7 @@ done
 newmsg
 chmod 0644 "$MSG"
 setpriv --reuid="$U" --regid="$U" --clear-groups env -i PATH=/usr/bin:/bin HOME="$T/home/$U" \
-  "$MAILROOM" deliver -f a@example.com <"$MSG" 2>"$T/err"
+  "$MAILROOM" deliver "${HERMETIC[@]}" -f a@example.com <"$MSG" 2>"$T/err"
 check current_user $? "$MD" && pass "no -d as $U: ~/Maildir"
 
 # -- virtual users: uid, gid and Maildir from users.virtual_file
@@ -134,7 +134,7 @@ mkdir -p "$T/virt/vera"
 chown -R "$V:$V" "$T/virt"
 echo "vera:$(id -u "$V"):$(id -g "$V"):$T/virt/vera/Maildir" >"$T/virtual-users"
 newmsg
-"$MAILROOM" deliver -d vera -f a@example.com -o "users.virtual_file=$T/virtual-users" \
+"$MAILROOM" deliver "${HERMETIC[@]}" -d vera -f a@example.com -o "users.virtual_file=$T/virtual-users" \
   <"$MSG" 2>"$T/err"
 if check virtual $? "$T/virt/vera/Maildir"; then
   [ "$(stat -c %U "$F")" = "$V" ] || fail "virtual: file owned by $(stat -c %U "$F"), not $V"

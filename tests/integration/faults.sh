@@ -43,7 +43,7 @@ run() {
     fail "$name: CRASH or hang, exit $RC: $(head -c 400 "$T/err.$name")"
   fi
 }
-deliver() { run "$1" "$2" deliver -d "$U" -f "$SENDER" -a "$U@example.net" "${@:3}"; }
+deliver() { run "$1" "$2" deliver "${HERMETIC[@]}" -d "$U" -f "$SENDER" -a "$U@example.net" "${@:3}"; }
 errtext() { head -c 300 "$T/err.$1" | tr '\n' ' '; }
 
 # expect NAME WANT_RC: exit code and Maildir effect agree with the contract.
@@ -114,7 +114,7 @@ QMD="$T/home/$Q/Maildir"
 quota=(-o maildir.default_quota=10240S)  # mailroom.toml(5): "<bytes>S,<count>C"
 stored=0 qrc=0
 for _ in 1 2 3 4 5 6; do
-  timeout -s KILL 30 "$MAILROOM" deliver -d "$Q" -f "$SENDER" "${quota[@]}" <"$T/big1.eml" 2>"$T/err.quota"
+  timeout -s KILL 30 "$MAILROOM" deliver "${HERMETIC[@]}" -d "$Q" -f "$SENDER" "${quota[@]}" <"$T/big1.eml" 2>"$T/err.quota"
   qrc=$?
   [ "$qrc" -eq 0 ] || break
   stored=$((stored + 1))
@@ -128,7 +128,7 @@ else
   pass "quota: $stored stored, then exit 75 $(errtext quota | head -c 100)"
 fi
 [ "$(count_files "$QMD/new")" -eq "$stored" ] || fail "quota: new/ holds $(count_files "$QMD/new"), want $stored"
-timeout -s KILL 30 "$MAILROOM" deliver -d "$Q" -f "$SENDER" "${quota[@]}" \
+timeout -s KILL 30 "$MAILROOM" deliver "${HERMETIC[@]}" -d "$Q" -f "$SENDER" "${quota[@]}" \
   -o deliver.quota_exceeded=bounce <"$T/big1.eml" 2>"$T/err.quota-bounce"
 qrc=$?
 [ "$qrc" -eq 77 ] || fail "quota: over quota with quota_exceeded=bounce: exit $qrc, want 77; $(errtext quota-bounce)"
@@ -185,7 +185,7 @@ grep -qF "$MD" "$T/err.unwritable" || fail "unwritable: stderr does not name the
 make_user R mrro
 chown root:root "$T/home/$R"
 chmod 0755 "$T/home/$R"
-timeout -s KILL 30 "$MAILROOM" deliver -d "$R" -f "$SENDER" <"$T/plain.eml" >/dev/null 2>"$T/err.uncreatable"
+timeout -s KILL 30 "$MAILROOM" deliver "${HERMETIC[@]}" -d "$R" -f "$SENDER" <"$T/plain.eml" >/dev/null 2>"$T/err.uncreatable"
 RC=$?
 is_crash "$RC" "$T/err.uncreatable" && fail "uncreatable: crash, exit $RC"
 [ "$RC" -eq 75 ] || fail "uncreatable: exit $RC, want 75; stderr: $(errtext uncreatable)"
@@ -199,11 +199,11 @@ SMD="$T/home/$S/Maildir"
 if mount -t tmpfs -o "size=256k,mode=0755,uid=$(id -u "$S"),gid=$(id -g "$S")" tmpfs "$T/home/$S"; then
   cleanup_add "umount -l '$T/home/$S'"
   /usr/bin/python3 "$here/lib/gen_messages.py" "$T" full 1 1000000 1000000
-  timeout -s KILL 30 "$MAILROOM" deliver -d "$S" -f "$SENDER" <"$T/plain.eml" 2>"$T/err.small"
+  timeout -s KILL 30 "$MAILROOM" deliver "${HERMETIC[@]}" -d "$S" -f "$SENDER" <"$T/plain.eml" 2>"$T/err.small"
   rc1=$?
-  timeout -s KILL 30 "$MAILROOM" deliver -d "$S" -f "$SENDER" <"$T/full1.eml" 2>"$T/err.enospc"
+  timeout -s KILL 30 "$MAILROOM" deliver "${HERMETIC[@]}" -d "$S" -f "$SENDER" <"$T/full1.eml" 2>"$T/err.enospc"
   rc2=$?
-  timeout -s KILL 30 "$MAILROOM" deliver -d "$S" -f "$SENDER" <"$T/plain.eml" 2>"$T/err.after"
+  timeout -s KILL 30 "$MAILROOM" deliver "${HERMETIC[@]}" -d "$S" -f "$SENDER" <"$T/plain.eml" 2>"$T/err.after"
   rc3=$?
   is_crash "$rc2" "$T/err.enospc" && fail "enospc: crash, exit $rc2"
   [ "$rc1" -eq 0 ] || fail "enospc: the small message before did not fit: exit $rc1 $(errtext small)"
@@ -237,7 +237,8 @@ make_user K mrkl
 KMD="$T/home/$K/Maildir"
 /usr/bin/python3 "$here/lib/gen_messages.py" "$T/kill" k "$KILLS" 2000 600000
 chmod -R a+rX "$T/kill"
-/usr/bin/python3 "$here/lib/kill_loop.py" "$MAILROOM" "$K" "$T/kill" k "$KILLS" "$$" >"$T/kill.rc"
+/usr/bin/python3 "$here/lib/kill_loop.py" "$MAILROOM" "$K" "$T/kill" k "$KILLS" "$$" \
+  "${HERMETIC[@]}" >"$T/kill.rc"
 awk '$2 == 0 { print $1 }' "$T/kill.rc" >"$T/kill.ok"
 other=$(awk '$2 != 0 && $2 != -9 { print }' "$T/kill.rc" | head -3)
 [ -z "$other" ] || fail "kill -9: unexpected exit codes: $other"

@@ -9,6 +9,10 @@
 set -uo pipefail
 
 readonly SKIP=77
+# No test asks a DNS server outside this machine: mailroom's authentication
+# stage (SPF/DKIM/DMARC) gets a closed loopback port, its lookups fail at once
+# (temperror) and the delivery goes on, as it must when DNS is down.
+HERMETIC=(-o auth.dns_server=127.0.0.1:9)
 T=""
 declare -a _cleanups=()
 _failures=0

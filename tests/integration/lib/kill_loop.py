@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """kill -9 at random points during deliveries.
 
-usage: kill_loop.py MAILROOM USER MSGDIR PREFIX COUNT SEED
+usage: kill_loop.py MAILROOM USER MSGDIR PREFIX COUNT SEED [DELIVER-ARG...]
 
 Measures the mean time of one delivery (the first 5 messages, not killed),
 then for each remaining message starts `MAILROOM deliver -d USER`, sleeps a
@@ -15,26 +15,26 @@ import sys
 import time
 
 
-def start(binary, user, path):
+def start(binary, user, path, extra):
     with open(path, "rb") as f:
         return subprocess.Popen(
-            [binary, "deliver", "-d", user, "-f", "sender@example.com"],
+            [binary, "deliver", *extra, "-d", user, "-f", "sender@example.com"],
             stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def main() -> int:
     binary, user, msgdir, prefix = sys.argv[1:5]
-    count, seed = int(sys.argv[5]), int(sys.argv[6])
+    count, seed, extra = int(sys.argv[5]), int(sys.argv[6]), sys.argv[7:]
     rnd = random.Random(seed)
     warm = min(5, count)
     t0 = time.monotonic()
     for n in range(1, warm + 1):
-        rc = start(binary, user, f"{msgdir}/{prefix}{n}.eml").wait()
+        rc = start(binary, user, f"{msgdir}/{prefix}{n}.eml", extra).wait()
         print(f"{prefix}{n} {rc}")
     mean = (time.monotonic() - t0) / max(warm, 1)
     killed = 0
     for n in range(warm + 1, count + 1):
-        p = start(binary, user, f"{msgdir}/{prefix}{n}.eml")
+        p = start(binary, user, f"{msgdir}/{prefix}{n}.eml", extra)
         time.sleep(rnd.uniform(0, 1.5 * mean))
         p.send_signal(signal.SIGKILL)
         rc = p.wait()
