@@ -144,47 +144,38 @@ class ListParser {
  public:
   ListParser(std::vector<Token> toks, std::size_t max) : toks_(std::move(toks)), max_(max) {}
 
+  // One forward pass over the tokens (no rescanning, so a header of a
+  // million "a:" tokens stays linear): ':' before any '<' or '@' starts a
+  // group (§3.4); ',' or ';' outside angle brackets ends a mailbox.
   std::vector<Address> run() {
-    std::size_t i = 0;
-    while (i < toks_.size() && out_.size() < max_) {
-      const std::size_t e = entry_end(i);
-      if (const std::size_t colon = group_colon(i, e); colon != kNone) {
-        group_ = phrase_text(toks_, i, colon);
-        i = colon + 1;
-        continue;  // members follow, up to ';'
-      }
-      mailbox(i, e);
-      i = e;
-      if (i < toks_.size()) {
-        if (is(toks_[i], ';')) group_.clear();
-        ++i;
+    std::size_t start = 0;
+    bool in_angle = false;
+    bool seen_address = false;
+    for (std::size_t i = 0; i < toks_.size() && out_.size() < max_; ++i) {
+      const Token& t = toks_[i];
+      if (is(t, '<')) {
+        in_angle = true;
+        seen_address = true;
+      } else if (is(t, '>')) {
+        in_angle = false;
+      } else if (is(t, '@')) {
+        seen_address = true;
+      } else if (is(t, ':') && !in_angle && !seen_address) {
+        group_ = phrase_text(toks_, start, i);
+        start = i + 1;
+      } else if ((is(t, ',') || is(t, ';')) && !in_angle) {
+        mailbox(start, i);
+        if (is(t, ';')) group_.clear();
+        start = i + 1;
+        seen_address = false;
       }
     }
+    if (start < toks_.size() && out_.size() < max_) mailbox(start, toks_.size());
     return std::move(out_);
   }
 
  private:
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-
-  // End of one mailbox: ',' or ';' outside angle brackets.
-  std::size_t entry_end(std::size_t i) const {
-    bool in_angle = false;
-    for (; i < toks_.size(); ++i) {
-      if (is(toks_[i], '<')) in_angle = true;
-      if (is(toks_[i], '>')) in_angle = false;
-      if (!in_angle && (is(toks_[i], ',') || is(toks_[i], ';'))) return i;
-    }
-    return i;
-  }
-
-  // "name:" before any '<' or '@' starts a group (§3.4).
-  std::size_t group_colon(std::size_t b, std::size_t e) const {
-    for (std::size_t i = b; i < e; ++i) {
-      if (is(toks_[i], '<') || is(toks_[i], '@')) return kNone;
-      if (is(toks_[i], ':')) return i;
-    }
-    return kNone;
-  }
 
   void mailbox(std::size_t b, std::size_t e) {
     Address a;

@@ -56,9 +56,29 @@ bool decode_b(std::string_view text, std::string& out) {
   return !d.has(Defect::bad_transfer_encoding);
 }
 
+// Finds "?=" at or after a position. Queries move forward, so remembering
+// the last answer keeps the total work linear even for text with a million
+// "=?" and no "?=" (each find would otherwise rescan to the end).
+class CloseFinder {
+ public:
+  explicit CloseFinder(std::string_view s) : s_(s) {}
+  std::size_t at_or_after(std::size_t from) {
+    if (!known_ || (last_ != std::string_view::npos && last_ < from)) {
+      last_ = s_.find("?=", from);
+      known_ = true;
+    }
+    return last_;
+  }
+
+ private:
+  std::string_view s_;
+  std::size_t last_ = std::string_view::npos;
+  bool known_ = false;
+};
+
 // Parses "=?charset?X?text?=" at s[pos]; nullopt if it is not a well-formed
 // encoded word.
-std::optional<EncodedWord> parse_word(std::string_view s, std::size_t pos) {
+std::optional<EncodedWord> parse_word(std::string_view s, std::size_t pos, CloseFinder& close) {
   std::size_t i = pos + 2;
   const std::size_t cs_end = s.find('?', i);
   if (cs_end == std::string_view::npos || cs_end == i || cs_end - i > 64) return std::nullopt;
@@ -73,7 +93,7 @@ std::optional<EncodedWord> parse_word(std::string_view s, std::size_t pos) {
   if (i + 1 >= s.size() || s[i + 1] != '?') return std::nullopt;
   const char enc = s[i];
   i += 2;
-  const std::size_t text_end = s.find("?=", i);
+  const std::size_t text_end = close.at_or_after(i);
   if (text_end == std::string_view::npos) return std::nullopt;
   const std::string_view text = s.substr(i, text_end - i);
   EncodedWord w;
@@ -94,13 +114,15 @@ class Decoder {
   explicit Decoder(Defects& defects) : defects_(defects) {}
 
   std::string run(std::string_view s) {
+    CloseFinder close(s);
     std::size_t plain_begin = 0;
     std::size_t pos = 0;
     bool last_was_word = false;
     while ((pos = s.find("=?", pos)) != std::string_view::npos) {
-      auto word = parse_word(s, pos);
+      if (close.at_or_after(pos + 2) == std::string_view::npos) break;  // no word can end
+      auto word = parse_word(s, pos, close);
       if (!word) {
-        if (looks_like_word(s, pos)) defects_.add(Defect::bad_encoded_word);
+        if (looks_like_word(s, pos, close)) defects_.add(Defect::bad_encoded_word);
         pos += 2;
         continue;
       }
@@ -125,10 +147,10 @@ class Decoder {
   }
 
   // "=?x?q?" with a closing "?=" somewhere: meant as a word but broken.
-  static bool looks_like_word(std::string_view s, std::size_t pos) noexcept {
+  static bool looks_like_word(std::string_view s, std::size_t pos, CloseFinder& close) {
     const std::size_t q1 = s.find('?', pos + 2);
     return q1 != std::string_view::npos && q1 + 2 < s.size() && s[q1 + 2] == '?' &&
-           s.find("?=", q1 + 3) != std::string_view::npos;
+           close.at_or_after(q1 + 3) != std::string_view::npos;
   }
 
   void plain(std::string_view text) {

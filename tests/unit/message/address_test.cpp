@@ -67,6 +67,17 @@ TEST(Address, LimitAndDeepComments) {
   EXPECT_TRUE(parse_address_list(deep).empty());
 }
 
+// Found by fuzz_message_addresses: a header of many "name:" tokens and no
+// commas made every group start rescan to the end (quadratic).
+TEST(Address, ManyColonsStayLinear) {
+  std::string v;
+  for (int i = 0; i < 50000; ++i) v += "X-H: v ";
+  v += "last@x";
+  const auto list = parse_address_list(v);
+  ASSERT_EQ(list.size(), 1U);
+  EXPECT_EQ(list[0].addr_spec(), "vlast@x");
+}
+
 TEST(Address, Mailbox) {
   const auto a = parse_mailbox("Bob <bob@example.org>, other@x");
   ASSERT_TRUE(a.has_value());

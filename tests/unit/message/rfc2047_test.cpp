@@ -45,6 +45,16 @@ TEST(Rfc2047, Table) {
   }
 }
 
+// Many "=?" and no "?=": each candidate must not rescan to the end.
+TEST(Rfc2047, ManyOpenersStayLinear) {
+  std::string v;
+  for (int i = 0; i < 300000; ++i) v += "=?a?q?";
+  EXPECT_EQ(decode_rfc2047(v), v);
+  v += "?=";
+  Defects d;
+  EXPECT_FALSE(decode_rfc2047(v, d).empty());
+}
+
 TEST(Rfc2047, HeaderValue) {
   EXPECT_EQ(decode_header_value(" =?utf-8?q?a?=\r\n =?utf-8?q?b?= c\r\n\td "), "ab c\td");
 }
