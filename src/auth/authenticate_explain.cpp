@@ -64,7 +64,12 @@ ArResult dmarc_entry(const DmarcResult& d) {
     if (d.record->percent != 100) e.comment += " pct=" + std::to_string(d.record->percent);
     e.comment += " dis=" + upper(to_string(d.policy));
   }
-  if (d.code != DmarcCode::pass && !d.reason.empty()) e.reason = short_reason(d.reason);
+  // The full story is in the explanation; the field gets the gist.
+  if (d.code == DmarcCode::fail) {
+    e.reason = "no aligned SPF or DKIM pass";
+  } else if (d.code != DmarcCode::pass && !d.reason.empty()) {
+    e.reason = short_reason(d.reason);
+  }
   if (!d.from_domain.empty()) e.properties.push_back({"header", "from", d.from_domain});
   if (d.record) e.properties.push_back({"polrec", "p", std::string(to_string(d.published))});
   if (d.record && !d.record_domain.empty() && d.record_domain != d.from_domain) {

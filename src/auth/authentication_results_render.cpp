@@ -44,7 +44,7 @@ std::string resinfo_text(const ArResult& r) {
         [](char c) { return c == '(' || c == ')' || c == '\\' || c == '\r' || c == '\n'; }, ' ');
     out += " (" + comment + ")";
   }
-  if (!r.reason.empty()) out += " reason=" + quote_value(r.reason);
+  if (!r.reason.empty()) out += " reason=" + quote_value(r.reason, false);
   for (const auto& p : r.properties)
     out += " " + p.ptype + "." + p.property + "=" + quote_value(p.value);
   return out;
@@ -75,11 +75,11 @@ void fold_into(std::string& out, std::string_view text, std::size_t column,
 
 }  // namespace
 
-std::string quote_value(std::string_view value) {
+std::string quote_value(std::string_view value, bool address_form) {
   if (!value.empty() && std::all_of(value.begin(), value.end(), is_token_char)) {
     return std::string(value);
   }
-  auto at = value.rfind('@');
+  auto at = address_form ? value.rfind('@') : std::string_view::npos;
   if (at != std::string_view::npos) {
     std::string_view local = value.substr(0, at);
     std::string_view domain = value.substr(at + 1);
@@ -100,7 +100,7 @@ std::string quote_value(std::string_view value) {
 std::string render_authentication_results(const AuthenticationResults& results,
                                           const ArRenderOptions& options) {
   std::string out;
-  std::string id = quote_value(results.authserv_id);
+  std::string id = quote_value(results.authserv_id, false);
   if (results.results.empty()) {
     fold_into(out, id + "; none", options.prefix_length, options);
     return out;

@@ -120,8 +120,9 @@ struct ArRenderOptions {
 [[nodiscard]] std::string render_authentication_results(const AuthenticationResults& results,
                                                         const ArRenderOptions& options = {});
 
-// A value as RFC 8601 writes it: a token or [local-part "@"] domain as is,
-// anything else as a quoted-string.
-[[nodiscard]] std::string quote_value(std::string_view value);
+// A value as RFC 8601 writes it: a token (or, for a property value, a
+// [local-part "@"] domain) as is, anything else as a quoted-string. The
+// authserv-id and reason= are plain `value`s: no address form.
+[[nodiscard]] std::string quote_value(std::string_view value, bool address_form = true);
 
 }  // namespace mailroom::auth

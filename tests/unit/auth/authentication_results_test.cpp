@@ -52,6 +52,17 @@ TEST(AuthenticationResultsRender, NoneAndQuoting) {
   EXPECT_EQ(quote_value(""), "\"\"");
   EXPECT_EQ(quote_value("a;b"), "\"a;b\"");
   EXPECT_EQ(quote_value("a\\b"), "\"a\\\\b\"");
+  // authserv-id and reason= are token / quoted-string only (found by fuzz_auth_results).
+  EXPECT_EQ(quote_value("q@id", false), "\"q@id\"");
+  AuthenticationResults odd;
+  odd.authserv_id = "q@id";
+  odd.results.push_back({"x", 1, "pass", "a@b", {}, {}});
+  std::string value = render_authentication_results(odd);
+  EXPECT_EQ(value, "\"q@id\";\n\tx=pass reason=\"a@b\"");
+  auto back = parse_authentication_results(value);
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_EQ(back->authserv_id, "q@id");
+  EXPECT_EQ(back->results[0].reason, "a@b");
 }
 
 TEST(AuthenticationResultsRender, LinesStayWithin78AndRoundTrip) {
