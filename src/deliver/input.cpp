@@ -13,7 +13,7 @@
 namespace mailroom::deliver {
 namespace {
 
-constexpr std::size_t kChunk = 64 * 1024;
+constexpr std::size_t kChunk = std::size_t{64} * 1024;
 
 Result<std::size_t> read_some(int fd, char* data, std::size_t size) {
   while (true) {
