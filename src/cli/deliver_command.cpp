@@ -79,6 +79,8 @@ std::string parse(Args args, DeliverArgs& out) {
     }
     if (arg.size() < 2 || arg[0] != '-') return "unexpected argument '" + std::string(arg) + "'";
     std::string value;
+    if (std::string_view("dfarmpco").find(arg[1]) == std::string_view::npos)
+      return "unknown option " + std::string(arg.substr(0, 2));
     if (!take_value(args, i, value)) return "option " + std::string(arg) + " needs a value";
     if (!apply_flag(arg[1], value, out)) return "unknown option " + std::string(arg.substr(0, 2));
   }

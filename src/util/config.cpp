@@ -68,7 +68,7 @@ const std::vector<KeyBinding>& bindings() {
       {{"maildir.default_quota", "string",
         "Maildir++ quota used when no maildirsize file exists, as \"<bytes>S,<count>C\" "
         "(\"1000000000S,10000C\")."},
-       string_setter(&Config::maildir, &MaildirConfig::default_quota)},
+       quota_setter(&Config::maildir, &MaildirConfig::default_quota)},
       {{"log.level", "string", "trace, debug, info, warn, error or off."},
        one_of_setter(&Config::log, &LogConfig::level,
                      {"trace", "debug", "info", "warn", "error", "off"})},

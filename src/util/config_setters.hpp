@@ -157,6 +157,23 @@ Accessor strings_setter(Section Config::*section, std::vector<std::string> Secti
           }};
 }
 
+// A Maildir++ quota definition: "" or comma-separated "<digits>S" and
+// "<digits>C" (Courier's README.maildirquota), checked when loading so that
+// a typo is reported by `config check`, not by a failed delivery.
+bool valid_quota_definition(std::string_view text);
+
+template <class Section>
+Accessor quota_setter(Section Config::*section, std::string Section::*field) {
+  auto plain = string_setter(section, field);
+  return {[=](Config& c, const toml::node& n) -> std::string {
+            auto value = n.value<std::string>();
+            if (value && !valid_quota_definition(*value))
+              return "expected \"<bytes>S,<count>C\", \"<bytes>S\" or \"<count>C\"";
+            return plain.set(c, n);
+          },
+          plain.get};
+}
+
 // A two-way choice stored as a bool: true_word -> true, false_word -> false.
 template <class Section>
 Accessor choice_setter(Section Config::*section, bool Section::*field, const char* true_word,

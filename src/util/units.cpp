@@ -57,6 +57,21 @@ Result<std::chrono::seconds> parse_duration(std::string_view text) {
 
 namespace config_setters {
 
+bool valid_quota_definition(std::string_view text) {
+  if (text.empty()) return true;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    auto part = text.substr(0, comma);
+    if (part.size() < 2 || (part.back() != 'S' && part.back() != 'C')) return false;
+    for (char c : part.substr(0, part.size() - 1))
+      if (c < '0' || c > '9') return false;
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+    if (text.empty()) return false;
+  }
+  return true;
+}
+
 std::string quote(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {

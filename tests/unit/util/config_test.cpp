@@ -108,6 +108,15 @@ TEST(Config, RenderedConfigurationLoadsBackToTheSameValues) {
             render_config(*config).substr(render_config(*config).find('\n')));
 }
 
+TEST(Config, QuotaDefinitionsAreCheckedWhenLoading) {
+  EXPECT_TRUE(load_config("/nonexistent", false, {"maildir.default_quota=1000000S,1000C"}));
+  EXPECT_TRUE(load_config("/nonexistent", false, {"maildir.default_quota=1000C"}));
+  EXPECT_TRUE(load_config("/nonexistent", false, {"maildir.default_quota="}));
+  for (const char* bad : {"10K", "1G", "S", "100S,", "100X", ",100S", "1 0S"})
+    EXPECT_FALSE(load_config("/nonexistent", false, {std::string("maildir.default_quota=") + bad}))
+        << bad;
+}
+
 struct SizeCase {
   const char* text;
   bool valid;
