@@ -125,10 +125,11 @@ Status apply_table(Config& config, const toml::table& root, const std::string& f
     for (auto&& [key, value] : *table) {
       std::string name = std::string(section.str()) + "." + std::string(key.str());
       const auto* binding = find_binding(name);
+      std::string message = where(file, value);
       if (binding == nullptr)
-        return fail(ErrorKind::config, where(file, value) + ": unknown key '" + name + "'");
+        return fail(ErrorKind::config, message.append(": unknown key '").append(name) += "'");
       if (auto problem = binding->access.set(config, value); !problem.empty())
-        return fail(ErrorKind::config, where(file, value) + ": " + name + ": " + problem);
+        return fail(ErrorKind::config, message.append(": ").append(name).append(": ") += problem);
     }
   }
   return ok();
