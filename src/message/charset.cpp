@@ -26,19 +26,6 @@ constexpr std::array<std::uint16_t, 32> kCp1252High = {
     0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
-void put_code_point(std::uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 void append_cp1252(std::string_view in, std::string& out, Defects& defects, std::size_t max_out) {
   for (const char c : in) {
     if (out.size() >= max_out) {
@@ -50,9 +37,9 @@ void append_cp1252(std::string_view in, std::string& out, Defects& defects, std:
       out.push_back(c);
     } else if (u < 0xA0) {
       const std::uint16_t cp = kCp1252High[u - 0x80];
-      put_code_point(cp == 0 ? u : cp, out);
+      append_code_point(cp == 0 ? u : cp, out);
     } else {
-      put_code_point(u, out);
+      append_code_point(u, out);
     }
   }
 }
@@ -318,6 +305,25 @@ std::string header_bytes_to_utf8(std::string_view bytes) {
   Defects ignored;
   guess(bytes, out, ignored, std::numeric_limits<std::size_t>::max());
   return out;
+}
+
+void append_code_point(std::uint32_t cp, std::string& out) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
 }
 
 }  // namespace mailroom::message

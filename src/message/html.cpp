@@ -7,6 +7,8 @@
 // is still emitted; spam rules look at that separately.
 #include "mailroom/message/html.hpp"
 
+#include "mailroom/message/charset.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -36,25 +38,6 @@ std::size_t ifind(std::string_view s, std::size_t from, std::string_view needle)
     if (istarts(s, i, needle)) return i;
   }
   return std::string_view::npos;
-}
-
-void put_code_point(std::uint32_t cp, std::string& out) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // The named references mail actually uses; others stay as written.
@@ -199,12 +182,12 @@ std::string decode_html_entity(std::string_view name) {
     char* end = nullptr;
     const unsigned long cp = std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
     if (end == nullptr || *end != '\0') return {};
-    put_code_point(static_cast<std::uint32_t>(cp), out);
+    append_code_point(static_cast<std::uint32_t>(cp), out);
     return out;
   }
   for (const auto& [n, cp] : kEntities) {
     if (n == name) {
-      put_code_point(cp, out);
+      append_code_point(cp, out);
       return out;
     }
   }

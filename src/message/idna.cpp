@@ -55,24 +55,6 @@ bool utf8_to_code_points(std::string_view s, std::vector<std::uint32_t>& out) {
   return true;
 }
 
-void put_utf8(std::uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // RFC 3492 §6.3 encoding of one label.
 bool punycode_encode(const std::vector<std::uint32_t>& in, std::string& out) {
   std::uint32_t n = kInitialN;
@@ -156,7 +138,7 @@ bool punycode_decode(std::string_view in, std::string& out) {
     cps.insert(cps.begin() + i, n);
     ++i;
   }
-  for (const std::uint32_t cp : cps) put_utf8(cp, out);
+  for (const std::uint32_t cp : cps) append_code_point(cp, out);
   return true;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -22,6 +23,10 @@ void append_utf8(std::string_view bytes, std::string_view charset, std::string& 
 
 // Convenience form of append_utf8.
 std::string to_utf8(std::string_view bytes, std::string_view charset, Defects& defects);
+
+// Appends the UTF-8 encoding of one code point. A value that is not a
+// Unicode scalar value (0, a surrogate, above U+10FFFF) becomes U+FFFD.
+void append_code_point(std::uint32_t cp, std::string& out);
 
 // True if `bytes` is well-formed UTF-8 (no overlongs, no surrogates).
 bool is_valid_utf8(std::string_view bytes) noexcept;
