@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 
 #include "deliver/envelope.hpp"
 #include "mailroom/util/unique_fd.hpp"
@@ -64,13 +66,14 @@ class Reader {
   Status consume(std::string_view chunk) {
     if (!first_line_done_) chunk = take_first_line(chunk);
     if (chunk.empty()) return ok();
-    normalizer_.feed(chunk, pending_);
+    // In memory the text goes straight to its final string: one copy.
+    normalizer_.feed(chunk, spool_ ? pending_ : memory_);
     return flush(false);
   }
 
   Result<Input> finish() {
     if (!first_line_done_) end_first_line();
-    normalizer_.finish(pending_);
+    normalizer_.finish(spool_ ? pending_ : memory_);
     if (auto flushed = flush(true); !flushed) return tl::unexpected(flushed.error());
     Input input;
     input.from_line_sender = std::move(from_sender_);
@@ -101,26 +104,25 @@ class Reader {
     if (auto sender = parse_from_line(first_line_)) {
       from_sender_ = std::move(sender);
     } else {
-      normalizer_.feed(first_line_, pending_);
+      normalizer_.feed(first_line_, memory_);
     }
     first_line_.clear();
   }
 
+  // Past the spool threshold (by at most one read) the text moves to the
+  // spool file and later pieces are batched there.
   Status flush(bool at_end) {
     if (memory_.size() + spooled_ + pending_.size() > limits_.max_size)
       return too_large(limits_.max_size);
-    if (!spool_ && memory_.size() + pending_.size() <= limits_.spool_threshold) {
-      memory_ += pending_;
-      pending_.clear();
-      return ok();
-    }
     if (!spool_) {
+      if (memory_.size() <= limits_.spool_threshold) return ok();
       auto fd = open_spool(spool_dir_);
       if (!fd) return tl::unexpected(fd.error());
       spool_ = std::move(*fd);
       if (auto written = write_all(spool_.get(), memory_); !written) return written;
       spooled_ = memory_.size();
       std::string().swap(memory_);
+      return ok();
     }
     // Small pieces are batched into chunk-sized writes.
     if (pending_.size() < kChunk && !at_end) return ok();
@@ -144,22 +146,28 @@ class Reader {
 
 }  // namespace
 
+// Copies runs between CRs whole (memchr), so a large message costs about
+// one memcpy, not a loop per byte.
 void LineEndingNormalizer::feed(std::string_view in, std::string& out) {
-  out.reserve(out.size() + in.size() + 1);
-  std::size_t i = 0;
-  if (pending_cr_ && !in.empty()) {
-    if (in[0] != '\n') out += '\r';
+  if (in.empty()) return;
+  if (pending_cr_) {
+    if (in.front() != '\n') out += '\r';
     pending_cr_ = false;
   }
-  for (; i < in.size(); ++i) {
-    char c = in[i];
-    if (c != '\r') {
-      out += c;
-    } else if (i + 1 == in.size()) {
-      pending_cr_ = true;
-    } else if (in[i + 1] != '\n') {
-      out += '\r';  // a lone CR stays: it is part of the message as sent
+  while (!in.empty()) {
+    const void* found = std::memchr(in.data(), '\r', in.size());
+    if (found == nullptr) {
+      out.append(in);
+      return;
     }
+    auto cr = static_cast<std::size_t>(static_cast<const char*>(found) - in.data());
+    out.append(in.substr(0, cr));
+    if (cr + 1 == in.size()) {
+      pending_cr_ = true;  // the LF may start the next read
+      return;
+    }
+    if (in[cr + 1] != '\n') out += '\r';  // a lone CR stays: it is part of the message as sent
+    in.remove_prefix(cr + 1);
   }
 }
 
@@ -177,12 +185,13 @@ std::optional<std::string> parse_from_line(std::string_view line) {
 
 Result<Input> read_message(int fd, const InputLimits& limits, const std::string& spool_dir) {
   Reader reader(limits, spool_dir);
-  std::string chunk(kChunk, '\0');
+  // Not zero-filled: a small message touches only the pages it is read into.
+  auto chunk = std::make_unique_for_overwrite<char[]>(kChunk);
   while (true) {
-    auto n = read_some(fd, chunk.data(), chunk.size());
+    auto n = read_some(fd, chunk.get(), kChunk);
     if (!n) return tl::unexpected(n.error());
     if (*n == 0) break;
-    if (auto consumed = reader.consume(std::string_view(chunk.data(), *n)); !consumed)
+    if (auto consumed = reader.consume(std::string_view(chunk.get(), *n)); !consumed)
       return tl::unexpected(consumed.error());
   }
   return reader.finish();

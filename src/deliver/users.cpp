@@ -5,8 +5,9 @@
 
 #include <cerrno>
 #include <charconv>
-#include <fstream>
 #include <vector>
+
+#include "mailroom/util/file.hpp"
 
 namespace mailroom::deliver {
 namespace {
@@ -74,13 +75,19 @@ Result<MailUser> lookup_system(const std::string& name, const UsersConfig& confi
   return fail_errno(ErrorKind::temporary, "looking up user " + name, rc);
 }
 
+// The table is read whole with read(2) (no iostreams: see util/file.hpp).
+constexpr std::size_t kMaxUsersFile = std::size_t{256} << 20;
+
 Result<MailUser> lookup_virtual(const std::string& name, const std::string& path) {
-  std::ifstream file(path);
-  if (!file) return fail_errno(ErrorKind::temporary, "cannot read users file " + path, errno);
-  std::string line;
-  for (int number = 1; std::getline(file, line); ++number) {
+  auto text = read_whole_file(path, kMaxUsersFile, ErrorKind::temporary);
+  if (!text) return fail(ErrorKind::temporary, "users file: " + text.error().message);
+  std::string_view rest = *text;
+  for (int number = 1; !rest.empty(); ++number) {
+    auto lf = rest.find('\n');
+    std::string_view line = rest.substr(0, lf);
+    rest.remove_prefix(lf == std::string_view::npos ? rest.size() : lf + 1);
     if (line.empty() || line[0] == '#') continue;
-    if (line.compare(0, name.size() + 1, name + ":") != 0) continue;
+    if (!line.starts_with(name) || line.size() <= name.size() || line[name.size()] != ':') continue;
     auto user = parse_virtual_user_line(line);
     if (!user)
       return fail(ErrorKind::config,

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "mailroom/util/file.hpp"
 #include "util/config_setters.hpp"
 
 namespace mailroom {
@@ -156,6 +157,8 @@ Status apply_override(Config& config, std::string_view text) {
   return ok();
 }
 
+constexpr std::size_t kMaxConfigFile = std::size_t{16} << 20;
+
 bool file_exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
@@ -190,7 +193,9 @@ Result<Config> load_config(const std::string& path, bool path_is_explicit,
                            const std::vector<std::string>& overrides) {
   Config config;
   if (path_is_explicit || file_exists(path)) {
-    auto parsed = toml::parse_file(path);
+    auto text = read_whole_file(path, kMaxConfigFile, ErrorKind::config);
+    if (!text) return tl::unexpected(text.error());
+    auto parsed = toml::parse(*text, path);
     if (!parsed) {
       const auto& err = parsed.error();
       return fail(ErrorKind::config, path + ":" + std::to_string(err.source().begin.line) + ":" +

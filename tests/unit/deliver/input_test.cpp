@@ -39,8 +39,8 @@ std::string normalize_in_chunks(const std::string& in, std::size_t chunk) {
 }
 
 TEST(LineEndings, CrlfBecomesLfAtEveryChunkSize) {
-  const std::string in = "A: 1\r\nB: 2\r\n\r\nbody\rwith lone CR\r\nend\r";
-  const std::string expected = "A: 1\nB: 2\n\nbody\rwith lone CR\nend\r";
+  const std::string in = "A: 1\r\nB: 2\r\n\r\nbody\rwith lone CR\r\nCR CRLF\r\r\n\r\rend\r";
+  const std::string expected = "A: 1\nB: 2\n\nbody\rwith lone CR\nCR CRLF\r\n\r\rend\r";
   for (std::size_t chunk = 1; chunk <= in.size(); ++chunk)
     EXPECT_EQ(normalize_in_chunks(in, chunk), expected) << "chunk " << chunk;
 }

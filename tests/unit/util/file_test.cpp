@@ -1,0 +1,61 @@
+#include "mailroom/util/file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+namespace mailroom {
+namespace {
+
+std::string temp_file_with(const std::string& content) {
+  std::string path = testing::TempDir() + "/mailroom-file-test.txt";
+  FILE* file = std::fopen(path.c_str(), "wb");
+  std::fwrite(content.data(), 1, content.size(), file);
+  std::fclose(file);
+  return path;
+}
+
+TEST(ReadWholeFile, ReadsEveryByte) {
+  std::string content(100000, 'x');
+  content[0] = '\0';
+  content.back() = '\n';
+  auto text = read_whole_file(temp_file_with(content), 1 << 20, ErrorKind::config);
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_EQ(*text, content);
+}
+
+TEST(ReadWholeFile, EmptyFileIsEmpty) {
+  auto text = read_whole_file(temp_file_with(""), 10, ErrorKind::config);
+  ASSERT_TRUE(text);
+  EXPECT_EQ(*text, "");
+}
+
+TEST(ReadWholeFile, LargerThanTheLimitIsAnError) {
+  auto text = read_whole_file(temp_file_with(std::string(20000, 'y')), 10000, ErrorKind::config);
+  ASSERT_FALSE(text);
+  EXPECT_EQ(text.error().kind, ErrorKind::config);
+  EXPECT_NE(text.error().message.find("larger than 10000"), std::string::npos);
+}
+
+TEST(ReadWholeFile, MissingFileNamesThePathAndKind) {
+  auto text = read_whole_file("/nonexistent/mailroom.toml", 10, ErrorKind::temporary);
+  ASSERT_FALSE(text);
+  EXPECT_EQ(text.error().kind, ErrorKind::temporary);
+  EXPECT_NE(text.error().message.find("/nonexistent/mailroom.toml"), std::string::npos);
+}
+
+TEST(ReadWholeFile, DirectoryIsAnError) {
+  auto text = read_whole_file("/", 10, ErrorKind::config);
+  ASSERT_FALSE(text);
+  EXPECT_NE(text.error().message.find("directory"), std::string::npos);
+}
+
+TEST(ReadWholeFile, ProcFileWithoutSizeIsReadToTheEnd) {
+  auto text = read_whole_file("/proc/self/status", 1 << 20, ErrorKind::config);
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_NE(text->find("Name:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mailroom
