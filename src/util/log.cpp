@@ -80,4 +80,11 @@ void write(Level level, std::string_view message) noexcept {
   }
 }
 
+void flush() noexcept {
+  try {
+    if (auto& logger = current()) logger->flush();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): nothing more can be done at exit
+  }
+}
+
 }  // namespace mailroom::log

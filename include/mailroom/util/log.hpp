@@ -20,6 +20,10 @@ void init(const LogConfig& config) noexcept;
 
 void write(Level level, std::string_view message) noexcept;
 
+// Pushes out anything a sink holds (before a process ends without running
+// destructors).
+void flush() noexcept;
+
 template <class... Args>
 void at(Level level, fmt::format_string<Args...> format, Args&&... args) noexcept {
   try {
