@@ -200,6 +200,11 @@ Status CaresResolver::ensure_channel() {
   // verdict after its own retries; we report it as such (temperror) rather
   // than let c-ares call it "could not contact DNS servers".
   opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOCHECKRESP;
+  // Only ares_send/ares_query are used, never host lookups: saying "DNS
+  // only" spares reading nsswitch.conf and host.conf at every delivery.
+  static char dns_only[] = "b";
+  opts.lookups = dns_only;
+  mask |= ARES_OPT_LOOKUPS;
   if (int s = ares_init_options(&channel->channel, &opts, mask); s != ARES_SUCCESS) {
     return fail(ErrorKind::temporary,
                 std::string("c-ares: cannot read resolver settings: ") + ares_strerror(s));
