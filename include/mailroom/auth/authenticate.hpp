@@ -25,7 +25,7 @@ struct AuthConfig {
   bool enabled = true;
   std::string authserv_id;                        // empty -> gethostname()
   std::vector<std::string> trusted_authserv_ids;  // reuse their A-R instead of checking
-  std::string psl_path = "/usr/share/publicsuffix/public_suffix_list.dat";
+  std::string psl_path = "/usr/share/publicsuffix/public_suffix_list.dafsa";
   std::chrono::milliseconds dns_timeout{2000};  // per query
   std::chrono::milliseconds dns_budget{8000};   // for the whole message
   // pct= sampling (0..99); unset: std::random_device. Tests fix it.

@@ -56,7 +56,7 @@ struct AuthenticationConfig {
   std::string dns_server;                         // "host:port"; empty: /etc/resolv.conf
   std::chrono::milliseconds dns_timeout{2000};    // one query, retries included
   std::chrono::milliseconds dns_budget{8000};     // every query of one message
-  std::string psl_path = "/usr/share/publicsuffix/public_suffix_list.dat";
+  std::string psl_path = "/usr/share/publicsuffix/public_suffix_list.dafsa";
   std::string trusted_mta;  // "by" host of the Received field that gives IP/HELO
 };
 
