@@ -217,4 +217,6 @@ Digest sha256(std::string_view data) {
   return d;
 }
 
+void prepare_crypto() { (void)sha256_md(); }
+
 }  // namespace mailroom::auth

@@ -52,4 +52,10 @@ class Sha256Sink final : public canon::ByteSink {
 
 Digest sha256(std::string_view data);
 
+// OpenSSL's one-time set-up in this process (its initialisation and the
+// first algorithm fetch, which builds the provider's tables): a fresh
+// `deliver` calls it while its DNS questions are in flight, so that the
+// first verification does not pay for it after the answers arrive.
+void prepare_crypto();
+
 }  // namespace mailroom::auth

@@ -140,6 +140,12 @@ Result<dns::Answer> DeliveryResolver::query(std::string_view name, dns::RecordTy
   return network_->query(name, type, deadline.min(budget_));
 }
 
+void DeliveryResolver::send_ahead(std::string_view name, dns::RecordType type) {
+  if (budget_.expired()) return;
+  if (!network_) network_ = std::make_unique<dns::CaresResolver>(options_);
+  network_->send_ahead(name, type);
+}
+
 dns::CaresOptions resolver_options(const AuthenticationConfig& config, std::string_view server) {
   dns::CaresOptions options;
   options.servers = server.empty() ? config.dns_server : std::string(server);

@@ -67,6 +67,7 @@ class DeliveryResolver final : public dns::Resolver {
 
   Result<dns::Answer> query(std::string_view name, dns::RecordType type,
                             dns::Deadline deadline) override;
+  void send_ahead(std::string_view name, dns::RecordType type) override;
 
   [[nodiscard]] bool used() const { return network_ != nullptr; }
 

@@ -17,4 +17,9 @@ Result<Answer> CachingResolver::query(std::string_view name, RecordType type, De
   return answer;
 }
 
+void CachingResolver::send_ahead(std::string_view name, RecordType type) {
+  if (entries_.contains(Key{canonical_name(name), type})) return;
+  inner_.send_ahead(name, type);
+}
+
 }  // namespace mailroom::dns

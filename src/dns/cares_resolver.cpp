@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -170,6 +171,10 @@ Result<Answer> map_status(int status, std::string_view name, RecordType type) {
 
 }  // namespace
 
+struct CaresResolver::Ahead {
+  std::map<std::pair<std::string, RecordType>, std::unique_ptr<Pending>> pending;
+};
+
 struct CaresResolver::Channel {
   ares_channel channel = nullptr;
   ~Channel() {
@@ -177,7 +182,8 @@ struct CaresResolver::Channel {
   }
 };
 
-CaresResolver::CaresResolver(CaresOptions options) : options_(std::move(options)) {}
+CaresResolver::CaresResolver(CaresOptions options)
+    : options_(std::move(options)), ahead_(std::make_unique<Ahead>()) {}
 
 CaresResolver::~CaresResolver() = default;
 
@@ -220,28 +226,13 @@ Status CaresResolver::ensure_channel() {
   return ok();
 }
 
-Result<Answer> CaresResolver::query(std::string_view name, RecordType type, Deadline deadline) {
-  if (!is_valid_query_name(name)) {
-    return fail(ErrorKind::parse, "not a valid DNS name: " + std::string(name));
-  }
-  // Every other type follows CNAMEs by itself, which is all mail checks need.
-  if (type == RecordType::cname) {
-    return fail(ErrorKind::internal, "CaresResolver does not ask for CNAME records");
-  }
-  if (deadline.expired()) return fail(ErrorKind::temporary, "DNS deadline already spent");
-  if (auto s = ensure_channel(); !s) return tl::unexpected(s.error());
-  ares_channel ch = channel_->channel;
-  const Deadline until = deadline.min(Deadline::after(options_.query_timeout));
+namespace {
 
-  Pending pending;
-  const std::string qname(name);
-  ares_query(ch, qname.c_str(), ns_c_in, static_cast<int>(type), on_reply, &pending);
+// Drives the channel (every outstanding query, ours and those sent ahead)
+// until `pending` is answered; false when `until` passes first.
+bool wait_for(ares_channel ch, const Pending& pending, Deadline until) {
   while (!pending.done) {
-    if (until.expired()) {
-      ares_cancel(ch);  // runs on_reply with ARES_ECANCELLED
-      return fail(ErrorKind::temporary, "DNS " + std::string(to_string(type)) + " " + qname +
-                                            ": timed out within the time budget");
-    }
+    if (until.expired()) return false;
     std::array<ares_socket_t, ARES_GETSOCK_MAXNUM> socks{};
     const int bits = ares_getsock(ch, socks.data(), ARES_GETSOCK_MAXNUM);
     std::vector<pollfd> fds;
@@ -270,8 +261,57 @@ Result<Answer> CaresResolver::query(std::string_view name, RecordType type, Dead
       ares_process_fd(ch, readable ? p.fd : ARES_SOCKET_BAD, writable ? p.fd : ARES_SOCKET_BAD);
     }
   }
-  if (pending.status != ARES_SUCCESS) return map_status(pending.status, qname, type);
-  return parse_reply(pending.reply, type, options_.max_records);
+  return true;
+}
+
+}  // namespace
+
+void CaresResolver::send_ahead(std::string_view name, RecordType type) {
+  if (!is_valid_query_name(name) || type == RecordType::cname) return;
+  if (ahead_->pending.size() >= kMaxAhead) return;
+  std::pair<std::string, RecordType> key{canonical_name(name), type};
+  if (ahead_->pending.contains(key)) return;
+  if (auto s = ensure_channel(); !s) return;  // query() will say why
+  auto pending = std::make_unique<Pending>();
+  ares_query(channel_->channel, key.first.c_str(), ns_c_in, static_cast<int>(type), on_reply,
+             pending.get());
+  ahead_->pending.emplace(std::move(key), std::move(pending));
+}
+
+std::size_t CaresResolver::sent_ahead() const { return ahead_->pending.size(); }
+
+Result<Answer> CaresResolver::query(std::string_view name, RecordType type, Deadline deadline) {
+  if (!is_valid_query_name(name)) {
+    return fail(ErrorKind::parse, "not a valid DNS name: " + std::string(name));
+  }
+  // Every other type follows CNAMEs by itself, which is all mail checks need.
+  if (type == RecordType::cname) {
+    return fail(ErrorKind::internal, "CaresResolver does not ask for CNAME records");
+  }
+  if (deadline.expired()) return fail(ErrorKind::temporary, "DNS deadline already spent");
+  if (auto s = ensure_channel(); !s) return tl::unexpected(s.error());
+  ares_channel ch = channel_->channel;
+  const Deadline until = deadline.min(Deadline::after(options_.query_timeout));
+
+  const std::string qname(name);
+  // The question may be on its way already; one cancelled by an earlier
+  // timeout (ares_cancel ends them all) is asked again.
+  std::unique_ptr<Pending> pending;
+  if (auto it = ahead_->pending.find({canonical_name(name), type}); it != ahead_->pending.end()) {
+    if (!it->second->done || it->second->status != ARES_ECANCELLED) pending = std::move(it->second);
+    ahead_->pending.erase(it);
+  }
+  if (!pending) {
+    pending = std::make_unique<Pending>();
+    ares_query(ch, qname.c_str(), ns_c_in, static_cast<int>(type), on_reply, pending.get());
+  }
+  if (!wait_for(ch, *pending, until)) {
+    ares_cancel(ch);  // completes every query (ours included) with ARES_ECANCELLED
+    return fail(ErrorKind::temporary, "DNS " + std::string(to_string(type)) + " " + qname +
+                                          ": timed out within the time budget");
+  }
+  if (pending->status != ARES_SUCCESS) return map_status(pending->status, qname, type);
+  return parse_reply(pending->reply, type, options_.max_records);
 }
 
 }  // namespace mailroom::dns

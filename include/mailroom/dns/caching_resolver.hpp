@@ -20,6 +20,7 @@ class CachingResolver final : public Resolver {
       : inner_(inner), max_entries_(max_entries) {}
 
   Result<Answer> query(std::string_view name, RecordType type, Deadline deadline) override;
+  void send_ahead(std::string_view name, RecordType type) override;
 
   [[nodiscard]] std::size_t hits() const { return hits_; }
   [[nodiscard]] std::size_t misses() const { return misses_; }

@@ -38,15 +38,26 @@ class CaresResolver final : public Resolver {
   ~CaresResolver() override;
 
   Result<Answer> query(std::string_view name, RecordType type, Deadline deadline) override;
+  // Sends the question on the channel now; query() then waits for that
+  // answer instead of asking again. At most kMaxAhead are in flight.
+  void send_ahead(std::string_view name, RecordType type) override;
 
   // True once the first query has set c-ares up (tests check laziness).
   [[nodiscard]] bool initialised() const;
+  // Questions sent ahead and not yet taken by query() (for tests).
+  [[nodiscard]] std::size_t sent_ahead() const;
+
+  static constexpr std::size_t kMaxAhead = 32;
 
  private:
   struct Channel;
+  struct Ahead;
   Status ensure_channel();
 
   CaresOptions options_;
+  // Declared before channel_ so that it outlives it: destroying the
+  // channel completes every outstanding query into these records.
+  std::unique_ptr<Ahead> ahead_;
   std::unique_ptr<Channel> channel_;
 };
 

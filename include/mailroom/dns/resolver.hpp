@@ -72,6 +72,13 @@ class Resolver {
 
   // `name` is absolute, with or without the trailing dot; never searched.
   virtual Result<Answer> query(std::string_view name, RecordType type, Deadline deadline) = 0;
+
+  // A hint that query(name, type) will follow: a resolver that can send
+  // the question now does, so that the answers to independent questions
+  // (an SPF record, DKIM keys, a DMARC record) travel at the same time
+  // instead of one round trip after another. Never fails; an invalid name
+  // or a full queue is simply not sent ahead.
+  virtual void send_ahead(std::string_view /*name*/, RecordType /*type*/) {}
 };
 
 // Lower case, no trailing dot: the form caches and zone maps key on.

@@ -2,6 +2,7 @@
 // tests' signer), keys, SPF and DMARC records in a StaticResolver.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -92,6 +93,44 @@ TEST(Authenticate, SignedMessagePassesEverything) {
   EXPECT_TRUE(contains(words, "signed headers: from, to, subject")) << words;
   EXPECT_TRUE(contains(words, "record at _dmarc.example.com")) << words;
   EXPECT_TRUE(contains(words, "X-Forged-Authentication-Results")) << words;
+}
+
+// The zone, plus a record of what was sent ahead and of what was asked.
+class AheadSpy final : public dns::Resolver {
+ public:
+  Result<dns::Answer> query(std::string_view name, dns::RecordType type,
+                            dns::Deadline deadline) override {
+    asked.emplace_back(name);
+    return zone.query(name, type, deadline);
+  }
+  void send_ahead(std::string_view name, dns::RecordType) override { ahead.emplace_back(name); }
+  dns::StaticResolver zone;
+  std::vector<std::string> ahead;
+  std::vector<std::string> asked;
+};
+
+TEST(Authenticate, FirstQuestionOfEveryCheckIsSentAheadAtOnce) {
+  AheadSpy spy;
+  load_zone(spy.zone);
+  auto m = test::parse_message(signed_message());
+  AuthResults r = authenticate(m, input(), spy, config());
+  ASSERT_EQ(r.dkim.size(), 1u);
+  EXPECT_EQ(r.dkim[0].status, DkimStatus::pass) << r.dkim[0].reason;
+  // SPF's record, the key, DMARC's record: all before the first answer is
+  // awaited, and each is then asked for (answered from what was sent).
+  EXPECT_EQ(spy.ahead, (std::vector<std::string>{"example.com", "ed._domainkey.example.com",
+                                                 "_dmarc.example.com"}));
+  for (const auto& name : spy.ahead)
+    EXPECT_NE(std::find(spy.asked.begin(), spy.asked.end(), name), spy.asked.end()) << name;
+}
+
+TEST(Authenticate, NoClientIpSendsNoSpfQuestionAhead) {
+  AheadSpy spy;
+  load_zone(spy.zone);
+  auto m = test::parse_message(signed_message());
+  (void)authenticate(m, input(""), spy, config());
+  EXPECT_EQ(spy.ahead,
+            (std::vector<std::string>{"ed._domainkey.example.com", "_dmarc.example.com"}));
 }
 
 TEST(Authenticate, TamperedMessageFromElsewhereFailsDmarc) {

@@ -123,6 +123,51 @@ TEST_F(CaresResolverTest, TruncatedAnswerIsRetriedOverTcp) {
   EXPECT_GE(server_.tcp_queries(), 1);
 }
 
+TEST_F(CaresResolverTest, SentAheadIsAskedOnceAndAnsweredToTheQuery) {
+  CaresResolver resolver = make();
+  resolver.send_ahead("www.example.test", RecordType::txt);
+  resolver.send_ahead("WWW.example.test.", RecordType::txt);  // the same question
+  resolver.send_ahead("www.example.test", RecordType::a);
+  resolver.send_ahead("nx.example.test", RecordType::txt);
+  EXPECT_EQ(resolver.sent_ahead(), 3U);
+  const auto deadline = Deadline::after(milliseconds(3000));
+  auto nx = resolver.query("nx.example.test", RecordType::txt, deadline);
+  ASSERT_TRUE(nx) << nx.error().message;
+  EXPECT_EQ(nx->kind, AnswerKind::nxdomain);
+  auto txt = resolver.query("www.example.test", RecordType::txt, deadline);
+  ASSERT_TRUE(txt) << txt.error().message;
+  EXPECT_EQ(txt->texts, (std::vector<std::string>{"v=spf1 -all", "hello"}));
+  auto a = resolver.query("www.example.test", RecordType::a, deadline);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->addresses.size(), 2U);
+  EXPECT_EQ(resolver.sent_ahead(), 0U);
+  EXPECT_EQ(server_.udp_queries(), 3);  // none asked twice
+}
+
+TEST_F(CaresResolverTest, SentAheadAndCancelledByATimeoutIsAskedAgain) {
+  CaresResolver resolver = make(milliseconds(5000));
+  resolver.send_ahead("www.example.test", RecordType::txt);
+  // The slow query's timeout cancels everything in flight, the question
+  // sent ahead included; asking it afterwards still gets the answer.
+  auto slow =
+      resolver.query("slow.example.test", RecordType::txt, Deadline::after(milliseconds(200)));
+  ASSERT_FALSE(slow);
+  auto txt =
+      resolver.query("www.example.test", RecordType::txt, Deadline::after(milliseconds(3000)));
+  ASSERT_TRUE(txt) << txt.error().message;
+  EXPECT_EQ(txt->texts.size(), 2U);
+}
+
+TEST_F(CaresResolverTest, InvalidOrTooManyQuestionsAreNotSentAhead) {
+  CaresResolver resolver = make();
+  resolver.send_ahead("a..example.test", RecordType::txt);
+  resolver.send_ahead("x.example.test", RecordType::cname);
+  EXPECT_EQ(resolver.sent_ahead(), 0U);
+  for (std::size_t i = 0; i < CaresResolver::kMaxAhead + 5; ++i)
+    resolver.send_ahead("n" + std::to_string(i) + ".example.test", RecordType::txt);
+  EXPECT_EQ(resolver.sent_ahead(), CaresResolver::kMaxAhead);
+}
+
 TEST_F(CaresResolverTest, InvalidNameIsRefusedLocally) {
   CaresResolver resolver = make();
   auto r = resolver.query("a..example.test", RecordType::a, Deadline::after(milliseconds(1000)));

@@ -112,5 +112,29 @@ TEST(CachingResolver, AsksOncePerNameAndType) {
   EXPECT_EQ(cache.hits(), 4U);
 }
 
+// Records what is sent ahead to it.
+class AheadRecorder final : public Resolver {
+ public:
+  Result<Answer> query(std::string_view, RecordType, Deadline) override { return Answer::nodata(); }
+  void send_ahead(std::string_view name, RecordType) override { names.emplace_back(name); }
+  std::vector<std::string> names;
+};
+
+TEST(CachingResolver, SendsAheadOnlyWhatItHasNotCached) {
+  AheadRecorder inner;
+  CachingResolver cache(inner);
+  ASSERT_TRUE(cache.query("known.example", RecordType::txt, Deadline::never()));
+  cache.send_ahead("Known.Example.", RecordType::txt);
+  cache.send_ahead("known.example", RecordType::a);
+  cache.send_ahead("new.example", RecordType::txt);
+  EXPECT_EQ(inner.names, (std::vector<std::string>{"known.example", "new.example"}));
+}
+
+TEST(StaticResolver, SendAheadIsAHintOnly) {
+  StaticResolver zone;
+  zone.send_ahead("host.example", RecordType::a);
+  EXPECT_EQ(zone.queries(), 0U);
+}
+
 }  // namespace
 }  // namespace mailroom::dns

@@ -1,0 +1,65 @@
+#include "ask_ahead.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mailroom/auth/dkim_signature.hpp"
+#include "mailroom/auth/dmarc.hpp"
+
+namespace mailroom::auth {
+namespace {
+
+std::string_view domain_part(std::string_view address) {
+  auto at = address.rfind('@');
+  return at == std::string_view::npos ? address : address.substr(at + 1);
+}
+
+// RFC 7208 §2.4 and §2.3: MAIL FROM's domain, or HELO for a null sender.
+void ask_spf(const AuthInput& input, dns::Resolver& resolver) {
+  if (input.client_ip.empty()) return;
+  std::string_view domain =
+      input.mail_from && !input.mail_from->empty() ? domain_part(*input.mail_from) : input.helo;
+  if (!domain.empty()) resolver.send_ahead(domain, dns::RecordType::txt);
+}
+
+std::optional<SignatureKind> signature_kind(const message::HeaderField& field) {
+  if (message::iequals(field.name, "DKIM-Signature")) return SignatureKind::dkim;
+  if (message::iequals(field.name, "ARC-Message-Signature")) return SignatureKind::arc_message;
+  return std::nullopt;
+}
+
+void ask_keys(const message::Message& message, dns::Resolver& resolver) {
+  const DkimLimits limits;
+  std::size_t signatures = 0;
+  for (const auto& field : message.headers()) {
+    auto kind = signature_kind(field);
+    if (!kind) continue;
+    if (++signatures > limits.max_signatures) break;
+    auto signature = parse_dkim_signature(field.value, *kind, limits);
+    if (!signature) continue;  // the verifier will say why
+    resolver.send_ahead(signature->selector + "._domainkey." + signature->domain,
+                        dns::RecordType::txt);
+  }
+}
+
+void ask_dmarc(const message::Message& message, dns::Resolver& resolver) {
+  auto from = author_domain(message);
+  if (from) resolver.send_ahead("_dmarc." + *from, dns::RecordType::txt);
+}
+
+}  // namespace
+
+void ask_ahead(const message::Message& message, const AuthInput& input, dns::Resolver& resolver) {
+  ask_spf(input, resolver);
+  ask_keys(message, resolver);
+  ask_dmarc(message, resolver);
+}
+
+std::size_t count_signatures(const message::Message& message) {
+  std::size_t n = 0;
+  for (const auto& field : message.headers()) n += signature_kind(field) ? 1 : 0;
+  return n;
+}
+
+}  // namespace mailroom::auth
