@@ -8,8 +8,10 @@
 namespace mailroom {
 namespace {
 
+// One file per test: ctest runs the tests of this binary in parallel.
 std::string temp_file_with(const std::string& content) {
-  std::string path = testing::TempDir() + "/mailroom-file-test.txt";
+  const auto* test = testing::UnitTest::GetInstance()->current_test_info();
+  std::string path = testing::TempDir() + "/mailroom-file-test-" + test->name() + ".txt";
   FILE* file = std::fopen(path.c_str(), "wb");
   std::fwrite(content.data(), 1, content.size(), file);
   std::fclose(file);
