@@ -66,7 +66,7 @@ endfunction()
 # relocated read-only data (libcrypto's tables, about 390 KB) at every
 # start, one page fault per page. `deliver` starts once per message, and
 # measured on a VM that is 100 faults and 1.5-2.4 ms of a 6 ms delivery
-# (README, "Start-up"). Libraries, stack, heap and mmap stay randomised;
+# (README, "Speed"). Libraries, stack, heap and mmap stay randomised;
 # full RELRO and immediate binding keep the GOT read-only.
 function(mailroom_static_link target)
   if(MAILROOM_STATIC)
