@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "dkim_bench_message.hpp"
 #include "unit/auth/dkim_test_signer.hpp"
 
 namespace mailroom::auth {
@@ -21,25 +22,6 @@ const test::TestKey& ed25519() {
   return k;
 }
 
-// A realistic message of about `size` bytes: ten header fields, text body.
-std::string message_of(std::size_t size) {
-  std::string m = test::crlf(
-      "Received: from mx.example.net (mx.example.net [192.0.2.1]) by mail.example.org\n"
-      "\twith ESMTPS id 4Xyz for <ann@example.org>; Fri, 27 Nov 2026 10:00:00 +0000\n"
-      "From: Joe <joe@example.com>\n"
-      "To: Ann <ann@example.org>\n"
-      "Subject: Quarterly figures and the plan for next year\n"
-      "Date: Fri, 27 Nov 2026 09:59:58 +0000\n"
-      "Message-ID: <20261127095958.1234@example.com>\n"
-      "MIME-Version: 1.0\n"
-      "Content-Type: text/plain; charset=utf-8\n"
-      "\n");
-  while (m.size() < size) {
-    m += "The quick brown fox jumps over the lazy dog;  the figures are attached.\t \r\n";
-  }
-  return m;
-}
-
 struct Case {
   std::string message;
   test::MapKeys keys;
@@ -50,7 +32,7 @@ Case make_case(bool ed, std::size_t size) {
   const auto& key = ed ? ed25519() : rsa2048();
   std::string sel = ed ? "ed" : "rsa";
   c.keys.records[sel + "._domainkey.example.com"] = {key.record()};
-  c.message = test::sign(message_of(size), key,
+  c.message = test::sign(bench::dkim_bench_message(size), key,
                          std::string("v=1; a=") + (ed ? "ed25519-sha256" : "rsa-sha256") +
                              "; c=relaxed/relaxed; d=example.com; s=" + sel +
                              "; h=from:to:subject:date:message-id:mime-version:content-type");

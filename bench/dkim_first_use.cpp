@@ -30,29 +30,11 @@
 #include <vector>
 
 #include "auth/dkim_base64.hpp"
+#include "dkim_bench_message.hpp"
 #include "unit/auth/dkim_test_signer.hpp"
 
 namespace mailroom::auth {
 namespace {
-
-// A realistic message of about 4 KB: ten header fields, a text body.
-std::string message_4k() {
-  std::string m = test::crlf(
-      "Received: from mx.example.net (mx.example.net [192.0.2.1]) by mail.example.org\n"
-      "\twith ESMTPS id 4Xyz for <ann@example.org>; Fri, 27 Nov 2026 10:00:00 +0000\n"
-      "From: Joe <joe@example.com>\n"
-      "To: Ann <ann@example.org>\n"
-      "Subject: Quarterly figures and the plan for next year\n"
-      "Date: Fri, 27 Nov 2026 09:59:58 +0000\n"
-      "Message-ID: <20261127095958.1234@example.com>\n"
-      "MIME-Version: 1.0\n"
-      "Content-Type: text/plain; charset=utf-8\n"
-      "\n");
-  while (m.size() < 4096) {
-    m += "The quick brown fox jumps over the lazy dog;  the figures are attached.\t \r\n";
-  }
-  return m;
-}
 
 std::string tags(bool ed) {
   return std::string("v=1; a=") + (ed ? "ed25519-sha256" : "rsa-sha256") +
@@ -69,7 +51,7 @@ bool write(const std::string& path, const std::string& bytes) {
 int generate(const std::string& dir) {
   auto rsa = test::TestKey::make(false, 2048);
   auto ed = test::TestKey::make(true);
-  std::string plain = message_4k();
+  std::string plain = bench::dkim_bench_message(4096);
   std::string both = test::sign(test::sign(plain, rsa, tags(false)), ed, tags(true));
   bool ok = write(dir + "/none.eml", plain) &&
             write(dir + "/rsa.eml", test::sign(plain, rsa, tags(false))) &&
