@@ -3,9 +3,11 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <climits>
+#include <cstring>
 #include <ctime>
 
 namespace mailroom::maildir::detail {
@@ -69,24 +71,42 @@ std::string unique_base(const std::string& host) {
 void set_clock_for_testing(Clock clock) { g_clock.store(clock); }
 void set_sequence_for_testing(std::uint64_t next) { g_sequence.store(next); }
 
+namespace {
+
+// The byte after position `at` of piece `index`, looking into the next
+// non-empty pieces; -1 at the very end.
+int byte_after(std::span<const std::string_view> pieces, std::size_t index, std::size_t at) {
+  if (at + 1 < pieces[index].size()) return static_cast<unsigned char>(pieces[index][at + 1]);
+  for (std::size_t i = index + 1; i < pieces.size(); ++i) {
+    if (!pieces[i].empty()) return static_cast<unsigned char>(pieces[i].front());
+  }
+  return -1;
+}
+
+}  // namespace
+
+// Whole-piece scans (count, memchr) rather than a loop over every byte: a
+// 20 MB message is measured in a few milliseconds.
 Sizes measure(std::span<const std::string_view> pieces) {
   Sizes sizes;
-  std::uint64_t bare_lf = 0;
+  std::uint64_t lf = 0;
+  std::uint64_t crlf = 0;
   bool exact = true;
-  bool previous_cr = false;  // carried across pieces: "...\r" + "\n..." is CRLF
-  for (const auto piece : pieces) {
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    const std::string_view piece = pieces[i];
     sizes.bytes += piece.size();
-    for (const char c : piece) {
-      if (c == '\n') {
-        if (!previous_cr) ++bare_lf;
-      } else if (previous_cr || c == '\0') {
-        exact = false;  // a bare CR before this byte, or a NUL
+    lf += static_cast<std::uint64_t>(std::count(piece.begin(), piece.end(), '\n'));
+    if (std::memchr(piece.data(), '\0', piece.size()) != nullptr) exact = false;
+    for (std::size_t at = piece.find('\r'); at != std::string_view::npos;
+         at = piece.find('\r', at + 1)) {
+      if (byte_after(pieces, i, at) == '\n') {
+        ++crlf;
+      } else {
+        exact = false;  // a bare CR
       }
-      previous_cr = c == '\r';
     }
   }
-  if (previous_cr) exact = false;
-  if (exact) sizes.crlf_bytes = sizes.bytes + bare_lf;
+  if (exact) sizes.crlf_bytes = sizes.bytes + (lf - crlf);
   return sizes;
 }
 

@@ -23,7 +23,10 @@ Result<Buffer> Buffer::map_file(int fd) {
   const auto size = static_cast<std::size_t>(st.st_size);
   // MAP_PRIVATE + PROT_READ: the views never change under us through this
   // mapping; the spool file is ours and nobody truncates it while we run.
-  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  // MAP_POPULATE: the whole message is read anyway (sizes, the copy into
+  // the Maildir), and mapping its cached pages in one call costs less
+  // than a page fault every 64 KB.
+  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   if (p == MAP_FAILED) return fail_errno(ErrorKind::temporary, "mmap message file", errno);
   b.map_ = p;
   b.map_size_ = size;

@@ -120,6 +120,14 @@ TEST(Delivery, SizesAreExactOrOmitted) {
   const std::string_view nul[] = {std::string_view("a\0b\n", 4)};
   EXPECT_FALSE(detail::measure(nul).crlf_bytes.has_value());
   EXPECT_EQ(detail::measure(nul).bytes, 4u);
+  // An empty piece between the CR and its LF; a bare LF counts one more.
+  const std::string_view gap[] = {"a\r", "", "\nb\nc\n"};
+  EXPECT_EQ(*detail::measure(gap).crlf_bytes, 9u);
+  const std::string_view lf_only[] = {"x\ny\n", "z\n"};
+  EXPECT_EQ(detail::measure(lf_only).bytes, 6u);
+  EXPECT_EQ(*detail::measure(lf_only).crlf_bytes, 9u);
+  const std::string_view nothing[] = {"", ""};
+  EXPECT_EQ(*detail::measure(nothing).crlf_bytes, 0u);
 }
 
 TEST(Delivery, HostnameIsSanitised) {
