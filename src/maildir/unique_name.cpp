@@ -3,7 +3,6 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <climits>
@@ -83,6 +82,19 @@ int byte_after(std::span<const std::string_view> pieces, std::size_t index, std:
   return -1;
 }
 
+std::uint64_t count_lf(std::string_view piece) {
+  std::uint64_t n = 0;
+  const char* p = piece.data();
+  const char* end = p + piece.size();
+  while (p < end) {
+    const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+    if (lf == nullptr) break;
+    ++n;
+    p = static_cast<const char*>(lf) + 1;
+  }
+  return n;
+}
+
 }  // namespace
 
 // Whole-piece scans (count, memchr) rather than a loop over every byte: a
@@ -95,7 +107,7 @@ Sizes measure(std::span<const std::string_view> pieces) {
   for (std::size_t i = 0; i < pieces.size(); ++i) {
     const std::string_view piece = pieces[i];
     sizes.bytes += piece.size();
-    lf += static_cast<std::uint64_t>(std::count(piece.begin(), piece.end(), '\n'));
+    lf += count_lf(piece);
     if (std::memchr(piece.data(), '\0', piece.size()) != nullptr) exact = false;
     for (std::size_t at = piece.find('\r'); at != std::string_view::npos;
          at = piece.find('\r', at + 1)) {

@@ -38,15 +38,20 @@ std::size_t end_of_line(std::string_view s, std::size_t i) noexcept {
 
 // Next delimiter line at or after `from` (RFC 2046 §5.1.1: "--" boundary
 // at the start of a line, then optional white space; "--" closes).
+//
+// The scan jumps from '-' to '-' (memchr) rather than running memmem: a
+// dash is rare in the large parts that matter (base64 has none), and
+// memchr runs several times faster over them.
 bool find_delimiter(std::string_view body, std::string_view dash_boundary, std::size_t from,
                     Delimiter& out) noexcept {
   while (from + dash_boundary.size() <= body.size()) {
-    const void* hit = ::memmem(body.data() + from, body.size() - from, dash_boundary.data(),
-                               dash_boundary.size());
+    const std::size_t last_start = body.size() - dash_boundary.size();
+    const void* hit = std::memchr(body.data() + from, '-', last_start - from + 1);
     if (hit == nullptr) return false;
     const auto pos = static_cast<std::size_t>(static_cast<const char*>(hit) - body.data());
     from = pos + 1;
     if (pos > 0 && body[pos - 1] != '\n') continue;
+    if (body.compare(pos, dash_boundary.size(), dash_boundary) != 0) continue;
     const std::size_t after = pos + dash_boundary.size();
     out.begin = pos;
     if (body.substr(after, 2) == "--") {
