@@ -4,22 +4,20 @@
 #include <string>
 #include <string_view>
 
+#include "address_domain.hpp"
 #include "mailroom/auth/dkim_signature.hpp"
 #include "mailroom/auth/dmarc.hpp"
 
 namespace mailroom::auth {
 namespace {
 
-std::string_view domain_part(std::string_view address) {
-  auto at = address.rfind('@');
-  return at == std::string_view::npos ? address : address.substr(at + 1);
-}
-
-// RFC 7208 §2.4 and §2.3: MAIL FROM's domain, or HELO for a null sender.
+// RFC 7208 §2.4 and §2.3: MAIL FROM's domain, or HELO for a null sender
+// (empty or "<>", as check_mail_from reads it).
 void ask_spf(const AuthInput& input, dns::Resolver& resolver) {
   if (input.client_ip.empty()) return;
+  const bool null_sender = !input.mail_from || input.mail_from->empty() || *input.mail_from == "<>";
   std::string_view domain =
-      input.mail_from && !input.mail_from->empty() ? domain_part(*input.mail_from) : input.helo;
+      null_sender ? std::string_view(input.helo) : domain_part(*input.mail_from);
   if (!domain.empty()) resolver.send_ahead(domain, dns::RecordType::txt);
 }
 

@@ -7,6 +7,7 @@
 
 #include <climits>
 
+#include "address_domain.hpp"
 #include "ask_ahead.hpp"
 #include "dkim_crypto.hpp"
 #include "mailroom/auth/dkim_dns.hpp"
@@ -48,11 +49,6 @@ std::string host_name() {
   char name[HOST_NAME_MAX + 1] = {};
   if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
   return name;
-}
-
-std::string domain_of(std::string_view address) {
-  auto at = address.rfind('@');
-  return std::string(at == std::string_view::npos ? address : address.substr(at + 1));
 }
 
 const PublicSuffixList& psl_or_default(const AuthConfig& config, std::vector<std::string>& notes,
@@ -124,7 +120,7 @@ void adopt_upstream(const TrustedResults& trusted, AuthResults& out) {
       const std::string* from = r.find("smtp", "mailfrom");
       out.spf_identity = from != nullptr ? SpfIdentity::mail_from : SpfIdentity::helo;
       out.spf_identity_value = from != nullptr ? *from : helo != nullptr ? *helo : "";
-      spf.domain = domain_of(out.spf_identity_value);
+      spf.domain = std::string(domain_part(out.spf_identity_value));
       spf.why = why;
       out.spf = std::move(spf);
     } else if (r.method == "dkim" && r.result != "none") {
@@ -205,7 +201,8 @@ void check_everything(const message::Message& message, const AuthInput& input,
   // check made without knowing the envelope does not count.
   if (out.spf && input.mail_from) {
     dmarc_input.spf = out.spf->code;
-    dmarc_input.spf_domain = input.mail_from->empty() ? input.helo : domain_of(*input.mail_from);
+    dmarc_input.spf_domain =
+        input.mail_from->empty() ? input.helo : std::string(domain_part(*input.mail_from));
   }
   dmarc_input.dkim = out.dkim;
   DmarcOptions dmarc_options;

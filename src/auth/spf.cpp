@@ -1,6 +1,8 @@
 // The two SPF identities (RFC 7208 §2.3, §2.4) on top of check_host().
 #include "mailroom/auth/spf.hpp"
 
+#include "address_domain.hpp"
+
 namespace mailroom::auth {
 
 std::string_view to_string(SpfCode code) {
@@ -29,11 +31,10 @@ SpfResult check_mail_from(const dns::IpAddress& ip, std::string_view mail_from,
   // §2.4: a null reverse-path is checked as postmaster@<HELO name>.
   if (mail_from.empty() || mail_from == "<>")
     return check_helo(ip, helo, resolver, limits, deadline);
-  const auto at = mail_from.rfind('@');
-  const std::string_view domain =
-      at == std::string_view::npos ? mail_from : mail_from.substr(at + 1);
-  const std::string sender = at == std::string_view::npos ? "postmaster@" + std::string(mail_from)
-                                                          : std::string(mail_from);
+  const std::string_view domain = domain_part(mail_from);
+  const std::string sender = domain.size() == mail_from.size()
+                                 ? "postmaster@" + std::string(mail_from)
+                                 : std::string(mail_from);
   return check_host(ip, domain, sender, helo, resolver, limits, deadline);
 }
 

@@ -124,6 +124,18 @@ TEST(Authenticate, FirstQuestionOfEveryCheckIsSentAheadAtOnce) {
     EXPECT_NE(std::find(spy.asked.begin(), spy.asked.end(), name), spy.asked.end()) << name;
 }
 
+TEST(Authenticate, NullSenderSendsTheHeloRecordAhead) {
+  for (const char* null_sender : {"", "<>"}) {
+    AheadSpy spy;
+    load_zone(spy.zone);
+    auto m = test::parse_message(signed_message());
+    AuthInput in{"192.0.2.7", "mail.example.com", std::string(null_sender)};
+    (void)authenticate(m, in, spy, config());
+    ASSERT_FALSE(spy.ahead.empty());
+    EXPECT_EQ(spy.ahead.front(), "mail.example.com") << '"' << null_sender << '"';
+  }
+}
+
 TEST(Authenticate, NoClientIpSendsNoSpfQuestionAhead) {
   AheadSpy spy;
   load_zone(spy.zone);
