@@ -65,11 +65,11 @@ Result<MailUser> from_passwd(const passwd& pw, const UsersConfig& config) {
 // getpwnam_r distinguishes "no such user" (result null, rc 0 or ENOENT) from
 // a failing lookup (NIS/LDAP down): only the first may bounce.
 Result<MailUser> lookup_system(const std::string& name, const UsersConfig& config) {
-  std::vector<char> buffer(16384);
-  passwd pw{};
-  passwd* found = nullptr;
-  int rc = ::getpwnam_r(name.c_str(), &pw, buffer.data(), buffer.size(), &found);
-  if (found != nullptr) return from_passwd(pw, config);
+  auto entry = detail::lookup_passwd([&](passwd* pw, char* buf, std::size_t size, passwd** found) {
+    return ::getpwnam_r(name.c_str(), pw, buf, size, found);
+  });
+  if (entry.found) return from_passwd(entry.pw, config);
+  const int rc = entry.rc;
   if (rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF || rc == EPERM)
     return fail(ErrorKind::no_user, "no such user: " + name);
   return fail_errno(ErrorKind::temporary, "looking up user " + name, rc);
@@ -125,14 +125,14 @@ Result<MailUser> resolve_user(const std::string& name, const UsersConfig& config
 }
 
 Result<MailUser> current_user(const UsersConfig& config) {
-  std::vector<char> buffer(16384);
-  passwd pw{};
-  passwd* found = nullptr;
-  int rc = ::getpwuid_r(::getuid(), &pw, buffer.data(), buffer.size(), &found);
-  if (found == nullptr)
-    return fail_errno(ErrorKind::temporary, "no passwd entry for uid " + std::to_string(::getuid()),
-                      rc == 0 ? ENOENT : rc);
-  return from_passwd(pw, config);
+  const uid_t uid = ::getuid();
+  auto entry = detail::lookup_passwd([&](passwd* pw, char* buf, std::size_t size, passwd** found) {
+    return ::getpwuid_r(uid, pw, buf, size, found);
+  });
+  if (!entry.found)
+    return fail_errno(ErrorKind::temporary, "no passwd entry for uid " + std::to_string(uid),
+                      entry.rc == 0 ? ENOENT : entry.rc);
+  return from_passwd(entry.pw, config);
 }
 
 }  // namespace mailroom::deliver
