@@ -146,6 +146,12 @@ void DeliveryResolver::send_ahead(std::string_view name, dns::RecordType type) {
   network_->send_ahead(name, type);
 }
 
+// Only a channel that exists will wait; without one there is nothing to
+// overlap the work with.
+void DeliveryResolver::while_waiting(std::function<void()> work) {
+  if (network_) network_->while_waiting(std::move(work));
+}
+
 dns::CaresOptions resolver_options(const AuthenticationConfig& config, std::string_view server) {
   dns::CaresOptions options;
   options.servers = server.empty() ? config.dns_server : std::string(server);

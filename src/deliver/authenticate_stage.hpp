@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -68,6 +69,7 @@ class DeliveryResolver final : public dns::Resolver {
   Result<dns::Answer> query(std::string_view name, dns::RecordType type,
                             dns::Deadline deadline) override;
   void send_ahead(std::string_view name, dns::RecordType type) override;
+  void while_waiting(std::function<void()> work) override;
 
   [[nodiscard]] bool used() const { return network_ != nullptr; }
 

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -296,7 +297,18 @@ namespace {
 
 // Drives the channel (every outstanding query, ours and those sent ahead)
 // until `pending` is answered; false when `until` passes first.
-bool wait_for(ares_channel ch, const Pending& pending, Deadline until) {
+// Runs `idle_work` (once) when nothing is ready yet, i.e. when the poll
+// below would block; then it is work done while the answers travel.
+bool run_if_idle(std::vector<pollfd>& fds, std::function<void()>& idle_work) {
+  if (!idle_work || poll(fds.data(), fds.size(), 0) != 0) return false;
+  auto work = std::move(idle_work);
+  idle_work = nullptr;
+  work();
+  return true;
+}
+
+bool wait_for(ares_channel ch, const Pending& pending, Deadline until,
+              std::function<void()>& idle_work) {
   while (!pending.done) {
     if (until.expired()) return false;
     std::array<ares_socket_t, ARES_GETSOCK_MAXNUM> socks{};
@@ -308,6 +320,7 @@ bool wait_for(ares_channel ch, const Pending& pending, Deadline until) {
       if (ARES_GETSOCK_WRITABLE(bits, i)) events |= POLLOUT;
       if (events != 0) fds.push_back({socks[static_cast<std::size_t>(i)], events, 0});
     }
+    if (run_if_idle(fds, idle_work)) continue;
     // Wake for whichever comes first: c-ares' retry timer or our deadline.
     auto wait = std::chrono::duration_cast<milliseconds>(until.remaining());
     timeval max_tv{};
@@ -344,6 +357,8 @@ void CaresResolver::send_ahead(std::string_view name, RecordType type) {
   ahead_->pending.emplace(std::move(key), std::move(pending));
 }
 
+void CaresResolver::while_waiting(std::function<void()> work) { idle_work_ = std::move(work); }
+
 std::size_t CaresResolver::sent_ahead() const { return ahead_->pending.size(); }
 
 Result<Answer> CaresResolver::query(std::string_view name, RecordType type, Deadline deadline) {
@@ -371,7 +386,7 @@ Result<Answer> CaresResolver::query(std::string_view name, RecordType type, Dead
     pending = std::make_unique<Pending>();
     ares_query(ch, qname.c_str(), ns_c_in, static_cast<int>(type), on_reply, pending.get());
   }
-  if (!wait_for(ch, *pending, until)) {
+  if (!wait_for(ch, *pending, until, idle_work_)) {
     ares_cancel(ch);  // completes every query (ours included) with ARES_ECANCELLED
     return fail(ErrorKind::temporary, "DNS " + std::string(to_string(type)) + " " + qname +
                                           ": timed out within the time budget");

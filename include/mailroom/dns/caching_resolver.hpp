@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@ class CachingResolver final : public Resolver {
 
   Result<Answer> query(std::string_view name, RecordType type, Deadline deadline) override;
   void send_ahead(std::string_view name, RecordType type) override;
+  void while_waiting(std::function<void()> work) override { inner_.while_waiting(std::move(work)); }
 
   [[nodiscard]] std::size_t hits() const { return hits_; }
   [[nodiscard]] std::size_t misses() const { return misses_; }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,8 @@ class CaresResolver final : public Resolver {
   // Sends the question on the channel now; query() then waits for that
   // answer instead of asking again. At most kMaxAhead are in flight.
   void send_ahead(std::string_view name, RecordType type) override;
+  // Runs `work` the first time a query finds no answer ready and must wait.
+  void while_waiting(std::function<void()> work) override;
 
   // True once the first query has set c-ares up (tests check laziness).
   [[nodiscard]] bool initialised() const;
@@ -59,6 +62,7 @@ class CaresResolver final : public Resolver {
   // channel completes every outstanding query into these records.
   std::unique_ptr<Ahead> ahead_;
   std::unique_ptr<Channel> channel_;
+  std::function<void()> idle_work_;
 };
 
 }  // namespace mailroom::dns

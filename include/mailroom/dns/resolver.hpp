@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +80,15 @@ class Resolver {
   // instead of one round trip after another. Never fails; an invalid name
   // or a full queue is simply not sent ahead.
   virtual void send_ahead(std::string_view /*name*/, RecordType /*type*/) {}
+
+  // Work the caller would do later anyway (OpenSSL's set-up before a DKIM
+  // check): a resolver that is about to wait on the network runs it then,
+  // once, so the wait is not idle; one whose answers are already in (or
+  // that never waits) drops it and the work happens when it is needed.
+  // Speculative work is thus never done when there is nothing to overlap
+  // it with. `work` must not throw.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): overrides keep it
+  virtual void while_waiting(std::function<void()> /*work*/) {}
 };
 
 // Lower case, no trailing dot: the form caches and zone maps key on.

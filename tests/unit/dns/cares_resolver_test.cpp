@@ -1,9 +1,15 @@
 // CaresResolver against a responder on 127.0.0.1 (fake_dns_server.hpp).
 #include "mailroom/dns/cares_resolver.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <string>
+#include <thread>
 
 #include "fake_dns_server.hpp"
 
@@ -177,6 +183,57 @@ TEST_F(CaresResolverTest, InvalidNameIsRefusedLocally) {
   ASSERT_FALSE(cname);
   EXPECT_EQ(cname.error().kind, ErrorKind::internal);
   EXPECT_FALSE(resolver.initialised());
+}
+
+// Work handed to while_waiting runs when a query finds nothing ready and
+// has to wait, and only once.
+TEST_F(CaresResolverTest, WorkWhileWaitingRunsOnceWhenAQueryWaits) {
+  CaresResolver resolver = make(milliseconds(5000));
+  int runs = 0;
+  resolver.while_waiting([&] { ++runs; });
+  EXPECT_EQ(runs, 0);
+  (void)resolver.query("slow.example.test", RecordType::txt, Deadline::after(milliseconds(150)));
+  EXPECT_EQ(runs, 1);
+  (void)resolver.query("slow.example.test", RecordType::a, Deadline::after(milliseconds(150)));
+  EXPECT_EQ(runs, 1);
+}
+
+// An answer already in when the query is made: no wait, so the work is
+// dropped (whoever needs it does it later).
+TEST_F(CaresResolverTest, WorkWhileWaitingIsDroppedWhenTheAnswerIsIn) {
+  CaresResolver resolver = make();
+  resolver.send_ahead("www.example.test", RecordType::txt);
+  for (int i = 0; i < 300 && server_.udp_queries() < 1; ++i)
+    std::this_thread::sleep_for(milliseconds(10));
+  std::this_thread::sleep_for(milliseconds(100));  // the answer reaches our socket
+  int runs = 0;
+  resolver.while_waiting([&] { ++runs; });
+  auto txt =
+      resolver.query("www.example.test", RecordType::txt, Deadline::after(milliseconds(3000)));
+  ASSERT_TRUE(txt) << txt.error().message;
+  EXPECT_EQ(runs, 0);
+}
+
+// A server that refuses at once (nothing listens on its port): DNS fails
+// without a wait, and the work is not done for nothing.
+TEST(CaresResolverRefused, WorkWhileWaitingIsDroppedWhenDnsFailsAtOnce) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  ::close(fd);  // the port is now closed
+  CaresResolver resolver(
+      CaresOptions{.servers = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port))});
+  int runs = 0;
+  resolver.while_waiting([&] { ++runs; });
+  auto r = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::temporary);
+  EXPECT_EQ(runs, 0);
 }
 
 TEST(CaresResolverConfig, BadServerIsAConfigError) {
