@@ -35,7 +35,9 @@ compatible with dovecot-lda; absent flags fall back to the MTA's environment
 (SENDER, RECIPIENT, ORIGINAL_RECIPIENT, EXTENSION, CLIENT_ADDRESS,
 CLIENT_HELO; Exim's RETURN_PATH and LOCAL_PART_SUFFIX).
 
-  -d USER     deliver for USER (system or virtual user); required as root
+  -d USER     deliver for USER (system or virtual user); required as root.
+              Without it: the user running the command, named by $USER
+              (or $LOGNAME) and $HOME if HOME is theirs, else by passwd
   -f SENDER   envelope sender (else $SENDER, else the mbox "From " line)
   -a ADDRESS  original recipient (else $ORIGINAL_RECIPIENT)
   -r ADDRESS  final recipient, named in Delivered-To: (else $RECIPIENT)

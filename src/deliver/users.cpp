@@ -1,10 +1,13 @@
 #include "deliver/users.hpp"
 
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
+#include <optional>
 #include <vector>
 
 #include "mailroom/util/file.hpp"
@@ -124,7 +127,26 @@ Result<MailUser> resolve_user(const std::string& name, const UsersConfig& config
   return lookup_system(name, config);
 }
 
+std::optional<MailUser> user_from_environment(const UsersConfig& config) {
+  const char* name = std::getenv("USER");  // NOLINT(concurrency-mt-unsafe): one thread
+  if (name == nullptr || *name == '\0')
+    name = std::getenv("LOGNAME");         // NOLINT(concurrency-mt-unsafe)
+  const char* home = std::getenv("HOME");  // NOLINT(concurrency-mt-unsafe)
+  if (name == nullptr || *name == '\0' || home == nullptr || home[0] != '/') return std::nullopt;
+  struct stat st {};
+  if (::stat(home, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid())
+    return std::nullopt;
+  MailUser user;
+  user.name = name;
+  user.uid = ::getuid();
+  user.gid = ::getgid();
+  user.home = home;
+  user.maildir = expand_maildir(config.maildir, user.home, user.name);
+  return user;
+}
+
 Result<MailUser> current_user(const UsersConfig& config) {
+  if (auto user = user_from_environment(config)) return *user;
   const uid_t uid = ::getuid();
   auto entry = detail::lookup_passwd([&](passwd* pw, char* buf, std::size_t size, passwd** found) {
     return ::getpwuid_r(uid, pw, buf, size, found);

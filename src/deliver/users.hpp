@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "mailroom/util/config.hpp"
@@ -27,8 +28,16 @@ struct MailUser {
 // failure -> ErrorKind::temporary (the MTA retries, it may be transient).
 [[nodiscard]] Result<MailUser> resolve_user(const std::string& name, const UsersConfig& config);
 
-// The user this process runs as (no -d): the passwd entry of the real uid.
+// The user this process runs as (no -d). As dovecot-lda does, the MTA's
+// $USER (else $LOGNAME) and $HOME say who that is, when HOME is an absolute
+// path to a directory the real uid owns; otherwise the passwd entry of the
+// real uid. The environment saves an NSS lookup per delivery (nsswitch.conf,
+// nscd probes, /etc/passwd) and can grant nothing: the process already runs
+// as that uid.
 [[nodiscard]] Result<MailUser> current_user(const UsersConfig& config);
+
+// The environment half of current_user(); nullopt when it does not say.
+[[nodiscard]] std::optional<MailUser> user_from_environment(const UsersConfig& config);
 
 // Parses one line of the virtual users file; nullopt-like error for a
 // malformed line (the message names what is wrong).

@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace mailroom::deliver {
@@ -74,6 +80,104 @@ TEST(SystemUsers, MaildirPatternExpandsUserName) {
   auto root = resolve_user("root", config);
   ASSERT_TRUE(root);
   EXPECT_EQ(root->maildir, "/var/mail/root/Maildir");
+}
+
+// Sets (or, with nullptr, unsets) an environment variable for one test.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;  // NOLINT(concurrency-mt-unsafe)
+    set(value);
+  }
+  ~ScopedEnv() { set(old_ ? old_->c_str() : nullptr); }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  void set(const char* value) {
+    if (value != nullptr)
+      ::setenv(name_, value, 1);  // NOLINT(concurrency-mt-unsafe)
+    else
+      ::unsetenv(name_);  // NOLINT(concurrency-mt-unsafe)
+  }
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+class HomeDir {
+ public:
+  HomeDir() {
+    std::string tmpl = ::testing::TempDir() + "mailroom-home.XXXXXX";
+    if (::mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+  }
+  ~HomeDir() { ::rmdir(path_.c_str()); }
+  HomeDir(const HomeDir&) = delete;
+  HomeDir& operator=(const HomeDir&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Without -d, as dovecot-lda: $USER and $HOME name the user, when HOME is
+// a directory of ours.
+TEST(CurrentUser, TakenFromUserAndHome) {
+  HomeDir home;
+  ASSERT_FALSE(home.path().empty());
+  ScopedEnv user("USER", "carol");
+  ScopedEnv logname("LOGNAME", nullptr);
+  ScopedEnv home_env("HOME", home.path().c_str());
+  UsersConfig config;
+  config.maildir = "~/Maildir";
+  auto found = current_user(config);
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(found->name, "carol");
+  EXPECT_EQ(found->uid, ::getuid());
+  EXPECT_EQ(found->home, home.path());
+  EXPECT_EQ(found->maildir, home.path() + "/Maildir");
+}
+
+TEST(CurrentUser, LognameWhenNoUser) {
+  HomeDir home;
+  ScopedEnv user("USER", nullptr);
+  ScopedEnv logname("LOGNAME", "dave");
+  ScopedEnv home_env("HOME", home.path().c_str());
+  UsersConfig config;
+  config.maildir = "/var/mail/%u";
+  auto found = user_from_environment(config);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->maildir, "/var/mail/dave");
+}
+
+// A HOME that is relative, missing or somebody else's is not believed: the
+// passwd entry of the real uid is used instead.
+TEST(CurrentUser, UnbelievableHomeFallsBackToPasswd) {
+  ScopedEnv user("USER", "carol");
+  {
+    ScopedEnv home_env("HOME", "relative/home");
+    EXPECT_FALSE(user_from_environment({}));
+  }
+  {
+    ScopedEnv home_env("HOME", "/nonexistent/mailroom-home");
+    EXPECT_FALSE(user_from_environment({}));
+  }
+  {
+    ScopedEnv home_env("HOME", nullptr);
+    EXPECT_FALSE(user_from_environment({}));
+    auto found = current_user({});
+    ASSERT_TRUE(found) << found.error().message;
+    EXPECT_NE(found->name, "carol");  // from passwd
+    EXPECT_EQ(found->uid, ::getuid());
+  }
+}
+
+TEST(CurrentUser, HomeOwnedByAnotherUidIsNotBelieved) {
+  if (::getuid() != 0) GTEST_SKIP() << "needs root to give the directory away";
+  HomeDir home;
+  ASSERT_EQ(::chown(home.path().c_str(), 65534, 65534), 0);
+  ScopedEnv user("USER", "carol");
+  ScopedEnv home_env("HOME", home.path().c_str());
+  EXPECT_FALSE(user_from_environment({}));
 }
 
 // A passwd entry larger than the first buffer (a big LDAP entry) is read
