@@ -39,6 +39,15 @@ if(MAILROOM_STATIC AND NOT MAILROOM_SANITIZE AND EXISTS ${MAILROOM_HOT_TEXT})
   add_compile_options(-ffunction-sections)
 endif()
 
+# OpenSSL's CPU probe only when OpenSSL is first used, not at every start
+# (scripts/cmake/lazy-cpuid.ld says why). For every executable that links
+# libcrypto statically, so the unit tests check what `deliver` runs.
+if(MAILROOM_STATIC AND NOT MAILROOM_SANITIZE)
+  set(MAILROOM_LAZY_CPUID ON)
+  add_link_options(-Wl,-T,${PROJECT_SOURCE_DIR}/scripts/cmake/lazy-cpuid.ld)
+  add_compile_definitions(MAILROOM_LAZY_CPUID=1)
+endif()
+
 # mailroom_module(NAME SOURCES... [DEPS ...]): one static library per module.
 function(mailroom_module name)
   cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})

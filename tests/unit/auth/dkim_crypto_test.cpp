@@ -11,11 +11,31 @@
 #include <vector>
 
 #include "auth/dkim_base64.hpp"
+#include "auth/dkim_crypto.hpp"
 #include "auth/dkim_crypto_der.hpp"
 #include "dkim_test_signer.hpp"
 
+#ifdef MAILROOM_LAZY_CPUID
+// libcrypto's CPU capability words; reachable when it is linked statically.
+extern "C" unsigned int OPENSSL_ia32cap_P[];  // NOLINT(*-avoid-c-arrays)
+#endif
+
 namespace mailroom::auth {
 namespace {
+
+#ifdef MAILROOM_LAZY_CPUID
+// Read during static initialisation, after .init has run and before any test.
+const unsigned int kCapsAtStart = OPENSSL_ia32cap_P[0];
+
+// scripts/cmake/lazy-cpuid.ld drops OpenSSL's CPU probe from start-up: a
+// delivery that needs no crypto does not pay for it. The first use must
+// run it, or every hash and signature would take the generic code path.
+TEST(OpenSslInit, CpuIsProbedAtFirstUseNotAtStart) {
+  EXPECT_EQ(kCapsAtStart, 0U) << "OpenSSL probed the CPU at start-up";
+  prepare_crypto();
+  EXPECT_NE(OPENSSL_ia32cap_P[0], 0U) << "OpenSSL's first use did not probe the CPU";
+}
+#endif
 
 // A DER element with a minimal definite length (X.690 §8.1.3, §10.1).
 std::string tlv(std::uint8_t tag, const std::string& contents) {
