@@ -135,7 +135,8 @@ Outcome run(const Request& request, const Config& config) {
   std::string added = *trace + auth.added_header;
   std::vector<std::string_view> pieces{added};
   pieces.insert(pieces.end(), auth.message_pieces.begin(), auth.message_pieces.end());
-  auto report = store->save(choose_targets(context), pieces);
+  const message::Buffer& buffer = *message.buffer();
+  auto report = store->save(choose_targets(context), pieces, {buffer.bytes(), buffer.file()});
   if (!report) return failed(&context, report.error());
   log_delivery(context, message, *report);
   return {kExitOk, {}};

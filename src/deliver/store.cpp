@@ -62,7 +62,8 @@ Status Store::check_quota(std::uint64_t incoming_bytes) {
 std::string Store::spool_directory() const { return maildir_.root() + "/tmp"; }
 
 Result<StoreReport> Store::save(const std::vector<Target>& targets,
-                                std::span<const std::string_view> pieces) {
+                                std::span<const std::string_view> pieces,
+                                maildir::SourceFile source) {
   StoreReport report;
   for (auto piece : pieces) report.bytes += piece.size();
   std::vector<maildir::Folder> opened;
@@ -75,7 +76,7 @@ Result<StoreReport> Store::save(const std::vector<Target>& targets,
     // keep + fileinto "INBOX" is one copy, not two.
     if (std::find(staged_names.begin(), staged_names.end(), folder->name()) != staged_names.end())
       continue;
-    if (auto staged = delivery.stage(*folder, pieces, target.flags); !staged) {
+    if (auto staged = delivery.stage(*folder, pieces, target.flags, source); !staged) {
       report.warnings.push_back("copy for " + folder->name() +
                                 " failed: " + staged.error().message);
       continue;

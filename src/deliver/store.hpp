@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mailroom/maildir/delivery.hpp"
 #include "mailroom/maildir/maildir.hpp"
 #include "mailroom/util/config.hpp"
 #include "mailroom/util/result.hpp"
@@ -42,10 +43,12 @@ class Store {
 
   // Writes one copy per distinct target: `pieces` one after the other (the
   // added header fields, then the message, spliced where fields are
-  // renamed: no copy of the message is made). Fails only when no copy was
-  // saved.
+  // renamed: no copy of the message is made). Pieces of a spooled message
+  // are copied from its file (maildir::SourceFile). Fails only when no copy
+  // was saved.
   [[nodiscard]] Result<StoreReport> save(const std::vector<Target>& targets,
-                                         std::span<const std::string_view> pieces);
+                                         std::span<const std::string_view> pieces,
+                                         maildir::SourceFile source = {});
 
   // Where the input may spool a large message: tmp/ of the Maildir root.
   [[nodiscard]] std::string spool_directory() const;

@@ -135,16 +135,16 @@ Delivery::~Delivery() {
 }
 
 Status Delivery::stage(const Folder& folder, std::span<const std::string_view> pieces,
-                       std::string_view flags) {
+                       std::string_view flags, SourceFile source) {
   try {
-    return stage_copy(folder, pieces, flags);
+    return stage_copy(folder, pieces, flags, source);
   } catch (const std::exception& e) {  // bad_alloc: tempfail, never crash
     return fail(ErrorKind::internal, std::string("staging failed: ") + e.what());
   }
 }
 
 Status Delivery::stage_copy(const Folder& folder, std::span<const std::string_view> pieces,
-                            std::string_view flags) {
+                            std::string_view flags, SourceFile source) {
   auto normalised = normalise_flags(flags);
   if (!normalised) return tl::unexpected(normalised.error());
   const auto dirs = folder.dirs();
@@ -183,7 +183,7 @@ Status Delivery::stage_copy(const Folder& folder, std::span<const std::string_vi
         "more than " + std::to_string(detail::kMaxStagedFiles) + " copies staged at once", 0});
   }
   const std::string path = dirs->path + "/tmp/" + copy.tmp_name;
-  if (const int err = detail::write_all(file.get(), pieces); err != 0) {
+  if (const int err = detail::write_all(file.get(), pieces, source.bytes, source.fd); err != 0) {
     return discard(io_error("cannot write", path, err).value());
   }
   // The data must be on disk before any directory entry in new/ names it.

@@ -55,6 +55,57 @@ int write_all(int fd, std::span<const std::string_view> pieces) {
   return 0;
 }
 
+namespace {
+
+bool inside(std::string_view piece, std::string_view source) {
+  return !source.empty() && piece.data() >= source.data() &&
+         piece.data() + piece.size() <= source.data() + source.size();
+}
+
+// Errors that mean "the kernel cannot copy these two files", not "the
+// write failed": the caller writes the bytes from memory instead.
+bool cannot_copy(int err) {
+  return err == EXDEV || err == EINVAL || err == ENOSYS || err == EOPNOTSUPP || err == EBADF;
+}
+
+// Copies piece (inside source) from source_fd; *copied says how far it got.
+// 0, or the errno of a failure that is not cannot_copy().
+int copy_piece(int fd, std::string_view piece, std::string_view source, int source_fd,
+               std::size_t* copied) {
+  auto offset = static_cast<loff_t>(piece.data() - source.data());
+  *copied = 0;
+  while (*copied < piece.size()) {
+    const ssize_t n = ::copy_file_range(source_fd, &offset, fd, nullptr, piece.size() - *copied, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    if (n == 0) return EIO;  // the source is shorter than its mapping said
+    *copied += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int write_all(int fd, std::span<const std::string_view> pieces, std::string_view source,
+              int source_fd) {
+  std::size_t start = 0;  // first piece not yet written
+  for (std::size_t i = 0; i <= pieces.size(); ++i) {
+    const bool file_piece = i < pieces.size() && source_fd >= 0 && inside(pieces[i], source);
+    if (i < pieces.size() && !file_piece) continue;
+    if (const int err = write_all(fd, pieces.subspan(start, i - start)); err != 0) return err;
+    start = i + 1;
+    if (!file_piece) break;
+    std::size_t copied = 0;
+    const int err = copy_piece(fd, pieces[i], source, source_fd, &copied);
+    if (err != 0 && !cannot_copy(err)) return err;
+    if (err != 0) {
+      const std::array<std::string_view, 1> rest{pieces[i].substr(copied)};
+      if (const int werr = write_all(fd, rest); werr != 0) return werr;
+    }
+  }
+  return 0;
+}
+
 std::optional<std::string> read_file_at(int dirfd, const char* name, std::size_t max_bytes,
                                         int* err, bool* truncated) {
   *err = 0;

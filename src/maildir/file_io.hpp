@@ -16,6 +16,11 @@ namespace mailroom::maildir::detail {
 // Writes every piece, in order. Returns 0 or the errno of the failure.
 int write_all(int fd, std::span<const std::string_view> pieces);
 
+// The same; pieces inside `source` (whose bytes are those of source_fd from
+// offset 0) are copied from source_fd by the kernel, the rest written.
+int write_all(int fd, std::span<const std::string_view> pieces, std::string_view source,
+              int source_fd);
+
 // Reads at most max_bytes of dirfd/name. nullopt with *err = 0 when the file
 // does not exist; nullopt with *err set on other errors. *truncated tells
 // whether the file was larger than max_bytes.

@@ -1,7 +1,9 @@
 #include "mailroom/message/buffer.hpp"
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <utility>
@@ -30,13 +32,15 @@ Result<Buffer> Buffer::map_file(int fd) {
   if (p == MAP_FAILED) return fail_errno(ErrorKind::temporary, "mmap message file", errno);
   b.map_ = p;
   b.map_size_ = size;
+  b.file_ = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);  // -1 only costs the kernel copy
   return b;
 }
 
 Buffer::Buffer(Buffer&& other) noexcept
     : owned_(std::move(other.owned_)),
       map_(std::exchange(other.map_, nullptr)),
-      map_size_(std::exchange(other.map_size_, 0)) {
+      map_size_(std::exchange(other.map_size_, 0)),
+      file_(std::exchange(other.file_, -1)) {
   other.owned_.clear();
 }
 
@@ -47,6 +51,7 @@ Buffer& Buffer::operator=(Buffer&& other) noexcept {
     other.owned_.clear();
     map_ = std::exchange(other.map_, nullptr);
     map_size_ = std::exchange(other.map_size_, 0);
+    file_ = std::exchange(other.file_, -1);
   }
   return *this;
 }
@@ -55,8 +60,10 @@ Buffer::~Buffer() { release(); }
 
 void Buffer::release() noexcept {
   if (map_ != nullptr) ::munmap(map_, map_size_);
+  if (file_ >= 0) ::close(file_);
   map_ = nullptr;
   map_size_ = 0;
+  file_ = -1;
 }
 
 std::string_view Buffer::bytes() const noexcept {

@@ -35,6 +35,18 @@ struct CommitReport {
   const Error* first_error() const;
 };
 
+// Bytes that are also a file: a piece of stage()'s pieces that lies inside
+// `bytes` is at the same offset in `fd`, so it can be copied file to file in
+// the kernel (copy_file_range) instead of through our mapping of it. For a
+// spooled 20 MB message on a VM that is about 4 ms instead of 50: the kernel
+// reading a large user mapping pays for every page it was never touched by
+// us. Where the kernel cannot (another file system, no support), the piece
+// is written from memory as any other.
+struct SourceFile {
+  std::string_view bytes;
+  int fd = -1;
+};
+
 class Delivery {
  public:
   explicit Delivery(Maildir& maildir);
@@ -52,7 +64,7 @@ class Delivery {
   // the message goes to cur/ with ":2,<flags>" at commit. Invalid flags:
   // ErrorKind::parse (nothing written).
   Status stage(const Folder& folder, std::span<const std::string_view> pieces,
-               std::string_view flags = {});
+               std::string_view flags = {}, SourceFile source = {});
 
   // Links every staged file into new/ (or cur/) with linkat, never replacing
   // a file (EEXIST: a new name; file systems without hard links:
@@ -66,7 +78,7 @@ class Delivery {
  private:
   struct Staged;
   Status stage_copy(const Folder& folder, std::span<const std::string_view> pieces,
-                    std::string_view flags);
+                    std::string_view flags, SourceFile source);
   CommitReport commit_all();
   Maildir* maildir_;
   std::vector<Staged> copies_;

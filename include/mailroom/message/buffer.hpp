@@ -16,7 +16,8 @@ class Buffer {
   // Takes ownership of bytes (no copy).
   static Buffer from_string(std::string bytes);
   // Read-only private mapping of the whole regular file behind fd. The fd
-  // may be closed afterwards. An empty file gives an empty buffer (no mmap).
+  // may be closed afterwards: the buffer keeps its own descriptor of the
+  // file (file()). An empty file gives an empty buffer (no mmap).
   static Result<Buffer> map_file(int fd);
 
   Buffer() = default;
@@ -29,6 +30,10 @@ class Buffer {
   [[nodiscard]] std::string_view bytes() const noexcept;
   [[nodiscard]] std::size_t size() const noexcept { return bytes().size(); }
   [[nodiscard]] bool mapped() const noexcept { return map_ != nullptr; }
+  // A mapped buffer's file, whose bytes from offset 0 are bytes(): a writer
+  // may copy from it file to file in the kernel instead of through the
+  // mapping. -1 for a buffer in memory.
+  [[nodiscard]] int file() const noexcept { return file_; }
 
  private:
   void release() noexcept;
@@ -36,6 +41,7 @@ class Buffer {
   std::string owned_;    // used when map_ is null
   void* map_ = nullptr;  // mmap base, or null
   std::size_t map_size_ = 0;
+  int file_ = -1;  // our own descriptor of the mapped file, or -1
 };
 
 }  // namespace mailroom::message

@@ -296,6 +296,38 @@ TEST(Delivery, EmptyMessageAndManyPieces) {
   EXPECT_TRUE(report.copies[1].path.ends_with(",S=200,W=240"));
 }
 
+// A message that is also a file (a spooled one): pieces inside it are
+// copied from the file, the others written; the result is the same bytes.
+// Also when the kernel cannot copy from that descriptor (write-only here):
+// then the pieces are written from memory.
+TEST(Delivery, PiecesOfASourceFileAreCopiedFromIt) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i) + " of the spooled message\n";
+  write_file(dir / "spool", text);
+  const int readable = ::open((dir / "spool").c_str(), O_RDONLY | O_CLOEXEC);
+  const int write_only = ::open((dir / "spool").c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(readable, 0);
+  ASSERT_GE(write_only, 0);
+  const std::string_view all = text;
+  const std::vector<std::string_view> spliced{"Added: 1\n", all.substr(0, 100), "X-Renamed: 2\n",
+                                              all.substr(200), ""};
+  const std::string expected =
+      "Added: 1\n" + text.substr(0, 100) + "X-Renamed: 2\n" + text.substr(200);
+  Delivery d(md);
+  ASSERT_TRUE(d.stage(md.inbox(), spliced, {}, SourceFile{all, readable}).has_value());
+  ASSERT_TRUE(d.stage(md.inbox(), spliced, {}, SourceFile{all, write_only}).has_value());
+  auto report = d.commit();
+  ::close(readable);
+  ::close(write_only);
+  ASSERT_TRUE(report.all_delivered());
+  for (const auto& copy : report.copies) {
+    EXPECT_EQ(read_file(copy.path), expected);
+    EXPECT_TRUE(copy.path.find(",S=" + std::to_string(expected.size()) + ",") != std::string::npos);
+  }
+}
+
 TEST(Delivery, TooManyStagedCopiesIsALimit) {
   TempDir dir;
   auto md = open_maildir(dir);

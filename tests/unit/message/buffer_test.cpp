@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "mailroom/util/unique_fd.hpp"
@@ -46,6 +47,28 @@ TEST(Buffer, MapFile) {
   EXPECT_EQ(b->bytes(), "From: a@b\n\nhello\n");
   Buffer moved = std::move(*b);
   EXPECT_EQ(moved.bytes(), "From: a@b\n\nhello\n");
+}
+
+// A mapped buffer keeps its own descriptor of the file (for writers that
+// copy file to file): readable after the caller's is closed, moved along,
+// closed with the buffer. A buffer in memory has none.
+TEST(Buffer, MappedBufferKeepsItsFile) {
+  std::optional<Buffer> kept;
+  {
+    UniqueFd fd = temp_file("From: a@b\n\nhello\n");
+    auto b = Buffer::map_file(fd.get());
+    ASSERT_TRUE(b.has_value());
+    kept.emplace(std::move(*b));
+  }
+  const int file = kept->file();
+  ASSERT_GE(file, 0);
+  char first[5] = {};
+  ASSERT_EQ(::pread(file, first, 4, 0), 4);
+  EXPECT_STREQ(first, "From");
+  Buffer moved = std::move(*kept);
+  EXPECT_EQ(moved.file(), file);
+  EXPECT_EQ(kept->file(), -1);
+  EXPECT_EQ(Buffer::from_string("x").file(), -1);
 }
 
 TEST(Buffer, MapEmptyFileGivesEmptyBuffer) {
