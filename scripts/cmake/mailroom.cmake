@@ -42,7 +42,7 @@ endif()
 # OpenSSL's CPU probe only when OpenSSL is first used, not at every start
 # (scripts/cmake/lazy-cpuid.ld says why). For every executable that links
 # libcrypto statically, so the unit tests check what `deliver` runs.
-if(MAILROOM_STATIC AND NOT MAILROOM_SANITIZE)
+if(MAILROOM_STATIC AND NOT MAILROOM_SANITIZE AND CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
   set(MAILROOM_LAZY_CPUID ON)
   add_link_options(-Wl,-T,${PROJECT_SOURCE_DIR}/scripts/cmake/lazy-cpuid.ld)
   add_compile_definitions(MAILROOM_LAZY_CPUID=1)
