@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "mailroom/util/file.hpp"
@@ -133,6 +134,8 @@ std::optional<MailUser> user_from_environment(const UsersConfig& config) {
     name = std::getenv("LOGNAME");         // NOLINT(concurrency-mt-unsafe)
   const char* home = std::getenv("HOME");  // NOLINT(concurrency-mt-unsafe)
   if (name == nullptr || *name == '\0' || home == nullptr || home[0] != '/') return std::nullopt;
+  // The same names -d refuses: "%u" in users.maildir must not climb out.
+  if (std::string_view(name).find_first_of(":/\n") != std::string_view::npos) return std::nullopt;
   struct stat st {};
   if (::stat(home, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid())
     return std::nullopt;

@@ -171,6 +171,17 @@ TEST(CurrentUser, UnbelievableHomeFallsBackToPasswd) {
   }
 }
 
+// A name -d would refuse is not believed either: with users.maildir
+// "/var/mail/%u" it could name a path outside the mail directories.
+TEST(CurrentUser, NameWithSlashIsNotBelieved) {
+  HomeDir home;
+  ScopedEnv user("USER", "../../etc");
+  ScopedEnv home_env("HOME", home.path().c_str());
+  UsersConfig config;
+  config.maildir = "/var/mail/%u";
+  EXPECT_FALSE(user_from_environment(config));
+}
+
 TEST(CurrentUser, HomeOwnedByAnotherUidIsNotBelieved) {
   if (::getuid() != 0) GTEST_SKIP() << "needs root to give the directory away";
   HomeDir home;
