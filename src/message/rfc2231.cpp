@@ -51,7 +51,7 @@ class Lexer {
         while (i_ < s_.size()) {
           const char c = s_[i_++];
           if (c == '\\') {
-            ++i_;
+            if (i_ < s_.size()) ++i_;  // a quoted pair; a trailing '\' ends the text
           } else if (c == '(') {
             ++depth;
           } else if (c == ')' && --depth == 0) {

@@ -44,6 +44,18 @@ TEST(ContentType, InvalidFallsBackToTextPlain) {
   EXPECT_EQ(parse_content_type("", d, "message/rfc822").mime_type(), "message/rfc822");
 }
 
+// A comment that ends in a lone backslash ends the text: no read past it
+// (found by the message_rfc2047 fuzzer: ";;\x1bs ?b\xd7\0=( B;\x1b*1=\\").
+TEST(Rfc2231, CommentEndingInABackslashEndsTheText) {
+  Defects d;
+  const auto params = parse_parameters("; a=(\\", d);
+  ASSERT_NE(params.find("a"), nullptr);
+  EXPECT_EQ(*params.find("a"), "");  // the comment is not the value
+  const std::string fuzzed(";;\x1bs ?b\xd7\0=( B;\x1b*1=\\", 19);
+  (void)parse_parameters(fuzzed, d);
+  (void)parse_content_type("text/plain; (\\", d);
+}
+
 TEST(Rfc2231, Continuations) {
   Defects d;
   const auto p = parse_parameters(
