@@ -77,6 +77,8 @@ const std::vector<KeyBinding>& bindings() {
         "auto (stderr on a terminal, else syslog), stderr, syslog or none."},
        one_of_setter(&Config::log, &LogConfig::target, {"auto", "stderr", "syslog", "none"})},
       {{"log.ident", "string", "syslog identity."}, string_setter(&Config::log, &LogConfig::ident)},
+      {{"log.socket", "string", "the local syslog socket (\"/dev/log\")."},
+       string_setter(&Config::log, &LogConfig::socket)},
       {{"auth.enabled", "bool",
         "Check SPF, DKIM, DMARC and ARC on delivery and add Authentication-Results:."},
        bool_setter(&Config::auth, &AuthenticationConfig::enabled)},

@@ -3,10 +3,14 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <spdlog/details/null_mutex.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
 #include <memory>
+#include <string>
+
+#include "util/syslog_socket.hpp"
 
 namespace mailroom::log {
 namespace {
@@ -34,6 +38,40 @@ spdlog::level::level_enum to_spdlog(Level level) {
   return spdlog::level::info;
 }
 
+detail::Severity to_severity(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::critical:
+      return detail::Severity::crit;
+    case spdlog::level::err:
+      return detail::Severity::err;
+    case spdlog::level::warn:
+      return detail::Severity::warning;
+    case spdlog::level::info:
+      return detail::Severity::info;
+    default:
+      return detail::Severity::debug;
+  }
+}
+
+// spdlog's own syslog sink goes through syslog(3); this one through
+// SyslogSocket (see there why). Single-threaded, as every mailroom process
+// that logs to syslog.
+class SyslogSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+ public:
+  SyslogSink(std::string ident, int facility, std::string path)
+      : socket_(std::move(ident), facility, std::move(path)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    (void)socket_.send(to_severity(msg.level),
+                       std::string_view(msg.payload.data(), msg.payload.size()));
+  }
+  void flush_() override {}
+
+ private:
+  detail::SyslogSocket socket_;
+};
+
 std::shared_ptr<spdlog::logger> make_stderr_logger(const std::string& ident) {
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_st>();
   auto logger = std::make_shared<spdlog::logger>(ident, sink);
@@ -46,11 +84,8 @@ std::shared_ptr<spdlog::logger> make_logger(const LogConfig& config) {
   if (target == "auto") target = ::isatty(STDERR_FILENO) ? "stderr" : "syslog";
   if (target == "syslog") {
     // Facility mail, as every MDA: postmasters find us beside the MTA's lines.
-    auto sink =
-        std::make_shared<spdlog::sinks::syslog_sink_st>(config.ident, LOG_PID, LOG_MAIL, false);
-    auto logger = std::make_shared<spdlog::logger>(config.ident, sink);
-    logger->set_pattern("%v");
-    return logger;
+    auto sink = std::make_shared<SyslogSink>(config.ident, LOG_MAIL, config.socket);
+    return std::make_shared<spdlog::logger>(config.ident, sink);
   }
   auto logger = make_stderr_logger(config.ident);
   if (target == "none") logger->set_level(spdlog::level::off);

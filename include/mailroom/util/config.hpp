@@ -45,6 +45,9 @@ struct LogConfig {
   std::string level = "info";   // trace, debug, info, warn, error, off
   std::string target = "auto";  // auto (stderr on a terminal, else syslog), stderr, syslog, none
   std::string ident = "mailroom";
+  // The local syslog socket; a chrooted MTA has its own (Postfix:
+  // /var/spool/postfix/dev/log).
+  std::string socket = "/dev/log";
 };
 
 // [auth]: SPF, DKIM, DMARC and ARC on delivery (auth::AuthConfig is built
