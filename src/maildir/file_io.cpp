@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 
+#include "mailroom/util/file.hpp"
 #include "mailroom/util/unique_fd.hpp"
 
 namespace mailroom::maildir::detail {
@@ -116,22 +117,10 @@ std::optional<std::string> read_file_at(int dirfd, const char* name, std::size_t
     return std::nullopt;
   }
   std::string content;
-  char buffer[8192];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      *err = errno;
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    const std::size_t room = max_bytes - content.size();
-    const auto got = static_cast<std::size_t>(n);
-    content.append(buffer, std::min(room, got));
-    if (got > room) {
-      if (truncated != nullptr) *truncated = true;
-      break;
-    }
+  content.reserve(std::min<std::size_t>(max_bytes + 1, 8192));
+  if (const int read_err = read_to_end(fd.get(), max_bytes, content, truncated); read_err != 0) {
+    *err = read_err;
+    return std::nullopt;
   }
   return content;
 }

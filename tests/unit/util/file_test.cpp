@@ -1,6 +1,9 @@
 #include "mailroom/util/file.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 #include <string>
@@ -57,6 +60,51 @@ TEST(ReadWholeFile, ProcFileWithoutSizeIsReadToTheEnd) {
   auto text = read_whole_file("/proc/self/status", 1 << 20, ErrorKind::config);
   ASSERT_TRUE(text) << text.error().message;
   EXPECT_NE(text->find("Name:"), std::string::npos);
+}
+
+// A pipe: no size hint, data in several writes, closed at the end.
+std::string read_pipe(const std::string& data, std::size_t max, std::size_t reserve, bool* more,
+                      int* err) {
+  int fds[2];
+  EXPECT_EQ(::pipe(fds), 0);
+  EXPECT_EQ(::write(fds[1], data.data(), data.size()), static_cast<ssize_t>(data.size()));
+  ::close(fds[1]);
+  std::string out;
+  out.reserve(reserve);
+  *err = read_to_end(fds[0], max, out, more);
+  ::close(fds[0]);
+  return out;
+}
+
+TEST(ReadToEnd, ReadsPastWhatWasReserved) {
+  std::string data(50000, 'a');
+  data[49999] = 'z';
+  bool more = true;
+  int err = -1;
+  EXPECT_EQ(read_pipe(data, 1 << 20, 0, &more, &err), data);
+  EXPECT_EQ(err, 0);
+  EXPECT_FALSE(more);
+}
+
+TEST(ReadToEnd, ExactlyTheLimitIsNotTruncated) {
+  bool more = true;
+  int err = -1;
+  EXPECT_EQ(read_pipe(std::string(100, 'b'), 100, 16, &more, &err), std::string(100, 'b'));
+  EXPECT_FALSE(more);
+}
+
+TEST(ReadToEnd, OneByteMoreIsTruncatedAtTheLimit) {
+  bool more = false;
+  int err = -1;
+  EXPECT_EQ(read_pipe(std::string(101, 'c'), 100, 4096, &more, &err), std::string(100, 'c'));
+  EXPECT_TRUE(more);
+  EXPECT_EQ(err, 0);
+}
+
+TEST(ReadToEnd, AReadErrorIsReturned) {
+  std::string out;
+  EXPECT_EQ(read_to_end(-1, 100, out), EBADF);
+  EXPECT_TRUE(out.empty());
 }
 
 }  // namespace
