@@ -136,13 +136,13 @@ auth::AuthInput auth_input_from(const Envelope& envelope, const message::Message
 Result<dns::Answer> DeliveryResolver::query(std::string_view name, dns::RecordType type,
                                             dns::Deadline deadline) {
   if (budget_.expired()) return fail(ErrorKind::temporary, "DNS budget of this message spent");
-  if (!network_) network_ = std::make_unique<dns::CaresResolver>(options_);
+  if (!network_) network_ = std::make_unique<dns::StubResolver>(options_);
   return network_->query(name, type, deadline.min(budget_));
 }
 
 void DeliveryResolver::send_ahead(std::string_view name, dns::RecordType type) {
   if (budget_.expired()) return;
-  if (!network_) network_ = std::make_unique<dns::CaresResolver>(options_);
+  if (!network_) network_ = std::make_unique<dns::StubResolver>(options_);
   network_->send_ahead(name, type);
 }
 
@@ -152,8 +152,8 @@ void DeliveryResolver::while_waiting(std::function<void()> work) {
   if (network_) network_->while_waiting(std::move(work));
 }
 
-dns::CaresOptions resolver_options(const AuthenticationConfig& config, std::string_view server) {
-  dns::CaresOptions options;
+dns::StubOptions resolver_options(const AuthenticationConfig& config, std::string_view server) {
+  dns::StubOptions options;
   options.servers = server.empty() ? config.dns_server : std::string(server);
   options.query_timeout = config.dns_timeout;
   return options;

@@ -17,9 +17,9 @@
 
 #include "deliver/envelope.hpp"
 #include "mailroom/auth/authenticate.hpp"
-#include "mailroom/dns/cares_resolver.hpp"
 #include "mailroom/dns/deadline.hpp"
 #include "mailroom/dns/resolver.hpp"
+#include "mailroom/dns/stub_resolver.hpp"
 #include "mailroom/message/message.hpp"
 #include "mailroom/util/config.hpp"
 
@@ -57,13 +57,13 @@ struct ReceivedFrom {
 // "from" or no "by" clause.
 [[nodiscard]] std::optional<ReceivedFrom> parse_received(std::string_view value);
 
-// The network resolver of one delivery: the c-ares channel is made by the
+// The network resolver of one delivery: the stub resolver is made by the
 // first query only (a message whose upstream results are trusted, or a
 // delivery with auth off, never pays for it), and no query may run past
 // the message's DNS budget, whatever deadline the caller passes.
 class DeliveryResolver final : public dns::Resolver {
  public:
-  DeliveryResolver(dns::CaresOptions options, dns::Deadline budget)
+  DeliveryResolver(dns::StubOptions options, dns::Deadline budget)
       : options_(std::move(options)), budget_(budget) {}
 
   Result<dns::Answer> query(std::string_view name, dns::RecordType type,
@@ -74,15 +74,15 @@ class DeliveryResolver final : public dns::Resolver {
   [[nodiscard]] bool used() const { return network_ != nullptr; }
 
  private:
-  dns::CaresOptions options_;
+  dns::StubOptions options_;
   dns::Deadline budget_;
-  std::unique_ptr<dns::CaresResolver> network_;
+  std::unique_ptr<dns::StubResolver> network_;
 };
 
-// auth.dns_server and auth.dns_timeout as c-ares options; `server`, when not
+// auth.dns_server and auth.dns_timeout as resolver options; `server`, when not
 // empty, replaces auth.dns_server (`mailroom auth check --dns`).
-[[nodiscard]] dns::CaresOptions resolver_options(const AuthenticationConfig& config,
-                                                 std::string_view server = {});
+[[nodiscard]] dns::StubOptions resolver_options(const AuthenticationConfig& config,
+                                                std::string_view server = {});
 
 // RFC 8601 §5: the raw message as pieces, with the name of each field in
 // `forged` (indices into `headers`) replaced by `new_name`. Indices out of

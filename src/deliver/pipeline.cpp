@@ -68,8 +68,8 @@ std::vector<Target> choose_targets(const Context& context) {
   return {{context.config.deliver.default_folder, "", "default folder"}};
 }
 
-// SPF, DKIM, DMARC and ARC. The c-ares channel is made by the first query
-// only, every query ends within auth.dns_budget (a timeout or SERVFAIL is a
+// SPF, DKIM, DMARC and ARC. The resolver reads its servers at the first
+// query only, every query ends within auth.dns_budget (a timeout or SERVFAIL is a
 // temperror in the results, never an error here), and the cache lives for
 // this one message.
 AuthStageResult authenticate(const Context& context, const message::Message& message) {

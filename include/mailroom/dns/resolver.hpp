@@ -1,5 +1,5 @@
 // The one DNS interface that SPF, DKIM, DMARC and ARC use. Implementations:
-// CaresResolver (the network), CachingResolver (one delivery's cache) and
+// StubResolver (the network), CachingResolver (one delivery's cache) and
 // StaticResolver (tests and benchmarks).
 #pragma once
 
@@ -17,7 +17,7 @@ namespace mailroom::dns {
 
 enum class RecordType : std::uint16_t {
   a = 1,
-  cname = 5,  // StaticResolver only: CaresResolver follows CNAMEs but never asks for one
+  cname = 5,  // StaticResolver only: StubResolver follows CNAMEs but never asks for one
   ptr = 12,
   mx = 15,
   txt = 16,

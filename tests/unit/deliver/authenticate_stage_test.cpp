@@ -227,7 +227,7 @@ TEST(AuthenticateStage, DnsTimeoutIsTemperrorNotAFailure) {
 // ---- the delivery's resolver
 
 TEST(DeliveryResolver, SpentBudgetAnswersTemporaryWithoutTouchingTheNetwork) {
-  DeliveryResolver resolver(dns::CaresOptions{}, dns::Deadline::after(std::chrono::seconds(0)));
+  DeliveryResolver resolver(dns::StubOptions{}, dns::Deadline::after(std::chrono::seconds(0)));
   auto answer = resolver.query("example.com", dns::RecordType::txt, dns::Deadline::never());
   ASSERT_FALSE(answer);
   EXPECT_EQ(answer.error().kind, ErrorKind::temporary);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace mailroom::dns::testing {
@@ -19,7 +20,8 @@ using Bytes = std::vector<std::uint8_t>;
 struct Question {
   std::uint16_t id = 0;
   bool recursion_desired = false;
-  std::string name;  // lower case, no trailing dot
+  bool edns = false;  // an additional record (our OPT) came with it
+  std::string name;   // lower case, no trailing dot
   std::uint16_t type = 0;
   Bytes raw;  // the question section as received
 };
@@ -29,6 +31,7 @@ std::optional<Question> parse_question(const std::uint8_t* data, std::size_t siz
   Question q;
   q.id = static_cast<std::uint16_t>(data[0] << 8 | data[1]);
   q.recursion_desired = (data[2] & 0x01) != 0;
+  q.edns = (data[10] << 8 | data[11]) > 0;
   std::size_t pos = 12;
   while (pos < size && data[pos] != 0) {
     const std::size_t len = data[pos];
@@ -88,6 +91,11 @@ std::optional<Reply> answer(const Question& q, bool over_tcp) {
   if (q.name == "slow.example.test") return std::nullopt;
   if (q.name == "nx.example.test") return Reply{.rcode = 3};
   if (q.name == "servfail.example.test") return Reply{.rcode = 2};
+  if (q.name == "noedns.example.test") {
+    if (q.edns) return Reply{.rcode = 1};  // FORMERR, as a server without EDNS says
+    r.answers.push_back({kA, {192, 0, 2, 9}});
+    return r;
+  }
   if (q.name == "www.example.test") {
     if (q.type == kA) {
       r.answers.push_back({kA, {192, 0, 2, 1}});
@@ -171,7 +179,7 @@ void serve_tcp_connection(int fd, std::atomic<int>& counter) {
 
 }  // namespace
 
-FakeDnsServer::FakeDnsServer() {
+FakeDnsServer::FakeDnsServer(std::string ip, std::uint16_t port) : ip_(std::move(ip)) {
   // Same port number for UDP and TCP, as a real server has; retry if the
   // random UDP port is taken for TCP.
   for (int attempt = 0; attempt < 20 && !ok(); ++attempt) {
@@ -179,7 +187,8 @@ FakeDnsServer::FakeDnsServer() {
     udp_fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    if (inet_pton(AF_INET, ip_.c_str(), &addr.sin_addr) != 1) return;
     socklen_t addr_len = sizeof addr;
     if (bind(udp_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
         getsockname(udp_fd_, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) {
@@ -219,6 +228,7 @@ void FakeDnsServer::serve() {
       ++udp_queries_;
       auto q = parse_question(buf, static_cast<std::size_t>(n));
       if (!q) continue;
+      if (q->edns) ++edns_queries_;
       auto r = answer(*q, false);
       if (!r) continue;
       Bytes out = encode(*q, *r);

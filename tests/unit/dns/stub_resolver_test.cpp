@@ -1,5 +1,5 @@
-// CaresResolver against a responder on 127.0.0.1 (fake_dns_server.hpp).
-#include "mailroom/dns/cares_resolver.hpp"
+// StubResolver against a responder on 127.0.0.1 (fake_dns_server.hpp).
+#include "mailroom/dns/stub_resolver.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <string>
 #include <thread>
 
@@ -19,23 +20,23 @@ namespace {
 using std::chrono::milliseconds;
 using testing::FakeDnsServer;
 
-class CaresResolverTest : public ::testing::Test {
+class StubResolverTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(server_.ok()) << "cannot bind 127.0.0.1"; }
-  CaresResolver make(milliseconds timeout = milliseconds(2000)) {
-    return CaresResolver(CaresOptions{.servers = server_.address(), .query_timeout = timeout});
+  StubResolver make(milliseconds timeout = milliseconds(2000)) {
+    return StubResolver(StubOptions{.servers = server_.address(), .query_timeout = timeout});
   }
   FakeDnsServer server_;
 };
 
-TEST_F(CaresResolverTest, ConstructingTouchesNothing) {
-  CaresResolver resolver = make();
+TEST_F(StubResolverTest, ConstructingTouchesNothing) {
+  StubResolver resolver = make();
   EXPECT_FALSE(resolver.initialised());
   EXPECT_EQ(server_.udp_queries(), 0);
 }
 
-TEST_F(CaresResolverTest, AnswersA) {
-  CaresResolver resolver = make();
+TEST_F(StubResolverTest, AnswersA) {
+  StubResolver resolver = make();
   auto answer =
       resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
   ASSERT_TRUE(answer) << answer.error().message;
@@ -46,8 +47,8 @@ TEST_F(CaresResolverTest, AnswersA) {
   EXPECT_EQ(answer->addresses[1].to_string(), "192.0.2.2");
 }
 
-TEST_F(CaresResolverTest, AnswersAaaaTxtMxPtr) {
-  CaresResolver resolver = make();
+TEST_F(StubResolverTest, AnswersAaaaTxtMxPtr) {
+  StubResolver resolver = make();
   const auto deadline = Deadline::after(milliseconds(5000));
   auto aaaa = resolver.query("www.example.test.", RecordType::aaaa, deadline);
   ASSERT_TRUE(aaaa) << aaaa.error().message;
@@ -69,8 +70,8 @@ TEST_F(CaresResolverTest, AnswersAaaaTxtMxPtr) {
   EXPECT_EQ(ptr->names, (std::vector<std::string>{"host.example.test"}));
 }
 
-TEST_F(CaresResolverTest, NxdomainAndNodataAreAnswers) {
-  CaresResolver resolver = make();
+TEST_F(StubResolverTest, NxdomainAndNodataAreAnswers) {
+  StubResolver resolver = make();
   auto nx = resolver.query("nx.example.test", RecordType::txt, Deadline::after(milliseconds(3000)));
   ASSERT_TRUE(nx) << nx.error().message;
   EXPECT_EQ(nx->kind, AnswerKind::nxdomain);
@@ -81,8 +82,8 @@ TEST_F(CaresResolverTest, NxdomainAndNodataAreAnswers) {
   EXPECT_TRUE(nodata->addresses.empty());
 }
 
-TEST_F(CaresResolverTest, ServfailIsTemporary) {
-  CaresResolver resolver = make();
+TEST_F(StubResolverTest, ServfailIsTemporary) {
+  StubResolver resolver = make();
   auto r =
       resolver.query("servfail.example.test", RecordType::txt, Deadline::after(milliseconds(3000)));
   ASSERT_FALSE(r);
@@ -90,8 +91,8 @@ TEST_F(CaresResolverTest, ServfailIsTemporary) {
   EXPECT_NE(r.error().message.find("SERVFAIL"), std::string::npos) << r.error().message;
 }
 
-TEST_F(CaresResolverTest, TimeoutIsTemporaryAndKeepsTheMessageBudget) {
-  CaresResolver resolver = make(milliseconds(5000));
+TEST_F(StubResolverTest, TimeoutIsTemporaryAndKeepsTheMessageBudget) {
+  StubResolver resolver = make(milliseconds(5000));
   const auto start = std::chrono::steady_clock::now();
   auto r = resolver.query("slow.example.test", RecordType::txt, Deadline::after(milliseconds(300)));
   const auto took = std::chrono::steady_clock::now() - start;
@@ -101,8 +102,8 @@ TEST_F(CaresResolverTest, TimeoutIsTemporaryAndKeepsTheMessageBudget) {
   EXPECT_LT(took, milliseconds(700)) << "the message's deadline was overrun";
 }
 
-TEST_F(CaresResolverTest, PerQueryTimeoutAppliesUnderALongBudget) {
-  CaresResolver resolver = make(milliseconds(250));
+TEST_F(StubResolverTest, PerQueryTimeoutAppliesUnderALongBudget) {
+  StubResolver resolver = make(milliseconds(250));
   const auto start = std::chrono::steady_clock::now();
   auto r = resolver.query("slow.example.test", RecordType::a, Deadline::after(milliseconds(5000)));
   const auto took = std::chrono::steady_clock::now() - start;
@@ -111,16 +112,16 @@ TEST_F(CaresResolverTest, PerQueryTimeoutAppliesUnderALongBudget) {
   EXPECT_LT(took, milliseconds(700));
 }
 
-TEST_F(CaresResolverTest, SpentDeadlineDoesNotQuery) {
-  CaresResolver resolver = make();
+TEST_F(StubResolverTest, SpentDeadlineDoesNotQuery) {
+  StubResolver resolver = make();
   auto r = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(0)));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::temporary);
   EXPECT_EQ(server_.udp_queries(), 0);
 }
 
-TEST_F(CaresResolverTest, TruncatedAnswerIsRetriedOverTcp) {
-  CaresResolver resolver = make();
+TEST_F(StubResolverTest, TruncatedAnswerIsRetriedOverTcp) {
+  StubResolver resolver = make();
   auto r = resolver.query("big.example.test", RecordType::txt, Deadline::after(milliseconds(3000)));
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->texts.size(), 12U);
@@ -129,8 +130,8 @@ TEST_F(CaresResolverTest, TruncatedAnswerIsRetriedOverTcp) {
   EXPECT_GE(server_.tcp_queries(), 1);
 }
 
-TEST_F(CaresResolverTest, SentAheadIsAskedOnceAndAnsweredToTheQuery) {
-  CaresResolver resolver = make();
+TEST_F(StubResolverTest, SentAheadIsAskedOnceAndAnsweredToTheQuery) {
+  StubResolver resolver = make();
   resolver.send_ahead("www.example.test", RecordType::txt);
   resolver.send_ahead("WWW.example.test.", RecordType::txt);  // the same question
   resolver.send_ahead("www.example.test", RecordType::a);
@@ -150,8 +151,8 @@ TEST_F(CaresResolverTest, SentAheadIsAskedOnceAndAnsweredToTheQuery) {
   EXPECT_EQ(server_.udp_queries(), 3);  // none asked twice
 }
 
-TEST_F(CaresResolverTest, SentAheadAndCancelledByATimeoutIsAskedAgain) {
-  CaresResolver resolver = make(milliseconds(5000));
+TEST_F(StubResolverTest, SentAheadAndCancelledByATimeoutIsAskedAgain) {
+  StubResolver resolver = make(milliseconds(5000));
   resolver.send_ahead("www.example.test", RecordType::txt);
   // The slow query's timeout cancels everything in flight, the question
   // sent ahead included; asking it afterwards still gets the answer.
@@ -164,18 +165,18 @@ TEST_F(CaresResolverTest, SentAheadAndCancelledByATimeoutIsAskedAgain) {
   EXPECT_EQ(txt->texts.size(), 2U);
 }
 
-TEST_F(CaresResolverTest, InvalidOrTooManyQuestionsAreNotSentAhead) {
-  CaresResolver resolver = make();
+TEST_F(StubResolverTest, InvalidOrTooManyQuestionsAreNotSentAhead) {
+  StubResolver resolver = make();
   resolver.send_ahead("a..example.test", RecordType::txt);
   resolver.send_ahead("x.example.test", RecordType::cname);
   EXPECT_EQ(resolver.sent_ahead(), 0U);
-  for (std::size_t i = 0; i < CaresResolver::kMaxAhead + 5; ++i)
+  for (std::size_t i = 0; i < StubResolver::kMaxAhead + 5; ++i)
     resolver.send_ahead("n" + std::to_string(i) + ".example.test", RecordType::txt);
-  EXPECT_EQ(resolver.sent_ahead(), CaresResolver::kMaxAhead);
+  EXPECT_EQ(resolver.sent_ahead(), StubResolver::kMaxAhead);
 }
 
-TEST_F(CaresResolverTest, InvalidNameIsRefusedLocally) {
-  CaresResolver resolver = make();
+TEST_F(StubResolverTest, InvalidNameIsRefusedLocally) {
+  StubResolver resolver = make();
   auto r = resolver.query("a..example.test", RecordType::a, Deadline::after(milliseconds(1000)));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::parse);
@@ -187,8 +188,8 @@ TEST_F(CaresResolverTest, InvalidNameIsRefusedLocally) {
 
 // Work handed to while_waiting runs when a query finds nothing ready and
 // has to wait, and only once.
-TEST_F(CaresResolverTest, WorkWhileWaitingRunsOnceWhenAQueryWaits) {
-  CaresResolver resolver = make(milliseconds(5000));
+TEST_F(StubResolverTest, WorkWhileWaitingRunsOnceWhenAQueryWaits) {
+  StubResolver resolver = make(milliseconds(5000));
   int runs = 0;
   resolver.while_waiting([&] { ++runs; });
   EXPECT_EQ(runs, 0);
@@ -200,8 +201,8 @@ TEST_F(CaresResolverTest, WorkWhileWaitingRunsOnceWhenAQueryWaits) {
 
 // An answer already in when the query is made: no wait, so the work is
 // dropped (whoever needs it does it later).
-TEST_F(CaresResolverTest, WorkWhileWaitingIsDroppedWhenTheAnswerIsIn) {
-  CaresResolver resolver = make();
+TEST_F(StubResolverTest, WorkWhileWaitingIsDroppedWhenTheAnswerIsIn) {
+  StubResolver resolver = make();
   resolver.send_ahead("www.example.test", RecordType::txt);
   for (int i = 0; i < 300 && server_.udp_queries() < 1; ++i)
     std::this_thread::sleep_for(milliseconds(10));
@@ -216,7 +217,7 @@ TEST_F(CaresResolverTest, WorkWhileWaitingIsDroppedWhenTheAnswerIsIn) {
 
 // A server that refuses at once (nothing listens on its port): DNS fails
 // without a wait, and the work is not done for nothing.
-TEST(CaresResolverRefused, WorkWhileWaitingIsDroppedWhenDnsFailsAtOnce) {
+TEST(StubResolverRefused, WorkWhileWaitingIsDroppedWhenDnsFailsAtOnce) {
   const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
   ASSERT_GE(fd, 0);
   sockaddr_in addr{};
@@ -226,8 +227,8 @@ TEST(CaresResolverRefused, WorkWhileWaitingIsDroppedWhenDnsFailsAtOnce) {
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
   ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
   ::close(fd);  // the port is now closed
-  CaresResolver resolver(
-      CaresOptions{.servers = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port))});
+  StubResolver resolver(
+      StubOptions{.servers = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port))});
   int runs = 0;
   resolver.while_waiting([&] { ++runs; });
   auto r = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
@@ -236,8 +237,119 @@ TEST(CaresResolverRefused, WorkWhileWaitingIsDroppedWhenDnsFailsAtOnce) {
   EXPECT_EQ(runs, 0);
 }
 
-TEST(CaresResolverConfig, BadServerIsAConfigError) {
-  CaresResolver resolver(CaresOptions{.servers = "not an address"});
+TEST_F(StubResolverTest, QuestionsCarryEdns) {
+  StubResolver resolver = make();
+  auto r = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(server_.edns_queries(), 1);
+}
+
+// RFC 6891 §7: FORMERR to a question with EDNS means "ask without it".
+TEST_F(StubResolverTest, FormerrToEdnsIsAskedAgainWithout) {
+  StubResolver resolver = make();
+  auto r =
+      resolver.query("noedns.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->addresses.size(), 1U);
+  EXPECT_EQ(r->addresses[0].to_string(), "192.0.2.9");
+  EXPECT_EQ(server_.udp_queries(), 2);
+  EXPECT_EQ(server_.edns_queries(), 1);
+}
+
+// A UDP port on 127.0.0.1 that nothing listens on any more ("refused"), or
+// one held open that never answers ("silent").
+std::string closed_port() {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  ::close(fd);
+  return "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+}
+
+class SilentServer {
+ public:
+  SilentServer() : fd_(::socket(AF_INET, SOCK_DGRAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len), 0);
+    EXPECT_EQ(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    address_ = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  }
+  ~SilentServer() { ::close(fd_); }
+  SilentServer(const SilentServer&) = delete;
+  SilentServer& operator=(const SilentServer&) = delete;
+  [[nodiscard]] const std::string& address() const { return address_; }
+
+ private:
+  int fd_;
+  std::string address_;
+};
+
+TEST_F(StubResolverTest, ARefusingServerPassesTheQuestionToTheNext) {
+  StubResolver resolver(StubOptions{.servers = closed_port() + "," + server_.address()});
+  const auto start = std::chrono::steady_clock::now();
+  auto r = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->addresses.size(), 2U);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(500)) << "waited on a refusal";
+}
+
+// tries x servers attempts share the query's time: a silent first server
+// costs half of it, then the second answers.
+TEST_F(StubResolverTest, ASilentServerTimesOutToTheNext) {
+  SilentServer silent;
+  StubResolver resolver(StubOptions{.servers = silent.address() + ", " + server_.address(),
+                                    .query_timeout = milliseconds(800),
+                                    .tries = 1});
+  const auto start = std::chrono::steady_clock::now();
+  auto r = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_GE(took, milliseconds(390));
+  EXPECT_LT(took, milliseconds(800));
+}
+
+TEST(StubResolverRefused, EveryServerRefusingIsATemporaryErrorAtOnce) {
+  StubResolver resolver(StubOptions{.servers = closed_port() + "," + closed_port()});
+  const auto start = std::chrono::steady_clock::now();
+  auto r = resolver.query("www.example.test", RecordType::txt, Deadline::after(milliseconds(3000)));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::temporary);
+  EXPECT_NE(r.error().message.find("DNS TXT www.example.test"), std::string::npos)
+      << r.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(500));
+}
+
+// resolv.conf has no ports: the server must be on 53, so this needs root
+// (the suite runs as root in CI). A 127.x address of its own keeps it clear
+// of any resolver the machine runs.
+TEST(StubResolverConfig, ServersComeFromResolvConfWhenNoneIsGiven) {
+  if (::geteuid() != 0) GTEST_SKIP() << "binding port 53 needs root";
+  const std::string ip = "127.83." + std::to_string(::getpid() % 250) + ".53";
+  FakeDnsServer server(ip, 53);
+  if (!server.ok()) GTEST_SKIP() << "cannot bind " << ip << ":53";
+  const std::string path = ::testing::TempDir() + "/mr-resolv-" + std::to_string(::getpid());
+  FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(("# test\nsearch example.test\nnameserver " + ip + "\n").c_str(), f);
+  std::fclose(f);
+  StubResolver resolver(StubOptions{.resolv_conf = path});
+  EXPECT_FALSE(resolver.initialised());
+  auto r = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
+  ::unlink(path.c_str());
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->addresses.size(), 2U);
+  EXPECT_EQ(server.udp_queries(), 1);
+}
+
+TEST(StubResolverConfig, BadServerIsAConfigError) {
+  StubResolver resolver(StubOptions{.servers = "not an address"});
   auto r = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(500)));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::config);
