@@ -33,8 +33,12 @@ constexpr std::size_t kUdpBuffer = 4096;
 struct Question {
   std::string name;  // canonical_name(): lower case, no trailing dot
   RecordType type = RecordType::a;
-  std::uint16_t id = 0;
-  int attempt = 0;  // which of tries x servers this is, from 0
+  std::uint16_t id = 0;  // of the latest attempt
+  int attempt = 0;       // which of tries x servers this is, from 0
+  // (ID, server) of every attempt sent: a slow server's answer to an
+  // earlier attempt is as good as any (RFC 5452 §9.1 only asks that it
+  // match a question in flight), so moving on never loses it.
+  std::vector<std::pair<std::uint16_t, std::size_t>> sent;
   bool edns = true;
   Clock::time_point attempt_ends;
   bool done = false;
@@ -90,8 +94,8 @@ struct StubResolver::State {
   void send(Question& q);
   void next_attempt(Question& q, std::string_view why);
   void receive(std::size_t server);
-  void take(Question& q, std::span<const std::uint8_t> message, bool cut_short);
-  void over_tcp(Question& q);
+  void take(Question& q, std::span<const std::uint8_t> message, bool cut_short, std::size_t server);
+  void over_tcp(Question& q, std::size_t server);
   void finish(Question& q, std::span<const std::uint8_t> message);
   void expire(Clock::time_point now);
   bool wait(const Question& q, Deadline until);
@@ -169,8 +173,11 @@ void StubResolver::State::send(Question& q) {
     q.done = true;
     return;
   }
-  const int fd = socket_for(server_of(q));
-  if (fd < 0 || ::send(fd, query->data(), query->size(), MSG_NOSIGNAL) < 0) {
+  const std::size_t server = server_of(q);
+  const int fd = socket_for(server);
+  if (fd >= 0 && ::send(fd, query->data(), query->size(), MSG_NOSIGNAL) >= 0) {
+    q.sent.emplace_back(q.id, server);
+  } else {
     // A connected UDP socket reports an earlier ICMP "port unreachable"
     // here as ECONNREFUSED: nobody answers DNS there, try the next one.
     next_attempt(q, std::strerror(errno));
@@ -204,21 +211,23 @@ void StubResolver::State::receive(std::size_t server) {
     const std::span<const std::uint8_t> message(buffer.get(), std::min(size, kUdpBuffer));
     const auto header = wire::read_header(message);
     if (!header) continue;
+    const std::pair<std::uint16_t, std::size_t> from{header->id, server};
     for (auto& q : in_flight) {
-      if (q->done || q->id != header->id || server_of(*q) != server) continue;
-      if (!wire::answers(message, q->id, q->name, q->type)) continue;
-      take(*q, message, size > kUdpBuffer);
+      if (q->done || std::find(q->sent.begin(), q->sent.end(), from) == q->sent.end()) continue;
+      if (!wire::answers(message, header->id, q->name, q->type)) continue;
+      take(*q, message, size > kUdpBuffer, server);
       break;
     }
-    // Anything else (a late answer to an earlier attempt, a forgery) is
-    // dropped: RFC 5452 §9.1.
+    // Anything else (a forgery, an answer to a question already answered)
+    // is dropped: RFC 5452 §9.1.
   }
 }
 
-void StubResolver::State::take(Question& q, std::span<const std::uint8_t> message, bool cut_short) {
+void StubResolver::State::take(Question& q, std::span<const std::uint8_t> message, bool cut_short,
+                               std::size_t server) {
   const auto header = wire::read_header(message);
   if (header->truncated || cut_short) {
-    over_tcp(q);
+    over_tcp(q, server);
     return;
   }
   // RFC 6891 §7: a server that does not know EDNS answers FORMERR; ask
@@ -231,16 +240,17 @@ void StubResolver::State::take(Question& q, std::span<const std::uint8_t> messag
   finish(q, message);
 }
 
-// RFC 7766 §5: a truncated UDP answer is asked again over TCP, same server.
-void StubResolver::State::over_tcp(Question& q) {
+// RFC 7766 §5: a truncated UDP answer is asked again over TCP, of the
+// server that sent it, within one attempt's time.
+void StubResolver::State::over_tcp(Question& q, std::size_t server) {
   auto query = wire::encode_query(q.id, q.name, q.type, q.edns ? kEdnsPayload : 0);
   if (!query) {
     q.result = tl::unexpected(query.error());
     q.done = true;
     return;
   }
-  const auto until = std::min(q.attempt_ends, wait_until);
-  auto reply = detail::tcp_exchange(servers[server_of(q)], *query, until);
+  const auto until = std::min(Clock::now() + options.query_timeout / attempts(), wait_until);
+  auto reply = detail::tcp_exchange(servers[server], *query, until);
   if (!reply) {
     next_attempt(q, "over TCP: " + reply.error().message);
     return;

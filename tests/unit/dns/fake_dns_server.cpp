@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -89,6 +90,10 @@ enum : std::uint16_t { kA = 1, kPtr = 12, kMx = 15, kTxt = 16, kAaaa = 28 };
 std::optional<Reply> answer(const Question& q, bool over_tcp) {
   Reply r;
   if (q.name == "slow.example.test") return std::nullopt;
+  if (q.name == "late.example.test") {  // serve() sends it late, and only once
+    r.answers.push_back({kA, {192, 0, 2, 7}});
+    return r;
+  }
   if (q.name == "nx.example.test") return Reply{.rcode = 3};
   if (q.name == "servfail.example.test") return Reply{.rcode = 2};
   if (q.name == "noedns.example.test") {
@@ -215,9 +220,23 @@ FakeDnsServer::~FakeDnsServer() {
 }
 
 void FakeDnsServer::serve() {
+  // late.example.test: the first question is answered 300 ms later, the
+  // ones asked again meanwhile never.
+  struct Late {
+    std::chrono::steady_clock::time_point due;
+    Bytes reply;
+    sockaddr_in to;
+  };
+  std::optional<Late> late;
+  bool late_asked = false;
   while (!stop_) {
+    if (late && std::chrono::steady_clock::now() >= late->due) {
+      sendto(udp_fd_, late->reply.data(), late->reply.size(), 0,
+             reinterpret_cast<sockaddr*>(&late->to), sizeof late->to);
+      late.reset();
+    }
     pollfd fds[2] = {{udp_fd_, POLLIN, 0}, {tcp_fd_, POLLIN, 0}};
-    if (poll(fds, 2, 50) <= 0) continue;
+    if (poll(fds, 2, 10) <= 0) continue;
     if ((fds[0].revents & POLLIN) != 0) {
       std::uint8_t buf[512];
       sockaddr_in from{};
@@ -232,6 +251,13 @@ void FakeDnsServer::serve() {
       auto r = answer(*q, false);
       if (!r) continue;
       Bytes out = encode(*q, *r);
+      if (q->name == "late.example.test") {
+        if (!late_asked) {
+          late = Late{std::chrono::steady_clock::now() + std::chrono::milliseconds(300), out, from};
+        }
+        late_asked = true;
+        continue;
+      }
       sendto(udp_fd_, out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&from), from_len);
     }
     if ((fds[1].revents & POLLIN) != 0) {

@@ -7,6 +7,7 @@
 //   servfail.example.test   SERVFAIL
 //   noedns.example.test A 192.0.2.9, but FORMERR to a query with EDNS
 //   slow.example.test   never answers
+//   late.example.test   A 192.0.2.7, 300 ms after the first question; never again
 //   big.example.test    TXT: truncated (TC) over UDP, 12 records over TCP
 //   anything else under example.test: NODATA
 #pragma once

@@ -237,6 +237,18 @@ TEST(StubResolverRefused, WorkWhileWaitingIsDroppedWhenDnsFailsAtOnce) {
   EXPECT_EQ(runs, 0);
 }
 
+// Attempts of 200 ms; the server answers the first one at 300 ms and
+// ignores the rest: the answer to the earlier attempt is taken.
+TEST_F(StubResolverTest, ALateAnswerToAnEarlierAttemptCounts) {
+  StubResolver resolver(
+      StubOptions{.servers = server_.address(), .query_timeout = milliseconds(800), .tries = 4});
+  auto r = resolver.query("late.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->addresses.size(), 1U);
+  EXPECT_EQ(r->addresses[0].to_string(), "192.0.2.7");
+  EXPECT_GE(server_.udp_queries(), 2);  // it had asked again meanwhile
+}
+
 TEST_F(StubResolverTest, QuestionsCarryEdns) {
   StubResolver resolver = make();
   auto r = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
