@@ -29,6 +29,39 @@ class StubResolverTest : public ::testing::Test {
   FakeDnsServer server_;
 };
 
+// Binds `fd` to a free UDP port of 127.0.0.1; returns "127.0.0.1:<port>".
+std::string bind_loopback(int fd) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  return "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+}
+
+// A UDP port that nothing listens on any more: the kernel refuses.
+std::string closed_port() {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  std::string address = bind_loopback(fd);
+  ::close(fd);
+  return address;
+}
+
+// A UDP port held open that never answers.
+class SilentServer {
+ public:
+  SilentServer() : fd_(::socket(AF_INET, SOCK_DGRAM, 0)), address_(bind_loopback(fd_)) {}
+  ~SilentServer() { ::close(fd_); }
+  SilentServer(const SilentServer&) = delete;
+  SilentServer& operator=(const SilentServer&) = delete;
+  [[nodiscard]] const std::string& address() const { return address_; }
+
+ private:
+  int fd_;
+  std::string address_;
+};
+
 TEST_F(StubResolverTest, ConstructingTouchesNothing) {
   StubResolver resolver = make();
   EXPECT_FALSE(resolver.initialised());
@@ -218,17 +251,7 @@ TEST_F(StubResolverTest, WorkWhileWaitingIsDroppedWhenTheAnswerIsIn) {
 // A server that refuses at once (nothing listens on its port): DNS fails
 // without a wait, and the work is not done for nothing.
 TEST(StubResolverRefused, WorkWhileWaitingIsDroppedWhenDnsFailsAtOnce) {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
-  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  ::close(fd);  // the port is now closed
-  StubResolver resolver(
-      StubOptions{.servers = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port))});
+  StubResolver resolver(StubOptions{.servers = closed_port()});
   int runs = 0;
   resolver.while_waiting([&] { ++runs; });
   auto r = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(3000)));
@@ -267,41 +290,6 @@ TEST_F(StubResolverTest, FormerrToEdnsIsAskedAgainWithout) {
   EXPECT_EQ(server_.udp_queries(), 2);
   EXPECT_EQ(server_.edns_queries(), 1);
 }
-
-// A UDP port on 127.0.0.1 that nothing listens on any more ("refused"), or
-// one held open that never answers ("silent").
-std::string closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  ::close(fd);
-  return "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
-}
-
-class SilentServer {
- public:
-  SilentServer() : fd_(::socket(AF_INET, SOCK_DGRAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len), 0);
-    EXPECT_EQ(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    address_ = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
-  }
-  ~SilentServer() { ::close(fd_); }
-  SilentServer(const SilentServer&) = delete;
-  SilentServer& operator=(const SilentServer&) = delete;
-  [[nodiscard]] const std::string& address() const { return address_; }
-
- private:
-  int fd_;
-  std::string address_;
-};
 
 TEST_F(StubResolverTest, ARefusingServerPassesTheQuestionToTheNext) {
   StubResolver resolver(StubOptions{.servers = closed_port() + "," + server_.address()});
