@@ -186,8 +186,15 @@ detail::QuotaContext quota_context(const Maildir& maildir) {
 }  // namespace
 
 Result<QuotaCheck> Maildir::check_quota(std::uint64_t incoming_bytes) {
-  return detail::guarded("checking quota",
-                         [&] { return detail::check_quota(quota_context(*this), incoming_bytes); });
+  if (without_quota_) {
+    QuotaCheck none;
+    none.absent = true;
+    return none;
+  }
+  auto check = detail::guarded(
+      "checking quota", [&] { return detail::check_quota(quota_context(*this), incoming_bytes); });
+  if (check && check->absent && !check->limited) without_quota_ = true;
+  return check;
 }
 
 Status Maildir::enforce_quota(std::uint64_t incoming_bytes) {
@@ -211,6 +218,7 @@ Status Maildir::enforce_quota_unguarded(std::uint64_t incoming_bytes) {
 }
 
 Status record_delivery(Maildir& maildir, std::uint64_t bytes, std::uint64_t count) {
+  if (maildir.known_without_quota()) return ok();
   return detail::guarded("recording quota", [&] {
     return detail::record_delivery(quota_context(maildir), bytes, count);
   });

@@ -170,6 +170,7 @@ Result<QuotaCheck> check_quota(const QuotaContext& ctx, std::uint64_t incoming_b
   auto loaded = load(ctx);
   if (!loaded) return tl::unexpected(loaded.error());
   QuotaCheck check;
+  check.absent = !loaded->exists;
   if (!loaded->definition.limited()) return check;  // no quota: nothing to keep up to date
   check.limited = true;
   check.limit = loaded->definition;

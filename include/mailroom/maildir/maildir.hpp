@@ -59,7 +59,15 @@ class Maildir {
   const Folder& inbox() const { return inbox_; }
 
   // Maildir++ quota: check before writing. No quota => ok.
+  // Once a check found neither a maildirsize file nor a default quota,
+  // later checks and record_delivery() on this object do no I/O: a
+  // delivery checks twice (before reading the message, then with its size)
+  // and records once, and without a quota those were three failed opens.
+  // Maildir++ quotas are advisory (Courier's README.maildirquota): a
+  // maildirsize made meanwhile by another program counts from the next
+  // delivery on.
   Result<QuotaCheck> check_quota(std::uint64_t incoming_bytes);
+  [[nodiscard]] bool known_without_quota() const { return without_quota_; }
   // check_quota turned into a Status: over quota is ErrorKind::temporary, or
   // ErrorKind::rejected with options.over_quota_rejects.
   Status enforce_quota(std::uint64_t incoming_bytes);
@@ -80,6 +88,7 @@ class Maildir {
   Options options_;
   std::string host_;
   Folder inbox_;
+  bool without_quota_ = false;  // see check_quota()
 };
 
 // Updates quota accounting after a successful commit: appends "<bytes>

@@ -33,6 +33,7 @@ struct QuotaCheck {
   QuotaDefinition limit;
   QuotaUsage used;            // before this message
   bool recalculated = false;  // maildirsize was rebuilt from the folders
+  bool absent = false;        // there is no maildirsize file
   std::string warning;        // e.g. the rebuilt maildirsize could not be saved
   bool ok() const { return over == QuotaResource::none; }
 };

@@ -80,6 +80,27 @@ TEST_F(Quota, NoMaildirsizeNoDefaultMeansNoQuota) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "Maildir/maildirsize"));
 }
 
+// After a check found no quota, the Maildir object does no more quota I/O:
+// a maildirsize that appears meanwhile is neither read nor appended to
+// (it counts from the next delivery, i.e. the next object).
+TEST_F(Quota, NoQuotaFoundOnceIsNotLookedForAgain) {
+  auto md = open(test_options());
+  ASSERT_TRUE(md.check_quota(10).has_value());
+  EXPECT_TRUE(md.known_without_quota());
+  write_file(dir_ / "Maildir/maildirsize", "100S\n0 0\n");
+  auto again = md.check_quota(1000);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_FALSE(again->limited);
+  EXPECT_TRUE(record_delivery(md, 1000).has_value());
+  EXPECT_EQ(read_file(dir_ / "Maildir/maildirsize"), "100S\n0 0\n");
+  auto next = open(test_options());
+  auto seen = next.check_quota(1000);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_TRUE(seen->limited);
+  EXPECT_FALSE(seen->ok());
+  EXPECT_FALSE(next.known_without_quota());
+}
+
 TEST_F(Quota, UsesMaildirsizeSums) {
   auto md = open(test_options());
   write_file(dir_ / "Maildir/maildirsize", "1000S,10C\n900 5\n");
