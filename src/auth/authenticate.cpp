@@ -2,6 +2,7 @@
 // budget (or reuses a trusted upstream's results) and renders our one
 // Authentication-Results value (RFC 8601).
 #include "mailroom/auth/authenticate.hpp"
+#include "mailroom/util/host.hpp"
 
 #include <unistd.h>
 
@@ -46,12 +47,6 @@ class BudgetResolver final : public dns::Resolver {
   dns::Deadline budget_;
   std::chrono::milliseconds timeout_;
 };
-
-std::string host_name() {
-  char name[HOST_NAME_MAX + 1] = {};
-  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
-  return name;
-}
 
 const PublicSuffixList& psl_or_default(const AuthConfig& config, std::vector<std::string>& notes,
                                        std::shared_ptr<const PublicSuffixList>& holder) {

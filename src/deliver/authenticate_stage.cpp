@@ -8,15 +8,10 @@
 
 #include "mailroom/dns/ip_address.hpp"
 #include "mailroom/message/header.hpp"
+#include "mailroom/util/host.hpp"
 
 namespace mailroom::deliver {
 namespace {
-
-std::string host_name() {
-  std::array<char, 256> name{};
-  if (::gethostname(name.data(), name.size() - 1) != 0) return "localhost";
-  return name.data();
-}
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "mailroom/util/host.hpp"
+
 namespace mailroom::maildir::detail {
 namespace {
 
@@ -41,11 +43,7 @@ std::string sanitise_hostname(std::string_view host) {
   return out.empty() ? std::string("localhost") : out;
 }
 
-std::string local_hostname() {
-  char buf[HOST_NAME_MAX + 1] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
-  return sanitise_hostname(buf);
-}
+std::string local_hostname() { return sanitise_hostname(host_name()); }
 
 std::string unique_base(const std::string& host) {
   timespec now{};
