@@ -18,8 +18,6 @@
 
 namespace mailroom::auth {
 
-std::vector<std::string> explain(const AuthResults& results, const AuthInput& input);
-
 namespace {
 
 // Every query gets the earlier of its own timeout and the message's budget,
@@ -228,8 +226,6 @@ AuthResults authenticate(const message::Message& message, const AuthInput& input
       check_everything(message, input, resolver, config, out);
     }
     out.header_value = render_authentication_results(to_authentication_results(out, input));
-    auto lines = explain(out, input);
-    out.explanation.insert(out.explanation.end(), lines.begin(), lines.end());
   } catch (...) {
     // Only std::bad_alloc can get here; say so rather than claim anything.
     out.header_value = out.authserv_id + "; none";

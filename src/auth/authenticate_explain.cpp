@@ -178,7 +178,7 @@ AuthenticationResults to_authentication_results(const AuthResults& results,
   return ar;
 }
 
-std::vector<std::string> explain(const AuthResults& results, const AuthInput& /*input*/) {
+std::vector<std::string> explain(const AuthResults& results) {
   std::vector<std::string> out;
   if (results.from_trusted_upstream) {
     out.push_back("Results reused from the trusted Authentication-Results of " +

@@ -73,8 +73,10 @@ Result<deliver::Input> read_message_file(const std::string& path, const Config& 
 
 void print_report(const auth::AuthResults& results) {
   std::printf("Authentication-Results: %s\n", results.header_value.c_str());
-  if (!results.explanation.empty()) std::printf("\n");
-  for (const auto& line : results.explanation) std::printf("%s\n", line.c_str());
+  std::vector<std::string> lines = results.explanation;
+  for (auto& line : auth::explain(results)) lines.push_back(std::move(line));
+  if (!lines.empty()) std::printf("\n");
+  for (const auto& line : lines) std::printf("%s\n", line.c_str());
 }
 
 }  // namespace

@@ -54,9 +54,11 @@ struct AuthResults {
   ArcResult arc;
   bool from_trusted_upstream = false;
   std::string upstream_authserv_id;
-  std::string header_value;              // our one Authentication-Results value (no field name)
-  std::vector<std::size_t> forged;       // indices into message.headers() claiming our authserv-id
-  std::vector<std::string> explanation;  // for `mailroom auth check`
+  std::string header_value;         // our one Authentication-Results value (no field name)
+  std::vector<std::size_t> forged;  // indices into message.headers() claiming our authserv-id
+  // Notes made while checking (e.g. SPF not checked: no client IP); the
+  // full account is explain()'s.
+  std::vector<std::string> explanation;
   // The policy the pipeline should apply (DMARC's, after pct=): the scorer
   // and Sieve read this.
   [[nodiscard]] DmarcPolicy policy() const noexcept { return dmarc.policy; }
@@ -67,6 +69,11 @@ struct AuthResults {
 // found, header_value is empty.
 [[nodiscard]] AuthResults authenticate(const message::Message& message, const AuthInput& input,
                                        dns::Resolver& resolver, const AuthConfig& config) noexcept;
+
+// The results in words, for people (`mailroom auth check`): what each check
+// found and, where one failed, what to fix. Not part of authenticate():
+// `deliver` logs a one-line summary and nobody would read this there.
+[[nodiscard]] std::vector<std::string> explain(const AuthResults& results);
 
 // The results as an Authentication-Results model under `authserv_id` (what
 // header_value renders).

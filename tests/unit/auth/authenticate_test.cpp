@@ -89,7 +89,7 @@ TEST(Authenticate, SignedMessagePassesEverything) {
   auto back = parse_authentication_results(r.header_value);
   ASSERT_TRUE(back) << back.error().describe();
   EXPECT_EQ(back->results.size(), 4u);
-  std::string words = joined(r.explanation);
+  std::string words = joined(r.explanation) + joined(explain(r));
   EXPECT_TRUE(contains(words, "signed headers: from, to, subject")) << words;
   EXPECT_TRUE(contains(words, "record at _dmarc.example.com")) << words;
   EXPECT_TRUE(contains(words, "X-Forged-Authentication-Results")) << words;
@@ -157,7 +157,7 @@ TEST(Authenticate, TamperedMessageFromElsewhereFailsDmarc) {
   EXPECT_EQ(r.dmarc.code, DmarcCode::fail);
   EXPECT_EQ(r.policy(), DmarcPolicy::reject);
   EXPECT_TRUE(contains(r.header_value, "dis=REJECT")) << r.header_value;
-  EXPECT_TRUE(contains(joined(r.explanation), "fix:"));
+  EXPECT_TRUE(contains(joined(explain(r)), "fix:"));
 }
 
 TEST(Authenticate, NoClientIpMeansNoSpf) {
