@@ -114,8 +114,8 @@ Status StubResolver::State::ensure_servers() {
     return setup;
   }
   sockets.resize(servers.size());
-  buffer = std::make_unique_for_overwrite<std::uint8_t[]>(
-      kUdpBuffer);  // NOLINT(modernize-avoid-c-arrays)
+  // NOLINTNEXTLINE(modernize-avoid-c-arrays): one datagram, not zero-filled
+  buffer = std::make_unique_for_overwrite<std::uint8_t[]>(kUdpBuffer);
   return setup;
 }
 
