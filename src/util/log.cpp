@@ -3,11 +3,11 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "util/syslog_socket.hpp"
@@ -54,9 +54,10 @@ detail::Severity to_severity(spdlog::level::level_enum level) {
 }
 
 // spdlog's own syslog sink goes through syslog(3); this one through
-// SyslogSocket (see there why). Single-threaded, as every mailroom process
-// that logs to syslog.
-class SyslogSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+// SyslogSocket (see there why). With a mutex: `deliver` is single-threaded,
+// but a server logging from several threads shares one socket, and an
+// uncontended lock costs nothing next to the send(2).
+class SyslogSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
   SyslogSink(std::string ident, int facility, std::string path)
       : socket_(std::move(ident), facility, std::move(path)) {}
