@@ -201,11 +201,12 @@ void StubResolver::State::receive(std::size_t server) {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (n < 0) {
       // ICMP unreachable (or another error on the socket): every question
-      // waiting on this server moves on.
+      // waiting on this server moves on. Back to poll() rather than read
+      // on: an error that did not clear must not spin here.
       const std::string why = std::strerror(errno);
       for (auto& q : in_flight)
         if (!q->done && server_of(*q) == server) next_attempt(*q, why);
-      continue;
+      return;
     }
     const auto size = static_cast<std::size_t>(n);
     const std::span<const std::uint8_t> message(buffer.get(), std::min(size, kUdpBuffer));
