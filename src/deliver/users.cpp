@@ -1,41 +1,20 @@
 #include "deliver/users.hpp"
 
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdlib>
 #include <optional>
 #include <string_view>
 #include <vector>
 
+#include "mailroom/util/fields.hpp"
 #include "mailroom/util/file.hpp"
+#include "mailroom/util/passwd.hpp"
 
 namespace mailroom::deliver {
 namespace {
-
-std::vector<std::string_view> split_colons(std::string_view line) {
-  std::vector<std::string_view> fields;
-  std::size_t start = 0;
-  while (true) {
-    auto colon = line.find(':', start);
-    fields.push_back(line.substr(start, colon - start));
-    if (colon == std::string_view::npos) break;
-    start = colon + 1;
-  }
-  return fields;
-}
-
-template <class Id>
-bool parse_id(std::string_view text, Id& out) {
-  unsigned long value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return false;
-  out = static_cast<Id>(value);
-  return static_cast<unsigned long>(out) == value;
-}
 
 // "~/Maildir" -> home + "/Maildir"; "%u" -> the user name.
 std::string expand_maildir(const std::string& pattern, const std::string& home,
@@ -54,29 +33,23 @@ std::string expand_maildir(const std::string& pattern, const std::string& home,
   return out;
 }
 
-Result<MailUser> from_passwd(const passwd& pw, const UsersConfig& config) {
+Result<MailUser> from_passwd(const PasswdEntry& pw, const UsersConfig& config) {
   MailUser user;
-  user.name = pw.pw_name;
-  user.uid = pw.pw_uid;
-  user.gid = pw.pw_gid;
-  user.home = pw.pw_dir != nullptr ? pw.pw_dir : "";
+  user.name = pw.name;
+  user.uid = pw.uid;
+  user.gid = pw.gid;
+  user.home = pw.home;
   if (user.home.empty() || user.home[0] != '/')
     return fail(ErrorKind::temporary, "user " + user.name + " has no absolute home directory");
   user.maildir = expand_maildir(config.maildir, user.home, user.name);
   return user;
 }
 
-// getpwnam_r distinguishes "no such user" (result null, rc 0 or ENOENT) from
-// a failing lookup (NIS/LDAP down): only the first may bounce.
+// "No such user" bounces; a lookup that failed (LDAP down) is retried.
 Result<MailUser> lookup_system(const std::string& name, const UsersConfig& config) {
-  auto entry = detail::lookup_passwd([&](passwd* pw, char* buf, std::size_t size, passwd** found) {
-    return ::getpwnam_r(name.c_str(), pw, buf, size, found);
-  });
-  if (entry.found) return from_passwd(entry.pw, config);
-  const int rc = entry.rc;
-  if (rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF || rc == EPERM)
-    return fail(ErrorKind::no_user, "no such user: " + name);
-  return fail_errno(ErrorKind::temporary, "looking up user " + name, rc);
+  auto entry = find_user_by_name(name);
+  if (!entry) return tl::unexpected(entry.error());
+  return from_passwd(*entry, config);
 }
 
 // The table is read whole with read(2) (no iostreams: see util/file.hpp).
@@ -104,7 +77,7 @@ Result<MailUser> lookup_virtual(const std::string& name, const std::string& path
 }  // namespace
 
 Result<MailUser> parse_virtual_user_line(std::string_view line) {
-  auto fields = split_colons(line);
+  auto fields = split_fields(line, ':');
   if (fields.size() != 4) return fail(ErrorKind::config, "expected name:uid:gid:/path/to/Maildir");
   MailUser user;
   user.name = std::string(fields[0]);
@@ -150,14 +123,13 @@ std::optional<MailUser> user_from_environment(const UsersConfig& config) {
 
 Result<MailUser> current_user(const UsersConfig& config) {
   if (auto user = user_from_environment(config)) return *user;
-  const uid_t uid = ::getuid();
-  auto entry = detail::lookup_passwd([&](passwd* pw, char* buf, std::size_t size, passwd** found) {
-    return ::getpwuid_r(uid, pw, buf, size, found);
-  });
-  if (!entry.found)
-    return fail_errno(ErrorKind::temporary, "no passwd entry for uid " + std::to_string(uid),
-                      entry.rc == 0 ? ENOENT : entry.rc);
-  return from_passwd(entry.pw, config);
+  auto entry = find_user_by_uid(::getuid());
+  if (!entry) {
+    // Our own uid without a passwd entry is a setup error, not a bounce.
+    if (entry.error().kind != ErrorKind::no_user) return tl::unexpected(entry.error());
+    return fail(ErrorKind::temporary, "no passwd entry for uid " + std::to_string(::getuid()));
+  }
+  return from_passwd(*entry, config);
 }
 
 }  // namespace mailroom::deliver

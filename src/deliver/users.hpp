@@ -2,12 +2,8 @@
 // from the file named by users.virtual_file ("name:uid:gid:/path/Maildir").
 #pragma once
 
-#include <pwd.h>
 #include <sys/types.h>
 
-#include <cerrno>
-#include <cstddef>
-#include <memory>
 #include <optional>
 #include <string>
 
@@ -42,36 +38,5 @@ struct MailUser {
 // Parses one line of the virtual users file; nullopt-like error for a
 // malformed line (the message names what is wrong).
 [[nodiscard]] Result<MailUser> parse_virtual_user_line(std::string_view line);
-
-namespace detail {
-
-// The buffer for getpw*_r: not zero-filled (only what the entry needs is
-// touched), and grown on ERANGE, as a large LDAP entry may need more.
-constexpr std::size_t kFirstPasswdBuffer = 16384;
-constexpr std::size_t kMaxPasswdBuffer = std::size_t{1} << 20;
-
-struct PasswdEntry {
-  passwd pw{};
-  std::unique_ptr<char[]> storage;  // NOLINT(*-avoid-c-arrays): what pw points into
-  bool found = false;
-  int rc = 0;
-};
-
-// lookup(pw, buffer, size, &found) is getpwnam_r or getpwuid_r, bound to a key.
-template <class Lookup>
-PasswdEntry lookup_passwd(Lookup lookup) {
-  PasswdEntry entry;
-  for (std::size_t size = kFirstPasswdBuffer; size <= kMaxPasswdBuffer; size *= 2) {
-    auto storage = std::make_unique_for_overwrite<char[]>(size);  // NOLINT(*-avoid-c-arrays)
-    passwd* found = nullptr;
-    entry.rc = lookup(&entry.pw, storage.get(), size, &found);
-    entry.found = found != nullptr;
-    entry.storage = std::move(storage);
-    if (entry.rc != ERANGE) break;
-  }
-  return entry;
-}
-
-}  // namespace detail
 
 }  // namespace mailroom::deliver

@@ -191,36 +191,5 @@ TEST(CurrentUser, HomeOwnedByAnotherUidIsNotBelieved) {
   EXPECT_FALSE(user_from_environment({}));
 }
 
-// A passwd entry larger than the first buffer (a big LDAP entry) is read
-// with a larger one, not reported as a failure.
-TEST(SystemUsers, PasswdBufferGrowsOnErange) {
-  std::vector<std::size_t> sizes;
-  auto entry = detail::lookup_passwd([&](passwd* pw, char* buf, std::size_t size, passwd** found) {
-    sizes.push_back(size);
-    if (size < 4 * detail::kFirstPasswdBuffer) return ERANGE;
-    buf[0] = 'x';
-    buf[1] = '\0';
-    pw->pw_name = buf;
-    *found = pw;
-    return 0;
-  });
-  ASSERT_TRUE(entry.found);
-  EXPECT_STREQ(entry.pw.pw_name, "x");
-  EXPECT_EQ(sizes,
-            (std::vector<std::size_t>{detail::kFirstPasswdBuffer, 2 * detail::kFirstPasswdBuffer,
-                                      4 * detail::kFirstPasswdBuffer}));
-}
-
-TEST(SystemUsers, PasswdBufferStopsGrowingAtItsLimit) {
-  std::size_t largest = 0;
-  auto entry = detail::lookup_passwd([&](passwd*, char*, std::size_t size, passwd**) {
-    largest = size;
-    return ERANGE;
-  });
-  EXPECT_FALSE(entry.found);
-  EXPECT_EQ(entry.rc, ERANGE);
-  EXPECT_EQ(largest, detail::kMaxPasswdBuffer);
-}
-
 }  // namespace
 }  // namespace mailroom::deliver

@@ -1,0 +1,200 @@
+#include "mailroom/util/passwd.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mailroom/util/fields.hpp"
+#include "mailroom/util/file.hpp"
+#include "mailroom/util/unique_fd.hpp"
+
+namespace mailroom {
+namespace {
+
+constexpr std::size_t kMaxPasswdFile = std::size_t{256} << 20;
+constexpr std::size_t kMaxNsswitch = std::size_t{1} << 20;
+constexpr std::size_t kMaxGetentOutput = std::size_t{1} << 20;
+
+// getent(1) exit status for "no such key" (glibc nss/getent.c).
+constexpr int kGetentNotFound = 2;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Calls each(line) for every line of `text` until it returns true.
+template <class Each>
+bool for_each_line(std::string_view text, Each each) {
+  while (!text.empty()) {
+    const auto lf = text.find('\n');
+    if (each(text.substr(0, lf))) return true;
+    text.remove_prefix(lf == std::string_view::npos ? text.size() : lf + 1);
+  }
+  return false;
+}
+
+std::string lower_without_spaces(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == ' ' || c == '\t') continue;
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    out.push_back(c);
+  }
+  return out;
+}
+
+// The words after "passwd:", with "[...]" action groups kept as one word.
+std::vector<std::string> passwd_words(std::string_view text) {
+  std::vector<std::string> words;
+  for_each_line(text, [&](std::string_view line) {
+    line = trim(line.substr(0, line.find('#')));
+    if (!line.starts_with("passwd")) return false;
+    std::string_view rest = trim(line.substr(6));
+    if (!rest.starts_with(':')) return false;
+    rest.remove_prefix(1);
+    while (!(rest = trim(rest)).empty()) {
+      const bool action = rest.front() == '[';
+      auto end = action ? rest.find(']') : rest.find_first_of(" \t[");
+      if (action && end != std::string_view::npos) ++end;
+      words.emplace_back(rest.substr(0, end));
+      rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+    }
+    return true;  // the first "passwd:" line counts, as in glibc
+  });
+  return words;
+}
+
+// The first matching line of the passwd file, nullopt if none.
+template <class Match>
+Result<std::optional<PasswdEntry>> search_passwd_file(const std::string& path, Match match) {
+  auto text = read_whole_file(path, kMaxPasswdFile, ErrorKind::temporary);
+  if (!text) return tl::unexpected(text.error());
+  std::optional<PasswdEntry> found;
+  for_each_line(*text, [&](std::string_view line) {
+    auto entry = parse_passwd_line(line);
+    if (entry && match(*entry)) found = std::move(*entry);
+    return found.has_value();
+  });
+  return found;
+}
+
+// Runs `getent passwd -- key` with no environment; its stdout, or an error.
+Result<std::string> run_getent(const std::string& getent, const std::string& key, int& status) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return fail_errno(ErrorKind::temporary, "pipe", errno);
+  UniqueFd read_end(pipe_fds[0]);
+  UniqueFd write_end(pipe_fds[1]);
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  ::posix_spawn_file_actions_adddup2(&actions, write_end.get(), 1);
+  ::posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  const char* argv[] = {"getent", "passwd", "--", key.c_str(), nullptr};
+  const char* envp[] = {nullptr};
+  pid_t pid = 0;
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast): posix_spawn's char* const[]
+  const int rc = ::posix_spawn(&pid, getent.c_str(), &actions, nullptr, const_cast<char**>(argv),
+                               const_cast<char**>(envp));
+  ::posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return fail_errno(ErrorKind::temporary, "running " + getent, rc);
+  write_end.reset();
+  std::string out;
+  const int read_error = read_to_end(read_end.get(), kMaxGetentOutput, out);
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return fail_errno(ErrorKind::temporary, "waiting for getent", errno);
+  }
+  if (read_error != 0) return fail_errno(ErrorKind::temporary, "reading getent", read_error);
+  return out;
+}
+
+// Asks getent; `expected(entry)` guards against its answer being for another
+// key (an all-digit name is taken as a uid by getent).
+template <class Expected>
+Result<PasswdEntry> ask_getent(const PasswdSources& sources, const std::string& key,
+                               Expected expected) {
+  int status = 0;
+  auto out = run_getent(sources.getent, key, status);
+  if (!out) return tl::unexpected(out.error());
+  const std::string what = "user " + key;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == kGetentNotFound)
+    return fail(ErrorKind::no_user, "no such user: " + key);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return fail(ErrorKind::temporary,
+                "getent passwd failed for " + what + " (the name service may be down)");
+  auto entry = parse_passwd_line(out->substr(0, out->find('\n')));
+  if (!entry) return fail(ErrorKind::temporary, "getent passwd: unreadable answer for " + what);
+  if (!expected(*entry)) return fail(ErrorKind::no_user, "no such user: " + key);
+  return entry;
+}
+
+PasswdPlan read_plan(const PasswdSources& sources) {
+  auto text = read_whole_file(sources.nsswitch_conf, kMaxNsswitch, ErrorKind::temporary);
+  // No nsswitch.conf: glibc's default for passwd is "files".
+  return text ? plan_from_nsswitch(*text) : PasswdPlan{};
+}
+
+template <class Match>
+Result<PasswdEntry> find_user(const PasswdSources& sources, const std::string& key, Match match) {
+  const PasswdPlan plan = read_plan(sources);
+  if (plan.files_first) {
+    auto found = search_passwd_file(sources.passwd_file, match);
+    if (!found) return tl::unexpected(found.error());
+    if (*found) return std::move(**found);
+    if (!plan.ask_getent_on_miss) return fail(ErrorKind::no_user, "no such user: " + key);
+  }
+  return ask_getent(sources, key, match);
+}
+
+}  // namespace
+
+PasswdPlan plan_from_nsswitch(std::string_view nsswitch_text) {
+  const std::vector<std::string> words = passwd_words(nsswitch_text);
+  if (words.empty()) return {};
+  PasswdPlan plan;
+  plan.files_first = words.front() == "files";
+  if (!plan.files_first) return plan;
+  std::size_t next = 1;
+  for (; next < words.size() && words[next].starts_with('['); ++next) {
+    // "files [NOTFOUND=return] ldap": a miss in files is final.
+    if (lower_without_spaces(words[next]).find("notfound=return") != std::string::npos) return plan;
+  }
+  plan.ask_getent_on_miss = next < words.size();
+  return plan;
+}
+
+Result<PasswdEntry> parse_passwd_line(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  const auto fields = split_fields(line, ':');
+  if (fields.size() != 7) return fail(ErrorKind::parse, "passwd line without 7 fields");
+  // Comments and NIS compat entries ("+", "-name") are not users.
+  if (fields[0].empty() || fields[0].front() == '#' || fields[0].front() == '+' ||
+      fields[0].front() == '-')
+    return fail(ErrorKind::parse, "not a user entry");
+  PasswdEntry entry;
+  entry.name = std::string(fields[0]);
+  if (!parse_id(fields[2], entry.uid) || !parse_id(fields[3], entry.gid))
+    return fail(ErrorKind::parse, "bad uid or gid");
+  entry.home = std::string(fields[5]);
+  return entry;
+}
+
+Result<PasswdEntry> find_user_by_name(std::string_view name, const PasswdSources& sources) {
+  const std::string key(name);
+  return find_user(sources, key, [&](const PasswdEntry& e) { return e.name == name; });
+}
+
+Result<PasswdEntry> find_user_by_uid(uid_t uid, const PasswdSources& sources) {
+  return find_user(sources, std::to_string(uid),
+                   [&](const PasswdEntry& e) { return e.uid == uid; });
+}
+
+}  // namespace mailroom
