@@ -1,16 +1,19 @@
-// Charset conversion uses glibc iconv, not ICU. Why: iconv is part of libc,
-// so `deliver` loads no extra shared object and no 30 MB ICU data file at
-// start-up (its start-up time is part of its speed, DESIGN.md); glibc's
-// gconv modules cover every charset seen in mail (CJK, Cyrillic, the Windows
-// code pages, UTF-16/32). ICU's extras (charset detection, normalisation)
-// are not needed to turn a declared charset into UTF-8. The hot cases
-// (UTF-8, US-ASCII, Latin-1/windows-1252) are handled here without iconv.
+// Charset conversion uses ICU's converters (ucnv_*), not glibc iconv. Why:
+// `mailroom` is linked fully statically, as its start-up cost is part of a
+// delivery's, and static glibc's iconv dlopen()s gconv modules at run time:
+// they must come from the very same glibc build and bring a second libc into
+// the process. ICU's code and data are linked into the binary instead; its
+// data (about 30 MB, read-only) is paged in only when a charset other than
+// the builtin ones below is converted. iconv is not used at all. The hot
+// cases (UTF-8, US-ASCII, Latin-1/windows-1252) are handled here without ICU.
 #include "mailroom/message/charset.hpp"
 
-#include <iconv.h>
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
+#include <unicode/udata.h>
+#include <unicode/utf16.h>
 
 #include <array>
-#include <cerrno>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -95,11 +98,11 @@ void append_sanitized_utf8(std::string_view in, std::string& out, Defects& defec
   }
 }
 
-enum class Kind { utf8, ascii_or_guess, cp1252, iconv };
+enum class Kind { utf8, ascii_or_guess, cp1252, icu };
 
 struct Resolved {
   Kind kind = Kind::ascii_or_guess;
-  std::string iconv_name;
+  std::string icu_name;
 };
 
 std::string lower_name(std::string_view name) {
@@ -112,8 +115,9 @@ std::string lower_name(std::string_view name) {
   return s;
 }
 
-// A charset name only ever reaches iconv_open if it looks like one: a
-// hostile "UTF-8//IGNORE" or a 1 MB name must not steer iconv.
+// A charset name only ever reaches ucnv_open if it looks like one: a hostile
+// "UTF-8//IGNORE", an ICU option suffix (",version=1") or a 1 MB name must
+// not steer ICU.
 bool plausible_name(std::string_view s) noexcept {
   if (s.empty() || s.size() > 40) return false;
   for (const char c : s) {
@@ -127,22 +131,25 @@ bool plausible_name(std::string_view s) noexcept {
 Resolved resolve(std::string_view charset) {
   const std::string s = lower_name(charset);
   using Alias = std::pair<std::string_view, std::string_view>;
-  static constexpr std::array<Alias, 14> kIconvAliases{{
-      // Declared subsets whose supersets are what senders really use.
+  static constexpr std::array<Alias, 15> kIcuAliases{{
+      // Declared subsets whose supersets are what senders really use. ICU's
+      // own "euc-kr" and "cp949" are IBM tables without the UHC hangul, and
+      // its "big5" maps HKSCS characters to the private use area.
       {"gb2312", "GB18030"},
       {"gbk", "GB18030"},
       {"x-gbk", "GB18030"},
       {"euc-cn", "GB18030"},
       {"cp936", "GB18030"},
-      {"ks_c_5601-1987", "CP949"},
-      {"ks_c_5601", "CP949"},
-      {"euc-kr", "CP949"},
+      {"ks_c_5601-1987", "windows-949"},
+      {"ks_c_5601", "windows-949"},
+      {"euc-kr", "windows-949"},
+      {"cp949", "windows-949"},
       {"iso-8859-8-i", "ISO-8859-8"},
-      {"shift-jis", "CP932"},
-      {"shift_jis", "CP932"},
-      {"x-sjis", "CP932"},
-      {"sjis", "CP932"},
-      {"big5", "BIG5-HKSCS"},
+      {"shift-jis", "windows-31j"},
+      {"shift_jis", "windows-31j"},
+      {"x-sjis", "windows-31j"},
+      {"sjis", "windows-31j"},
+      {"big5", "Big5-HKSCS"},
   }};
   if (s == "utf-8" || s == "utf8" || s == "unicode-1-1-utf-8") return {Kind::utf8, {}};
   if (s.empty() || s == "us-ascii" || s == "ascii" || s == "ansi_x3.4-1968" ||
@@ -153,82 +160,153 @@ Resolved resolve(std::string_view charset) {
   if (s == "iso-8859-1" || s == "iso8859-1" || s == "iso_8859-1" || s == "latin1" || s == "l1" ||
       s == "windows-1252" || s == "cp1252" || s == "x-cp1252")
     return {Kind::cp1252, {}};
-  for (const auto& [alias, target] : kIconvAliases) {
-    if (s == alias) return {Kind::iconv, std::string(target)};
+  for (const auto& [alias, target] : kIcuAliases) {
+    if (s == alias) return {Kind::icu, std::string(target)};
   }
   if (!plausible_name(s)) return {Kind::ascii_or_guess, "?"};
-  return {Kind::iconv, s};
+  return {Kind::icu, s};
 }
 
-// A few open iconv descriptors per thread: iconv_open loads and parses
-// gconv modules, far too slow to repeat per part.
-class IconvCache {
+// ICU's to-Unicode callback: each invalid, unassigned or truncated sequence
+// becomes one U+FFFD and sets the bool that `context` points to.
+void U_CALLCONV replace_bad_input(const void* context, UConverterToUnicodeArgs* args,
+                                  const char* /*bytes*/, int32_t /*length*/,
+                                  UConverterCallbackReason reason, UErrorCode* err) {
+  if (reason != UCNV_UNASSIGNED && reason != UCNV_ILLEGAL && reason != UCNV_IRREGULAR) {
+    return;  // reset, close, clone: no input was lost
+  }
+  *static_cast<bool*>(const_cast<void*>(context)) = true;  // ICU hands back our own pointer
+  *err = U_ZERO_ERROR;
+  static constexpr UChar kFffd = 0xFFFD;
+  ucnv_cbToUWriteUChars(args, &kFffd, 1, 0, err);
+}
+
+// UTF-16 from ICU to UTF-8. A high surrogate at the end of one chunk waits
+// in `high` for its low half at the start of the next.
+void append_utf16(const UChar* p, const UChar* end, UChar& high, bool& bad, std::string& out) {
+  for (; p != end; ++p) {
+    const UChar u = *p;
+    if (high != 0) {
+      if (U16_IS_TRAIL(u)) {
+        append_code_point(U16_GET_SUPPLEMENTARY(high, u), out);
+        high = 0;
+        continue;
+      }
+      out += kReplacement;
+      bad = true;
+      high = 0;
+    }
+    if (U16_IS_LEAD(u)) {
+      high = u;
+    } else if (U16_IS_TRAIL(u)) {
+      out += kReplacement;
+      bad = true;
+    } else if (u == 0) {
+      out.push_back('\0');  // as the builtin paths keep it
+    } else {
+      append_code_point(u, out);
+    }
+  }
+}
+
+// A few open converters per thread: ucnv_open looks the name up in ICU's
+// alias table and builds the converter, too slow to repeat per part. Failed
+// opens are kept too (as nullptr), so a junk name costs one lookup.
+class IcuConverters {
  public:
-  IconvCache() = default;
-  IconvCache(const IconvCache&) = delete;
-  IconvCache& operator=(const IconvCache&) = delete;
-  ~IconvCache() {
-    for (auto& e : entries_) {
-      if (e.cd != kInvalid) ::iconv_close(e.cd);
+  IcuConverters() = default;
+  IcuConverters(const IcuConverters&) = delete;
+  IcuConverters& operator=(const IcuConverters&) = delete;
+  ~IcuConverters() {
+    for (const auto& e : entries_) {
+      if (e.cnv != nullptr) ucnv_close(e.cnv);
     }
   }
 
-  // Descriptor for name -> UTF-8, or kInvalid if iconv does not know it.
-  iconv_t get(const std::string& name) {
-    for (auto& e : entries_) {
-      if (e.name == name) return e.cd;
+  // Appends `in`, read as charset `name`, to `out` as UTF-8. False if ICU
+  // does not know the charset or fails; `out` is then as it was.
+  bool append(const std::string& name, std::string_view in, std::string& out, Defects& defects,
+              std::size_t max_out) {
+    UConverter* cnv = get(name);
+    if (cnv == nullptr) return false;
+    if (in.empty()) return true;
+    const std::size_t start = out.size();
+    // A converter left mid-sequence (or shifted, for ISO-2022-JP) by the
+    // previous text must not carry that state into this one.
+    ucnv_resetToUnicode(cnv);
+    bad_input_ = false;
+    bool bad_utf16 = false;
+    UChar high = 0;
+    std::array<UChar, 4096> chunk{};
+    const char* src = in.data();
+    const char* const src_end = in.data() + in.size();
+    // The whole input is the last chunk ICU sees (flush), so a sequence cut
+    // off at its end is reported; the output comes back a chunk at a time.
+    for (;;) {
+      if (out.size() >= max_out) {
+        defects.add(Defect::decoded_truncated);
+        break;
+      }
+      UChar* dst = chunk.data();
+      UErrorCode err = U_ZERO_ERROR;
+      ucnv_toUnicode(cnv, &dst, chunk.data() + chunk.size(), &src, src_end, nullptr, true, &err);
+      append_utf16(chunk.data(), dst, high, bad_utf16, out);
+      if (err == U_BUFFER_OVERFLOW_ERROR) continue;
+      if (U_FAILURE(err)) {
+        out.resize(start);
+        return false;
+      }
+      if (high != 0) {
+        out += kReplacement;
+        bad_utf16 = true;
+      }
+      break;
     }
-    iconv_t cd = ::iconv_open("UTF-8", name.c_str());
-    if (entries_.size() >= kMax) {
-      if (entries_.front().cd != kInvalid) ::iconv_close(entries_.front().cd);
-      entries_.erase(entries_.begin());
-    }
-    entries_.push_back({name, cd});
-    return cd;
+    if (bad_input_ || bad_utf16) defects.add(Defect::bad_charset);
+    return true;
   }
-
-  static inline const iconv_t kInvalid = reinterpret_cast<iconv_t>(-1);  // NOLINT
 
  private:
+  UConverter* get(const std::string& name) {
+    for (const auto& e : entries_) {
+      if (e.name == name) return e.cnv;
+    }
+    UConverter* cnv = open(name);
+    if (entries_.size() >= kMax) {
+      if (entries_.front().cnv != nullptr) ucnv_close(entries_.front().cnv);
+      entries_.erase(entries_.begin());
+    }
+    entries_.push_back({name, cnv});
+    return cnv;
+  }
+
+  UConverter* open(const std::string& name) {
+    // Only the data linked into the binary: with the default access, ICU
+    // would first look for tables in $ICU_DATA on every open.
+    [[maybe_unused]] static const bool no_files = [] {
+      UErrorCode err = U_ZERO_ERROR;
+      udata_setFileAccess(UDATA_NO_FILES, &err);
+      return true;
+    }();
+    UErrorCode err = U_ZERO_ERROR;
+    UConverter* cnv = ucnv_open(name.c_str(), &err);
+    if (U_FAILURE(err)) return nullptr;
+    ucnv_setToUCallBack(cnv, replace_bad_input, &bad_input_, nullptr, nullptr, &err);
+    if (U_FAILURE(err)) {
+      ucnv_close(cnv);
+      return nullptr;
+    }
+    return cnv;
+  }
+
   struct Entry {
     std::string name;
-    iconv_t cd;
+    UConverter* cnv;
   };
   static constexpr std::size_t kMax = 16;
   std::vector<Entry> entries_;
+  bool bad_input_ = false;  // set by replace_bad_input
 };
-
-bool convert_iconv(iconv_t cd, std::string_view in, std::string& out, Defects& defects,
-                   std::size_t max_out) {
-  ::iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset shift state
-  std::array<char, 16384> chunk{};
-  char* src = const_cast<char*>(in.data());  // NOLINT: iconv's API is not const-correct
-  std::size_t src_left = in.size();
-  while (src_left > 0) {
-    if (out.size() >= max_out) {
-      defects.add(Defect::decoded_truncated);
-      return true;
-    }
-    char* dst = chunk.data();
-    std::size_t dst_left = chunk.size();
-    const std::size_t rc = ::iconv(cd, &src, &src_left, &dst, &dst_left);
-    out.append(chunk.data(), chunk.size() - dst_left);
-    if (rc != static_cast<std::size_t>(-1)) continue;
-    if (errno == E2BIG) continue;
-    // EILSEQ: invalid byte; EINVAL: truncated sequence at the end.
-    defects.add(Defect::bad_charset);
-    out += kReplacement;
-    ++src;
-    --src_left;
-    ::iconv(cd, nullptr, nullptr, nullptr, nullptr);
-  }
-  // Flush a stateful encoding's pending output (ISO-2022-JP shift back).
-  char* dst = chunk.data();
-  std::size_t dst_left = chunk.size();
-  ::iconv(cd, nullptr, nullptr, &dst, &dst_left);
-  out.append(chunk.data(), chunk.size() - dst_left);
-  return true;
-}
 
 bool all_ascii(std::string_view s) noexcept {
   for (const char c : s) {
@@ -269,17 +347,14 @@ void append_utf8(std::string_view bytes, std::string_view charset, std::string& 
       append_cp1252(bytes, out, defects, max_out);
       break;
     case Kind::ascii_or_guess:
-      if (!r.iconv_name.empty()) defects.add(Defect::bad_charset);
+      if (!r.icu_name.empty()) defects.add(Defect::bad_charset);
       guess(bytes, out, defects, max_out);
       break;
-    case Kind::iconv: {
-      thread_local IconvCache cache;
-      iconv_t cd = cache.get(r.iconv_name);
-      if (cd == IconvCache::kInvalid) {
+    case Kind::icu: {
+      thread_local IcuConverters converters;
+      if (!converters.append(r.icu_name, bytes, out, defects, max_out)) {
         defects.add(Defect::bad_charset);
         guess(bytes, out, defects, max_out);
-      } else {
-        convert_iconv(cd, bytes, out, defects, max_out);
       }
       break;
     }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,7 @@ TEST(Charset, Table) {
       {"gb2312", "\xc4\xe3", "\xe4\xbd\xa0", false},
       {"\"utf-8\"", "x", "x", false},
       {"x-no-such-charset", "abc", "abc", true},
-      {"UTF-8//IGNORE", "abc", "abc", true},  // never reaches iconv as given
+      {"UTF-8//IGNORE", "abc", "abc", true},  // never reaches ICU as given
       {"", "caf\xe9", "caf\xc3\xa9", false},
       {"iso-2022-jp", "\x1b$B$\"\x1b(B", "\xe3\x81\x82", false},
       {"utf-16le", std::string("a\0b\0", 4), "ab", false},
@@ -69,8 +70,8 @@ TEST(Charset, MaxOutputIsHonoured) {
   EXPECT_TRUE(is_valid_utf8(out2));
 }
 
-// More charsets than the per-thread iconv cache holds: evicted descriptors
-// are closed and reopened, results stay right.
+// More charsets than the per-thread converter cache holds: evicted
+// converters are closed and reopened, results stay right.
 TEST(Charset, ManyCharsetsCycleThroughTheCache) {
   const char* names[] = {"koi8-r",       "koi8-u",       "iso-8859-2",   "iso-8859-5",
                          "iso-8859-7",   "iso-8859-9",   "iso-8859-15",  "windows-1250",
@@ -87,6 +88,159 @@ TEST(Charset, ManyCharsetsCycleThroughTheCache) {
   }
   Defects d;
   EXPECT_EQ(to_utf8("\xf0\xd2\xc9", "koi8-r", d), "\xd0\x9f\xd1\x80\xd0\xb8");
+}
+
+// Bytes with NULs in them.
+template <std::size_t N>
+std::string bytes(const char (&s)[N]) {
+  return std::string(s, N - 1);
+}
+
+// Real text; the encoded bytes come from Python's codecs, not from ICU.
+TEST(Charset, RealText) {
+  const std::vector<Case> cases = {
+      // 中文信件
+      {"big5", "\xa4\xa4\xa4\xe5\xab\x48\xa5\xf3",
+       "\xe4\xb8\xad\xe6\x96\x87\xe4\xbf\xa1\xe4\xbb\xb6", false},
+      {"big5-hkscs", "\x9d\xef", "\xe5\x98\x85", false},  // 嘅, HKSCS only
+      {"big5", "\x9d\xef", "\xe5\x98\x85", false},        // declared big5, meant HKSCS
+      // 한국어
+      {"euc-kr", "\xc7\xd1\xb1\xb9\xbe\xee", "\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4", false},
+      {"euc-kr", "\x8c\x63", "\xeb\x98\xa0", false},  // 똠: CP949 (UHC) only
+      // 똠방각하
+      {"ks_c_5601-1987", "\x8c\x63\xb9\xe6\xb0\xa2\xc7\xcf",
+       "\xeb\x98\xa0\xeb\xb0\xa9\xea\xb0\x81\xed\x95\x98", false},
+      {"cp949", "\x8c\x63", "\xeb\x98\xa0", false},
+      {"gb18030", "\x94\x39\xfc\x36", "\xf0\x9f\x98\x80", false},  // U+1F600, 4 bytes
+      {"gbk", "\xe9\x46", "\xe9\x95\x95", false},                  // 镕, not in GB 2312
+      {"gb2312", "\xe9\x46", "\xe9\x95\x95", false},               // declared gb2312, meant GBK
+      {"shift_jis", "\x87\x40\x87\x8a", "\xe2\x91\xa0\xe3\x88\xb1", false},  // ①㈱: CP932 only
+      {"euc-jp", "\xc6\xfc\xcb\xdc\xb8\xec", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", false},
+      {"iso-2022-jp", "\x1b$BF|K\\\x1b(B", "\xe6\x97\xa5\xe6\x9c\xac", false},  // 日本
+      // aé€ with a byte order mark, both orders; without one, big-endian (RFC 2781)
+      {"utf-16", bytes("\xff\xfe\x61\x00\xe9\x00\xac\x20"), "a\xc3\xa9\xe2\x82\xac", false},
+      {"utf-16", bytes("\xfe\xff\x00\x61\x00\xe9\x20\xac"), "a\xc3\xa9\xe2\x82\xac", false},
+      {"utf-16", bytes("\x00\x61\x00\xe9\x20\xac"), "a\xc3\xa9\xe2\x82\xac", false},
+      {"utf-16le", bytes("\x3d\xd8\x00\xde"), "\xf0\x9f\x98\x80", false},  // surrogate pair
+      {"utf-16le", bytes("a\0b"), "a\xef\xbf\xbd", true},                  // odd trailing byte
+      {"utf-16le", bytes("\x00\xde\x61\x00"),
+       "\xef\xbf\xbd"
+       "a",
+       true},                                               // lone low surrogate
+      {"utf-16le", bytes("a\0\0\0"), bytes("a\0"), false},  // U+0000 kept, as UTF-8
+      // a😀, with a byte order mark, then big-endian
+      {"utf-32", bytes("\xff\xfe\x00\x00\x61\x00\x00\x00\x00\xf6\x01\x00"), "a\xf0\x9f\x98\x80",
+       false},
+      {"utf-32be", bytes("\x00\x00\x00\x61\x00\x01\xf6\x00"), "a\xf0\x9f\x98\x80", false},
+      {"utf-7", "Hi Mom -+Jjo--!", "Hi Mom -\xe2\x98\xba-!", false},  // RFC 2152's example
+      {"koi8-u", "\xeb\xc9\xa7\xd7", "\xd0\x9a\xd0\xb8\xd1\x97\xd0\xb2", false},  // Київ
+      // Привет
+      {"windows-1251", "\xcf\xf0\xe8\xe2\xe5\xf2",
+       "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", false},
+      {"iso-8859-2", "\xa3\xf3\x64\xbc", "\xc5\x81\xc3\xb3\x64\xc5\xba", false},  // Łódź
+      {"big5", "", "", false},
+      {"x-unknown-charset-7", "caf\xe9", "caf\xc3\xa9", true},      // guessed: windows-1252
+      {"x-unknown-charset-7", "caf\xc3\xa9", "caf\xc3\xa9", true},  // guessed: UTF-8
+      {"iso-2022-jp,version=1", "abc", "abc", true},  // ICU options never reach ucnv_open
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.charset) + " " + c.in);
+    Defects d;
+    EXPECT_EQ(to_utf8(c.in, c.charset, d), c.out);
+    EXPECT_EQ(d.has(Defect::bad_charset), c.bad);
+  }
+}
+
+// An escape sequence ISO-2022-JP does not have: U+FFFD and a defect; the
+// text around it survives.
+TEST(Charset, Iso2022JpInvalidEscape) {
+  Defects d;
+  const std::string out = to_utf8("a\x1b$Zb\x1b$B$\"\x1b(Bc", "iso-2022-jp", d);
+  EXPECT_TRUE(d.has(Defect::bad_charset));
+  EXPECT_TRUE(is_valid_utf8(out));
+  EXPECT_EQ(out.substr(0, 4), "a\xef\xbf\xbd");
+  EXPECT_NE(out.find("\xe3\x81\x82"
+                     "c"),
+            std::string::npos);  // あc
+}
+
+// A supplementary character whose UTF-16 halves come out of ICU in two
+// chunks (the converter's buffer holds 4096 units) is still one character.
+TEST(Charset, SurrogatePairAcrossChunks) {
+  for (std::size_t lead = 4090; lead < 4100; ++lead) {
+    SCOPED_TRACE(lead);
+    std::string utf16;
+    for (std::size_t i = 0; i < lead; ++i) utf16 += bytes("a\0");
+    utf16 += bytes("\x3d\xd8\x00\xde");  // U+1F600
+    Defects d;
+    EXPECT_EQ(to_utf8(utf16, "utf-16le", d), std::string(lead, 'a') + "\xf0\x9f\x98\x80");
+    EXPECT_FALSE(d.has(Defect::bad_charset));
+    Defects d2;
+    EXPECT_EQ(to_utf8(std::string(lead, 'a') + "\x94\x39\xfc\x36", "gb18030", d2),
+              std::string(lead, 'a') + "\xf0\x9f\x98\x80");
+    EXPECT_FALSE(d2.has(Defect::bad_charset));
+  }
+}
+
+// max_out falls inside a multibyte character: the output is cut before it.
+TEST(Charset, MaxOutputIsHonouredForMultibyteCharsets) {
+  std::string big5;
+  std::string gb18030;
+  for (int i = 0; i < 20000; ++i) {
+    big5 += "\xa4\xa4";             // 中, 3 bytes of UTF-8
+    gb18030 += "\x94\x39\xfc\x36";  // U+1F600, 4 bytes of UTF-8
+  }
+  for (const std::size_t max_out : {1U, 1000U, 1001U, 1002U, 30001U}) {
+    SCOPED_TRACE(max_out);
+    Defects d;
+    std::string out = "x";
+    append_utf8(big5, "big5", out, d, max_out);
+    EXPECT_LE(out.size(), max_out);
+    EXPECT_TRUE(is_valid_utf8(out));
+    EXPECT_TRUE(d.has(Defect::decoded_truncated));
+    EXPECT_FALSE(d.has(Defect::bad_charset));
+    EXPECT_EQ((out.size() - 1) % 3, 0U);
+    Defects d2;
+    std::string out2;
+    append_utf8(gb18030, "gb18030", out2, d2, max_out);
+    EXPECT_LE(out2.size(), max_out);
+    EXPECT_TRUE(is_valid_utf8(out2));
+    EXPECT_TRUE(d2.has(Defect::decoded_truncated));
+    EXPECT_EQ(out2.size() % 4, 0U);
+  }
+}
+
+// Converters are cached per thread: a text that ends mid-character, or is
+// cut by max_out while shifted or after a byte order mark, leaves no state
+// behind for the next one. (The cut must come after ICU's first chunk of
+// 4096 units: a conversion that runs to the end resets itself.)
+TEST(Charset, CachedConverterStartsClean) {
+  Defects d;
+  EXPECT_EQ(to_utf8("\xa4", "big5", d), "\xef\xbf\xbd");  // a lead byte alone
+  EXPECT_TRUE(d.has(Defect::bad_charset));
+  Defects d1;
+  EXPECT_EQ(to_utf8("\xa4\xa4", "big5", d1), "\xe4\xb8\xad");
+  EXPECT_FALSE(d1.has(Defect::bad_charset));
+
+  std::string shifted = "\x1b$B";  // to JIS X 0208
+  for (int i = 0; i < 5000; ++i) shifted += "$\"";
+  Defects d2;
+  std::string out;
+  append_utf8(shifted, "iso-2022-jp", out, d2, 30);
+  EXPECT_TRUE(d2.has(Defect::decoded_truncated));
+  Defects d3;
+  EXPECT_EQ(to_utf8("$\"", "iso-2022-jp", d3), "$\"");  // ASCII again, not あ
+  EXPECT_FALSE(d3.has(Defect::bad_charset));
+
+  std::string little = bytes("\xff\xfe");
+  for (int i = 0; i < 5000; ++i) little += bytes("a\0");
+  Defects d4;
+  std::string out2;
+  append_utf8(little, "utf-16", out2, d4, 30);
+  EXPECT_TRUE(d4.has(Defect::decoded_truncated));
+  Defects d5;
+  EXPECT_EQ(to_utf8(bytes("\0b"), "utf-16", d5), "b");  // no BOM: big-endian again
+  EXPECT_FALSE(d5.has(Defect::bad_charset));
 }
 
 TEST(Charset, HeaderBytes) {
