@@ -3,7 +3,8 @@
 // delivery's, and static glibc's iconv dlopen()s gconv modules at run time:
 // they must come from the very same glibc build and bring a second libc into
 // the process. ICU's code and data are linked into the binary instead; its
-// data (about 30 MB, read-only) is paged in only when a charset other than
+// conversion tables (5 MB, read-only; scripts/icu-converter-data keeps only
+// those of ICU's data) are paged in only when a charset other than
 // the builtin ones below is converted. iconv is not used at all. The hot
 // cases (UTF-8, US-ASCII, Latin-1/windows-1252) are handled here without ICU.
 #include "mailroom/message/charset.hpp"
