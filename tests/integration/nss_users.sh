@@ -16,7 +16,9 @@ require_cmd getent
 find_mailroom
 [ -e /usr/lib/libnss_extrausers.so.2 ] || [ -e /usr/lib/x86_64-linux-gnu/libnss_extrausers.so.2 ] ||
   skip "needs libnss-extrausers (scripts/setup test)"
-[ -f /etc/nsswitch.conf ] && [ ! -L /etc/nsswitch.conf ] || skip "/etc/nsswitch.conf is not a plain file"
+if [ ! -f /etc/nsswitch.conf ] || [ -L /etc/nsswitch.conf ]; then
+  skip "/etc/nsswitch.conf is not a plain file"
+fi
 make_scratch
 install_mailroom
 make_user FILES_USER mrnf
@@ -59,19 +61,29 @@ fi
 # A user in /etc/passwd: still found there.
 deliver "$FILES_USER"
 rc=$?
-[ "$rc" -eq 0 ] && [ "$(count_files "$T/home/$FILES_USER/Maildir/new")" -eq 1 ] &&
-  pass "files user: delivered" || fail "files user: exit $rc: $(cat "$T/err")"
+if [ "$rc" -eq 0 ] && [ "$(count_files "$T/home/$FILES_USER/Maildir/new")" -eq 1 ]; then
+  pass "files user: delivered"
+else
+  fail "files user: exit $rc: $(cat "$T/err")"
+fi
 
 # A user no service knows: 67, and nothing written anywhere.
 deliver "mrnone$$"
 rc=$?
-[ "$rc" -eq 67 ] && pass "unknown everywhere: 67" || fail "unknown user: exit $rc: $(cat "$T/err")"
+if [ "$rc" -eq 67 ]; then
+  pass "unknown everywhere: 67"
+else
+  fail "unknown user: exit $rc: $(cat "$T/err")"
+fi
 
 # extrausers first: getent answers even for a user files also has.
 sed -i 's/^passwd:.*/passwd:         extrausers files/' /etc/nsswitch.conf
 deliver "$EXTRA"
 rc=$?
-[ "$rc" -eq 0 ] && [ "$(count_files "$HOME_X/Maildir/new")" -eq 2 ] &&
-  pass "extrausers first: delivered" || fail "extrausers first: exit $rc: $(cat "$T/err")"
+if [ "$rc" -eq 0 ] && [ "$(count_files "$HOME_X/Maildir/new")" -eq 2 ]; then
+  pass "extrausers first: delivered"
+else
+  fail "extrausers first: exit $rc: $(cat "$T/err")"
+fi
 
-[ "$_failures" -eq 0 ] || exit 1
+finish
