@@ -4,6 +4,8 @@
 
 #include <cctype>
 #include <charconv>
+#include <string>
+#include <utility>
 
 #include "mailroom/auth/spf_macro.hpp"
 
@@ -24,7 +26,11 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 tl::unexpected<Error> bad_term(std::string_view term, std::string_view why) {
-  return fail(ErrorKind::parse, "'" + std::string(term) + "': " + std::string(why));
+  // Appended, not "'" + std::string(term): GCC 12 warns falsely (-Wrestrict,
+  // GCC bug 105329) on a literal added to a temporary string.
+  std::string text = "'";
+  text.append(term).append("': ").append(why);
+  return fail(ErrorKind::parse, std::move(text));
 }
 
 // ip4-cidr-length / ip6-cidr-length: "/" then 1*DIGIT; leading zeros are
