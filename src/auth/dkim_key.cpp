@@ -1,25 +1,19 @@
 #include "mailroom/auth/dkim_key.hpp"
 
 #include "dkim_base64.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::auth {
 namespace {
 
 using Code = TagErrorCode;
 
-std::string_view trim(std::string_view s) {
-  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && ws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && ws(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // Colon-separated lists (h=, s=, t=): items trimmed, empty items dropped.
 std::vector<std::string> split_colons(std::string_view value) {
   std::vector<std::string> out;
   while (true) {
     auto colon = value.find(':');
-    auto item = trim(value.substr(0, colon));
+    auto item = trim_space(value.substr(0, colon));
     if (!item.empty()) out.emplace_back(item);
     if (colon == std::string_view::npos) break;
     value.remove_prefix(colon + 1);

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "dkim_base64.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::auth {
 namespace {
@@ -15,13 +16,6 @@ bool is_digits(std::string_view s) {
     if (c < '0' || c > '9') return false;
   }
   return true;
-}
-
-std::string_view trim(std::string_view s) {
-  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && ws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && ws(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 // §3.5: l=, t= and x= are at most 12 (t, x) or 76 (l) digits; anything that
@@ -75,7 +69,7 @@ TagResult<std::vector<std::string>> parse_header_list(const Tag& tag, const Dkim
   std::string_view rest = tag.value;
   while (true) {
     auto colon = rest.find(':');
-    auto name = trim(rest.substr(0, colon));
+    auto name = trim_space(rest.substr(0, colon));
     if (names.size() >= limits.max_signed_headers) {
       return tag_error(Code::invalid_tag, tag.value_begin, "h= lists too many fields");
     }
@@ -94,7 +88,7 @@ TagResult<std::vector<std::string>> parse_header_list(const Tag& tag, const Dkim
 bool lists_dns_txt(std::string_view q) {
   while (true) {
     auto colon = q.find(':');
-    auto item = trim(q.substr(0, colon));
+    auto item = trim_space(q.substr(0, colon));
     if (ascii_iequals(item, "dns/txt") || ascii_iequals(item, "dns")) return true;
     if (colon == std::string_view::npos) return false;
     q.remove_prefix(colon + 1);

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "mailroom/util/file.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::dns::detail {
 namespace {
@@ -16,13 +17,6 @@ namespace {
 constexpr std::uint16_t kDnsPort = 53;
 constexpr std::size_t kMaxResolvConfServers = 3;  // MAXNS in <resolv.h>
 constexpr std::size_t kMaxResolvConfBytes = std::size_t{64} * 1024;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 std::optional<std::uint16_t> parse_port(std::string_view text) {
   unsigned value = 0;
@@ -103,7 +97,7 @@ Result<std::vector<NameServer>> parse_name_servers(std::string_view list) {
   std::vector<NameServer> servers;
   while (!list.empty()) {
     const auto comma = list.find(',');
-    const std::string_view entry = trim(list.substr(0, comma));
+    const std::string_view entry = trim_space(list.substr(0, comma));
     list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
     auto server = parse_entry(entry);
     if (!server) {
@@ -123,12 +117,12 @@ std::vector<NameServer> read_resolv_conf(const std::string& path) {
   std::string_view rest = text ? std::string_view(*text) : std::string_view{};
   while (!rest.empty() && servers.size() < kMaxResolvConfServers) {
     const auto newline = rest.find('\n');
-    std::string_view line = trim(rest.substr(0, newline));
+    std::string_view line = trim_space(rest.substr(0, newline));
     rest = newline == std::string_view::npos ? std::string_view{} : rest.substr(newline + 1);
     if (!line.starts_with("nameserver") || line.size() == 10 ||
         (line[10] != ' ' && line[10] != '\t'))
       continue;
-    line = trim(line.substr(10));
+    line = trim_space(line.substr(10));
     line = line.substr(0, line.find_first_of(" \t#;"));
     auto server = parse_entry(line);
     if (!server) continue;  // the C library skips what it cannot read, too

@@ -12,6 +12,7 @@
 
 #include "mailroom/util/fields.hpp"
 #include "mailroom/util/file.hpp"
+#include "mailroom/util/text.hpp"
 #include "mailroom/util/unique_fd.hpp"
 
 namespace mailroom {
@@ -23,13 +24,6 @@ constexpr std::size_t kMaxGetentOutput = std::size_t{1} << 20;
 
 // getent(1) exit status for "no such key" (glibc nss/getent.c).
 constexpr int kGetentNotFound = 2;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // Calls each(line) for every line of `text` until it returns true.
 template <class Each>
@@ -56,12 +50,12 @@ std::string lower_without_spaces(std::string_view s) {
 std::vector<std::string> passwd_words(std::string_view text) {
   std::vector<std::string> words;
   for_each_line(text, [&](std::string_view line) {
-    line = trim(line.substr(0, line.find('#')));
+    line = trim_space(line.substr(0, line.find('#')));
     if (!line.starts_with("passwd")) return false;
-    std::string_view rest = trim(line.substr(6));
+    std::string_view rest = trim_space(line.substr(6));
     if (!rest.starts_with(':')) return false;
     rest.remove_prefix(1);
-    while (!(rest = trim(rest)).empty()) {
+    while (!(rest = trim_space(rest)).empty()) {
       const bool action = rest.front() == '[';
       auto end = action ? rest.find(']') : rest.find_first_of(" \t[");
       if (action && end != std::string_view::npos) ++end;
