@@ -1,6 +1,7 @@
 #include "mailroom/util/passwd.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,6 +47,17 @@ std::string lower_without_spaces(std::string_view s) {
   return out;
 }
 
+// "[NOTFOUND=return]" after files: a miss there is final (nsswitch.conf(5)).
+// "[!NOTFOUND=return]" is the opposite (return on anything else).
+bool ends_the_search_on_miss(std::string_view action_group) {
+  const std::string group = lower_without_spaces(action_group);
+  constexpr std::string_view kItem = "notfound=return";
+  for (auto at = group.find(kItem); at != std::string::npos; at = group.find(kItem, at + 1)) {
+    if (at == 0 || group[at - 1] != '!') return true;
+  }
+  return false;
+}
+
 // The words after "passwd:", with "[...]" action groups kept as one word.
 std::vector<std::string> passwd_words(std::string_view text) {
   std::vector<std::string> words;
@@ -81,8 +93,21 @@ Result<std::optional<PasswdEntry>> search_passwd_file(const std::string& path, M
   return found;
 }
 
+// An MTA may start us with SIGCHLD ignored, and that survives exec: the
+// kernel would then reap getent itself and waitpid() fail with ECHILD, so
+// every lookup would be retried forever. We wait for our own children only.
+void reap_children_ourselves() {
+  struct sigaction current {};
+  if (::sigaction(SIGCHLD, nullptr, &current) == 0 && current.sa_handler == SIG_IGN) {
+    struct sigaction fallback {};
+    fallback.sa_handler = SIG_DFL;
+    (void)::sigaction(SIGCHLD, &fallback, nullptr);
+  }
+}
+
 // Runs `getent passwd -- key` with no environment; its stdout, or an error.
 Result<std::string> run_getent(const std::string& getent, const std::string& key, int& status) {
+  reap_children_ourselves();
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return fail_errno(ErrorKind::temporary, "pipe", errno);
   UniqueFd read_end(pipe_fds[0]);
@@ -158,8 +183,7 @@ PasswdPlan plan_from_nsswitch(std::string_view nsswitch_text) {
   if (!plan.files_first) return plan;
   std::size_t next = 1;
   for (; next < words.size() && words[next].starts_with('['); ++next) {
-    // "files [NOTFOUND=return] ldap": a miss in files is final.
-    if (lower_without_spaces(words[next]).find("notfound=return") != std::string::npos) return plan;
+    if (ends_the_search_on_miss(words[next])) return plan;
   }
   plan.ask_getent_on_miss = next < words.size();
   return plan;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,6 +53,9 @@ TEST(Nsswitch, NotFoundReturnEndsTheSearch) {
     EXPECT_FALSE(plan.ask_getent_on_miss);
   }
   EXPECT_TRUE(plan_from_nsswitch("passwd: files [UNAVAIL=return] ldap").ask_getent_on_miss);
+  // Negated: return on anything but NOTFOUND, so a miss goes on.
+  EXPECT_TRUE(plan_from_nsswitch("passwd: files [!NOTFOUND=return] ldap").ask_getent_on_miss);
+  EXPECT_TRUE(plan_from_nsswitch("passwd: files [ ! NOTFOUND = return ] ldap").ask_getent_on_miss);
 }
 
 TEST(Nsswitch, OtherServicesFirstMeanGetent) {
@@ -164,6 +168,22 @@ TEST_F(PasswdDir, GetentAnswerForAnotherKeyIsNotTaken) {
   EXPECT_EQ(find_user_by_name("0", sources_).error().kind, ErrorKind::no_user);
   EXPECT_EQ(find_user_by_uid(12, sources_).error().kind, ErrorKind::no_user);
   EXPECT_EQ(find_user_by_uid(0, sources_)->name, "root");
+}
+
+// An MTA may start us with SIGCHLD ignored (inherited through exec); then
+// the kernel reaps getent itself and waitpid() could not tell its status.
+TEST_F(PasswdDir, GetentWorksWhenSigchldIsIgnored) {
+  write(sources_.nsswitch_conf, "passwd: ldap\n");
+  fake_getent("carol:x:5:6::/home/carol:/bin/sh\n", 0);
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  struct sigaction old {};
+  ASSERT_EQ(::sigaction(SIGCHLD, &ignore, &old), 0);
+  auto carol = find_user_by_name("carol", sources_);
+  struct sigaction now {};
+  ::sigaction(SIGCHLD, &old, &now);
+  ASSERT_TRUE(carol) << carol.error().message;
+  EXPECT_EQ(carol->uid, 5U);
 }
 
 TEST_F(PasswdDir, UnreadablePasswdFileIsTemporary) {
