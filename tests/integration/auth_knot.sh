@@ -276,6 +276,10 @@ expect "client from the trusted MTA's Received field" 'spf=pass' 'smtp.mailfrom=
 # ---- faults: a DNS server of our own that never answers, or answers SERVFAIL
 FAULT_PORT=$(free_port)
 start_fault() {  # start_fault MODE: sets FAULT_PID, counts queries in $T/fault.count
+  # The previous server's count must go first: `test -s` below would find
+  # it at once, and a read before the new server writes its 0 sees the old
+  # number (the "0 DNS queries made" flake: the test read 3, the message 0).
+  rm -f "$T/fault.count"
   "$PY" "$here/lib/fault_dns.py" "$1" "$FAULT_PORT" "$T/fault.count" &
   FAULT_PID=$!
   cleanup_add "kill $FAULT_PID"
