@@ -12,6 +12,7 @@
 #include "address_domain.hpp"
 #include "ask_ahead.hpp"
 #include "dkim_crypto.hpp"
+#include "dns_budget.hpp"
 #include "mailroom/auth/dkim_dns.hpp"
 #include "mailroom/auth/psl.hpp"
 #include "mailroom/dns/ip_address.hpp"
@@ -19,32 +20,6 @@
 namespace mailroom::auth {
 
 namespace {
-
-// Every query gets the earlier of its own timeout and the message's budget,
-// so no lookup, and no sum of lookups, runs past the budget.
-class BudgetResolver final : public dns::Resolver {
- public:
-  BudgetResolver(dns::Resolver& inner, dns::Deadline budget, std::chrono::milliseconds timeout)
-      : inner_(inner), budget_(budget), timeout_(timeout) {}
-  Result<dns::Answer> query(std::string_view name, dns::RecordType type,
-                            dns::Deadline deadline) override {
-    dns::Deadline effective = deadline.min(budget_).min(dns::Deadline::after(timeout_));
-    if (effective.expired()) {
-      return fail(ErrorKind::temporary,
-                  "DNS time budget for this message spent before " + std::string(name));
-    }
-    return inner_.query(name, type, effective);
-  }
-  void send_ahead(std::string_view name, dns::RecordType type) override {
-    if (!budget_.expired()) inner_.send_ahead(name, type);
-  }
-  void while_waiting(std::function<void()> work) override { inner_.while_waiting(std::move(work)); }
-
- private:
-  dns::Resolver& inner_;
-  dns::Deadline budget_;
-  std::chrono::milliseconds timeout_;
-};
 
 const PublicSuffixList& psl_or_default(const AuthConfig& config, std::vector<std::string>& notes,
                                        std::shared_ptr<const PublicSuffixList>& holder) {
@@ -59,8 +34,8 @@ const PublicSuffixList& psl_or_default(const AuthConfig& config, std::vector<std
   return empty;
 }
 
-void run_spf(const AuthInput& input, dns::Resolver& resolver, const AuthConfig& config,
-             const std::string& authserv_id, dns::Deadline deadline, AuthResults& out) {
+void run_spf(const AuthInput& input, dns::Resolver& resolver, const std::string& authserv_id,
+             dns::Deadline deadline, AuthResults& out) {
   if (input.client_ip.empty()) return;
   auto ip = dns::IpAddress::parse(input.client_ip);
   if (!ip) {
@@ -69,7 +44,6 @@ void run_spf(const AuthInput& input, dns::Resolver& resolver, const AuthConfig& 
     return;
   }
   SpfLimits limits;
-  limits.time_budget = config.dns_budget;
   limits.receiver = authserv_id;
   if (input.mail_from && !input.mail_from->empty()) {
     out.spf_identity = SpfIdentity::mail_from;
@@ -164,22 +138,24 @@ void adopt_upstream(const TrustedResults& trusted, AuthResults& out) {
 
 void check_everything(const message::Message& message, const AuthInput& input,
                       dns::Resolver& resolver, const AuthConfig& config, AuthResults& out) {
-  dns::Deadline deadline = dns::Deadline::after(config.dns_budget);
-  BudgetResolver budget(resolver, deadline, config.dns_timeout);
+  const CheckDeadlines ends = share_budget(config.dns_budget);
+  BudgetResolver whole(resolver, ends.dmarc, config.dns_timeout);
   // Every check's first question goes out now. If a signature will need
   // OpenSSL, its one-time set-up (about a millisecond in a fresh process)
   // runs while the resolver would otherwise wait for the answers; when no
   // wait comes (the answers are in, or DNS failed at once) it runs only if
   // a key arrives. A thread for the set-up was tried and measured: no gain,
   // the two compete for the same page faults.
-  ask_ahead(message, input, budget);
-  if (count_signatures(message) > 0) budget.while_waiting(prepare_crypto);
+  ask_ahead(message, input, whole);
+  if (count_signatures(message) > 0) whole.while_waiting(prepare_crypto);
 
-  run_spf(input, budget, config, out.authserv_id, deadline, out);
+  BudgetResolver spf_dns(resolver, ends.spf, config.dns_timeout);
+  run_spf(input, spf_dns, out.authserv_id, ends.spf, out);
 
   DkimOptions options;
   if (config.clock) options.clock = config.clock;
-  DkimVerifier verifier(dns_key_fetcher(budget, deadline), options);
+  BudgetResolver dkim_dns(resolver, ends.dkim, config.dns_timeout);
+  DkimVerifier verifier(dns_key_fetcher(dkim_dns, ends.dkim), options);
   SignedMessage signed_message(message);
   out.dkim = verifier.verify(signed_message);
   out.arc = validate_arc(verifier, signed_message);
@@ -203,9 +179,9 @@ void check_everything(const message::Message& message, const AuthInput& input,
   }
   dmarc_input.dkim = out.dkim;
   DmarcOptions dmarc_options;
-  dmarc_options.deadline = deadline;
+  dmarc_options.deadline = ends.dmarc;
   dmarc_options.random_percent = config.random_percent;
-  out.dmarc = check_dmarc(dmarc_input, budget, psl, dmarc_options);
+  out.dmarc = check_dmarc(dmarc_input, whole, psl, dmarc_options);
 }
 
 }  // namespace

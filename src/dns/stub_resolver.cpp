@@ -99,6 +99,8 @@ struct StubResolver::State {
   void finish(Question& q, std::span<const std::uint8_t> message);
   void expire(Clock::time_point now);
   bool wait(const Question& q, Deadline until);
+  void collect_ready();
+  void receive_ready(const std::vector<pollfd>& fds);
   std::vector<pollfd> poll_set() const;
 };
 
@@ -284,13 +286,34 @@ std::vector<pollfd> StubResolver::State::poll_set() const {
   return fds;
 }
 
+// Reads every answer already waiting in a socket, without blocking.
+void StubResolver::State::collect_ready() {
+  std::vector<pollfd> fds = poll_set();
+  if (::poll(fds.data(), fds.size(), 0) > 0) receive_ready(fds);
+}
+
+void StubResolver::State::receive_ready(const std::vector<pollfd>& fds) {
+  for (std::size_t i = 0; i < sockets.size(); ++i) {
+    if (!sockets[i]) continue;
+    const auto it = std::find_if(fds.begin(), fds.end(),
+                                 [&](const pollfd& p) { return p.fd == sockets[i].get(); });
+    if (it != fds.end() && it->revents != 0) receive(i);
+  }
+}
+
 // Drives every question in flight until `q` is answered; false when
 // `until` passes first. Runs the idle work (once) the first time nothing
 // is ready, i.e. when the poll would block.
 bool StubResolver::State::wait(const Question& q, Deadline until) {
   wait_until = until.when();
   while (!q.done) {
-    if (until.expired()) return false;
+    if (until.expired()) {
+      // Time is up, but an answer already in the socket buffer costs
+      // nothing to read (issue 12: the _dmarc answer that arrived while
+      // SPF waited must not become a temperror).
+      collect_ready();
+      return q.done;
+    }
     std::vector<pollfd> fds = poll_set();
     if (idle_work && ::poll(fds.data(), fds.size(), 0) == 0) {
       auto work = std::move(idle_work);
@@ -301,13 +324,7 @@ bool StubResolver::State::wait(const Question& q, Deadline until) {
     auto next = until.when();
     for (const auto& other : in_flight)
       if (!other->done) next = std::min(next, other->attempt_ends);
-    const int ready = ::poll(fds.data(), fds.size(), ceil_ms(next - Clock::now()));
-    for (std::size_t i = 0; ready > 0 && i < sockets.size(); ++i) {
-      if (!sockets[i]) continue;
-      const auto it = std::find_if(fds.begin(), fds.end(),
-                                   [&](const pollfd& p) { return p.fd == sockets[i].get(); });
-      if (it != fds.end() && it->revents != 0) receive(i);
-    }
+    if (::poll(fds.data(), fds.size(), ceil_ms(next - Clock::now())) > 0) receive_ready(fds);
     expire(Clock::now());
   }
   return true;
@@ -342,10 +359,13 @@ Result<Answer> StubResolver::query(std::string_view name, RecordType type, Deadl
   if (type == RecordType::cname) {
     return fail(ErrorKind::internal, "the stub resolver does not ask for CNAME records");
   }
-  if (deadline.expired()) return fail(ErrorKind::temporary, "DNS deadline already spent");
   if (auto s = state_->ensure_servers(); !s) return tl::unexpected(s.error());
   const Deadline until = deadline.min(Deadline::after(state_->options.query_timeout));
   Question* q = state_->find(name, type);  // sent ahead?
+  // With the deadline spent, only a question sent ahead can still be
+  // answered (from what has arrived); a new one is not even sent.
+  if (q == nullptr && deadline.expired())
+    return fail(ErrorKind::temporary, "DNS deadline already spent before " + std::string(name));
   if (q == nullptr) q = &state_->start(name, type);
   const bool answered = state_->wait(*q, until);
   Result<Answer> result =

@@ -275,12 +275,12 @@ expect "client from the trusted MTA's Received field" 'spf=pass' 'smtp.mailfrom=
 
 # ---- faults: a DNS server of our own that never answers, or answers SERVFAIL
 FAULT_PORT=$(free_port)
-start_fault() {  # start_fault MODE: sets FAULT_PID, counts queries in $T/fault.count
+start_fault() {  # start_fault MODE [ZONEFILE]: sets FAULT_PID, counts queries in $T/fault.count
   # The previous server's count must go first: `test -s` below would find
   # it at once, and a read before the new server writes its 0 sees the old
   # number (the "0 DNS queries made" flake: the test read 3, the message 0).
   rm -f "$T/fault.count"
-  "$PY" "$here/lib/fault_dns.py" "$1" "$FAULT_PORT" "$T/fault.count" &
+  "$PY" "$here/lib/fault_dns.py" "$1" "$FAULT_PORT" "$T/fault.count" ${2:+"$2"} &
   FAULT_PID=$!
   cleanup_add "kill $FAULT_PID"
   wait_for 5 test -s "$T/fault.count" || die "fault_dns.py did not start"
@@ -305,6 +305,30 @@ for mode in drop servfail; do
   log "DNS $mode: delivered in $MS ms with budget $BUDGET_MS ms, $(queries) queries seen"
   stop_fault
 done
+
+# Issue 12: a sender who controls only the envelope domain serves a slow
+# include: chain (1.5 s per answer) to spend the DNS budget; the From
+# domain's records (example.com: p=reject, its DKIM key) answer at once.
+# SPF must not starve DKIM and DMARC: the spoof is dmarc=fail, not
+# temperror, and the whole check stays within auth.dns_budget (8 s default).
+{
+  printf 'slow.test TXT 1500 "v=spf1 include:s1.slow.test -all"\n'
+  for i in 1 2 3 4 5 6 7 8; do
+    printf 's%d.slow.test TXT 1500 "v=spf1 include:s%d.slow.test -all"\n' "$i" $((i + 1))
+  done
+  printf '_dmarc.example.com TXT 0 "v=DMARC1; p=reject; adkim=r; aspf=r"\n'
+  printf 'rsa._domainkey.example.com TXT 0 "v=DKIM1; k=rsa; p=%s"\n' "$RSA_P"
+} >"$T/slow.zone"
+start_fault zone "$T/slow.zone"
+newmsg "CEO <ceo@example.com>" "slow spf chain"
+sign rsa example.com "$K/rsa.pem" rsa-sha256
+sed -i 's/^Hello,$/Hello, pay this invoice,/' "$MSG"  # a replayed signature, body changed
+deliver 203.0.113.5 evil.slow.test ceo@slow.test -o auth.dns_server="127.0.0.1:$FAULT_PORT"
+expect "slow SPF chain: spoofed From still dmarc=fail with p=reject" \
+  'spf=temperror' 'dkim=fail[^;]*header.d=example.com' 'dmarc=fail' 'p=REJECT'
+[ "$MS" -le 9500 ] || fail "slow SPF chain: took $MS ms, budget 8000 ms"
+log "slow SPF chain: $MS ms, $(queries) queries seen"
+stop_fault
 
 # No DNS at all when auth is off, or when a trusted upstream already checked.
 start_fault drop

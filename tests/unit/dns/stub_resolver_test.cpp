@@ -153,6 +153,33 @@ TEST_F(StubResolverTest, SpentDeadlineDoesNotQuery) {
   EXPECT_EQ(server_.udp_queries(), 0);
 }
 
+// Issue 12: an answer that has arrived is used even when the time is up;
+// only new questions and waiting are refused.
+TEST_F(StubResolverTest, AnswerReadWhileWaitingIsTakenAfterTheDeadline) {
+  StubResolver resolver = make(milliseconds(5000));
+  resolver.send_ahead("www.example.test", RecordType::txt);
+  // Waiting for the silent name reads the answer sent ahead on the way.
+  auto slow =
+      resolver.query("slow.example.test", RecordType::txt, Deadline::after(milliseconds(200)));
+  ASSERT_FALSE(slow);
+  auto txt = resolver.query("www.example.test", RecordType::txt, Deadline::after(milliseconds(0)));
+  ASSERT_TRUE(txt) << txt.error().message;
+  EXPECT_EQ(txt->texts.size(), 2U);
+}
+
+TEST_F(StubResolverTest, AnswerWaitingInTheSocketIsTakenAfterTheDeadline) {
+  StubResolver resolver = make();
+  resolver.send_ahead("www.example.test", RecordType::a);
+  std::this_thread::sleep_for(milliseconds(200));  // the answer lands, nobody reads it yet
+  auto a = resolver.query("www.example.test", RecordType::a, Deadline::after(milliseconds(0)));
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->addresses.size(), 2U);
+  // A question not sent ahead is still refused without a query.
+  auto other = resolver.query("nx.example.test", RecordType::a, Deadline::after(milliseconds(0)));
+  ASSERT_FALSE(other);
+  EXPECT_EQ(server_.udp_queries(), 1);
+}
+
 TEST_F(StubResolverTest, TruncatedAnswerIsRetriedOverTcp) {
   StubResolver resolver = make();
   auto r = resolver.query("big.example.test", RecordType::txt, Deadline::after(milliseconds(3000)));
