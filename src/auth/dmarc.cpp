@@ -27,7 +27,8 @@ std::string org_of(const std::string& domain, const PublicSuffixList& psl) {
 }
 
 struct Lookup {
-  enum class Kind { found, absent, temporary, broken } kind = Kind::absent;
+  // absent: DNS answered, no DMARC record there; unaskable: no valid name.
+  enum class Kind { found, absent, unaskable, temporary, broken } kind = Kind::absent;
   std::string text;
   std::string why;
 };
@@ -38,12 +39,16 @@ Lookup lookup(const std::string& domain, dns::Resolver& resolver, dns::Deadline 
   std::string name = "_dmarc." + domain;
   auto answer = resolver.query(name, dns::RecordType::txt, deadline);
   if (!answer) {
-    if (answer.error().kind == ErrorKind::temporary) {
-      return {Lookup::Kind::temporary,
-              {},
-              "DNS lookup of " + name + " failed: " + answer.error().message};
+    // Only a name that cannot be asked is the domain's problem; any other
+    // failure (a timeout, an unreachable or misconfigured server) happened
+    // here and says nothing about what the domain publishes (§6.6.3: a DNS
+    // error is a temperror, not "no record").
+    if (answer.error().kind == ErrorKind::parse) {
+      return {Lookup::Kind::unaskable, {}, name + " cannot be looked up: " + answer.error().message};
     }
-    return {Lookup::Kind::absent, {}, name + " cannot be looked up: " + answer.error().message};
+    return {Lookup::Kind::temporary,
+            {},
+            "DNS lookup of " + name + " failed: " + answer.error().message};
   }
   std::vector<std::string> records;
   for (auto& text : answer->texts) {
@@ -199,10 +204,13 @@ DmarcResult check_dmarc(const DmarcInput& input, dns::Resolver& resolver,
     }
     switch (found.kind) {
       case Lookup::Kind::absent:
+      case Lookup::Kind::unaskable:
         out.code = DmarcCode::none;
         out.record_domain.clear();
         out.reason = found.why;
-        out.advice = "publish a DMARC record at _dmarc." + out.org_domain;
+        // Advice only when DNS really said there is no record.
+        if (found.kind == Lookup::Kind::absent)
+          out.advice = "publish a DMARC record at _dmarc." + out.org_domain;
         return out;
       case Lookup::Kind::temporary:
         out.code = DmarcCode::temperror;

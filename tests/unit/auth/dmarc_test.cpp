@@ -253,6 +253,49 @@ const std::vector<Case>& cases() {
        temperror,
        P::none,
        "example.com"},
+      // RFC 7489 §4.2 (issue 12): a temperror for an identifier that is
+      // not aligned cannot turn a failure into a temperror...
+      {"unaligned_spf_temperror_is_fail",
+       "_dmarc.example.com TXT v=DMARC1; p=reject",
+       "example.com",
+       SpfCode::temperror,
+       "slow.example.net",
+       {{"example.com", DkimStatus::fail}},
+       0,
+       fail,
+       P::reject,
+       "example.com"},
+      {"strictly_unaligned_spf_temperror_is_fail",
+       "_dmarc.example.com TXT v=DMARC1; p=reject; aspf=s",
+       "example.com",
+       SpfCode::temperror,
+       "bounce.example.com",
+       {},
+       0,
+       fail,
+       P::reject,
+       "example.com"},
+      {"unaligned_dkim_temperror_is_fail",
+       "_dmarc.example.com TXT v=DMARC1; p=quarantine",
+       "example.com",
+       SpfCode::fail,
+       "example.com",
+       {{"slow.example.net", DkimStatus::temperror}},
+       0,
+       fail,
+       P::quarantine,
+       "example.com"},
+      // ...one that is aligned can: it might have passed.
+      {"aligned_spf_temperror",
+       "_dmarc.example.com TXT v=DMARC1; p=reject",
+       "example.com",
+       SpfCode::temperror,
+       "bounce.example.com",
+       {{"example.com", DkimStatus::fail}},
+       0,
+       temperror,
+       P::none,
+       "example.com"},
       {"private_suffix_org",
        "_dmarc.me.github.io TXT v=DMARC1; p=reject",
        "www.me.github.io",
@@ -295,6 +338,37 @@ TEST_P(DmarcCase, Evaluates) {
 
 INSTANTIATE_TEST_SUITE_P(Table, DmarcCase, ::testing::ValuesIn(cases()),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// A resolver that cannot work at all (issue 11: `auth check --dns` with a
+// malformed or unreachable server).
+class BrokenResolver final : public dns::Resolver {
+ public:
+  explicit BrokenResolver(ErrorKind kind) : kind_(kind) {}
+  Result<dns::Answer> query(std::string_view, dns::RecordType, dns::Deadline) override {
+    return fail(kind_, "bad DNS server \"nonsense\"");
+  }
+
+ private:
+  ErrorKind kind_;
+};
+
+TEST(Dmarc, ALocalDnsFailureIsTemperrorWithoutAdvice) {
+  for (ErrorKind kind : {ErrorKind::config, ErrorKind::temporary, ErrorKind::internal}) {
+    BrokenResolver resolver(kind);
+    DmarcInput input{"example.com", SpfCode::fail, "example.com", {}};
+    DmarcResult r = check_dmarc(input, resolver, psl());
+    EXPECT_EQ(r.code, DmarcCode::temperror) << r.reason;
+    EXPECT_TRUE(r.advice.empty()) << r.advice;
+  }
+}
+
+TEST(Dmarc, AdviceToPublishOnlyWhenDnsSaidThereIsNoRecord) {
+  dns::StaticResolver resolver;  // NXDOMAIN for everything
+  DmarcInput input{"example.com", SpfCode::fail, "example.com", {}};
+  DmarcResult r = check_dmarc(input, resolver, psl());
+  EXPECT_EQ(r.code, DmarcCode::none);
+  EXPECT_EQ(r.advice, "publish a DMARC record at _dmarc.example.com");
+}
 
 TEST(Dmarc, Alignment) {
   EXPECT_TRUE(aligned("mail.example.co.uk", "example.co.uk", DmarcAlignment::relaxed, psl()));
