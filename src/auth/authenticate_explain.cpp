@@ -127,6 +127,11 @@ void explain_dkim(const AuthResults& r, std::vector<std::string>& out) {
       out.push_back("  signed headers: " + join(d.signed_headers, ", "));
     if (d.length)
       out.push_back("  l=" + std::to_string(*d.length) + ": only part of the body is signed");
+    if (d.body_hash_matches) {
+      out.push_back(*d.body_hash_matches
+                        ? "  body hash (bh=): matches the body as received"
+                        : "  body hash (bh=): does not match: the body changed after signing");
+    }
     if (d.key_testing) out.push_back("  the key is in testing mode (t=y)");
   }
 }
@@ -176,6 +181,18 @@ AuthenticationResults to_authentication_results(const AuthResults& results,
     }
   }
   return ar;
+}
+
+std::string summarize(const AuthResults& results) {
+  std::string out;
+  if (results.spf) out = "spf=" + std::string(to_string(results.spf->code)) + " ";
+  out += "dkim=";
+  if (results.dkim.empty()) out += "none";
+  for (std::size_t i = 0; i < results.dkim.size(); ++i)
+    out += (i == 0 ? "" : ",") + std::string(to_string(results.dkim[i].status));
+  out += " dmarc=" + std::string(to_string(results.dmarc.code));
+  out += " arc=" + std::string(to_string(results.arc.status));
+  return out;
 }
 
 std::vector<std::string> explain(const AuthResults& results) {

@@ -88,7 +88,8 @@ DkimResult& check_body_and_headers(DkimVerifier::Impl& impl, SignedMessage& msg,
                   "l=" + std::to_string(*sig.length) + " is longer than the canonical body (" +
                       std::to_string(bh.canonical_length) + " bytes)");
   }
-  if (!same_digest(bh.digest, sig.body_hash)) {
+  r.body_hash_matches = same_digest(bh.digest, sig.body_hash);
+  if (!*r.body_hash_matches) {
     return finish(r, DkimStatus::fail, "body hash mismatch: the body changed after signing");
   }
   std::string data = header_hash_input(msg.headers(), sig, index);
@@ -227,7 +228,14 @@ DkimResult DkimVerifier::check_field(SignedMessage& msg, std::size_t index, Sign
   auto keys = impl_->lookup_keys(sig->domain, sig->selector, sig->algorithm,
                                  kind == SignatureKind::dkim ? sig->identity : "");
   r.key_bits = keys.rejected_bits;
-  if (keys.status != DkimStatus::pass) return finish(r, keys.status, keys.reason);
+  if (keys.status != DkimStatus::pass) {
+    // The body hash needs no key; with none (DNS down, no record) it still
+    // tells a postmaster whether the body survived (issue 11).
+    const auto& bh = msg.body_hash(sig->body_canon, sig->length);
+    if (!sig->length || *sig->length <= bh.canonical_length)
+      r.body_hash_matches = same_digest(bh.digest, sig->body_hash);
+    return finish(r, keys.status, keys.reason);
+  }
   r.key_testing = keys.testing;
   check_body_and_headers(*impl_, msg, *sig, keys, index, r);
   // RFC 6376 §3.6.1 t=y: a failure must not count against a domain testing DKIM.

@@ -4,26 +4,20 @@
 // headers signed, why DMARC passed or failed, what to fix). Exit 0 when the
 // checks ran, whatever they found; 64 bad usage; 1 when the file or the
 // configuration cannot be read.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "deliver/authenticate_stage.hpp"
-#include "deliver/input.hpp"
-#include "mailroom/dns/caching_resolver.hpp"
+#include "mailroom/deliver/auth_check.hpp"
+#include "mailroom/dns/ip_address.hpp"
 #include "mailroom/util/config.hpp"
-#include "mailroom/util/unique_fd.hpp"
 
 namespace mailroom::cli {
 namespace {
 
 struct CheckArgs {
-  deliver::Envelope envelope;
-  std::string dns_server;
+  deliver::AuthCheckRequest request;
   std::string config_path{kDefaultConfigPath};
   bool config_explicit = false;
   std::vector<std::string> overrides;
@@ -44,10 +38,12 @@ std::string parse(Args args, CheckArgs& out) {
     if (takes_value) {
       if (i + 1 >= args.size()) return "option " + std::string(arg) + " needs a value";
       std::string value = args[++i];
-      if (arg == "--ip") out.envelope.client_address = value;
-      if (arg == "--helo") out.envelope.client_helo = value;
-      if (arg == "--from") out.envelope.sender = deliver::normalize_sender(value);
-      if (arg == "--dns") out.dns_server = value;
+      if (arg == "--ip" && !dns::IpAddress::parse(value))
+        return "--ip " + value + " is not an IP address (want e.g. 192.0.2.1 or 2001:db8::1)";
+      if (arg == "--ip") out.request.client_ip = value;
+      if (arg == "--helo") out.request.helo = value;
+      if (arg == "--from") out.request.sender = value;
+      if (arg == "--dns") out.request.dns_server = value;
       if (arg == "-c") {
         out.config_path = value;
         out.config_explicit = true;
@@ -56,27 +52,17 @@ std::string parse(Args args, CheckArgs& out) {
       continue;
     }
     if (arg.size() > 1 && arg[0] == '-') return "unknown option " + std::string(arg);
-    if (!out.message_path.empty()) return "more than one MESSAGE";
-    out.message_path = std::string(arg);
+    if (!out.request.message_path.empty()) return "more than one MESSAGE";
+    out.request.message_path = std::string(arg);
   }
-  if (out.message_path.empty()) return "MESSAGE is missing";
+  if (out.request.message_path.empty()) return "MESSAGE is missing";
   return {};
 }
 
-// The message as `deliver` reads it: CRLF -> LF, an mbox From_ line removed.
-Result<deliver::Input> read_message_file(const std::string& path, const Config& config) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return fail_errno(ErrorKind::usage, "cannot open " + path, errno);
-  deliver::InputLimits limits{config.deliver.max_message_size, config.deliver.spool_threshold};
-  return deliver::read_message(fd.get(), limits, "/tmp");
-}
-
-void print_report(const auth::AuthResults& results) {
-  std::printf("Authentication-Results: %s\n", results.header_value.c_str());
-  std::vector<std::string> lines = results.explanation;
-  for (auto& line : auth::explain(results)) lines.push_back(std::move(line));
-  if (!lines.empty()) std::printf("\n");
-  for (const auto& line : lines) std::printf("%s\n", line.c_str());
+void print_report(const deliver::AuthCheckReport& report) {
+  std::printf("Authentication-Results: %s\n", report.results.header_value.c_str());
+  if (!report.lines.empty()) std::printf("\n");
+  for (const auto& line : report.lines) std::printf("%s\n", line.c_str());
 }
 
 }  // namespace
@@ -105,19 +91,12 @@ int auth_command(Args args) {
     (void)std::fprintf(stderr, "mailroom auth check: %s\n", config.error().message.c_str());
     return 1;
   }
-  auto input = read_message_file(parsed.message_path, *config);
-  if (!input) {
-    (void)std::fprintf(stderr, "mailroom auth check: %s\n", input.error().message.c_str());
+  auto report = deliver::check_message_file(parsed.request, *config);
+  if (!report) {
+    (void)std::fprintf(stderr, "mailroom auth check: %s\n", report.error().message.c_str());
     return 1;
   }
-  if (!parsed.envelope.sender) parsed.envelope.sender = input->from_line_sender;
-  auto message = message::Message::parse(input->buffer);
-  config->auth.enabled = true;  // asked for explicitly
-  deliver::DeliveryResolver network(deliver::resolver_options(config->auth, parsed.dns_server),
-                                    dns::Deadline::after(config->auth.dns_budget));
-  dns::CachingResolver resolver(network);
-  auto stage = deliver::authenticate_stage(message, parsed.envelope, config->auth, resolver);
-  print_report(stage.results);
+  print_report(*report);
   return 0;
 }
 

@@ -3,23 +3,15 @@
 #include <unistd.h>
 
 #include <array>
-#include <cctype>
 #include <utility>
 
 #include "mailroom/dns/ip_address.hpp"
 #include "mailroom/message/header.hpp"
-#include "mailroom/util/host.hpp"
 
 namespace mailroom::deliver {
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 // The words of a Received: value outside comments, up to the ';' before the
 // date, and the text of the comments that follow the "from" clause (where
@@ -104,7 +96,7 @@ std::optional<ReceivedFrom> parse_received(std::string_view value) {
 auth::AuthConfig auth_config_from(const AuthenticationConfig& config) {
   auth::AuthConfig out;
   out.enabled = config.enabled;
-  out.authserv_id = config.authserv_id.empty() ? host_name() : config.authserv_id;
+  out.authserv_id = config.authserv_id;  // auth::authenticate() defaults it
   out.trusted_authserv_ids = config.trusted_authserv_ids;
   out.psl_path = config.psl_path;
   out.dns_timeout = config.dns_timeout;
@@ -130,13 +122,11 @@ auth::AuthInput auth_input_from(const Envelope& envelope, const message::Message
 
 Result<dns::Answer> DeliveryResolver::query(std::string_view name, dns::RecordType type,
                                             dns::Deadline deadline) {
-  if (budget_.expired()) return fail(ErrorKind::temporary, "DNS budget of this message spent");
   if (!network_) network_ = std::make_unique<dns::StubResolver>(options_);
-  return network_->query(name, type, deadline.min(budget_));
+  return network_->query(name, type, deadline);
 }
 
 void DeliveryResolver::send_ahead(std::string_view name, dns::RecordType type) {
-  if (budget_.expired()) return;
   if (!network_) network_ = std::make_unique<dns::StubResolver>(options_);
   network_->send_ahead(name, type);
 }
@@ -178,38 +168,6 @@ std::vector<std::string_view> rename_fields(std::string_view raw,
   return pieces;
 }
 
-std::string summarize(std::string_view header_value) {
-  // resinfo = method "=" result ...; each after a ';' (RFC 8601 §2.2).
-  std::vector<std::pair<std::string, std::string>> methods;
-  std::size_t at = header_value.find(';');
-  while (at != std::string_view::npos) {
-    auto next = header_value.find(';', at + 1);
-    auto item =
-        trim(header_value.substr(at + 1, next == std::string_view::npos ? next : next - at - 1));
-    at = next;
-    auto eq = item.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string method(trim(item.substr(0, eq)));
-    auto rest = trim(item.substr(eq + 1));
-    std::size_t end = 0;
-    while (end < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[end])) != 0)) ++end;
-    std::string result(rest.substr(0, end));
-    bool found = false;
-    for (auto& [known, results] : methods)
-      if (known == method) {
-        results += "," + result;
-        found = true;
-      }
-    if (!found) methods.emplace_back(method, result);
-  }
-  std::string out;
-  for (const auto& [method, result] : methods) {
-    if (!out.empty()) out += ' ';
-    out.append(method).append("=").append(result);
-  }
-  return out.empty() ? "none" : out;
-}
-
 AuthStageResult authenticate_stage(const message::Message& message, const Envelope& envelope,
                                    const AuthenticationConfig& config, dns::Resolver& resolver) {
   AuthStageResult out;
@@ -222,7 +180,7 @@ AuthStageResult authenticate_stage(const message::Message& message, const Envelo
       results.forged.empty()
           ? std::vector<std::string_view>{message.raw()}
           : rename_fields(message.raw(), message.headers(), results.forged, auth::kForgedFieldName);
-  out.summary = config.enabled ? summarize(results.header_value) : "off";
+  out.summary = config.enabled ? auth::summarize(results) : "off";
   return out;
 }
 

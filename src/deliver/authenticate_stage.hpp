@@ -17,7 +17,6 @@
 
 #include "deliver/envelope.hpp"
 #include "mailroom/auth/authenticate.hpp"
-#include "mailroom/dns/deadline.hpp"
 #include "mailroom/dns/resolver.hpp"
 #include "mailroom/dns/stub_resolver.hpp"
 #include "mailroom/message/message.hpp"
@@ -36,8 +35,9 @@ struct AuthStageResult {
   std::string summary;  // "spf=pass dkim=pass dmarc=pass" for the delivery log
 };
 
-// auth.* of the configuration as auth::authenticate() takes it; an empty
-// authserv_id becomes the host name.
+// auth.* of the configuration as auth::authenticate() takes it (which
+// turns an empty authserv_id into the host name, and the DNS budget into
+// each check's deadline: one place for each).
 [[nodiscard]] auth::AuthConfig auth_config_from(const AuthenticationConfig& config);
 
 // The client as the MTA told it; when it told nothing and auth.trusted_mta
@@ -59,12 +59,11 @@ struct ReceivedFrom {
 
 // The network resolver of one delivery: the stub resolver is made by the
 // first query only (a message whose upstream results are trusted, or a
-// delivery with auth off, never pays for it), and no query may run past
-// the message's DNS budget, whatever deadline the caller passes.
+// delivery with auth off, never pays for it). Deadlines are the caller's:
+// auth::authenticate() gives each check its share of auth.dns_budget.
 class DeliveryResolver final : public dns::Resolver {
  public:
-  DeliveryResolver(dns::StubOptions options, dns::Deadline budget)
-      : options_(std::move(options)), budget_(budget) {}
+  explicit DeliveryResolver(dns::StubOptions options) : options_(std::move(options)) {}
 
   Result<dns::Answer> query(std::string_view name, dns::RecordType type,
                             dns::Deadline deadline) override;
@@ -75,7 +74,6 @@ class DeliveryResolver final : public dns::Resolver {
 
  private:
   dns::StubOptions options_;
-  dns::Deadline budget_;
   std::unique_ptr<dns::StubResolver> network_;
 };
 
@@ -90,10 +88,6 @@ class DeliveryResolver final : public dns::Resolver {
 [[nodiscard]] std::vector<std::string_view> rename_fields(
     std::string_view raw, std::span<const message::HeaderField> headers,
     std::span<const std::size_t> forged, std::string_view new_name);
-
-// "spf=pass dkim=pass dmarc=fail" from an Authentication-Results value: the
-// first result of each method, for one log line.
-[[nodiscard]] std::string summarize(std::string_view header_value);
 
 // The stage. `resolver` is asked only when checks need DNS: never with
 // auth.enabled = false (forged fields are still renamed: a pass claimed in

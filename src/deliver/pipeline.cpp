@@ -74,7 +74,7 @@ std::vector<Target> choose_targets(const Context& context) {
 // this one message.
 AuthStageResult authenticate(const Context& context, const message::Message& message) {
   const auto& config = context.config.auth;
-  DeliveryResolver network(resolver_options(config), dns::Deadline::after(config.dns_budget));
+  DeliveryResolver network(resolver_options(config));
   dns::CachingResolver cache(network);
   return authenticate_stage(message, context.envelope, config, cache);
 }

@@ -380,6 +380,39 @@ newmsg "CEO <ceo@example.com>" "auth check spoof"
 rc=$?
 [ "$rc" -eq 0 ] || fail "auth check (spoof): exit $rc, want 0 whatever the verdict"
 grep -q "dmarc=fail" "$T/check" || fail "auth check (spoof): no dmarc=fail: $(head -3 "$T/check")"
+# Issue 11: with DNS unreachable (a closed port) or malformed, the report
+# says the lookups failed here and names the server; no advice to publish
+# a DMARC record (nobody answered "none"); each body hash still reported.
+newmsg "Alice <alice@example.com>" "auth check without dns"
+sign rsa example.com "$K/rsa.pem" rsa-sha256
+for dns in "127.0.0.1:$(free_port)" "not-a-server"; do
+  "$MAILROOM" auth check --ip 192.0.2.10 --from alice@example.com --dns "$dns" "$MSG" \
+    >"$T/check" 2>"$T/err"
+  rc=$?
+  before=$_failures
+  [ "$rc" -eq 0 ] || fail "auth check --dns $dns: exit $rc: $(cat "$T/err")"
+  grep -qF "lookups was answered by $dns" "$T/check" ||
+    fail "auth check --dns $dns: the server tried is not named: $(cat "$T/check")"
+  grep -q "failed here, not at the sender" "$T/check" ||
+    fail "auth check --dns $dns: no word that the failure is local"
+  ! grep -qi "publish a DMARC record" "$T/check" ||
+    fail "auth check --dns $dns: advises publishing a DMARC record without an answer"
+  grep -q "dmarc=temperror" "$T/check" || fail "auth check --dns $dns: want dmarc=temperror"
+  grep -q "body hash (bh=): matches" "$T/check" ||
+    fail "auth check --dns $dns: the DKIM body hash is not reported"
+  [ "$_failures" -eq "$before" ] && pass "auth check --dns $dns: local DNS failure explained"
+done
+# ...while a real "no record" answer (NXDOMAIN from Knot's root zone) still
+# earns the advice.
+newmsg "Someone <someone@nodmarc.test>" "auth check no dmarc record"
+"$MAILROOM" auth check --dns "127.0.0.1:$PORT" "$MSG" >"$T/check" 2>&1
+grep -q "fix: publish a DMARC record at _dmarc.nodmarc.test" "$T/check" ||
+  fail "auth check: no advice although DNS said there is no DMARC record: $(cat "$T/check")"
+! grep -q "failed here" "$T/check" || fail "auth check: DNS answered, yet called a local failure"
+"$MAILROOM" auth check --ip notanip "$MSG" >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" -eq 64 ] || fail "auth check --ip notanip: exit $rc, want 64"
+grep -q "notanip" "$T/err" || fail "auth check --ip notanip: the message does not name it"
 "$MAILROOM" auth check --dns "127.0.0.1:$PORT" "$T/no-such-file" >/dev/null 2>&1
 rc=$?
 [ "$rc" -eq 1 ] || fail "auth check: a missing file gives exit $rc, want 1"

@@ -23,11 +23,11 @@ namespace mailroom::auth {
 
 struct AuthConfig {
   bool enabled = true;
-  std::string authserv_id;                        // empty -> gethostname()
+  std::string authserv_id;                        // empty -> the host name (only here)
   std::vector<std::string> trusted_authserv_ids;  // reuse their A-R instead of checking
   std::string psl_path = "/usr/share/publicsuffix/public_suffix_list.dafsa";
   std::chrono::milliseconds dns_timeout{2000};  // per query
-  std::chrono::milliseconds dns_budget{8000};   // for the whole message
+  std::chrono::milliseconds dns_budget{8000};   // for the whole message, shared out per check
   // pct= sampling (0..99); unset: std::random_device. Tests fix it.
   std::function<unsigned()> random_percent;
   // DKIM clock (seconds since the epoch); unset: the system clock.
@@ -74,6 +74,10 @@ struct AuthResults {
 // found and, where one failed, what to fix. Not part of authenticate():
 // `deliver` logs a one-line summary and nobody would read this there.
 [[nodiscard]] std::vector<std::string> explain(const AuthResults& results);
+
+// "spf=pass dkim=pass,fail dmarc=fail arc=none": each method's results in
+// the order of the Authentication-Results value, for one log line.
+[[nodiscard]] std::string summarize(const AuthResults& results);
 
 // The results as an Authentication-Results model under `authserv_id` (what
 // header_value renders).

@@ -41,6 +41,10 @@ struct DkimResult {
   std::optional<std::uint64_t> length;      // l=, when the signer limited the body
   int key_bits = 0;                         // size of the key that was tried
   bool key_testing = false;                 // the key record says t=y
+  // bh= against the body, known without the key: `auth check` reports it
+  // even when DNS gave no key. nullopt: not compared (bad signature syntax,
+  // refused before the body was looked at).
+  std::optional<bool> body_hash_matches;
   std::size_t field_index = 0;              // which header field (index in headers())
 };
 

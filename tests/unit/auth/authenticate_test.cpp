@@ -210,6 +210,66 @@ TEST(Authenticate, NeverExceedsTheDnsBudget) {
   EXPECT_EQ(r.dmarc.code, DmarcCode::temperror);
 }
 
+// Issue 12: the sender's own domain answers its SPF include: chain slowly
+// (each answer after 150 ms, one include after another); everything else
+// answers at once, while its deadline has not passed.
+class SlowSpfChain final : public dns::Resolver {
+ public:
+  explicit SlowSpfChain(dns::StaticResolver& zone) : zone_(zone) {}
+  Result<dns::Answer> query(std::string_view name, dns::RecordType type,
+                            dns::Deadline deadline) override {
+    if (!name.ends_with("slow.test")) return zone_.query(name, type, deadline);
+    std::this_thread::sleep_for(
+        std::min<dns::Deadline::Clock::duration>(deadline.remaining(), std::chrono::milliseconds(150)));
+    if (deadline.expired()) return fail(ErrorKind::temporary, "timed out");
+    dns::Answer answer = dns::Answer::of(dns::AnswerKind::records);
+    answer.texts.push_back("v=spf1 include:n" + std::to_string(++hops) + ".slow.test -all");
+    return answer;
+  }
+  int hops = 0;
+
+ private:
+  dns::StaticResolver& zone_;
+};
+
+TEST(Authenticate, ASlowSpfChainDoesNotStarveDmarc) {
+  dns::StaticResolver zone;
+  load_zone(zone);  // example.com publishes p=reject
+  SlowSpfChain resolver(zone);
+  AuthConfig c = config();
+  c.dns_timeout = std::chrono::milliseconds(500);
+  c.dns_budget = std::chrono::milliseconds(1000);
+  // From a subdomain: DMARC's second lookup (_dmarc.example.com, the
+  // organisational domain) is a new question, asked after SPF.
+  auto m = test::parse_message(test::crlf(
+      "From: CEO <ceo@pay.example.com>\nTo: bob@example.org\nSubject: invoice\n\nPay it.\n"));
+  AuthResults r =
+      authenticate(m, AuthInput{"203.0.113.5", "evil.slow.test", "ceo@slow.test"}, resolver, c);
+  ASSERT_TRUE(r.spf);
+  EXPECT_EQ(r.spf->code, SpfCode::temperror);
+  EXPECT_EQ(r.dmarc.code, DmarcCode::fail) << r.dmarc.reason;
+  EXPECT_EQ(r.policy(), DmarcPolicy::reject);
+  EXPECT_GE(resolver.hops, 2);  // the chain was followed, then cut at SPF's share
+}
+
+TEST(Authenticate, WithoutDnsEachBodyHashIsStillReported) {
+  dns::StaticResolver resolver;
+  resolver.add_timeout("ed._domainkey.example.com");
+  std::string tampered = signed_message();
+  tampered.replace(tampered.find("numbers"), 7, "NUMBERS");
+  for (const auto& [bytes, matches] : {std::pair{signed_message(), true}, {tampered, false}}) {
+    auto m = test::parse_message(bytes);
+    AuthResults r = authenticate(m, input(), resolver, config());
+    ASSERT_EQ(r.dkim.size(), 1U);
+    EXPECT_EQ(r.dkim[0].status, DkimStatus::temperror);
+    ASSERT_TRUE(r.dkim[0].body_hash_matches);
+    EXPECT_EQ(*r.dkim[0].body_hash_matches, matches);
+    EXPECT_TRUE(contains(joined(explain(r)), matches ? "body hash (bh=): matches"
+                                                     : "body hash (bh=): does not match"))
+        << joined(explain(r));
+  }
+}
+
 TEST(Authenticate, TrustedUpstreamIsReusedNotRechecked) {
   dns::StaticResolver resolver;
   load_zone(resolver);
