@@ -104,6 +104,24 @@ soa() {
   printf '_dmarc TXT "v=DMARC1; p=none"\n'
 } >"$Z/example.net.zone"
 
+# steamr.com: the records this project's brief was written around (issue
+# 11), exactly as given, the type-99 SPF record included (RFC 7208 §3.1:
+# ignored). The 1024-bit key at dkim._domainkey is not ours, so messages are
+# signed with our RSA key under a stand-in selector. Added for the tests:
+# that selector, an address for mail.steamr.com (the SPF pass case) and a
+# name with only a type-99 record.
+STEAMR_DKIM="v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDB5nBvGK/YgkA38tPxxikD/w2OW3Ob3WL9iaS8bA+4i4Kkjr4GQHq+H2khVVsyTxUpZErv4jVW+Kk1wWUysWKQU1P2ImAY0luP7Ujdne4JykXm75n4HjE0Sa4q1y3EaVQOH58aEfjcUS26N1MoSVt87uf1669gv3Wh+0ySfXHNdQIDAQAB"
+{
+  soa steamr.com
+  printf 'steamr.com. 600 IN TXT "v=spf1 mx a:mail.steamr.com -all"\n'
+  printf 'steamr.com. 600 IN SPF "v=spf1 mx a:mail.steamr.com -all"\n'
+  printf 'dkim._domainkey.steamr.com. 600 IN TXT %s\n' "$(txt_strings "$STEAMR_DKIM")"
+  printf '_dmarc.steamr.com. 600 IN TXT "v=DMARC1; p=reject; rua=mailto:admin@mail.steamr.com; ruf=mailto:admin@mail.steamr.com; adkim=s; aspf=s"\n'
+  printf 'standin._domainkey TXT %s\n' "$(txt_strings "v=DKIM1; k=rsa; p=$RSA_P")"
+  printf 'mail A 192.0.2.25\n'
+  printf 'only99 SPF "v=spf1 +all"\n'
+} >"$Z/steamr.com.zone"
+
 PORT=$(free_port)
 [ -n "$PORT" ] || die "no free port"
 cat >"$Z/knot.conf" <<EOF
@@ -133,6 +151,8 @@ zone:
     file: example.org.zone
   - domain: example.net
     file: example.net.zone
+  - domain: steamr.com
+    file: steamr.com.zone
 EOF
 knotd -c "$Z/knot.conf" >"$Z/knotd.out" 2>&1 &
 KNOT_PID=$!
@@ -272,6 +292,55 @@ Received: from liar.example.net (liar [203.0.113.99])
 newmsg "Alice <alice@example.com>" "trusted mta" "$RECEIVED"
 deliver "" "" alice@example.com -o auth.trusted_mta="$AUTHSERV"
 expect "client from the trusted MTA's Received field" 'spf=pass' 'smtp.mailfrom=(alice@)?example.com'
+
+# ---- steamr.com: pass, fail and alignment, each explained by `auth check`
+kdig +short @127.0.0.1 -p "$PORT" SPF steamr.com | grep -q "v=spf1" ||
+  die "knotd does not serve steamr.com's type-99 record"
+# steamr CASE FROM SIGNER-SELECTOR IP SENDER: $MSG for CASE, delivered and
+# checked; SCHECK holds `auth check`'s report of the same message.
+steamr() {
+  newmsg "$2" "steamr $1"
+  [ -n "$3" ] && sign "$3" steamr.com "$K/rsa.pem" rsa-sha256
+  deliver "$4" mail.steamr.com "$5"
+  "$MAILROOM" auth check --ip "$4" --helo mail.steamr.com --from "$5" \
+    --dns "127.0.0.1:$PORT" -o auth.authserv_id="$AUTHSERV" "$MSG" >"$T/check" 2>&1
+  SCHECK=$(cat "$T/check")
+}
+# explains CASE TEXT...: each fixed string must be in the report.
+explains() {
+  local name=$1 text
+  shift
+  for text in "$@"; do
+    grep -qF -- "$text" <<<"$SCHECK" || fail "steamr $name: auth check lacks '$text': $SCHECK"
+  done
+}
+steamr pass "News <news@steamr.com>" standin 192.0.2.25 bounce@steamr.com
+expect "steamr.com: signed, sent from mail.steamr.com: all pass" \
+  'spf=pass' 'dkim=pass[^;]*header.d=steamr.com header.s=standin' 'dmarc=pass[^;]*header.from=steamr.com'
+explains pass "matched 'a:mail.steamr.com'" "DKIM signature d=steamr.com s=standin a=rsa-sha256: pass" \
+  "DMARC for steamr.com: pass"
+steamr spoof "CEO <ceo@steamr.com>" "" 203.0.113.5 ceo@steamr.com
+expect "steamr.com spoofed from elsewhere: spf fail, dmarc fail, p=reject" \
+  'spf=fail' 'dkim=none' 'dmarc=fail' 'p=REJECT dis=REJECT'
+explains spoof "SPF for MAIL FROM ceo@steamr.com: fail" "DMARC for steamr.com: fail" \
+  "policy to apply: reject"
+# adkim=s/aspf=s: From news.steamr.com is not d=steamr.com nor MAIL FROM
+# steamr.com, although both pass; the organisational record applies.
+steamr strict "News <news@news.steamr.com>" standin 192.0.2.25 bounce@steamr.com
+expect "From news.steamr.com: spf and dkim pass for steamr.com, dmarc fail (strict)" \
+  'spf=pass' 'dkim=pass[^;]*header.d=steamr.com' 'dmarc=fail[^;]*header.from=news.steamr.com' \
+  'polrec.domain=steamr.com'
+explains strict "DMARC for news.steamr.com: fail" "(strict alignment)" "record at _dmarc.steamr.com"
+# Signed with our key under the brief's own selector: the published 1024-bit
+# key is read and accepted (RFC 8301), the signature does not verify with it.
+steamr brief-key "News <news@steamr.com>" dkim 192.0.2.25 bounce@steamr.com
+expect "selector dkim (the brief's 1024-bit key): dkim fail, not permerror" \
+  'dkim=fail[^;]*header.s=dkim' 'dmarc=pass'
+explains brief-key "DKIM signature d=steamr.com s=dkim a=rsa-sha256: fail - signature did not verify"
+# RFC 7208 §3.1: a type-99 record alone is no SPF record.
+steamr type99 "X <x@only99.steamr.com>" "" 192.0.2.25 x@only99.steamr.com
+expect "only a type-99 record: spf=none" 'spf=none'
+explains type99 "SPF for MAIL FROM x@only99.steamr.com: none"
 
 # ---- faults: a DNS server of our own that never answers, or answers SERVFAIL
 FAULT_PORT=$(free_port)
