@@ -44,7 +44,8 @@ Lookup lookup(const std::string& domain, dns::Resolver& resolver, dns::Deadline 
     // here and says nothing about what the domain publishes (§6.6.3: a DNS
     // error is a temperror, not "no record").
     if (answer.error().kind == ErrorKind::parse) {
-      return {Lookup::Kind::unaskable, {}, name + " cannot be looked up: " + answer.error().message};
+      return {
+          Lookup::Kind::unaskable, {}, name + " cannot be looked up: " + answer.error().message};
     }
     return {Lookup::Kind::temporary,
             {},

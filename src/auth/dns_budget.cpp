@@ -10,7 +10,8 @@ CheckDeadlines share_budget(std::chrono::milliseconds budget) {
   // needs one key per signature, DMARC at most two records. The shares are
   // ends, not slices: time SPF leaves unused is DKIM's and DMARC's.
   return CheckDeadlines{dns::Deadline::at(start + budget / 2),
-                        dns::Deadline::at(start + budget * 3 / 4), dns::Deadline::at(start + budget)};
+                        dns::Deadline::at(start + budget * 3 / 4),
+                        dns::Deadline::at(start + budget)};
 }
 
 Result<dns::Answer> BudgetResolver::query(std::string_view name, dns::RecordType type,
@@ -21,7 +22,8 @@ Result<dns::Answer> BudgetResolver::query(std::string_view name, dns::RecordType
   // a failure here, like a timeout: temperror (RFC 7208 §2.6.6, RFC 7489
   // §6.6.3), never a verdict about the sender's records. Only a name that
   // cannot be asked stays the sender's problem.
-  if (!answer && answer.error().kind != ErrorKind::parse) answer.error().kind = ErrorKind::temporary;
+  if (!answer && answer.error().kind != ErrorKind::parse)
+    answer.error().kind = ErrorKind::temporary;
   return answer;
 }
 

@@ -45,7 +45,7 @@ struct DkimResult {
   // even when DNS gave no key. nullopt: not compared (bad signature syntax,
   // refused before the body was looked at).
   std::optional<bool> body_hash_matches;
-  std::size_t field_index = 0;              // which header field (index in headers())
+  std::size_t field_index = 0;  // which header field (index in headers())
 };
 
 // TXT records at `name`, one string per record with its character-strings

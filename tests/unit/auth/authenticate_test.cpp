@@ -219,8 +219,8 @@ class SlowSpfChain final : public dns::Resolver {
   Result<dns::Answer> query(std::string_view name, dns::RecordType type,
                             dns::Deadline deadline) override {
     if (!name.ends_with("slow.test")) return zone_.query(name, type, deadline);
-    std::this_thread::sleep_for(
-        std::min<dns::Deadline::Clock::duration>(deadline.remaining(), std::chrono::milliseconds(150)));
+    std::this_thread::sleep_for(std::min<dns::Deadline::Clock::duration>(
+        deadline.remaining(), std::chrono::milliseconds(150)));
     if (deadline.expired()) return fail(ErrorKind::temporary, "timed out");
     dns::Answer answer = dns::Answer::of(dns::AnswerKind::records);
     answer.texts.push_back("v=spf1 include:n" + std::to_string(++hops) + ".slow.test -all");
@@ -264,8 +264,8 @@ TEST(Authenticate, WithoutDnsEachBodyHashIsStillReported) {
     EXPECT_EQ(r.dkim[0].status, DkimStatus::temperror);
     ASSERT_TRUE(r.dkim[0].body_hash_matches);
     EXPECT_EQ(*r.dkim[0].body_hash_matches, matches);
-    EXPECT_TRUE(contains(joined(explain(r)), matches ? "body hash (bh=): matches"
-                                                     : "body hash (bh=): does not match"))
+    EXPECT_TRUE(contains(joined(explain(r)),
+                         matches ? "body hash (bh=): matches" : "body hash (bh=): does not match"))
         << joined(explain(r));
   }
 }

@@ -275,7 +275,8 @@ TEST(AuthConfig, EmptyAuthservIdIsTheHostName) {
   dns::StaticResolver zone;
   auto stage = authenticate_stage(message, Envelope{}, config, zone);
   EXPECT_FALSE(stage.results.authserv_id.empty());
-  EXPECT_TRUE(stage.added_header.starts_with("Authentication-Results: " + stage.results.authserv_id))
+  EXPECT_TRUE(
+      stage.added_header.starts_with("Authentication-Results: " + stage.results.authserv_id))
       << stage.added_header;
   config.authserv_id = "mx.example.net";
   EXPECT_EQ(auth_config_from(config).authserv_id, "mx.example.net");
