@@ -75,12 +75,26 @@ if(MAILROOM_STATIC AND NOT MAILROOM_SANITIZE AND CMAKE_SYSTEM_PROCESSOR MATCHES 
   add_compile_definitions(MAILROOM_LAZY_CPUID=1)
 endif()
 
+# mailroom_private_includes(TARGET MODULE): TARGET may include its module's
+# private headers as "MODULE/x.hpp" and nothing else of src/ (DESIGN.md: a
+# module sees include/ and its own src/<module>/ only). The build directory
+# gets private/MODULE/MODULE -> src/MODULE, and that one folder is put on
+# the include path, so "deliver/input.hpp" from src/cli does not compile.
+function(mailroom_private_includes target module)
+  set(root ${CMAKE_BINARY_DIR}/private/${module})
+  if(NOT EXISTS ${root}/${module})
+    file(MAKE_DIRECTORY ${root})
+    file(CREATE_LINK ${PROJECT_SOURCE_DIR}/src/${module} ${root}/${module} SYMBOLIC)
+  endif()
+  target_include_directories(${target} PRIVATE ${root})
+endfunction()
+
 # mailroom_module(NAME SOURCES... [DEPS ...]): one static library per module.
 function(mailroom_module name)
   cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
   add_library(mailroom_${name} STATIC ${M_SOURCES})
-  target_include_directories(mailroom_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include
-                             PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_include_directories(mailroom_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
+  mailroom_private_includes(mailroom_${name} ${name})
   target_compile_options(mailroom_${name} PRIVATE ${MAILROOM_WARNINGS})
   target_link_libraries(mailroom_${name} PUBLIC ${M_DEPS})
   add_library(mailroom::${name} ALIAS mailroom_${name})
