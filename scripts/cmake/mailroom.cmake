@@ -46,6 +46,20 @@ macro(mailroom_find_dependencies)
   else()
     target_link_libraries(mailroom_icu INTERFACE ICU::uc ICU::data)
   endif()
+  # libidn2: IDNA2008 with the UTS #46 mapping (src/message/idna.cpp).
+  # Static: its archive, which needs libunistring's (normalisation tables).
+  find_path(IDN2_INCLUDE idn2.h REQUIRED)
+  add_library(mailroom_idn2 INTERFACE)
+  target_include_directories(mailroom_idn2 INTERFACE ${IDN2_INCLUDE})
+  if(MAILROOM_STATIC)
+    find_library(MAILROOM_IDN2_STATIC libidn2.a REQUIRED)
+    find_library(MAILROOM_UNISTRING_STATIC libunistring.a REQUIRED)
+    target_link_libraries(mailroom_idn2 INTERFACE ${MAILROOM_IDN2_STATIC}
+                          ${MAILROOM_UNISTRING_STATIC})
+  else()
+    find_library(MAILROOM_IDN2_SHARED idn2 REQUIRED)
+    target_link_libraries(mailroom_idn2 INTERFACE ${MAILROOM_IDN2_SHARED})
+  endif()
   # spdlog and fmt are used header-only so that `deliver` loads no extra
   # shared objects at start-up (its start-up cost is part of its speed).
   add_library(mailroom_logdeps INTERFACE)

@@ -43,9 +43,10 @@ struct AddressSplit {
 AddressSplit split_address(const Address& address, std::string_view separators = "+");
 AddressSplit split_address(std::string_view addr_spec, std::string_view separators = "+");
 
-// IDNA A-labels (RFC 3492 Punycode, RFC 5891 "xn--" prefix): each non-ASCII
-// label is encoded, ASCII letters are lower-cased. No Unicode normalisation
-// (the sender's form is kept). nullopt for invalid UTF-8 or labels over 63.
+// IDNA2008 A-labels (RFC 5891, "xn--" Punycode) after the UTS #46 mapping,
+// non-transitional (libidn2): upper case folded, NFC, U+3002 and other dots
+// are dots. nullopt for invalid UTF-8, disallowed code points (RFC 5892),
+// labels over 63 octets or an invalid "xn--" label.
 std::optional<std::string> domain_to_ascii(std::string_view domain);
 // The reverse: "xn--" labels decoded to UTF-8; nullopt if one is invalid.
 std::optional<std::string> domain_to_unicode(std::string_view domain);

@@ -123,5 +123,33 @@ TEST(Idna, ToUnicode) {
   }
 }
 
+// UTS #46 §4 mapping and RFC 5891/5892 validity, which the own Punycode
+// code before libidn2 did not apply: it encoded upper case, decomposed and
+// full-width forms as they came (so one domain had several A-labels and
+// DMARC alignment failed) and encoded what IDNA2008 disallows.
+TEST(Idna, Uts46MapsToOneForm) {
+  EXPECT_EQ(domain_to_ascii("B\xc3\x9c\x43HER.de"), "xn--bcher-kva.de");   // "BÜCHER": case fold
+  EXPECT_EQ(domain_to_ascii("bu\xcc\x88\x63her.de"), "xn--bcher-kva.de");  // u + U+0308: NFC
+  // U+3002 IDEOGRAPHIC FULL STOP separates labels (UTS #46 §4 step 1).
+  EXPECT_EQ(domain_to_ascii("\xe4\xbe\x8b\xe3\x81\x88\xe3\x80\x82jp"), "xn--r8jz45g.jp");
+  // Full-width "ＡＢｃ" maps to ASCII "abc".
+  EXPECT_EQ(domain_to_ascii("\xef\xbc\xa1\xef\xbc\xa2\xef\xbd\x83.com"), "abc.com");
+  // Non-transitional: "ß" stays (RFC 5892 PVALID), it is not mapped to "ss".
+  EXPECT_EQ(domain_to_ascii("fa\xc3\x9f.de"), "xn--fa-hia.de");
+  EXPECT_EQ(domain_to_ascii("XN--BCHER-KVA.de"), "xn--bcher-kva.de");
+}
+
+TEST(Idna, RefusesWhatIdna2008Disallows) {
+  EXPECT_FALSE(domain_to_ascii("a\xe2\x99\xa5.com").has_value());  // U+2665: DISALLOWED (RFC 5892)
+  EXPECT_FALSE(domain_to_ascii("\xcc\x81\x61.com")
+                   .has_value());  // leading combining mark (RFC 5891 §4.2.3.2)
+  EXPECT_FALSE(domain_to_ascii("a\xe2\x80\x8d\x62.com")
+                   .has_value());                         // ZWJ outside its context (RFC 5892 A.2)
+  EXPECT_FALSE(domain_to_ascii("xn--a.de").has_value());  // decodes to U+0080
+  // "xn--a" is Punycode for the control U+0080: not a U-label (UTS #46 §4 step 4).
+  EXPECT_FALSE(domain_to_unicode("xn--a.de").has_value());
+  EXPECT_FALSE(domain_to_unicode(std::string("xn--bcher-kva\0.de", 17)).has_value());
+}
+
 }  // namespace
 }  // namespace mailroom::message
