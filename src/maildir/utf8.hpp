@@ -10,6 +10,5 @@ namespace mailroom::maildir::detail {
 
 // False on any invalid sequence.
 bool decode_utf8(std::string_view in, std::vector<char32_t>& out);
-void append_utf8(std::string& out, char32_t cp);
 
 }  // namespace mailroom::maildir::detail
