@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "mailroom/deliver/auth_check.hpp"
 #include "mailroom/dns/ip_address.hpp"
 #include "mailroom/util/config.hpp"
@@ -77,7 +78,9 @@ int auth_command(Args args) {
     return 64;
   }
   CheckArgs parsed;
-  if (auto problem = parse(args.subspan(1), parsed); !problem.empty() || parsed.help) {
+  auto words = split_long_values(args.subspan(1));  // --ip=IP as --ip IP
+  auto argv = as_args(words);
+  if (auto problem = parse(argv, parsed); !problem.empty() || parsed.help) {
     if (parsed.help) {
       print_usage("auth");
       return 0;

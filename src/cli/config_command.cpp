@@ -24,6 +24,10 @@ int config_command(Args args) {
   std::vector<std::string> overrides;
   for (std::size_t i = 1; i < args.size(); ++i) {
     std::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      print_usage("config");
+      return 0;
+    }
     if ((arg == "-c" || arg == "-o") && i + 1 < args.size()) {
       if (arg == "-c") {
         path = args[++i];

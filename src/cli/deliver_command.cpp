@@ -1,9 +1,12 @@
-// `mailroom deliver`: flags compatible with dovecot-lda where they overlap.
+// `mailroom deliver`: flags compatible with dovecot-lda where they overlap,
+// and long options for what dovecot-lda has no flag for.
+#include <array>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "mailroom/deliver/deliver.hpp"
 #include "mailroom/deliver/exit_code.hpp"
 #include "mailroom/util/config.hpp"
@@ -20,69 +23,57 @@ struct DeliverArgs {
   bool help = false;
 };
 
-// Takes the value of a flag: "-dalice" or "-d alice".
-bool take_value(Args args, std::size_t& i, std::string& value) {
-  std::string_view arg = args[i];
-  if (arg.size() > 2) {
-    value = std::string(arg.substr(2));
-    return true;
-  }
-  if (i + 1 >= args.size()) return false;
-  value = args[++i];
-  return true;
-}
+constexpr std::array kDeliverOptions{
+    OptionSpec{"-d", "USER"},
+    OptionSpec{"-f", "SENDER"},
+    OptionSpec{"-a", "ADDRESS"},
+    OptionSpec{"-r", "ADDRESS"},
+    OptionSpec{"-m", "FOLDER"},
+    OptionSpec{"-e", ""},
+    // dovecot-lda's "don't clear the environment": mailroom never clears it,
+    // so recipes that pass -k keep working.
+    OptionSpec{"-k", ""},
+    OptionSpec{"-c", "FILE"},
+    OptionSpec{"-o", "SECTION.KEY=VALUE"},
+    OptionSpec{"-p", "FILE"},
+    // Postfix pipe(8) passes the SMTP client as ${client_address} and
+    // ${client_helo}; local(8) puts them in the environment instead.
+    OptionSpec{"--client-address", "IP"},
+    OptionSpec{"--client-helo", "NAME"},
+    OptionSpec{"-h", ""},
+    OptionSpec{"--help", ""},
+};
 
-bool apply_flag(char flag, const std::string& value, DeliverArgs& out) {
+void apply(const ScannedOption& option, DeliverArgs& out) {
   auto& r = out.request;
-  switch (flag) {
-    case 'd':
-      r.user = value;
-      return true;
-    case 'f':
-      r.sender = value;
-      return true;
-    case 'a':
-      r.original_recipient = value;
-      return true;
-    case 'r':
-      r.final_recipient = value;
-      return true;
-    case 'm':
-      r.folder = value;
-      return true;
-    case 'p':
-      r.input_path = value;
-      return true;
-    case 'c':
-      out.config_path = value;
-      out.config_explicit = true;
-      return true;
-    case 'o':
-      out.overrides.push_back(value);
-      return true;
-    default:
-      return false;
+  const std::string& name = option.name;
+  const std::string& value = option.value;
+  if (name == "-d") r.user = value;
+  if (name == "-f") r.sender = value;
+  if (name == "-a") r.original_recipient = value;
+  if (name == "-r") r.final_recipient = value;
+  if (name == "-m") r.folder = value;
+  if (name == "-p") r.input_path = value;
+  if (name == "-e") r.reject_to_stderr = true;
+  if (name == "--client-address") r.client_address = value;
+  if (name == "--client-helo") r.client_helo = value;
+  if (name == "-c") {
+    out.config_path = value;
+    out.config_explicit = true;
   }
+  if (name == "-o") out.overrides.push_back(value);
+  if (name == "-h" || name == "--help") out.help = true;
 }
 
 // Returns an error message, or "" when the arguments are fine.
 std::string parse(Args args, DeliverArgs& out) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (arg == "-h" || arg == "--help") {
-      out.help = true;
-      return {};
-    }
-    if (arg == "-e") {
-      out.request.reject_to_stderr = true;
-      continue;
-    }
-    if (arg.size() < 2 || arg[0] != '-') return "unexpected argument '" + std::string(arg) + "'";
-    std::string value;
-    if (std::string_view("dfarmpco").find(arg[1]) == std::string_view::npos)
-      return "unknown option " + std::string(arg.substr(0, 2));
-    if (!take_value(args, i, value)) return "option " + std::string(arg) + " needs a value";
-    if (!apply_flag(arg[1], value, out)) return "unknown option " + std::string(arg.substr(0, 2));
+  auto options = scan_options(args, kDeliverOptions, "mailroom deliver");
+  if (!options) return options.error().message;
+  for (const auto& option : *options) {
+    if (option.name.empty())
+      return "unexpected argument '" + option.value +
+             "': the message is read from stdin (or -p FILE), every value follows its flag";
+    apply(option, out);
   }
   return {};
 }
@@ -92,7 +83,7 @@ std::string parse(Args args, DeliverArgs& out) {
 int deliver_command(Args args) {
   DeliverArgs parsed;
   if (auto problem = parse(args, parsed); !problem.empty()) {
-    std::fprintf(stderr, "mailroom deliver: %s (try mailroom deliver --help)\n", problem.c_str());
+    std::fprintf(stderr, "mailroom deliver: %s\n", problem.c_str());
     return deliver::kExitUsage;
   }
   if (parsed.help) {

@@ -5,6 +5,7 @@
 #include <array>
 #include <utility>
 
+#include "deliver/received_client.hpp"
 #include "mailroom/dns/ip_address.hpp"
 #include "mailroom/message/header.hpp"
 
@@ -107,15 +108,11 @@ auth::AuthConfig auth_config_from(const AuthenticationConfig& config) {
 auth::AuthInput auth_input_from(const Envelope& envelope, const message::Message& message,
                                 const AuthenticationConfig& config) {
   auth::AuthInput input{envelope.client_address, envelope.client_helo, envelope.sender};
-  if (!input.client_ip.empty() || config.trusted_mta.empty()) return input;
-  // Only the field our own MTA wrote can be believed; anything below it is
-  // the sender's word. The topmost one by that host is the latest hop.
-  for (const auto* field : message.find_all("Received")) {
-    auto received = parse_received(field->value);
-    if (!received || !message::iequals(received->by, config.trusted_mta)) continue;
+  if (!input.client_ip.empty()) return input;
+  // Only the field our own MTA wrote can be believed (received_client.hpp).
+  if (auto received = client_from_received(message, received_by_names(config))) {
     input.client_ip = received->ip;
     if (input.helo.empty()) input.helo = received->helo;
-    break;
   }
   return input;
 }

@@ -40,8 +40,9 @@ struct AuthStageResult {
 // each check's deadline: one place for each).
 [[nodiscard]] auth::AuthConfig auth_config_from(const AuthenticationConfig& config);
 
-// The client as the MTA told it; when it told nothing and auth.trusted_mta
-// is set, the topmost Received: field written by that MTA.
+// The client as the MTA told it; when it told nothing, the topmost
+// Received: field if this host or auth.trusted_mta wrote it
+// (received_client.hpp).
 [[nodiscard]] auth::AuthInput auth_input_from(const Envelope& envelope,
                                               const message::Message& message,
                                               const AuthenticationConfig& config);

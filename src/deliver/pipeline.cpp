@@ -89,11 +89,12 @@ void log_delivery(const Context& context, const message::Message& message,
                   const StoreReport& report) {
   for (const auto& warning : report.warnings) log::warn("{}", warning);
   log::info(
-      "delivered: msgid={} from=<{}> to=<{}> user={} folder={} why=\"{}\" auth=\"{}\" size={} "
-      "time={}ms",
+      "delivered: msgid={} from=<{}> to=<{}> user={} folder={} detail={} why=\"{}\" auth=\"{}\" "
+      "size={} time={}ms",
       message.value("Message-ID"), context.envelope.sender.value_or(""),
-      context.envelope.final_recipient, context.user.name, report.folders_text(), report.why_text(),
-      context.auth_summary, report.bytes, elapsed_ms(context));
+      context.envelope.final_recipient, context.user.name, report.folders_text(),
+      context.envelope.detail, report.why_text(), context.auth_summary, report.bytes,
+      elapsed_ms(context));
 }
 
 Outcome failed(const Context* context, const Error& error) {
@@ -106,7 +107,7 @@ Outcome failed(const Context* context, const Error& error) {
 
 Outcome run(const Request& request, const Config& config) {
   watchdog::arm(config.deliver.deadline);
-  Context context{config, make_envelope(request, process_env), {}};
+  Context context{config, make_envelope(request, process_env, config.deliver.detail_separator), {}};
   auto user = find_user(request, config);
   if (!user) return failed(&context, user.error());
   context.user = std::move(*user);

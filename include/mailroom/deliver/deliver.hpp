@@ -20,6 +20,8 @@ struct Request {
   std::optional<std::string> folder;              // -m ("" is ignored: -m ${extension})
   bool reject_to_stderr = false;                  // -e
   std::optional<std::string> input_path;          // -p, else stdin
+  std::optional<std::string> client_address;      // --client-address ("" = not known)
+  std::optional<std::string> client_helo;         // --client-helo
 };
 
 struct Outcome {

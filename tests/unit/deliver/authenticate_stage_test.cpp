@@ -7,12 +7,15 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "deliver/received_client.hpp"
 #include "mailroom/dns/static_resolver.hpp"
 #include "mailroom/message/buffer.hpp"
+#include "mailroom/util/host.hpp"
 
 namespace mailroom::deliver {
 namespace {
@@ -131,22 +134,73 @@ TEST(ParseReceived, RefusesFieldsWithoutFromOrBy) {
   EXPECT_FALSE(parse_received(""));
 }
 
-TEST(AuthInput, TrustedMtaReceivedFillsAMissingClient) {
+TEST(AuthInput, TopmostReceivedByATrustedMtaFillsAMissingClient) {
   auto message = parse(
-      "Received: from evil (evil [203.0.113.66]) by mx.example.net; Sat, 28 Nov 2026\n"
       "Received: from relay.example.org (relay [198.51.100.1]) by mx2.example.net; Sat\n"
+      "Received: from evil (evil [203.0.113.66]) by mx.example.net; Sat, 28 Nov 2026\n"
       "From: a@example.org\n\nbody\n");
   auto config = test_config();
-  config.trusted_mta = "MX2.example.net";
+  config.authserv_id.clear();
+  config.trusted_mta = "mx1.example.net, MX2.example.net";
   auto input = auth_input_from(Envelope{}, message, config);
   EXPECT_EQ(input.client_ip, "198.51.100.1");
   EXPECT_EQ(input.helo, "relay.example.org");
   // The MTA's own word wins over any Received field.
   auto told = auth_input_from(client("192.0.2.9", "a@example.org"), message, config);
   EXPECT_EQ(told.client_ip, "192.0.2.9");
-  // Without trusted_mta, no Received field is believed.
+  // Neither this host nor trusted: no Received field is believed.
   config.trusted_mta.clear();
   EXPECT_EQ(auth_input_from(Envelope{}, message, config).client_ip, "");
+}
+
+// Never a field below the topmost: the sender can write any Received: it
+// likes under the one our MTA adds.
+TEST(AuthInput, AFieldBelowTheTopmostIsNeverBelieved) {
+  auto message = parse(
+      "Received: from relay.example.org (relay [198.51.100.1]) by other.example.com; Sat\n"
+      "Received: from evil (evil [203.0.113.66]) by mx.example.net; Sat, 28 Nov 2026\n"
+      "From: a@example.org\n\nbody\n");
+  auto config = test_config();
+  config.trusted_mta = "mx.example.net";
+  EXPECT_EQ(auth_input_from(Envelope{}, message, config).client_ip, "");
+}
+
+// The default setup (Postfix mailbox_command, no trusted_mta): the topmost
+// field by this host's name, its FQDN or auth.authserv_id.
+TEST(AuthInput, TopmostReceivedByThisHost) {
+  std::string by_us = "Received: from client.example.com (c [127.0.0.2])\n\tby " + host_name() +
+                      " (Postfix) with ESMTP id 4AB; Sat, 28 Nov 2026\n";
+  auto message = parse(by_us + "From: a@example.org\n\nbody\n");
+  auto config = test_config();
+  config.authserv_id.clear();
+  auto input = auth_input_from(Envelope{}, message, config);
+  EXPECT_EQ(input.client_ip, "127.0.0.2");
+  EXPECT_EQ(input.helo, "client.example.com");
+  // auth.authserv_id names this host too.
+  auto other = parse(
+      "Received: from c.example.com ([192.0.2.5]) by mx.example.net; Sat\n"
+      "From: a@example.org\n\nbody\n");
+  EXPECT_EQ(auth_input_from(Envelope{}, other, config).client_ip, "");
+  config.authserv_id = "MX.example.net";
+  EXPECT_EQ(auth_input_from(Envelope{}, other, config).client_ip, "192.0.2.5");
+  EXPECT_EQ(auth_input_from(Envelope{}, other, config).helo, "c.example.com");
+}
+
+TEST(ReceivedByNames, HostNameFqdnFromHostsFileAuthservIdAndTrustedMta) {
+  std::string hosts = ::testing::TempDir() + "/mailroom-hosts";
+  {
+    std::ofstream out(hosts);
+    out << "# comment " << host_name() << "\n127.0.0.1 localhost\n"
+        << "192.0.2.1 mail.example.com " << host_name() << " # ours\n";
+  }
+  AuthenticationConfig config;
+  config.authserv_id = "id.example.net";
+  config.trusted_mta = "a.example.net,b.example.net  c.example.net";
+  auto names = received_by_names(config, hosts);
+  std::vector<std::string> want{host_name(),     "mail.example.com", "id.example.net",
+                                "a.example.net", "b.example.net",    "c.example.net"};
+  EXPECT_EQ(names, want);
+  EXPECT_EQ(received_by_names(AuthenticationConfig{}, "/nonexistent").size(), 1U);
 }
 
 // ---- the stage

@@ -36,7 +36,7 @@ TEST(Envelope, PostfixEnvironmentFillsTheGaps) {
   EXPECT_EQ(envelope.sender, "alice@example.org");
   EXPECT_EQ(envelope.final_recipient, "bob+lists@example.net");
   EXPECT_EQ(envelope.original_recipient, "Bob@Example.NET");
-  EXPECT_EQ(envelope.extension, "lists");
+  EXPECT_EQ(envelope.detail, "lists");
   EXPECT_EQ(envelope.client_address, "192.0.2.1");
   EXPECT_EQ(envelope.client_helo, "mx.example.org");
 }
@@ -46,7 +46,7 @@ TEST(Envelope, EximNamesWork) {
                                             {"RECIPIENT", "b@example.net"},
                                             {"LOCAL_PART_SUFFIX", "+work"}}));
   EXPECT_EQ(envelope.sender, "a@example.org");
-  EXPECT_EQ(envelope.extension, "work");
+  EXPECT_EQ(envelope.detail, "work");
 }
 
 TEST(Envelope, NoSenderAnywhereStaysUnknown) {
@@ -67,6 +67,58 @@ TEST(Envelope, EmptyFolderFlagIsIgnored) {
   EXPECT_EQ(make_envelope(request, env_of({})).folder, "");
   request.folder = "Lists/Work";
   EXPECT_EQ(make_envelope(request, env_of({})).folder, "Lists/Work");
+}
+
+// RFC 5233: the detail reaches the envelope from whichever source the MTA
+// gives, with deliver.detail_separator.
+TEST(Envelope, DetailFromTheRecipientWithTheConfiguredSeparator) {
+  Request request;
+  request.original_recipient = "bob-lists-work@example.net";
+  EXPECT_EQ(make_envelope(request, env_of({}), '-').detail, "lists-work");
+  EXPECT_EQ(make_envelope(request, env_of({}), '+').detail, "");
+  request.original_recipient = "bob+lists@example.net";
+  EXPECT_EQ(make_envelope(request, env_of({})).detail, "lists");
+  // Exim's suffix keeps its separator; a suffix of another form is kept whole.
+  EXPECT_EQ(make_envelope({}, env_of({{"LOCAL_PART_SUFFIX", "-news"}}), '-').detail, "news");
+  EXPECT_EQ(make_envelope({}, env_of({{"LOCAL_PART_SUFFIX", "_news"}}), '-').detail, "_news");
+  // An empty EXTENSION (Postfix, no extension) is no detail.
+  request.original_recipient = "bob@example.net";
+  EXPECT_EQ(make_envelope(request, env_of({{"EXTENSION", ""}})).detail, "");
+}
+
+TEST(Envelope, DetailOf) {
+  EXPECT_EQ(detail_of("a+b+c@example.net", '+'), "b+c");
+  EXPECT_EQ(detail_of("a+@example.net", '+'), "");
+  EXPECT_EQ(detail_of("a+b", '+'), "b");
+  EXPECT_EQ(detail_of("a@b+c.example", '+'), "");
+}
+
+// Sendmail's local mailer passes only -d: the recipient is user@host, so
+// Delivered-To (and with it loop detection) still works.
+TEST(Envelope, BareUserFlagNamesTheRecipient) {
+  Request request;
+  request.user = "bob";
+  auto envelope = make_envelope(request, env_of({}), '+', "mx.example.net");
+  EXPECT_EQ(envelope.final_recipient, "bob@mx.example.net");
+  EXPECT_EQ(envelope.original_recipient, "bob@mx.example.net");
+  request.user = "bob@example.org";
+  EXPECT_EQ(make_envelope(request, env_of({})).final_recipient, "bob@example.org");
+  request.final_recipient = "b@example.net";
+  EXPECT_EQ(make_envelope(request, env_of({})).final_recipient, "b@example.net");
+}
+
+TEST(Envelope, ClientFlagsWinAndEmptyOnesFallBack) {
+  Request request;
+  request.client_address = "192.0.2.7";
+  request.client_helo = "helo.example.org";
+  auto env = env_of({{"CLIENT_ADDRESS", "192.0.2.1"}, {"CLIENT_HELO", "env.example.org"}});
+  EXPECT_EQ(make_envelope(request, env).client_address, "192.0.2.7");
+  EXPECT_EQ(make_envelope(request, env).client_helo, "helo.example.org");
+  // pipe(8) expands ${client_address} to "" for locally submitted mail.
+  request.client_address = "";
+  request.client_helo = "";
+  EXPECT_EQ(make_envelope(request, env).client_address, "192.0.2.1");
+  EXPECT_EQ(make_envelope(request, env_of({})).client_address, "");
 }
 
 }  // namespace
