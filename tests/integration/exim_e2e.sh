@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Exim end to end (issue 11): Debian 12's Exim 4.96 delivers through
+# contrib/exim as shipped (conf.d/router/890_mailroom and
+# conf.d/transport/30_mailroom, included into a private configuration; only
+# the path of mailroom and its -c are replaced).
+#
+# A private instance: its own configuration (-C), spool and log under the
+# scratch dir, a daemon on 127.0.0.1:<free port>, stopped by its pid. Exim
+# keeps root only for a -C file listed in /etc/exim4/trusted_configs, so
+# this one's daemon queues (queue_only) and root runs the deliveries
+# (exim -M, exim -qff), as the system daemon's queue runner would. The
+# Exim binary is Debian's exim4-daemon-light, unpacked by `scripts/setup
+# test` into /opt/mailroom-test (it conflicts with postfix as a package) or
+# installed; no system Exim is started or left running.
+# Proves: SMTP in, one copy in ~/Maildir, no "Tainted arg" bounce; an
+# unwritable Maildir gives exit 75 -> deferred, kept, and after `exim -M` it
+# is delivered exactly once; user+lists@ reaches mailroom as
+# LOCAL_PART_SUFFIX and the recipient's detail (detail=lists in its log).
+TEST_NAME=exim_e2e
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+
+require_root
+[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
+EXIM=/usr/sbin/exim4
+[ -x "$EXIM" ] || EXIM="${MAILROOM_EXTRACT_DIR:-/opt/mailroom-test}/exim4-daemon-light/usr/sbin/exim4"
+[ -x "$EXIM" ] || skip "needs Debian's exim4-daemon-light (scripts/setup test unpacks it)"
+find_mailroom
+make_scratch
+install_mailroom
+
+# Debian's exim4 is built with EXIM_USER=Debian-exim and looks it up before
+# reading any configuration; the package makes it, an unpacked copy needs it.
+if ! getent passwd Debian-exim >/dev/null; then
+  retry 20 useradd -r -M -d /nonexistent -s /usr/sbin/nologin -U Debian-exim || die "useradd Debian-exim"
+  cleanup_add "retry 20 userdel Debian-exim; groupdel Debian-exim"
+fi
+
+make_user LU mrex
+LMD="$T/home/$LU/Maildir"
+cat >"$T/mailroom.toml" <<'EOF2'
+[log]
+# Exim logs the command's output (log_output): the delivery line lands in
+# its mainlog.
+target = "stderr"
+
+[auth]
+dns_server = "127.0.0.1:9"
+EOF2
+chmod 0644 "$T/mailroom.toml"
+
+# --- the Exim instance ---------------------------------------------------------
+PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+E="$T/exim"
+mkdir -p "$E" "$T/spool" "$T/log"
+chown Debian-exim:Debian-exim "$T/spool" "$T/log"
+for f in router/890_mailroom transport/30_mailroom; do
+  sed -e "s|/usr/local/bin/mailroom deliver|$MAILROOM deliver -c $T/mailroom.toml|" \
+    "$repo/contrib/exim/conf.d/$f" >"$E/$(basename "$f")"
+done
+cat >"$E/exim.conf" <<EOF
+exim_path = $EXIM
+spool_directory = $T/spool
+log_file_path = $T/log/%slog
+pid_file_path = $T/exim.pid
+primary_hostname = mx.example.net
+qualify_domain = example.net
+domainlist local_domains = example.net
+daemon_smtp_ports = $PORT
+local_interfaces = 127.0.0.1
+host_lookup =
+rfc1413_hosts =
+keep_environment =
+acl_smtp_rcpt = acl_check_rcpt
+queue_only = true
+
+begin acl
+acl_check_rcpt:
+  accept domains = +local_domains
+  deny message = relaying not permitted
+
+begin routers
+.include $E/890_mailroom
+
+begin transports
+.include $E/30_mailroom
+
+begin retry
+*  *  F,1h,15m
+EOF
+chmod 0644 "$E"/*
+"$EXIM" -C "$E/exim.conf" -bV >"$T/bV.out" 2>&1 || die "exim -bV: $(tail -5 "$T/bV.out")"
+"$EXIM" -C "$E/exim.conf" -bt "$LU+lists@example.net" >"$T/bt.out" 2>&1 ||
+  die "exim -bt: $(cat "$T/bt.out")"
+grep -q "transport = mailroom_delivery" "$T/bt.out" || fail "exim -bt does not route to mailroom: $(cat "$T/bt.out")"
+
+cleanup_add "p=\$(cat '$T/exim.pid' 2>/dev/null); [ -n \"\$p\" ] && kill \$p"
+"$EXIM" -C "$E/exim.conf" -bd >"$T/bd.out" 2>&1 || die "exim -bd: $(cat "$T/bd.out" "$T/log/paniclog" 2>/dev/null)"
+port_open() { /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1',$PORT),1)" 2>/dev/null; }
+wait_for 15 port_open || die "Exim does not listen on 127.0.0.1:$PORT: $(cat "$T/log/paniclog" 2>/dev/null)"
+log "Exim up on 127.0.0.1:$PORT (pid $(cat "$T/exim.pid")), scratch $T"
+
+# --- helpers -------------------------------------------------------------------
+n=0
+send() {
+  local to=$1
+  n=$((n + 1))
+  TOKEN="tok$$x$n"
+  printf 'From: Sender <sender@example.com>\nTo: <%s>\nSubject: test %s\nDate: %s\nMessage-ID: <%s@example.com>\n\nBody %s.\n' \
+    "$to" "$TOKEN" "$(date -R)" "$TOKEN" "$TOKEN" >"$T/msg$n.eml"
+  QID=$(/usr/bin/python3 "$here/lib/smtp_send.py" "$PORT" sender@example.com "$to" "$T/msg$n.eml") ||
+    die "SMTP refused message $n to $to"
+  wait_for 10 logged "$QID" "<= sender@example.com" || fail "$QID not received"
+  "$EXIM" -C "$E/exim.conf" -M "$QID" >"$T/M$n.out" 2>&1
+}
+mainlog() { cat "$T/log/mainlog" 2>/dev/null; }
+# logged QID REGEX: the mainlog has a line of QID matching REGEX.
+logged() { mainlog | grep -F "$1" | grep -qE "$2"; }
+wait_logged() {
+  wait_for 20 logged "$1" "$2" && return 0
+  fail "no '$2' for $1 in the mainlog; last lines:"
+  mainlog | tail -5 >&2
+  return 1
+}
+copies() { grep -rlF "$2" "$1/new" "$1/cur" 2>/dev/null | wc -l; }
+header_count() { sed '/^\r\{0,1\}$/q' "$1" | grep -ci "^$2:"; }
+check_delivery() {
+  local md=$1 tok=$2 c f
+  c=$(copies "$md" "$tok")
+  [ "$c" -eq 1 ] || { fail "$tok: $c copies in $md (want 1)"; return; }
+  f=$(grep -rlF "$tok" "$md/new" "$md/cur")
+  [ "$(stat -c %U "$f")" = "$LU" ] || fail "$f is owned by $(stat -c %U "$f"), not $LU"
+  [ "$(header_count "$f" Return-path)" -eq 1 ] || fail "$f: Return-path not exactly once"
+  [ "$(header_count "$f" Delivered-To)" -eq 1 ] || fail "$f: Delivered-To not exactly once"
+  pass "$tok delivered once into $md"
+}
+
+# --- delivery --------------------------------------------------------------------
+for _ in 1 2; do
+  send "$LU@example.net"
+  wait_logged "$QID" "=> $LU <$LU@example.net> R=mailroom_local T=mailroom_delivery" &&
+    wait_logged "$QID" "Completed" && check_delivery "$LMD" "$TOKEN"
+done
+if mainlog | grep -q "Tainted"; then fail "Exim refused the command: $(mainlog | grep Tainted | head -1)"; fi
+logged "$QID" "delivered: .*to=<$LU@example.net>" ||
+  fail "mailroom's log line is not in Exim's log (log_output)"
+
+# --- user+lists@: the suffix reaches mailroom -------------------------------------
+send "$LU+lists@example.net"
+if wait_logged "$QID" "Completed"; then
+  check_delivery "$LMD" "$TOKEN"
+  if logged "$QID" "delivered: .* detail=lists "; then
+    pass "$LU+lists@: LOCAL_PART_SUFFIX reached mailroom (detail=lists)"
+  else
+    fail "no detail=lists in the delivery line: $(mainlog | grep -F "$QID")"
+  fi
+  f=$(grep -rlF "$TOKEN" "$LMD/new")
+  grep -q "^Delivered-To: $LU+lists@example.net" "$f" ||
+    fail "Delivered-To of the +lists copy: $(grep ^Delivered-To: "$f")"
+fi
+
+# --- exit 75: deferred, kept, retried once --------------------------------------
+chmod 0500 "$LMD" "$LMD/tmp" "$LMD/new" "$LMD/cur"
+send "$LU@example.net"
+qid=$QID
+if wait_logged "$qid" "== $LU@example.net R=mailroom_local T=mailroom_delivery defer"; then
+  if logged "$qid" "returned 75"; then pass "unwritable Maildir -> exit 75 -> deferred"; else
+    fail "deferred, but not by exit 75: $(mainlog | grep -F "$qid" | grep defer)"
+  fi
+fi
+[ "$(copies "$LMD" "$TOKEN")" -eq 0 ] || fail "$TOKEN delivered although the Maildir is unwritable"
+"$EXIM" -C "$E/exim.conf" -bp 2>&1 | grep -qF "$qid" || fail "deferred $qid is not in the queue"
+chmod 0700 "$LMD" "$LMD/tmp" "$LMD/new" "$LMD/cur"
+"$EXIM" -C "$E/exim.conf" -qff >"$T/qff.out" 2>&1 || fail "exim -qff: $(cat "$T/qff.out")"
+wait_logged "$qid" "Completed" && check_delivery "$LMD" "$TOKEN"
+[ "$(mainlog | grep -F "$qid" | grep -c "=> $LU")" -eq 1 ] || fail "$qid delivered more than once"
+
+/usr/bin/python3 "$here/lib/maildir_check.py" "$LMD" --expect 4 --tmp-empty >&2 || fail "Maildir layout of $LMD"
+q=$("$EXIM" -C "$E/exim.conf" -bpc 2>&1)
+[ "$q" = 0 ] || fail "queue not empty at the end: $("$EXIM" -C "$E/exim.conf" -bp 2>&1)"
+finish
