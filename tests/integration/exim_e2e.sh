@@ -16,13 +16,20 @@
 # unwritable Maildir gives exit 75 -> deferred, kept, and after `exim -M` it
 # is delivered exactly once; user+lists@ reaches mailroom as
 # LOCAL_PART_SUFFIX and the recipient's detail (detail=lists in its log).
+# SPF without a client from the MTA (Exim's pipe transport passes none):
+# Exim runs as this host (primary_hostname = hostname), so mailroom takes
+# the client from the topmost Received: field; Knot serves example.com
+# "v=spf1 ip4:127.0.0.2 -all": from 127.0.0.2 spf=pass, from 127.0.0.1 fail.
 TEST_NAME=exim_e2e
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/knot.sh
+. "$here/lib/knot.sh"
 
 require_root
+require_cmd knotd kdig
 [ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
 EXIM=/usr/sbin/exim4
 [ -x "$EXIM" ] || EXIM="${MAILROOM_EXTRACT_DIR:-/opt/mailroom-test}/exim4-daemon-light/usr/sbin/exim4"
@@ -40,15 +47,15 @@ fi
 
 make_user LU mrex
 LMD="$T/home/$LU/Maildir"
-cat >"$T/mailroom.toml" <<'EOF2'
-[log]
+mkdir -p "$T/dns"
+{
+  printf '$ORIGIN example.com.\n$TTL 300\n@ SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300\n'
+  printf '@ NS ns.example.com.\nns A 127.0.0.1\n@ TXT "v=spf1 ip4:127.0.0.2 -all"\n'
+} >"$T/dns/example.com.zone"
+start_knot "$T/dns" example.com
 # Exim logs the command's output (log_output): the delivery line lands in
 # its mainlog.
-target = "stderr"
-
-[auth]
-dns_server = "127.0.0.1:9"
-EOF2
+printf '[log]\ntarget = "stderr"\n\n[auth]\ndns_server = "127.0.0.1:%s"\n' "$KNOT_PORT" >"$T/mailroom.toml"
 chmod 0644 "$T/mailroom.toml"
 
 # --- the Exim instance ---------------------------------------------------------
@@ -65,7 +72,7 @@ exim_path = $EXIM
 spool_directory = $T/spool
 log_file_path = $T/log/%slog
 pid_file_path = $T/exim.pid
-primary_hostname = mx.example.net
+primary_hostname = $(hostname)
 qualify_domain = example.net
 domainlist local_domains = example.net
 daemon_smtp_ports = $PORT
@@ -104,13 +111,15 @@ log "Exim up on 127.0.0.1:$PORT (pid $(cat "$T/exim.pid")), scratch $T"
 
 # --- helpers -------------------------------------------------------------------
 n=0
+# send TO [CLIENT_IP]: SMTP from CLIENT_IP (default 127.0.0.2), then root
+# delivers it; sets TOKEN and QID.
 send() {
-  local to=$1
+  local to=$1 source=${2:-127.0.0.2}
   n=$((n + 1))
   TOKEN="tok$$x$n"
   printf 'From: Sender <sender@example.com>\nTo: <%s>\nSubject: test %s\nDate: %s\nMessage-ID: <%s@example.com>\n\nBody %s.\n' \
     "$to" "$TOKEN" "$(date -R)" "$TOKEN" "$TOKEN" >"$T/msg$n.eml"
-  QID=$(/usr/bin/python3 "$here/lib/smtp_send.py" "$PORT" sender@example.com "$to" "$T/msg$n.eml") ||
+  QID=$(/usr/bin/python3 "$here/lib/smtp_send.py" --source "$source" "$PORT" sender@example.com "$to" "$T/msg$n.eml") ||
     die "SMTP refused message $n to $to"
   wait_for 10 logged "$QID" "<= sender@example.com" || fail "$QID not received"
   "$EXIM" -C "$E/exim.conf" -M "$QID" >"$T/M$n.out" 2>&1
@@ -147,6 +156,19 @@ if mainlog | grep -q "Tainted"; then fail "Exim refused the command: $(mainlog |
 logged "$QID" "delivered: .*to=<$LU@example.net>" ||
   fail "mailroom's log line is not in Exim's log (log_output)"
 
+# --- SPF: the client from the topmost Received: field ------------------------------
+for ip in 127.0.0.2 127.0.0.1; do
+  want=pass
+  [ "$ip" = 127.0.0.1 ] && want=fail
+  send "$LU@example.net" "$ip"
+  wait_logged "$QID" "Completed" || continue
+  if logged "$QID" "delivered: .* auth=\"spf=$want "; then
+    pass "client $ip (from Received:) -> spf=$want"
+  else
+    fail "client $ip: want spf=$want: $(mainlog | grep -F "$QID" | grep -o 'auth="[^"]*"')"
+  fi
+done
+
 # --- user+lists@: the suffix reaches mailroom -------------------------------------
 send "$LU+lists@example.net"
 if wait_logged "$QID" "Completed"; then
@@ -177,7 +199,7 @@ chmod 0700 "$LMD" "$LMD/tmp" "$LMD/new" "$LMD/cur"
 wait_logged "$qid" "Completed" && check_delivery "$LMD" "$TOKEN"
 [ "$(mainlog | grep -F "$qid" | grep -c "=> $LU")" -eq 1 ] || fail "$qid delivered more than once"
 
-/usr/bin/python3 "$here/lib/maildir_check.py" "$LMD" --expect 4 --tmp-empty >&2 || fail "Maildir layout of $LMD"
+/usr/bin/python3 "$here/lib/maildir_check.py" "$LMD" --expect 6 --tmp-empty >&2 || fail "Maildir layout of $LMD"
 q=$("$EXIM" -C "$E/exim.conf" -bpc 2>&1)
 [ "$q" = 0 ] || fail "queue not empty at the end: $("$EXIM" -C "$E/exim.conf" -bp 2>&1)"
 finish

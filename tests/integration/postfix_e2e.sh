@@ -10,14 +10,21 @@
 # status=sent; an unwritable Maildir gives status=deferred with the message
 # kept in the queue; after the fix and a flush it is delivered exactly once.
 # A virtual address Postfix knows but mailroom does not -> 67 -> bounced 5.1.1.
+# SPF (issue 11): Knot serves example.com "v=spf1 ip4:127.0.0.2 -all"; a
+# message from 127.0.0.2 gets spf=pass on both routes (mailbox_command:
+# local(8) exports CLIENT_ADDRESS and CLIENT_HELO; pipe: the
+# --client-address=${client_address} of contrib/postfix/master.cf), and one
+# from 127.0.0.1 gets spf=fail (the address really is the client's).
 TEST_NAME=postfix_e2e
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/knot.sh
+. "$here/lib/knot.sh"
 
 require_root
-require_cmd postfix postconf postqueue useradd
+require_cmd postfix postconf postqueue useradd knotd kdig
 [ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
 find_mailroom
 make_scratch
@@ -37,11 +44,18 @@ chmod 0755 "$T/vmail"
 } >"$T/virtual-users"
 chmod 0644 "$T/virtual-users"
 
+# DNS: Knot with the sender's SPF record; no query leaves the machine.
+mkdir -p "$T/dns"
+{
+  printf '$ORIGIN example.com.\n$TTL 300\n@ SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300\n'
+  printf '@ NS ns.example.com.\nns A 127.0.0.1\n@ TXT "v=spf1 ip4:127.0.0.2 -all"\n'
+} >"$T/dns/example.com.zone"
+start_knot "$T/dns" example.com
+
 # mailroom.toml for the pipe route, from contrib/ with our paths.
-# No DNS query leaves the machine (see HERMETIC in lib/common.sh).
 sed -e "s|/etc/mailroom/virtual-users|$T/virtual-users|" \
     "$repo/contrib/postfix/mailroom.toml" >"$T/mailroom.toml"
-printf '\n[auth]\ndns_server = "127.0.0.1:9"\n' | tee -a "$T/mailroom.toml" >"$T/local.toml"
+printf '\n[auth]\ndns_server = "127.0.0.1:%s"\n' "$KNOT_PORT" | tee -a "$T/mailroom.toml" >"$T/local.toml"
 chmod 0644 "$T/mailroom.toml" "$T/local.toml"
 
 # --- the Postfix instance ------------------------------------------------------
@@ -95,9 +109,10 @@ log "Postfix up on 127.0.0.1:$PORT, scratch $T"
 
 # --- helpers -------------------------------------------------------------------
 n=0
-# send TO [FROM]: sends a fresh message carrying a unique token; sets TOKEN and QID.
+# send TO [FROM [CLIENT_IP]]: sends a fresh message carrying a unique token
+# from CLIENT_IP (default 127.0.0.2); sets TOKEN and QID.
 send() {
-  local to=$1 from=${2-sender@example.com}
+  local to=$1 from=${2-sender@example.com} source=${3:-127.0.0.2}
   n=$((n + 1))
   TOKEN="tok$$x$n"
   cat >"$T/msg$n.eml" <<EOF
@@ -109,7 +124,7 @@ Message-ID: <$TOKEN@example.com>
 
 Body of message $n, token $TOKEN.
 EOF
-  QID=$(/usr/bin/python3 "$here/lib/smtp_send.py" "$PORT" "$from" "$to" "$T/msg$n.eml") ||
+  QID=$(/usr/bin/python3 "$here/lib/smtp_send.py" --source "$source" "$PORT" "$from" "$to" "$T/msg$n.eml") ||
     die "SMTP refused message $n to $to"
 }
 re_quote() { sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"$1"; }
@@ -136,6 +151,33 @@ check_delivery() {
   [ "$(header_count "$f" Return-Path)" -eq 1 ] || fail "$f: Return-Path not exactly once"
   [ "$(header_count "$f" Delivered-To)" -eq 1 ] || fail "$f: Delivered-To not exactly once"
   pass "$tok delivered once into $md ($(basename "$f"))"
+}
+
+# spf_of MAILDIR TOKEN: the spf= result of the delivered copy's
+# Authentication-Results (mailroom's, the topmost one).
+spf_of() {
+  local f
+  f=$(grep -rlF "$2" "$1/new" "$1/cur" 2>/dev/null | head -1)
+  [ -n "$f" ] || return
+  # The header, unfolded; the result of the first spf= of our field.
+  sed '/^$/q' "$f" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n[ \t]\+/ /g' |
+    grep -m1 '^Authentication-Results:' | grep -o 'spf=[a-z]*' | head -1 | cut -d= -f2
+}
+# check_spf ROUTE MAILDIR TO: 127.0.0.2 passes, 127.0.0.1 fails.
+check_spf() {
+  local route=$1 md=$2 to=$3 ip want got
+  for ip in 127.0.0.2 127.0.0.1; do
+    want=pass
+    [ "$ip" = 127.0.0.1 ] && want=fail
+    send "$to" sender@example.com "$ip"
+    wait_status "$QID" "$to" sent || continue
+    got=$(spf_of "$md" "$TOKEN")
+    if [ "$got" = "$want" ]; then
+      pass "$route: client $ip -> spf=$got"
+    else
+      fail "$route: client $ip -> spf='$got', want $want: $(grep -rhF -A1 "Authentication-Results" "$md/new" | tail -2)"
+    fi
+  done
 }
 
 # --- route 1: mailbox_command, a passwd user -----------------------------------
@@ -175,6 +217,7 @@ defer_and_flush() {
   [ "$(copies "$md" "$TOKEN")" -eq 1 ] || fail "$TOKEN: not exactly one copy after the flush"
 }
 defer_and_flush "$LMD" "$LU@example.net" "$LU"
+check_spf mailbox_command "$LMD" "$LU@example.net"
 
 # --- route 2: pipe transport, virtual users ------------------------------------
 AMD="$T/vmail/alice/Maildir"
@@ -199,6 +242,8 @@ fi
 defer_and_flush "$AMD" "alice@example.org" "$VM"
 /usr/bin/python3 "$here/lib/maildir_check.py" "$AMD" --expect 3 --tmp-empty >&2 ||
   fail "Maildir layout of $AMD"
+
+check_spf pipe "$BMD" bob@example.org
 
 # --- unknown to mailroom: 67 -> bounced (null sender: no notice to send) -------
 send "ghost@example.org" ""
