@@ -27,27 +27,40 @@ See mailroom(1), mailroom-deliver(8) and mailroom.toml(5).
 
 constexpr const char* kDeliver =
     R"(usage: mailroom deliver [-d USER] [-f SENDER] [-a ORIGINAL-RECIPIENT]
-                        [-r FINAL-RECIPIENT] [-m FOLDER] [-e] [-c CONFIG]
+                        [-r FINAL-RECIPIENT] [-m FOLDER] [-e] [-k] [-c CONFIG]
                         [-o SECTION.KEY=VALUE]... [-p FILE]
+                        [--client-address=IP] [--client-helo=NAME]
 
 Delivers one message, read from stdin, into the user's Maildir. Flags are
 compatible with dovecot-lda; absent flags fall back to the MTA's environment
-(SENDER, RECIPIENT, ORIGINAL_RECIPIENT, EXTENSION, CLIENT_ADDRESS,
-CLIENT_HELO; Exim's RETURN_PATH and LOCAL_PART_SUFFIX).
+(Postfix: SENDER, RECIPIENT, ORIGINAL_RECIPIENT, EXTENSION, CLIENT_ADDRESS,
+CLIENT_HELO; Exim: RETURN_PATH, RECIPIENT, LOCAL_PART_SUFFIX). The
+recipient's detail (bob+lists@ -> "lists", deliver.detail_separator) is
+kept for Sieve and logged as detail=.
 
   -d USER     deliver for USER (system or virtual user); required as root.
               Without it: the user running the command, named by $USER
               (or $LOGNAME) and $HOME if HOME is theirs, else by passwd
   -f SENDER   envelope sender (else $SENDER, else the mbox "From " line)
   -a ADDRESS  original recipient (else $ORIGINAL_RECIPIENT)
-  -r ADDRESS  final recipient, named in Delivered-To: (else $RECIPIENT)
+  -r ADDRESS  final recipient, named in Delivered-To: (else $RECIPIENT,
+              else -a, else USER@host of -d)
   -m FOLDER   deliver into FOLDER ("Lists/Work"); -m "" is ignored
   -e          on rejection print the reason to stderr and exit 77
               (mailroom never sends rejection notices itself yet, so this
               is what every rejection does)
+  -k          accepted for dovecot-lda ("keep the environment"): mailroom
+              never clears it
   -c FILE     configuration file (default /etc/mailroom/mailroom.toml)
   -o K=V      override one configuration key, e.g. -o deliver.deadline=1m
   -p FILE     read the message from FILE instead of stdin
+  --client-address=IP  the SMTP client, for SPF (else $CLIENT_ADDRESS, else
+              the topmost Received: field if this host or auth.trusted_mta
+              wrote it); "" counts as absent
+  --client-helo=NAME   its HELO name (else $CLIENT_HELO, else that field)
+
+Values follow their flag attached or apart (-dalice, -d alice,
+--client-address=IP, --client-address IP).
 
 Exit codes: 0 delivered; 64 bad command line; 67 no such user;
 75 temporary failure, the MTA retries (I/O error, full disk, over quota,
@@ -65,7 +78,8 @@ would add, then each check in words: the record found, the mechanism that
 matched, the headers signed, why DMARC passed or failed, what to fix.
 
   --ip IP          the SMTP client's address (SPF); else taken from the
-                   Received: field of auth.trusted_mta, if set
+                   topmost Received: field if this host or
+                   auth.trusted_mta wrote it (--ip=IP works too)
   --helo NAME      the name the client gave in HELO/EHLO
   --from ADDRESS   the envelope sender (MAIL FROM); "" is the null sender;
                    else the mbox "From " line of the file, if any

@@ -47,7 +47,7 @@ const std::vector<KeyBinding>& bindings() {
        choice_setter(&Config::deliver, &DeliverConfig::quota_tempfail, "tempfail", "bounce")},
       {{"deliver.default_folder", "string", "Folder used when no -m and no rule chooses one."},
        string_setter(&Config::deliver, &DeliverConfig::default_folder)},
-      {{"deliver.detail_separator", "char", "Separator of user+detail in addresses."},
+      {{"deliver.detail_separator", "char", "Separator of user+detail in addresses (the recipient's detail, RFC 5233)."},
        char_setter(&Config::deliver, &DeliverConfig::detail_separator)},
       {{"users.system", "bool", "Look users up in the system passwd database."},
        bool_setter(&Config::users, &UsersConfig::system)},
@@ -102,8 +102,8 @@ const std::vector<KeyBinding>& bindings() {
         "Public Suffix List used to find organisational domains (DMARC)."},
        string_setter(&Config::auth, &AuthenticationConfig::psl_path)},
       {{"auth.trusted_mta", "string",
-        "Host name of the MTA whose topmost Received: field gives client IP and HELO when the MTA "
-        "passes none; empty: none."},
+        "Names (besides this host's) of an MTA whose topmost Received: field gives client IP "
+        "and HELO when the MTA passes none; spaces or commas between names."},
        string_setter(&Config::auth, &AuthenticationConfig::trusted_mta)},
   };
   return table;
