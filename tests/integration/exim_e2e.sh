@@ -27,6 +27,8 @@ repo=$(cd "$here/../.." && pwd)
 . "$here/lib/common.sh"
 # shellcheck source=lib/knot.sh
 . "$here/lib/knot.sh"
+# shellcheck source=lib/mta.sh
+. "$here/lib/mta.sh"
 
 require_root
 require_cmd knotd kdig
@@ -59,7 +61,7 @@ printf '[log]\ntarget = "stderr"\n\n[auth]\ndns_server = "127.0.0.1:%s"\n' "$KNO
 chmod 0644 "$T/mailroom.toml"
 
 # --- the Exim instance ---------------------------------------------------------
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_tcp_port)
 E="$T/exim"
 mkdir -p "$E" "$T/spool" "$T/log"
 chown Debian-exim:Debian-exim "$T/spool" "$T/log"
@@ -105,8 +107,7 @@ grep -q "transport = mailroom_delivery" "$T/bt.out" || fail "exim -bt does not r
 
 cleanup_add "p=\$(cat '$T/exim.pid' 2>/dev/null); [ -n \"\$p\" ] && kill \$p"
 "$EXIM" -C "$E/exim.conf" -bd >"$T/bd.out" 2>&1 || die "exim -bd: $(cat "$T/bd.out" "$T/log/paniclog" 2>/dev/null)"
-port_open() { /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1',$PORT),1)" 2>/dev/null; }
-wait_for 15 port_open || die "Exim does not listen on 127.0.0.1:$PORT: $(cat "$T/log/paniclog" 2>/dev/null)"
+wait_for 15 port_open "$PORT" || die "Exim does not listen on 127.0.0.1:$PORT: $(cat "$T/log/paniclog" 2>/dev/null)"
 log "Exim up on 127.0.0.1:$PORT (pid $(cat "$T/exim.pid")), scratch $T"
 
 # --- helpers -------------------------------------------------------------------
@@ -117,8 +118,7 @@ send() {
   local to=$1 source=${2:-127.0.0.2}
   n=$((n + 1))
   TOKEN="tok$$x$n"
-  printf 'From: Sender <sender@example.com>\nTo: <%s>\nSubject: test %s\nDate: %s\nMessage-ID: <%s@example.com>\n\nBody %s.\n' \
-    "$to" "$TOKEN" "$(date -R)" "$TOKEN" "$TOKEN" >"$T/msg$n.eml"
+  write_message "$T/msg$n.eml" "$to" "$TOKEN"
   QID=$(/usr/bin/python3 "$here/lib/smtp_send.py" --source "$source" "$PORT" sender@example.com "$to" "$T/msg$n.eml") ||
     die "SMTP refused message $n to $to"
   wait_for 10 logged "$QID" "<= sender@example.com" || fail "$QID not received"
@@ -133,24 +133,12 @@ wait_logged() {
   mainlog | tail -5 >&2
   return 1
 }
-copies() { grep -rlF "$2" "$1/new" "$1/cur" 2>/dev/null | wc -l; }
-header_count() { sed '/^\r\{0,1\}$/q' "$1" | grep -ci "^$2:"; }
-check_delivery() {
-  local md=$1 tok=$2 c f
-  c=$(copies "$md" "$tok")
-  [ "$c" -eq 1 ] || { fail "$tok: $c copies in $md (want 1)"; return; }
-  f=$(grep -rlF "$tok" "$md/new" "$md/cur")
-  [ "$(stat -c %U "$f")" = "$LU" ] || fail "$f is owned by $(stat -c %U "$f"), not $LU"
-  [ "$(header_count "$f" Return-path)" -eq 1 ] || fail "$f: Return-path not exactly once"
-  [ "$(header_count "$f" Delivered-To)" -eq 1 ] || fail "$f: Delivered-To not exactly once"
-  pass "$tok delivered once into $md"
-}
 
 # --- delivery --------------------------------------------------------------------
 for _ in 1 2; do
   send "$LU@example.net"
   wait_logged "$QID" "=> $LU <$LU@example.net> R=mailroom_local T=mailroom_delivery" &&
-    wait_logged "$QID" "Completed" && check_delivery "$LMD" "$TOKEN"
+    wait_logged "$QID" "Completed" && check_delivery "$LMD" "$TOKEN" "$LU"
 done
 if mainlog | grep -q "Tainted"; then fail "Exim refused the command: $(mainlog | grep Tainted | head -1)"; fi
 logged "$QID" "delivered: .*to=<$LU@example.net>" ||
@@ -172,7 +160,7 @@ done
 # --- user+lists@: the suffix reaches mailroom -------------------------------------
 send "$LU+lists@example.net"
 if wait_logged "$QID" "Completed"; then
-  check_delivery "$LMD" "$TOKEN"
+  check_delivery "$LMD" "$TOKEN" "$LU"
   if logged "$QID" "delivered: .* detail=lists "; then
     pass "$LU+lists@: LOCAL_PART_SUFFIX reached mailroom (detail=lists)"
   else
@@ -196,7 +184,7 @@ fi
 "$EXIM" -C "$E/exim.conf" -bp 2>&1 | grep -qF "$qid" || fail "deferred $qid is not in the queue"
 chmod 0700 "$LMD" "$LMD/tmp" "$LMD/new" "$LMD/cur"
 "$EXIM" -C "$E/exim.conf" -qff >"$T/qff.out" 2>&1 || fail "exim -qff: $(cat "$T/qff.out")"
-wait_logged "$qid" "Completed" && check_delivery "$LMD" "$TOKEN"
+wait_logged "$qid" "Completed" && check_delivery "$LMD" "$TOKEN" "$LU"
 [ "$(mainlog | grep -F "$qid" | grep -c "=> $LU")" -eq 1 ] || fail "$qid delivered more than once"
 
 /usr/bin/python3 "$here/lib/maildir_check.py" "$LMD" --expect 6 --tmp-empty >&2 || fail "Maildir layout of $LMD"

@@ -23,6 +23,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/mta.sh
+. "$here/lib/mta.sh"
 
 require_root
 [ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
@@ -74,7 +76,7 @@ with open(sys.argv[2], "ab", buffering=0) as out:
 SINK=$!
 cleanup_add "kill $SINK"
 
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_tcp_port)
 {
   echo "listen on 127.0.0.1 port $PORT"
   grep -E '^(action|match) ' "$repo/contrib/opensmtpd/smtpd.conf" |
@@ -84,8 +86,7 @@ PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 "$SMTPD" -d -f "$T/smtpd.conf" >"$T/smtpd.log" 2>&1 &
 SMTPD_PID=$!
 cleanup_add "kill $SMTPD_PID; wait $SMTPD_PID"
-port_open() { /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1',$PORT),1)" 2>/dev/null; }
-wait_for 15 port_open || die "smtpd does not listen on 127.0.0.1:$PORT: $(tail -5 "$T/smtpd.log")"
+wait_for 15 port_open "$PORT" || die "smtpd does not listen on 127.0.0.1:$PORT: $(tail -5 "$T/smtpd.log")"
 log "OpenSMTPD up on 127.0.0.1:$PORT (pid $SMTPD_PID), scratch $T"
 
 # --- helpers -------------------------------------------------------------------
@@ -94,8 +95,7 @@ send() {
   local to=$1
   n=$((n + 1))
   TOKEN="tok$$x$n"
-  printf 'From: Sender <sender@example.com>\nTo: <%s>\nSubject: test %s\nDate: %s\nMessage-ID: <%s@example.com>\n\nBody %s.\n' \
-    "$to" "$TOKEN" "$(date -R)" "$TOKEN" "$TOKEN" >"$T/msg$n.eml"
+  write_message "$T/msg$n.eml" "$to" "$TOKEN"
   QID=$(/usr/bin/python3 "$here/lib/smtp_send.py" "$PORT" sender@example.com "$to" "$T/msg$n.eml") ||
     die "SMTP refused message $n to $to"
 }
@@ -107,23 +107,11 @@ wait_logged() {
   tail -5 "$T/smtpd.log" >&2
   return 1
 }
-copies() { grep -rlF "$2" "$1/new" "$1/cur" 2>/dev/null | wc -l; }
-header_count() { sed '/^\r\{0,1\}$/q' "$1" | grep -ci "^$2:"; }
-check_delivery() {
-  local md=$1 tok=$2 c f
-  c=$(copies "$md" "$tok")
-  [ "$c" -eq 1 ] || { fail "$tok: $c copies in $md (want 1)"; return; }
-  f=$(grep -rlF "$tok" "$md/new" "$md/cur")
-  [ "$(stat -c %U "$f")" = "$LU" ] || fail "$f is owned by $(stat -c %U "$f"), not $LU"
-  [ "$(header_count "$f" Return-Path)" -eq 1 ] || fail "$f: Return-Path not exactly once"
-  [ "$(header_count "$f" Delivered-To)" -eq 1 ] || fail "$f: Delivered-To not exactly once"
-  pass "$tok delivered once into $md ($(sed '/^$/q' "$f" | grep -i '^Delivered-To:'))"
-}
 
 # --- delivery --------------------------------------------------------------------
 for _ in 1 2; do
   send "$LU@example.net"
-  wait_logged "$QID" "result=Ok" && check_delivery "$LMD" "$TOKEN"
+  wait_logged "$QID" "result=Ok" && check_delivery "$LMD" "$TOKEN" "$LU"
 done
 f=$(grep -rlF "$TOKEN" "$LMD/new" | head -1)
 if [ -n "$f" ]; then
@@ -135,7 +123,7 @@ fi
 # --- user+lists@ ------------------------------------------------------------------
 send "$LU+lists@example.net"
 if wait_logged "$QID" "result=Ok"; then
-  check_delivery "$LMD" "$TOKEN"
+  check_delivery "$LMD" "$TOKEN" "$LU"
   if wait_for 5 grep -qE "delivered: msgid=<$TOKEN@example.com>.* detail=lists " "$T/mailroom.log"; then
     pass "$LU+lists@: detail=lists reached mailroom"
   else
@@ -152,7 +140,7 @@ wait_logged "$qid" "result=TempFail" && pass "unwritable Maildir -> exit 75 -> T
 "$SMTPCTL" show queue 2>&1 | grep -qF "$qid" || fail "$qid is not in the queue: $("$SMTPCTL" show queue 2>&1)"
 chmod 0700 "$LMD" "$LMD/tmp" "$LMD/new" "$LMD/cur"
 "$SMTPCTL" schedule all >"$T/schedule.out" 2>&1 || fail "smtpctl schedule all: $(cat "$T/schedule.out")"
-wait_logged "$qid" "result=Ok" && check_delivery "$LMD" "$TOKEN"
+wait_logged "$qid" "result=Ok" && check_delivery "$LMD" "$TOKEN" "$LU"
 sleep 1
 [ "$(grep -F "$qid" "$T/smtpd.log" | grep -c "result=Ok")" -eq 1 ] || fail "$qid delivered more than once"
 

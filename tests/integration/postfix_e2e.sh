@@ -22,6 +22,8 @@ repo=$(cd "$here/../.." && pwd)
 . "$here/lib/common.sh"
 # shellcheck source=lib/knot.sh
 . "$here/lib/knot.sh"
+# shellcheck source=lib/mta.sh
+. "$here/lib/mta.sh"
 
 require_root
 require_cmd postfix postconf postqueue useradd knotd kdig
@@ -59,7 +61,7 @@ printf '\n[auth]\ndns_server = "127.0.0.1:%s"\n' "$KNOT_PORT" | tee -a "$T/mailr
 chmod 0644 "$T/mailroom.toml" "$T/local.toml"
 
 # --- the Postfix instance ------------------------------------------------------
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_tcp_port)
 E="$T/etc"
 mkdir -p "$E"
 cp /etc/postfix/master.cf "$E/master.cf"
@@ -103,8 +105,7 @@ mkdir -p "$T/spool" "$T/data"
 postfix -c "$E" set-permissions >"$T/setperm.log" 2>&1 || die "postfix set-permissions: $(tail -5 "$T/setperm.log")"
 postfix -c "$E" check || die "postfix check: $(tail -5 "$T/maillog" 2>/dev/null)"
 postfix -c "$E" start >/dev/null 2>&1 || die "postfix start: $(tail -5 "$T/maillog" 2>/dev/null)"
-port_open() { /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$PORT),1)" 2>/dev/null; }
-wait_for 15 port_open || die "Postfix does not listen on 127.0.0.1:$PORT"
+wait_for 15 port_open "$PORT" || die "Postfix does not listen on 127.0.0.1:$PORT"
 log "Postfix up on 127.0.0.1:$PORT, scratch $T"
 
 # --- helpers -------------------------------------------------------------------
@@ -115,15 +116,7 @@ send() {
   local to=$1 from=${2-sender@example.com} source=${3:-127.0.0.2}
   n=$((n + 1))
   TOKEN="tok$$x$n"
-  cat >"$T/msg$n.eml" <<EOF
-From: Sender <sender@example.com>
-To: <$to>
-Subject: test $n $TOKEN
-Date: $(date -R)
-Message-ID: <$TOKEN@example.com>
-
-Body of message $n, token $TOKEN.
-EOF
+  write_message "$T/msg$n.eml" "$to" "$TOKEN"
   QID=$(/usr/bin/python3 "$here/lib/smtp_send.py" --source "$source" "$PORT" "$from" "$to" "$T/msg$n.eml") ||
     die "SMTP refused message $n to $to"
 }
@@ -136,23 +129,6 @@ wait_status() {
   tail -5 "$T/maillog" >&2
   return 1
 }
-# copies MAILDIR TOKEN: how many delivered files carry TOKEN.
-copies() { grep -rlF "$2" "$1/new" "$1/cur" 2>/dev/null | wc -l; }
-header_count() { sed '/^\r\{0,1\}$/q' "$1" | grep -c "^$2:"; }
-
-# check_delivery MAILDIR TOKEN OWNER FOLDER: exactly one copy, sane headers.
-check_delivery() {
-  local md=$1 tok=$2 owner=$3 c f
-  c=$(copies "$md" "$tok")
-  [ "$c" -eq 1 ] || { fail "$tok: $c copies in $md (want 1)"; return; }
-  f=$(grep -rlF "$tok" "$md/new" "$md/cur")
-  [ "$(stat -c %U "$f")" = "$owner" ] || fail "$f is owned by $(stat -c %U "$f"), not $owner"
-  head -c 5 "$f" | grep -q '^From ' && fail "$f starts with an mbox From_ line"
-  [ "$(header_count "$f" Return-Path)" -eq 1 ] || fail "$f: Return-Path not exactly once"
-  [ "$(header_count "$f" Delivered-To)" -eq 1 ] || fail "$f: Delivered-To not exactly once"
-  pass "$tok delivered once into $md ($(basename "$f"))"
-}
-
 # spf_of MAILDIR TOKEN: the spf= result of the delivered copy's
 # Authentication-Results (mailroom's, the topmost one).
 spf_of() {
