@@ -4,6 +4,7 @@
 
 #include "dkim_base64.hpp"
 #include "mailroom/auth/arc.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::auth {
 namespace {
@@ -24,16 +25,16 @@ TagResult<unsigned> parse_instance(const Tag& tag, const DkimLimits& limits) {
 }
 
 std::optional<ArcChainStatus> parse_cv(std::string_view v) {
-  if (ascii_iequals(v, "none")) return ArcChainStatus::none;
-  if (ascii_iequals(v, "pass")) return ArcChainStatus::pass;
-  if (ascii_iequals(v, "fail")) return ArcChainStatus::fail;
+  if (iequals(v, "none")) return ArcChainStatus::none;
+  if (iequals(v, "pass")) return ArcChainStatus::pass;
+  if (iequals(v, "fail")) return ArcChainStatus::fail;
   return std::nullopt;
 }
 
 TagResult<SignatureAlgorithm> parse_algorithm(const Tag& a) {
-  if (ascii_iequals(a.value, "rsa-sha256")) return SignatureAlgorithm::rsa_sha256;
-  if (ascii_iequals(a.value, "ed25519-sha256")) return SignatureAlgorithm::ed25519_sha256;
-  if (ascii_iequals(a.value, "rsa-sha1")) return SignatureAlgorithm::rsa_sha1;
+  if (iequals(a.value, "rsa-sha256")) return SignatureAlgorithm::rsa_sha256;
+  if (iequals(a.value, "ed25519-sha256")) return SignatureAlgorithm::ed25519_sha256;
+  if (iequals(a.value, "rsa-sha1")) return SignatureAlgorithm::rsa_sha1;
   return tag_error(Code::unsupported, a.value_begin, "a=" + std::string(a.value));
 }
 

@@ -5,6 +5,7 @@
 #include "dkim_verifier_impl.hpp"
 #include "mailroom/auth/arc.hpp"
 #include "mailroom/message/message.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::auth {
 namespace {
@@ -56,16 +57,16 @@ std::string collect(std::span<const message::HeaderField> headers, const DkimLim
                     Sets& sets) {
   for (std::size_t i = 0; i < headers.size(); ++i) {
     const auto& f = headers[i];
-    if (ascii_iequals(f.name, "ARC-Seal")) {
+    if (iequals(f.name, "ARC-Seal")) {
       auto seal = parse_arc_seal(f.value, limits);
       if (!seal) return "ARC-Seal syntax: " + seal.error().describe();
       sets[seal->instance].seal.push_back(i);
       sets[seal->instance].parsed_seal = *seal;
-    } else if (ascii_iequals(f.name, "ARC-Message-Signature")) {
+    } else if (iequals(f.name, "ARC-Message-Signature")) {
       auto ams = parse_dkim_signature(f.value, SignatureKind::arc_message, limits);
       if (!ams) return "ARC-Message-Signature syntax: " + ams.error().describe();
       sets[ams->instance].ams.push_back(i);
-    } else if (ascii_iequals(f.name, "ARC-Authentication-Results")) {
+    } else if (iequals(f.name, "ARC-Authentication-Results")) {
       auto n = parse_aar_instance(f.value, limits);
       if (!n) return "ARC-Authentication-Results without a valid leading i=";
       sets[*n].aar.push_back(i);
@@ -197,7 +198,7 @@ ArcResult validate(DkimVerifier& verifier, SignedMessage& msg) {
 bool ArcResult::sealed_by(std::string_view domain) const noexcept {
   if (status != ArcChainStatus::pass) return false;
   for (const auto& s : sealers) {
-    if (ascii_iequals(s.domain, domain)) return true;
+    if (iequals(s.domain, domain)) return true;
   }
   return false;
 }

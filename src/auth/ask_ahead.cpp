@@ -7,6 +7,7 @@
 #include "address_domain.hpp"
 #include "mailroom/auth/dkim_signature.hpp"
 #include "mailroom/auth/dmarc.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::auth {
 namespace {
@@ -22,8 +23,8 @@ void ask_spf(const AuthInput& input, dns::Resolver& resolver) {
 }
 
 std::optional<SignatureKind> signature_kind(const message::HeaderField& field) {
-  if (message::iequals(field.name, "DKIM-Signature")) return SignatureKind::dkim;
-  if (message::iequals(field.name, "ARC-Message-Signature")) return SignatureKind::arc_message;
+  if (iequals(field.name, "DKIM-Signature")) return SignatureKind::dkim;
+  if (iequals(field.name, "ARC-Message-Signature")) return SignatureKind::arc_message;
   return std::nullopt;
 }
 

@@ -16,6 +16,7 @@
 #include "mailroom/auth/dkim_dns.hpp"
 #include "mailroom/auth/psl.hpp"
 #include "mailroom/dns/ip_address.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::auth {
 
@@ -196,7 +197,7 @@ AuthResults authenticate(const message::Message& message, const AuthInput& input
     auto trusted = config.trusted_authserv_ids.empty()
                        ? std::nullopt
                        : find_trusted(message.headers(), config.trusted_authserv_ids);
-    if (trusted && !message::iequals(trusted->results.authserv_id, out.authserv_id)) {
+    if (trusted && !iequals(trusted->results.authserv_id, out.authserv_id)) {
       adopt_upstream(*trusted, out);
     } else {
       check_everything(message, input, resolver, config, out);

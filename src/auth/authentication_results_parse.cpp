@@ -4,20 +4,13 @@
 #include <algorithm>
 
 #include "mailroom/auth/authentication_results.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::auth {
 
 namespace {
 
 constexpr std::string_view kTspecials = "()<>@,;:\\\"/[]?=";
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), lower);
-  return out;
-}
 
 bool is_token_char(char c) {
   auto u = static_cast<unsigned char>(c);
@@ -155,7 +148,7 @@ tl::expected<void, ArError> methodspec(Cursor& in, ArResult& out) {
   AR_TRY(in.skip_cfws());
   auto method = in.run(is_keyword_char);
   if (method.empty()) return in.fail(ArErrorCode::bad_method);
-  out.method = lowered(method);
+  out.method = ascii_lower(method);
   AR_TRY(in.skip_cfws());
   if (in.peek() == '/') {
     in.advance();
@@ -170,7 +163,7 @@ tl::expected<void, ArError> methodspec(Cursor& in, ArResult& out) {
   AR_TRY(in.skip_cfws());
   auto result = in.run(is_keyword_char);
   if (result.empty()) return in.fail(ArErrorCode::bad_result);
-  out.result = lowered(result);
+  out.result = ascii_lower(result);
   return {};
 }
 
@@ -184,7 +177,7 @@ tl::expected<void, ArError> specs(Cursor& in, ArResult& out, const ArLimits& lim
     if (ptype.empty()) return in.fail(ArErrorCode::bad_property);
     AR_TRY(in.skip_cfws());
     if (in.peek() == '=' && out.reason.empty() && out.properties.empty() &&
-        lowered(ptype) == "reason") {
+        ascii_lower(ptype) == "reason") {
       in.advance();
       AR_TRY(in.skip_cfws());
       auto reason = in.value(ArErrorCode::bad_property);
@@ -204,7 +197,8 @@ tl::expected<void, ArError> specs(Cursor& in, ArResult& out, const ArLimits& lim
     auto value = in.pvalue();
     if (!value) return tl::unexpected(value.error());
     if (out.properties.size() >= limits.max_properties) return in.fail(ArErrorCode::too_many);
-    out.properties.push_back(ArProperty{lowered(ptype), lowered(property), std::move(*value)});
+    out.properties.push_back(
+        ArProperty{ascii_lower(ptype), ascii_lower(property), std::move(*value)});
   }
 }
 
@@ -275,7 +269,7 @@ tl::expected<AuthenticationResults, ArError> parse_authentication_results(std::s
     probe.advance();
     if (probe.skip_cfws()) {
       auto word = probe.run(is_keyword_char);
-      if (lowered(word) == "none" && probe.skip_cfws() && probe.done()) return out;
+      if (ascii_lower(word) == "none" && probe.skip_cfws() && probe.done()) return out;
     }
   }
   while (in.peek() == ';') {
@@ -301,16 +295,16 @@ std::optional<std::string> authserv_id_of(std::string_view value, const ArLimits
   bool quoted = in.peek() == '"';
   auto id = in.value(ArErrorCode::bad_authserv_id);
   if (!id) return std::nullopt;
-  return quoted ? *id : lowered(*id);
+  return quoted ? *id : ascii_lower(*id);
 }
 
 std::vector<std::size_t> find_claiming(std::span<const message::HeaderField> headers,
                                        std::string_view ours) {
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < headers.size(); ++i) {
-    if (!message::iequals(headers[i].name, "Authentication-Results")) continue;
+    if (!iequals(headers[i].name, "Authentication-Results")) continue;
     auto id = authserv_id_of(headers[i].value);
-    if (id && message::iequals(*id, ours)) out.push_back(i);
+    if (id && iequals(*id, ours)) out.push_back(i);
   }
   return out;
 }
@@ -319,11 +313,11 @@ std::optional<TrustedResults> find_trusted(std::span<const message::HeaderField>
                                            std::span<const std::string> trusted,
                                            const ArLimits& limits) {
   for (std::size_t i = 0; i < headers.size(); ++i) {
-    if (!message::iequals(headers[i].name, "Authentication-Results")) continue;
+    if (!iequals(headers[i].name, "Authentication-Results")) continue;
     auto id = authserv_id_of(headers[i].value, limits);
     if (!id) continue;
     bool known = std::any_of(trusted.begin(), trusted.end(),
-                             [&](const std::string& t) { return message::iequals(t, *id); });
+                             [&](const std::string& t) { return iequals(t, *id); });
     if (!known) continue;
     // The topmost one only: if it does not parse, an older field below it
     // is not what the trusted host said about this message.

@@ -2,11 +2,10 @@
 
 #include <array>
 #include <cstring>
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::auth::canon {
 namespace {
-
-bool is_wsp(char c) { return c == ' ' || c == '\t'; }
 
 // Collects small writes into large ones: hashing in 4 KiB chunks is much
 // cheaper than one call per line. The buffer is not zero-filled and no

@@ -25,9 +25,9 @@ TagResult<DkimKeyRecord> fill(const TagList& tags) {
   DkimKeyRecord key;
   key.service_types = {"*"};
   if (const Tag* k = tags.find("k"); k != nullptr) {
-    if (ascii_iequals(k->value, "rsa")) {
+    if (iequals(k->value, "rsa")) {
       key.key_type = KeyType::rsa;
-    } else if (ascii_iequals(k->value, "ed25519")) {
+    } else if (iequals(k->value, "ed25519")) {
       key.key_type = KeyType::ed25519;
     } else {
       return tag_error(Code::unsupported, k->value_begin, "k=" + std::string(k->value));
@@ -57,14 +57,14 @@ std::string_view to_string(KeyType k) noexcept { return k == KeyType::rsa ? "rsa
 bool DkimKeyRecord::allows_hash(std::string_view hash) const {
   if (hash_algorithms.empty()) return true;
   for (const auto& h : hash_algorithms) {
-    if (ascii_iequals(h, hash)) return true;
+    if (iequals(h, hash)) return true;
   }
   return false;
 }
 
 bool DkimKeyRecord::allows_email() const {
   for (const auto& s : service_types) {
-    if (s == "*" || ascii_iequals(s, "email")) return true;
+    if (s == "*" || iequals(s, "email")) return true;
   }
   return false;
 }

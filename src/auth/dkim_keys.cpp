@@ -2,6 +2,7 @@
 #include <ctime>
 
 #include "dkim_verifier_impl.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::auth {
 namespace {
@@ -24,7 +25,7 @@ std::string unusable(const DkimKeyRecord& key, SignatureAlgorithm alg, std::stri
            " but the signature a=" + std::string(to_string(alg));
   }
   // §3.6.1 t=s: the i= domain must be d= itself, not a subdomain.
-  if (key.strict && !identity.empty() && !ascii_iequals(identity_domain(identity), domain)) {
+  if (key.strict && !identity.empty() && !iequals(identity_domain(identity), domain)) {
     return "the key has t=s but i= is in a subdomain of d=";
   }
   return {};

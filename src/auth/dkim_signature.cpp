@@ -39,15 +39,15 @@ TagResult<std::string> parse_base64(const Tag& tag) {
 }
 
 TagResult<SignatureAlgorithm> parse_algorithm(const Tag& tag) {
-  if (ascii_iequals(tag.value, "rsa-sha256")) return SignatureAlgorithm::rsa_sha256;
-  if (ascii_iequals(tag.value, "ed25519-sha256")) return SignatureAlgorithm::ed25519_sha256;
-  if (ascii_iequals(tag.value, "rsa-sha1")) return SignatureAlgorithm::rsa_sha1;
+  if (iequals(tag.value, "rsa-sha256")) return SignatureAlgorithm::rsa_sha256;
+  if (iequals(tag.value, "ed25519-sha256")) return SignatureAlgorithm::ed25519_sha256;
+  if (iequals(tag.value, "rsa-sha1")) return SignatureAlgorithm::rsa_sha1;
   return tag_error(Code::unsupported, tag.value_begin, "a=" + std::string(tag.value));
 }
 
 std::optional<Canonicalization> canon_name(std::string_view s) {
-  if (ascii_iequals(s, "simple")) return Canonicalization::simple;
-  if (ascii_iequals(s, "relaxed")) return Canonicalization::relaxed;
+  if (iequals(s, "simple")) return Canonicalization::simple;
+  if (iequals(s, "relaxed")) return Canonicalization::relaxed;
   return std::nullopt;
 }
 
@@ -89,7 +89,7 @@ bool lists_dns_txt(std::string_view q) {
   while (true) {
     auto colon = q.find(':');
     auto item = trim_space(q.substr(0, colon));
-    if (ascii_iequals(item, "dns/txt") || ascii_iequals(item, "dns")) return true;
+    if (iequals(item, "dns/txt") || iequals(item, "dns")) return true;
     if (colon == std::string_view::npos) return false;
     q.remove_prefix(colon + 1);
   }
@@ -100,9 +100,9 @@ bool identity_in_domain(std::string_view identity, std::string_view domain) {
   auto at = identity.rfind('@');
   if (at == std::string_view::npos) return false;
   auto host = identity.substr(at + 1);
-  if (ascii_iequals(host, domain)) return true;
+  if (iequals(host, domain)) return true;
   return host.size() > domain.size() + 1 && host[host.size() - domain.size() - 1] == '.' &&
-         ascii_iequals(host.substr(host.size() - domain.size()), domain);
+         iequals(host.substr(host.size() - domain.size()), domain);
 }
 
 const Tag* require(const TagList& tags, std::string_view name) { return tags.find(name); }
@@ -204,7 +204,7 @@ TagResult<DkimSignature> fill_optional(const TagList& tags, DkimSignature sig,
 
 bool lists_header(const std::vector<std::string>& names, std::string_view wanted) {
   for (const auto& n : names) {
-    if (ascii_iequals(n, wanted)) return true;
+    if (iequals(n, wanted)) return true;
   }
   return false;
 }
@@ -225,18 +225,6 @@ std::string_view to_string(SignatureAlgorithm a) noexcept {
       return "ed25519-sha256";
   }
   return "unknown";
-}
-
-bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 bool is_domain_name(std::string_view name) noexcept {

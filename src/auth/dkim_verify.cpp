@@ -7,11 +7,10 @@
 #include "canon.hpp"
 #include "dkim_verifier_impl.hpp"
 #include "mailroom/message/message.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::auth {
 namespace {
-
-bool iequal(std::string_view a, std::string_view b) { return ascii_iequals(a, b); }
 
 // When the signature did not parse, report what can still be read of it.
 void fill_best_effort(DkimResult& r, std::string_view value, const DkimLimits& limits) {
@@ -170,14 +169,14 @@ std::string header_hash_input(std::span<const message::HeaderField> headers,
   // cover is hashed too, so adding one above the signed From breaks the
   // signature instead of fooling a reader that shows the top one.
   for (const auto& n : sig.signed_headers) {
-    if (iequal(n, "from")) {
+    if (iequals(n, "from")) {
       names.emplace_back("from");
       break;
     }
   }
   for (const auto& name : names) {
     for (std::size_t j = headers.size(); j-- > 0;) {
-      if (used[j] || !iequal(headers[j].name, name)) continue;
+      if (used[j] || !iequals(headers[j].name, name)) continue;
       used[j] = true;
       if (sig.header_canon == Canonicalization::relaxed) {
         canon::header_relaxed(headers[j].name, headers[j].value, data);
@@ -261,7 +260,7 @@ std::vector<DkimResult> DkimVerifier::verify(SignedMessage& msg) {
 void DkimVerifier::verify_all(SignedMessage& msg, std::vector<DkimResult>& out) {
   auto headers = msg.headers();
   for (std::size_t i = 0; i < headers.size(); ++i) {
-    if (!iequal(headers[i].name, "DKIM-Signature")) continue;
+    if (!iequals(headers[i].name, "DKIM-Signature")) continue;
     if (out.size() >= impl_->options.limits.max_signatures) {
       DkimResult r;
       r.field_index = i;

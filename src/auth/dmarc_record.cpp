@@ -3,27 +3,14 @@
 #include <charconv>
 
 #include "mailroom/auth/dmarc_record.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::auth {
 
 namespace {
 
-bool is_wsp(char c) { return c == ' ' || c == '\t'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto low = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-           return low(x) == low(y);
-         });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_wsp(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_wsp(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 tl::unexpected<DmarcRecordError> error(DmarcRecordErrorCode code, std::size_t offset,
                                        std::string detail) {
@@ -37,15 +24,15 @@ struct RawTag {
 };
 
 std::optional<DmarcPolicy> parse_policy(std::string_view v) {
-  if (iequal(v, "none")) return DmarcPolicy::none;
-  if (iequal(v, "quarantine")) return DmarcPolicy::quarantine;
-  if (iequal(v, "reject")) return DmarcPolicy::reject;
+  if (iequals(v, "none")) return DmarcPolicy::none;
+  if (iequals(v, "quarantine")) return DmarcPolicy::quarantine;
+  if (iequals(v, "reject")) return DmarcPolicy::reject;
   return std::nullopt;
 }
 
 std::optional<DmarcAlignment> parse_alignment(std::string_view v) {
-  if (iequal(v, "r")) return DmarcAlignment::relaxed;
-  if (iequal(v, "s")) return DmarcAlignment::strict;
+  if (iequals(v, "r")) return DmarcAlignment::relaxed;
+  if (iequals(v, "s")) return DmarcAlignment::strict;
   return std::nullopt;
 }
 
@@ -61,7 +48,7 @@ std::optional<T> parse_number(std::string_view v) {
 // URI [ "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] ]; the URI needs a scheme
 // (RFC 3986 §3.1) and no white space.
 std::optional<DmarcUri> parse_uri(std::string_view text) {
-  text = trim(text);
+  text = trim_wsp(text);
   DmarcUri out;
   auto bang = text.rfind('!');
   std::string_view uri = text.substr(0, bang);
@@ -128,11 +115,11 @@ bool valid_keyword_list(std::string_view v, std::initializer_list<std::string_vi
   if (v.empty()) return false;
   while (true) {
     auto colon = v.find(':');
-    std::string_view item = trim(v.substr(0, colon));
+    std::string_view item = trim_wsp(v.substr(0, colon));
     if (item.empty()) return false;
     if (allowed.size() != 0) {
       if (std::none_of(allowed.begin(), allowed.end(),
-                       [&](std::string_view a) { return iequal(a, item); })) {
+                       [&](std::string_view a) { return iequals(a, item); })) {
         return false;
       }
     } else if (!std::all_of(item.begin(), item.end(),
@@ -171,11 +158,11 @@ tl::expected<std::vector<RawTag>, DmarcRecordError> split_tags(std::string_view 
     std::size_t lead = 0;
     while (lead < raw.size() && is_wsp(raw[lead])) ++lead;
     for (const auto& t : tags) {
-      if (iequal(t.name, name)) {
+      if (iequals(t.name, name)) {
         return error(DmarcRecordErrorCode::duplicate_tag, name_begin, std::string(name));
       }
     }
-    tags.push_back(RawTag{name, trim(raw), pos + lead});
+    tags.push_back(RawTag{name, trim_wsp(raw), pos + lead});
     pos = end == text.size() ? end : end + 1;
   }
   return tags;
@@ -227,11 +214,11 @@ std::string DmarcRecordError::describe() const {
 }
 
 bool is_dmarc_record(std::string_view text) noexcept {
-  text = trim(text);
+  text = trim_wsp(text);
   if (text.empty() || (text.front() != 'v' && text.front() != 'V')) return false;
-  text = trim(text.substr(1));
+  text = trim_wsp(text.substr(1));
   if (text.empty() || text.front() != '=') return false;
-  text = trim(text.substr(1));
+  text = trim_wsp(text.substr(1));
   if (!text.starts_with("DMARC1")) return false;
   text.remove_prefix(6);
   return text.empty() || is_wsp(text.front()) || text.front() == ';';
@@ -244,7 +231,7 @@ DmarcRecordResult parse_dmarc_record(std::string_view text, const DmarcLimits& l
   if (!is_dmarc_record(text)) return error(DmarcRecordErrorCode::not_dmarc, 0, "v=DMARC1 first");
   auto tags = split_tags(text, limits);
   if (!tags) return tl::unexpected(tags.error());
-  if (tags->empty() || !iequal(tags->front().name, "v") || tags->front().value != "DMARC1") {
+  if (tags->empty() || !iequals(tags->front().name, "v") || tags->front().value != "DMARC1") {
     return error(DmarcRecordErrorCode::not_dmarc, 0, "v=DMARC1 first");
   }
   DmarcRecord record;
@@ -256,38 +243,38 @@ DmarcRecordResult parse_dmarc_record(std::string_view text, const DmarcLimits& l
   };
   for (std::size_t i = 1; i < tags->size(); ++i) {
     const RawTag& t = (*tags)[i];
-    if (iequal(t.name, "p")) {
+    if (iequals(t.name, "p")) {
       auto p = parse_policy(t.value);
       policy_ok = p.has_value();
       policy_offset = t.offset;
       if (p) record.policy = *p;
-    } else if (iequal(t.name, "sp")) {
+    } else if (iequals(t.name, "sp")) {
       record.subdomain_policy = parse_policy(t.value);
       subdomain_ok = record.subdomain_policy.has_value();
-    } else if (iequal(t.name, "pct")) {
+    } else if (iequals(t.name, "pct")) {
       auto n = parse_number<unsigned>(t.value);
       if (!n || *n > 100) return invalid(t);
       record.percent = *n;
-    } else if (iequal(t.name, "adkim") || iequal(t.name, "aspf")) {
+    } else if (iequals(t.name, "adkim") || iequals(t.name, "aspf")) {
       auto a = parse_alignment(t.value);
       if (!a) return invalid(t);
-      (iequal(t.name, "adkim") ? record.dkim_alignment : record.spf_alignment) = *a;
-    } else if (iequal(t.name, "rua") || iequal(t.name, "ruf")) {
+      (iequals(t.name, "adkim") ? record.dkim_alignment : record.spf_alignment) = *a;
+    } else if (iequals(t.name, "rua") || iequals(t.name, "ruf")) {
       auto list = parse_uri_list(t, limits);
       if (!list) return tl::unexpected(list.error());
-      (iequal(t.name, "rua") ? record.aggregate_reports : record.failure_reports) =
+      (iequals(t.name, "rua") ? record.aggregate_reports : record.failure_reports) =
           std::move(*list);
-    } else if (iequal(t.name, "fo")) {
+    } else if (iequals(t.name, "fo")) {
       if (!valid_keyword_list(t.value, {"0", "1", "d", "s"})) return invalid(t);
       record.failure_options = std::string(t.value);
-    } else if (iequal(t.name, "rf")) {
+    } else if (iequals(t.name, "rf")) {
       if (!valid_keyword_list(t.value, {})) return invalid(t);
       record.report_format = std::string(t.value);
-    } else if (iequal(t.name, "ri")) {
+    } else if (iequals(t.name, "ri")) {
       auto n = parse_number<std::uint32_t>(t.value);
       if (!n) return invalid(t);
       record.report_interval = *n;
-    } else if (iequal(t.name, "v")) {
+    } else if (iequals(t.name, "v")) {
       return error(DmarcRecordErrorCode::duplicate_tag, t.offset, "v");
     }
     // §6.3: unknown tags MUST be ignored.

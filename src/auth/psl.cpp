@@ -15,6 +15,7 @@
 #include <mutex>
 
 #include "mailroom/message/address.hpp"
+#include "mailroom/util/text.hpp"
 #include "psl_dafsa.hpp"
 
 namespace mailroom::auth {
@@ -22,14 +23,6 @@ namespace mailroom::auth {
 namespace {
 
 constexpr std::string_view kPrivateBegin = "===BEGIN PRIVATE DOMAINS===";
-
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Labels must be non-empty: "", ".com", "a..b" have no suffix.
 bool has_empty_label(std::string_view domain) {

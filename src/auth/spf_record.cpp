@@ -8,22 +8,12 @@
 #include <utility>
 
 #include "mailroom/auth/spf_macro.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::auth {
 namespace {
 
 constexpr std::string_view kVersion = "v=spf1";
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 tl::unexpected<Error> bad_term(std::string_view term, std::string_view why) {
   // Appended, not "'" + std::string(term): GCC 12 warns falsely (-Wrestrict,

@@ -8,11 +8,10 @@
 #include "deliver/received_client.hpp"
 #include "mailroom/dns/ip_address.hpp"
 #include "mailroom/message/header.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::deliver {
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 // The words of a Received: value outside comments, up to the ';' before the
 // date, and the text of the comments that follow the "from" clause (where
@@ -29,9 +28,9 @@ ReceivedWords split_received(std::string_view text) {
   bool in_from_clause = false;
   auto flush = [&] {
     if (word.empty()) return;
-    if (message::iequals(word, "from"))
+    if (iequals(word, "from"))
       in_from_clause = true;
-    else if (message::iequals(word, "by"))
+    else if (iequals(word, "by"))
       in_from_clause = false;
     out.words.push_back(std::move(word));
     word.clear();
@@ -61,7 +60,7 @@ std::string bracketed_ip(std::string_view text) {
   auto close = text.find(']', open);
   if (open == std::string_view::npos || close == std::string_view::npos) return {};
   auto inside = text.substr(open + 1, close - open - 1);
-  if (inside.size() > 5 && message::iequals(inside.substr(0, 5), "IPv6:")) inside.remove_prefix(5);
+  if (inside.size() > 5 && iequals(inside.substr(0, 5), "IPv6:")) inside.remove_prefix(5);
   auto ip = dns::IpAddress::parse(inside);
   return ip ? ip->to_string() : std::string{};
 }
@@ -81,10 +80,10 @@ std::string exim_helo(std::string_view comments) {
 std::optional<ReceivedFrom> parse_received(std::string_view value) {
   auto parts = split_received(message::unfold(value));
   const auto& words = parts.words;
-  if (words.size() < 2 || !message::iequals(words[0], "from")) return std::nullopt;
+  if (words.size() < 2 || !iequals(words[0], "from")) return std::nullopt;
   ReceivedFrom out;
   for (std::size_t i = 2; i + 1 < words.size() && out.by.empty(); ++i)
-    if (message::iequals(words[i], "by")) out.by = words[i + 1];
+    if (iequals(words[i], "by")) out.by = words[i + 1];
   if (out.by.empty()) return std::nullopt;
   out.helo = words[1];
   out.ip = bracketed_ip(parts.from_comments);

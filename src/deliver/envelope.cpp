@@ -3,16 +3,10 @@
 #include <cstdlib>
 
 #include "mailroom/util/host.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::deliver {
 namespace {
-
-std::string trim(std::string_view text) {
-  auto begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  auto end = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(begin, end - begin + 1));
-}
 
 // The flag when given (even "": -f "" is the null sender), else the first
 // of the environment variables that is set.
@@ -51,9 +45,9 @@ std::optional<std::string> process_env(const char* name) {
 }
 
 std::string normalize_sender(std::string_view text) {
-  std::string address = trim(text);
+  std::string address = std::string(trim_space(text));
   if (address.size() >= 2 && address.front() == '<' && address.back() == '>')
-    address = trim(std::string_view(address).substr(1, address.size() - 2));
+    address = std::string(trim_space(std::string_view(address).substr(1, address.size() - 2)));
   if (address == "MAILER-DAEMON") return {};
   return address;
 }

@@ -5,6 +5,7 @@
 #include "deliver/authenticate_stage.hpp"
 #include "mailroom/message/header.hpp"
 #include "mailroom/util/host.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::deliver {
 namespace {
@@ -30,7 +31,7 @@ std::string canonical_name(std::string_view hosts_file, std::string_view host) {
   while (std::getline(in, line)) {
     auto names = words_of(std::string_view(line).substr(0, line.find('#')), " \t");
     for (std::size_t i = 1; i < names.size(); ++i)
-      if (message::iequals(names[i], host)) return names[1];
+      if (iequals(names[i], host)) return names[1];
   }
   return {};
 }
@@ -53,7 +54,7 @@ std::optional<ReceivedClient> client_from_received(const message::Message& messa
   auto received = parse_received(topmost->value);
   if (!received || received->ip.empty()) return std::nullopt;
   for (const auto& name : by_names)
-    if (message::iequals(received->by, name)) return ReceivedClient{received->ip, received->helo};
+    if (iequals(received->by, name)) return ReceivedClient{received->ip, received->helo};
   return std::nullopt;
 }
 

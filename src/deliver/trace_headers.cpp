@@ -2,16 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::deliver {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 struct TraceScan {
   bool return_path_this_hop = false;

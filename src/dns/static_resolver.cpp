@@ -1,4 +1,5 @@
 #include "mailroom/dns/static_resolver.hpp"
+#include "mailroom/util/text.hpp"
 
 #include <charconv>
 #include <utility>
@@ -8,16 +9,8 @@ namespace {
 
 constexpr int kMaxCnameHops = 8;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 std::string_view next_word(std::string_view& s) {
-  s = trim(s);
+  s = trim_space(s);
   const auto end = s.find_first_of(" \t");
   std::string_view word = s.substr(0, end);
   s = end == std::string_view::npos ? std::string_view{} : s.substr(end);
@@ -27,7 +20,7 @@ std::string_view next_word(std::string_view& s) {
 // TXT data: one or more "quoted strings" (\" and \\ escape), joined; or the
 // bare rest of the line.
 Result<std::string> parse_txt(std::string_view data) {
-  data = trim(data);
+  data = trim_space(data);
   if (data.empty() || data.front() != '"') return std::string(data);
   std::string out;
   while (!data.empty()) {
@@ -38,7 +31,7 @@ Result<std::string> parse_txt(std::string_view data) {
       out += data[i];
     }
     if (i >= data.size()) return fail(ErrorKind::parse, "unterminated quoted string");
-    data = trim(data.substr(i + 1));
+    data = trim_space(data.substr(i + 1));
   }
   return out;
 }
@@ -166,14 +159,14 @@ Status StaticResolver::load(std::string_view zone_text) {
     if (auto hash = line.find('#'); hash != std::string_view::npos && line.find('"') > hash) {
       line = line.substr(0, hash);
     }
-    if (trim(line).empty()) continue;
+    if (trim_space(line).empty()) continue;
     auto bad = [&](std::string_view why) {
       return fail(ErrorKind::parse,
                   "zone line " + std::to_string(line_no) + ": " + std::string(why));
     };
     const std::string_view name = next_word(line);
     const std::string_view type = next_word(line);
-    const std::string_view data = trim(line);
+    const std::string_view data = trim_space(line);
     if (type == "TXT") {
       auto text = parse_txt(data);
       if (!text) return bad(text.error().message);
@@ -189,7 +182,7 @@ Status StaticResolver::load(std::string_view zone_text) {
       if (std::from_chars(pref.data(), pref.data() + pref.size(), value).ec != std::errc{}) {
         return bad("bad MX preference");
       }
-      add_mx(name, value, trim(rest));
+      add_mx(name, value, trim_space(rest));
     } else if (type == "PTR") {
       add_ptr(name, data);
     } else if (type == "CNAME") {

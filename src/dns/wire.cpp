@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 #include <utility>
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::dns::wire {
 namespace {
@@ -111,8 +112,6 @@ std::string text_of(std::string_view labels) {
   }
   return text;
 }
-
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // RFC 1035 §2.3.3 / RFC 4343: ASCII letters compare without case, other
 // octets exactly. Length octets (at most 63) are never letters.

@@ -9,6 +9,7 @@
 #include "mailroom/message/charset.hpp"
 #include "mailroom/message/header.hpp"
 #include "mailroom/message/rfc2047.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::message {
 namespace {
@@ -21,8 +22,6 @@ struct Token {
   char special = 0;  // for Tok::special
   bool space_before = false;
 };
-
-bool is_wsp(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 bool is_special(char c) noexcept {
   return c == '<' || c == '>' || c == '@' || c == ',' || c == ';' || c == ':' || c == '.' ||
@@ -56,7 +55,7 @@ std::vector<Token> tokenize(std::string_view s) {
   bool space = false;
   while (i < s.size()) {
     const char c = s[i];
-    if (is_wsp(c)) {
+    if (is_space(c)) {
       space = true;
       ++i;
       continue;
@@ -79,7 +78,7 @@ std::vector<Token> tokenize(std::string_view s) {
       ++i;
     } else {
       const std::size_t b = i;
-      while (i < s.size() && !is_wsp(s[i]) && !is_special(s[i])) ++i;
+      while (i < s.size() && !is_space(s[i]) && !is_special(s[i])) ++i;
       t.text = std::string(s.substr(b, i - b));
     }
     toks.push_back(std::move(t));
@@ -214,7 +213,7 @@ bool needs_quoting(std::string_view local) noexcept {
     const char c = local[i];
     if (c == '.' && i + 1 < local.size() && local[i + 1] == '.') return true;
     if (static_cast<unsigned char>(c) >= 0x80) continue;  // RFC 6532 UTF-8 atext
-    if (is_wsp(c) || (is_special(c) && c != '.') || static_cast<unsigned char>(c) < 32) {
+    if (is_space(c) || (is_special(c) && c != '.') || static_cast<unsigned char>(c) < 32) {
       return true;
     }
   }

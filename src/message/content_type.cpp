@@ -2,6 +2,7 @@
 #include "mailroom/message/content_type.hpp"
 
 #include "mailroom/message/header.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::message {
 namespace {
@@ -11,14 +12,6 @@ bool is_token_char(char c) noexcept {
   const auto u = static_cast<unsigned char>(c);
   if (u <= 32 || u >= 127) return false;
   return std::string_view("()<>@,;:\\\"/[]?=").find(c) == std::string_view::npos;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
 }
 
 void skip_ws(std::string_view s, std::size_t& i) noexcept {
@@ -66,8 +59,8 @@ ContentType parse_content_type(std::string_view value, Defects& defects,
     skip_ws(value, i);
     const std::string_view sub = read_token(value, i);
     if (!sub.empty()) {
-      ct.type = lower(type);
-      ct.subtype = lower(sub);
+      ct.type = ascii_lower(type);
+      ct.subtype = ascii_lower(sub);
       ct.explicit_type = true;
     }
   }
@@ -81,7 +74,7 @@ ContentDisposition parse_content_disposition(std::string_view value, Defects& de
   ContentDisposition cd;
   std::size_t i = 0;
   skip_ws(value, i);
-  cd.type = lower(read_token(value, i));
+  cd.type = ascii_lower(read_token(value, i));
   const std::size_t semi = value.find(';', i);
   if (semi != std::string_view::npos) cd.params = parse_parameters(value.substr(semi), defects);
   return cd;

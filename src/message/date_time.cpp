@@ -1,5 +1,6 @@
 // RFC 5322 §3.3 and §4.3 date-time, read token by token.
 #include "mailroom/message/date_time.hpp"
+#include "mailroom/util/text.hpp"
 
 #include <array>
 #include <string>
@@ -10,12 +11,11 @@ namespace {
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 bool iprefix3(std::string_view word, std::string_view name) noexcept {
   if (word.size() < 3) return false;
   for (std::size_t i = 0; i < 3; ++i) {
-    if (lower(word[i]) != name[i]) return false;
+    if (ascii_lower(word[i]) != name[i]) return false;
   }
   return true;
 }
@@ -85,7 +85,7 @@ int days_in_month(int y, int m) noexcept {
 // RFC 822 defined their signs backwards and senders used both.
 bool alpha_zone(std::string_view w, DateTime& dt) {
   std::string z;
-  for (const char c : w) z.push_back(lower(c));
+  for (const char c : w) z.push_back(ascii_lower(c));
   struct Zone {
     std::string_view name;
     int minutes;

@@ -1,13 +1,12 @@
 // RFC 5322 §2.2 header block parsing over views, tolerant of the obsolete
 // syntax of §4 and of what real (and hostile) senders put on the wire.
 #include "mailroom/message/header.hpp"
+#include "mailroom/util/text.hpp"
 
 #include <cstring>
 
 namespace mailroom::message {
 namespace {
-
-bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }
 
 // RFC 5322 §3.6.8 ftext: printable US-ASCII except colon.
 bool is_ftext(char c) noexcept {
@@ -169,18 +168,6 @@ class BlockParser {
 };
 
 }  // namespace
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto x = static_cast<unsigned char>(a[i]);
-    auto y = static_cast<unsigned char>(b[i]);
-    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string unfold(std::string_view value) {
   std::string out;

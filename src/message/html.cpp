@@ -8,6 +8,7 @@
 #include "mailroom/message/html.hpp"
 
 #include "mailroom/message/charset.hpp"
+#include "mailroom/util/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -19,16 +20,14 @@
 namespace mailroom::message {
 namespace {
 
-bool is_space(char c) noexcept {
+bool is_html_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
 }
-
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 bool istarts(std::string_view s, std::size_t i, std::string_view prefix) noexcept {
   if (i + prefix.size() > s.size()) return false;
   for (std::size_t k = 0; k < prefix.size(); ++k) {
-    if (lower(s[i + k]) != prefix[k]) return false;
+    if (ascii_lower(s[i + k]) != prefix[k]) return false;
   }
   return true;
 }
@@ -73,7 +72,7 @@ class Converter {
         tag();
       } else if (c == '&') {
         entity();
-      } else if (is_space(c)) {
+      } else if (is_html_space(c)) {
         space();
         ++i_;
       } else {
@@ -81,14 +80,14 @@ class Converter {
         ++i_;
       }
     }
-    while (!out_.empty() && is_space(out_.back())) out_.pop_back();
+    while (!out_.empty() && is_html_space(out_.back())) out_.pop_back();
     if (out_.size() > max_) out_.resize(max_);
     return std::move(out_);
   }
 
  private:
   void space() {
-    if (!out_.empty() && !is_space(out_.back())) out_.push_back(' ');
+    if (!out_.empty() && !is_html_space(out_.back())) out_.push_back(' ');
   }
 
   void newline() {
@@ -118,7 +117,8 @@ class Converter {
       return;
     }
     std::string name;
-    for (std::size_t k = name_begin; k < j && name.size() < 16; ++k) name.push_back(lower(s_[k]));
+    for (std::size_t k = name_begin; k < j && name.size() < 16; ++k)
+      name.push_back(ascii_lower(s_[k]));
     skip_tag_body(j);
     if (!closing && (name == "script" || name == "style" || name == "head" || name == "title")) {
       const std::string end = "</" + name;

@@ -11,6 +11,7 @@
 
 #include "mailroom/message/address.hpp"
 #include "mailroom/message/charset.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::message {
 namespace {
@@ -21,8 +22,6 @@ struct FreeIdn2 {
   void operator()(char* p) const noexcept { idn2_free(p); }
 };
 using Idn2String = std::unique_ptr<char, FreeIdn2>;
-
-char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 // True when `domain` is ASCII and has no label starting "xn--" (any case):
 // then it is already in its A-label form.

@@ -4,6 +4,7 @@
 
 #include "mailroom/message/decode.hpp"
 #include "mailroom/message/rfc2047.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::message {
 namespace {

@@ -6,18 +6,10 @@
 #include "mailroom/message/charset.hpp"
 #include "mailroom/message/header.hpp"
 #include "mailroom/message/transfer_encoding.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::message {
 namespace {
-
-bool is_wsp(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
 
 struct EncodedWord {
   std::string_view charset;  // without an RFC 2231 §5 "*language" suffix
@@ -84,7 +76,7 @@ std::optional<EncodedWord> parse_word(std::string_view s, std::size_t pos, Close
   if (cs_end == std::string_view::npos || cs_end == i || cs_end - i > 64) return std::nullopt;
   std::string_view charset = s.substr(i, cs_end - i);
   for (const char c : charset) {
-    if (is_wsp(c) || c == '=') return std::nullopt;
+    if (is_space(c) || c == '=') return std::nullopt;
   }
   if (const auto star = charset.find('*'); star != std::string_view::npos) {
     charset = charset.substr(0, star);
@@ -141,7 +133,7 @@ class Decoder {
  private:
   static bool all_wsp(std::string_view s) noexcept {
     for (const char c : s) {
-      if (!is_wsp(c)) return false;
+      if (!is_space(c)) return false;
     }
     return true;
   }

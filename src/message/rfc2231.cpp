@@ -7,26 +7,10 @@
 #include "mailroom/message/charset.hpp"
 #include "mailroom/message/header.hpp"
 #include "mailroom/message/rfc2047.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::message {
 namespace {
-
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
 
 // One "name=value" as written, before RFC 2231 assembly.
 struct RawParam {
@@ -119,7 +103,7 @@ std::vector<RawParam> lex_params(std::string_view text) {
     lx.skip();
     lx.skip_cfws();
     RawParam p;
-    p.name = lower(name);
+    p.name = ascii_lower(name);
     if (lx.peek('"')) {
       p.value = lx.quoted();
       p.quoted = true;

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "mailroom/message/header.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::message {
 namespace {
@@ -23,15 +24,6 @@ constexpr std::array<std::uint8_t, 256> make_base64_table() {
   return t;
 }
 constexpr auto kBase64 = make_base64_table();
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 }  // namespace
 

@@ -69,7 +69,4 @@ TagResult<DkimSignature> parse_dkim_signature(std::string_view value,
 // "-" and "_", no empty label), at most 255 bytes.
 bool is_domain_name(std::string_view name) noexcept;
 
-// ASCII case-insensitive equality.
-bool ascii_iequals(std::string_view a, std::string_view b) noexcept;
-
 }  // namespace mailroom::auth

@@ -25,9 +25,6 @@ struct HeaderField {
 // (the WSP stays); leading and trailing WSP and line endings are trimmed.
 std::string unfold(std::string_view value);
 
-// ASCII case-insensitive comparison, as header names are compared (§1.2.2).
-bool iequals(std::string_view a, std::string_view b) noexcept;
-
 // One parsed header block: the top level of a message or a MIME part.
 struct HeaderBlock {
   std::vector<HeaderField> fields;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "mailroom/auth/spf.hpp"
+#include "mailroom/util/text.hpp"
 #include "unit/auth/spf_suite.hpp"
 
 namespace mailroom::auth {
@@ -56,11 +57,6 @@ const std::vector<SuiteCase>& suite() {
   return cases;
 }
 
-bool iequals(const std::string& a, const std::string& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
-
 // Why the suite's result for one case must be accepted: "" if it passes.
 std::string check_case(const SuiteCase& c) {
   auto ip = dns::IpAddress::parse(c.host);
@@ -74,7 +70,7 @@ std::string check_case(const SuiteCase& c) {
   if (*c.explanation == "DEFAULT") {
     return r.explanation.empty() ? "" : "expected no exp= text, got \"" + r.explanation + "\"";
   }
-  const bool same = exceptions().contains(c.name) ? iequals(r.explanation, *c.explanation)
+  const bool same = exceptions().contains(c.name) ? mailroom::iequals(r.explanation, *c.explanation)
                                                   : r.explanation == *c.explanation;
   return same ? "" : "explanation \"" + r.explanation + "\", expected \"" + *c.explanation + "\"";
 }

@@ -15,6 +15,7 @@
 #include "mailroom/message/charset.hpp"
 #include "mailroom/message/date_time.hpp"
 #include "mailroom/message/message.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::message {
 namespace {
@@ -55,7 +56,7 @@ bool header_has_line(std::string_view raw, std::string_view name) {
     std::string_view line = raw.substr(pos, nl - pos);
     if (line.empty() || line == "\r") return false;
     if (line.size() > name.size() && line[name.size()] == ':' &&
-        iequals(line.substr(0, name.size()), name))
+        mailroom::iequals(line.substr(0, name.size()), name))
       return true;
     pos = nl + 1;
   }
