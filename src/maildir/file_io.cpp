@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 
+#include "maildir/sys_error.hpp"
 #include "mailroom/util/file.hpp"
 #include "mailroom/util/unique_fd.hpp"
 
@@ -111,7 +112,7 @@ std::optional<std::string> read_file_at(int dirfd, const char* name, std::size_t
                                         int* err, bool* truncated) {
   *err = 0;
   if (truncated != nullptr) *truncated = false;
-  UniqueFd fd(::openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd fd(open_regular_at(dirfd, name, O_RDONLY));
   if (!fd) {
     if (errno != ENOENT) *err = errno;
     return std::nullopt;

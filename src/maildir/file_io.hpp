@@ -21,8 +21,10 @@ int write_all(int fd, std::span<const std::string_view> pieces);
 int write_all(int fd, std::span<const std::string_view> pieces, std::string_view source,
               int source_fd);
 
-// Reads at most max_bytes of dirfd/name. nullopt with *err = 0 when the file
-// does not exist; nullopt with *err set on other errors. *truncated tells
+// Reads at most max_bytes of dirfd/name (open_regular_at: never blocks on a
+// FIFO, never follows a link). nullopt with *err = 0 when the file does not
+// exist; nullopt with *err set on other errors (ELOOP for a symbolic link,
+// EINVAL for anything but a regular file: see io_error_at). *truncated tells
 // whether the file was larger than max_bytes.
 std::optional<std::string> read_file_at(int dirfd, const char* name, std::size_t max_bytes,
                                         int* err, bool* truncated = nullptr);

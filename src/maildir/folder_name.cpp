@@ -18,12 +18,39 @@ bool is_inbox(std::string_view s) {
   return s.size() == 5 && ::strncasecmp(s.data(), "INBOX", 5) == 0;
 }
 
+// Unicode format characters (general category Cf, Unicode 15) and the line
+// and paragraph separators U+2028/U+2029: invisible, and the bidirectional
+// controls among them (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C)
+// reorder what a client shows, so "Invoices\u202Egpj.exe" or a zero-width
+// space makes one folder look like another (Unicode TR #36 section 2;
+// CVE-2021-42574, "Trojan Source"). This includes U+200C/U+200D (ZWNJ, ZWJ):
+// a Persian name needing ZWNJ or an emoji ZWJ sequence falls back to INBOX,
+// which loses nothing, where a disguised name could hide mail.
+bool is_format_character(char32_t cp) {
+  struct Range {
+    char32_t first, last;
+  };
+  static constexpr Range kFormat[] = {
+      {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},   {0x06DD, 0x06DD},
+      {0x070F, 0x070F},   {0x0890, 0x0891},   {0x08E2, 0x08E2},   {0x180E, 0x180E},
+      {0x200B, 0x200F},   {0x2028, 0x202E},   {0x2060, 0x2064},   {0x2066, 0x206F},
+      {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD}, {0x110CD, 0x110CD},
+      {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001},
+      {0xE0020, 0xE007F},
+  };
+  for (const auto& range : kFormat) {
+    if (cp >= range.first && cp <= range.last) return true;
+  }
+  return false;
+}
+
 // Characters no folder name may hold: C0 and C1 controls and DEL would reach
 // file names and IMAP responses; '*' and '%' are IMAP LIST wildcards
 // (RFC 3501 section 6.3.8), so a folder named with them cannot be listed
-// reliably.
+// reliably; format characters disguise a name (above).
 bool is_refused(char32_t cp) {
-  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == '*' || cp == '%';
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == '*' || cp == '%' ||
+         is_format_character(cp);
 }
 
 tl::unexpected<Error> refuse(std::string_view name, const char* why) {
@@ -75,7 +102,7 @@ Result<FolderName> parse_folder_name(std::string_view name, const FolderNameLimi
   std::vector<char32_t> cps;
   if (!detail::decode_utf8(name, cps)) return refuse(name, "invalid UTF-8");
   for (const char32_t cp : cps) {
-    if (is_refused(cp)) return refuse(name, "control character or IMAP wildcard");
+    if (is_refused(cp)) return refuse(name, "control or format character, or IMAP wildcard");
   }
   std::vector<std::string_view> parts = split(name);
   for (const auto part : parts) {

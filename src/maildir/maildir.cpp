@@ -42,6 +42,8 @@ Status open_subdirs(FolderDirs& dirs, const Options& options) {
     bool created = false;
     const int fd = detail::open_or_create_directory_at(dirs.dir.get(), sub, options.dir_mode,
                                                        options.create, &created);
+    if (fd < 0 && errno == ENOTDIR)
+      return detail::not_a_directory("cannot open", dirs.path + "/" + sub, dirs.dir.get(), sub);
     if (fd < 0) return io_error("cannot open", dirs.path + "/" + sub, errno);
     target->reset(fd);
     any_created = any_created || created;
@@ -55,12 +57,18 @@ Status open_subdirs(FolderDirs& dirs, const Options& options) {
 }
 
 // Maildir++: an empty "maildirfolder" file marks a folder, so that a
-// delivery agent pointed at the folder itself knows where the quota is.
-Status mark_folder(const FolderDirs& dirs, const Options& options) {
-  UniqueFd fd(::openat(dirs.dir.get(), "maildirfolder", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-                       options.file_mode));
-  if (!fd) return io_error("cannot create", dirs.path + "/maildirfolder", errno);
-  return ok();
+// delivery agent pointed at the folder itself knows where the quota is. Only
+// a marker: a problem with it is a warning, the folder still works. Opened
+// O_NONBLOCK and checked to be a regular file: a FIFO planted there must not
+// hold the delivery (issue 12 item 6).
+std::string mark_folder(const FolderDirs& dirs, const Options& options) {
+  UniqueFd fd(detail::open_regular_at(dirs.dir.get(), "maildirfolder", O_WRONLY | O_CREAT,
+                                      options.file_mode));
+  if (fd) return {};
+  return detail::io_error_at("cannot create", dirs.path + "/maildirfolder", dirs.dir.get(),
+                             "maildirfolder", errno)
+      .value()
+      .message;
 }
 
 }  // namespace
@@ -130,21 +138,15 @@ Result<Folder> Maildir::open_folder(const FolderName& name) {
                   "folder " + dirs->path + " does not exist and creating folders is disabled",
                   ENOENT);
     }
-    int err = errno;
     // O_NOFOLLOW|O_DIRECTORY reports a symlink as ENOTDIR: say what it is.
-    struct stat st {};
-    if (err == ENOTDIR &&
-        ::fstatat(root_fd(), dirs->directory.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-        S_ISLNK(st.st_mode)) {
-      err = ELOOP;
-    }
-    return io_error("cannot open folder", dirs->path, err);
+    if (errno == ENOTDIR)
+      return detail::not_a_directory("cannot open folder", dirs->path, root_fd(),
+                                     dirs->directory.c_str());
+    return io_error("cannot open folder", dirs->path, errno);
   }
   dirs->dir.reset(fd);
   if (auto s = open_subdirs(*dirs, options_); !s) return tl::unexpected(s.error());
-  if (options_.create) {
-    if (auto s = mark_folder(*dirs, options_); !s) return tl::unexpected(s.error());
-  }
+  std::string marker_warning = options_.create ? mark_folder(*dirs, options_) : std::string();
   if (created && options_.fsync) {
     // The new ".Folder" entry lives in the root: make it durable too.
     if (const int err = detail::fsync_fd(dirs->dir.get()); err != 0)
@@ -156,6 +158,8 @@ Result<Folder> Maildir::open_folder(const FolderName& name) {
   folder.dirs_ = std::move(dirs);
   folder.created_ = created;
   if (created && options_.subscribe) folder.warning_ = subscribe(name);
+  if (!marker_warning.empty())
+    folder.warning_ += (folder.warning_.empty() ? "" : "; ") + marker_warning;
   return folder;
 }
 

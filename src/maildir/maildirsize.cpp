@@ -17,7 +17,21 @@ bool parse_number(std::string_view text, T& value) {
   return ec == std::errc() && end == last;
 }
 
+// A delta line beyond this is not a message count or size any mail store
+// writes (2^50 bytes = 1 PiB, 2^40 messages): the file is corrupt or forged,
+// and the caller recalculates instead of trusting it.
+constexpr std::int64_t kAbsurdBytes = std::int64_t{1} << 50;
+constexpr std::int64_t kAbsurdCount = std::int64_t{1} << 40;
+
+bool absurd(std::int64_t value, std::int64_t limit) { return value > limit || value < -limit; }
+
 }  // namespace
+
+std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
+  std::int64_t sum = 0;
+  if (!__builtin_add_overflow(a, b, &sum)) return sum;
+  return b > 0 ? INT64_MAX : INT64_MIN;
+}
 
 Result<QuotaDefinition> parse_quota_definition(std::string_view text) {
   QuotaDefinition def;
@@ -82,8 +96,14 @@ Result<Maildirsize> parse_maildirsize(std::string_view content) {
          line.find_first_not_of(' ', b_end) != std::string_view::npos)) {
       return fail(ErrorKind::parse, "maildirsize: bad line \"" + std::string(line) + "\"");
     }
-    out.usage.bytes += bytes;
-    out.usage.count += count;
+    if (absurd(bytes, kAbsurdBytes) || absurd(count, kAbsurdCount)) {
+      return fail(ErrorKind::parse, "maildirsize: absurd line \"" + std::string(line) + "\"");
+    }
+    // Saturating: a million absurd-but-allowed lines must not overflow int64
+    // (undefined behaviour); a saturated sum is over any limit, and the
+    // caller recounts a file that large anyway (Maildir++: over 5120 bytes).
+    out.usage.bytes = saturating_add(out.usage.bytes, bytes);
+    out.usage.count = saturating_add(out.usage.count, count);
     ++out.lines;
   }
   return out;

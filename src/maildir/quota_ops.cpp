@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <ctime>
 
 #include "maildir/file_io.hpp"
@@ -25,11 +26,17 @@ std::string definition_text(const QuotaDefinition& def) {
   return out;
 }
 
+// In int64 arithmetic that cannot overflow: usage saturates, and a limit
+// above INT64_MAX (parse_quota_definition takes any uint64) is never reached.
+std::int64_t as_int64(std::uint64_t value) {
+  return value > static_cast<std::uint64_t>(INT64_MAX) ? INT64_MAX
+                                                       : static_cast<std::int64_t>(value);
+}
+
 QuotaResource over(const QuotaDefinition& def, const QuotaUsage& used, std::uint64_t incoming) {
-  const auto bytes_after = used.bytes + static_cast<std::int64_t>(incoming);
-  if (def.bytes != 0 && bytes_after > static_cast<std::int64_t>(def.bytes))
-    return QuotaResource::bytes;
-  if (def.count != 0 && used.count + 1 > static_cast<std::int64_t>(def.count))
+  const auto bytes_after = saturating_add(used.bytes, as_int64(incoming));
+  if (def.bytes != 0 && bytes_after > as_int64(def.bytes)) return QuotaResource::bytes;
+  if (def.count != 0 && saturating_add(used.count, 1) > as_int64(def.count))
     return QuotaResource::count;
   return QuotaResource::none;
 }
@@ -49,16 +56,16 @@ Status count_directory(int dirfd, const char* sub, const std::string& path, Quot
   while (const dirent* entry = ::readdir(dir)) {
     if (entry->d_name[0] == '.') continue;
     if (auto size = size_from_name(entry->d_name)) {
-      usage.bytes += static_cast<std::int64_t>(*size);
-      ++usage.count;
+      usage.bytes = saturating_add(usage.bytes, as_int64(*size));
+      usage.count = saturating_add(usage.count, 1);
       continue;
     }
     struct stat st {};
     if (::fstatat(::dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
       continue;  // expunged meanwhile
     if (!S_ISREG(st.st_mode)) continue;
-    usage.bytes += st.st_size;
-    ++usage.count;
+    usage.bytes = saturating_add(usage.bytes, st.st_size);
+    usage.count = saturating_add(usage.count, 1);
   }
   ::closedir(dir);
   return ok();
@@ -104,7 +111,7 @@ Result<Loaded> load(const QuotaContext& ctx) {
   int err = 0;
   bool truncated = false;
   auto content = read_file_at(ctx.rootfd, kFile, ctx.limits.max_read_bytes, &err, &truncated);
-  if (err != 0) return io_error("cannot read", ctx.root + "/" + kFile, err);
+  if (err != 0) return io_error_at("cannot read", ctx.root + "/" + kFile, ctx.rootfd, kFile, err);
   const std::string& fallback = ctx.options->default_quota;
   if (!content) {
     if (fallback.empty()) return out;
@@ -193,9 +200,12 @@ Result<QuotaCheck> check_quota(const QuotaContext& ctx, std::uint64_t incoming_b
 }
 
 Status record_delivery(const QuotaContext& ctx, std::uint64_t bytes, std::uint64_t count) {
-  UniqueFd fd(::openat(ctx.rootfd, kFile, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC));
+  // After the link: O_NONBLOCK and a regular file only, so a FIFO swapped in
+  // for maildirsize cannot hold the delivery (issue 12 item 6).
+  UniqueFd fd(open_regular_at(ctx.rootfd, kFile, O_WRONLY | O_APPEND));
   if (!fd) {
-    if (errno != ENOENT) return io_error("cannot open", ctx.root + "/" + kFile, errno);
+    if (errno != ENOENT)
+      return io_error_at("cannot open", ctx.root + "/" + kFile, ctx.rootfd, kFile, errno);
     if (ctx.options->default_quota.empty()) return ok();  // no quota
     // First delivery under the default quota: counting now includes the
     // message just committed, which is exactly the state to record.

@@ -31,7 +31,7 @@ Result<std::string> read_bounded(int rootfd, const char* name, const std::string
   bool truncated = false;
   auto content = read_file_at(rootfd, name, limits.max_file_bytes, &err, &truncated);
   *exists = content.has_value();
-  if (err != 0) return io_error("cannot read", path, err);
+  if (err != 0) return io_error_at("cannot read", path, rootfd, name, err);
   if (truncated) {
     return fail(ErrorKind::limit, path + " is larger than " +
                                       std::to_string(limits.max_file_bytes) +

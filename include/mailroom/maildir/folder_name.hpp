@@ -31,7 +31,10 @@ struct FolderName {
 // Both '/' and '.' separate hierarchy levels. "INBOX" (any case) alone is the
 // INBOX; as a first component ("INBOX.Junk", Courier style) it is dropped.
 // Refused (ErrorKind::parse): empty names or components ("a..b", "a/",
-// leading separator), control characters (C0, DEL, C1), invalid UTF-8,
+// leading separator), control characters (C0, DEL, C1), Unicode format
+// characters (category Cf: bidirectional controls U+202A-U+202E and
+// U+2066-U+2069, zero-width U+200B-U+200F, U+FEFF, U+061C, ...) and the line
+// and paragraph separators U+2028/U+2029, invalid UTF-8,
 // IMAP wildcards '*' and '%', a leading '~', "INBOX" below INBOX, and names
 // over the limits.
 Result<FolderName> parse_folder_name(std::string_view utf8_name,

@@ -44,6 +44,9 @@ struct MaildirsizeLimits {
   std::uint64_t max_read_bytes = 64ULL * 1024;   // never read more than this of the file
 };
 
+// a + b, clamped to [INT64_MIN, INT64_MAX] instead of overflowing.
+std::int64_t saturating_add(std::int64_t a, std::int64_t b);
+
 // "1000000S,1000C", "1000000S", "1000C" (order free). Refuses anything else.
 Result<QuotaDefinition> parse_quota_definition(std::string_view text);
 
@@ -53,8 +56,10 @@ struct Maildirsize {
   std::size_t lines = 0;  // delta lines after the definition
 };
 
-// Parses a whole maildirsize file. A malformed delta line is an error: the
-// caller recalculates rather than trusting a corrupt sum.
+// Parses a whole maildirsize file. A malformed delta line, or one whose
+// numbers no store writes (over 2^50 bytes or 2^40 messages either way), is
+// an error: the caller recalculates rather than trusting a corrupt sum.
+// Sums saturate at the int64 range instead of overflowing.
 Result<Maildirsize> parse_maildirsize(std::string_view content);
 
 }  // namespace mailroom::maildir

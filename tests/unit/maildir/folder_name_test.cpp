@@ -61,6 +61,16 @@ const std::string kMustRefuse[] = {
     "INBOX/INBOX",             // INBOX below INBOX
     "INBOX/",                  // trailing separator after INBOX
     std::string(256, 'a'),     // too long
+    // Issue 12 item 13: format characters that disguise a name in a client.
+    "Invoices\u202Egpj.exe",                         // RIGHT-TO-LEFT OVERRIDE
+    "a\u202Ab", "a\u202Bb", "a\u202Cb", "a\u202Db",  // LRE RLE PDF LRO
+    "a\u2066b", "a\u2067b", "a\u2068b", "a\u2069b",  // LRI RLI FSI PDI
+    "Ju\u200Bnk", "Ju\u200Cnk", "Ju\u200Dnk",        // zero width space, ZWNJ, ZWJ
+    "Ju\u200Enk", "Ju\u200Fnk",                      // LRM RLM
+    "\uFEFFJunk",                                    // BOM / ZWNBSP
+    "a\u061Cb",                                      // ARABIC LETTER MARK
+    "a\u00ADb", "a\u2060b", "a\u2028b",              // soft hyphen, word joiner, LS
+    "a\U000E0041b",                                  // TAG LATIN CAPITAL LETTER A
 };
 
 TEST(FolderName, MustMapTable) {
@@ -88,6 +98,14 @@ TEST(FolderName, MapAndRefuseSideBySide) {
   EXPECT_FALSE(folder_directory_name("~x").has_value());
   EXPECT_TRUE(folder_directory_name(std::string(254, 'a')).has_value());  // ".aaa" = 255 bytes
   EXPECT_FALSE(folder_directory_name(std::string(255, 'a')).has_value());
+}
+
+TEST(FolderName, FormatCharacterBoundaries) {
+  // Neighbours of the refused ranges are ordinary characters.
+  for (const char* fine : {"a\u2010b", "a\u2030b", "a\u2065b", "a\u2070b", "a\u200Ab", "a\uFEFEb",
+                           "a\u061Bb", "a\u00ACb"}) {
+    EXPECT_TRUE(folder_directory_name(fine).has_value()) << fine;
+  }
 }
 
 TEST(FolderName, ComponentLimit) {

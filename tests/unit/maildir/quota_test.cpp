@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -48,6 +49,33 @@ TEST(Maildirsize, SumsDeltaLines) {
   EXPECT_FALSE(parse_maildirsize("1000S\n10\n").has_value());
   EXPECT_FALSE(parse_maildirsize("1000S\n10 1 5\n").has_value());
   EXPECT_FALSE(parse_maildirsize("").has_value());
+}
+
+// Issue 12 item 12: two lines near INT64_MAX overflowed the sum (undefined
+// behaviour; UBSan reported it). Numbers no store writes are refused, so the
+// caller recounts; sums of allowed numbers saturate.
+TEST(Maildirsize, AbsurdLinesAreRefusedSoTheCallerRecounts) {
+  EXPECT_FALSE(parse_maildirsize("1000S\n9223372036854775807 1\n9223372036854775807 1\n"));
+  EXPECT_FALSE(parse_maildirsize("1000S\n-9223372036854775808 1\n-1 1\n"));
+  EXPECT_FALSE(parse_maildirsize("1000S\n1125899906842625 1\n"));  // 2^50 + 1 bytes
+  EXPECT_FALSE(parse_maildirsize("1000S\n1 -1099511627777\n"));    // -(2^40 + 1) messages
+  auto edge = parse_maildirsize("1000S\n1125899906842624 1099511627776\n");
+  ASSERT_TRUE(edge.has_value());
+  EXPECT_EQ(edge->usage.bytes, std::int64_t{1} << 50);
+}
+
+TEST(Maildirsize, SumsSaturate) {
+  EXPECT_EQ(saturating_add(INT64_MAX, 1), INT64_MAX);
+  EXPECT_EQ(saturating_add(INT64_MAX - 1, 1), INT64_MAX);
+  EXPECT_EQ(saturating_add(INT64_MIN, -5), INT64_MIN);
+  EXPECT_EQ(saturating_add(-3, 5), 2);
+  // 2^50 per line: 8193 lines pass INT64_MAX (2^63 = 8192 x 2^50).
+  std::string content = "1000S\n";
+  for (int i = 0; i < 8200; ++i) content += "1125899906842624 1\n";
+  auto m = parse_maildirsize(content);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->usage.bytes, INT64_MAX);
+  EXPECT_EQ(m->usage.count, 8200);
 }
 
 class Quota : public ::testing::Test {
@@ -202,6 +230,21 @@ TEST_F(Quota, CorruptSumIsRecalculatedKeepingDefinition) {
   EXPECT_TRUE(c->recalculated);
   EXPECT_EQ(c->limit.bytes, 1000u);
   EXPECT_EQ(c->used.bytes, 42);
+}
+
+TEST_F(Quota, AbsurdSumIsRecalculated) {
+  auto md = open(test_options());
+  deliver(md, "INBOX", 42);
+  write_file(dir_ / "Maildir/maildirsize", "1000S\n9223372036854775807 1\n9223372036854775807 1\n");
+  auto c = md.check_quota(0);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_TRUE(c->recalculated);
+  EXPECT_TRUE(c->ok());
+  EXPECT_EQ(c->used.bytes, 42);
+  // A limit above INT64_MAX is never reached, not a negative one.
+  write_file(dir_ / "Maildir/maildirsize", "18446744073709551615S\n100 1\n");
+  EXPECT_TRUE(md.check_quota(1ULL << 62)->ok());
+  EXPECT_TRUE(md.check_quota(UINT64_MAX)->ok());
 }
 
 TEST_F(Quota, BadDefaultQuotaIsAConfigError) {
