@@ -4,6 +4,7 @@
 
 #include "deliver/watchdog.hpp"
 #include "mailroom/maildir/delivery.hpp"
+#include "mailroom/util/log.hpp"
 
 namespace mailroom::deliver {
 namespace {
@@ -52,7 +53,54 @@ std::string StoreReport::why_text() const {
 Result<Store> Store::open(const std::string& maildir_root, const Config& config) {
   auto maildir = maildir::Maildir::open(maildir_root, options_from(config));
   if (!maildir) return tl::unexpected(maildir.error());
-  return Store(std::move(*maildir));
+  return Store(std::move(*maildir), config.deliver.retry_window);
+}
+
+bool Store::recognise_retry(std::string_view message, std::string_view recipient) {
+  if (retry_window_.count() <= 0) return false;
+  auto record = maildir::DeliveryRecord::open(maildir_, {retry_window_});
+  if (!record) {
+    log::warn("delivery record not used: {}", record.error().message);
+    return false;
+  }
+  record->expire_old_entries();
+  key_ = record->key(message, recipient);
+  if (auto copy = record->delivered_copy(key_)) {
+    log::info(
+        "already delivered: to=<{}> file={}/{} (the MTA retried a delivery whose exit it "
+        "did not see; not stored again)",
+        recipient, maildir_.root(), *copy);
+    return true;
+  }
+  record_ = std::move(*record);
+  return false;
+}
+
+// Before the first link: a kill at any later moment leaves an entry naming
+// the linked copy.
+void Store::note_copies(maildir::Delivery& delivery) {
+  if (!record_) return;
+  noted_ = delivery.planned_paths();
+  if (auto noted = record_->note(key_, noted_); !noted) {
+    log::warn("delivery record not updated: {}", noted.error().message);
+    noted_.clear();
+  }
+}
+
+// After the link, only when a copy got another name than planned (a name
+// collision, rare): bounded (two system calls), and its failure changes
+// nothing but the protection.
+void Store::note_final_names(const maildir::CommitReport& committed) {
+  if (!record_ || noted_.empty()) return;
+  std::vector<std::string> linked;
+  for (const auto& copy : committed.copies) {
+    if (copy.delivered()) linked.push_back(copy.relative);
+  }
+  std::vector<std::string> planned_linked;
+  for (std::size_t i = 0; i < committed.copies.size() && i < noted_.size(); ++i) {
+    if (committed.copies[i].delivered()) planned_linked.push_back(noted_[i]);
+  }
+  if (linked != planned_linked) (void)record_->note(key_, linked);
 }
 
 Status Store::check_quota(std::uint64_t incoming_bytes) {
@@ -76,6 +124,9 @@ Result<StoreReport> Store::save(const std::vector<Target>& targets,
     // keep + fileinto "INBOX" is one copy, not two.
     if (std::find(staged_names.begin(), staged_names.end(), folder->name()) != staged_names.end())
       continue;
+    // Before staging, while the watchdog may still end the delivery: at most
+    // every 8 hours per folder, files abandoned in tmp/ for 36 (issue 12 item 8).
+    maildir::clean_tmp(*folder);
     if (auto staged = delivery.stage(*folder, pieces, target.flags, source); !staged) {
       report.warnings.push_back("copy for " + folder->name() +
                                 " failed: " + staged.error().message);
@@ -90,8 +141,10 @@ Result<StoreReport> Store::save(const std::vector<Target>& targets,
     if (!report.warnings.empty()) return fail(ErrorKind::temporary, report.warnings.back());
     return fail(ErrorKind::internal, "no delivery target");
   }
+  note_copies(delivery);
   watchdog::enter_commit();
   auto committed = delivery.commit();
+  note_final_names(committed);
   for (std::size_t i = 0; i < committed.copies.size(); ++i) {
     const auto& copy = committed.copies[i];
     if (!copy.delivered()) {

@@ -6,12 +6,15 @@
 // duplicate it).
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "mailroom/maildir/delivery.hpp"
+#include "mailroom/maildir/delivery_record.hpp"
 #include "mailroom/maildir/maildir.hpp"
 #include "mailroom/util/config.hpp"
 #include "mailroom/util/result.hpp"
@@ -41,6 +44,14 @@ class Store {
   // Over quota -> rejected or temporary, per deliver.quota_exceeded.
   [[nodiscard]] Status check_quota(std::uint64_t incoming_bytes);
 
+  // True when this message (the bytes the MTA handed over) was already
+  // stored for recipient within deliver.retry_window and a copy is still in
+  // the Maildir: the MTA's retry of a delivery killed between link and exit
+  // (issue 12 item 7). Logs it; the caller exits 0. Otherwise remembers the
+  // key, and save() notes the copies under it before linking them. Never
+  // fails: a record that cannot be used only costs the protection.
+  [[nodiscard]] bool recognise_retry(std::string_view message, std::string_view recipient);
+
   // Writes one copy per distinct target: `pieces` one after the other (the
   // added header fields, then the message, spliced where fields are
   // renamed: no copy of the message is made). Pieces of a spooled message
@@ -54,9 +65,16 @@ class Store {
   [[nodiscard]] std::string spool_directory() const;
 
  private:
-  explicit Store(maildir::Maildir maildir) : maildir_(std::move(maildir)) {}
+  Store(maildir::Maildir maildir, std::chrono::seconds retry_window)
+      : maildir_(std::move(maildir)), retry_window_(retry_window) {}
+  void note_copies(maildir::Delivery& delivery);
+  void note_final_names(const maildir::CommitReport& committed);
 
   maildir::Maildir maildir_;
+  std::chrono::seconds retry_window_;
+  std::optional<maildir::DeliveryRecord> record_;
+  std::string key_;  // of the message being delivered, when record_
+  std::vector<std::string> noted_;
 };
 
 }  // namespace mailroom::deliver

@@ -66,6 +66,12 @@ std::string final_name(const std::string& base, const std::string& flags) {
   return flags.empty() ? base : base + ":2," + flags;
 }
 
+std::string relative_path(const detail::FolderDirs& dirs, const std::string& flags,
+                          const std::string& name) {
+  return (dirs.directory.empty() ? "" : dirs.directory + "/") + (flags.empty() ? "new/" : "cur/") +
+         name;
+}
+
 struct Linked {
   int target_fd = -1;
   std::string name;
@@ -126,6 +132,13 @@ const Error* CommitReport::first_error() const {
 Delivery::Delivery(Maildir& maildir) : maildir_(&maildir) {}
 Delivery::Delivery(Delivery&&) noexcept = default;
 std::size_t Delivery::staged() const { return copies_.size(); }
+
+std::vector<std::string> Delivery::planned_paths() const {
+  std::vector<std::string> paths;
+  for (const auto& copy : copies_)
+    paths.push_back(relative_path(*copy.dirs, copy.flags, final_name(copy.tmp_name, copy.flags)));
+  return paths;
+}
 
 Delivery::~Delivery() {
   for (auto& copy : copies_) {
@@ -212,6 +225,7 @@ CommitReport Delivery::commit() noexcept {
                         {},
                         copy.sizes.bytes,
                         Error{ErrorKind::internal, "out of memory in commit", 0},
+                        {},
                         {}});
       }
     } catch (...) {
@@ -235,6 +249,7 @@ CommitReport Delivery::commit_all() {
     if (done) {
       linked[i] = std::move(*done);
       outcome.path = copy.dirs->path + (copy.flags.empty() ? "/new/" : "/cur/") + linked[i].name;
+      outcome.relative = relative_path(*copy.dirs, copy.flags, linked[i].name);
     } else {
       outcome.error = done.error();
     }
@@ -261,6 +276,7 @@ CommitReport Delivery::commit_all() {
               io_error("cannot fsync", outcome.path.substr(0, outcome.path.rfind('/')), err)
                   .value();
           outcome.path.clear();
+          outcome.relative.clear();
         } else {
           outcome.warning = "directory fsync failed: " + std::string(std::strerror(err));
         }

@@ -50,6 +50,10 @@ const std::vector<KeyBinding>& bindings() {
       {{"deliver.detail_separator", "char",
         "Separator of user+detail in addresses (the recipient's detail, RFC 5233)."},
        char_setter(&Config::deliver, &DeliverConfig::detail_separator)},
+      {{"deliver.retry_window", "duration",
+        "How long a delivery is remembered so that the MTA's retry of the same message is "
+        "recognised and not stored twice; 0 turns the record off."},
+       duration_setter(&Config::deliver, &DeliverConfig::retry_window)},
       {{"users.system", "bool", "Look users up in the system passwd database."},
        bool_setter(&Config::users, &UsersConfig::system)},
       {{"users.virtual_file", "string",

@@ -24,6 +24,7 @@ struct CopyOutcome {
   std::uint64_t size = 0;      // bytes written (the S= field)
   std::optional<Error> error;  // set when this copy was not delivered
   std::string warning;         // delivered, but something non-fatal failed
+  std::string relative;        // Maildir-relative final path ("new/<name>"), when delivered
   bool delivered() const { return !error.has_value(); }
 };
 
@@ -74,6 +75,11 @@ class Delivery {
   CommitReport commit() noexcept;
 
   std::size_t staged() const;
+  // Where commit() will link each staged copy, relative to the Maildir root
+  // ("new/<name>", ".Lists.Work/cur/<name>:2,S"), in stage order. A name
+  // taken meanwhile makes commit() choose another: compare
+  // CopyOutcome::relative.
+  std::vector<std::string> planned_paths() const;
 
  private:
   struct Staged;

@@ -91,6 +91,22 @@ class Maildir {
   bool without_quota_ = false;  // see check_quota()
 };
 
+// tmp/ clean-up (issue 12 item 8): a delivery killed before its link leaves
+// its staged file in tmp/. The Maildir specification (cr.yp.to/proto/
+// maildir.html) says files there untouched for 36 hours may be removed;
+// Dovecot does it when it scans tmp/, at most every 8 hours.
+struct TmpCleanup {
+  long long older_than_seconds = 36LL * 3600;
+  long long every_seconds = 8LL * 3600;  // per folder; stamp: tmp/.mailroom-tmp-cleaned
+};
+
+// Removes what is not a directory in folder's tmp/ and whose access,
+// modification and change times are all older than older_than_seconds, when
+// the stamp's modification time is older than every_seconds (or missing); a
+// delivery in between costs one fstatat. Returns how many were removed.
+// Never fails: what cannot be removed stays for the next time.
+std::size_t clean_tmp(const Folder& folder, const TmpCleanup& policy = {});
+
 // Updates quota accounting after a successful commit: appends "<bytes>
 // <count>" to maildirsize (one O_APPEND write). No quota => nothing to do.
 Status record_delivery(Maildir& maildir, std::uint64_t bytes, std::uint64_t count = 1);

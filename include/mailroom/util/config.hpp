@@ -25,6 +25,9 @@ struct DeliverConfig {
   bool quota_tempfail = true;  // over quota: true -> 75 (retry), false -> 77 (bounce)
   std::string default_folder = "INBOX";
   char detail_separator = '+';  // user+detail addresses
+  // How long a delivery is remembered so that the MTA's retry of it (after
+  // a kill between link and exit) is recognised; 0 = no record.
+  std::chrono::seconds retry_window{4 * 3600};
 };
 
 struct UsersConfig {
