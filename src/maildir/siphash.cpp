@@ -63,6 +63,7 @@ void SipHash128::update(std::string_view bytes) {
       tail_bytes_ = 0;
     }
   }
+  if (n == 0) return;  // everything went into the pending word
   for (; n >= 8; n -= 8, p += 8) compress(load_le(p));
   for (std::size_t i = 0; i < n; ++i) tail_ |= static_cast<std::uint64_t>(p[i]) << (8 * i);
   tail_bytes_ = n;
