@@ -209,14 +209,18 @@ Status Maildir::enforce_quota_unguarded(std::uint64_t incoming_bytes) {
   auto check = check_quota(incoming_bytes);
   if (!check) return tl::unexpected(check.error());
   if (check->ok()) return ok();
-  std::string message = "mailbox " + root_ + " is over quota: ";
+  // Names the file and where its limit comes from; the incoming size only
+  // once it is known (the first check runs before the message is read).
+  std::string message = root_ + "/maildirsize: over quota: ";
   if (check->over == QuotaResource::bytes) {
-    message += std::to_string(check->used.bytes) + " + " + std::to_string(incoming_bytes) +
-               " bytes > limit " + std::to_string(check->limit.bytes);
+    message += std::to_string(check->used.bytes) + " bytes stored";
+    if (incoming_bytes != 0) message += " + " + std::to_string(incoming_bytes) + " incoming";
+    message += " > limit " + std::to_string(check->limit.bytes) + " bytes";
   } else {
-    message += std::to_string(check->used.count) + " messages, limit " +
-               std::to_string(check->limit.count);
+    message += std::to_string(check->used.count) + " messages stored, limit " +
+               std::to_string(check->limit.count) + " messages";
   }
+  message += check->from_default ? " (maildir.default_quota)" : " (line 1 of the file)";
   return fail(options_.over_quota_rejects ? ErrorKind::rejected : ErrorKind::temporary, message,
               EDQUOT);
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <ctime>
+#include <optional>
 
 #include "maildir/file_io.hpp"
 #include "maildir/sys_error.hpp"
@@ -18,6 +19,13 @@ namespace mailroom::maildir::detail {
 namespace {
 
 constexpr const char* kFile = "maildirsize";
+// Which maildirsize definition came from maildir.default_quota: this file
+// holds the definition line mailroom last wrote into maildirsize from the
+// default. A maildirsize whose line 1 is that text follows the default when
+// it changes; any other line 1 was set by the user or an admin (or another
+// program) and is kept. Maildir++ has no room for the distinction in
+// maildirsize itself: line 1 is only "<bytes>S,<count>C".
+constexpr const char* kDefaultMarker = "maildirsize.default";
 
 std::string definition_text(const QuotaDefinition& def) {
   std::string out;
@@ -76,13 +84,10 @@ Status count_folder(int fd, const std::string& path, QuotaUsage& usage) {
   return count_directory(fd, "cur", path, usage);
 }
 
-// Writes a fresh maildirsize via tmp/ and rename, as Maildir++ asks, so a
-// reader never sees a half-written definition.
-Status write_maildirsize(const QuotaContext& ctx, const QuotaDefinition& def,
-                         const QuotaUsage& usage) {
-  const std::string content = definition_text(def) + "\n" + std::to_string(usage.bytes) + " " +
-                              std::to_string(usage.count) + "\n";
-  const std::string temp = unique_base(ctx.host) + ".maildirsize";
+// Writes name (in the root) afresh via tmp/ and rename, as Maildir++ asks
+// for maildirsize, so a reader never sees a half-written definition.
+Status replace_file(const QuotaContext& ctx, const char* name, const std::string& content) {
+  const std::string temp = unique_base(ctx.host) + "." + name;
   UniqueFd fd(::openat(ctx.tmpfd, temp.c_str(),
                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                        ctx.options->file_mode));
@@ -90,21 +95,61 @@ Status write_maildirsize(const QuotaContext& ctx, const QuotaDefinition& def,
   const std::string_view pieces[] = {content};
   int err = write_all(fd.get(), pieces);
   if (err == 0 && ctx.options->fsync) err = fsync_fd(fd.get());
-  if (err == 0 && ::renameat(ctx.tmpfd, temp.c_str(), ctx.rootfd, kFile) != 0) err = errno;
+  if (err == 0 && ::renameat(ctx.tmpfd, temp.c_str(), ctx.rootfd, name) != 0) err = errno;
   if (err != 0) {
     (void)::unlinkat(ctx.tmpfd, temp.c_str(), 0);
-    return io_error("cannot write", ctx.root + "/" + kFile, err);
+    return io_error("cannot write", ctx.root + "/" + name, err);
   }
   return ok();
+}
+
+// The marker first: a crash in between leaves a maildirsize that still
+// counts as the default's (its line 1 is the old marker's or the new one's).
+Status write_maildirsize(const QuotaContext& ctx, const QuotaDefinition& def,
+                         const QuotaUsage& usage, bool from_default) {
+  const std::string definition = definition_text(def);
+  if (from_default) {
+    if (auto s = replace_file(ctx, kDefaultMarker, definition + "\n"); !s) return s;
+  }
+  return replace_file(
+      ctx, kFile,
+      definition + "\n" + std::to_string(usage.bytes) + " " + std::to_string(usage.count) + "\n");
 }
 
 struct Loaded {
   bool exists = false;
   bool needs_recalculation = false;
-  bool stale = false;  // older than the Maildir++ 15 minutes
+  bool from_default = false;  // the definition is maildir.default_quota's
+  bool stale = false;         // older than the Maildir++ 15 minutes
   QuotaDefinition definition;
   QuotaUsage usage;
 };
+
+Result<std::optional<QuotaDefinition>> configured_default(const QuotaContext& ctx) {
+  const std::string& text = ctx.options->default_quota;
+  if (text.empty()) return std::optional<QuotaDefinition>();
+  auto def = parse_quota_definition(text);
+  if (!def) return fail(ErrorKind::config, "default quota: " + def.error().message);
+  return std::optional<QuotaDefinition>(*def);
+}
+
+// Line 1 of an existing maildirsize against the configured default (see
+// kDefaultMarker): the file's own definition, or the default's when the
+// file's came from an earlier default.
+void apply_default(const QuotaContext& ctx, std::string_view line1,
+                   const std::optional<QuotaDefinition>& fallback, Loaded& out) {
+  if (fallback && definition_text(*fallback) == line1) {
+    out.from_default = true;  // nothing changed
+    return;
+  }
+  int err = 0;
+  const auto marker = read_file_at(ctx.rootfd, kDefaultMarker, 256, &err);
+  if (!marker || *marker != std::string(line1) + "\n") return;  // set by hand: kept
+  // Written from a default that has changed since: follow it (issue 11).
+  out.from_default = true;
+  out.definition = fallback.value_or(QuotaDefinition{});
+  out.needs_recalculation = fallback.has_value();  // rewrites line 1
+}
 
 Result<Loaded> load(const QuotaContext& ctx) {
   Loaded out;
@@ -112,12 +157,12 @@ Result<Loaded> load(const QuotaContext& ctx) {
   bool truncated = false;
   auto content = read_file_at(ctx.rootfd, kFile, ctx.limits.max_read_bytes, &err, &truncated);
   if (err != 0) return io_error_at("cannot read", ctx.root + "/" + kFile, ctx.rootfd, kFile, err);
-  const std::string& fallback = ctx.options->default_quota;
+  auto fallback = configured_default(ctx);
+  if (!fallback) return tl::unexpected(fallback.error());
   if (!content) {
-    if (fallback.empty()) return out;
-    auto def = parse_quota_definition(fallback);
-    if (!def) return fail(ErrorKind::config, "default quota: " + def.error().message);
-    out.definition = *def;
+    if (!*fallback) return out;
+    out.definition = **fallback;
+    out.from_default = true;
     out.needs_recalculation = true;
     return out;
   }
@@ -127,21 +172,22 @@ Result<Loaded> load(const QuotaContext& ctx) {
     out.stale = ::time(nullptr) - st.st_mtime > ctx.limits.stale_after_seconds;
   }
   out.needs_recalculation = truncated || content->size() > ctx.limits.recalculate_above_bytes;
+  const std::string_view line1 = std::string_view(*content).substr(0, content->find('\n'));
   if (auto parsed = parse_maildirsize(*content)) {
     out.definition = parsed->definition;
     out.usage = parsed->usage;
-    return out;
+  } else {
+    // Corrupt sum: keep the definition if line 1 is fine, recount the rest.
+    out.needs_recalculation = true;
+    if (auto def = parse_quota_definition(line1)) {
+      out.definition = *def;
+    } else if (*fallback) {
+      out.definition = **fallback;
+      out.from_default = true;
+      return out;
+    }
   }
-  // Corrupt sum: keep the definition if line 1 is fine, recount the rest.
-  out.needs_recalculation = true;
-  auto def = parse_quota_definition(std::string_view(*content).substr(0, content->find('\n')));
-  if (def) {
-    out.definition = *def;
-  } else if (!fallback.empty()) {
-    auto fb = parse_quota_definition(fallback);
-    if (!fb) return fail(ErrorKind::config, "default quota: " + fb.error().message);
-    out.definition = *fb;
-  }
+  apply_default(ctx, line1, *fallback, out);
   return out;
 }
 
@@ -181,6 +227,7 @@ Result<QuotaCheck> check_quota(const QuotaContext& ctx, std::uint64_t incoming_b
   if (!loaded->definition.limited()) return check;  // no quota: nothing to keep up to date
   check.limited = true;
   check.limit = loaded->definition;
+  check.from_default = loaded->from_default;
   check.used = loaded->usage;
   // Maildir++: a sum that says "over quota" from a file older than 15
   // minutes may miss expunges by other software; count again before refusing.
@@ -192,7 +239,7 @@ Result<QuotaCheck> check_quota(const QuotaContext& ctx, std::uint64_t incoming_b
     if (!usage) return tl::unexpected(usage.error());
     check.used = *usage;
     check.recalculated = true;
-    if (auto s = write_maildirsize(ctx, check.limit, check.used); !s)
+    if (auto s = write_maildirsize(ctx, check.limit, check.used, loaded->from_default); !s)
       check.warning = s.error().message;
   }
   check.over = over(check.limit, check.used, incoming_bytes);

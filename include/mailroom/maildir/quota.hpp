@@ -34,6 +34,7 @@ struct QuotaCheck {
   QuotaUsage used;            // before this message
   bool recalculated = false;  // maildirsize was rebuilt from the folders
   bool absent = false;        // there is no maildirsize file
+  bool from_default = false;  // the limit is Options::default_quota's
   std::string warning;        // e.g. the rebuilt maildirsize could not be saved
   bool ok() const { return over == QuotaResource::none; }
 };

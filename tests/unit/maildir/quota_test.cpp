@@ -247,6 +247,82 @@ TEST_F(Quota, AbsurdSumIsRecalculated) {
   EXPECT_TRUE(md.check_quota(UINT64_MAX)->ok());
 }
 
+// Issue 11: a maildirsize written from maildir.default_quota kept its first
+// limit forever; a raised (or lowered, or removed) default now applies at
+// the next delivery. A definition set by hand is kept.
+TEST_F(Quota, MaildirsizeFromTheDefaultFollowsAChangedDefault) {
+  Options o = test_options();
+  o.default_quota = "100S";
+  {
+    auto md = open(o);
+    deliver(md, "INBOX", 90);
+    EXPECT_EQ(md.check_quota(20)->over, QuotaResource::bytes);
+  }
+  EXPECT_EQ(read_file(dir_ / "Maildir/maildirsize"), "100S\n90 1\n");
+  o.default_quota = "1000S,5C";  // raised
+  {
+    auto md = open(o);
+    auto c = md.check_quota(20);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_TRUE(c->ok());
+    EXPECT_EQ(c->limit.bytes, 1000u);
+    EXPECT_TRUE(c->from_default);
+    EXPECT_TRUE(md.enforce_quota(20).has_value());
+  }
+  EXPECT_EQ(read_file(dir_ / "Maildir/maildirsize"), "1000S,5C\n90 1\n");
+  o.default_quota = "";  // removed: no quota
+  {
+    auto md = open(o);
+    auto c = md.check_quota(1u << 30);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_FALSE(c->limited);
+  }
+}
+
+TEST_F(Quota, MaildirsizeSetByHandIsKept) {
+  Options o = test_options();
+  o.default_quota = "100S";
+  {
+    auto md = open(o);
+    deliver(md, "INBOX", 90);
+    ASSERT_TRUE(md.check_quota(0).has_value());
+  }
+  write_file(dir_ / "Maildir/maildirsize", "50S\n90 1\n");  // the admin's own limit
+  o.default_quota = "1000S";
+  auto md = open(o);
+  auto c = md.check_quota(0);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->limit.bytes, 50u);
+  EXPECT_FALSE(c->from_default);
+  EXPECT_EQ(read_file(dir_ / "Maildir/maildirsize"), "50S\n90 1\n");
+  // A file from before the marker (or another program) is the user's too.
+  std::filesystem::remove(dir_ / "Maildir/maildirsize.default");
+  write_file(dir_ / "Maildir/maildirsize", "100S\n90 1\n");
+  EXPECT_EQ(open(o).check_quota(0)->limit.bytes, 100u);
+}
+
+TEST_F(Quota, RefusalNamesTheFileAndTheLimit) {
+  Options o = test_options();
+  o.default_quota = "100S";
+  auto md = open(o);
+  write_file(dir_ / "Maildir/maildirsize", "100S\n150 1\n");
+  auto before_reading = md.enforce_quota(0);
+  ASSERT_FALSE(before_reading.has_value());
+  const std::string& m = before_reading.error().message;
+  EXPECT_NE(m.find(dir_ / "Maildir/maildirsize"), std::string::npos) << m;
+  EXPECT_NE(m.find("150 bytes stored > limit 100 bytes"), std::string::npos) << m;
+  EXPECT_EQ(m.find("+ 0"), std::string::npos) << m;
+  write_file(dir_ / "Maildir/maildirsize", "100S\n50 1\n");
+  auto with_size = md.enforce_quota(60);
+  ASSERT_FALSE(with_size.has_value());
+  EXPECT_NE(with_size.error().message.find("50 bytes stored + 60 incoming > limit 100 bytes"),
+            std::string::npos)
+      << with_size.error().message;
+  write_file(dir_ / "Maildir/maildirsize", "3C\n50 3\n");
+  EXPECT_NE(md.enforce_quota(1).error().message.find("3 messages stored, limit 3 messages"),
+            std::string::npos);
+}
+
 TEST_F(Quota, BadDefaultQuotaIsAConfigError) {
   Options o = test_options();
   o.default_quota = "lots";
