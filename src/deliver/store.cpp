@@ -65,42 +65,23 @@ bool Store::recognise_retry(std::string_view message, std::string_view recipient
   }
   record->expire_old_entries();
   key_ = record->key(message, recipient);
-  if (auto copy = record->delivered_copy(key_)) {
+  if (record->delivered(key_)) {
     log::info(
-        "already delivered: to=<{}> file={}/{} (the MTA retried a delivery whose exit it "
-        "did not see; not stored again)",
-        recipient, maildir_.root(), *copy);
+        "already delivered: to=<{}> maildir={} record={} (the MTA retried a delivery whose exit "
+        "it did not see; not stored again)",
+        recipient, maildir_.root(), key_);
     return true;
   }
   record_ = std::move(*record);
   return false;
 }
 
-// Before the first link: a kill at any later moment leaves an entry naming
-// the linked copy.
-void Store::note_copies(maildir::Delivery& delivery) {
+// Before the link: a kill at any later moment leaves the record's name with
+// a second one in new/, which is what a retry looks for.
+void Store::keep_in_record(maildir::Delivery& delivery) {
   if (!record_) return;
-  noted_ = delivery.planned_paths();
-  if (auto noted = record_->note(key_, noted_); !noted) {
-    log::warn("delivery record not updated: {}", noted.error().message);
-    noted_.clear();
-  }
-}
-
-// After the link, only when a copy got another name than planned (a name
-// collision, rare): bounded (two system calls), and its failure changes
-// nothing but the protection.
-void Store::note_final_names(const maildir::CommitReport& committed) {
-  if (!record_ || noted_.empty()) return;
-  std::vector<std::string> linked;
-  for (const auto& copy : committed.copies) {
-    if (copy.delivered()) linked.push_back(copy.relative);
-  }
-  std::vector<std::string> planned_linked;
-  for (std::size_t i = 0; i < committed.copies.size() && i < noted_.size(); ++i) {
-    if (committed.copies[i].delivered()) planned_linked.push_back(noted_[i]);
-  }
-  if (linked != planned_linked) (void)record_->note(key_, linked);
+  if (auto kept = record_->keep(key_, delivery); !kept)
+    log::warn("delivery record not updated: {}", kept.error().message);
 }
 
 Status Store::check_quota(std::uint64_t incoming_bytes) {
@@ -141,10 +122,9 @@ Result<StoreReport> Store::save(const std::vector<Target>& targets,
     if (!report.warnings.empty()) return fail(ErrorKind::temporary, report.warnings.back());
     return fail(ErrorKind::internal, "no delivery target");
   }
-  note_copies(delivery);
+  keep_in_record(delivery);
   watchdog::enter_commit();
   auto committed = delivery.commit();
-  note_final_names(committed);
   for (std::size_t i = 0; i < committed.copies.size(); ++i) {
     const auto& copy = committed.copies[i];
     if (!copy.delivered()) {

@@ -48,7 +48,8 @@ class Store {
   // stored for recipient within deliver.retry_window and a copy is still in
   // the Maildir: the MTA's retry of a delivery killed between link and exit
   // (issue 12 item 7). Logs it; the caller exits 0. Otherwise remembers the
-  // key, and save() notes the copies under it before linking them. Never
+  // key, and save() keeps the first copy in the record under it before
+  // linking it (maildir::DeliveryRecord). Never
   // fails: a record that cannot be used only costs the protection.
   [[nodiscard]] bool recognise_retry(std::string_view message, std::string_view recipient);
 
@@ -67,14 +68,12 @@ class Store {
  private:
   Store(maildir::Maildir maildir, std::chrono::seconds retry_window)
       : maildir_(std::move(maildir)), retry_window_(retry_window) {}
-  void note_copies(maildir::Delivery& delivery);
-  void note_final_names(const maildir::CommitReport& committed);
+  void keep_in_record(maildir::Delivery& delivery);
 
   maildir::Maildir maildir_;
   std::chrono::seconds retry_window_;
   std::optional<maildir::DeliveryRecord> record_;
   std::string key_;  // of the message being delivered, when record_
-  std::vector<std::string> noted_;
 };
 
 }  // namespace mailroom::deliver

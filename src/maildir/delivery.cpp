@@ -33,6 +33,12 @@ struct Delivery::Staged {
   detail::Sizes sizes;
   std::string flags;  // normalised; empty = new/
   int slot = -1;
+  // Set by keep_first_copy_as: the staged file was moved there (the delivery
+  // record) and is linked from there, and that name stays after commit.
+  int kept_fd = -1;
+  std::string kept_name;
+  int source_fd() const { return kept_fd >= 0 ? kept_fd : dirs->tmp.get(); }
+  const std::string& source_name() const { return kept_fd >= 0 ? kept_name : tmp_name; }
 };
 
 namespace {
@@ -66,12 +72,6 @@ std::string final_name(const std::string& base, const std::string& flags) {
   return flags.empty() ? base : base + ":2," + flags;
 }
 
-std::string relative_path(const detail::FolderDirs& dirs, const std::string& flags,
-                          const std::string& name) {
-  return (dirs.directory.empty() ? "" : dirs.directory + "/") + (flags.empty() ? "new/" : "cur/") +
-         name;
-}
-
 struct Linked {
   int target_fd = -1;
   std::string name;
@@ -79,9 +79,9 @@ struct Linked {
 };
 
 // Moves one staged file to its final place; never replaces an existing file.
-Result<Linked> link_one(const detail::FolderDirs& dirs, const std::string& tmp_name,
-                        const detail::Sizes& sizes, const std::string& flags,
-                        const std::string& host, int attempts) {
+Result<Linked> link_one(const detail::FolderDirs& dirs, int source_fd, const std::string& source,
+                        const std::string& tmp_name, const detail::Sizes& sizes,
+                        const std::string& flags, const std::string& host, int attempts) {
   Linked out;
   out.target_fd = flags.empty() ? dirs.new_.get() : dirs.cur.get();
   const char* sub = flags.empty() ? "/new/" : "/cur/";
@@ -90,15 +90,15 @@ Result<Linked> link_one(const detail::FolderDirs& dirs, const std::string& tmp_n
   for (int attempt = 0; attempt < std::max(1, attempts); ++attempt) {
     int rc = 0;
     if (!use_rename) {
-      rc = ::linkat(dirs.tmp.get(), tmp_name.c_str(), out.target_fd, out.name.c_str(), 0);
+      rc = ::linkat(source_fd, source.c_str(), out.target_fd, out.name.c_str(), 0);
       if (rc != 0 && links_unsupported(errno)) {
         use_rename = true;
         --attempt;  // not a name collision: try again at once with rename
         continue;
       }
     } else {
-      rc = ::renameat2(dirs.tmp.get(), tmp_name.c_str(), out.target_fd, out.name.c_str(),
-                       RENAME_NOREPLACE);
+      rc =
+          ::renameat2(source_fd, source.c_str(), out.target_fd, out.name.c_str(), RENAME_NOREPLACE);
       out.renamed = rc == 0;
     }
     if (rc == 0) return out;
@@ -133,16 +133,23 @@ Delivery::Delivery(Maildir& maildir) : maildir_(&maildir) {}
 Delivery::Delivery(Delivery&&) noexcept = default;
 std::size_t Delivery::staged() const { return copies_.size(); }
 
-std::vector<std::string> Delivery::planned_paths() const {
-  std::vector<std::string> paths;
-  for (const auto& copy : copies_)
-    paths.push_back(relative_path(*copy.dirs, copy.flags, final_name(copy.tmp_name, copy.flags)));
-  return paths;
+Status Delivery::keep_first_copy_as(int dirfd, const std::string& name) {
+  if (copies_.empty()) return ok();
+  Staged& copy = copies_.front();
+  if (::renameat(copy.source_fd(), copy.source_name().c_str(), dirfd, name.c_str()) != 0)
+    return io_error("cannot move " + copy.dirs->path + "/tmp/" + copy.tmp_name + " to", name,
+                    errno);
+  copy.kept_fd = dirfd;
+  copy.kept_name = name;
+  // The watchdog removes it from there now, if it fires before the link.
+  detail::unregister_staged(copy.slot);
+  copy.slot = detail::register_staged(dirfd, name.c_str());
+  return ok();
 }
 
 Delivery::~Delivery() {
   for (auto& copy : copies_) {
-    (void)::unlinkat(copy.dirs->tmp.get(), copy.tmp_name.c_str(), 0);
+    (void)::unlinkat(copy.source_fd(), copy.source_name().c_str(), 0);
     detail::unregister_staged(copy.slot);
   }
 }
@@ -225,7 +232,6 @@ CommitReport Delivery::commit() noexcept {
                         {},
                         copy.sizes.bytes,
                         Error{ErrorKind::internal, "out of memory in commit", 0},
-                        {},
                         {}});
       }
     } catch (...) {
@@ -244,12 +250,12 @@ CommitReport Delivery::commit_all() {
     CopyOutcome outcome;
     outcome.folder = copy.dirs->name;
     outcome.size = copy.sizes.bytes;
-    auto done = link_one(*copy.dirs, copy.tmp_name, copy.sizes, copy.flags, maildir_->unique_host(),
-                         options.max_name_attempts);
+    auto done =
+        link_one(*copy.dirs, copy.source_fd(), copy.source_name(), copy.tmp_name, copy.sizes,
+                 copy.flags, maildir_->unique_host(), options.max_name_attempts);
     if (done) {
       linked[i] = std::move(*done);
       outcome.path = copy.dirs->path + (copy.flags.empty() ? "/new/" : "/cur/") + linked[i].name;
-      outcome.relative = relative_path(*copy.dirs, copy.flags, linked[i].name);
     } else {
       outcome.error = done.error();
     }
@@ -276,7 +282,6 @@ CommitReport Delivery::commit_all() {
               io_error("cannot fsync", outcome.path.substr(0, outcome.path.rfind('/')), err)
                   .value();
           outcome.path.clear();
-          outcome.relative.clear();
         } else {
           outcome.warning = "directory fsync failed: " + std::string(std::strerror(err));
         }
@@ -284,8 +289,11 @@ CommitReport Delivery::commit_all() {
     }
   }
   for (std::size_t i = 0; i < copies_.size(); ++i) {
-    if (!linked[i].renamed)
-      (void)::unlinkat(copies_[i].dirs->tmp.get(), copies_[i].tmp_name.c_str(), 0);
+    const Staged& copy = copies_[i];
+    // A kept name stays even if its link failed: a retry then finds one name
+    // (nlink 1), not a delivery, and replaces it.
+    if (!linked[i].renamed && copy.kept_fd < 0)
+      (void)::unlinkat(copy.source_fd(), copy.source_name().c_str(), 0);
     detail::unregister_staged(copies_[i].slot);
   }
   copies_.clear();

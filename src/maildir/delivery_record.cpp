@@ -15,7 +15,6 @@
 #include "maildir/guard.hpp"
 #include "maildir/siphash.hpp"
 #include "maildir/sys_error.hpp"
-#include "maildir/unique_name.hpp"
 
 namespace mailroom::maildir {
 namespace {
@@ -68,65 +67,6 @@ Status make_secret(int dirfd, const std::string& path) {
   return ok();
 }
 
-// "new/<name>" or ".Folder/cur/<name>": the only shapes note() writes. The
-// record belongs to the user; a forged entry must not make us look outside
-// the Maildir.
-bool valid_copy_path(std::string_view path) {
-  if (path.starts_with('.')) {
-    const auto slash = path.find('/');
-    if (slash == std::string_view::npos || path.substr(0, slash) == "." ||
-        path.substr(0, slash) == "..")
-      return false;
-    path.remove_prefix(slash + 1);
-  }
-  if (!path.starts_with("new/") && !path.starts_with("cur/")) return false;
-  const std::string_view name = path.substr(4);
-  return !name.empty() && name.front() != '.' && name.find('/') == std::string_view::npos;
-}
-
-bool is_regular_at(int dirfd, const std::string& name, struct stat* st) {
-  return ::fstatat(dirfd, name.c_str(), st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st->st_mode);
-}
-
-// A copy linked into new/ may since have been moved to cur/ by a reader,
-// with ":2,<flags>" added: look for its base name there.
-bool moved_to_cur(int rootfd, const std::string& folder, std::string_view base) {
-  const int fd = detail::open_directory_at(rootfd, (folder + "cur").c_str());
-  if (fd < 0) return false;
-  DIR* dir = ::fdopendir(fd);
-  if (dir == nullptr) {
-    ::close(fd);
-    return false;
-  }
-  bool found = false;
-  while (const dirent* entry = ::readdir(dir)) {
-    const std::string_view name = entry->d_name;
-    if (name.size() > base.size() && name.starts_with(base) && name[base.size()] == ':') {
-      found = true;
-      break;
-    }
-  }
-  ::closedir(dir);
-  return found;
-}
-
-// Whether the copy at path (valid_copy_path) is still stored. A tmp/ name
-// with the same inode is the kill's leftover between link and unlink.
-bool still_stored(int rootfd, const std::string& path) {
-  const std::string folder = path.starts_with('.') ? path.substr(0, path.find('/') + 1) : "";
-  const bool in_new = std::string_view(path).substr(folder.size()).starts_with("new/");
-  const std::string name = path.substr(path.rfind('/') + 1);
-  struct stat st {};
-  if (is_regular_at(rootfd, path, &st)) {
-    struct stat tmp {};
-    const std::string tmp_path = folder + "tmp/" + name.substr(0, name.find(':'));
-    if (is_regular_at(rootfd, tmp_path, &tmp) && tmp.st_ino == st.st_ino && tmp.st_dev == st.st_dev)
-      (void)::unlinkat(rootfd, tmp_path.c_str(), 0);
-    return true;
-  }
-  return in_new && moved_to_cur(rootfd, folder, name);
-}
-
 }  // namespace
 
 Result<DeliveryRecord> DeliveryRecord::open(const Maildir& maildir,
@@ -136,7 +76,6 @@ Result<DeliveryRecord> DeliveryRecord::open(const Maildir& maildir,
     record.settings_ = settings;
     record.rootfd_ = maildir.root_fd();
     record.path_ = maildir.root() + "/" + kDirectory;
-    record.host_ = maildir.unique_host();
     bool created = false;
     record.dir_.reset(detail::open_or_create_directory_at(
         record.rootfd_, kDirectory, maildir.options().dir_mode, true, &created));
@@ -179,53 +118,19 @@ std::string DeliveryRecord::key(std::string_view message, std::string_view recip
   return to_hex(hash.finish());
 }
 
-std::optional<std::string> DeliveryRecord::delivered_copy(std::string_view key) const {
-  try {
-    if (!is_hex(key, kKeyDigits)) return std::nullopt;
-    const std::string name(key);
-    struct stat st {};
-    if (::fstatat(dir_.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(st.st_mode))
-      return std::nullopt;
-    if (st.st_mtime + settings_.window.count() < ::time(nullptr)) return std::nullopt;
-    auto paths = read_link(dir_.get(), name.c_str());
-    if (!paths) return std::nullopt;
-    std::size_t start = 0;
-    while (start < paths->size()) {
-      auto end = paths->find('\n', start);
-      if (end == std::string::npos) end = paths->size();
-      std::string path = paths->substr(start, end - start);
-      start = end + 1;
-      if (valid_copy_path(path) && still_stored(rootfd_, path)) return path;
-    }
-  } catch (...) {  // out of memory: deliver, at worst a duplicate
-  }
-  return std::nullopt;
+bool DeliveryRecord::delivered(std::string_view key) const {
+  if (!is_hex(key, kKeyDigits)) return false;
+  const std::string name(key);
+  struct stat st {};
+  if (::fstatat(dir_.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+    return false;
+  return st.st_nlink >= 2 && st.st_mtime + settings_.window.count() >= ::time(nullptr);
 }
 
-Status DeliveryRecord::note(std::string_view key, std::span<const std::string> paths) const {
-  return detail::guarded("noting the delivery", [&]() -> Status {
-    std::string target;
-    for (const auto& path : paths) {
-      if (!valid_copy_path(path) || path.find('\n') != std::string::npos) continue;
-      if (target.size() + path.size() + 1 >= 4096) break;  // PATH_MAX for a link target
-      target += (target.empty() ? "" : "\n") + path;
-    }
-    if (target.empty() || !is_hex(key, kKeyDigits)) return ok();
-    const std::string name(key);
-    if (::symlinkat(target.c_str(), dir_.get(), name.c_str()) == 0) return ok();
-    if (errno != EEXIST) return detail::io_error("cannot note a delivery in", path_, errno);
-    // An older entry (a delivery killed before its link, or a retry after
-    // the window): replace it in one rename, never leaving no entry.
-    const std::string temp = "tmp." + detail::unique_base(host_);
-    if (::symlinkat(target.c_str(), dir_.get(), temp.c_str()) != 0)
-      return detail::io_error("cannot note a delivery in", path_, errno);
-    if (::renameat(dir_.get(), temp.c_str(), dir_.get(), name.c_str()) != 0) {
-      const int err = errno;
-      (void)::unlinkat(dir_.get(), temp.c_str(), 0);
-      return detail::io_error("cannot note a delivery in", path_, err);
-    }
-    return ok();
-  });
+Status DeliveryRecord::keep(std::string_view key, Delivery& delivery) const {
+  if (!is_hex(key, kKeyDigits)) return fail(ErrorKind::internal, "bad delivery key");
+  return detail::guarded("keeping the delivery",
+                         [&] { return delivery.keep_first_copy_as(dir_.get(), std::string(key)); });
 }
 
 void DeliveryRecord::expire_old_entries() const {
@@ -247,7 +152,7 @@ void DeliveryRecord::expire_old_entries() const {
   }
   while (const dirent* entry = ::readdir(dir)) {
     const std::string_view name = entry->d_name;
-    const bool entry_name = is_hex(name, kKeyDigits) || name.starts_with("tmp.");
+    const bool entry_name = is_hex(name, kKeyDigits);
     struct stat st {};
     if (!entry_name || ::fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
     if (st.st_mtime + window < now) (void)::unlinkat(fd, entry->d_name, 0);

@@ -1,5 +1,8 @@
 #include "maildir/siphash.hpp"
 
+#include <bit>
+#include <cstring>
+
 namespace mailroom::maildir::detail {
 namespace {
 
@@ -7,11 +10,14 @@ std::uint64_t rotl(std::uint64_t x, int b) { return (x << b) | (x >> (64 - b)); 
 
 std::uint64_t load_le(const std::uint8_t* p) {
   std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+  std::memcpy(&v, p, sizeof v);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
   return v;
 }
 
-void round(std::uint64_t& v0, std::uint64_t& v1, std::uint64_t& v2, std::uint64_t& v3) {
+// Inlined: as a call it was half of a 5 KB message's hashing cost.
+[[gnu::always_inline]] inline void round(std::uint64_t& v0, std::uint64_t& v1, std::uint64_t& v2,
+                                         std::uint64_t& v3) {
   v0 += v1;
   v1 = rotl(v1, 13);
   v1 ^= v0;

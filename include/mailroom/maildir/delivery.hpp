@@ -24,7 +24,6 @@ struct CopyOutcome {
   std::uint64_t size = 0;      // bytes written (the S= field)
   std::optional<Error> error;  // set when this copy was not delivered
   std::string warning;         // delivered, but something non-fatal failed
-  std::string relative;        // Maildir-relative final path ("new/<name>"), when delivered
   bool delivered() const { return !error.has_value(); }
 };
 
@@ -75,11 +74,11 @@ class Delivery {
   CommitReport commit() noexcept;
 
   std::size_t staged() const;
-  // Where commit() will link each staged copy, relative to the Maildir root
-  // ("new/<name>", ".Lists.Work/cur/<name>:2,S"), in stage order. A name
-  // taken meanwhile makes commit() choose another: compare
-  // CopyOutcome::relative.
-  std::vector<std::string> planned_paths() const;
+  // Moves the first staged copy to dirfd/name (rename, replacing what is
+  // there), so that commit() links it from there and leaves that name: the
+  // delivery record (DeliveryRecord::keep) tells by its link count whether
+  // it was linked. Both must be on the Maildir's file system.
+  Status keep_first_copy_as(int dirfd, const std::string& name);
 
  private:
   struct Staged;
