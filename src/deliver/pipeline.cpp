@@ -121,7 +121,7 @@ Outcome run(const Request& request, const Config& config) {
   if (!input) return failed(&context, input.error());
   if (!context.envelope.sender) context.envelope.sender = input->from_line_sender;
   auto message = message::Message::parse(input->buffer);
-  if (store->recognise_retry(message.raw(), context.envelope.final_recipient)) return {kExitOk, {}};
+  if (store->recognise_retry(message, context.envelope.final_recipient)) return {kExitOk, {}};
 
   auto trace = trace_headers(message, context.envelope, config.deliver);
   if (!trace) return failed(&context, trace.error());

@@ -36,6 +36,28 @@ const maildir::Folder* choose_folder(maildir::Maildir& maildir, const Target& ta
   return &opened.back();
 }
 
+// Whether a Received: field's value has an "id" clause (RFC 5321 section
+// 4.4, "id" SP String before the ";" and the date): Postfix "with ESMTP id
+// 4Q1x2y3z", Exim "id 1r2s3t-000AbC-12", Sendmail, OpenSMTPD and Dovecot's
+// LMTP write one. That MTA's queue id makes equal bytes one queue entry.
+bool names_a_queue_entry(std::string_view received) {
+  received = received.substr(0, received.rfind(';'));
+  std::size_t pos = 0;
+  auto next_word = [&]() -> std::string_view {
+    const auto start = received.find_first_not_of(" \t", pos);
+    if (start == std::string_view::npos) return {};
+    const auto end = std::min(received.find_first_of(" \t", start), received.size());
+    pos = end;
+    return received.substr(start, end - start);
+  };
+  for (auto word = next_word(); !word.empty(); word = next_word()) {
+    if (word.size() == 2 && (word[0] == 'i' || word[0] == 'I') &&
+        (word[1] == 'd' || word[1] == 'D'))
+      return !next_word().empty();
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string StoreReport::folders_text() const {
@@ -56,15 +78,15 @@ Result<Store> Store::open(const std::string& maildir_root, const Config& config)
   return Store(std::move(*maildir), config.deliver.retry_window);
 }
 
-bool Store::recognise_retry(std::string_view message, std::string_view recipient) {
-  if (retry_window_.count() <= 0) return false;
+bool Store::recognise_retry(const message::Message& message, std::string_view recipient) {
+  if (retry_window_.count() <= 0 || !names_a_queue_entry(message.value("Received"))) return false;
   auto record = maildir::DeliveryRecord::open(maildir_, {retry_window_});
   if (!record) {
     log::warn("delivery record not used: {}", record.error().message);
     return false;
   }
   record->expire_old_entries();
-  key_ = record->key(message, recipient);
+  key_ = record->key(message.raw(), recipient);
   if (record->delivered(key_)) {
     log::info(
         "already delivered: to=<{}> maildir={} record={} (the MTA retried a delivery whose exit "

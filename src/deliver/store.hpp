@@ -16,6 +16,7 @@
 #include "mailroom/maildir/delivery.hpp"
 #include "mailroom/maildir/delivery_record.hpp"
 #include "mailroom/maildir/maildir.hpp"
+#include "mailroom/message/message.hpp"
 #include "mailroom/util/config.hpp"
 #include "mailroom/util/result.hpp"
 
@@ -49,9 +50,13 @@ class Store {
   // the Maildir: the MTA's retry of a delivery killed between link and exit
   // (issue 12 item 7). Logs it; the caller exits 0. Otherwise remembers the
   // key, and save() keeps the first copy in the record under it before
-  // linking it (maildir::DeliveryRecord). Never
-  // fails: a record that cannot be used only costs the protection.
-  [[nodiscard]] bool recognise_retry(std::string_view message, std::string_view recipient);
+  // linking it (maildir::DeliveryRecord). Only a message whose topmost
+  // Received: field has an "id" clause (RFC 5321 section 4.4: the queue id
+  // of the MTA handing it over) is recorded: its bytes then name one queue
+  // entry, so equal bytes are a retry. Without one (mailroom run by hand,
+  // a script) the same bytes may well be meant twice. Never fails: a record
+  // that cannot be used only costs the protection.
+  [[nodiscard]] bool recognise_retry(const message::Message& message, std::string_view recipient);
 
   // Writes one copy per distinct target: `pieces` one after the other (the
   // added header fields, then the message, spliced where fields are

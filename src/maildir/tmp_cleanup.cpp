@@ -14,7 +14,9 @@
 namespace mailroom::maildir {
 namespace {
 
-constexpr const char* kStamp = ".mailroom-tmp-cleaned";
+// Beside tmp/, not in it: tmp/ holds only what is being delivered, and
+// tools (and tests) rightly expect it empty between deliveries.
+constexpr const char* kStamp = "mailroom-tmp-cleaned";
 
 time_t last_touched(const struct stat& st) {
   return std::max({st.st_atime, st.st_mtime, st.st_ctime});
@@ -23,13 +25,13 @@ time_t last_touched(const struct stat& st) {
 // True when this delivery should scan: the stamp is missing or old (or in
 // the future: a clock set back). The stamp is renewed first, so concurrent
 // deliveries do not all scan.
-bool due(int tmpfd, time_t now, long long every) {
+bool due(int dirfd, time_t now, long long every) {
   struct stat st {};
-  if (::fstatat(tmpfd, kStamp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+  if (::fstatat(dirfd, kStamp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
       st.st_mtime + every > now && st.st_mtime <= now + 60)
     return false;
-  (void)::unlinkat(tmpfd, kStamp, 0);  // whatever it was, even a FIFO
-  const int fd = detail::open_regular_at(tmpfd, kStamp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  (void)::unlinkat(dirfd, kStamp, 0);  // whatever it was, even a FIFO
+  const int fd = detail::open_regular_at(dirfd, kStamp, O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) return false;  // another delivery renewed it just now
   ::close(fd);
   return true;
@@ -40,7 +42,7 @@ bool due(int tmpfd, time_t now, long long every) {
 std::size_t clean_tmp(const Folder& folder, const TmpCleanup& policy) {
   const int tmpfd = folder.dirs()->tmp.get();
   const time_t now = ::time(nullptr);
-  if (!due(tmpfd, now, policy.every_seconds)) return 0;
+  if (!due(folder.dirs()->dir.get(), now, policy.every_seconds)) return 0;
   const int fd = ::openat(tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return 0;
   DIR* dir = ::fdopendir(fd);
@@ -51,7 +53,7 @@ std::size_t clean_tmp(const Folder& folder, const TmpCleanup& policy) {
   std::size_t removed = 0;
   while (const dirent* entry = ::readdir(dir)) {
     const std::string_view name = entry->d_name;
-    if (name == "." || name == ".." || name == kStamp) continue;
+    if (name == "." || name == "..") continue;
     struct stat st {};
     if (::fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(st.st_mode))
       continue;

@@ -7,7 +7,8 @@
 # issue); the delivery record (mailroom-deliveries/) now recognises the retry.
 # Checks: 0 lost (every message in the Maildir), 0 duplicated, 0 partial (each
 # file is its original's exact bytes below our header fields), and that some
-# retries really were recognised (else the campaign proved nothing).
+# retries really were recognised (else the campaign proved nothing). The
+# messages carry an MTA's Received: field with a queue id, as from an MTA.
 # Then the same with deliver.retry_window = 0 must show duplicates: the check
 # can fail, and what prevents them is the record. About 20-40 s on 2 cores.
 TEST_NAME=kill_campaign
@@ -23,6 +24,13 @@ find_mailroom
 make_scratch
 install_mailroom
 /usr/bin/python3 "$here/lib/gen_messages.py" "$T/msg" k "$COUNT" 2000 40000
+# What the MTA hands over starts with its own Received: field, with its queue
+# id: only then are equal bytes one queue entry (see deliver.retry_window).
+for f in "$T"/msg/*.eml; do
+  id=$(basename "$f" .eml)
+  { printf 'Received: by mx.example.net (Postfix, from userid 0)\n\tid 4Q%s; Sat, 28 Nov 2026 12:00:01 +0000\n' "$id"
+    cat "$f"; } >"$f.new" && mv "$f.new" "$f"
+done
 chmod -R a+rX "$T/msg"
 
 # campaign USER ARGS...: runs the retry loop for USER; leaves $T/<USER>.rc.
@@ -65,4 +73,18 @@ if /usr/bin/python3 "$here/lib/maildir_check.py" "$T/home/$V/Maildir" --original
 else
   pass "with deliver.retry_window = 0 the same campaign duplicates: $(grep -c -i duplicate "$T/check.off") lines"
 fi
+
+# --- equal bytes without an MTA's queue id are two deliveries, with one a retry ----------
+make_user W mrke
+printf 'From: a@example.com\nSubject: twice\n\nby hand\n' >"$T/plain.eml"
+{ printf 'Received: by mx.example.net (Postfix) with ESMTP id 4QABC123; Sat, 28 Nov 2026 12:00:01 +0000\n'
+  cat "$T/plain.eml"; } >"$T/queued.eml"
+chmod a+r "$T/plain.eml" "$T/queued.eml"
+for f in plain plain queued queued; do
+  "$MAILROOM" deliver -d "$W" -f a@example.com "${HERMETIC[@]}" <"$T/$f.eml" >/dev/null 2>&1 ||
+    fail "$f: exit $?"
+done
+n=$(count_files "$T/home/$W/Maildir/new")
+[ "$n" -eq 3 ] || fail "plain twice + queued twice: $n files, want 3 (2 plain, 1 queued)"
+[ "$n" -eq 3 ] && pass "the same bytes by hand are stored twice, the same queued message once"
 finish

@@ -104,7 +104,7 @@ for kind in fifo symlink; do
   check "$kind mailroom-deliveries/.key" 0 3000 "$MD"
 
   fresh
-  plant $kind "$MD/tmp/.mailroom-tmp-cleaned"
+  plant $kind "$MD/mailroom-tmp-cleaned"
   check "$kind tmp stamp" 0 3000 "$MD"
 
   # Item 15: what is in the way of tmp/ is named.

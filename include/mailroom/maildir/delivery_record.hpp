@@ -34,9 +34,10 @@
 // (deliver.retry_window, default 4 h: the first retry of the usual MTAs
 // with margin, Postfix 5-67 min, Exim 15 min, Sendmail queue runs of 1 h),
 // and entries older than it are removed
-// at most every quarter window. So byte-identical mail to the same
-// recipient (only possible without an MTA adding its Received: field) is
-// stored again once the window has passed or the earlier copy is gone.
+// at most every quarter window. The caller records only messages whose
+// topmost Received: field carries an MTA's queue id
+// (deliver::Store::recognise_retry): equal bytes without one may be meant
+// twice.
 // On a file system without hard links (link(2) fails, mailroom renames
 // instead) the record protects nothing; nothing else changes.
 #pragma once

@@ -97,7 +97,7 @@ class Maildir {
 // Dovecot does it when it scans tmp/, at most every 8 hours.
 struct TmpCleanup {
   long long older_than_seconds = 36LL * 3600;
-  long long every_seconds = 8LL * 3600;  // per folder; stamp: tmp/.mailroom-tmp-cleaned
+  long long every_seconds = 8LL * 3600;  // per folder; stamp: mailroom-tmp-cleaned beside tmp/
 };
 
 // Removes what is not a directory in folder's tmp/ and whose access,
