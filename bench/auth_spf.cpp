@@ -1,5 +1,5 @@
 // SPF evaluations per second (Google Benchmark) on the zones of the RFC 7208
-// test suite (../shared/data/spf/), answered from memory (StaticResolver, as
+// test suite (tests/data/spf/), answered from memory (StaticResolver, as
 // a warm DNS cache would): every one of its 203 cases in turn, so the mix
 // has includes, redirects, macros, PTR validation, limits and errors.
 //   bench_auth_spf --benchmark_counters_tabular=true

@@ -1,4 +1,4 @@
-// The RFC 7208 test suite (openspf.org, release 2014.04; ../shared/data/spf/)
+// The RFC 7208 test suite (openspf.org, release 2014.04; tests/data/spf/)
 // loaded for in-process runs: each section's zonedata becomes a
 // StaticResolver. Used by spf_rfc7208_suite_test.cpp and bench/auth_spf.cpp.
 //
