@@ -1,5 +1,5 @@
 // The ARC validation suite (arc-draft-validation-tests.yml, ValiMail, MIT
-// licence) in ../shared/data/arc: every expected cv must come out. An empty
+// licence) in tests/data/arc: every expected cv must come out. An empty
 // expected cv means "fail" (RFC 8617 §5.2).
 #include <gtest/gtest.h>
 
@@ -8,6 +8,7 @@
 
 #include "dkim_test_util.hpp"
 #include "mailroom/auth/arc.hpp"
+#include "unit/skip_or_fail.hpp"
 
 #ifdef MAILROOM_HAVE_YAML_CPP
 #include <yaml-cpp/yaml.h>
@@ -25,10 +26,10 @@ std::string expected_cv(std::string cv) {
 
 TEST(ArcValidationSuite, EveryTestGivesTheExpectedChainStatus) {
 #ifndef MAILROOM_HAVE_YAML_CPP
-  GTEST_SKIP() << "yaml-cpp is not installed (scripts/deps/test-dkim.txt)";
+  MAILROOM_SKIP_OR_FAIL() << "yaml-cpp is not installed (scripts/deps/test-dkim.txt)";
 #else
   const std::string path = MAILROOM_ARC_SUITE;
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is absent";
+  if (!std::filesystem::exists(path)) MAILROOM_SKIP_OR_FAIL() << path << " is absent";
   auto docs = YAML::LoadAllFromFile(path);
   int run = 0;
   std::set<std::string> names;
@@ -78,9 +79,9 @@ ArcResult validate_named(const std::string& wanted) {
 
 TEST(ArcResultDetails, OldestPassAndSealers) {
 #ifndef MAILROOM_HAVE_YAML_CPP
-  GTEST_SKIP() << "yaml-cpp is not installed";
+  MAILROOM_SKIP_OR_FAIL() << "yaml-cpp is not installed";
 #else
-  if (!std::filesystem::exists(MAILROOM_ARC_SUITE)) GTEST_SKIP() << "ARC suite absent";
+  if (!std::filesystem::exists(MAILROOM_ARC_SUITE)) MAILROOM_SKIP_OR_FAIL() << "ARC suite absent";
   auto three = validate_named("cv_pass_i3_1");
   EXPECT_EQ(three.status, ArcChainStatus::pass) << three.reason;
   EXPECT_EQ(three.instances, 3U);

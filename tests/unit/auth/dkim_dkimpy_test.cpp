@@ -11,6 +11,7 @@
 
 #include "dkim_test_util.hpp"
 #include "mailroom/auth/dkim_verify.hpp"
+#include "unit/skip_or_fail.hpp"
 
 namespace mailroom::auth {
 namespace {
@@ -26,12 +27,12 @@ std::vector<std::string> split(const std::string& s, char sep) {
 }
 
 TEST(DkimAgainstDkimpy, EveryVerdictMatches) {
-  if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 is absent";
+  if (!fs::exists("/usr/bin/python3")) MAILROOM_SKIP_OR_FAIL() << "/usr/bin/python3 is absent";
   fs::path dir = fs::temp_directory_path() / ("mailroom-dkim-vectors-" + std::to_string(getpid()));
   std::string cmd = "/usr/bin/python3 " MAILROOM_DKIM_VECTOR_SCRIPT " " + dir.string();
   int rc = std::system(cmd.c_str());
   if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77) {
-    GTEST_SKIP() << "dkimpy (Debian python3-dkim) is not installed: scripts/setup test";
+    MAILROOM_SKIP_OR_FAIL() << "dkimpy (Debian python3-dkim) is not installed: scripts/setup test";
   }
   ASSERT_EQ(rc, 0) << cmd;
 

@@ -15,6 +15,7 @@
 
 #include "mailroom/auth/psl.hpp"
 #include "mailroom/message/address.hpp"
+#include "unit/skip_or_fail.hpp"
 
 namespace mailroom::auth {
 namespace {
@@ -55,8 +56,8 @@ class PublicSuffixOrgVectors : public testing::TestWithParam<const char*> {};
 
 TEST_P(PublicSuffixOrgVectors, Pass) {
   std::ifstream vectors(kVectors);
-  if (!vectors) GTEST_SKIP() << kVectors << " absent";
-  if (!std::ifstream(GetParam())) GTEST_SKIP() << GetParam() << " absent";
+  if (!vectors) MAILROOM_SKIP_OR_FAIL() << kVectors << " absent";
+  if (!std::ifstream(GetParam())) MAILROOM_SKIP_OR_FAIL() << GetParam() << " absent";
   auto list = PublicSuffixList::load(GetParam());
   ASSERT_TRUE(list) << list.error().message;
   std::string line;
@@ -77,7 +78,8 @@ TEST_P(PublicSuffixOrgVectors, Pass) {
 INSTANTIATE_TEST_SUITE_P(TextAndDafsa, PublicSuffixOrgVectors, testing::Values(kList, kDafsa));
 
 TEST(PublicSuffixList, LoadsEitherFormatByHeader) {
-  if (!std::ifstream(kList) || !std::ifstream(kDafsa)) GTEST_SKIP() << "publicsuffix absent";
+  if (!std::ifstream(kList) || !std::ifstream(kDafsa))
+    MAILROOM_SKIP_OR_FAIL() << "publicsuffix absent";
   auto text = PublicSuffixList::load(kList);
   auto dafsa = PublicSuffixList::load(kDafsa);
   ASSERT_TRUE(text) << text.error().message;
@@ -153,7 +155,7 @@ std::vector<std::string> domains_for(const std::string& rule) {
 
 TEST(PublicSuffixList, DafsaAnswersAsTheTextForEveryRule) {
   auto text = read_file(kList);
-  if (!text || !std::ifstream(kDafsa)) GTEST_SKIP() << "publicsuffix absent";
+  if (!text || !std::ifstream(kDafsa)) MAILROOM_SKIP_OR_FAIL() << "publicsuffix absent";
   auto dafsa = PublicSuffixList::load(kDafsa);
   ASSERT_TRUE(dafsa) << dafsa.error().message;
   const auto rules = rules_of(*text);

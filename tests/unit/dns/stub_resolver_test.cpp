@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "fake_dns_server.hpp"
+#include "unit/skip_or_fail.hpp"
 
 namespace mailroom::dns {
 namespace {
@@ -345,10 +346,10 @@ TEST(StubResolverRefused, EveryServerRefusingIsATemporaryErrorAtOnce) {
 // (the suite runs as root in CI). A 127.x address of its own keeps it clear
 // of any resolver the machine runs.
 TEST(StubResolverConfig, ServersComeFromResolvConfWhenNoneIsGiven) {
-  if (::geteuid() != 0) GTEST_SKIP() << "binding port 53 needs root";
+  if (::geteuid() != 0) MAILROOM_SKIP_OR_FAIL() << "binding port 53 needs root";
   const std::string ip = "127.83." + std::to_string(::getpid() % 250) + ".53";
   FakeDnsServer server(ip, 53);
-  if (!server.ok()) GTEST_SKIP() << "cannot bind " << ip << ":53";
+  if (!server.ok()) MAILROOM_SKIP_OR_FAIL() << "cannot bind " << ip << ":53";
   const std::string path = ::testing::TempDir() + "/mr-resolv-" + std::to_string(::getpid());
   FILE* f = std::fopen(path.c_str(), "w");
   ASSERT_NE(f, nullptr);

@@ -18,6 +18,7 @@
 #include "mailroom/maildir/delivery.hpp"
 #include "mailroom/maildir/maildir.hpp"
 #include "unit/maildir/test_support.hpp"
+#include "unit/skip_or_fail.hpp"
 
 namespace mailroom::maildir {
 namespace {
@@ -94,7 +95,7 @@ TEST(Failure, ReadOnlyTmpIsTemporaryWithHint) {
     report(out, s.error());
     return 0;
   });
-  if (r.code == kSkip) GTEST_SKIP() << "cannot drop privileges";
+  if (r.code == kSkip) MAILROOM_SKIP_OR_FAIL() << "cannot drop privileges";
   ASSERT_EQ(r.code, 0) << r.message;
   EXPECT_EQ(r.message.rfind(kTemporary, 0), 0u) << r.message;
   EXPECT_NE(r.message.find("Permission denied"), std::string::npos) << r.message;
@@ -117,7 +118,7 @@ TEST(Failure, ReadOnlyRootRefusesFolderCreationWithHint) {
     report(out, f.error());
     return 0;
   });
-  if (r.code == kSkip) GTEST_SKIP() << "cannot drop privileges";
+  if (r.code == kSkip) MAILROOM_SKIP_OR_FAIL() << "cannot drop privileges";
   ASSERT_EQ(r.code, 0) << r.message;
   EXPECT_EQ(r.message.rfind(kTemporary, 0), 0u) << r.message;
   EXPECT_NE(r.message.find(".Junk"), std::string::npos) << r.message;
@@ -134,7 +135,7 @@ TEST(Failure, MissingParentWithoutPermissionIsTemporary) {
     report(out, md.error());
     return 0;
   });
-  if (r.code == kSkip) GTEST_SKIP() << "cannot drop privileges";
+  if (r.code == kSkip) MAILROOM_SKIP_OR_FAIL() << "cannot drop privileges";
   ASSERT_EQ(r.code, 0) << r.message;
   EXPECT_EQ(r.message.rfind(kTemporary, 0), 0u) << r.message;
 }
@@ -175,7 +176,7 @@ TEST(Failure, OneCopyFailsAtCommitTheOthersAreDelivered) {
     report(out, *outcome.first_error());
     return 0;
   });
-  if (r.code == kSkip) GTEST_SKIP() << "cannot drop privileges";
+  if (r.code == kSkip) MAILROOM_SKIP_OR_FAIL() << "cannot drop privileges";
   ASSERT_EQ(r.code, 0) << r.message;
   EXPECT_EQ(r.message.rfind(kTemporary, 0), 0u) << r.message;
   EXPECT_NE(r.message.find(".Junk/new/"), std::string::npos) << r.message;
@@ -209,7 +210,7 @@ TEST(Failure, FullFileSystemIsTemporaryAndLeavesNothing) {
     if (!d.stage(md->inbox(), small)) return 6;
     return d.commit().all_delivered() ? 0 : 7;
   });
-  if (r.code == kSkip) GTEST_SKIP() << "cannot mount a tmpfs here (needs CAP_SYS_ADMIN)";
+  if (r.code == kSkip) MAILROOM_SKIP_OR_FAIL() << "cannot mount a tmpfs here (needs CAP_SYS_ADMIN)";
   ASSERT_EQ(r.code, 0) << r.message;
   EXPECT_EQ(r.message.rfind(kTemporary, 0), 0u) << r.message;
   EXPECT_NE(r.message.find("the file system is full"), std::string::npos) << r.message;

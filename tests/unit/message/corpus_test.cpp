@@ -16,6 +16,7 @@
 #include "mailroom/message/date_time.hpp"
 #include "mailroom/message/message.hpp"
 #include "mailroom/util/text.hpp"
+#include "unit/skip_or_fail.hpp"
 
 namespace mailroom::message {
 namespace {
@@ -76,8 +77,8 @@ std::string strip_from_line(std::string s) {
 TEST(SpamAssassinCorpus, EveryMessageParses) {
   const auto files = corpus_files();
   if (files.empty()) {
-    GTEST_SKIP() << "SpamAssassin corpus not found in " << corpus_dir()
-                 << " (run scripts/fetch-corpus, or set MAILROOM_CORPUS_DIR)";
+    MAILROOM_SKIP_OR_FAIL() << "SpamAssassin corpus not found in " << corpus_dir()
+                            << " (run scripts/fetch-corpus, or set MAILROOM_CORPUS_DIR)";
   }
   EXPECT_EQ(files.size(), 6046U);
   std::size_t bytes = 0;
