@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # A private Postfix instance for the integration tests (sourced after
 # common.sh, make_scratch done). ORACLES.md, "Postfix end to end (verified)":
 # its own config dir, queue and log under $T, smtpd on 127.0.0.1:<free port>,
