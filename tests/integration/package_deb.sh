@@ -28,6 +28,7 @@ fi
 make_scratch
 work=${MAILROOM_BUILD_DIR:+$MAILROOM_BUILD_DIR/package-deb}
 work=${work:-$T/work}
+cleanup_add "rm -rf '$work'"  # the copied tree and its objects; the path stays the same next time
 
 # --- build ----------------------------------------------------------------------
 started=$SECONDS
