@@ -15,6 +15,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/mta.sh
+. "$here/lib/mta.sh"
 # shellcheck source=lib/postfix.sh
 . "$here/lib/postfix.sh"
 
@@ -80,20 +82,20 @@ grep -q '^mailbox_command = /usr/bin/mailroom deliver ' <<<"$line" ||
 printf '[auth]\ndns_server = "127.0.0.1:9"\n' >"$T/local.toml"
 chmod 0644 "$T/local.toml"
 make_user LU mrdeb
-postfix_start "${line/ deliver / deliver -c $T/local.toml }"
-postfix_send "$LU@example.net"
+postfix_configure "$T/postfix"
+echo "${line/ deliver / deliver -c $T/local.toml }" >>"$T/postfix/main.cf"
+PORT=$(free_tcp_port)
+postfix_run "$T/postfix" "$PORT"
+TOKEN="tok$$"
+write_message "$T/msg.eml" "$LU@example.net" "$TOKEN"
+QID=$(/usr/bin/python3 "$here/lib/smtp_send.py" "$PORT" sender@example.com "$LU@example.net" "$T/msg.eml") ||
+  die "SMTP refused the message"
 if postfix_wait "$QID" "$LU@example.net" sent; then
   md="$T/home/$LU/Maildir"
-  files=$(grep -rlF "$TOKEN" "$md/new" 2>/dev/null)
-  if [ -n "$files" ] && [ "$(wc -l <<<"$files")" -eq 1 ]; then
-    pass "Postfix -> /usr/bin/mailroom -> $files"
-    grep -q '^Authentication-Results: ' "$files" || fail "no Authentication-Results: in $files"
-    grep -q "^Delivered-To: $LU@example.net" "$files" || fail "no Delivered-To: in $files"
-    [ "$(stat -c %U "$files")" = "$LU" ] || fail "$files not owned by $LU"
-  else
-    fail "want one delivered copy of $TOKEN in $md/new, got: '$files'"
-  fi
-  grep -q "$QID: to=<$LU@example.net>, relay=local" "$PF_LOG" || fail "not delivered by local(8)"
+  check_delivery "$md" "$TOKEN" "$LU"
+  f=$(grep -rlF "$TOKEN" "$md/new" | head -1)
+  grep -q '^Authentication-Results: ' "$f" || fail "no Authentication-Results: in $f"
+  grep -q "$QID: to=<$LU@example.net>, relay=local" "$T/maillog" || fail "not delivered by local(8)"
 fi
 
 # --- purge ----------------------------------------------------------------------

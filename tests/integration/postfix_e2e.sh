@@ -24,6 +24,8 @@ repo=$(cd "$here/../.." && pwd)
 . "$here/lib/knot.sh"
 # shellcheck source=lib/mta.sh
 . "$here/lib/mta.sh"
+# shellcheck source=lib/postfix.sh
+. "$here/lib/postfix.sh"
 
 require_root
 require_cmd postfix postconf postqueue useradd knotd kdig
@@ -63,28 +65,8 @@ chmod 0644 "$T/mailroom.toml" "$T/local.toml"
 # --- the Postfix instance ------------------------------------------------------
 PORT=$(free_tcp_port)
 E="$T/etc"
-mkdir -p "$E"
-cp /etc/postfix/master.cf "$E/master.cf"
+postfix_configure "$E"
 printf '%s\n' "alice@example.org x" "bob@example.org x" "ghost@example.org x" >"$E/vmailbox"
-cat >"$E/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $T/spool
-data_directory = $T/data
-myhostname = mx.example.net
-mydomain = example.net
-mydestination = example.net, localhost
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtp_host_lookup = native
-disable_dns_lookups = yes
-maillog_file = $T/maillog
-maillog_file_prefixes = /var, /dev/stdout, $T
-alias_maps =
-alias_database =
-local_recipient_maps = proxy:unix:passwd.byname
-biff = no
-EOF
 # The shipped snippets, setting lines only, with this instance's paths.
 subst() {
   sed -e "s|/usr/local/bin/mailroom|$MAILROOM|g" \
@@ -96,17 +78,7 @@ subst() {
 subst "$repo/contrib/postfix/main.cf" | grep -v '^#' | grep -v '^$' >>"$E/main.cf"
 subst "$repo/contrib/postfix/master.cf" | grep -v '^#' >>"$E/master.cf"
 
-postconf -c "$E" -F '*/*/chroot = n' >/dev/null
-postconf -c "$E" -MX smtp/inet
-postconf -c "$E" -M "127.0.0.1:$PORT/inet = 127.0.0.1:$PORT inet n - n - - smtpd"
-
-cleanup_add "postfix -c '$E' stop; p=\$(head -1 '$T/spool/pid/master.pid' 2>/dev/null | tr -d ' '); [ -n \"\$p\" ] && kill -9 \$p"
-mkdir -p "$T/spool" "$T/data"
-postfix -c "$E" set-permissions >"$T/setperm.log" 2>&1 || die "postfix set-permissions: $(tail -5 "$T/setperm.log")"
-postfix -c "$E" check || die "postfix check: $(tail -5 "$T/maillog" 2>/dev/null)"
-postfix -c "$E" start >/dev/null 2>&1 || die "postfix start: $(tail -5 "$T/maillog" 2>/dev/null)"
-wait_for 15 port_open "$PORT" || die "Postfix does not listen on 127.0.0.1:$PORT"
-log "Postfix up on 127.0.0.1:$PORT, scratch $T"
+postfix_run "$E" "$PORT"
 
 # --- helpers -------------------------------------------------------------------
 n=0
