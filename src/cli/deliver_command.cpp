@@ -80,25 +80,52 @@ std::string parse(Args args, DeliverArgs& out) {
 
 }  // namespace
 
-int deliver_command(Args args) {
-  DeliverArgs parsed;
-  if (auto problem = parse(args, parsed); !problem.empty()) {
-    std::fprintf(stderr, "mailroom deliver: %s\n", problem.c_str());
-    return deliver::kExitUsage;
+namespace {
+
+// The deliver command's own refusals (bad flags, a broken configuration):
+// the same "<RFC 3463 code> mailroom: reason" line as the pipeline's.
+int refuse(ErrorKind kind, const std::string& reason) {
+  deliver::Outcome outcome{deliver::exit_code_for(kind), reason,
+                           deliver::enhanced_status_for(kind)};
+  std::fprintf(stderr, "%s\n", deliver::outcome_line(outcome).c_str());
+  return outcome.exit_code;
+}
+
+// The deadline armed while the configuration is read: the default, or the
+// last -o deliver.deadline=... (so a test or an admin can shorten it).
+void arm_deadline_from_overrides(const std::vector<std::string>& overrides) {
+  constexpr std::string_view kKey = "deliver.deadline=";
+  for (auto it = overrides.rbegin(); it != overrides.rend(); ++it) {
+    if (!it->starts_with(kKey)) continue;
+    if (auto deadline = parse_duration(std::string_view(*it).substr(kKey.size())))
+      deliver::arm_deadline(*deadline);
+    return;
   }
+}
+
+}  // namespace
+
+int deliver_command(Args args) {
+  if (auto refused = deliver::prepare_process()) {
+    std::fprintf(stderr, "%s\n", deliver::outcome_line(*refused).c_str());
+    return refused->exit_code;
+  }
+  DeliverArgs parsed;
+  if (auto problem = parse(args, parsed); !problem.empty())
+    return refuse(ErrorKind::usage, "deliver: " + problem);
   if (parsed.help) {
     print_usage("deliver");
     return 0;
   }
+  arm_deadline_from_overrides(parsed.overrides);
   auto config = load_config(parsed.config_path, parsed.config_explicit, parsed.overrides);
   if (!config) {
     // A broken configuration is the postmaster's to fix: keep the mail queued.
-    std::fprintf(stderr, "mailroom deliver: configuration: %s\n", config.error().message.c_str());
-    return deliver::kExitTempFail;
+    return refuse(ErrorKind::config, "deliver: configuration: " + config.error().message);
   }
   log::init(config->log);
   auto outcome = deliver::deliver(parsed.request, *config);
-  if (outcome.exit_code != 0) std::fprintf(stderr, "mailroom: %s\n", outcome.reason.c_str());
+  if (outcome.exit_code != 0) std::fprintf(stderr, "%s\n", deliver::outcome_line(outcome).c_str());
   return outcome.exit_code;
 }
 

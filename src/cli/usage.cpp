@@ -62,10 +62,12 @@ kept for Sieve and logged as detail=.
 Values follow their flag attached or apart (-dalice, -d alice,
 --client-address=IP, --client-address IP).
 
-Exit codes: 0 delivered; 64 bad command line; 67 no such user;
+Exit codes: 0 delivered; 64 bad command line (or a control character in
+an envelope address); 65 no message (empty input); 67 no such user;
 75 temporary failure, the MTA retries (I/O error, full disk, over quota,
-deadline, configuration error); 77 rejected (too large, mail loop, over
-quota with deliver.quota_exceeded = "bounce").
+deadline, configuration error, setuid start); 77 rejected (too large, mail
+loop, over quota with deliver.quota_exceeded = "bounce"). The reason on
+stderr starts with an RFC 3463 status code ("5.1.1 mailroom: ...").
 )";
 
 constexpr const char* kAuth = R"(usage: mailroom auth check [--ip IP] [--helo NAME] [--from ADDRESS]

@@ -53,8 +53,20 @@ Result<UniqueFd> open_spool(const std::string& spool_dir) {
 }
 
 Status too_large(std::uint64_t max) {
-  return fail(ErrorKind::rejected, "message is larger than the limit of " + std::to_string(max) +
-                                       " bytes (deliver.max_message_size)");
+  // EFBIG: exit_code.hpp gives it RFC 3463's 5.3.4 (message too big).
+  return fail(ErrorKind::rejected,
+              "message is larger than the limit of " + std::to_string(max) +
+                  " bytes (deliver.max_message_size)",
+              EFBIG);
+}
+
+// Zero bytes, or only the mbox From_ line: no message at all (a broken MTA
+// pipe or a truncated spool file). Stored, it would be an empty file in the
+// user's INBOX; retried, it would never get better: EX_DATAERR (65).
+tl::unexpected<Error> nothing_to_deliver(bool had_from_line) {
+  return fail(ErrorKind::data, had_from_line
+                                   ? "the input holds only the mbox From_ line, no message: refused"
+                                   : "the input is empty, no message: refused");
 }
 
 // Splits the input stream into the From_ line (if any) and the message.
@@ -75,6 +87,7 @@ class Reader {
     if (!first_line_done_) end_first_line();
     normalizer_.finish(spool_ ? pending_ : memory_);
     if (auto flushed = flush(true); !flushed) return tl::unexpected(flushed.error());
+    if (!spool_ && memory_.empty()) return nothing_to_deliver(from_sender_.has_value());
     Input input;
     input.from_line_sender = std::move(from_sender_);
     if (!spool_) {

@@ -12,6 +12,7 @@
 
 #include "deliver/authenticate_stage.hpp"
 #include "deliver/envelope.hpp"
+#include "deliver/envelope_check.hpp"
 #include "deliver/input.hpp"
 #include "deliver/privileges.hpp"
 #include "deliver/store.hpp"
@@ -23,6 +24,7 @@
 #include "mailroom/dns/caching_resolver.hpp"
 #include "mailroom/message/message.hpp"
 #include "mailroom/util/log.hpp"
+#include "mailroom/util/trust.hpp"
 #include "mailroom/util/unique_fd.hpp"
 
 namespace mailroom::deliver {
@@ -44,6 +46,19 @@ Result<MailUser> find_user(const Request& request, const Config& config) {
   if (::getuid() == 0)
     return fail(ErrorKind::usage, "running as root needs -d USER to know whose mail this is");
   return current_user(config.users);
+}
+
+// As root, what the configuration and the users table say decides the uid,
+// gid and path of every write: only root may be able to change them
+// (issue 12 item 3, OpenSSH's StrictModes).
+Status check_trusted_files(const Config& config) {
+  if (::geteuid() != 0) return ok();
+  if (config.source != Config{}.source)
+    if (auto trusted = check_trusted_path(config.source, "configuration file"); !trusted)
+      return trusted;
+  if (!config.users.virtual_file.empty())
+    return check_trusted_path(config.users.virtual_file, "virtual users file (users.virtual_file)");
+  return ok();
 }
 
 Result<UniqueFd> open_input(const Request& request) {
@@ -102,16 +117,23 @@ Outcome failed(const Context* context, const Error& error) {
   std::string to = context != nullptr ? context->envelope.final_recipient : "";
   log::at(code == kExitTempFail ? log::Level::warn : log::Level::error,
           "not delivered (exit {}): to=<{}> {}", code, to, error.message);
-  return {code, error.message};
+  return {code, error.message, enhanced_status_for(error.kind, error.sys_errno)};
 }
 
 Outcome run(const Request& request, const Config& config) {
   watchdog::arm(config.deliver.deadline);
   Context context{config, make_envelope(request, process_env, config.deliver.detail_separator), {}};
+  if (auto clean = check_envelope(context.envelope); !clean) {
+    context.envelope = {};  // the log line must not repeat what was refused
+    return failed(&context, clean.error());
+  }
+  if (auto trusted = check_trusted_files(config); !trusted)
+    return failed(&context, trusted.error());
   auto user = find_user(request, config);
   if (!user) return failed(&context, user.error());
   context.user = std::move(*user);
-  if (auto dropped = become_user(context.user); !dropped) return failed(&context, dropped.error());
+  if (auto dropped = become_user(context.user, config.users.allow_gid_0); !dropped)
+    return failed(&context, dropped.error());
 
   auto store = Store::open(context.user.maildir, config);
   if (!store) return failed(&context, store.error());

@@ -7,11 +7,15 @@
 
 namespace mailroom::deliver {
 
-Status become_user(const MailUser& user) {
+Status become_user(const MailUser& user, bool allow_gid_0) {
   if (user.uid == 0)
     return fail(ErrorKind::temporary,
                 "refusing to deliver as root for user " + user.name +
                     ": mail files must belong to the user (alias root's mail to a real user)");
+  if (user.gid == 0 && !allow_gid_0)
+    return fail(ErrorKind::temporary,
+                "refusing to deliver as group root (gid 0) for user " + user.name +
+                    ": give the user another group, or set users.allow_gid_0 = true");
   if (::geteuid() != 0) {
     if (::geteuid() == user.uid && ::getuid() == user.uid) return ok();
     return fail(ErrorKind::temporary, "running as uid " + std::to_string(::geteuid()) +

@@ -1,6 +1,7 @@
 #include "deliver/trace_headers.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include "mailroom/util/text.hpp"
 
@@ -34,8 +35,9 @@ Result<std::string> trace_headers(const message::Message& message, const Envelop
   auto found = scan(message, recipient);
   if (config.loop_check && !recipient.empty() &&
       (found.delivered_to_earlier > 0 || found.delivered_to_this_hop > 1))
+    // ELOOP: exit_code.hpp gives it RFC 3463's 5.4.6 (routing loop detected).
     return fail(ErrorKind::rejected,
-                "mail loop: the message already carries Delivered-To: " + recipient);
+                "mail loop: the message already carries Delivered-To: " + recipient, ELOOP);
   std::string prefix;
   if (config.add_return_path && !found.return_path_this_hop && envelope.sender)
     prefix += "Return-Path: <" + *envelope.sender + ">\n";

@@ -1,5 +1,6 @@
 #include "deliver/users.hpp"
 
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,6 +53,18 @@ Result<MailUser> lookup_system(const std::string& name, const UsersConfig& confi
   return from_passwd(*entry, config);
 }
 
+// A configured name matches the one asked for when the local parts are
+// equal and the domains equal in any case: RFC 5321 §2.4 makes domains
+// case-insensitive and leaves the local part to the receiving host, which
+// keeps it as configured. (The process runs in the "C" locale.)
+bool same_user_name(std::string_view configured, std::string_view asked) {
+  if (configured.size() != asked.size()) return false;
+  const auto at = configured.rfind('@');
+  if (at == std::string_view::npos || asked.rfind('@') != at) return configured == asked;
+  return configured.substr(0, at) == asked.substr(0, at) &&
+         ::strncasecmp(configured.data() + at, asked.data() + at, configured.size() - at) == 0;
+}
+
 // The table is read whole with read(2) (no iostreams: see util/file.hpp).
 constexpr std::size_t kMaxUsersFile = std::size_t{256} << 20;
 
@@ -64,7 +77,7 @@ Result<MailUser> lookup_virtual(const std::string& name, const std::string& path
     std::string_view line = rest.substr(0, lf);
     rest.remove_prefix(lf == std::string_view::npos ? rest.size() : lf + 1);
     if (line.empty() || line[0] == '#') continue;
-    if (!line.starts_with(name) || line.size() <= name.size() || line[name.size()] != ':') continue;
+    if (!same_user_name(line.substr(0, line.find(':')), name)) continue;
     auto user = parse_virtual_user_line(line);
     if (!user)
       return fail(ErrorKind::config,

@@ -62,6 +62,10 @@ const std::vector<KeyBinding>& bindings() {
       {{"users.maildir", "string",
         "Maildir of system users; ~ is the home directory, %u the user name."},
        string_setter(&Config::users, &UsersConfig::maildir)},
+      {{"users.allow_gid_0", "bool",
+        "Deliver for a user whose group is root (gid 0); refused unless true, as uid 0 always "
+        "is."},
+       bool_setter(&Config::users, &UsersConfig::allow_gid_0)},
       {{"maildir.fsync", "bool", "fsync each file and directory (turn off only for tests)."},
        bool_setter(&Config::maildir, &MaildirConfig::fsync)},
       {{"maildir.create", "bool", "Create a missing Maildir and folders."},

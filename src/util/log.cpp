@@ -93,6 +93,14 @@ std::shared_ptr<spdlog::logger> make_logger(const LogConfig& config) {
   return logger;
 }
 
+bool needs_escaping(std::string_view text) {
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f || c == '\\') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void init(const LogConfig& config) noexcept {
@@ -107,11 +115,47 @@ void init(const LogConfig& config) noexcept {
   }
 }
 
+std::string escape_control_characters(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f && c != '\\') {
+      out += c;
+      continue;
+    }
+    switch (c) {
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        out += fmt::format("\\x{:02x}", byte);
+    }
+  }
+  return out;
+}
+
 void write(Level level, std::string_view message) noexcept {
   try {
     auto& logger = current();
     if (!logger) logger = make_stderr_logger("mailroom");
-    logger->log(to_spdlog(level), message);
+    // Envelope addresses, header values and file names reach log lines: a
+    // line is one event, whatever they hold (a CR or LF would forge a
+    // second one in syslog or the MTA's log).
+    if (needs_escaping(message)) {
+      logger->log(to_spdlog(level), escape_control_characters(message));
+    } else {
+      logger->log(to_spdlog(level), message);
+    }
   } catch (...) {  // NOLINT(bugprone-empty-catch): logging never fails a delivery
   }
 }

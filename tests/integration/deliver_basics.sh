@@ -129,16 +129,89 @@ setpriv --reuid="$U" --regid="$U" --clear-groups env -i PATH=/usr/bin:/bin HOME=
 check current_user $? "$MD" && pass "no -d as $U: ~/Maildir"
 
 # -- virtual users: uid, gid and Maildir from users.virtual_file
+# As root the table must be root's alone up to / (not under /tmp): /run.
+SAFE=$(mktemp -d /run/mailroom-basics.XXXXXX) || die "mktemp in /run"
+cleanup_add "rm -rf '$SAFE'"
+chmod 0755 "$SAFE"
 make_user V mrdv
-mkdir -p "$T/virt/vera"
+mkdir -p "$T/virt/vera" "$T/virt/vic"
 chown -R "$V:$V" "$T/virt"
-echo "vera:$(id -u "$V"):$(id -g "$V"):$T/virt/vera/Maildir" >"$T/virtual-users"
+{
+  echo "vera:$(id -u "$V"):$(id -g "$V"):$T/virt/vera/Maildir"
+  echo "Vic@Example.ORG:$(id -u "$V"):$(id -g "$V"):$T/virt/vic/Maildir"
+} >"$SAFE/virtual-users"
 newmsg
-"$MAILROOM" deliver "${HERMETIC[@]}" -d vera -f a@example.com -o "users.virtual_file=$T/virtual-users" \
+"$MAILROOM" deliver "${HERMETIC[@]}" -d vera -f a@example.com -o "users.virtual_file=$SAFE/virtual-users" \
   <"$MSG" 2>"$T/err"
 if check virtual $? "$T/virt/vera/Maildir"; then
   [ "$(stat -c %U "$F")" = "$V" ] || fail "virtual: file owned by $(stat -c %U "$F"), not $V"
   pass "virtual user vera -> $T/virt/vera/Maildir as $V"
 fi
+
+# The domain matches whatever its case (RFC 5321 §2.4); the local part as configured.
+newmsg
+"$MAILROOM" deliver "${HERMETIC[@]}" -d Vic@example.org -f a@example.com \
+  -o "users.virtual_file=$SAFE/virtual-users" <"$MSG" 2>"$T/err"
+check virtual-domain-case $? "$T/virt/vic/Maildir" && pass "virtual Vic@example.org matches Vic@Example.ORG"
+newmsg
+"$MAILROOM" deliver "${HERMETIC[@]}" -d vic@example.org -f a@example.com \
+  -o "users.virtual_file=$SAFE/virtual-users" <"$MSG" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 67 ] && pass "virtual vic@example.org (local part in another case): 67" ||
+  fail "virtual local part case: exit $rc, want 67: $(cat "$T/err")"
+
+# -- gid 0: refused (75) unless users.allow_gid_0 = true
+mkdir -p "$T/virt/gz"
+chown "$V:root" "$T/virt/gz"
+echo "gz:$(id -u "$V"):0:$T/virt/gz/Maildir" >>"$SAFE/virtual-users"
+newmsg
+"$MAILROOM" deliver "${HERMETIC[@]}" -d gz -f a@example.com -o "users.virtual_file=$SAFE/virtual-users" \
+  <"$MSG" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 75 ] && grep -q 'users.allow_gid_0' "$T/err" && [ ! -e "$T/virt/gz/Maildir" ]; then
+  pass "gid 0: refused with 75, nothing written"
+else
+  fail "gid 0: exit $rc (want 75 naming users.allow_gid_0), Maildir: $(ls "$T/virt/gz"): $(cat "$T/err")"
+fi
+newmsg
+"$MAILROOM" deliver "${HERMETIC[@]}" -d gz -f a@example.com -o "users.virtual_file=$SAFE/virtual-users" \
+  -o users.allow_gid_0=true <"$MSG" 2>"$T/err"
+if check gid0-allowed $? "$T/virt/gz/Maildir"; then
+  [ "$(stat -c %g "$F")" = 0 ] && pass "gid 0 with users.allow_gid_0 = true: delivered, group root" ||
+    fail "gid 0 allowed: file group $(stat -c %g "$F")"
+fi
+
+# -- StrictModes: as root, a table or configuration others can change is refused
+cp "$SAFE/virtual-users" "$T/virtual-users"
+newmsg
+"$MAILROOM" deliver "${HERMETIC[@]}" -d vera -f a@example.com -o "users.virtual_file=$T/virtual-users" \
+  <"$MSG" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 75 ] && grep -q 'sticky' "$T/err" && pass "users file under /tmp: 75 ($(head -c 120 "$T/err"))" ||
+  fail "users file under /tmp: exit $rc, want 75 naming the sticky /tmp: $(cat "$T/err")"
+chown "$V" "$SAFE/virtual-users"
+newmsg
+"$MAILROOM" deliver "${HERMETIC[@]}" -d vera -f a@example.com -o "users.virtual_file=$SAFE/virtual-users" \
+  <"$MSG" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 75 ] && grep -q "chown root $SAFE/virtual-users" "$T/err" && pass "users file owned by $V: 75" ||
+  fail "users file owned by $V: exit $rc, want 75 with the fix: $(cat "$T/err")"
+chown root "$SAFE/virtual-users"
+printf '[deliver]\ndefault_folder = "INBOX"\n' >"$SAFE/mailroom.toml"
+chmod 0666 "$SAFE/mailroom.toml"
+newmsg
+"$MAILROOM" deliver "${HERMETIC[@]}" -c "$SAFE/mailroom.toml" -d "$U" -f a@example.com <"$MSG" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 75 ] && grep -q "chmod go-w $SAFE/mailroom.toml" "$T/err" && pass "world-writable config: 75" ||
+  fail "world-writable config: exit $rc, want 75 with the fix: $(cat "$T/err")"
+chmod 0644 "$SAFE/mailroom.toml"
+chmod 0775 "$SAFE"
+"$MAILROOM" deliver "${HERMETIC[@]}" -c "$SAFE/mailroom.toml" -d "$U" -f a@example.com <"$MSG" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 75 ] && grep -q "$SAFE is writable by its group" "$T/err" && pass "config in a group-writable dir: 75" ||
+  fail "config in a group-writable dir: exit $rc, want 75: $(cat "$T/err")"
+chmod 0755 "$SAFE"
+"$MAILROOM" deliver "${HERMETIC[@]}" -c "$SAFE/mailroom.toml" -d "$U" -f a@example.com <"$MSG" 2>"$T/err"
+check trusted-config $? "$MD" && pass "config root's alone: delivered"
 
 finish

@@ -79,14 +79,44 @@ expect usage-missing-arg 64
 run usage-unknown-command "$T/plain.eml" frobnicate
 expect usage-unknown-command 64
 
+# --- header injection through the envelope: 64, nothing stored, log line intact -------
+inject=$(printf 'x@example.com\r\nAuthentication-Results: %s; dkim=pass' "$(hostname)")
+run inject-f "$T/plain.eml" deliver "${HERMETIC[@]}" -d "$U" -f "$inject" -o log.target=stderr
+expect inject-f 64
+grep -q 'control character' "$T/err.inject-f" || fail "inject-f: stderr does not say why: $(errtext inject-f)"
+grep -q '^Authentication-Results' "$T/err.inject-f" && fail "inject-f: the forged field split a log line"
+run inject-r "$T/plain.eml" deliver "${HERMETIC[@]}" -d "$U" -f "$SENDER" -r "$(printf 'u@x\nX-Evil: 1')"
+expect inject-r 64
+run inject-a "$T/plain.eml" deliver "${HERMETIC[@]}" -d "$U" -f "$SENDER" -a "$(printf 'u@x\001')"
+expect inject-a 64
+SENDER="$(printf 'x@y\r\nX-Evil: 1')" run inject-env-sender "$T/plain.eml" deliver "${HERMETIC[@]}" -d "$U"
+expect inject-env-sender 64
+RECIPIENT="$(printf 'u@x\rX-Evil: 1')" run inject-env-recipient "$T/plain.eml" deliver "${HERMETIC[@]}" -d "$U" -f "$SENDER"
+expect inject-env-recipient 64
+ORIGINAL_RECIPIENT="$(printf 'u@x\nX-Evil: 1')" run inject-env-original "$T/plain.eml" deliver "${HERMETIC[@]}" -d "$U" -f "$SENDER"
+expect inject-env-original 64
+grep -rl '^X-Evil' "$MD/new" >/dev/null 2>&1 && fail "inject: an injected header field was stored"
+
+# --- RFC 3463 code at the start of the output (Postfix reads it from there) ---------
+status_of() { head -c 6 "$T/err.$1"; }
+grep -q -- '-r, \$RECIPIENT' "$T/err.inject-r" || fail "inject-r: stderr does not name -r: $(errtext inject-r)"
+for pair in usage-unknown-flag:5.5.4 inject-r:5.5.4; do
+  [ "$(status_of "${pair%%:*}")" = "${pair#*:} " ] || fail "${pair%%:*}: output does not start with ${pair#*:}: $(errtext "${pair%%:*}")"
+done
+
 # --- unknown users: 67 -----------------------------------------------------------
 run nouser-system "$T/plain.eml" deliver -d "nosuch$$" -f "$SENDER"
 expect nouser-system 67
-echo "known:$(id -u "$U"):$(id -g "$U"):$T/virt/known/Maildir" >"$T/virtual-users"
-chmod 0644 "$T/virtual-users"
+# As root the table must be root's alone up to / (StrictModes): not under /tmp.
+SAFE=$(mktemp -d /run/mailroom-faults.XXXXXX) || die "mktemp in /run"
+cleanup_add "rm -rf '$SAFE'"
+chmod 0755 "$SAFE"
+echo "known:$(id -u "$U"):$(id -g "$U"):$T/virt/known/Maildir" >"$SAFE/virtual-users"
+chmod 0644 "$SAFE/virtual-users"
 run nouser-virtual "$T/plain.eml" deliver -d ghost -f "$SENDER" \
-  -o users.system=false -o "users.virtual_file=$T/virtual-users"
+  -o users.system=false -o "users.virtual_file=$SAFE/virtual-users"
 expect nouser-virtual 67
+[ "$(status_of nouser-system)" = "5.1.1 " ] || fail "nouser: output does not start with 5.1.1: $(errtext nouser-system)"
 
 # --- policy: 77 ------------------------------------------------------------------
 /usr/bin/python3 "$here/lib/gen_messages.py" "$T" big 1 4096 4096
@@ -94,6 +124,7 @@ deliver size-under-default "$T/big1.eml"
 expect size-under-default 0
 deliver size-over-limit "$T/big1.eml" -o deliver.max_message_size=1K
 expect size-over-limit 77
+[ "$(status_of size-over-limit)" = "5.3.4 " ] || fail "too large: output does not start with 5.3.4: $(errtext size-over-limit)"
 
 loop_msg() {
   printf 'Received: from mx.example.org by mx.example.net; Sat, 28 Nov 2026 12:00:00 +0000\n'
@@ -107,6 +138,7 @@ expect delivered-to-other 0
 loop_msg "$U@example.net" loop-self >"$T/loop-self.eml"
 deliver delivered-to-loop "$T/loop-self.eml" -r "$U@example.net"
 expect delivered-to-loop 77
+[ "$(status_of delivered-to-loop)" = "5.4.6 " ] || fail "loop: output does not start with 5.4.6: $(errtext delivered-to-loop)"
 
 # --- Maildir++ quota: 75 by default, 77 with quota_exceeded = "bounce" -------------
 make_user Q mrqt
@@ -122,6 +154,8 @@ done
 is_crash "$qrc" "$T/err.quota" && fail "quota: crash, exit $qrc"
 if [ "$qrc" -ne 75 ]; then
   fail "quota: 10K quota, 4K messages: exit $qrc after $stored stored, want 75; $(errtext quota)"
+elif [ "$(status_of quota)" != "4.2.2 " ]; then
+  fail "quota: output does not start with 4.2.2: $(errtext quota)"
 elif [ "$stored" -lt 2 ] || [ "$stored" -gt 3 ]; then
   fail "quota: $stored 4K messages stored under a 10K quota (want 2, or 3 if the last may overdraw)"
 else
@@ -132,11 +166,20 @@ timeout -s KILL 30 "$MAILROOM" deliver "${HERMETIC[@]}" -d "$Q" -f "$SENDER" "${
   -o deliver.quota_exceeded=bounce <"$T/big1.eml" 2>"$T/err.quota-bounce"
 qrc=$?
 [ "$qrc" -eq 77 ] || fail "quota: over quota with quota_exceeded=bounce: exit $qrc, want 77; $(errtext quota-bounce)"
+[ "$(status_of quota-bounce)" = "5.2.2 " ] || fail "quota bounce: output does not start with 5.2.2: $(errtext quota-bounce)"
 [ "$(count_files "$QMD/new")" -eq "$stored" ] || fail "quota: a message was stored over quota"
 [ "$qrc" -eq 77 ] && pass "quota: quota_exceeded=bounce -> 77"
 
-# --- hostile input: a defined exit, never a crash --------------------------------
+# --- no message at all: 65 (EX_DATAERR, mailroom-deliver(8)), nothing stored -------
 : >"$T/empty.eml"
+printf 'From someone@example.com Sat Nov 28 12:00:00 2026\n' >"$T/fromonly.eml"
+for c in empty fromonly; do
+  deliver "input-$c" "$T/$c.eml"
+  expect "input-$c" 65
+  [ "$(status_of "input-$c")" = "5.6.0 " ] || fail "input-$c: output does not start with 5.6.0: $(errtext "input-$c")"
+done
+
+# --- hostile input: a defined exit, never a crash --------------------------------
 printf 'From: a@example.com\nSubject: headers only, no separator\nX-Test-Id: nosep1\n' >"$T/nosep-headers.eml"
 printf 'From: a@example.com\nX-Test-Id: nosep2\nthis line is not a header field\nnor is this\n' >"$T/nosep-text.eml"
 { printf 'From: a@example.com\nX-Test-Id: nul1\nSubject: n\0l\n\nbody\0with\0NULs\n'; head -c 1000 /dev/zero; } >"$T/nul.eml"
@@ -152,7 +195,7 @@ with open(f"{t}/binary.eml", "wb") as f:
 with open(f"{t}/crlf.eml", "wb") as f:
     f.write(b"From: a@example.com\r\nX-Test-Id: crlf1\r\nSubject: crlf\r\n\r\nbody crlf1\r\n")
 EOF
-for c in empty nosep-headers nosep-text nul longline manyfields binary crlf; do
+for c in nosep-headers nosep-text nul longline manyfields binary crlf; do
   deliver "input-$c" "$T/$c.eml"
   case $RC in
     0 | 75 | 77) ;;
@@ -162,7 +205,7 @@ for c in empty nosep-headers nosep-text nul longline manyfields binary crlf; do
     fail "input-$c: exit 0 but $DELTA new files"
   elif [ "$RC" -ne 0 ] && [ "$DELTA" -ne 0 ]; then
     fail "input-$c: exit $RC but a new file in new/"
-  elif [ "$RC" -eq 0 ] && [ "$c" != crlf ] && [ "$c" != empty ] &&
+  elif [ "$RC" -eq 0 ] && [ "$c" != crlf ] &&
     ! /usr/bin/python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); o=open(sys.argv[2],"rb").read(); sys.exit(0 if d.endswith(o) else 1)' \
       "$MD/new/$NEWFILE" "$T/$c.eml"; then
     fail "input-$c: stored, but not byte for byte as sent"
@@ -228,9 +271,61 @@ deliver deadline "$T/slow.fifo" -o deliver.deadline=1s
 ms=$((($(date +%s%N) - start) / 1000000))
 kill "$writer" 2>/dev/null
 expect deadline 75
+[ "$(status_of deadline)" = "4.4.7 " ] || fail "deadline: output does not start with 4.4.7: $(errtext deadline)"
 # 1 s plus start-up; generous for a loaded CI machine, far below the default 5 min.
 [ "$ms" -le 3000 ] || fail "deadline: took ${ms} ms for a 1 s deadline"
 log "deadline: exit $RC after ${ms} ms"
+
+# --- a configuration that never ends (FIFO, dead NFS): 75, not a hang ----------------
+mkfifo "$T/config.fifo"
+start=$(date +%s%N)
+deliver config-fifo "$T/plain.eml" -c "$T/config.fifo" -o deliver.deadline=1s
+ms=$((($(date +%s%N) - start) / 1000000))
+expect config-fifo 75
+[ "$ms" -le 3000 ] || fail "config-fifo: took ${ms} ms for a 1 s deadline"
+
+# --- stderr closed by the MTA: the exit code is still the delivery's ----------------
+# (bash's 2>&- closes it; a write then fails with EPIPE/EBADF, never SIGPIPE)
+closed_stderr() {
+  local name=$1 input=$2
+  shift 2
+  ls "$MD/new" | sort >"$T/before"
+  /usr/bin/python3 - "$MAILROOM" "$input" "$@" <<'PY' >"$T/out.$name"
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)  # the MTA's end of stderr is gone: writes raise SIGPIPE/EPIPE
+with open(sys.argv[2], "rb") as stdin:
+    rc = subprocess.run([sys.argv[1]] + sys.argv[3:], stdin=stdin, stderr=w,
+                        restore_signals=True).returncode
+print(rc)
+PY
+  RC=$(cat "$T/out.$name")
+  DELTA=$(($(count_files "$MD/new") - $(wc -l <"$T/before")))
+}
+closed_stderr pipe-nouser "$T/plain.eml" deliver "${HERMETIC[@]}" -d "nosuch$$" -f "$SENDER"
+[ "$RC" = 67 ] && pass "stderr closed, unknown user: 67" || fail "stderr closed, unknown user: exit $RC, want 67"
+closed_stderr pipe-toolarge "$T/big1.eml" deliver "${HERMETIC[@]}" -d "$U" -f "$SENDER" -o deliver.max_message_size=1K
+[ "$RC" = 77 ] && [ "$DELTA" -eq 0 ] && pass "stderr closed, too large: 77" || fail "stderr closed, too large: exit $RC, want 77"
+closed_stderr pipe-logged "$T/plain.eml" deliver "${HERMETIC[@]}" -d "$U" -f "$SENDER" -o log.target=stderr -o log.level=debug
+[ "$RC" = 0 ] && [ "$DELTA" -eq 1 ] && pass "stderr closed, log.target=stderr: delivered, 0" ||
+  fail "stderr closed, log.target=stderr: exit $RC, $DELTA new file(s); want 0 and 1"
+
+# --- a setuid or setgid copy: refused with 75, nothing written ----------------------
+make_user V mrsu
+cp "$MAILROOM" "$T/bin/mailroom-setuid"
+chmod 4755 "$T/bin/mailroom-setuid"
+cp "$MAILROOM" "$T/bin/mailroom-setgid"
+chgrp "$(id -gn "$U")" "$T/bin/mailroom-setgid"
+chmod 2755 "$T/bin/mailroom-setgid"
+for kind in setuid setgid; do
+  ls "$MD/new" | sort >"$T/before"
+  su -s /bin/sh "$V" -c "'$T/bin/mailroom-$kind' deliver ${HERMETIC[*]} -d '$U' -f '$SENDER' -o log.target=stderr" \
+    <"$T/plain.eml" >/dev/null 2>"$T/err.$kind"
+  RC=$?
+  DELTA=$(($(count_files "$MD/new") - $(wc -l <"$T/before")))
+  expect "$kind" 75
+  grep -q 'setuid or setgid' "$T/err.$kind" || fail "$kind: stderr does not say why: $(errtext "$kind")"
+done
 
 # --- kill -9 at random points -----------------------------------------------------------
 make_user K mrkl

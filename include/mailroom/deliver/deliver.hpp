@@ -3,8 +3,10 @@
 // the Outcome's code. Nothing thrown crosses this boundary.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "mailroom/util/config.hpp"
 
@@ -25,10 +27,26 @@ struct Request {
 };
 
 struct Outcome {
-  int exit_code = 0;   // sysexits: 0, 64, 67, 75, 77
-  std::string reason;  // one line for the MTA's log (stderr); empty when delivered
+  int exit_code = 0;            // sysexits: 0, 64, 65, 67, 75, 77
+  std::string reason;           // one line for the MTA's log (stderr); empty when delivered
+  std::string_view status = {};  // RFC 3463 enhanced status code, "" when delivered
 };
 
 [[nodiscard]] Outcome deliver(const Request& request, const Config& config) noexcept;
+
+// The process hygiene of a delivery, before anything is read (not even the
+// configuration): refuses a setuid or setgid start (real and effective ids
+// differ: Postfix's programs do the same) with 75, ignores SIGPIPE (a closed
+// stderr must not kill a delivery, least of all after the link), and arms
+// the deadline with its default so that a hung configuration path cannot
+// hang the MTA. nullopt: go on.
+[[nodiscard]] std::optional<Outcome> prepare_process() noexcept;
+
+// Re-arms the deadline (-o deliver.deadline=... before the configuration is
+// read; deliver() arms the configured one).
+void arm_deadline(std::chrono::seconds deadline) noexcept;
+
+// What the MTA reads first: "<enhanced status> mailroom: <reason>".
+[[nodiscard]] std::string outcome_line(const Outcome& outcome);
 
 }  // namespace mailroom::deliver

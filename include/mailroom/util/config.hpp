@@ -34,6 +34,7 @@ struct UsersConfig {
   bool system = true;                 // look users up in the system passwd database
   std::string virtual_file;           // "name:uid:gid:/path/Maildir" lines; empty = none
   std::string maildir = "~/Maildir";  // for system users; "~" = home, "%u" = user
+  bool allow_gid_0 = false;           // deliver as a user whose group is root (gid 0)
 };
 
 struct MaildirConfig {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -18,7 +19,13 @@ enum class Level { trace, debug, info, warn, error, off };
 // syslog). Safe to call again; before it, messages go to stderr at info.
 void init(const LogConfig& config) noexcept;
 
+// Every line goes through here: control characters (CR, LF, NUL, ESC, DEL)
+// are written escaped ("\r", "\n", "\x1b"), and so is the backslash, so a
+// line is one event and the escaping cannot be forged.
 void write(Level level, std::string_view message) noexcept;
+
+// What write() logs for `text`.
+[[nodiscard]] std::string escape_control_characters(std::string_view text);
 
 // Pushes out anything a sink holds (before a process ends without running
 // destructors).

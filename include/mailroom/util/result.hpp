@@ -21,6 +21,7 @@ enum class ErrorKind {
   parse,      // untrusted input did not parse; callers decide how to degrade
   limit,      // untrusted input exceeded a configured limit
   internal,   // broken invariant or unexpected exception; transient for deliveries
+  data,       // the input is not a message at all (empty): EX_DATAERR, retrying cannot help
 };
 
 struct Error {

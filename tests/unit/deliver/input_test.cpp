@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <string>
 
@@ -73,17 +74,35 @@ TEST(Input, WithoutFromLineEverythingIsKept) {
   EXPECT_EQ(input->buffer->bytes(), "Subject: hi\n\nbody");
 }
 
-TEST(Input, EmptyInputIsAnEmptyMessage) {
+// Issue 12 item 14: nothing to store is a data error (65), not an empty file.
+TEST(Input, EmptyInputIsRefusedAsDataError) {
   auto input = read("");
-  ASSERT_TRUE(input);
-  EXPECT_EQ(input->buffer->bytes(), "");
+  ASSERT_FALSE(input);
+  EXPECT_EQ(input.error().kind, ErrorKind::data);
+  EXPECT_NE(input.error().message.find("empty"), std::string::npos);
 }
 
-TEST(Input, ShortFirstLineWithoutNewline) {
-  auto input = read("From x");
+TEST(Input, OnlyTheFromLineIsRefusedAsDataError) {
+  for (const char* text : {"From x", "From alice@example.org Sat Nov 28 20:00:00 2026\n",
+                           "From alice@example.org Sat Nov 28 20:00:00 2026\r\n"}) {
+    auto input = read(text);
+    ASSERT_FALSE(input) << text;
+    EXPECT_EQ(input.error().kind, ErrorKind::data);
+    EXPECT_NE(input.error().message.find("From_"), std::string::npos);
+  }
+}
+
+TEST(Input, ABlankLineIsStillAMessage) {
+  auto input = read("From x\n\n");
+  ASSERT_TRUE(input) << input.error().message;
+  EXPECT_EQ(input->buffer->bytes(), "\n");
+}
+
+TEST(Input, FromLineThenAMessage) {
+  auto input = read("From x\nA: b\n");
   ASSERT_TRUE(input);
   EXPECT_EQ(input->from_line_sender, "x");
-  EXPECT_EQ(input->buffer->bytes(), "");
+  EXPECT_EQ(input->buffer->bytes(), "A: b\n");
 }
 
 TEST(Input, LargeMessagesAreSpooledAndMapped) {
@@ -101,6 +120,7 @@ TEST(Input, OverTheLimitIsRejected) {
   auto input = read(std::string(5000, 'x'), {4096, 1024});
   ASSERT_FALSE(input);
   EXPECT_EQ(input.error().kind, ErrorKind::rejected);
+  EXPECT_EQ(input.error().sys_errno, EFBIG);  // 5.3.4 for the MTA
   EXPECT_NE(input.error().message.find("deliver.max_message_size"), std::string::npos);
 }
 

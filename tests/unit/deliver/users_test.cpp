@@ -47,6 +47,26 @@ TEST(VirtualUsers, LookupInFile) {
   EXPECT_FALSE(resolve_user("al", config));
 }
 
+// RFC 5321 §2.4: the domain in any case, the local part as configured.
+TEST(VirtualUsers, DomainMatchesInAnyCaseLocalPartExactly) {
+  std::string path = testing::TempDir() + "/mailroom-users-case";
+  std::ofstream(path) << "Vic@Example.ORG:6000:6001:/srv/vic\nplain:6002:6002:/srv/plain\n";
+  UsersConfig config;
+  config.virtual_file = path;
+  config.system = false;
+  for (const char* asked : {"Vic@example.org", "Vic@EXAMPLE.org", "Vic@Example.ORG"}) {
+    auto vic = resolve_user(asked, config);
+    ASSERT_TRUE(vic) << asked << ": " << vic.error().message;
+    EXPECT_EQ(vic->maildir, "/srv/vic");
+  }
+  for (const char* asked : {"vic@example.org", "VIC@Example.ORG", "Vic@example.or", "Plain"}) {
+    auto other = resolve_user(asked, config);
+    ASSERT_FALSE(other) << asked;
+    EXPECT_EQ(other.error().kind, ErrorKind::no_user) << asked;
+  }
+  EXPECT_TRUE(resolve_user("plain", config));
+}
+
 TEST(VirtualUsers, UnreadableFileIsTemporary) {
   UsersConfig config;
   config.virtual_file = "/nonexistent/users";

@@ -1,0 +1,25 @@
+// StrictModes, as OpenSSH calls it: a file that tells root what to do (the
+// configuration, the virtual users table, a global rules directory) must be
+// writable by root alone, and so must every directory above it, or whoever
+// can write there can make root deliver as any uid into any path.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+#include "mailroom/util/result.hpp"
+
+namespace mailroom {
+
+// Checks `path` (symbolic links resolved) and each directory above it up
+// to /: each must be owned by root (or by `also_trusted`, when not root) and
+// writable by neither group nor others. A sticky world-writable directory
+// such as /tmp does not count as safe: anyone may create the file there
+// first. `what` names the file in the message ("configuration file"). The
+// error (ErrorKind::config) names the offending path and the fix.
+[[nodiscard]] Status check_trusted_path(const std::string& path, std::string_view what,
+                                        uid_t also_trusted = 0);
+
+}  // namespace mailroom
