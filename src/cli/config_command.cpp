@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "mailroom/util/config.hpp"
+#include "mailroom/util/trust.hpp"
 
 namespace mailroom::cli {
 
@@ -43,6 +44,11 @@ int config_command(Args args) {
   auto config = load_config(path, explicit_path, overrides);
   if (!config) {
     std::fprintf(stderr, "mailroom config check: %s\n", config.error().message.c_str());
+    return 1;
+  }
+  // What `deliver` as root would refuse (StrictModes), said before mail waits.
+  if (auto trusted = check_trusted_configuration(*config); !trusted) {
+    std::fprintf(stderr, "mailroom config check: %s\n", trusted.error().message.c_str());
     return 1;
   }
   std::fputs(render_config(*config).c_str(), stdout);

@@ -48,19 +48,6 @@ Result<MailUser> find_user(const Request& request, const Config& config) {
   return current_user(config.users);
 }
 
-// As root, what the configuration and the users table say decides the uid,
-// gid and path of every write: only root may be able to change them
-// (issue 12 item 3, OpenSSH's StrictModes).
-Status check_trusted_files(const Config& config) {
-  if (::geteuid() != 0) return ok();
-  if (config.source != Config{}.source)
-    if (auto trusted = check_trusted_path(config.source, "configuration file"); !trusted)
-      return trusted;
-  if (!config.users.virtual_file.empty())
-    return check_trusted_path(config.users.virtual_file, "virtual users file (users.virtual_file)");
-  return ok();
-}
-
 Result<UniqueFd> open_input(const Request& request) {
   if (!request.input_path) return UniqueFd(::dup(STDIN_FILENO));
   int fd = ::open(request.input_path->c_str(), O_RDONLY | O_CLOEXEC);
@@ -127,7 +114,7 @@ Outcome run(const Request& request, const Config& config) {
     context.envelope = {};  // the log line must not repeat what was refused
     return failed(&context, clean.error());
   }
-  if (auto trusted = check_trusted_files(config); !trusted)
+  if (auto trusted = check_trusted_configuration(config); !trusted)
     return failed(&context, trusted.error());
   auto user = find_user(request, config);
   if (!user) return failed(&context, user.error());

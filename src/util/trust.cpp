@@ -1,6 +1,7 @@
 #include "mailroom/util/trust.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <climits>
@@ -63,6 +64,15 @@ Status check_trusted_path(const std::string& path, std::string_view what, uid_t 
     if (current == "/") return ok();
     current = parent_of(current);
   }
+}
+
+Status check_trusted_configuration(const Config& config) {
+  if (::geteuid() != 0) return ok();
+  if (config.source != Config{}.source)
+    if (auto trusted = check_trusted_path(config.source, "configuration file"); !trusted)
+      return trusted;
+  if (config.users.virtual_file.empty()) return ok();
+  return check_trusted_path(config.users.virtual_file, "virtual users file (users.virtual_file)");
 }
 
 }  // namespace mailroom

@@ -204,6 +204,10 @@ newmsg
 rc=$?
 [ "$rc" -eq 75 ] && grep -q "chmod go-w $SAFE/mailroom.toml" "$T/err" && pass "world-writable config: 75" ||
   fail "world-writable config: exit $rc, want 75 with the fix: $(cat "$T/err")"
+"$MAILROOM" config check -c "$SAFE/mailroom.toml" >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" -ne 0 ] && grep -q "chmod go-w $SAFE/mailroom.toml" "$T/err" && pass "config check says it too" ||
+  fail "config check of a world-writable config: exit $rc: $(cat "$T/err")"
 chmod 0644 "$SAFE/mailroom.toml"
 chmod 0775 "$SAFE"
 "$MAILROOM" deliver "${HERMETIC[@]}" -c "$SAFE/mailroom.toml" -d "$U" -f a@example.com <"$MSG" 2>"$T/err"

@@ -3,7 +3,9 @@
 # in real life; libnss-extrausers here, a real module with no server). The
 # static mailroom loads no NSS module: it reads /etc/passwd when
 # nsswitch.conf names files first and asks getent(1) otherwise (README,
-# "Speed"). With "passwd: files extrausers", a user only extrausers has is
+# "Speed"); a dynamic build (MAILROOM_STATIC=OFF) asks glibc's getpwnam_r,
+# which loads the module itself. Either way, with "passwd: files
+# extrausers", a user only extrausers has is
 # delivered to, as that user; one nobody has is 67; a files user is still
 # found. The test changes /etc/nsswitch.conf and puts it back.
 TEST_NAME=nss_users

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "mailroom/util/config.hpp"
 #include "mailroom/util/result.hpp"
 
 namespace mailroom {
@@ -21,5 +22,10 @@ namespace mailroom {
 // error (ErrorKind::config) names the offending path and the fix.
 [[nodiscard]] Status check_trusted_path(const std::string& path, std::string_view what,
                                         uid_t also_trusted = 0);
+
+// As root (effective uid 0): the file `config` came from and its
+// users.virtual_file, checked as above. What they say decides the uid, gid
+// and path of every write. Not root: nothing to check (ok).
+[[nodiscard]] Status check_trusted_configuration(const Config& config);
 
 }  // namespace mailroom
