@@ -17,11 +17,19 @@ constexpr std::string_view kStatus = enhanced_status_for(ErrorKind::temporary, E
 constexpr std::string_view kMessage =
     " mailroom: delivery deadline reached (deliver.deadline), try again later\n";
 
+// After a link, how often a call that still blocks is interrupted (EINTR).
+constexpr unsigned kAfterLinkInterruptSeconds = 1;
+
 extern "C" void on_deadline(int /*signal*/) {
-  // enter_commit() holds SIGALRM off before the first link; this is the
-  // second line: once a copy is linked, exiting 75 would make the MTA
-  // deliver it again, so the delivery runs to its end.
-  if (maildir::any_copy_linked_from_signal_handler()) return;
+  const int saved_errno = errno;
+  if (maildir::any_copy_linked_from_signal_handler()) {
+    // Delivered: exiting 75 now would duplicate the message on retry. The
+    // signal itself interrupts the blocked call (no SA_RESTART); the next
+    // one comes a second later in case something blocks again.
+    ::alarm(kAfterLinkInterruptSeconds);
+    errno = saved_errno;
+    return;
+  }
   maildir::unlink_staged_tmp_files_from_signal_handler();
   kill_lookup_helpers_from_signal_handler();  // a hung getent must not outlive us
   // A failed write cannot be reported from here; the exit code is what counts.
@@ -36,21 +44,11 @@ void arm(std::chrono::seconds deadline) noexcept {
   struct sigaction action {};
   action.sa_handler = on_deadline;
   sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: a blocked call must return EINTR
   ::sigaction(SIGALRM, &action, nullptr);
   ::alarm(static_cast<unsigned>(deadline.count() > 0 ? deadline.count() : 1));
 }
 
-void enter_commit() noexcept {
-  sigset_t alarm_set;
-  sigemptyset(&alarm_set);
-  sigaddset(&alarm_set, SIGALRM);
-  // Block first, so a deadline that fires now waits; then make it harmless.
-  ::sigprocmask(SIG_BLOCK, &alarm_set, nullptr);
-  ::alarm(0);
-  struct sigaction ignore {};
-  ignore.sa_handler = SIG_IGN;
-  sigemptyset(&ignore.sa_mask);
-  ::sigaction(SIGALRM, &ignore, nullptr);
-}
+void enter_commit() noexcept {}
 
 }  // namespace mailroom::deliver::watchdog

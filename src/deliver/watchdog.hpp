@@ -1,17 +1,26 @@
-// The delivery deadline. Past it the process exits 75 (the MTA retries) —
-// but only BEFORE anything is linked into new/: once the commit starts, a
-// timeout would make the MTA deliver a second copy, so it is held off.
+// The delivery deadline, in one place. Past it the process exits 75 (the
+// MTA retries), but only BEFORE anything is linked into new/: a 75 after a
+// link would make the MTA deliver a second copy. SIGALRM is blocked once,
+// by maildir::Delivery while it links (it sets the "linked" flag before
+// unblocking); the handler asks that flag. After a link the deadline no
+// longer ends the process: it interrupts what still blocks (the quota
+// bookkeeping opening a FIFO, a lock wait), every second from then on, so
+// nothing after the link can hang and the exit code stays 0.
 #pragma once
 
 #include <chrono>
 
 namespace mailroom::deliver::watchdog {
 
-// Arms SIGALRM for `deadline`. The handler removes staged tmp files and
-// _exit(75)s; it uses async-signal-safe calls only.
+// Arms SIGALRM for `deadline` (again: the configured one replaces the
+// default armed before the configuration was read). The handler uses
+// async-signal-safe calls only.
 void arm(std::chrono::seconds deadline) noexcept;
 
-// From here on the deadline no longer applies (it is blocked, then ignored).
+// The commit is about to start. Nothing changes here: the deadline still
+// applies until the first link (then exit 75 is still right: nothing is
+// in new/), and maildir::Delivery holds SIGALRM off while it links. Kept
+// as the one call store.cpp makes, so the watchdog's rules stay in here.
 void enter_commit() noexcept;
 
 }  // namespace mailroom::deliver::watchdog
