@@ -1,8 +1,9 @@
 #include "deliver/trace_headers.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
+
 #include "mailroom/util/text.hpp"
 
 namespace mailroom::deliver {

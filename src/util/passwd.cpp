@@ -45,8 +45,7 @@ Result<PasswdEntry> ask_nss(const std::string& what, Lookup lookup) {
     }
     if (found != nullptr)
       return PasswdEntry{found->pw_name, found->pw_uid, found->pw_gid, found->pw_dir};
-    if (err == 0 || err == ENOENT)
-      return fail(ErrorKind::no_user, "no such user: " + what);
+    if (err == 0 || err == ENOENT) return fail(ErrorKind::no_user, "no such user: " + what);
     return fail_errno(ErrorKind::temporary,
                       "looking up user " + what + " (the name service may be down)", err);
   }

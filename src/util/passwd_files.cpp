@@ -147,10 +147,9 @@ Status read_getent_output(int fd, const PasswdSources& sources, std::string& out
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0)
-      return fail(ErrorKind::temporary,
-                  "getent passwd did not answer within " +
-                      std::to_string(sources.getent_timeout.count()) +
-                      " ms (the name service may be down)");
+      return fail(ErrorKind::temporary, "getent passwd did not answer within " +
+                                            std::to_string(sources.getent_timeout.count()) +
+                                            " ms (the name service may be down)");
     pollfd ready{fd, POLLIN, 0};
     const int polled = ::poll(&ready, 1, static_cast<int>(left));
     if (polled < 0 && errno != EINTR) return fail_errno(ErrorKind::temporary, "poll", errno);
@@ -202,7 +201,8 @@ Result<std::string> run_getent(const PasswdSources& sources, const std::string& 
   std::string out;
   auto read = read_getent_output(read_end.get(), sources, out);
   read_end.reset();
-  if (auto reaped = reap_getent(*pid, !read, status); !reaped) return tl::unexpected(reaped.error());
+  if (auto reaped = reap_getent(*pid, !read, status); !reaped)
+    return tl::unexpected(reaped.error());
   if (!read) return tl::unexpected(read.error());
   return out;
 }

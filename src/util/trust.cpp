@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <utility>
 
 namespace mailroom {
 namespace {
@@ -58,9 +59,12 @@ Status check_trusted_path(const std::string& path, std::string_view what, uid_t 
     struct stat st {};
     if (::lstat(current.c_str(), &st) != 0)
       return fail_errno(ErrorKind::config, "cannot check " + std::string(what) + " " + path, errno);
-    if (auto problem = problem_with(current, st, also_trusted, *real); !problem.empty())
-      return fail(ErrorKind::config, "refusing " + std::string(what) + " " + path +
-                                         " (only root may be able to change it): " + problem);
+    if (auto problem = problem_with(current, st, also_trusted, *real); !problem.empty()) {
+      std::string message = "refusing ";
+      message.append(what).append(" ").append(path);
+      message.append(" (only root may be able to change it): ").append(problem);
+      return fail(ErrorKind::config, std::move(message));
+    }
     if (current == "/") return ok();
     current = parent_of(current);
   }

@@ -27,8 +27,8 @@ struct Request {
 };
 
 struct Outcome {
-  int exit_code = 0;            // sysexits: 0, 64, 65, 67, 75, 77
-  std::string reason;           // one line for the MTA's log (stderr); empty when delivered
+  int exit_code = 0;             // sysexits: 0, 64, 65, 67, 75, 77
+  std::string reason;            // one line for the MTA's log (stderr); empty when delivered
   std::string_view status = {};  // RFC 3463 enhanced status code, "" when delivered
 };
 

@@ -32,8 +32,13 @@ TEST(EnvelopeCheck, OrdinaryAndNullSendersPass) {
 
 // The header injection of issue 12: a CR/LF would start a new field above ours.
 TEST(EnvelopeCheck, ControlCharactersInAnyAddressAreAUsageError) {
-  const std::string controls[] = {"\r\nAuthentication-Results: x; dkim=pass", "\n", "\r",
-                                  std::string(1, '\0'), "\t", "\x1b[2J", "\x7f"};
+  const std::string controls[] = {"\r\nAuthentication-Results: x; dkim=pass",
+                                  "\n",
+                                  "\r",
+                                  std::string(1, '\0'),
+                                  "\t",
+                                  "\x1b[2J",
+                                  "\x7f"};
   for (const auto& bad : controls) {
     for (int field = 0; field < 3; ++field) {
       Envelope envelope = clean();

@@ -15,9 +15,9 @@ bool class_matches_exit(std::string_view status, int code) {
 }
 
 TEST(EnhancedStatus, EveryKindHasOneWhoseClassMatchesTheExitCode) {
-  for (auto kind : {ErrorKind::temporary, ErrorKind::no_user, ErrorKind::rejected,
-                    ErrorKind::usage, ErrorKind::config, ErrorKind::parse, ErrorKind::limit,
-                    ErrorKind::internal, ErrorKind::data}) {
+  for (auto kind : {ErrorKind::temporary, ErrorKind::no_user, ErrorKind::rejected, ErrorKind::usage,
+                    ErrorKind::config, ErrorKind::parse, ErrorKind::limit, ErrorKind::internal,
+                    ErrorKind::data}) {
     for (int err : {0, EDQUOT, EFBIG, ELOOP, ENOSPC, ETIMEDOUT, EACCES}) {
       auto status = enhanced_status_for(kind, err);
       EXPECT_TRUE(class_matches_exit(status, exit_code_for(kind)))
@@ -40,9 +40,9 @@ TEST(EnhancedStatus, TheCodesPostfixShows) {
 }
 
 TEST(ExitCode, NeverOneSeventyOrSeventyEight) {
-  for (auto kind : {ErrorKind::temporary, ErrorKind::no_user, ErrorKind::rejected,
-                    ErrorKind::usage, ErrorKind::config, ErrorKind::parse, ErrorKind::limit,
-                    ErrorKind::internal, ErrorKind::data}) {
+  for (auto kind : {ErrorKind::temporary, ErrorKind::no_user, ErrorKind::rejected, ErrorKind::usage,
+                    ErrorKind::config, ErrorKind::parse, ErrorKind::limit, ErrorKind::internal,
+                    ErrorKind::data}) {
     int code = exit_code_for(kind);
     EXPECT_NE(code, 1);
     EXPECT_NE(code, 70);

@@ -258,7 +258,8 @@ TEST_F(PasswdDir, WatchdogKillsARunningGetent) {
 // A long but finite answer is read to its end, not cut at a pipe's size.
 TEST_F(PasswdDir, GetentAnswerIsReadToItsEnd) {
   write(sources_.nsswitch_conf, "passwd: ldap\n");
-  scripted_getent("printf 'carol:x:5:6::/home/carol:/bin/sh\\n'; head -c 200000 /dev/zero | tr '\\0' x");
+  scripted_getent(
+      "printf 'carol:x:5:6::/home/carol:/bin/sh\\n'; head -c 200000 /dev/zero | tr '\\0' x");
   auto carol = find_user_by_name("carol", sources_);
   ASSERT_TRUE(carol) << carol.error().message;
   EXPECT_EQ(carol->uid, 5U);
