@@ -18,18 +18,27 @@ bool started_setuid_or_setgid() noexcept {
   return ::getuid() != ::geteuid() || ::getgid() != ::getegid();
 }
 
+// The refusal of a set-id start, with the ids for the postmaster's log.
+Outcome refuse_set_id_start() {
+  std::string reason = "refusing to run setuid or setgid (real uid " + std::to_string(::getuid()) +
+                       ", effective uid " + std::to_string(::geteuid()) + ", real gid " +
+                       std::to_string(::getgid()) + ", effective gid " +
+                       std::to_string(::getegid()) +
+                       "): remove the set-id bits (chmod ug-s) and let the MTA run mailroom";
+  log::init(LogConfig{});  // syslog unless stderr is a terminal: the admin must see it
+  log::error("{}", reason);
+  return Outcome{kExitTempFail, std::move(reason), enhanced_status_for(ErrorKind::config)};
+}
+
 }  // namespace
 
 std::optional<Outcome> prepare_process() noexcept {
   if (started_setuid_or_setgid()) {
-    std::string reason = "refusing to run setuid or setgid (real uid " +
-                         std::to_string(::getuid()) + ", effective uid " +
-                         std::to_string(::geteuid()) + ", real gid " + std::to_string(::getgid()) +
-                         ", effective gid " + std::to_string(::getegid()) +
-                         "): remove the set-id bits (chmod ug-s) and let the MTA run mailroom";
-    log::init(LogConfig{});  // syslog unless stderr is a terminal: the admin must see it
-    log::error("{}", reason);
-    return Outcome{kExitTempFail, std::move(reason), enhanced_status_for(ErrorKind::config)};
+    try {
+      return refuse_set_id_start();
+    } catch (...) {  // out of memory: refuse all the same
+      return Outcome{kExitTempFail, {}, enhanced_status_for(ErrorKind::config)};
+    }
   }
   // Writes to a closed pipe fail with EPIPE instead; every write to stderr or
   // the log ignores its result, so the exit code stays what the delivery says.

@@ -145,9 +145,11 @@ defer_and_flush() {
   send "$addr"
   qid=$QID
   if wait_status "$qid" "$addr" deferred; then
-    why=$(grep -E "$qid: to=<$(re_quote "$addr")>.*deferred" "$T/maillog" | sed 's/.*status=//' | tail -1)
-    # Exit 75 reads "temporary failure"; a crash reads "Command died with signal".
-    if grep -q "temporary failure. Command output: ." <<<"$why"; then
+    why=$(grep -E "$qid: to=<$(re_quote "$addr")>.*deferred" "$T/maillog" | sed 's/.*dsn=//' | tail -1)
+    # Exit 75 with mailroom's RFC 3463 code first: Postfix takes it as the DSN
+    # (dsn=4.3.0) and the rest as the reason; a crash reads "Command died
+    # with signal", an exit without a code "temporary failure. Command output".
+    if grep -qE "^4\.3\.0, status=deferred \(mailroom: .*Permission denied" <<<"$why"; then
       pass "unwritable $md -> $why"
     else
       fail "unwritable $md: deferred, but not by exit 75 with a reason: $why"
