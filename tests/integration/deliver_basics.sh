@@ -4,7 +4,9 @@
 # Return-Path / Delivered-To, -p, -m folders (Maildir++, modified UTF-7, an
 # empty -m, names that would leave the Maildir), system users as root with
 # -d (privileges dropped: files owned by the user), the current user without
-# -d, and virtual users from users.virtual_file.
+# -d, and virtual users from users.virtual_file (the domain in any case);
+# gid 0 refused unless users.allow_gid_0; StrictModes: as root a users file
+# or configuration another user could change is refused (75, with the fix).
 TEST_NAME=deliver_basics
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/common.sh

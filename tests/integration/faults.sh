@@ -6,12 +6,18 @@
 #   ENOSPC on a tiny tmpfs: 75, nothing new in new/, nothing left in tmp/;
 #   an unwritable Maildir (and an uncreatable one): 75 with a hint on stderr;
 #   unknown system or virtual user: 67; bad command lines: 64;
-#   empty message, no header/body separator, NUL bytes, a 1 MB header line,
+#   a control character in an envelope address (header injection): 64;
+#   the RFC 3463 code that starts the reason (5.1.1, 5.3.4, 5.4.6, 4.2.2...);
+#   an empty input, or only a From_ line: 65, nothing stored;
+#   no header/body separator, NUL bytes, a 1 MB header line,
 #     100,000 header fields, random binary, CRLF: 0, 75 or 77 (0 means the
 #     bytes are stored as sent), never a crash (signal or sanitizer report);
 #   over deliver.max_message_size: 77; Delivered-To loop: 77;
 #   over a Maildir++ quota: 75, or 77 with deliver.quota_exceeded = "bounce";
-#   deliver.deadline=1s with a stdin that never ends: 75 in about 1 s.
+#   deliver.deadline=1s with a stdin that never ends: 75 in about 1 s, and
+#     with a FIFO as the configuration file;
+#   stderr closed by the MTA: still 67, 77, or 0 with log.target = stderr;
+#   a setuid or setgid copy of mailroom: 75, nothing written.
 TEST_NAME=faults
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/common.sh
@@ -285,7 +291,8 @@ expect config-fifo 75
 [ "$ms" -le 3000 ] || fail "config-fifo: took ${ms} ms for a 1 s deadline"
 
 # --- stderr closed by the MTA: the exit code is still the delivery's ----------------
-# (bash's 2>&- closes it; a write then fails with EPIPE/EBADF, never SIGPIPE)
+# (stderr is a pipe whose read end is closed, as when the MTA has gone: a write
+# raises SIGPIPE unless it is ignored, then fails with EPIPE)
 closed_stderr() {
   local name=$1 input=$2
   shift 2
@@ -293,7 +300,7 @@ closed_stderr() {
   /usr/bin/python3 - "$MAILROOM" "$input" "$@" <<'PY' >"$T/out.$name"
 import os, subprocess, sys
 r, w = os.pipe()
-os.close(r)  # the MTA's end of stderr is gone: writes raise SIGPIPE/EPIPE
+os.close(r)  # the MTA's end of stderr is gone
 with open(sys.argv[2], "rb") as stdin:
     rc = subprocess.run([sys.argv[1]] + sys.argv[3:], stdin=stdin, stderr=w,
                         restore_signals=True).returncode
