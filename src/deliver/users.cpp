@@ -1,6 +1,5 @@
 #include "deliver/users.hpp"
 
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include "mailroom/util/fields.hpp"
 #include "mailroom/util/file.hpp"
 #include "mailroom/util/passwd.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::deliver {
 namespace {
@@ -56,13 +56,13 @@ Result<MailUser> lookup_system(const std::string& name, const UsersConfig& confi
 // A configured name matches the one asked for when the local parts are
 // equal and the domains equal in any case: RFC 5321 §2.4 makes domains
 // case-insensitive and leaves the local part to the receiving host, which
-// keeps it as configured. (The process runs in the "C" locale.)
+// keeps it as configured.
 bool same_user_name(std::string_view configured, std::string_view asked) {
   if (configured.size() != asked.size()) return false;
   const auto at = configured.rfind('@');
   if (at == std::string_view::npos || asked.rfind('@') != at) return configured == asked;
   return configured.substr(0, at) == asked.substr(0, at) &&
-         ::strncasecmp(configured.data() + at, asked.data() + at, configured.size() - at) == 0;
+         iequals(configured.substr(at), asked.substr(at));
 }
 
 // The table is read whole with read(2) (no iostreams: see util/file.hpp).
