@@ -26,7 +26,7 @@ HEADER
   awk '
     FNR == NR {  # config --help: "  section.key   help text" after "Keys:"
       if ($0 == "Keys:") { keys = 1; next }
-      if (keys && $0 ~ /^  [a-z_]+\.[a-z_]+ /) {
+      if (keys && $0 ~ /^  [a-z_0-9]+\.[a-z_0-9]+ /) {
         name = $1
         text = $0
         sub(/^  [^ ]+ +/, "", text)

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "deliver/watchdog.hpp"
 #include "mailroom/maildir/delivery.hpp"
 #include "mailroom/util/log.hpp"
 
@@ -122,6 +121,9 @@ Result<StoreReport> Store::save(const std::vector<Target>& targets,
   maildir::Delivery delivery(maildir_);
   std::vector<std::string> staged_names;
   std::vector<std::string> staged_why;
+  // The system error of the last copy that could not be staged: when none
+  // could, it is the delivery's (ENOSPC -> 4.3.1, EDQUOT -> 4.2.2).
+  int stage_errno = 0;
   for (const auto& target : targets) {
     const auto* folder = choose_folder(maildir_, target, opened, report.warnings);
     // keep + fileinto "INBOX" is one copy, not two.
@@ -133,6 +135,7 @@ Result<StoreReport> Store::save(const std::vector<Target>& targets,
     if (auto staged = delivery.stage(*folder, pieces, target.flags, source); !staged) {
       report.warnings.push_back("copy for " + folder->name() +
                                 " failed: " + staged.error().message);
+      stage_errno = staged.error().sys_errno;
       continue;
     }
     staged_names.push_back(folder->name());
@@ -141,11 +144,11 @@ Result<StoreReport> Store::save(const std::vector<Target>& targets,
                              : target.why + ", refused: fell back to INBOX");
   }
   if (delivery.staged() == 0) {
-    if (!report.warnings.empty()) return fail(ErrorKind::temporary, report.warnings.back());
+    if (!report.warnings.empty())
+      return tl::unexpected(Error{ErrorKind::temporary, report.warnings.back(), stage_errno});
     return fail(ErrorKind::internal, "no delivery target");
   }
   keep_in_record(delivery);
-  watchdog::enter_commit();
   auto committed = delivery.commit();
   for (std::size_t i = 0; i < committed.copies.size(); ++i) {
     const auto& copy = committed.copies[i];

@@ -49,6 +49,4 @@ void arm(std::chrono::seconds deadline) noexcept {
   ::alarm(static_cast<unsigned>(deadline.count() > 0 ? deadline.count() : 1));
 }
 
-void enter_commit() noexcept {}
-
 }  // namespace mailroom::deliver::watchdog

@@ -16,11 +16,9 @@ namespace mailroom::deliver::watchdog {
 // default armed before the configuration was read). The handler uses
 // async-signal-safe calls only.
 void arm(std::chrono::seconds deadline) noexcept;
-
-// The commit is about to start. Nothing changes here: the deadline still
-// applies until the first link (then exit 75 is still right: nothing is
-// in new/), and maildir::Delivery holds SIGALRM off while it links. Kept
-// as the one call store.cpp makes, so the watchdog's rules stay in here.
-void enter_commit() noexcept;
+//
+// The deadline applies until the first link (exit 75 is right while
+// nothing is in new/); maildir::Delivery holds SIGALRM off while it links,
+// and after a link the handler only interrupts what still blocks.
 
 }  // namespace mailroom::deliver::watchdog

@@ -63,16 +63,16 @@ example="$doc/mailroom.toml.example"
 if [ -f "$example" ]; then
   "$bin" config check -c /dev/null | tail -n +2 >"$T/defaults"
   "$bin" config check -c "$example" | tail -n +2 >"$T/as-shipped" || fail "config check rejects $example"
-  sed -E 's/^# ([a-z_]+ = )/\1/' "$example" >"$T/uncommented.toml"
+  sed -E 's/^# ([a-z_0-9]+ = )/\1/' "$example" >"$T/uncommented.toml"
   "$bin" config check -c "$T/uncommented.toml" | tail -n +2 >"$T/uncommented" ||
     fail "config check rejects the example with every key uncommented"
   cmp -s "$T/defaults" "$T/as-shipped" && pass "the example as shipped sets nothing" ||
     fail "the example as shipped changes a setting"
   cmp -s "$T/defaults" "$T/uncommented" && pass "the example's values are the defaults" ||
     fail "the example's values differ from the defaults: $(diff "$T/defaults" "$T/uncommented" | head -5)"
-  "$bin" config --help | awk '/^Keys:/ { k = 1; next } k && /^  [a-z_]+\.[a-z_]+ / { print $1 }' |
+  "$bin" config --help | awk '/^Keys:/ { k = 1; next } k && /^  [a-z_0-9]+\.[a-z_0-9]+ / { print $1 }' |
     sort >"$T/help-keys"
-  awk '/^\[/ { s = substr($0, 2, length($0) - 2) } /^# [a-z_]+ = / { print s "." $2 }' "$example" |
+  awk '/^\[/ { s = substr($0, 2, length($0) - 2) } /^# [a-z_0-9]+ = / { print s "." $2 }' "$example" |
     sort >"$T/example-keys"
   [ -s "$T/help-keys" ] && cmp -s "$T/help-keys" "$T/example-keys" &&
     pass "the example has every key of config --help ($(wc -l <"$T/help-keys"))" ||

@@ -54,8 +54,7 @@ class Watchdog : public testing::Test {
     return -1;
   }
 
-  // Stages one message in dir_/Maildir, calls enter_commit() as store.cpp
-  // does, links it when `link` is set, then blocks on the FIFO (as the quota
+  // Stages one message in dir_/Maildir, links it when `link` is set, then blocks on the FIFO (as the quota
   // bookkeeping did on a swapped maildirsize). Exits 0 when the open was
   // interrupted.
   void deliver_then_block(bool link) const {
@@ -67,7 +66,6 @@ class Watchdog : public testing::Test {
     maildir::Delivery delivery(*md);
     std::string_view piece = "Subject: watchdog\n\nbody\n";
     if (!delivery.stage(md->inbox(), std::span<const std::string_view>(&piece, 1))) ::_exit(97);
-    watchdog::enter_commit();
     if (link && !delivery.commit().any_delivered()) ::_exit(96);
     const int fd = ::open(fifo_.c_str(), O_RDONLY);  // blocks: nobody writes
     ::_exit(fd < 0 && errno == EINTR ? 0 : 95);
@@ -83,8 +81,8 @@ class Watchdog : public testing::Test {
 };
 
 // Before a link the deadline is exit 75 with nothing left in tmp/, even
-// after enter_commit() (before, it switched the deadline off there and the
-// process hung).
+// once staging is done (before, the commit switched the deadline off and
+// the process hung).
 TEST_F(Watchdog, BeforeTheLinkTheDeadlineExits75) {
   EXPECT_EQ(in_child([&] { deliver_then_block(false); }), kExitTempFail);
   EXPECT_TRUE(is_empty("tmp"));

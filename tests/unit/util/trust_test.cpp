@@ -8,6 +8,8 @@
 #include <fstream>
 #include <string>
 
+#include "unit/skip_or_fail.hpp"
+
 namespace mailroom {
 namespace {
 
@@ -18,7 +20,7 @@ class TrustDir : public testing::Test {
   void SetUp() override {
     const char* home = std::getenv("HOME");  // NOLINT(concurrency-mt-unsafe): one thread
     std::string base = ::getuid() == 0 ? "/run" : (home != nullptr ? home : "");
-    if (base.empty()) GTEST_SKIP() << "no safe place for a scratch directory (no HOME)";
+    if (base.empty()) MAILROOM_SKIP_OR_FAIL() << "no safe place for a scratch directory (no HOME)";
     std::string pattern = base + "/mailroom-trust-XXXXXX";
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
@@ -92,7 +94,7 @@ TEST_F(TrustDir, SymlinkToAnUnsafePlaceIsRefused) {
 }
 
 TEST_F(TrustDir, FileOfAnotherUserIsRefused) {
-  if (::getuid() != 0) GTEST_SKIP() << "needs root to give the file away";
+  if (::getuid() != 0) MAILROOM_SKIP_OR_FAIL() << "needs root to give the file away";
   ASSERT_EQ(::chown(file_.c_str(), 65534, 65534), 0);
   auto checked = check_trusted_path(file_, "virtual users file");
   ASSERT_FALSE(checked);
@@ -107,6 +109,12 @@ TEST(Trust, TmpIsNeverSafeAndMissingFilesAreErrors) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, ErrorKind::config);
   EXPECT_TRUE(check_trusted_path("/", "root"));
+}
+
+TEST(Trust, DevNullIsTheEmptyConfiguration) {
+  // Mode 0666, yet nothing written to it is ever read back.
+  EXPECT_TRUE(check_trusted_path("/dev/null", "configuration file"));
+  EXPECT_FALSE(check_trusted_path("/dev/zero", "configuration file"));
 }
 
 }  // namespace
