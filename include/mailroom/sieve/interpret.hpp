@@ -1,0 +1,31 @@
+// Running a compiled Sieve script against one message (RFC 5228 §2.10).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "mailroom/message/message.hpp"
+#include "mailroom/sieve/action.hpp"
+#include "mailroom/sieve/program.hpp"
+
+namespace mailroom::sieve {
+
+// The SMTP envelope as the MTA gave it (§5.4). An empty `from` is the null
+// reverse-path "<>". `to` is the recipient this delivery is for, as the
+// MTA received it (Pigeonhole's "original recipient").
+struct Envelope {
+  std::string from;
+  std::string to;
+};
+
+// Run-time limits; hitting one is a run-time error (implicit keep).
+struct RunLimits {
+  std::size_t max_actions = 32;   // as Pigeonhole's sieve_max_actions
+  std::size_t max_redirects = 4;  // as Pigeonhole's sieve_max_redirects
+  std::size_t max_steps = 100000; // commands and tests evaluated (CPU bound)
+};
+
+[[nodiscard]] Outcome run(const Program& program, const message::Message& message,
+                          const Envelope& envelope, const RunLimits& limits = {});
+
+}  // namespace mailroom::sieve

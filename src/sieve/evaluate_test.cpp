@@ -1,0 +1,103 @@
+// Tests (RFC 5228 §5): header values decoded per RFC 2047 before they are
+// compared (§2.7.2), addresses parsed (§5.1), the envelope (§5.4).
+#include <string>
+
+#include "mailroom/message/header.hpp"
+#include "mailroom/message/rfc2047.hpp"
+#include "sieve/interpreter.hpp"
+#include "sieve/match.hpp"
+
+namespace mailroom::sieve {
+namespace {
+
+bool any_key(const CompiledTest& t, std::string_view value) {
+  for (const auto& key : t.keys) {
+    if (matches(t.comparator, t.match, value, key)) return true;
+  }
+  return false;
+}
+
+std::string address_part(AddressPart part, std::string_view local, std::string_view domain) {
+  switch (part) {
+    case AddressPart::localpart: return std::string(local);
+    case AddressPart::domain: return std::string(domain);
+    case AddressPart::all: break;
+  }
+  std::string all(local);
+  if (!domain.empty()) all.append("@").append(domain);
+  return all;
+}
+
+}  // namespace
+
+bool Interpreter::header_test(const CompiledTest& t) {
+  for (const auto& name : t.names) {
+    for (const auto* field : message_.find_all(name)) {
+      if (any_key(t, message::decode_header_value(field->value))) return true;
+    }
+  }
+  return false;
+}
+
+bool Interpreter::address_test(const CompiledTest& t) {
+  for (const auto& name : t.names) {
+    for (const auto& address : message_.addresses(name)) {
+      if (any_key(t, address_part(t.part, address.local_part, address.domain))) return true;
+    }
+  }
+  return false;
+}
+
+// §5.4: the null reverse-path is the empty string, whatever the address
+// part; otherwise the address splits at its last "@".
+bool Interpreter::envelope_test(const CompiledTest& t) {
+  for (const auto& part : t.names) {
+    std::string_view address = part == "from" ? envelope_.from : envelope_.to;
+    if (address.empty() && part == "from") {
+      if (any_key(t, "")) return true;
+      continue;
+    }
+    auto at = address.rfind('@');
+    std::string_view local = at == std::string_view::npos ? address : address.substr(0, at);
+    std::string_view domain = at == std::string_view::npos ? "" : address.substr(at + 1);
+    if (any_key(t, address_part(t.part, local, domain))) return true;
+  }
+  return false;
+}
+
+bool Interpreter::exists_test(const CompiledTest& t) {
+  for (const auto& name : t.names) {
+    if (message_.find(name) == nullptr) return false;
+  }
+  return true;
+}
+
+bool Interpreter::evaluate(const CompiledTest& t) {
+  using Kind = CompiledTest::Kind;
+  if (!step(t.position)) return false;
+  switch (t.kind) {
+    case Kind::true_: return true;
+    case Kind::false_: return false;
+    case Kind::not_: return !evaluate(t.tests.front());
+    case Kind::allof:
+      for (const auto& sub : t.tests) {
+        if (!evaluate(sub) || error_) return false;
+      }
+      return true;
+    case Kind::anyof:
+      for (const auto& sub : t.tests) {
+        if (error_) return false;
+        if (evaluate(sub)) return true;
+      }
+      return false;
+    case Kind::size_over: return message_.raw().size() > t.size;
+    case Kind::size_under: return message_.raw().size() < t.size;
+    case Kind::exists: return exists_test(t);
+    case Kind::header: return header_test(t);
+    case Kind::address: return address_test(t);
+    case Kind::envelope: return envelope_test(t);
+  }
+  return false;
+}
+
+}  // namespace mailroom::sieve
