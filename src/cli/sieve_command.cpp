@@ -22,9 +22,10 @@ namespace {
 
 constexpr std::size_t kMaxMessageSize = 256UL * 1024 * 1024;
 
-void print_diagnostic(const std::string& file, const sieve::Diagnostic& d) {
-  std::printf("%s:%zu:%zu: error: %s [%s]\n", file.c_str(), d.position.line, d.position.column,
-              d.message.c_str(), std::string(sieve::to_string(d.kind)).c_str());
+void print_diagnostic(const std::string& file, const sieve::Diagnostic& d,
+                      const char* severity = "error") {
+  std::printf("%s:%zu:%zu: %s: %s [%s]\n", file.c_str(), d.position.line, d.position.column,
+              severity, d.message.c_str(), std::string(sieve::to_string(d.kind)).c_str());
 }
 
 int check(Args files) {
@@ -42,7 +43,10 @@ int check(Args files) {
       continue;
     }
     auto program = sieve::compile(*text);
-    if (program) continue;
+    if (program) {
+      for (const auto& w : program->warnings) print_diagnostic(file, w, "warning");
+      continue;
+    }
     for (const auto& d : program.error()) print_diagnostic(file, d);
     if (code == 0) code = 1;
   }

@@ -24,7 +24,11 @@ std::optional<std::string> multi_line_value(std::string_view text, std::size_t m
     std::string_view line = text.substr(start, end - start);
     if (line == "." || line == ".\n" || line == ".\r\n") break;  // the terminator
     if (line.starts_with("..")) line.remove_prefix(1);
-    value.append(line);
+    // The RFC's lines end in CRLF; a script saved with bare LF gets CRLF in
+    // its values too, as Pigeonhole does (a vacation text is mail).
+    if (line.ends_with("\r\n")) line.remove_suffix(2);
+    else if (line.ends_with('\n')) line.remove_suffix(1);
+    value.append(line).append("\r\n");
     if (value.size() > max_length) return std::nullopt;
     start = end;
   }

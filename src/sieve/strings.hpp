@@ -16,7 +16,8 @@ std::optional<std::string> unquote(std::string_view text, std::size_t max_length
 
 // `text` is the whole "text:" literal through its final "." line. The first
 // line (with its comment) is not part of the value; a line that starts with
-// ".." loses one dot (§2.4.2 dot-stuffing); line endings stay as written.
+// ".." loses one dot (§2.4.2 dot-stuffing); every line ends in CRLF, also
+// when the script was saved with bare LF (§8.1 multiline-literal).
 std::optional<std::string> multi_line_value(std::string_view text, std::size_t max_length);
 
 }  // namespace mailroom::sieve

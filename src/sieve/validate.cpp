@@ -176,6 +176,7 @@ CompileResult validate(const Script& script) {
   program.commands = v.commands(script.commands, true);
   if (!v.errors().empty()) return tl::unexpected(std::move(v.errors()));
   program.capabilities = v.capabilities();
+  program.warnings = std::move(v.warnings());
   return program;
 }
 

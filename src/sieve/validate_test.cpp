@@ -180,10 +180,13 @@ std::optional<CompiledTest> Validator::finish_test(const Test& t, CompiledTest o
     }
   } else {
     for (const auto& name : out.names) {
+      // §2.4.2.2: "no header will match a syntactically invalid header
+      // name. An implementation MUST NOT cause an error for syntactically
+      // invalid header names in tests." A warning, as Pigeonhole gives.
       if (!valid_field_name(name)) {
-        error(DiagnosticKind::bad_header_name, t.name + ": '" + name + "' is not a header name",
-              t.position);
-        return std::nullopt;
+        warn(DiagnosticKind::bad_header_name,
+             t.name + ": '" + name + "' is not a header name, it never matches", t.position);
+        continue;
       }
       if (out.kind == Kind::address && !address_field(name)) {
         error(DiagnosticKind::bad_header_name,

@@ -17,6 +17,9 @@ class Validator {
   void error(DiagnosticKind kind, std::string message, Position at) {
     errors_.push_back(Diagnostic{kind, std::move(message), at});
   }
+  void warn(DiagnosticKind kind, std::string message, Position at) {
+    warnings_.push_back(Diagnostic{kind, std::move(message), at});
+  }
   [[nodiscard]] bool required(std::string_view capability) const;
   // An error unless `capability` was required (§3.2).
   void need(std::string_view capability, std::string_view what, Position at);
@@ -27,6 +30,7 @@ class Validator {
   std::vector<CompiledCommand> commands(const std::vector<Command>& commands, bool top_level);
 
   [[nodiscard]] std::vector<Diagnostic>& errors() { return errors_; }
+  [[nodiscard]] std::vector<Diagnostic>& warnings() { return warnings_; }
   [[nodiscard]] const std::vector<std::string>& capabilities() const { return capabilities_; }
 
  private:
@@ -35,6 +39,7 @@ class Validator {
 
   std::vector<std::string> capabilities_;
   std::vector<Diagnostic> errors_;
+  std::vector<Diagnostic> warnings_;
 };
 
 // The positional arguments of a command or test, after its tags.

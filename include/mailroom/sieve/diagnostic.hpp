@@ -30,7 +30,7 @@ enum class DiagnosticKind {
   duplicate_tag,          // a tag, or two of one group (match types), twice
   unknown_comparator,     // §2.7.3
   unsupported_match_type, // comparator cannot do this match type (RFC 4790 §4.2)
-  bad_header_name,        // not an RFC 5322 field name, or not an address field
+  bad_header_name,        // not an address field (error); not a field name (warning)
   bad_envelope_part,      // §5.4: only "from" and "to" are known
   bad_address,            // redirect to something that is not an address (§4.2)
   // running

@@ -41,7 +41,8 @@ struct CompiledCommand {
 };
 
 struct Program {
-  std::vector<std::string> capabilities;  // as required, lower-cased
+  std::vector<std::string> capabilities;  // as required
+  std::vector<Diagnostic> warnings;       // the script runs; `sieve check` shows them
   std::vector<CompiledCommand> commands;
 };
 

@@ -114,6 +114,8 @@ INSTANTIATE_TEST_SUITE_P(
         // exists (§5.5), size (§5.9)
         TestCase{"exists \"x-number\"", true}, TestCase{"exists [\"from\", \"x-none\"]", false},
         TestCase{"exists [\"FROM\", \"to\"]", true},
+        TestCase{"exists [\"from\", \"from:\"]", false},
+        TestCase{"header :contains \"from:\" \"\"", false},
         TestCase{"size :over 100", true}, TestCase{"size :under 100", false},
         TestCase{"size :over 1M", false}, TestCase{"size :under 1K", true}));
 

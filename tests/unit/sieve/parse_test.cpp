@@ -66,7 +66,7 @@ INSTANTIATE_TEST_SUITE_P(
         // §2.4.2: an undefined escape stands for the character itself.
         StringCase{R"(x "\a\*";)", "a*"}, StringCase{"x \"two\r\nlines\";", "two\r\nlines"},
         StringCase{"x text:\r\nline 1\r\n..dot\r\n.\r\n;", "line 1\r\n.dot\r\n"},
-        StringCase{"x text: # comment\n.not end\n.\n;", ".not end\n"},
+        StringCase{"x text: # comment\n.not end\n.\n;", ".not end\r\n"},
         StringCase{"x text:\n.\n;", ""}, StringCase{"x \"/* not a comment */\";", "/* not a comment */"},
         StringCase{"x [\"a\"] ;", "a"}));
 
