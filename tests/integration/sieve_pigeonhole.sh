@@ -72,9 +72,26 @@ header() {
   printf '%s' "${v:-$3}"
 }
 
+# `mailroom sieve check` on the case: exit 1 and "FILE:LINE:COL: error:"
+# where Pigeonhole refused the script, with the line of Pigeonhole's first
+# error; exit 0 where Pigeonhole compiled it.
+check_compile_errors() {  # NAME CASE DIR
+  local crc=0 theirs ours
+  "$MAILROOM" sieve check "$2" >"$3/check.out" 2>&1 || crc=$?
+  theirs=$(sed -n 's/^script: line \([0-9]*\): error:.*/\1/p' "$3/pigeonhole.out" | head -1)
+  if [ -z "$theirs" ]; then
+    [ "$crc" -eq 0 ] || fail "$1: sieve check exited $crc: $(head -1 "$3/check.out")"
+    return
+  fi
+  ours=$(sed -n "s|^$2:\([0-9]*\):[0-9]*: error: .*|\1|p" "$3/check.out" | head -1)
+  [ "$crc" -eq 1 ] || fail "$1: sieve check exited $crc on a script Pigeonhole refuses"
+  lines_compared=$((lines_compared + 1))
+  [ "$ours" = "$theirs" ] || fail "$1: first error on line ${ours:-none}, Pigeonhole says $theirs"
+}
+
 listed() { grep -q "^$1[[:space:]]" "$known" 2>/dev/null; }
 
-total=0 agree=0 expected_diff=0
+total=0 agree=0 expected_diff=0 lines_compared=0
 for case in "$data"/cases/*.sieve; do
   name=$(basename "$case" .sieve)
   total=$((total + 1))
@@ -102,6 +119,7 @@ for case in "$data"/cases/*.sieve; do
     continue
   fi
   normalise_mailroom "$W/mailroom.json" >"$W/mailroom.norm"
+  check_compile_errors "$name" "$case" "$W"
   if cmp -s "$W/pigeonhole.norm" "$W/mailroom.norm"; then
     if listed "$name"; then
       fail "$name: listed in disagreements.txt but both now say: $(paste -sd'|' "$W/mailroom.norm")"
@@ -116,5 +134,7 @@ for case in "$data"/cases/*.sieve; do
 done
 
 [ "$total" -ge 60 ] || fail "only $total cases in $data/cases"
-log "$total cases: $agree agree, $expected_diff listed disagreements"
+log "$total cases: $agree agree, $expected_diff listed disagreements;" \
+  "$lines_compared compile errors on the same line as Pigeonhole's"
+[ "$lines_compared" -ge 10 ] || fail "only $lines_compared compile errors compared"
 finish
