@@ -2,6 +2,7 @@
 // compared (§2.7.2), addresses parsed (§5.1), the envelope (§5.4).
 #include <string>
 
+#include "mailroom/message/address.hpp"
 #include "mailroom/message/header.hpp"
 #include "mailroom/message/rfc2047.hpp"
 #include "sieve/interpreter.hpp"
@@ -39,10 +40,22 @@ bool Interpreter::header_test(const CompiledTest& t) {
   return false;
 }
 
+// §2.7.4: an address that is not syntactically valid is never matched by
+// :localpart or :domain. A field without one valid address is compared as
+// written by :all (as Pigeonhole does: "To: bob" matches :all "bob"); in
+// a field with valid ones the invalid ones are skipped.
 bool Interpreter::address_test(const CompiledTest& t) {
   for (const auto& name : t.names) {
-    for (const auto& address : message_.addresses(name)) {
-      if (any_key(t, address_part(t.part, address.local_part, address.domain))) return true;
+    for (const auto* field : message_.find_all(name)) {
+      bool any_valid = false;
+      for (const auto& a : message::parse_address_list(field->value, message_.limits())) {
+        if (a.local_part.empty() || a.domain.empty()) continue;
+        any_valid = true;
+        if (any_key(t, address_part(t.part, a.local_part, a.domain))) return true;
+      }
+      if (!any_valid && t.part == AddressPart::all && any_key(t, message::unfold(field->value))) {
+        return true;
+      }
     }
   }
   return false;

@@ -109,8 +109,16 @@ std::optional<CompiledCommand> Validator::command(const Command& c) {
   if (c.name == "fileinto" || c.name == "redirect") {
     out.kind = c.name == "fileinto" ? Kind::fileinto : Kind::redirect;
     if (out.kind == Kind::fileinto) need("fileinto", "fileinto", c.position);
+    bool positional_seen = false;
     for (const auto& a : c.arguments) {
-      if (a.kind != Argument::Kind::tag) continue;
+      if (a.kind != Argument::Kind::tag) {
+        positional_seen = true;
+        continue;
+      }
+      if (positional_seen) {
+        tag_after_positional(c.name, a);
+        return std::nullopt;
+      }
       if (a.tag != "copy") {
         error(DiagnosticKind::unknown_tag, c.name + ": unknown tag :" + a.tag, a.position);
         return std::nullopt;

@@ -64,6 +64,7 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
       positional_out.push_back(&a);
       continue;
     }
+    if (!positional_out.empty()) return v.tag_after_positional(t.name, a);
     const std::string& tag = a.tag;
     if (has_match_tags(out.kind) && (tag == "is" || tag == "contains" || tag == "matches")) {
       if (match_seen) return dup(a, "match type");

@@ -20,6 +20,13 @@ class Validator {
   void warn(DiagnosticKind kind, std::string message, Position at) {
     warnings_.push_back(Diagnostic{kind, std::move(message), at});
   }
+  // Every syntax line of RFC 5228 puts the tags before the positional
+  // arguments, and Pigeonhole refuses a tag after them: so do we.
+  bool tag_after_positional(const std::string& name, const Argument& tag) {
+    error(DiagnosticKind::bad_arguments,
+          name + ": tag :" + tag.tag + " after the positional arguments", tag.position);
+    return false;
+  }
   [[nodiscard]] bool required(std::string_view capability) const;
   // An error unless `capability` was required (§3.2).
   void need(std::string_view capability, std::string_view what, Position at);

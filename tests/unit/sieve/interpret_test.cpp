@@ -26,6 +26,7 @@ constexpr const char* kMessage =
     "X-Folded: one\r\n two\r\n"
     "X-Dup: first\r\n"
     "X-Dup: second\r\n"
+    "Resent-To: bob, carol@example.com\r\n"
     "\r\n"
     "Hello.\r\n";
 
@@ -106,6 +107,13 @@ INSTANTIATE_TEST_SUITE_P(
         TestCase{"address :contains \"to\" \"Carol\"", true},  // a local part, not the name
         TestCase{"address :contains \"to\" \"Carol <\"", false},
         TestCase{"address :is \"cc\" \"\"", false},
+        // §2.7.4: invalid addresses never match :localpart or :domain; a
+        // field without a valid one is compared as written by :all.
+        TestCase{"address :is \"cc\" \"undisclosed-recipients:;\"", true},
+        TestCase{"address :localpart :matches \"cc\" \"*\"", false},
+        TestCase{"address :is \"resent-to\" \"carol@example.com\"", true},
+        TestCase{"address :is \"resent-to\" \"bob\"", false},
+        TestCase{"address :domain :is \"resent-to\" \"\"", false},
         // envelope (§5.4)
         TestCase{"envelope :is \"from\" \"alice@example.org\"", true},
         TestCase{"envelope :domain :is \"to\" \"EXAMPLE.net\"", true},
