@@ -20,9 +20,12 @@ bool any_key(const CompiledTest& t, std::string_view value) {
 
 std::string address_part(AddressPart part, std::string_view local, std::string_view domain) {
   switch (part) {
-    case AddressPart::localpart: return std::string(local);
-    case AddressPart::domain: return std::string(domain);
-    case AddressPart::all: break;
+    case AddressPart::localpart:
+      return std::string(local);
+    case AddressPart::domain:
+      return std::string(domain);
+    case AddressPart::all:
+      break;
   }
   std::string all(local);
   if (!domain.empty()) all.append("@").append(domain);
@@ -89,9 +92,12 @@ bool Interpreter::evaluate(const CompiledTest& t) {
   using Kind = CompiledTest::Kind;
   if (!step(t.position)) return false;
   switch (t.kind) {
-    case Kind::true_: return true;
-    case Kind::false_: return false;
-    case Kind::not_: return !evaluate(t.tests.front());
+    case Kind::true_:
+      return true;
+    case Kind::false_:
+      return false;
+    case Kind::not_:
+      return !evaluate(t.tests.front());
     case Kind::allof:
       for (const auto& sub : t.tests) {
         if (!evaluate(sub) || error_) return false;
@@ -103,12 +109,18 @@ bool Interpreter::evaluate(const CompiledTest& t) {
         if (evaluate(sub)) return true;
       }
       return false;
-    case Kind::size_over: return message_.raw().size() > t.size;
-    case Kind::size_under: return message_.raw().size() < t.size;
-    case Kind::exists: return exists_test(t);
-    case Kind::header: return header_test(t);
-    case Kind::address: return address_test(t);
-    case Kind::envelope: return envelope_test(t);
+    case Kind::size_over:
+      return message_.raw().size() > t.size;
+    case Kind::size_under:
+      return message_.raw().size() < t.size;
+    case Kind::exists:
+      return exists_test(t);
+    case Kind::header:
+      return header_test(t);
+    case Kind::address:
+      return address_test(t);
+    case Kind::envelope:
+      return envelope_test(t);
   }
   return false;
 }

@@ -26,7 +26,8 @@ struct comment : p::sor<hash_comment, bracket_comment> {};
 struct ws : p::star<p::sor<p::one<' ', '\t'>, crlf, comment>> {};
 
 // identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_")
-struct identifier : p::seq<p::sor<p::alpha, p::one<'_'>>, p::star<p::sor<p::alnum, p::one<'_'>>>> {};
+struct identifier : p::seq<p::sor<p::alpha, p::one<'_'>>, p::star<p::sor<p::alnum, p::one<'_'>>>> {
+};
 struct tag : p::seq<p::one<':'>, identifier> {};
 // number = 1*DIGIT [ QUANTIFIER ]; QUANTIFIER = "K" / "M" / "G" (any case: §2.4.1
 // does not say, Pigeonhole takes both)
@@ -44,10 +45,11 @@ struct quoted_string : p::seq<p::one<'"'>, p::star<quoted_char>, p::must<quoted_
 struct line_rest : p::until<crlf> {};
 struct multiline_end : p::seq<p::one<'.'>, p::sor<crlf, p::eof>> {};
 struct multiline_body : p::until<multiline_end, line_rest> {
-  static constexpr const char* error = "unterminated multi-line string: missing a line with only '.'";
+  static constexpr const char* error =
+      "unterminated multi-line string: missing a line with only '.'";
 };
-struct multiline_start
-    : p::seq<p::istring<'t', 'e', 'x', 't', ':'>, p::star<p::one<' ', '\t'>>, p::sor<hash_comment, crlf>> {};
+struct multiline_start : p::seq<p::istring<'t', 'e', 'x', 't', ':'>, p::star<p::one<' ', '\t'>>,
+                                p::sor<hash_comment, crlf>> {};
 struct multi_line : p::seq<multiline_start, p::must<multiline_body>> {};
 
 struct string : p::sor<multi_line, quoted_string> {};
@@ -76,8 +78,9 @@ struct test_list_open : p::one<'('> {};
 struct test_list_close : p::one<')'> {
   static constexpr const char* error = "expected ',' or ')' in the test list";
 };
-struct test_list : p::seq<test_list_open, ws, p::must<list_test>, ws,
-                          p::star<p::one<','>, ws, p::must<list_test>, ws>, p::must<test_list_close>> {};
+struct test_list
+    : p::seq<test_list_open, ws, p::must<list_test>, ws,
+             p::star<p::one<','>, ws, p::must<list_test>, ws>, p::must<test_list_close>> {};
 
 struct command;
 struct block_open : p::one<'{'> {};

@@ -10,10 +10,14 @@ namespace mailroom::sieve {
 
 std::string_view to_string(ActionKind kind) noexcept {
   switch (kind) {
-    case ActionKind::keep: return "keep";
-    case ActionKind::fileinto: return "fileinto";
-    case ActionKind::redirect: return "redirect";
-    case ActionKind::discard: return "discard";
+    case ActionKind::keep:
+      return "keep";
+    case ActionKind::fileinto:
+      return "fileinto";
+    case ActionKind::redirect:
+      return "redirect";
+    case ActionKind::discard:
+      return "discard";
   }
   return "keep";
 }
@@ -74,7 +78,8 @@ void Interpreter::add(Action action) {
 bool Interpreter::execute(const CompiledCommand& c) {
   using Kind = CompiledCommand::Kind;
   switch (c.kind) {
-    case Kind::stop: return false;
+    case Kind::stop:
+      return false;
     case Kind::keep:
       implicit_keep_ = false;
       add(make_action(ActionKind::keep, c.position));

@@ -88,9 +88,12 @@ bool matches(Comparator comparator, MatchType match, std::string_view value, std
     key = folded_key;
   }
   switch (match) {
-    case MatchType::is: return value == key;
-    case MatchType::contains: return value.find(key) != std::string_view::npos;
-    case MatchType::matches: return wildcard_match(value, key);
+    case MatchType::is:
+      return value == key;
+    case MatchType::contains:
+      return value.find(key) != std::string_view::npos;
+    case MatchType::matches:
+      return wildcard_match(value, key);
   }
   return false;
 }

@@ -26,8 +26,10 @@ std::optional<std::string> multi_line_value(std::string_view text, std::size_t m
     if (line.starts_with("..")) line.remove_prefix(1);
     // The RFC's lines end in CRLF; a script saved with bare LF gets CRLF in
     // its values too, as Pigeonhole does (a vacation text is mail).
-    if (line.ends_with("\r\n")) line.remove_suffix(2);
-    else if (line.ends_with('\n')) line.remove_suffix(1);
+    if (line.ends_with("\r\n"))
+      line.remove_suffix(2);
+    else if (line.ends_with('\n'))
+      line.remove_suffix(1);
     value.append(line).append("\r\n");
     if (value.size() > max_length) return std::nullopt;
     start = end;

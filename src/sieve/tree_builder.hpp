@@ -149,9 +149,8 @@ std::string string_value(const Input& in, const TreeBuilder& b) {
   auto value = text.starts_with('"') ? unquote(text, b.limits().max_string_length)
                                      : multi_line_value(text, b.limits().max_string_length);
   if (!value) {
-    TreeBuilder::fail("string longer than " + std::to_string(b.limits().max_string_length) +
-                          " bytes",
-                      at(in));
+    TreeBuilder::fail(
+        "string longer than " + std::to_string(b.limits().max_string_length) + " bytes", at(in));
   }
   return std::move(*value);
 }

@@ -10,9 +10,12 @@
 namespace mailroom::sieve {
 namespace {
 
-constexpr std::array<std::string_view, 6> kCapabilities = {
-    "comparator-i;ascii-casemap", "comparator-i;ascii-numeric", "comparator-i;octet",
-    "copy", "envelope", "fileinto"};
+constexpr std::array<std::string_view, 6> kCapabilities = {"comparator-i;ascii-casemap",
+                                                           "comparator-i;ascii-numeric",
+                                                           "comparator-i;octet",
+                                                           "copy",
+                                                           "envelope",
+                                                           "fileinto"};
 
 using Kind = CompiledCommand::Kind;
 
@@ -60,8 +63,8 @@ void Validator::require(const Command& command) {
   for (const auto& name : args[0]->strings) {
     std::string capability(name);
     if (std::find(kCapabilities.begin(), kCapabilities.end(), capability) == kCapabilities.end()) {
-      error(DiagnosticKind::unknown_extension,
-            "require: unknown extension " + quoted(capability), args[0]->position);
+      error(DiagnosticKind::unknown_extension, "require: unknown extension " + quoted(capability),
+            args[0]->position);
       continue;
     }
     add_capability(std::move(capability));
@@ -148,8 +151,7 @@ std::optional<CompiledCommand> Validator::command(const Command& c) {
   return std::nullopt;
 }
 
-std::vector<CompiledCommand> Validator::commands(const std::vector<Command>& list,
-                                                 bool top_level) {
+std::vector<CompiledCommand> Validator::commands(const std::vector<Command>& list, bool top_level) {
   std::vector<CompiledCommand> out;
   bool others_seen = false;
   bool chain_open = false;  // the command before was an if or elsif (elsif/else may follow)

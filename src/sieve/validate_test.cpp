@@ -33,10 +33,22 @@ bool valid_field_name(std::string_view name) {
 
 // §5.1: the address test is restricted to fields that hold addresses.
 bool address_field(std::string_view name) {
-  static constexpr std::array<std::string_view, 16> kFields = {
-      "from",        "to",          "cc",           "bcc",       "sender",      "resent-from",
-      "resent-to",   "resent-cc",   "resent-bcc",   "reply-to",  "resent-sender",
-      "resent-reply-to", "return-path", "delivered-to", "errors-to", "disposition-notification-to"};
+  static constexpr std::array<std::string_view, 16> kFields = {"from",
+                                                               "to",
+                                                               "cc",
+                                                               "bcc",
+                                                               "sender",
+                                                               "resent-from",
+                                                               "resent-to",
+                                                               "resent-cc",
+                                                               "resent-bcc",
+                                                               "reply-to",
+                                                               "resent-sender",
+                                                               "resent-reply-to",
+                                                               "return-path",
+                                                               "delivered-to",
+                                                               "errors-to",
+                                                               "disposition-notification-to"};
   std::string lowered(name);
   for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return std::find(kFields.begin(), kFields.end(), lowered) != kFields.end();
@@ -54,7 +66,8 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
                       std::vector<const Argument*>& positional_out) {
   bool match_seen = false, comparator_seen = false, part_seen = false, size_seen = false;
   auto dup = [&](const Argument& a, std::string_view group) {
-    v.error(DiagnosticKind::duplicate_tag, t.name + ": more than one " + std::string(group), a.position);
+    v.error(DiagnosticKind::duplicate_tag, t.name + ": more than one " + std::string(group),
+            a.position);
     return false;
   };
   const auto& args = t.arguments;
@@ -69,7 +82,9 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
     if (has_match_tags(out.kind) && (tag == "is" || tag == "contains" || tag == "matches")) {
       if (match_seen) return dup(a, "match type");
       match_seen = true;
-      out.match = tag == "is" ? MatchType::is : tag == "contains" ? MatchType::contains : MatchType::matches;
+      out.match = tag == "is"         ? MatchType::is
+                  : tag == "contains" ? MatchType::contains
+                                      : MatchType::matches;
     } else if (has_match_tags(out.kind) && tag == "comparator") {
       if (comparator_seen) return dup(a, ":comparator");
       comparator_seen = true;
@@ -94,7 +109,9 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
                (tag == "all" || tag == "localpart" || tag == "domain")) {
       if (part_seen) return dup(a, "address part");
       part_seen = true;
-      out.part = tag == "all" ? AddressPart::all : tag == "localpart" ? AddressPart::localpart : AddressPart::domain;
+      out.part = tag == "all"         ? AddressPart::all
+                 : tag == "localpart" ? AddressPart::localpart
+                                      : AddressPart::domain;
     } else if (out.kind == Kind::size_over && (tag == "over" || tag == "under")) {
       if (size_seen) return dup(a, "of :over and :under");
       size_seen = true;

@@ -21,18 +21,18 @@ enum class DiagnosticKind {
   // validation (RFC 5228 §2.9-§5, RFC 4790, RFC 3894)
   unknown_command,
   unknown_test,
-  unknown_extension,      // require names a capability we do not have
-  missing_require,        // an extension used without require (§3.2)
-  misplaced_require,      // require after another command (§3.2)
-  misplaced_command,      // elsif/else without if (§3.1)
-  bad_arguments,          // wrong number or type of positional arguments
-  unknown_tag,            // a tagged argument this command does not take
-  duplicate_tag,          // a tag, or two of one group (match types), twice
-  unknown_comparator,     // §2.7.3
-  unsupported_match_type, // comparator cannot do this match type (RFC 4790 §4.2)
-  bad_header_name,        // not an address field (error); not a field name (warning)
-  bad_envelope_part,      // §5.4: only "from" and "to" are known
-  bad_address,            // redirect to something that is not an address (§4.2)
+  unknown_extension,       // require names a capability we do not have
+  missing_require,         // an extension used without require (§3.2)
+  misplaced_require,       // require after another command (§3.2)
+  misplaced_command,       // elsif/else without if (§3.1)
+  bad_arguments,           // wrong number or type of positional arguments
+  unknown_tag,             // a tagged argument this command does not take
+  duplicate_tag,           // a tag, or two of one group (match types), twice
+  unknown_comparator,      // §2.7.3
+  unsupported_match_type,  // comparator cannot do this match type (RFC 4790 §4.2)
+  bad_header_name,         // not an address field (error); not a field name (warning)
+  bad_envelope_part,       // §5.4: only "from" and "to" are known
+  bad_address,             // redirect to something that is not an address (§4.2)
   // running
   runtime,  // an action limit or another run-time failure (§2.10.6)
 };

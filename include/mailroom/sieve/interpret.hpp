@@ -20,9 +20,9 @@ struct Envelope {
 
 // Run-time limits; hitting one is a run-time error (implicit keep).
 struct RunLimits {
-  std::size_t max_actions = 32;   // as Pigeonhole's sieve_max_actions
-  std::size_t max_redirects = 4;  // as Pigeonhole's sieve_max_redirects
-  std::size_t max_steps = 100000; // commands and tests evaluated (CPU bound)
+  std::size_t max_actions = 32;    // as Pigeonhole's sieve_max_actions
+  std::size_t max_redirects = 4;   // as Pigeonhole's sieve_max_redirects
+  std::size_t max_steps = 100000;  // commands and tests evaluated (CPU bound)
 };
 
 [[nodiscard]] Outcome run(const Program& program, const message::Message& message,

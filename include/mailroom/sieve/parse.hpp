@@ -14,11 +14,11 @@ namespace mailroom::sieve {
 
 // Enforced while parsing, not after (STYLE.md, "Untrusted input").
 struct Limits {
-  std::size_t max_script_size = 1024 * 1024;  // bytes, as sieve-rs
-  std::size_t max_nesting = 32;               // blocks and tests, as Pigeonhole's 32
-  std::size_t max_string_length = 64 * 1024; // one string after unescaping
-  std::size_t max_commands = 10000;           // commands and tests together
-  std::size_t max_list_items = 1000;          // strings in one string list
+  std::size_t max_script_size = std::size_t{1024} * 1024;  // bytes, as sieve-rs
+  std::size_t max_nesting = 32;                            // blocks and tests, as Pigeonhole's 32
+  std::size_t max_string_length = std::size_t{64} * 1024;  // one string after unescaping
+  std::size_t max_commands = 10000;                        // commands and tests together
+  std::size_t max_list_items = 1000;                       // strings in one string list
 };
 
 template <class T>

@@ -12,13 +12,24 @@
 
 namespace mailroom::sieve {
 
-enum class MatchType { is, contains, matches };                  // RFC 5228 §2.7.1
-enum class Comparator { octet, ascii_casemap, ascii_numeric };   // RFC 4790 §9
-enum class AddressPart { all, localpart, domain };               // RFC 5228 §2.7.4
+enum class MatchType { is, contains, matches };                 // RFC 5228 §2.7.1
+enum class Comparator { octet, ascii_casemap, ascii_numeric };  // RFC 4790 §9
+enum class AddressPart { all, localpart, domain };              // RFC 5228 §2.7.4
 
 struct CompiledTest {
-  enum class Kind { address, envelope, header, exists, size_over, size_under, allof, anyof, not_,
-                    true_, false_ };
+  enum class Kind {
+    address,
+    envelope,
+    header,
+    exists,
+    size_over,
+    size_under,
+    allof,
+    anyof,
+    not_,
+    true_,
+    false_
+  };
   Kind kind = Kind::true_;
   Position position;
   MatchType match = MatchType::is;
@@ -26,7 +37,7 @@ struct CompiledTest {
   AddressPart part = AddressPart::all;                // §2.7.4: the default
   std::vector<std::string> names;  // header names, or envelope parts ("from", "to")
   std::vector<std::string> keys;
-  std::uint64_t size = 0;          // size :over / :under
+  std::uint64_t size = 0;           // size :over / :under
   std::vector<CompiledTest> tests;  // allof, anyof, not
 };
 
@@ -34,8 +45,8 @@ struct CompiledCommand {
   enum class Kind { if_, elsif, else_, stop, keep, discard, fileinto, redirect };
   Kind kind = Kind::keep;
   Position position;
-  std::string target;  // fileinto: the folder; redirect: the address
-  bool copy = false;   // RFC 3894 :copy
+  std::string target;                // fileinto: the folder; redirect: the address
+  bool copy = false;                 // RFC 3894 :copy
   std::optional<CompiledTest> test;  // if, elsif
   std::vector<CompiledCommand> block;
 };

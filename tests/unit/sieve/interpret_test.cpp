@@ -36,7 +36,8 @@ Outcome run_on(std::string_view script, std::string_view raw = kMessage,
   auto program = compile(script);
   EXPECT_TRUE(program) << script << "\n -> " << program.error().front().message;
   if (!program) return {};
-  auto buffer = std::make_shared<const message::Buffer>(message::Buffer::from_string(std::string(raw)));
+  auto buffer =
+      std::make_shared<const message::Buffer>(message::Buffer::from_string(std::string(raw)));
   auto message = message::Message::parse(buffer);
   return run(*program, message, envelope, limits);
 }
@@ -123,9 +124,9 @@ INSTANTIATE_TEST_SUITE_P(
         TestCase{"exists \"x-number\"", true}, TestCase{"exists [\"from\", \"x-none\"]", false},
         TestCase{"exists [\"FROM\", \"to\"]", true},
         TestCase{"exists [\"from\", \"from:\"]", false},
-        TestCase{"header :contains \"from:\" \"\"", false},
-        TestCase{"size :over 100", true}, TestCase{"size :under 100", false},
-        TestCase{"size :over 1M", false}, TestCase{"size :under 1K", true}));
+        TestCase{"header :contains \"from:\" \"\"", false}, TestCase{"size :over 100", true},
+        TestCase{"size :under 100", false}, TestCase{"size :over 1M", false},
+        TestCase{"size :under 1K", true}));
 
 TEST(SieveRun, NullSenderIsTheEmptyStringForEveryPart) {
   auto o = run_on("require \"envelope\"; if envelope :localpart :is \"from\" \"\" { discard; }",
@@ -157,8 +158,7 @@ INSTANTIATE_TEST_SUITE_P(
     Rfc5228, SieveActions,
     ::testing::Values(
         ActionCase{"", {"keep*"}}, ActionCase{"keep;", {"keep"}},
-        ActionCase{"discard;", {"discard"}},
-        ActionCase{"fileinto \"A\";", {"fileinto:A"}},
+        ActionCase{"discard;", {"discard"}}, ActionCase{"fileinto \"A\";", {"fileinto:A"}},
         ActionCase{"fileinto :copy \"A\";", {"fileinto:A+copy", "keep*"}},
         ActionCase{"redirect \"x@example.com\";", {"redirect:x@example.com"}},
         ActionCase{"redirect :copy \"x@example.com\";", {"redirect:x@example.com+copy", "keep*"}},
@@ -179,8 +179,8 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(SieveRun, ActionLimitIsARuntimeErrorThatKeeps) {
   RunLimits limits;
   limits.max_actions = 2;
-  auto o = run_on("require \"fileinto\"; fileinto \"A\"; fileinto \"B\";\nfileinto \"C\";", kMessage,
-                  {"a@b.example", "c@d.example"}, limits);
+  auto o = run_on("require \"fileinto\"; fileinto \"A\"; fileinto \"B\";\nfileinto \"C\";",
+                  kMessage, {"a@b.example", "c@d.example"}, limits);
   ASSERT_TRUE(o.error);
   EXPECT_EQ(o.error->kind, DiagnosticKind::runtime);
   EXPECT_EQ(o.error->position.line, 2U);

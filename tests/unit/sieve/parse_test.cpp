@@ -61,14 +61,15 @@ TEST_P(SieveStrings, Decode) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rfc5228, SieveStrings,
-    ::testing::Values(
-        StringCase{R"(x "a\"b";)", "a\"b"}, StringCase{R"(x "a\\b";)", "a\\b"},
-        // §2.4.2: an undefined escape stands for the character itself.
-        StringCase{R"(x "\a\*";)", "a*"}, StringCase{"x \"two\r\nlines\";", "two\r\nlines"},
-        StringCase{"x text:\r\nline 1\r\n..dot\r\n.\r\n;", "line 1\r\n.dot\r\n"},
-        StringCase{"x text: # comment\n.not end\n.\n;", ".not end\r\n"},
-        StringCase{"x text:\n.\n;", ""}, StringCase{"x \"/* not a comment */\";", "/* not a comment */"},
-        StringCase{"x [\"a\"] ;", "a"}));
+    ::testing::Values(StringCase{R"(x "a\"b";)", "a\"b"}, StringCase{R"(x "a\\b";)", "a\\b"},
+                      // §2.4.2: an undefined escape stands for the character itself.
+                      StringCase{R"(x "\a\*";)", "a*"},
+                      StringCase{"x \"two\r\nlines\";", "two\r\nlines"},
+                      StringCase{"x text:\r\nline 1\r\n..dot\r\n.\r\n;", "line 1\r\n.dot\r\n"},
+                      StringCase{"x text: # comment\n.not end\n.\n;", ".not end\r\n"},
+                      StringCase{"x text:\n.\n;", ""},
+                      StringCase{"x \"/* not a comment */\";", "/* not a comment */"},
+                      StringCase{"x [\"a\"] ;", "a"}));
 
 TEST(SieveParse, NumbersWithQuantifiers) {
   auto s = parsed("x 0 10 1K 2M 3G 4k;");
@@ -104,21 +105,20 @@ TEST_P(SieveParseErrors, KindAndPlace) {
 
 INSTANTIATE_TEST_SUITE_P(
     Grammar, SieveParseErrors,
-    ::testing::Values(
-        ErrorCase{"keep", DiagnosticKind::syntax, 1, 5},
-        ErrorCase{"keep;\nfileinto \"a\" }", DiagnosticKind::syntax, 2, 14},
-        ErrorCase{"if true { keep;", DiagnosticKind::syntax, 1, 16},
-        ErrorCase{"fileinto \"abc", DiagnosticKind::syntax, 1, 14},
-        ErrorCase{"keep; /* open", DiagnosticKind::syntax, 1, 14},
-        ErrorCase{"x text:\nno end\n", DiagnosticKind::syntax, 3, 1},
-        ErrorCase{"x [\"a\" \"b\"];", DiagnosticKind::syntax, 1, 8},
-        ErrorCase{"x [];", DiagnosticKind::syntax, 1, 4},
-        ErrorCase{"if anyof (true,) {}", DiagnosticKind::syntax, 1, 16},
-        ErrorCase{"if anyof (true; {}", DiagnosticKind::syntax, 1, 15},
-        ErrorCase{"x 18446744073709551616;", DiagnosticKind::limit, 1, 3},
-        ErrorCase{"x 17179869184G;", DiagnosticKind::limit, 1, 3},
-        ErrorCase{"1x;", DiagnosticKind::syntax, 1, 1},
-        ErrorCase{"x :;", DiagnosticKind::syntax, 1, 3}));
+    ::testing::Values(ErrorCase{"keep", DiagnosticKind::syntax, 1, 5},
+                      ErrorCase{"keep;\nfileinto \"a\" }", DiagnosticKind::syntax, 2, 14},
+                      ErrorCase{"if true { keep;", DiagnosticKind::syntax, 1, 16},
+                      ErrorCase{"fileinto \"abc", DiagnosticKind::syntax, 1, 14},
+                      ErrorCase{"keep; /* open", DiagnosticKind::syntax, 1, 14},
+                      ErrorCase{"x text:\nno end\n", DiagnosticKind::syntax, 3, 1},
+                      ErrorCase{"x [\"a\" \"b\"];", DiagnosticKind::syntax, 1, 8},
+                      ErrorCase{"x [];", DiagnosticKind::syntax, 1, 4},
+                      ErrorCase{"if anyof (true,) {}", DiagnosticKind::syntax, 1, 16},
+                      ErrorCase{"if anyof (true; {}", DiagnosticKind::syntax, 1, 15},
+                      ErrorCase{"x 18446744073709551616;", DiagnosticKind::limit, 1, 3},
+                      ErrorCase{"x 17179869184G;", DiagnosticKind::limit, 1, 3},
+                      ErrorCase{"1x;", DiagnosticKind::syntax, 1, 1},
+                      ErrorCase{"x :;", DiagnosticKind::syntax, 1, 3}));
 
 TEST(SieveParseLimits, ScriptSize) {
   Limits limits;
