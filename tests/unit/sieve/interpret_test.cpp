@@ -176,39 +176,53 @@ INSTANTIATE_TEST_SUITE_P(
         ActionCase{"if true {} if true { discard; }", {"discard"}},
         ActionCase{"if true { if true { stop; } } discard;", {"keep*"}}));
 
-TEST(SieveRun, ActionLimitIsARuntimeErrorThatKeeps) {
+// Run-time limits: over one, the script stops with a run-time error at the
+// command that crossed it, and only the implicit keep is left (§2.10.6).
+struct LimitCase {
   RunLimits limits;
-  limits.max_actions = 2;
-  auto o = run_on("require \"fileinto\"; fileinto \"A\"; fileinto \"B\";\nfileinto \"C\";",
-                  kMessage, {"a@b.example", "c@d.example"}, limits);
-  ASSERT_TRUE(o.error);
+  const char* script;
+  std::size_t error_line;  // 0: no error expected
+  Words expected;
+};
+
+RunLimits with(std::size_t actions, std::size_t redirects, std::size_t steps) {
+  RunLimits limits;
+  limits.max_actions = actions;
+  limits.max_redirects = redirects;
+  limits.max_steps = steps;
+  return limits;
+}
+
+class SieveLimits : public ::testing::TestWithParam<LimitCase> {};
+
+TEST_P(SieveLimits, RuntimeErrorKeeps) {
+  const auto& c = GetParam();
+  auto o = run_on(c.script, kMessage, {"a@b.example", "c@d.example"}, c.limits);
+  EXPECT_EQ(words(o), c.expected) << c.script;
+  if (c.error_line == 0) {
+    EXPECT_FALSE(o.error) << c.script;
+    return;
+  }
+  ASSERT_TRUE(o.error) << c.script;
   EXPECT_EQ(o.error->kind, DiagnosticKind::runtime);
-  EXPECT_EQ(o.error->position.line, 2U);
-  EXPECT_EQ(words(o), Words{"keep*"});
+  EXPECT_EQ(o.error->position.line, c.error_line) << o.error->message;
 }
 
-TEST(SieveRun, RedirectLimit) {
-  RunLimits limits;
-  limits.max_redirects = 1;
-  auto o = run_on("redirect \"a@x.example\"; redirect \"b@x.example\";", kMessage,
-                  {"a@b.example", "c@d.example"}, limits);
-  ASSERT_TRUE(o.error);
-  EXPECT_EQ(words(o), Words{"keep*"});
-}
-
-TEST(SieveRun, StepLimitStopsTheScript) {
-  RunLimits limits;
-  limits.max_steps = 5;
-  auto o = run_on("if true {} if true {} if true {} discard;", kMessage,
-                  {"a@b.example", "c@d.example"}, limits);
-  ASSERT_TRUE(o.error);
-  EXPECT_EQ(words(o), Words{"keep*"});
-  limits.max_steps = 7;
-  o = run_on("if true {} if true {} if true {} discard;", kMessage, {"a@b.example", "c@d.example"},
-             limits);
-  EXPECT_FALSE(o.error);
-  EXPECT_EQ(words(o), Words{"discard"});
-}
+constexpr const char* kThreeIfs = "if true {} if true {} if true {}\ndiscard;";
+INSTANTIATE_TEST_SUITE_P(
+    Limits, SieveLimits,
+    ::testing::Values(
+        LimitCase{with(2, 4, 1000),
+                  "require \"fileinto\"; fileinto \"A\"; fileinto \"B\";\nfileinto \"C\";",
+                  2,
+                  {"keep*"}},
+        LimitCase{with(32, 1, 1000),
+                  "redirect \"a@x.example\";\nredirect \"b@x.example\";",
+                  2,
+                  {"keep*"}},
+        // 3 ifs, 3 tests, discard: 7 steps.
+        LimitCase{with(32, 4, 5), kThreeIfs, 1, {"keep*"}},
+        LimitCase{with(32, 4, 7), kThreeIfs, 0, {"discard"}}));
 
 TEST(SieveRun, ActionsRememberTheirLine) {
   auto o = run_on("require \"fileinto\";\n\nif true {\n  fileinto \"A\";\n}");
