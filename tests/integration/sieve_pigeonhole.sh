@@ -134,6 +134,33 @@ for case in "$data"/cases/*.sieve; do
 done
 
 [ "$total" -ge 60 ] || fail "only $total cases in $data/cases"
+
+# The command line's own contract (mailroom(1)): exit codes, the text form.
+cli() {  # EXPECTED-RC NAME ARGS...
+  local want=$1 name=$2 rc=0
+  shift 2
+  "$MAILROOM" sieve "$@" >"$T/cli.out" 2>&1 || rc=$?
+  [ "$rc" -eq "$want" ] || fail "cli $name: exit $rc, want $want: $(head -2 "$T/cli.out")"
+}
+plain="$data/messages/plain.eml"
+printf 'require "fileinto";\nif header :contains "subject" "meeting" {\n  fileinto "Work";\n}\n' >"$T/ok.sieve"
+printf 'if exists "a b" { discard; }\n' >"$T/warn.sieve"
+printf 'redirect :copy "a@example.com";\n' >"$T/bad.sieve"
+cli 0 text test -f a@example.org -r b@example.net "$T/ok.sieve" "$plain"
+grep -qx 'fileinto "Work" (line 3)' "$T/cli.out" || fail "cli text: $(cat "$T/cli.out")"
+cli 0 warning check "$T/warn.sieve"
+grep -q "^$T/warn.sieve:1:4: warning: .*\[bad-header-name\]$" "$T/cli.out" || fail "cli warning: $(cat "$T/cli.out")"
+cli 1 error check "$T/ok.sieve" "$T/bad.sieve"
+grep -q "^$T/bad.sieve:1:10: error: :copy needs require 'copy' \[missing-require\]$" "$T/cli.out" ||
+  fail "cli error: $(cat "$T/cli.out")"
+cli 1 compile-error-keeps test --json "$T/bad.sieve" "$plain"
+grep -q '^{"actions":\[{"action":"keep","implicit":true}\],"error":{"kind":"compile","code":"missing-require",' \
+  "$T/cli.out" || fail "cli json error: $(cat "$T/cli.out")"
+cli 2 missing-script test "$T/none.sieve" "$plain"
+cli 2 missing-file check "$T/none.sieve"
+cli 64 no-message test "$T/ok.sieve"
+cli 64 bad-option test --frob "$T/ok.sieve" "$plain"
+cli 64 no-subcommand
 log "$total cases: $agree agree, $expected_diff listed disagreements;" \
   "$lines_compared compile errors on the same line as Pigeonhole's"
 [ "$lines_compared" -ge 10 ] || fail "only $lines_compared compile errors compared"
