@@ -1,5 +1,6 @@
 // Tests (RFC 5228 §5): header values decoded per RFC 2047 before they are
 // compared (§2.7.2), addresses parsed (§5.1), the envelope (§5.4).
+#include <optional>
 #include <string>
 
 #include "mailroom/message/address.hpp"
@@ -18,18 +19,35 @@ bool any_key(const CompiledTest& t, std::string_view value) {
   return false;
 }
 
-std::string address_part(AddressPart part, std::string_view local, std::string_view domain) {
+// The part of local@domain the test compares; nullopt when the address has
+// no such part (RFC 5233 §4: no separator, no :detail), so nothing matches.
+std::optional<std::string> address_part(AddressPart part, std::string_view local,
+                                        std::string_view domain, std::string_view separators) {
   switch (part) {
     case AddressPart::localpart:
       return std::string(local);
     case AddressPart::domain:
       return std::string(domain);
+    case AddressPart::user:
+    case AddressPart::detail: {
+      auto split = local.find_first_of(separators);
+      if (split == std::string_view::npos) {
+        if (part == AddressPart::user) return std::string(local);
+        return std::nullopt;
+      }
+      return std::string(part == AddressPart::user ? local.substr(0, split)
+                                                   : local.substr(split + 1));
+    }
     case AddressPart::all:
       break;
   }
   std::string all(local);
   if (!domain.empty()) all.append("@").append(domain);
   return all;
+}
+
+bool any_part_key(const CompiledTest& t, const std::optional<std::string>& part) {
+  return part && any_key(t, *part);
 }
 
 }  // namespace
@@ -54,7 +72,10 @@ bool Interpreter::address_test(const CompiledTest& t) {
       for (const auto& a : message::parse_address_list(field->value, message_.limits())) {
         if (a.local_part.empty() || a.domain.empty()) continue;
         any_valid = true;
-        if (any_key(t, address_part(t.part, a.local_part, a.domain))) return true;
+        if (any_part_key(
+                t, address_part(t.part, a.local_part, a.domain, options_.detail_separators))) {
+          return true;
+        }
       }
       if (!any_valid && t.part == AddressPart::all && any_key(t, message::unfold(field->value))) {
         return true;
@@ -76,7 +97,9 @@ bool Interpreter::envelope_test(const CompiledTest& t) {
     auto at = address.rfind('@');
     std::string_view local = at == std::string_view::npos ? address : address.substr(0, at);
     std::string_view domain = at == std::string_view::npos ? "" : address.substr(at + 1);
-    if (any_key(t, address_part(t.part, local, domain))) return true;
+    if (any_part_key(t, address_part(t.part, local, domain, options_.detail_separators))) {
+      return true;
+    }
   }
   return false;
 }

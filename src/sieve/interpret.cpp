@@ -139,8 +139,8 @@ Outcome Interpreter::finish() {
 }
 
 Outcome run(const Program& program, const message::Message& message, const Envelope& envelope,
-            const RunLimits& limits) {
-  Interpreter interpreter(message, envelope, limits);
+            const RunOptions& options) {
+  Interpreter interpreter(message, envelope, options);
   (void)interpreter.run(program.commands);
   return interpreter.finish();
 }

@@ -10,8 +10,8 @@ namespace mailroom::sieve {
 
 class Interpreter {
  public:
-  Interpreter(const message::Message& message, const Envelope& envelope, const RunLimits& limits)
-      : message_(message), envelope_(envelope), limits_(limits) {}
+  Interpreter(const message::Message& message, const Envelope& envelope, const RunOptions& options)
+      : message_(message), envelope_(envelope), limits_(options.limits), options_(options) {}
 
   // Runs `commands`; false when the script stopped (stop or an error).
   bool run(const std::vector<CompiledCommand>& commands);
@@ -34,6 +34,7 @@ class Interpreter {
   const message::Message& message_;
   const Envelope& envelope_;
   const RunLimits& limits_;
+  const RunOptions& options_;
   std::vector<Action> actions_;
   bool implicit_keep_ = true;
   std::size_t steps_ = 0;

@@ -10,12 +10,13 @@
 namespace mailroom::sieve {
 namespace {
 
-constexpr std::array<std::string_view, 6> kCapabilities = {"comparator-i;ascii-casemap",
+constexpr std::array<std::string_view, 7> kCapabilities = {"comparator-i;ascii-casemap",
                                                            "comparator-i;ascii-numeric",
                                                            "comparator-i;octet",
                                                            "copy",
                                                            "envelope",
-                                                           "fileinto"};
+                                                           "fileinto",
+                                                           "subaddress"};
 
 using Kind = CompiledCommand::Kind;
 

@@ -54,6 +54,15 @@ bool address_field(std::string_view name) {
   return std::find(kFields.begin(), kFields.end(), lowered) != kFields.end();
 }
 
+std::optional<AddressPart> address_part_tag(std::string_view tag) {
+  if (tag == "all") return AddressPart::all;
+  if (tag == "localpart") return AddressPart::localpart;
+  if (tag == "domain") return AddressPart::domain;
+  if (tag == "user") return AddressPart::user;
+  if (tag == "detail") return AddressPart::detail;
+  return std::nullopt;
+}
+
 bool has_match_tags(Kind k) {
   return k == Kind::address || k == Kind::envelope || k == Kind::header;
 }
@@ -105,13 +114,14 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
                 args[i].position);
         return false;
       }
-    } else if ((out.kind == Kind::address || out.kind == Kind::envelope) &&
-               (tag == "all" || tag == "localpart" || tag == "domain")) {
+    } else if ((out.kind == Kind::address || out.kind == Kind::envelope) && address_part_tag(tag)) {
       if (part_seen) return dup(a, "address part");
       part_seen = true;
-      out.part = tag == "all"         ? AddressPart::all
-                 : tag == "localpart" ? AddressPart::localpart
-                                      : AddressPart::domain;
+      out.part = *address_part_tag(tag);
+      // RFC 5233 §4: :user and :detail come with require "subaddress".
+      if (out.part == AddressPart::user || out.part == AddressPart::detail) {
+        v.need("subaddress", ":" + tag, a.position);
+      }
     } else if (out.kind == Kind::size_over && (tag == "over" || tag == "under")) {
       if (size_seen) return dup(a, "of :over and :under");
       size_seen = true;

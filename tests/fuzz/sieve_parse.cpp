@@ -44,10 +44,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     return 0;
   }
-  sieve::RunLimits run_limits;
-  run_limits.max_steps = 2000;
+  sieve::RunOptions options;
+  options.limits.max_steps = 2000;
   auto outcome =
-      sieve::run(*program, sample(), {"alice@example.org", "bob+x@example.net"}, run_limits);
+      sieve::run(*program, sample(), {"alice@example.org", "bob+x@example.net"}, options);
   if (outcome.actions.empty()) std::abort();  // at least the implicit keep, or an action
   (void)sieve::to_json(outcome);
   return 0;

@@ -18,10 +18,11 @@ using namespace mailroom;  // NOLINT: a fuzz target is one small function
 namespace {
 
 constexpr std::array<const char*, 3> kScripts = {
-    R"(require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric"];
+    R"(require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric", "subaddress"];
 if header :matches "subject" ["*[list]*", "?*?", "\\*"] { fileinto :copy "Lists"; }
 if address :domain :contains ["from", "to", "cc", "sender"] "example" { fileinto "Ex"; }
-if address :localpart :matches "reply-to" "*+*" { redirect :copy "a@example.com"; }
+if address :detail :matches "reply-to" "*+*" { redirect :copy "a@example.com"; }
+if envelope :user :is "to" "bob" { fileinto "Bob"; }
 if header :is :comparator "i;ascii-numeric" "x-priority" "1" { keep; }
 if envelope :all :matches ["from", "to"] "*@*" { fileinto "Env"; }
 if anyof (size :over 10K, not exists ["date", "message-id"]) { discard; stop; })",

@@ -25,7 +25,14 @@ struct RunLimits {
   std::size_t max_steps = 100000;  // commands and tests evaluated (CPU bound)
 };
 
+struct RunOptions {
+  RunLimits limits;
+  // RFC 5233 subaddress: the characters that separate user and detail in a
+  // local part; the first one found splits it ("user+detail").
+  std::string detail_separators = "+";
+};
+
 [[nodiscard]] Outcome run(const Program& program, const message::Message& message,
-                          const Envelope& envelope, const RunLimits& limits = {});
+                          const Envelope& envelope, const RunOptions& options = {});
 
 }  // namespace mailroom::sieve

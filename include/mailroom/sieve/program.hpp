@@ -12,9 +12,9 @@
 
 namespace mailroom::sieve {
 
-enum class MatchType { is, contains, matches };                 // RFC 5228 §2.7.1
-enum class Comparator { octet, ascii_casemap, ascii_numeric };  // RFC 4790 §9
-enum class AddressPart { all, localpart, domain };              // RFC 5228 §2.7.4
+enum class MatchType { is, contains, matches };                   // RFC 5228 §2.7.1
+enum class Comparator { octet, ascii_casemap, ascii_numeric };    // RFC 4790 §9
+enum class AddressPart { all, localpart, domain, user, detail };  // RFC 5228 §2.7.4, RFC 5233
 
 struct CompiledTest {
   enum class Kind {

@@ -32,14 +32,17 @@ constexpr const char* kMessage =
 
 Outcome run_on(std::string_view script, std::string_view raw = kMessage,
                const Envelope& envelope = {"alice@example.org", "bob+lists@example.net"},
-               const RunLimits& limits = {}) {
+               const RunLimits& limits = {}, std::string_view separators = "+") {
   auto program = compile(script);
   EXPECT_TRUE(program) << script << "\n -> " << program.error().front().message;
   if (!program) return {};
   auto buffer =
       std::make_shared<const message::Buffer>(message::Buffer::from_string(std::string(raw)));
   auto message = message::Message::parse(buffer);
-  return run(*program, message, envelope, limits);
+  RunOptions options;
+  options.limits = limits;
+  options.detail_separators = separators;
+  return run(*program, message, envelope, options);
 }
 
 // The actions as short words: "keep", "keep*" (implicit), "fileinto:X", ...
@@ -57,7 +60,8 @@ std::vector<std::string> words(const Outcome& o) {
 
 using Words = std::vector<std::string>;
 constexpr const char* kFile =
-    "require [\"fileinto\", \"copy\", \"envelope\", \"comparator-i;ascii-numeric\"];\n";
+    "require [\"fileinto\", \"copy\", \"envelope\", \"comparator-i;ascii-numeric\", "
+    "\"subaddress\"];\n";
 
 // Does `test` hold for kMessage? Runs "if TEST { fileinto "yes"; }".
 bool holds(const std::string& test) {
@@ -115,6 +119,15 @@ INSTANTIATE_TEST_SUITE_P(
         TestCase{"address :is \"resent-to\" \"carol@example.com\"", true},
         TestCase{"address :is \"resent-to\" \"bob\"", false},
         TestCase{"address :domain :is \"resent-to\" \"\"", false},
+        // RFC 5233 subaddress: user and detail split at the first "+";
+        // without a separator :user is the local part and :detail never matches
+        TestCase{"address :user :is \"to\" \"bob\"", true},
+        TestCase{"address :detail :is \"to\" \"lists\"", true},
+        TestCase{"address :detail :matches \"from\" \"*\"", false},
+        TestCase{"address :user :is \"from\" \"alice\"", true},
+        TestCase{"envelope :detail :is \"to\" \"lists\"", true},
+        TestCase{"envelope :user :is \"to\" \"bob\"", true},
+        TestCase{"address :detail :is \"resent-to\" \"\"", false},
         // envelope (§5.4)
         TestCase{"envelope :is \"from\" \"alice@example.org\"", true},
         TestCase{"envelope :domain :is \"to\" \"EXAMPLE.net\"", true},
@@ -132,6 +145,21 @@ TEST(SieveRun, NullSenderIsTheEmptyStringForEveryPart) {
   auto o = run_on("require \"envelope\"; if envelope :localpart :is \"from\" \"\" { discard; }",
                   kMessage, Envelope{"", "bob@example.net"});
   EXPECT_EQ(words(o), Words{"discard"});
+}
+
+TEST(SieveRun, DetailSeparatorsAreConfigurable) {
+  const std::string script =
+      "require [\"subaddress\", \"fileinto\"];\n"
+      "if address :user :is \"to\" \"bob\" { fileinto \"user\"; }\n"
+      "if address :detail :is \"to\" \"x+y\" { fileinto \"detail\"; }";
+  const std::string raw = "To: bob-x+y@example.net\r\n\r\n";
+  EXPECT_EQ(words(run_on(script, raw, {}, {}, "+")), Words{"keep*"});
+  EXPECT_EQ(words(run_on(script, raw, {}, {}, "-+")), (Words{"fileinto:user", "fileinto:detail"}));
+  // An empty detail ("user+@") is the empty string, not "no detail".
+  EXPECT_EQ(words(run_on("require [\"subaddress\", \"fileinto\"];\n"
+                         "if address :detail :is \"to\" \"\" { fileinto \"empty\"; }",
+                         "To: bob+@example.net\r\n\r\n")),
+            Words{"fileinto:empty"});
 }
 
 TEST(SieveRun, ExactSizeIsNeitherOverNorUnder) {

@@ -96,6 +96,10 @@ INSTANTIATE_TEST_SUITE_P(
         Failing{"if not (true, false) {}", K::bad_arguments, 1},
         Failing{"if true false {}", K::bad_arguments, 1},
         Failing{"if anyof (true, nope) {}", K::unknown_test, 1},
+        Failing{"if address :user \"to\" \"x\" {}", K::missing_require, 1},
+        Failing{"require \"subaddress\"; if address :user :detail \"to\" \"x\" {}",
+                K::duplicate_tag, 1},
+        Failing{"require \"subaddress\"; if header :detail \"to\" \"x\" {}", K::unknown_tag, 1},
         Failing{"if header \"a\" :is \"b\" {}", K::bad_arguments, 1},
         Failing{"require \"copy\";\nredirect \"a@b.c\" :copy;", K::bad_arguments, 2},
         Failing{"keep;\nkeep", K::syntax, 2}));
