@@ -36,6 +36,8 @@ std::string_view to_string(DiagnosticKind kind) noexcept {
       return "bad-envelope-part";
     case DiagnosticKind::bad_address:
       return "bad-address";
+    case DiagnosticKind::bad_encoded_character:
+      return "bad-encoded-character";
     case DiagnosticKind::runtime:
       return "runtime";
   }

@@ -5,15 +5,17 @@
 
 #include "mailroom/message/address.hpp"
 #include "mailroom/sieve/compile.hpp"
+#include "sieve/encoded_character.hpp"
 #include "sieve/validator.hpp"
 
 namespace mailroom::sieve {
 namespace {
 
-constexpr std::array<std::string_view, 7> kCapabilities = {"comparator-i;ascii-casemap",
+constexpr std::array<std::string_view, 8> kCapabilities = {"comparator-i;ascii-casemap",
                                                            "comparator-i;ascii-numeric",
                                                            "comparator-i;octet",
                                                            "copy",
+                                                           "encoded-character",
                                                            "envelope",
                                                            "fileinto",
                                                            "subaddress"};
@@ -40,6 +42,25 @@ std::vector<const Argument*> positional(const std::vector<Argument>& arguments) 
 bool is_strings(const Argument* argument) {
   return argument != nullptr && (argument->kind == Argument::Kind::string ||
                                  argument->kind == Argument::Kind::string_list);
+}
+
+bool Validator::decode(std::string& value, Position at) {
+  if (!required("encoded-character")) return true;
+  auto decoded = decode_encoded_characters(value);
+  if (!decoded) {
+    error(DiagnosticKind::bad_encoded_character,
+          "encoded-character: a ${unicode:} value outside 0-D7FF and E000-10FFFF", at);
+    return false;
+  }
+  value = std::move(*decoded);
+  return true;
+}
+
+bool Validator::decode(std::vector<std::string>& values, Position at) {
+  for (auto& value : values) {
+    if (!decode(value, at)) return false;
+  }
+  return true;
 }
 
 bool Validator::required(std::string_view capability) const {
@@ -141,6 +162,7 @@ std::optional<CompiledCommand> Validator::command(const Command& c) {
                                             : "takes one string, the address");
     }
     out.target = args[0]->strings.front();
+    if (!decode(out.target, args[0]->position)) return std::nullopt;
     if (out.kind == Kind::redirect && !valid_redirect_address(out.target)) {
       error(DiagnosticKind::bad_address, "redirect: " + quoted(out.target) + " is not an address",
             args[0]->position);

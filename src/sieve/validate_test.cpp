@@ -101,7 +101,8 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
         v.error(DiagnosticKind::bad_arguments, t.name + ": :comparator needs a string", a.position);
         return false;
       }
-      const std::string& name = args[++i].strings.front();
+      std::string name = args[++i].strings.front();
+      if (!v.decode(name, args[i].position)) return false;
       if (name == "i;octet") {
         out.comparator = Comparator::octet;
       } else if (name == "i;ascii-casemap") {
@@ -182,6 +183,7 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
       if (args.size() != 1 || !is_strings(args[0]) || !t.tests.empty())
         return bad("takes one string list of header names");
       out.names = args[0]->strings;
+      if (!decode(out.names, args[0]->position)) return std::nullopt;
       break;
     case Kind::address:
     case Kind::envelope:
@@ -190,6 +192,9 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
         return bad("takes two string lists: names and keys");
       out.names = args[0]->strings;
       out.keys = args[1]->strings;
+      if (!decode(out.names, args[0]->position) || !decode(out.keys, args[1]->position)) {
+        return std::nullopt;
+      }
       break;
   }
   return finish_test(t, std::move(out));

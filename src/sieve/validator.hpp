@@ -27,6 +27,10 @@ class Validator {
           name + ": tag :" + tag.tag + " after the positional arguments", tag.position);
     return false;
   }
+  // RFC 5228 §2.4.2.4: with require "encoded-character", "${hex:..}" and
+  // "${unicode:..}" in the strings are decoded; false after an error.
+  bool decode(std::string& value, Position at);
+  bool decode(std::vector<std::string>& values, Position at);
   [[nodiscard]] bool required(std::string_view capability) const;
   // An error unless `capability` was required (§3.2).
   void need(std::string_view capability, std::string_view what, Position at);

@@ -33,6 +33,7 @@ enum class DiagnosticKind {
   bad_header_name,         // not an address field (error); not a field name (warning)
   bad_envelope_part,       // §5.4: only "from" and "to" are known
   bad_address,             // redirect to something that is not an address (§4.2)
+  bad_encoded_character,   // ${unicode:} outside Unicode scalar values (§2.4.2.4)
   // running
   runtime,  // an action limit or another run-time failure (§2.10.6)
 };
