@@ -14,7 +14,7 @@ namespace {
 
 bool any_key(const CompiledTest& t, std::string_view value) {
   for (const auto& key : t.keys) {
-    if (matches(t.comparator, t.match, value, key)) return true;
+    if (matches(t.comparator, t.match, t.relation, value, key)) return true;
   }
   return false;
 }
@@ -46,19 +46,32 @@ std::optional<std::string> address_part(AddressPart part, std::string_view local
   return all;
 }
 
-bool any_part_key(const CompiledTest& t, const std::optional<std::string>& part) {
-  return part && any_key(t, *part);
-}
-
 }  // namespace
 
-bool Interpreter::header_test(const CompiledTest& t) {
-  for (const auto& name : t.names) {
-    for (const auto* field : message_.find_all(name)) {
-      if (any_key(t, message::decode_header_value(field->value))) return true;
-    }
+// Each test hands its values, one by one, to match_values, which matches
+// them against the keys, or counts them for :count (RFC 5231 §4.1).
+bool Interpreter::match_values(const CompiledTest& t, const ValueSource& values) {
+  if (t.match == MatchType::count) {
+    std::size_t count = 0;
+    values([&](std::string_view) {
+      ++count;
+      return false;
+    });
+    return any_key(t, std::to_string(count));
   }
-  return false;
+  bool found = false;
+  values([&](std::string_view value) { return found = any_key(t, value); });
+  return found;
+}
+
+bool Interpreter::header_test(const CompiledTest& t) {
+  return match_values(t, [&](const ValueVisitor& visit) {
+    for (const auto& name : t.names) {
+      for (const auto* field : message_.find_all(name)) {
+        if (visit(message::decode_header_value(field->value))) return;
+      }
+    }
+  });
 }
 
 // §2.7.4: an address that is not syntactically valid is never matched by
@@ -66,42 +79,41 @@ bool Interpreter::header_test(const CompiledTest& t) {
 // written by :all (as Pigeonhole does: "To: bob" matches :all "bob"); in
 // a field with valid ones the invalid ones are skipped.
 bool Interpreter::address_test(const CompiledTest& t) {
-  for (const auto& name : t.names) {
-    for (const auto* field : message_.find_all(name)) {
-      bool any_valid = false;
-      for (const auto& a : message::parse_address_list(field->value, message_.limits())) {
-        if (a.local_part.empty() || a.domain.empty()) continue;
-        any_valid = true;
-        if (any_part_key(
-                t, address_part(t.part, a.local_part, a.domain, options_.detail_separators))) {
-          return true;
+  return match_values(t, [&](const ValueVisitor& visit) {
+    for (const auto& name : t.names) {
+      for (const auto* field : message_.find_all(name)) {
+        bool any_valid = false;
+        for (const auto& a : message::parse_address_list(field->value, message_.limits())) {
+          if (a.local_part.empty() || a.domain.empty()) continue;
+          any_valid = true;
+          auto part = address_part(t.part, a.local_part, a.domain, options_.detail_separators);
+          if (part && visit(*part)) return;
+        }
+        if (!any_valid && t.part == AddressPart::all && visit(message::unfold(field->value))) {
+          return;
         }
       }
-      if (!any_valid && t.part == AddressPart::all && any_key(t, message::unfold(field->value))) {
-        return true;
-      }
     }
-  }
-  return false;
+  });
 }
 
 // §5.4: the null reverse-path is the empty string, whatever the address
 // part; otherwise the address splits at its last "@".
 bool Interpreter::envelope_test(const CompiledTest& t) {
-  for (const auto& part : t.names) {
-    std::string_view address = part == "from" ? envelope_.from : envelope_.to;
-    if (address.empty() && part == "from") {
-      if (any_key(t, "")) return true;
-      continue;
+  return match_values(t, [&](const ValueVisitor& visit) {
+    for (const auto& name : t.names) {
+      std::string_view address = name == "from" ? envelope_.from : envelope_.to;
+      if (address.empty() && name == "from") {
+        if (visit("")) return;
+        continue;
+      }
+      auto at = address.rfind('@');
+      std::string_view local = at == std::string_view::npos ? address : address.substr(0, at);
+      std::string_view domain = at == std::string_view::npos ? "" : address.substr(at + 1);
+      auto part = address_part(t.part, local, domain, options_.detail_separators);
+      if (part && visit(*part)) return;
     }
-    auto at = address.rfind('@');
-    std::string_view local = at == std::string_view::npos ? address : address.substr(0, at);
-    std::string_view domain = at == std::string_view::npos ? "" : address.substr(at + 1);
-    if (any_part_key(t, address_part(t.part, local, domain, options_.detail_separators))) {
-      return true;
-    }
-  }
-  return false;
+  });
 }
 
 bool Interpreter::exists_test(const CompiledTest& t) {

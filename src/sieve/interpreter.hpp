@@ -2,7 +2,9 @@
 // keep (§2.10.2), the step counter and the first run-time error.
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <string_view>
 
 #include "mailroom/sieve/interpret.hpp"
 
@@ -26,6 +28,10 @@ class Interpreter {
   void add(Action action);
   bool execute(const CompiledCommand& command);
 
+  // A visitor returns true to stop; a source calls it once per value.
+  using ValueVisitor = std::function<bool(std::string_view)>;
+  using ValueSource = std::function<void(const ValueVisitor&)>;
+  bool match_values(const CompiledTest& test, const ValueSource& values);
   bool header_test(const CompiledTest& test);
   bool address_test(const CompiledTest& test);
   bool envelope_test(const CompiledTest& test);

@@ -78,7 +78,47 @@ bool wildcard_match(std::string_view value, std::string_view pattern) {
   return p == pattern.size();
 }
 
-bool matches(Comparator comparator, MatchType match, std::string_view value, std::string_view key) {
+int order(Comparator comparator, std::string_view a, std::string_view b) {
+  if (comparator == Comparator::ascii_numeric) {
+    // RFC 4790 §9.1: no leading digit is +infinity, equal to another one.
+    bool a_inf = a.empty() || a[0] < '0' || a[0] > '9';
+    bool b_inf = b.empty() || b[0] < '0' || b[0] > '9';
+    if (a_inf || b_inf) return a_inf == b_inf ? 0 : a_inf ? 1 : -1;
+    std::string_view da = digits_of(a), db = digits_of(b);
+    if (da.size() != db.size()) return da.size() < db.size() ? -1 : 1;
+    return da.compare(db);
+  }
+  if (comparator == Comparator::ascii_casemap) return fold(a).compare(fold(b));
+  return a.compare(b);
+}
+
+namespace {
+
+bool holds(Relation relation, int cmp) {
+  switch (relation) {
+    case Relation::gt:
+      return cmp > 0;
+    case Relation::ge:
+      return cmp >= 0;
+    case Relation::lt:
+      return cmp < 0;
+    case Relation::le:
+      return cmp <= 0;
+    case Relation::eq:
+      return cmp == 0;
+    case Relation::ne:
+      return cmp != 0;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool matches(Comparator comparator, MatchType match, Relation relation, std::string_view value,
+             std::string_view key) {
+  if (match == MatchType::count || match == MatchType::value) {
+    return holds(relation, order(comparator, value, key));
+  }
   if (comparator == Comparator::ascii_numeric) return numeric_equal(value, key);
   std::string folded_value, folded_key;
   if (comparator == Comparator::ascii_casemap) {
@@ -94,6 +134,9 @@ bool matches(Comparator comparator, MatchType match, std::string_view value, std
       return value.find(key) != std::string_view::npos;
     case MatchType::matches:
       return wildcard_match(value, key);
+    case MatchType::count:
+    case MatchType::value:
+      break;
   }
   return false;
 }

@@ -8,7 +8,13 @@
 namespace mailroom::sieve {
 
 // Does `value` (from the message) match `key` (from the script)?
-bool matches(Comparator comparator, MatchType match, std::string_view value, std::string_view key);
+// :count and :value (RFC 5231) compare with `relation` in the comparator's order.
+bool matches(Comparator comparator, MatchType match, Relation relation, std::string_view value,
+             std::string_view key);
+
+// The comparator's order (RFC 4790 §4.2): <0, 0, >0 as a sorts before,
+// with, or after b.
+int order(Comparator comparator, std::string_view a, std::string_view b);
 
 // §2.7.1 :matches: "*" any run of characters, "?" exactly one, "\"
 // makes the next character literal. Case folding is done by the caller.

@@ -11,13 +11,14 @@
 namespace mailroom::sieve {
 namespace {
 
-constexpr std::array<std::string_view, 8> kCapabilities = {"comparator-i;ascii-casemap",
+constexpr std::array<std::string_view, 9> kCapabilities = {"comparator-i;ascii-casemap",
                                                            "comparator-i;ascii-numeric",
                                                            "comparator-i;octet",
                                                            "copy",
                                                            "encoded-character",
                                                            "envelope",
                                                            "fileinto",
+                                                           "relational",
                                                            "subaddress"};
 
 using Kind = CompiledCommand::Kind;

@@ -69,6 +69,35 @@ bool has_match_tags(Kind k) {
 
 }  // namespace
 
+// RFC 5231 §4: ":count" / ":value" then the relational-match string,
+// "gt" / "ge" / "lt" / "le" / "eq" / "ne" (any case); needs "relational".
+static bool read_relation(Validator& v, const Test& t, const std::vector<Argument>& args,
+                          std::size_t& i, CompiledTest& out) {
+  const Argument& tag = args[i];
+  v.need("relational", ":" + tag.tag, tag.position);
+  out.match = tag.tag == "count" ? MatchType::count : MatchType::value;
+  if (i + 1 >= args.size() || args[i + 1].kind != Argument::Kind::string) {
+    v.error(DiagnosticKind::bad_arguments, t.name + ": :" + tag.tag + " needs a relation string",
+            tag.position);
+    return false;
+  }
+  std::string relation = args[++i].strings.front();
+  for (char& c : relation) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static constexpr std::pair<std::string_view, Relation> kRelations[] = {
+      {"gt", Relation::gt}, {"ge", Relation::ge}, {"lt", Relation::lt},
+      {"le", Relation::le}, {"eq", Relation::eq}, {"ne", Relation::ne}};
+  for (const auto& [name, value] : kRelations) {
+    if (name == relation) {
+      out.relation = value;
+      return true;
+    }
+  }
+  v.error(DiagnosticKind::bad_arguments,
+          t.name + ": '" + relation + "' is not a relation (gt, ge, lt, le, eq, ne)",
+          args[i].position);
+  return false;
+}
+
 // Reads the tags of a test into `out`; false after reporting an error.
 // `positional_out` receives the arguments that are not tags or tag values.
 static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
@@ -88,7 +117,11 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
     }
     if (!positional_out.empty()) return v.tag_after_positional(t.name, a);
     const std::string& tag = a.tag;
-    if (has_match_tags(out.kind) && (tag == "is" || tag == "contains" || tag == "matches")) {
+    if (has_match_tags(out.kind) && (tag == "count" || tag == "value")) {
+      if (match_seen) return dup(a, "match type");
+      match_seen = true;
+      if (!read_relation(v, t, args, i, out)) return false;
+    } else if (has_match_tags(out.kind) && (tag == "is" || tag == "contains" || tag == "matches")) {
       if (match_seen) return dup(a, "match type");
       match_seen = true;
       out.match = tag == "is"         ? MatchType::is
@@ -137,7 +170,8 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
     return false;
   }
   // RFC 4790 §9.1: i;ascii-numeric offers equality and ordering only.
-  if (out.comparator == Comparator::ascii_numeric && out.match != MatchType::is) {
+  if (out.comparator == Comparator::ascii_numeric &&
+      (out.match == MatchType::contains || out.match == MatchType::matches)) {
     v.error(DiagnosticKind::unsupported_match_type,
             t.name + ": comparator i;ascii-numeric does not support :contains or :matches",
             t.position);

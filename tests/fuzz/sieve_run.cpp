@@ -18,12 +18,14 @@ using namespace mailroom;  // NOLINT: a fuzz target is one small function
 namespace {
 
 constexpr std::array<const char*, 3> kScripts = {
-    R"(require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric", "subaddress"];
+    R"(require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric", "subaddress",
+         "relational"];
 if header :matches "subject" ["*[list]*", "?*?", "\\*"] { fileinto :copy "Lists"; }
 if address :domain :contains ["from", "to", "cc", "sender"] "example" { fileinto "Ex"; }
 if address :detail :matches "reply-to" "*+*" { redirect :copy "a@example.com"; }
 if envelope :user :is "to" "bob" { fileinto "Bob"; }
-if header :is :comparator "i;ascii-numeric" "x-priority" "1" { keep; }
+if header :value "le" :comparator "i;ascii-numeric" "x-priority" "1" { keep; }
+if address :count "ge" :comparator "i;ascii-numeric" ["to", "cc"] "3" { fileinto "Many"; }
 if envelope :all :matches ["from", "to"] "*@*" { fileinto "Env"; }
 if anyof (size :over 10K, not exists ["date", "message-id"]) { discard; stop; })",
     R"(if header :contains :comparator "i;octet" ["received", "x-spam-level"] ["***", ""] {

@@ -119,7 +119,7 @@ for case in "$data"/cases/*.sieve; do
     continue
   fi
   normalise_mailroom "$W/mailroom.json" >"$W/mailroom.norm"
-  check_compile_errors "$name" "$case" "$W"
+  listed "$name" || check_compile_errors "$name" "$case" "$W"
   if cmp -s "$W/pigeonhole.norm" "$W/mailroom.norm"; then
     if listed "$name"; then
       fail "$name: listed in disagreements.txt but both now say: $(paste -sd'|' "$W/mailroom.norm")"

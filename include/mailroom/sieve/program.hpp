@@ -12,7 +12,8 @@
 
 namespace mailroom::sieve {
 
-enum class MatchType { is, contains, matches };                   // RFC 5228 §2.7.1
+enum class MatchType { is, contains, matches, count, value };     // RFC 5228 §2.7.1, RFC 5231
+enum class Relation { gt, ge, lt, le, eq, ne };                   // RFC 5231 §4
 enum class Comparator { octet, ascii_casemap, ascii_numeric };    // RFC 4790 §9
 enum class AddressPart { all, localpart, domain, user, detail };  // RFC 5228 §2.7.4, RFC 5233
 
@@ -33,6 +34,7 @@ struct CompiledTest {
   Kind kind = Kind::true_;
   Position position;
   MatchType match = MatchType::is;
+  Relation relation = Relation::eq;                   // :count and :value
   Comparator comparator = Comparator::ascii_casemap;  // §2.7.3: the default
   AddressPart part = AddressPart::all;                // §2.7.4: the default
   std::vector<std::string> names;  // header names, or envelope parts ("from", "to")

@@ -61,7 +61,7 @@ std::vector<std::string> words(const Outcome& o) {
 using Words = std::vector<std::string>;
 constexpr const char* kFile =
     "require [\"fileinto\", \"copy\", \"envelope\", \"comparator-i;ascii-numeric\", "
-    "\"subaddress\"];\n";
+    "\"subaddress\", \"relational\"];\n";
 
 // Does `test` hold for kMessage? Runs "if TEST { fileinto "yes"; }".
 bool holds(const std::string& test) {
@@ -128,6 +128,19 @@ INSTANTIATE_TEST_SUITE_P(
         TestCase{"envelope :detail :is \"to\" \"lists\"", true},
         TestCase{"envelope :user :is \"to\" \"bob\"", true},
         TestCase{"address :detail :is \"resent-to\" \"\"", false},
+        // RFC 5231 relational: :count counts values, :value orders them
+        TestCase{"header :count \"eq\" :comparator \"i;ascii-numeric\" \"x-dup\" \"2\"", true},
+        TestCase{"header :count \"gt\" :comparator \"i;ascii-numeric\" \"x-dup\" \"2\"", false},
+        TestCase{"header :count \"eq\" :comparator \"i;ascii-numeric\" \"x-none\" \"0\"", true},
+        TestCase{"address :count \"eq\" :comparator \"i;ascii-numeric\" \"to\" \"2\"", true},
+        TestCase{"address :count \"eq\" :comparator \"i;ascii-numeric\" [\"to\", \"from\"] \"3\"",
+                 true},
+        TestCase{"header :value \"gt\" :comparator \"i;ascii-numeric\" \"x-number\" \"41\"", true},
+        TestCase{"header :value \"LT\" :comparator \"i;ascii-numeric\" \"x-number\" \"42\"", false},
+        TestCase{"header :value \"ge\" \"x-dup\" \"second\"", true},
+        TestCase{"header :value \"lt\" \"x-dup\" \"f\"", false},
+        TestCase{"envelope :count \"eq\" :comparator \"i;ascii-numeric\" [\"from\", \"to\"] \"2\"",
+                 true},
         // envelope (§5.4)
         TestCase{"envelope :is \"from\" \"alice@example.org\"", true},
         TestCase{"envelope :domain :is \"to\" \"EXAMPLE.net\"", true},

@@ -20,7 +20,7 @@ class SieveMatch : public ::testing::TestWithParam<MatchCase> {};
 
 TEST_P(SieveMatch, Table) {
   const auto& c = GetParam();
-  EXPECT_EQ(matches(c.comparator, c.match, c.value, c.key), c.expected)
+  EXPECT_EQ(matches(c.comparator, c.match, Relation::eq, c.value, c.key), c.expected)
       << "'" << c.value << "' vs '" << c.key << "'";
 }
 
@@ -61,6 +61,21 @@ INSTANTIATE_TEST_SUITE_P(
                       MatchCase{C::ascii_numeric, M::is, "abc", "0", false},
                       MatchCase{C::ascii_numeric, M::is, "99999999999999999999999",
                                 "99999999999999999999999", true}));
+
+// RFC 4790 orders, as RFC 5231 :value and :count use them.
+TEST(SieveMatch, ComparatorOrder) {
+  EXPECT_LT(order(Comparator::octet, "B", "a"), 0);
+  EXPECT_GT(order(Comparator::ascii_casemap, "B", "a"), 0);
+  EXPECT_EQ(order(Comparator::ascii_casemap, "ABC", "abc"), 0);
+  EXPECT_GT(order(Comparator::ascii_numeric, "10", "9"), 0);
+  EXPECT_LT(order(Comparator::octet, "10", "9"), 0);
+  EXPECT_EQ(order(Comparator::ascii_numeric, "007", "7x"), 0);
+  EXPECT_GT(order(Comparator::ascii_numeric, "none", "99999999999999999999"), 0);
+  EXPECT_EQ(order(Comparator::ascii_numeric, "none", ""), 0);
+  EXPECT_TRUE(matches(Comparator::ascii_numeric, MatchType::value, Relation::ge, "3", "3"));
+  EXPECT_FALSE(matches(Comparator::ascii_numeric, MatchType::value, Relation::ne, "3", "03"));
+  EXPECT_TRUE(matches(Comparator::ascii_numeric, MatchType::value, Relation::lt, "2", "10"));
+}
 
 // §2.7.1: "?" is one character; a UTF-8 character is one, not two.
 TEST(SieveMatch, QuestionMarkIsOneUtf8Character) {
