@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "mailroom/message/charset.hpp"
+
 namespace mailroom::sieve {
 namespace {
 
@@ -48,24 +50,6 @@ bool read_sequence(std::string_view body, std::size_t max_digits, std::vector<st
   return !out.empty();
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 }  // namespace
 
 std::optional<std::string> decode_encoded_characters(std::string_view text) {
@@ -90,7 +74,12 @@ std::optional<std::string> decode_encoded_characters(std::string_view text) {
             continue;
           }
           if ((v > 0xD7FF && v < 0xE000) || v > 0x10FFFF) return std::nullopt;
-          append_utf8(out, v);
+          // append_code_point writes U+FFFD for 0, which §2.4.2.4 allows.
+          if (v == 0) {
+            out.push_back('\0');
+          } else {
+            message::append_code_point(v, out);
+          }
         }
         i = start + 2 + close + 1;
         continue;

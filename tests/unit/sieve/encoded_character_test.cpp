@@ -45,6 +45,13 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"${unicode:D800}", nullptr}, Case{"${unicode:110000}", nullptr},
         Case{"${unicode:40 FFFFFFFFFF}", nullptr}));
 
+// 0 is in the range §2.4.2.4 allows: a NUL, not U+FFFD.
+TEST(SieveEncodedCharacter, UnicodeZeroIsNul) {
+  auto out = decode_encoded_characters("a${unicode:0}b");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out, std::string("a\0b", 3));
+}
+
 TEST(SieveEncodedCharacter, OnlyWhenRequired) {
   auto without = compile("if header :is \"x\" \"${hex:40}\" {}");
   ASSERT_TRUE(without);
