@@ -10,7 +10,8 @@ using Args = std::span<char* const>;  // the subcommand's arguments, without its
 
 int deliver_command(Args args);
 int config_command(Args args);
-int auth_command(Args args);  // `mailroom auth check`
+int auth_command(Args args);   // `mailroom auth check`
+int sieve_command(Args args);  // `mailroom sieve check|test`
 
 void print_usage(std::string_view command);  // "" for the overview
 void print_version();

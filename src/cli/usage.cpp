@@ -19,6 +19,7 @@ Commands:
   deliver         deliver one message from stdin into a Maildir (run by the MTA)
   config check    print the effective configuration, or the error in it
   auth check      check SPF, DKIM, DMARC and ARC of a message file, in words
+  sieve check|test  compile Sieve scripts, or show what one does to a message
   help [COMMAND]  this text, or the help of COMMAND
   version         print the version
 
@@ -94,6 +95,28 @@ Exit codes: 0 the checks ran (whatever they found); 64 bad command line;
 1 the message or the configuration could not be read.
 )";
 
+constexpr const char* kSieve = R"(usage: mailroom sieve check FILE...
+       mailroom sieve test [-f SENDER] [-a ORIGINAL-RECIPIENT] [-r RECIPIENT]
+                           [--json] SCRIPT MESSAGE
+
+check  compiles each FILE and prints every error as file:line:col: error:
+       message [kind]; exit 0 only if all are clean, 1 on errors, 2 when a
+       file cannot be read.
+test   runs SCRIPT on the message in the file MESSAGE (a dry run: nothing
+       is delivered or sent) and prints the actions, one a line, or with
+       --json one object {"actions": [...], "error": null|{...}} (see
+       mailroom-sieve(7)). Exit 0 when the script ran cleanly, 1 after a
+       compile or run-time error (the implicit keep is printed), 2 when a
+       file cannot be read.
+
+  -f SENDER   envelope sender (envelope "from"); "" or <> is the null sender
+  -a ADDRESS  original recipient (envelope "to"); defaults to -r
+  -r ADDRESS  final recipient
+  --json      print the outcome as JSON
+
+See mailroom-sieve(7) for the supported language and its limits.
+)";
+
 constexpr const char* kConfig = R"(usage: mailroom config check [-c FILE] [-o SECTION.KEY=VALUE]...
 
 Loads the configuration (default /etc/mailroom/mailroom.toml; no file means
@@ -118,6 +141,8 @@ void print_usage(std::string_view command) {
     std::fputs(kDeliver, stdout);
   } else if (command == "auth") {
     std::fputs(kAuth, stdout);
+  } else if (command == "sieve") {
+    std::fputs(kSieve, stdout);
   } else if (command == "config") {
     std::fputs(kConfig, stdout);
     print_config_keys();

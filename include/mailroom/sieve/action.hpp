@@ -1,0 +1,34 @@
+// What a Sieve script decided: a plain list of actions that the delivery
+// pipeline carries out afterwards (RFC 5228 §2.10: actions are collected
+// while the script runs and executed at the end).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailroom/sieve/diagnostic.hpp"
+
+namespace mailroom::sieve {
+
+enum class ActionKind { keep, fileinto, redirect, discard };
+
+std::string_view to_string(ActionKind kind) noexcept;
+
+struct Action {
+  ActionKind kind = ActionKind::keep;
+  std::string target;     // fileinto: folder; redirect: address; else ""
+  bool copy = false;      // RFC 3894 :copy (did not cancel the implicit keep)
+  bool implicit = false;  // the implicit keep (§2.10.2), not a `keep` command
+  Position position;      // the command that asked for it; {0,0} for implicit keep
+};
+
+struct Outcome {
+  std::vector<Action> actions;
+  // A run-time error (§2.10.6): the script's actions are dropped and
+  // `actions` holds only the implicit keep.
+  std::optional<Diagnostic> error;
+};
+
+}  // namespace mailroom::sieve

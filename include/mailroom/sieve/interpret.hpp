@@ -1,0 +1,38 @@
+// Running a compiled Sieve script against one message (RFC 5228 §2.10).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "mailroom/message/message.hpp"
+#include "mailroom/sieve/action.hpp"
+#include "mailroom/sieve/program.hpp"
+
+namespace mailroom::sieve {
+
+// The SMTP envelope as the MTA gave it (§5.4). An empty `from` is the null
+// reverse-path "<>". `to` is the recipient this delivery is for, as the
+// MTA received it (Pigeonhole's "original recipient").
+struct Envelope {
+  std::string from;
+  std::string to;
+};
+
+// Run-time limits; hitting one is a run-time error (implicit keep).
+struct RunLimits {
+  std::size_t max_actions = 32;    // as Pigeonhole's sieve_max_actions
+  std::size_t max_redirects = 4;   // as Pigeonhole's sieve_max_redirects
+  std::size_t max_steps = 100000;  // commands and tests evaluated (CPU bound)
+};
+
+struct RunOptions {
+  RunLimits limits;
+  // RFC 5233 subaddress: the characters that separate user and detail in a
+  // local part; the first one found splits it ("user+detail").
+  std::string detail_separators = "+";
+};
+
+[[nodiscard]] Outcome run(const Program& program, const message::Message& message,
+                          const Envelope& envelope, const RunOptions& options = {});
+
+}  // namespace mailroom::sieve

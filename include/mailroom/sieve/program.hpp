@@ -1,0 +1,62 @@
+// The compiled form of a Sieve script: the syntax tree checked by the
+// validator, with every tag resolved into a field, so the interpreter
+// never looks at argument shapes again.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mailroom/sieve/diagnostic.hpp"
+
+namespace mailroom::sieve {
+
+enum class MatchType { is, contains, matches, count, value };     // RFC 5228 §2.7.1, RFC 5231
+enum class Relation { gt, ge, lt, le, eq, ne };                   // RFC 5231 §4
+enum class Comparator { octet, ascii_casemap, ascii_numeric };    // RFC 4790 §9
+enum class AddressPart { all, localpart, domain, user, detail };  // RFC 5228 §2.7.4, RFC 5233
+
+struct CompiledTest {
+  enum class Kind {
+    address,
+    envelope,
+    header,
+    exists,
+    size_over,
+    size_under,
+    allof,
+    anyof,
+    not_,
+    true_,
+    false_
+  };
+  Kind kind = Kind::true_;
+  Position position;
+  MatchType match = MatchType::is;
+  Relation relation = Relation::eq;                   // :count and :value
+  Comparator comparator = Comparator::ascii_casemap;  // §2.7.3: the default
+  AddressPart part = AddressPart::all;                // §2.7.4: the default
+  std::vector<std::string> names;  // header names, or envelope parts ("from", "to")
+  std::vector<std::string> keys;
+  std::uint64_t size = 0;           // size :over / :under
+  std::vector<CompiledTest> tests;  // allof, anyof, not
+};
+
+struct CompiledCommand {
+  enum class Kind { if_, elsif, else_, stop, keep, discard, fileinto, redirect };
+  Kind kind = Kind::keep;
+  Position position;
+  std::string target;                // fileinto: the folder; redirect: the address
+  bool copy = false;                 // RFC 3894 :copy
+  std::optional<CompiledTest> test;  // if, elsif
+  std::vector<CompiledCommand> block;
+};
+
+struct Program {
+  std::vector<std::string> capabilities;  // as required
+  std::vector<Diagnostic> warnings;       // the script runs; `sieve check` shows them
+  std::vector<CompiledCommand> commands;
+};
+
+}  // namespace mailroom::sieve

@@ -1,0 +1,163 @@
+// Tests (RFC 5228 §5): header values decoded per RFC 2047 before they are
+// compared (§2.7.2), addresses parsed (§5.1), the envelope (§5.4).
+#include <optional>
+#include <string>
+
+#include "mailroom/message/address.hpp"
+#include "mailroom/message/header.hpp"
+#include "mailroom/message/rfc2047.hpp"
+#include "sieve/interpreter.hpp"
+#include "sieve/match.hpp"
+
+namespace mailroom::sieve {
+namespace {
+
+bool any_key(const CompiledTest& t, std::string_view value) {
+  for (const auto& key : t.keys) {
+    if (matches(t.comparator, t.match, t.relation, value, key)) return true;
+  }
+  return false;
+}
+
+// The part of local@domain the test compares; nullopt when the address has
+// no such part (RFC 5233 §4: no separator, no :detail), so nothing matches.
+std::optional<std::string> address_part(AddressPart part, std::string_view local,
+                                        std::string_view domain, std::string_view separators) {
+  switch (part) {
+    case AddressPart::localpart:
+      return std::string(local);
+    case AddressPart::domain:
+      return std::string(domain);
+    case AddressPart::user:
+    case AddressPart::detail: {
+      auto split = local.find_first_of(separators);
+      if (split == std::string_view::npos) {
+        if (part == AddressPart::user) return std::string(local);
+        return std::nullopt;
+      }
+      return std::string(part == AddressPart::user ? local.substr(0, split)
+                                                   : local.substr(split + 1));
+    }
+    case AddressPart::all:
+      break;
+  }
+  std::string all(local);
+  if (!domain.empty()) all.append("@").append(domain);
+  return all;
+}
+
+}  // namespace
+
+// Each test hands its values, one by one, to match_values, which matches
+// them against the keys, or counts them for :count (RFC 5231 §4.1).
+bool Interpreter::match_values(const CompiledTest& t, const ValueSource& values) {
+  if (t.match == MatchType::count) {
+    std::size_t count = 0;
+    values([&](std::string_view) {
+      ++count;
+      return false;
+    });
+    return any_key(t, std::to_string(count));
+  }
+  bool found = false;
+  values([&](std::string_view value) { return found = any_key(t, value); });
+  return found;
+}
+
+bool Interpreter::header_test(const CompiledTest& t) {
+  return match_values(t, [&](const ValueVisitor& visit) {
+    for (const auto& name : t.names) {
+      for (const auto* field : message_.find_all(name)) {
+        if (visit(message::decode_header_value(field->value))) return;
+      }
+    }
+  });
+}
+
+// §2.7.4: an address that is not syntactically valid is never matched by
+// :localpart or :domain. A field without one valid address is compared as
+// written by :all (as Pigeonhole does: "To: bob" matches :all "bob"); in
+// a field with valid ones the invalid ones are skipped.
+bool Interpreter::address_test(const CompiledTest& t) {
+  return match_values(t, [&](const ValueVisitor& visit) {
+    for (const auto& name : t.names) {
+      for (const auto* field : message_.find_all(name)) {
+        bool any_valid = false;
+        for (const auto& a : message::parse_address_list(field->value, message_.limits())) {
+          if (a.local_part.empty() || a.domain.empty()) continue;
+          any_valid = true;
+          auto part = address_part(t.part, a.local_part, a.domain, options_.detail_separators);
+          if (part && visit(*part)) return;
+        }
+        if (!any_valid && t.part == AddressPart::all && visit(message::unfold(field->value))) {
+          return;
+        }
+      }
+    }
+  });
+}
+
+// §5.4: the null reverse-path is the empty string, whatever the address
+// part; otherwise the address splits at its last "@".
+bool Interpreter::envelope_test(const CompiledTest& t) {
+  return match_values(t, [&](const ValueVisitor& visit) {
+    for (const auto& name : t.names) {
+      std::string_view address = name == "from" ? envelope_.from : envelope_.to;
+      if (address.empty() && name == "from") {
+        if (visit("")) return;
+        continue;
+      }
+      auto at = address.rfind('@');
+      std::string_view local = at == std::string_view::npos ? address : address.substr(0, at);
+      std::string_view domain = at == std::string_view::npos ? "" : address.substr(at + 1);
+      auto part = address_part(t.part, local, domain, options_.detail_separators);
+      if (part && visit(*part)) return;
+    }
+  });
+}
+
+bool Interpreter::exists_test(const CompiledTest& t) {
+  for (const auto& name : t.names) {
+    if (message_.find(name) == nullptr) return false;
+  }
+  return true;
+}
+
+bool Interpreter::evaluate(const CompiledTest& t) {
+  using Kind = CompiledTest::Kind;
+  if (!step(t.position)) return false;
+  switch (t.kind) {
+    case Kind::true_:
+      return true;
+    case Kind::false_:
+      return false;
+    case Kind::not_:
+      return !evaluate(t.tests.front());
+    case Kind::allof:
+      for (const auto& sub : t.tests) {
+        if (!evaluate(sub) || error_) return false;
+      }
+      return true;
+    case Kind::anyof:
+      for (const auto& sub : t.tests) {
+        if (error_) return false;
+        if (evaluate(sub)) return true;
+      }
+      return false;
+    case Kind::size_over:
+      return message_.raw().size() > t.size;
+    case Kind::size_under:
+      return message_.raw().size() < t.size;
+    case Kind::exists:
+      return exists_test(t);
+    case Kind::header:
+      return header_test(t);
+    case Kind::address:
+      return address_test(t);
+    case Kind::envelope:
+      return envelope_test(t);
+  }
+  return false;
+}
+
+}  // namespace mailroom::sieve

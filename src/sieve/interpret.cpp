@@ -1,0 +1,148 @@
+// Running commands (RFC 5228 §3, §4; RFC 3894). Tests: evaluate_test.cpp.
+#include "mailroom/sieve/interpret.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "sieve/interpreter.hpp"
+
+namespace mailroom::sieve {
+
+std::string_view to_string(ActionKind kind) noexcept {
+  switch (kind) {
+    case ActionKind::keep:
+      return "keep";
+    case ActionKind::fileinto:
+      return "fileinto";
+    case ActionKind::redirect:
+      return "redirect";
+    case ActionKind::discard:
+      return "discard";
+  }
+  return "keep";
+}
+
+namespace {
+
+Action make_action(ActionKind kind, Position at, std::string target = {}, bool copy = false) {
+  Action a;
+  a.kind = kind;
+  a.position = at;
+  a.target = std::move(target);
+  a.copy = copy;
+  return a;
+}
+
+Action implicit_keep() {
+  Action a = make_action(ActionKind::keep, Position{0, 0});
+  a.implicit = true;
+  return a;
+}
+
+}  // namespace
+
+bool Interpreter::step(Position at) {
+  if (error_) return false;
+  if (++steps_ > limits_.max_steps) {
+    fail("script ran more than " + std::to_string(limits_.max_steps) + " steps", at);
+    return false;
+  }
+  return true;
+}
+
+void Interpreter::fail(std::string message, Position at) {
+  if (!error_) error_ = Diagnostic{DiagnosticKind::runtime, std::move(message), at};
+}
+
+// §2.10.3: the same action twice is done once; a fileinto or redirect
+// that repeats a :copy one takes over its cancelling of the implicit keep.
+void Interpreter::add(Action action) {
+  auto same = std::find_if(actions_.begin(), actions_.end(), [&](const Action& a) {
+    return a.kind == action.kind && a.target == action.target;
+  });
+  if (same != actions_.end()) {
+    same->copy = same->copy && action.copy;
+    return;
+  }
+  if (actions_.size() >= limits_.max_actions) {
+    fail("more than " + std::to_string(limits_.max_actions) + " actions", action.position);
+    return;
+  }
+  if (action.kind == ActionKind::redirect && ++redirects_ > limits_.max_redirects) {
+    fail("more than " + std::to_string(limits_.max_redirects) + " redirects", action.position);
+    return;
+  }
+  actions_.push_back(std::move(action));
+}
+
+bool Interpreter::execute(const CompiledCommand& c) {
+  using Kind = CompiledCommand::Kind;
+  switch (c.kind) {
+    case Kind::stop:
+      return false;
+    case Kind::keep:
+      implicit_keep_ = false;
+      add(make_action(ActionKind::keep, c.position));
+      break;
+    case Kind::discard:
+      implicit_keep_ = false;  // §4.5: discard only cancels the implicit keep
+      add(make_action(ActionKind::discard, c.position));
+      break;
+    case Kind::fileinto:
+    case Kind::redirect:
+      // RFC 3894 §3: with :copy the implicit keep is not cancelled.
+      if (!c.copy) implicit_keep_ = false;
+      add(make_action(c.kind == Kind::fileinto ? ActionKind::fileinto : ActionKind::redirect,
+                      c.position, c.target, c.copy));
+      break;
+    case Kind::if_:
+    case Kind::elsif:
+    case Kind::else_:
+      break;  // run() handles the chain
+  }
+  return !error_;
+}
+
+bool Interpreter::run(const std::vector<CompiledCommand>& commands) {
+  using Kind = CompiledCommand::Kind;
+  bool chain_taken = false;  // a branch of the current if/elsif/else ran
+  for (const auto& c : commands) {
+    if (!step(c.position)) return false;
+    if (c.kind == Kind::if_ || c.kind == Kind::elsif || c.kind == Kind::else_) {
+      if (c.kind == Kind::if_) chain_taken = false;
+      if (chain_taken) continue;
+      bool take = c.kind == Kind::else_ || evaluate(*c.test);
+      if (error_) return false;
+      if (!take) continue;
+      chain_taken = true;
+      if (!run(c.block)) return false;
+      continue;
+    }
+    if (!execute(c)) return false;
+  }
+  return true;
+}
+
+Outcome Interpreter::finish() {
+  Outcome out;
+  if (error_) {
+    // §2.10.6: on a run-time error the message is kept, nothing else done.
+    out.error = error_;
+    out.actions.push_back(implicit_keep());
+    return out;
+  }
+  out.actions = std::move(actions_);
+  if (implicit_keep_) {
+    out.actions.push_back(implicit_keep());
+  }
+  return out;
+}
+
+Outcome run(const Program& program, const message::Message& message, const Envelope& envelope,
+            const RunOptions& options) {
+  Interpreter interpreter(message, envelope, options);
+  (void)interpreter.run(program.commands);
+  return interpreter.finish();
+}
+
+}  // namespace mailroom::sieve

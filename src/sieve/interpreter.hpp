@@ -1,0 +1,51 @@
+// The interpreter's state for one run: the actions so far, the implicit
+// keep (§2.10.2), the step counter and the first run-time error.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "mailroom/sieve/interpret.hpp"
+
+namespace mailroom::sieve {
+
+class Interpreter {
+ public:
+  Interpreter(const message::Message& message, const Envelope& envelope, const RunOptions& options)
+      : message_(message), envelope_(envelope), limits_(options.limits), options_(options) {}
+
+  // Runs `commands`; false when the script stopped (stop or an error).
+  bool run(const std::vector<CompiledCommand>& commands);
+  Outcome finish();
+
+  // evaluate_test.cpp
+  bool evaluate(const CompiledTest& test);
+
+ private:
+  bool step(Position at);  // counts one step; false once over the limit
+  void fail(std::string message, Position at);
+  void add(Action action);
+  bool execute(const CompiledCommand& command);
+
+  // A visitor returns true to stop; a source calls it once per value.
+  using ValueVisitor = std::function<bool(std::string_view)>;
+  using ValueSource = std::function<void(const ValueVisitor&)>;
+  bool match_values(const CompiledTest& test, const ValueSource& values);
+  bool header_test(const CompiledTest& test);
+  bool address_test(const CompiledTest& test);
+  bool envelope_test(const CompiledTest& test);
+  bool exists_test(const CompiledTest& test);
+
+  const message::Message& message_;
+  const Envelope& envelope_;
+  const RunLimits& limits_;
+  const RunOptions& options_;
+  std::vector<Action> actions_;
+  bool implicit_keep_ = true;
+  std::size_t steps_ = 0;
+  std::size_t redirects_ = 0;
+  std::optional<Diagnostic> error_;
+};
+
+}  // namespace mailroom::sieve

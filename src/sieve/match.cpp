@@ -1,0 +1,144 @@
+#include "sieve/match.hpp"
+
+#include <string>
+#include <vector>
+
+namespace mailroom::sieve {
+namespace {
+
+// RFC 4790 §9.2 i;ascii-casemap: only A-Z fold, other octets stay.
+std::string fold(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Length of the UTF-8 character starting at text[i]; 1 for a stray byte,
+// so invalid UTF-8 still advances.
+std::size_t char_length(std::string_view text, std::size_t i) {
+  auto lead = static_cast<unsigned char>(text[i]);
+  std::size_t n = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+  if (i + n > text.size()) return 1;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 1;
+  }
+  return n;
+}
+
+std::string_view digits_of(std::string_view s) {
+  std::size_t n = 0;
+  while (n < s.size() && s[n] >= '0' && s[n] <= '9') ++n;
+  s = s.substr(0, n);
+  while (s.size() > 1 && s.front() == '0') s.remove_prefix(1);
+  return s;
+}
+
+}  // namespace
+
+bool numeric_equal(std::string_view a, std::string_view b) {
+  bool a_inf = a.empty() || a[0] < '0' || a[0] > '9';
+  bool b_inf = b.empty() || b[0] < '0' || b[0] > '9';
+  if (a_inf || b_inf) return a_inf && b_inf;
+  return digits_of(a) == digits_of(b);
+}
+
+// Greedy matching with one back-track point, the last "*": O(n*m) at
+// worst, never exponential (no catastrophic backtracking on hostile keys).
+bool wildcard_match(std::string_view value, std::string_view pattern) {
+  std::size_t v = 0, p = 0;
+  std::size_t star_p = std::string_view::npos, star_v = 0;
+  while (v < value.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star_p = ++p;
+      star_v = v;
+      continue;
+    }
+    if (p < pattern.size() && pattern[p] == '?') {
+      ++p;
+      v += char_length(value, v);
+      continue;
+    }
+    if (p < pattern.size()) {
+      std::size_t lit = p;
+      if (pattern[lit] == '\\' && lit + 1 < pattern.size()) ++lit;
+      if (pattern[lit] == value[v]) {
+        p = lit + 1;
+        ++v;
+        continue;
+      }
+    }
+    if (star_p == std::string_view::npos) return false;
+    p = star_p;  // let the last "*" swallow one more character
+    star_v += char_length(value, star_v);
+    v = star_v;
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+int order(Comparator comparator, std::string_view a, std::string_view b) {
+  if (comparator == Comparator::ascii_numeric) {
+    // RFC 4790 §9.1: no leading digit is +infinity, equal to another one.
+    bool a_inf = a.empty() || a[0] < '0' || a[0] > '9';
+    bool b_inf = b.empty() || b[0] < '0' || b[0] > '9';
+    if (a_inf || b_inf) return a_inf == b_inf ? 0 : a_inf ? 1 : -1;
+    std::string_view da = digits_of(a), db = digits_of(b);
+    if (da.size() != db.size()) return da.size() < db.size() ? -1 : 1;
+    return da.compare(db);
+  }
+  if (comparator == Comparator::ascii_casemap) return fold(a).compare(fold(b));
+  return a.compare(b);
+}
+
+namespace {
+
+bool holds(Relation relation, int cmp) {
+  switch (relation) {
+    case Relation::gt:
+      return cmp > 0;
+    case Relation::ge:
+      return cmp >= 0;
+    case Relation::lt:
+      return cmp < 0;
+    case Relation::le:
+      return cmp <= 0;
+    case Relation::eq:
+      return cmp == 0;
+    case Relation::ne:
+      return cmp != 0;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool matches(Comparator comparator, MatchType match, Relation relation, std::string_view value,
+             std::string_view key) {
+  if (match == MatchType::count || match == MatchType::value) {
+    return holds(relation, order(comparator, value, key));
+  }
+  if (comparator == Comparator::ascii_numeric) return numeric_equal(value, key);
+  std::string folded_value, folded_key;
+  if (comparator == Comparator::ascii_casemap) {
+    folded_value = fold(value);
+    folded_key = fold(key);
+    value = folded_value;
+    key = folded_key;
+  }
+  switch (match) {
+    case MatchType::is:
+      return value == key;
+    case MatchType::contains:
+      return value.find(key) != std::string_view::npos;
+    case MatchType::matches:
+      return wildcard_match(value, key);
+    case MatchType::count:
+    case MatchType::value:
+      break;
+  }
+  return false;
+}
+
+}  // namespace mailroom::sieve

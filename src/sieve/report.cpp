@@ -1,0 +1,92 @@
+#include "mailroom/sieve/report.hpp"
+
+#include <cstdio>
+
+namespace mailroom::sieve {
+namespace {
+
+// RFC 8259 §7: quote, backslash and control characters escaped; other
+// bytes (UTF-8) pass through.
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20) {
+      char buffer[8];
+      (void)std::snprintf(buffer, sizeof buffer, "\\u%04x", u);
+      out.append(buffer);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+}
+
+void append_field(std::string& out, std::string_view key, std::string_view value) {
+  out.append(",\"").append(key).append("\":");
+  append_json_string(out, value);
+}
+
+void append_field(std::string& out, std::string_view key, bool value) {
+  out.append(",\"").append(key).append("\":").append(value ? "true" : "false");
+}
+
+void append_field(std::string& out, std::string_view key, std::size_t value) {
+  out.append(",\"").append(key).append("\":").append(std::to_string(value));
+}
+
+void append_action(std::string& out, const Action& a) {
+  out.append("{\"action\":");
+  append_json_string(out, to_string(a.kind));
+  if (a.kind == ActionKind::fileinto) append_field(out, "folder", a.target);
+  if (a.kind == ActionKind::redirect) append_field(out, "address", a.target);
+  if (a.kind == ActionKind::fileinto || a.kind == ActionKind::redirect) {
+    append_field(out, "copy", a.copy);
+  }
+  if (a.kind == ActionKind::keep) append_field(out, "implicit", a.implicit);
+  if (!a.implicit) append_field(out, "line", a.position.line);
+  out.push_back('}');
+}
+
+}  // namespace
+
+std::string describe(const Action& a) {
+  std::string line(to_string(a.kind));
+  if (!a.target.empty()) {
+    line.append(" \"").append(a.target).append("\"");
+  }
+  if (a.copy) line.append(" :copy");
+  if (a.implicit) {
+    line.append(" (implicit)");
+  } else {
+    line.append(" (line ").append(std::to_string(a.position.line)).append(")");
+  }
+  return line;
+}
+
+std::string to_json(const Outcome& outcome) {
+  std::string out = "{\"actions\":[";
+  for (std::size_t i = 0; i < outcome.actions.size(); ++i) {
+    if (i != 0) out.push_back(',');
+    append_action(out, outcome.actions[i]);
+  }
+  out.append("],\"error\":");
+  if (!outcome.error) {
+    out.append("null}");
+    return out;
+  }
+  const Diagnostic& e = *outcome.error;
+  out.append("{\"kind\":");
+  append_json_string(out, is_compile_error(e.kind) ? "compile" : "runtime");
+  append_field(out, "code", to_string(e.kind));
+  append_field(out, "message", e.message);
+  append_field(out, "line", e.position.line);
+  append_field(out, "column", e.position.column);
+  out.append("}}");
+  return out;
+}
+
+}  // namespace mailroom::sieve

@@ -1,0 +1,223 @@
+// Validation of commands (RFC 5228 §3, §4; RFC 3894 :copy): require first,
+// if/elsif/else chains, action arguments. Tests are in validate_test.cpp.
+#include <algorithm>
+#include <array>
+
+#include "mailroom/message/address.hpp"
+#include "mailroom/sieve/compile.hpp"
+#include "sieve/encoded_character.hpp"
+#include "sieve/validator.hpp"
+
+namespace mailroom::sieve {
+namespace {
+
+constexpr std::array<std::string_view, 9> kCapabilities = {"comparator-i;ascii-casemap",
+                                                           "comparator-i;ascii-numeric",
+                                                           "comparator-i;octet",
+                                                           "copy",
+                                                           "encoded-character",
+                                                           "envelope",
+                                                           "fileinto",
+                                                           "relational",
+                                                           "subaddress"};
+
+using Kind = CompiledCommand::Kind;
+
+std::string quoted(std::string_view name) { return "'" + std::string(name) + "'"; }
+
+}  // namespace
+
+const std::vector<std::string_view>& supported_capabilities() {
+  static const std::vector<std::string_view> kList(kCapabilities.begin(), kCapabilities.end());
+  return kList;
+}
+
+std::vector<const Argument*> positional(const std::vector<Argument>& arguments) {
+  std::vector<const Argument*> out;
+  for (const auto& a : arguments) {
+    if (a.kind != Argument::Kind::tag) out.push_back(&a);
+  }
+  return out;
+}
+
+bool is_strings(const Argument* argument) {
+  return argument != nullptr && (argument->kind == Argument::Kind::string ||
+                                 argument->kind == Argument::Kind::string_list);
+}
+
+bool Validator::decode(std::string& value, Position at) {
+  if (!required("encoded-character")) return true;
+  auto decoded = decode_encoded_characters(value);
+  if (!decoded) {
+    error(DiagnosticKind::bad_encoded_character,
+          "encoded-character: a ${unicode:} value outside 0-D7FF and E000-10FFFF", at);
+    return false;
+  }
+  value = std::move(*decoded);
+  return true;
+}
+
+bool Validator::decode(std::vector<std::string>& values, Position at) {
+  for (auto& value : values) {
+    if (!decode(value, at)) return false;
+  }
+  return true;
+}
+
+bool Validator::required(std::string_view capability) const {
+  return std::find(capabilities_.begin(), capabilities_.end(), capability) != capabilities_.end();
+}
+
+void Validator::need(std::string_view capability, std::string_view what, Position at) {
+  if (!required(capability)) {
+    error(DiagnosticKind::missing_require,
+          std::string(what) + " needs require " + quoted(capability), at);
+  }
+}
+
+// require <capabilities: string-list> (§3.2)
+void Validator::require(const Command& command) {
+  auto args = positional(command.arguments);
+  if (args.size() != 1 || !is_strings(args[0]) || args.size() != command.arguments.size() ||
+      !command.tests.empty() || command.has_block) {
+    error(DiagnosticKind::bad_arguments, "require takes one string list", command.position);
+    return;
+  }
+  for (const auto& name : args[0]->strings) {
+    std::string capability(name);
+    if (std::find(kCapabilities.begin(), kCapabilities.end(), capability) == kCapabilities.end()) {
+      error(DiagnosticKind::unknown_extension, "require: unknown extension " + quoted(capability),
+            args[0]->position);
+      continue;
+    }
+    add_capability(std::move(capability));
+  }
+}
+
+namespace {
+
+// Shapes shared by keep, discard, stop: no arguments, no tests, no block.
+bool bare(const Command& c) { return c.arguments.empty() && c.tests.empty() && !c.has_block; }
+
+bool valid_redirect_address(std::string_view text) {
+  auto mailbox = message::parse_mailbox(text);
+  return mailbox && !mailbox->local_part.empty() && !mailbox->domain.empty();
+}
+
+}  // namespace
+
+std::optional<CompiledCommand> Validator::command(const Command& c) {
+  CompiledCommand out;
+  out.position = c.position;
+  auto bad = [&](std::string message) {
+    error(DiagnosticKind::bad_arguments, c.name + ": " + std::move(message), c.position);
+    return std::nullopt;
+  };
+  if (c.name == "if" || c.name == "elsif" || c.name == "else") {
+    out.kind = c.name == "if" ? Kind::if_ : c.name == "elsif" ? Kind::elsif : Kind::else_;
+    bool wants_test = out.kind != Kind::else_;
+    if (!c.arguments.empty() || !c.has_block || c.test_list ||
+        c.tests.size() != (wants_test ? 1U : 0U)) {
+      return bad(wants_test ? "takes one test and a block" : "takes only a block");
+    }
+    if (wants_test) {
+      out.test = test(c.tests.front());
+      if (!out.test) return std::nullopt;
+    }
+    out.block = commands(c.block, false);
+    return out;
+  }
+  if (c.name == "stop" || c.name == "keep" || c.name == "discard") {
+    out.kind = c.name == "stop" ? Kind::stop : c.name == "keep" ? Kind::keep : Kind::discard;
+    if (!bare(c)) return bad("takes no arguments");
+    return out;
+  }
+  if (c.name == "fileinto" || c.name == "redirect") {
+    out.kind = c.name == "fileinto" ? Kind::fileinto : Kind::redirect;
+    if (out.kind == Kind::fileinto) need("fileinto", "fileinto", c.position);
+    bool positional_seen = false;
+    for (const auto& a : c.arguments) {
+      if (a.kind != Argument::Kind::tag) {
+        positional_seen = true;
+        continue;
+      }
+      if (positional_seen) {
+        tag_after_positional(c.name, a);
+        return std::nullopt;
+      }
+      if (a.tag != "copy") {
+        error(DiagnosticKind::unknown_tag, c.name + ": unknown tag :" + a.tag, a.position);
+        return std::nullopt;
+      }
+      if (out.copy) {
+        error(DiagnosticKind::duplicate_tag, c.name + ": :copy given twice", a.position);
+        return std::nullopt;
+      }
+      need("copy", ":copy", a.position);
+      out.copy = true;
+    }
+    auto args = positional(c.arguments);
+    if (args.size() != 1 || args[0]->kind != Argument::Kind::string || !c.tests.empty() ||
+        c.has_block) {
+      return bad(out.kind == Kind::fileinto ? "takes one string, the folder"
+                                            : "takes one string, the address");
+    }
+    out.target = args[0]->strings.front();
+    if (!decode(out.target, args[0]->position)) return std::nullopt;
+    if (out.kind == Kind::redirect && !valid_redirect_address(out.target)) {
+      error(DiagnosticKind::bad_address, "redirect: " + quoted(out.target) + " is not an address",
+            args[0]->position);
+      return std::nullopt;
+    }
+    return out;
+  }
+  error(DiagnosticKind::unknown_command, "unknown command " + quoted(c.name), c.position);
+  return std::nullopt;
+}
+
+std::vector<CompiledCommand> Validator::commands(const std::vector<Command>& list, bool top_level) {
+  std::vector<CompiledCommand> out;
+  bool others_seen = false;
+  bool chain_open = false;  // the command before was an if or elsif (elsif/else may follow)
+  for (const auto& c : list) {
+    if (c.name == "require") {
+      if (!top_level || others_seen) {
+        error(DiagnosticKind::misplaced_require,
+              "require must come before any other command (RFC 5228 §3.2)", c.position);
+      } else {
+        require(c);
+      }
+      chain_open = false;
+      continue;
+    }
+    others_seen = true;
+    if ((c.name == "elsif" || c.name == "else") && !chain_open) {
+      error(DiagnosticKind::misplaced_command, c.name + " without a preceding if or elsif",
+            c.position);
+      continue;
+    }
+    auto compiled = command(c);
+    // A failed if still opens a chain, so its elsif is not reported too.
+    chain_open = c.name == "if" || c.name == "elsif";
+    if (compiled) out.push_back(std::move(*compiled));
+  }
+  return out;
+}
+
+CompileResult validate(const Script& script) {
+  Validator v;
+  Program program;
+  program.commands = v.commands(script.commands, true);
+  if (!v.errors().empty()) return tl::unexpected(std::move(v.errors()));
+  program.capabilities = v.capabilities();
+  program.warnings = std::move(v.warnings());
+  return program;
+}
+
+CompileResult compile(std::string_view text, const Limits& limits) {
+  auto script = parse_script(text, limits);
+  if (!script) return tl::unexpected(std::vector<Diagnostic>{script.error()});
+  return validate(*script);
+}
+
+}  // namespace mailroom::sieve

@@ -1,0 +1,61 @@
+// The validator's shared state: what `require` declared and the errors found
+// so far. validate.cpp checks commands, validate_test.cpp tests and tags.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailroom/sieve/ast.hpp"
+#include "mailroom/sieve/program.hpp"
+
+namespace mailroom::sieve {
+
+class Validator {
+ public:
+  void error(DiagnosticKind kind, std::string message, Position at) {
+    errors_.push_back(Diagnostic{kind, std::move(message), at});
+  }
+  void warn(DiagnosticKind kind, std::string message, Position at) {
+    warnings_.push_back(Diagnostic{kind, std::move(message), at});
+  }
+  // Every syntax line of RFC 5228 puts the tags before the positional
+  // arguments, and Pigeonhole refuses a tag after them: so do we.
+  bool tag_after_positional(const std::string& name, const Argument& tag) {
+    error(DiagnosticKind::bad_arguments,
+          name + ": tag :" + tag.tag + " after the positional arguments", tag.position);
+    return false;
+  }
+  // RFC 5228 §2.4.2.4: with require "encoded-character", "${hex:..}" and
+  // "${unicode:..}" in the strings are decoded; false after an error.
+  bool decode(std::string& value, Position at);
+  bool decode(std::vector<std::string>& values, Position at);
+  [[nodiscard]] bool required(std::string_view capability) const;
+  // An error unless `capability` was required (§3.2).
+  void need(std::string_view capability, std::string_view what, Position at);
+  void add_capability(std::string capability) { capabilities_.push_back(std::move(capability)); }
+
+  std::optional<CompiledTest> test(const Test& test);
+  std::optional<CompiledTest> finish_test(const Test& test, CompiledTest compiled);
+  std::vector<CompiledCommand> commands(const std::vector<Command>& commands, bool top_level);
+
+  [[nodiscard]] std::vector<Diagnostic>& errors() { return errors_; }
+  [[nodiscard]] std::vector<Diagnostic>& warnings() { return warnings_; }
+  [[nodiscard]] const std::vector<std::string>& capabilities() const { return capabilities_; }
+
+ private:
+  std::optional<CompiledCommand> command(const Command& command);
+  void require(const Command& command);
+
+  std::vector<std::string> capabilities_;
+  std::vector<Diagnostic> errors_;
+  std::vector<Diagnostic> warnings_;
+};
+
+// The positional arguments of a command or test, after its tags.
+std::vector<const Argument*> positional(const std::vector<Argument>& arguments);
+// A string or a string list.
+bool is_strings(const Argument* argument);
+
+}  // namespace mailroom::sieve

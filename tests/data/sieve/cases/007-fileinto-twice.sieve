@@ -1,0 +1,5 @@
+# message: list.eml
+require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric"];
+fileinto "A";
+fileinto "A";
+fileinto "B";

@@ -1,0 +1,4 @@
+# message: list.eml
+require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric"];
+fileinto "INBOX";
+keep;

@@ -1,0 +1,3 @@
+# message: plain.eml
+redirect "a@example.com";
+redirect "a@example.com";

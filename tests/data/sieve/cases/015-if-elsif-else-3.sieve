@@ -1,0 +1,5 @@
+# message: folded.eml
+require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric"];
+if header :contains "subject" "[list]" { fileinto "Lists"; }
+elsif header :contains "subject" "meeting" { fileinto "Work"; }
+else { discard; }

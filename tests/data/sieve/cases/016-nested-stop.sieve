@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric"];
+if true { if true { fileinto "A"; stop; } }
+fileinto "B";

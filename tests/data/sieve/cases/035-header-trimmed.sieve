@@ -1,0 +1,3 @@
+# message: folded.eml
+require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric"];
+if header :is "x-spaces" "padded value" { fileinto "yes"; }

@@ -1,0 +1,3 @@
+# message: plain.eml
+REQUIRE "fileinto";
+IF HEADER :CONTAINS "SUBJECT" "meeting" { FILEINTO "Work"; }

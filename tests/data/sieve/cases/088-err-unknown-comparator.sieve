@@ -1,0 +1,2 @@
+# message: plain.eml
+if header :is :comparator "i;frob" "x" "1" { keep; }

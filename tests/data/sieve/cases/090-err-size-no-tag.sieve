@@ -1,0 +1,2 @@
+# message: plain.eml
+if size 10 { keep; }

@@ -1,0 +1,2 @@
+# message: plain.eml
+redirect :copy "a@example.com";

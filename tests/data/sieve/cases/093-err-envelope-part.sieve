@@ -1,0 +1,3 @@
+# message: plain.eml
+require "envelope";
+if envelope "frob" "x" { keep; }

@@ -1,0 +1,3 @@
+# message: raw8bit.eml
+require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric"];
+if address :all :is "to" "bob" { fileinto "yes"; }

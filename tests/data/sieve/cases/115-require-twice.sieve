@@ -1,0 +1,4 @@
+# message: plain.eml
+require "fileinto";
+require ["fileinto", "copy"];
+fileinto :copy "A";

@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric"];
+fileinto :copy "A";
+discard;

@@ -1,0 +1,2 @@
+# message: plain.eml
+if size :over "1K" { keep; }

@@ -1,0 +1,2 @@
+# message: plain.eml
+if not (true, false) { keep; }

@@ -1,0 +1,2 @@
+# message: plain.eml
+if header :comparator :is "a" "b" { keep; }

@@ -1,0 +1,4 @@
+# message: plain.eml
+if true { keep; }
+keep;
+elsif true { discard; }

@@ -1,0 +1,2 @@
+# message: plain.eml
+if size :over 99999999999999999999 { keep; }

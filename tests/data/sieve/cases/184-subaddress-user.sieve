@@ -1,0 +1,3 @@
+# message: subaddress.eml
+require ["fileinto", "envelope", "subaddress"];
+if address :user :is "to" "bob" { fileinto "yes"; }

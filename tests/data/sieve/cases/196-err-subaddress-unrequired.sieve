@@ -1,0 +1,2 @@
+# message: plain.eml
+if address :detail "to" "x" { keep; }

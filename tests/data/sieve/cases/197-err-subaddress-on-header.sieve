@@ -1,0 +1,3 @@
+# message: plain.eml
+require "subaddress";
+if header :user "to" "x" { keep; }

@@ -1,0 +1,6 @@
+# message: plain.eml
+require ["fileinto", "encoded-character"];
+fileinto text:
+${hex:41}
+.
+;

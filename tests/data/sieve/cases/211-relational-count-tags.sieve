@@ -1,0 +1,3 @@
+# message: folded.eml
+require ["fileinto", "envelope", "relational", "comparator-i;ascii-numeric"];
+if header :count "eq" :comparator "i;ascii-numeric" "x-tag" "3" { fileinto "three"; }

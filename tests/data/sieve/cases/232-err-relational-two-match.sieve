@@ -1,0 +1,3 @@
+# message: plain.eml
+require "relational";
+if header :count "eq" :contains "to" "1" { keep; }

@@ -1,0 +1,3 @@
+# message: big.eml
+require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric"];
+if size :under 4K { fileinto "Small"; }

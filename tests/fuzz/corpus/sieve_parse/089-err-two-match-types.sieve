@@ -1,0 +1,2 @@
+# message: plain.eml
+if header :is :contains "x" "1" { keep; }

@@ -1,0 +1,2 @@
+# message: plain.eml
+redirect "not an address";

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Differential test of `mailroom sieve test` against Pigeonhole's sieve-test
+# (issue 13, "Proven by tests"): every case in tests/data/sieve/cases is a
+# Sieve script whose leading comments name its message (tests/data/sieve/
+# messages) and envelope; both engines run it and their action lists,
+# normalised, must agree. A case listed in tests/data/sieve/disagreements.txt
+# (with the RFC text showing Pigeonhole is wrong) must still disagree, so the
+# list never goes stale.
+#
+# Normal form, one line each, compared as sets: "store FOLDER" (keep and the
+# implicit keep are "store INBOX"), "redirect ADDRESS", "discard",
+# "compile-error" (alone), "runtime-error" (with the implicit keep).
+TEST_NAME=sieve_pigeonhole
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+
+require_root  # sieve-test refuses uid 0: it runs as nobody, in a dir we chown
+require_cmd setpriv sieve-test python3
+find_mailroom
+make_scratch
+
+data="$here/../data/sieve"
+known="$data/disagreements.txt"
+
+# Pigeonhole's "Performed actions" and "Implicit keep" blocks, normalised.
+normalise_pigeonhole() {  # RC FILE
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import re, sys
+rc, path = int(sys.argv[1]), sys.argv[2]
+if rc == 89:
+    print("compile-error"); sys.exit()
+out = set()
+if rc != 0:
+    out.add("runtime-error")
+for line in open(path, encoding="utf-8", errors="replace"):
+    m = re.match(r"\s*\* store message in folder: (.*)$", line)
+    if m: out.add("store " + m.group(1))
+    m = re.match(r"\s*\* redirect message to: <?([^>]*)>?$", line)
+    if m: out.add("redirect " + m.group(1))
+    if re.match(r"\s*\* discard\s*$", line): out.add("discard")
+print("\n".join(sorted(out)))
+PY
+}
+
+normalise_mailroom() {  # FILE (the --json output)
+  /usr/bin/python3 - "$1" <<'PY'
+import json, sys
+result = json.load(open(sys.argv[1], encoding="utf-8"))
+error = result["error"]
+if error and error["kind"] == "compile":
+    print("compile-error"); sys.exit()
+out = set()
+if error: out.add("runtime-error")
+# Pigeonhole prints control characters of folder names as "?".
+clean = lambda text: "".join("?" if ord(c) < 32 else c for c in text)
+for a in result["actions"]:
+    kind = a["action"]
+    if kind == "keep": out.add("store INBOX")
+    elif kind == "fileinto": out.add("store " + clean(a["folder"]))
+    elif kind == "redirect": out.add("redirect " + a["address"])
+    elif kind == "discard": out.add("discard")
+    else: out.add(kind)
+print("\n".join(sorted(out)))
+PY
+}
+
+# header CASE KEY DEFAULT: the value of "# KEY: value" in the case's head.
+header() {
+  local v
+  v=$(sed -n "s/^# $2: //p" "$1" | head -1)
+  printf '%s' "${v:-$3}"
+}
+
+# `mailroom sieve check` on the case: exit 1 and "FILE:LINE:COL: error:"
+# where Pigeonhole refused the script, with the line of Pigeonhole's first
+# error; exit 0 where Pigeonhole compiled it.
+check_compile_errors() {  # NAME CASE DIR
+  local crc=0 theirs ours
+  "$MAILROOM" sieve check "$2" >"$3/check.out" 2>&1 || crc=$?
+  theirs=$(sed -n 's/^script: line \([0-9]*\): error:.*/\1/p' "$3/pigeonhole.out" | head -1)
+  if [ -z "$theirs" ]; then
+    [ "$crc" -eq 0 ] || fail "$1: sieve check exited $crc: $(head -1 "$3/check.out")"
+    return
+  fi
+  ours=$(sed -n "s|^$2:\([0-9]*\):[0-9]*: error: .*|\1|p" "$3/check.out" | head -1)
+  [ "$crc" -eq 1 ] || fail "$1: sieve check exited $crc on a script Pigeonhole refuses"
+  lines_compared=$((lines_compared + 1))
+  [ "$ours" = "$theirs" ] || fail "$1: first error on line ${ours:-none}, Pigeonhole says $theirs"
+}
+
+listed() { grep -q "^$1[[:space:]]" "$known" 2>/dev/null; }
+
+total=0 agree=0 expected_diff=0 lines_compared=0
+for case in "$data"/cases/*.sieve; do
+  name=$(basename "$case" .sieve)
+  total=$((total + 1))
+  msg="$data/messages/$(header "$case" message plain.eml)"
+  from=$(header "$case" from alice@example.org)
+  to=$(header "$case" to bob+lists@example.net)
+  rcpt=$(header "$case" rcpt bob@example.net)
+  W="$T/$name"
+  mkdir -p "$W"
+  cp "$case" "$W/script.sieve"
+  cp "$msg" "$W/msg.eml"
+  chown -R nobody:nogroup "$W"
+  rc=0
+  setpriv --reuid=nobody --regid=nogroup --clear-groups env -i HOME="$W" PATH=/usr/bin:/bin \
+    sieve-test -c /dev/null -C \
+    -o mail_location=maildir:"$W"/Maildir -o postmaster_address=postmaster@example.net \
+    -o plugin/sieve=file:"$W"/sieve -o plugin/sieve_global=file:"$W"/global \
+    -f "$from" -a "$to" -r "$rcpt" "$W/script.sieve" "$W/msg.eml" >"$W/pigeonhole.out" 2>&1 || rc=$?
+  normalise_pigeonhole "$rc" "$W/pigeonhole.out" >"$W/pigeonhole.norm"
+  mrc=0
+  "$MAILROOM" sieve test --json -f "$from" -a "$to" -r "$rcpt" "$case" "$msg" >"$W/mailroom.json" \
+    2>"$W/mailroom.err" || mrc=$?
+  if [ "$mrc" -gt 1 ]; then
+    fail "$name: mailroom sieve test exited $mrc: $(cat "$W/mailroom.err")"
+    continue
+  fi
+  normalise_mailroom "$W/mailroom.json" >"$W/mailroom.norm"
+  listed "$name" || check_compile_errors "$name" "$case" "$W"
+  if cmp -s "$W/pigeonhole.norm" "$W/mailroom.norm"; then
+    if listed "$name"; then
+      fail "$name: listed in disagreements.txt but both now say: $(paste -sd'|' "$W/mailroom.norm")"
+    else
+      agree=$((agree + 1))
+    fi
+  elif listed "$name"; then
+    expected_diff=$((expected_diff + 1))
+  else
+    fail "$name: pigeonhole [$(paste -sd'|' "$W/pigeonhole.norm")] mailroom [$(paste -sd'|' "$W/mailroom.norm")]"
+  fi
+done
+
+[ "$total" -ge 60 ] || fail "only $total cases in $data/cases"
+
+# The command line's own contract (mailroom(1)): exit codes, the text form.
+cli() {  # EXPECTED-RC NAME ARGS...
+  local want=$1 name=$2 rc=0
+  shift 2
+  "$MAILROOM" sieve "$@" >"$T/cli.out" 2>&1 || rc=$?
+  [ "$rc" -eq "$want" ] || fail "cli $name: exit $rc, want $want: $(head -2 "$T/cli.out")"
+}
+plain="$data/messages/plain.eml"
+printf 'require "fileinto";\nif header :contains "subject" "meeting" {\n  fileinto "Work";\n}\n' >"$T/ok.sieve"
+printf 'if exists "a b" { discard; }\n' >"$T/warn.sieve"
+printf 'redirect :copy "a@example.com";\n' >"$T/bad.sieve"
+cli 0 text test -f a@example.org -r b@example.net "$T/ok.sieve" "$plain"
+grep -qx 'fileinto "Work" (line 3)' "$T/cli.out" || fail "cli text: $(cat "$T/cli.out")"
+cli 0 warning check "$T/warn.sieve"
+grep -q "^$T/warn.sieve:1:4: warning: .*\[bad-header-name\]$" "$T/cli.out" || fail "cli warning: $(cat "$T/cli.out")"
+cli 1 error check "$T/ok.sieve" "$T/bad.sieve"
+grep -q "^$T/bad.sieve:1:10: error: :copy needs require 'copy' \[missing-require\]$" "$T/cli.out" ||
+  fail "cli error: $(cat "$T/cli.out")"
+cli 1 compile-error-keeps test --json "$T/bad.sieve" "$plain"
+grep -q '^{"actions":\[{"action":"keep","implicit":true}\],"error":{"kind":"compile","code":"missing-require",' \
+  "$T/cli.out" || fail "cli json error: $(cat "$T/cli.out")"
+cli 2 missing-script test "$T/none.sieve" "$plain"
+cli 2 missing-file check "$T/none.sieve"
+cli 64 no-message test "$T/ok.sieve"
+cli 64 bad-option test --frob "$T/ok.sieve" "$plain"
+cli 64 no-subcommand
+log "$total cases: $agree agree, $expected_diff listed disagreements;" \
+  "$lines_compared compile errors on the same line as Pigeonhole's"
+[ "$lines_compared" -ge 10 ] || fail "only $lines_compared compile errors compared"
+finish
