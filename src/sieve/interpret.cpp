@@ -18,6 +18,10 @@ std::string_view to_string(ActionKind kind) noexcept {
       return "redirect";
     case ActionKind::discard:
       return "discard";
+    case ActionKind::reject:
+      return "reject";
+    case ActionKind::ereject:
+      return "ereject";
   }
   return "keep";
 }

@@ -12,7 +12,9 @@
 
 namespace mailroom::sieve {
 
-enum class ActionKind { keep, fileinto, redirect, discard };
+// reject and ereject (RFC 5429) refuse the message; the pipeline maps them
+// to the MTA's refusal (exit 77 with the reason) or to a bounce.
+enum class ActionKind { keep, fileinto, redirect, discard, reject, ereject };
 
 std::string_view to_string(ActionKind kind) noexcept;
 
@@ -21,7 +23,12 @@ struct Action {
   std::string target;     // fileinto: folder; redirect: address; else ""
   bool copy = false;      // RFC 3894 :copy (did not cancel the implicit keep)
   bool implicit = false;  // the implicit keep (§2.10.2), not a `keep` command
-  Position position;      // the command that asked for it; {0,0} for implicit keep
+  // keep/fileinto: IMAP flags and keywords to store with the copy (RFC 5232
+  // imap4flags: "\\Seen", "$Junk"); empty when the script set none.
+  std::vector<std::string> flags;
+  bool create = false;  // fileinto :create (RFC 5490): make a missing folder
+  std::string reason;   // reject/ereject: the text for the sender
+  Position position;    // the command that asked for it; {0,0} for implicit keep
 };
 
 struct Outcome {
