@@ -61,10 +61,17 @@ grep -q "$prefix/bin/mailroom" "$prefix/share/man/man8/mailroom-deliver.8" ||
 #    the default `config check` prints, all commented out.
 example="$doc/mailroom.toml.example"
 if [ -f "$example" ]; then
+  # As root, `config check` refuses a file anyone but root could have put
+  # there (StrictModes; /tmp is such a place), so the copies it reads are
+  # in a directory under /run that only root can write.
+  conf=$(mktemp -d /run/mailroom-install.XXXXXX) || die "mktemp /run"
+  cleanup_add "rm -rf '$conf'"
+  cp "$example" "$conf/example.toml"
   "$bin" config check -c /dev/null | tail -n +2 >"$T/defaults"
-  "$bin" config check -c "$example" | tail -n +2 >"$T/as-shipped" || fail "config check rejects $example"
-  sed -E 's/^# ([a-z_0-9]+ = )/\1/' "$example" >"$T/uncommented.toml"
-  "$bin" config check -c "$T/uncommented.toml" | tail -n +2 >"$T/uncommented" ||
+  "$bin" config check -c "$conf/example.toml" | tail -n +2 >"$T/as-shipped" ||
+    fail "config check rejects $example"
+  sed -E 's/^# ([a-z_0-9]+ = )/\1/' "$example" >"$conf/uncommented.toml"
+  "$bin" config check -c "$conf/uncommented.toml" | tail -n +2 >"$T/uncommented" ||
     fail "config check rejects the example with every key uncommented"
   cmp -s "$T/defaults" "$T/as-shipped" && pass "the example as shipped sets nothing" ||
     fail "the example as shipped changes a setting"
