@@ -27,7 +27,11 @@ doc="$prefix/share/doc/mailroom"
 [ -x "$bin" ] && "$bin" --version >/dev/null && pass "bin/mailroom runs" || fail "no runnable $bin"
 
 # 2. man(1) finds each page in its section directory, and renders it.
-for page in mailroom.1 mailroom-deliver.8 mailroom.toml.5; do
+# Every page of man/, so a new one cannot be left out of the install.
+pages=()
+for source in "$repo"/man/*.[0-9]; do pages+=("${source##*/}"); done
+[ "${#pages[@]}" -ge 4 ] || fail "only ${#pages[@]} pages in $repo/man"
+for page in "${pages[@]}"; do
   name=${page%.*} section=${page##*.}
   found=$(man -M "$prefix/share/man" -w "$name" 2>/dev/null)
   if [ "$found" = "$prefix/share/man/man$section/$page" ]; then
