@@ -6,7 +6,10 @@
 
 #include <cerrno>
 #include <chrono>
+#include <memory>
 #include <new>
+#include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +18,7 @@
 #include "deliver/envelope_check.hpp"
 #include "deliver/input.hpp"
 #include "deliver/privileges.hpp"
+#include "deliver/sieve_stage.hpp"
 #include "deliver/store.hpp"
 #include "deliver/trace_headers.hpp"
 #include "deliver/users.hpp"
@@ -39,6 +43,8 @@ struct Context {
   Clock::time_point started = Clock::now();
   auth::AuthResults auth{};    // for the spam and Sieve stages
   std::string auth_summary{};  // "spf=pass dkim=pass dmarc=pass", for the log
+  bool as_root = false;        // started as root: global scripts must be trusted
+  std::string sieve_note{};    // which scripts ran and what else they did, for the log
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {
@@ -63,11 +69,67 @@ Result<Input> read_input(const Request& request, const Context& context, const S
   return read_message(fd->get(), limits, store.spool_directory());
 }
 
-// Until rules choose folders: -m, else deliver.default_folder.
-std::vector<Target> choose_targets(const Context& context) {
+// Where keep goes (and all of the message without scripts): -m, else
+// deliver.default_folder, as dovecot-lda.
+KeepFolder keep_folder(const Context& context) {
   if (!context.envelope.folder.empty())
-    return {{context.envelope.folder, "", "-m " + context.envelope.folder}};
-  return {{context.config.deliver.default_folder, "", "default folder"}};
+    return {context.envelope.folder, "-m " + context.envelope.folder};
+  return {context.config.deliver.default_folder, "default folder"};
+}
+
+std::vector<Target> choose_targets(const Context& context) {
+  auto keep = keep_folder(context);
+  return {{keep.folder, "", keep.why}};
+}
+
+// The scripts run on the message as it will be stored: our trace and
+// Authentication-Results fields on top (issue 13), an incoming
+// X-Mailroom-Spam-Score renamed. A copy of the message, made only when
+// there are scripts.
+SieveDecision run_sieve(Context& context, const std::vector<ScriptFile>& scripts,
+                        std::span<const std::string_view> pieces, std::size_t ours) {
+  std::string text;
+  for (auto piece : pieces) text += piece;
+  hide_forged_spam_score(text, ours);
+  auto view = message::Message::parse(
+      std::make_shared<const message::Buffer>(message::Buffer::from_string(std::move(text))));
+  const auto& envelope = context.envelope;
+  sieve::Envelope sieve_envelope{envelope.sender.value_or(""), envelope.original_recipient};
+  sieve::RunOptions options;
+  options.detail_separators = std::string(1, context.config.deliver.detail_separator);
+  options.limits.max_redirects = context.config.sieve.max_redirects;
+  auto runs = run_scripts(scripts, view, sieve_envelope, options);
+  auto decision = decide(runs, keep_folder(context));
+  context.sieve_note = scripts_text(runs);
+  for (const auto& error : decision.errors)
+    log::warn("sieve error, implicit keep to INBOX: user={} {}", context.user.name, error);
+  log_script_errors(context.config.sieve, context.user, decision.errors);
+  return decision;
+}
+
+// redirect after the copies are safe: a failure is a tempfail only when
+// nothing was delivered (else the MTA's retry would store a second copy).
+Status send_redirects(Context& context, const message::Message& message,
+                      const SieveDecision& decision, bool stored, bool& sent) {
+  std::size_t count = 0;
+  for (const auto& redirect : decision.redirects) {
+    if (++count > context.config.sieve.max_redirects) {
+      log::warn("redirect to {} dropped ({}): more than sieve.max_redirects", redirect.address,
+                redirect.why);
+      continue;
+    }
+    auto done = send_redirect(context.config.sieve, message, context.envelope.sender.value_or(""),
+                              context.envelope.final_recipient, redirect.address);
+    if (done) {
+      sent = true;
+      context.sieve_note += "; redirected to <" + redirect.address + "> by " + redirect.why;
+      continue;
+    }
+    if (!stored && !sent && done.error().kind == ErrorKind::temporary) return done;
+    log::warn("redirect to {} ({}) not sent: {}", redirect.address, redirect.why,
+              done.error().message);
+  }
+  return ok();
 }
 
 // SPF, DKIM, DMARC and ARC. The resolver reads its servers at the first
@@ -91,12 +153,12 @@ void log_delivery(const Context& context, const message::Message& message,
                   const StoreReport& report) {
   for (const auto& warning : report.warnings) log::warn("{}", warning);
   log::info(
-      "delivered: msgid={} from=<{}> to=<{}> user={} folder={} detail={} why=\"{}\" auth=\"{}\" "
-      "size={} time={}ms",
+      "delivered: msgid={} from=<{}> to=<{}> user={} folder={} detail={} why=\"{}\" "
+      "sieve=\"{}\" auth=\"{}\" size={} time={}ms",
       message.value("Message-ID"), context.envelope.sender.value_or(""),
       context.envelope.final_recipient, context.user.name, report.folders_text(),
-      context.envelope.detail, report.why_text(), context.auth_summary, report.bytes,
-      elapsed_ms(context));
+      context.envelope.detail, report.why_text(), context.sieve_note, context.auth_summary,
+      report.bytes, elapsed_ms(context));
 }
 
 Outcome failed(const Context* context, const Error& error) {
@@ -105,6 +167,60 @@ Outcome failed(const Context* context, const Error& error) {
   log::at(code == kExitTempFail ? log::Level::warn : log::Level::error,
           "not delivered (exit {}): to=<{}> {}", code, to, error.message);
   return {code, error.message, enhanced_status_for(error.kind, error.sys_errno)};
+}
+
+Result<StoreReport> save_copies(const message::Message& message, Store& store,
+                                const std::vector<Target>& targets,
+                                std::span<const std::string_view> pieces) {
+  const message::Buffer& buffer = *message.buffer();
+  return store.save(targets, pieces, {buffer.bytes(), buffer.file()});
+}
+
+Outcome store_copies(Context& context, const message::Message& message, Store& store,
+                     const std::vector<Target>& targets, std::span<const std::string_view> pieces) {
+  auto report = save_copies(message, store, targets, pieces);
+  if (!report) return failed(&context, report.error());
+  log_delivery(context, message, *report);
+  return {kExitOk, {}};
+}
+
+// RFC 5429 §2.1: while the MTA can still refuse, refusing is right: exit
+// 77 with the reason, which the MTA puts in its bounce (5.7.1).
+Outcome refuse(Context& context, const SieveDecision& decision) {
+  std::string reason = *decision.reject;
+  for (char& c : reason)
+    if (c == '\r' || c == '\n') c = ' ';
+  log::info("sieve {}: sieve=\"{}\"", decision.reject_why, context.sieve_note);
+  return failed(&context, Error{ErrorKind::rejected, reason.empty() ? "rejected" : reason});
+}
+
+// Copies first, then redirects; a message that neither a copy, a redirect
+// nor a discard took goes to INBOX: mail is never lost to a script.
+Outcome carry_out(Context& context, const message::Message& message, Store& store,
+                  const SieveDecision& decision, std::span<const std::string_view> pieces) {
+  if (decision.reject) return refuse(context, decision);
+  std::optional<StoreReport> report;
+  if (!decision.targets.empty()) {
+    auto saved = save_copies(message, store, decision.targets, pieces);
+    if (!saved) return failed(&context, saved.error());
+    report = std::move(*saved);
+  }
+  bool sent = false;
+  if (auto redirected = send_redirects(context, message, decision, report.has_value(), sent);
+      !redirected)
+    return failed(&context, redirected.error());
+  if (report) {
+    log_delivery(context, message, *report);
+    return {kExitOk, {}};
+  }
+  if (sent || decision.discarded) {
+    log::info("{}: msgid={} to=<{}> user={} sieve=\"{}\" why=\"{}\"",
+              sent ? "redirected" : "discarded", message.value("Message-ID"),
+              context.envelope.final_recipient, context.user.name, context.sieve_note,
+              decision.discard_why);
+    return {kExitOk, {}};
+  }
+  return store_copies(context, message, store, {{"INBOX", "", "redirect not possible"}}, pieces);
 }
 
 Outcome run(const Request& request, const Config& config) {
@@ -119,6 +235,7 @@ Outcome run(const Request& request, const Config& config) {
   auto user = find_user(request, config);
   if (!user) return failed(&context, user.error());
   context.user = std::move(*user);
+  context.as_root = ::geteuid() == 0;
   if (auto dropped = become_user(context.user, config.users.allow_gid_0); !dropped)
     return failed(&context, dropped.error());
 
@@ -143,14 +260,18 @@ Outcome run(const Request& request, const Config& config) {
   auto auth = authenticate(context, message);
   context.auth = std::move(auth.results);
   context.auth_summary = std::move(auth.summary);
+  auto scripts = find_scripts(config.sieve, context.user, context.as_root);
+  if (!scripts) return failed(&context, scripts.error());
   std::string added = *trace + auth.added_header;
+  if (!scripts->empty()) added += spam_score_field(message, config.sieve.trusted_spam_header);
   std::vector<std::string_view> pieces{added};
   pieces.insert(pieces.end(), auth.message_pieces.begin(), auth.message_pieces.end());
-  const message::Buffer& buffer = *message.buffer();
-  auto report = store->save(choose_targets(context), pieces, {buffer.bytes(), buffer.file()});
-  if (!report) return failed(&context, report.error());
-  log_delivery(context, message, *report);
-  return {kExitOk, {}};
+  if (scripts->empty()) {
+    context.sieve_note = "none (no scripts)";
+    return store_copies(context, message, *store, choose_targets(context), pieces);
+  }
+  return carry_out(context, message, *store, run_sieve(context, *scripts, pieces, added.size()),
+                   pieces);
 }
 
 }  // namespace

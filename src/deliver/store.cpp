@@ -57,6 +57,20 @@ bool names_a_queue_entry(std::string_view received) {
   return false;
 }
 
+// The Maildir info letters for a target: its system flags, and the Dovecot
+// letter of each keyword the folder's dovecot-keywords file already names
+// (that file is Dovecot's, written under its locks: we only read it).
+std::string flags_for(const maildir::Folder& folder, const Target& target,
+                      std::vector<std::string>& warnings) {
+  if (target.keywords.empty()) return target.flags;
+  std::vector<std::string_view> names(target.keywords.begin(), target.keywords.end());
+  std::string unknown;
+  std::string letters = folder.keyword_letters(names, &unknown);
+  if (!unknown.empty())
+    warnings.push_back("keywords not yet known to " + folder.name() + " not stored: " + unknown);
+  return target.flags + letters;
+}
+
 }  // namespace
 
 std::string StoreReport::folders_text() const {
@@ -132,7 +146,8 @@ Result<StoreReport> Store::save(const std::vector<Target>& targets,
     // Before staging, while the watchdog may still end the delivery: at most
     // every 8 hours per folder, files abandoned in tmp/ for 36 (issue 12 item 8).
     maildir::clean_tmp(*folder);
-    if (auto staged = delivery.stage(*folder, pieces, target.flags, source); !staged) {
+    const std::string flags = flags_for(*folder, target, report.warnings);
+    if (auto staged = delivery.stage(*folder, pieces, flags, source); !staged) {
       report.warnings.push_back("copy for " + folder->name() +
                                 " failed: " + staged.error().message);
       stage_errno = staged.error().sys_errno;

@@ -26,6 +26,9 @@ struct Target {
   std::string folder;  // UTF-8 IMAP name; "INBOX" for the inbox
   std::string flags;   // Maildir flag letters, e.g. "S"; "" = new/
   std::string why;     // for the log: what chose this folder
+  // IMAP keywords (RFC 5232 imap4flags): stored as the folder's Dovecot
+  // keyword letters where its dovecot-keywords file knows them.
+  std::vector<std::string> keywords = {};
 };
 
 struct StoreReport {

@@ -15,11 +15,10 @@
 #include "mailroom/util/text.hpp"
 
 namespace mailroom::deliver {
-namespace {
 
 // "~/Maildir" -> home + "/Maildir"; "%u" -> the user name.
-std::string expand_maildir(const std::string& pattern, const std::string& home,
-                           const std::string& name) {
+std::string expand_user_path(const std::string& pattern, const std::string& home,
+                             const std::string& name) {
   std::string out;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (i == 0 && pattern[i] == '~') {
@@ -34,6 +33,8 @@ std::string expand_maildir(const std::string& pattern, const std::string& home,
   return out;
 }
 
+namespace {
+
 Result<MailUser> from_passwd(const PasswdEntry& pw, const UsersConfig& config) {
   MailUser user;
   user.name = pw.name;
@@ -42,7 +43,7 @@ Result<MailUser> from_passwd(const PasswdEntry& pw, const UsersConfig& config) {
   user.home = pw.home;
   if (user.home.empty() || user.home[0] != '/')
     return fail(ErrorKind::temporary, "user " + user.name + " has no absolute home directory");
-  user.maildir = expand_maildir(config.maildir, user.home, user.name);
+  user.maildir = expand_user_path(config.maildir, user.home, user.name);
   return user;
 }
 
@@ -130,7 +131,7 @@ std::optional<MailUser> user_from_environment(const UsersConfig& config) {
   user.uid = ::getuid();
   user.gid = ::getgid();
   user.home = home;
-  user.maildir = expand_maildir(config.maildir, user.home, user.name);
+  user.maildir = expand_user_path(config.maildir, user.home, user.name);
   return user;
 }
 

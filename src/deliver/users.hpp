@@ -20,6 +20,11 @@ struct MailUser {
   std::string maildir;  // absolute path of the Maildir root
 };
 
+// "~/Maildir" -> home + "/Maildir"; "%u" -> the user name (users.maildir,
+// sieve.script, sieve.log).
+[[nodiscard]] std::string expand_user_path(const std::string& pattern, const std::string& home,
+                                           const std::string& name);
+
 // Unknown user -> ErrorKind::no_user; an unreadable users file or passwd
 // failure -> ErrorKind::temporary (the MTA retries, it may be transient).
 [[nodiscard]] Result<MailUser> resolve_user(const std::string& name, const UsersConfig& config);

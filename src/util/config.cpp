@@ -114,6 +114,32 @@ const std::vector<KeyBinding>& bindings() {
         "Names (besides this host's) of an MTA whose topmost Received: field gives client IP "
         "and HELO when the MTA passes none; spaces or commas between names."},
        string_setter(&Config::auth, &AuthenticationConfig::trusted_mta)},
+      {{"sieve.before", "strings",
+        "Global Sieve scripts run before the user's (files, or directories whose *.sieve files "
+        "run in name order); as root they must be root-owned and writable by root alone."},
+       strings_setter(&Config::sieve, &SieveConfig::before)},
+      {{"sieve.script", "string",
+        "The user's active Sieve script; ~ is the home directory, %u the user name; empty: none."},
+       string_setter(&Config::sieve, &SieveConfig::script)},
+      {{"sieve.after", "strings", "Global Sieve scripts run after the user's (as sieve.before)."},
+       strings_setter(&Config::sieve, &SieveConfig::after)},
+      {{"sieve.log", "string",
+        "The user's Sieve error log (~, %u as sieve.script); empty: errors go to the system log "
+        "only."},
+       string_setter(&Config::sieve, &SieveConfig::log)},
+      {{"sieve.log_max_size", "size", "Past this size the user's Sieve log moves to <log>.old."},
+       size_setter(&Config::sieve, &SieveConfig::log_max_size)},
+      {{"sieve.sendmail", "string",
+        "Command that sends redirected mail, run without a shell; %f is the envelope sender, %a "
+        "the address."},
+       string_setter(&Config::sieve, &SieveConfig::sendmail)},
+      {{"sieve.max_redirects", "size",
+        "Most redirects one message may cause, all scripts together."},
+       size_setter(&Config::sieve, &SieveConfig::max_redirects)},
+      {{"sieve.trusted_spam_header", "string",
+        "Header of an upstream spam filter whose score scripts may trust (as "
+        "X-Mailroom-Spam-Score); empty: none."},
+       string_setter(&Config::sieve, &SieveConfig::trusted_spam_header)},
   };
   return table;
 }

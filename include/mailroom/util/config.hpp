@@ -67,6 +67,23 @@ struct AuthenticationConfig {
   std::string trusted_mta;  // "by" host of the Received field that gives IP/HELO
 };
 
+// [sieve]: which Sieve scripts deliver runs, in order (mailroom-sieve(7),
+// "Delivery"), and what their actions may do.
+struct SieveConfig {
+  std::vector<std::string> before;            // global scripts (files, or directories of *.sieve)
+  std::string script = "~/.dovecot.sieve";    // the user's active script; "~", "%u"; "" = none
+  std::vector<std::string> after;             // global scripts run after the user's
+  std::string log = "~/.mailroom/sieve.log";  // the user's error log; "" = none
+  std::uint64_t log_max_size = 64 << 10;      // rotated to <log>.old past this size
+  // redirect: argv of the MTA's sendmail interface; %f = envelope sender,
+  // %a = the address. No shell.
+  std::string sendmail = "/usr/sbin/sendmail -oi -f %f -- %a";
+  std::uint64_t max_redirects = 4;  // per message, all scripts together
+  // A spam score header set by a filter the administrator runs upstream
+  // ("X-Spam-Score"); "" = none trusted (the default: anyone can write one).
+  std::string trusted_spam_header;
+};
+
 struct Config {
   std::string source = "(defaults)";  // the file it came from, for messages
   DeliverConfig deliver;
@@ -74,6 +91,7 @@ struct Config {
   MaildirConfig maildir;
   LogConfig log;
   AuthenticationConfig auth;
+  SieveConfig sieve;
 };
 
 inline constexpr std::string_view kDefaultConfigPath = "/etc/mailroom/mailroom.toml";

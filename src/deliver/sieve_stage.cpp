@@ -1,0 +1,235 @@
+#include "deliver/sieve_stage.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+
+#include "mailroom/sieve/compile.hpp"
+#include "mailroom/util/file.hpp"
+#include "mailroom/util/text.hpp"
+#include "mailroom/util/trust.hpp"
+
+namespace mailroom::deliver {
+namespace {
+
+bool is_directory(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+// The *.sieve files of a directory, in byte order of their names.
+Result<std::vector<std::string>> sieve_files_in(const std::string& directory) {
+  DIR* dir = ::opendir(directory.c_str());
+  if (dir == nullptr)
+    return fail_errno(ErrorKind::config, "cannot read Sieve directory " + directory, errno);
+  std::vector<std::string> names;
+  while (const dirent* entry = ::readdir(dir)) {
+    std::string_view name = entry->d_name;
+    if (name.size() > 6 && name.substr(name.size() - 6) == ".sieve" && name[0] != '.')
+      names.emplace_back(name);
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  for (auto& name : names) name = directory + "/" + name;
+  return names;
+}
+
+Status add_global(const std::string& entry, bool as_root, std::vector<ScriptFile>& out) {
+  if (as_root)
+    if (auto trusted = check_trusted_path(entry, "global Sieve script"); !trusted) return trusted;
+  if (!is_directory(entry)) {
+    if (!exists(entry)) return fail(ErrorKind::config, "global Sieve script " + entry + " missing");
+    out.push_back({entry});
+    return ok();
+  }
+  auto files = sieve_files_in(entry);
+  if (!files) return tl::unexpected(files.error());
+  for (auto& file : *files) {
+    if (as_root)
+      if (auto trusted = check_trusted_path(file, "global Sieve script"); !trusted) return trusted;
+    out.push_back({std::move(file)});
+  }
+  return ok();
+}
+
+std::string real_path(const std::string& path) {
+  char resolved[PATH_MAX];
+  if (::realpath(path.c_str(), resolved) == nullptr) return {};
+  return resolved;
+}
+
+// A user may link ~/.dovecot.sieve to ~/sieve/x.sieve (ManageSieve and
+// Dovecot do); a link out of the home could make us read another file.
+std::optional<ScriptFile> user_script(const SieveConfig& config, const MailUser& user) {
+  if (config.script.empty()) return std::nullopt;
+  if (config.script[0] == '~' && user.home.empty()) return std::nullopt;  // virtual user
+  std::string path = expand_user_path(config.script, user.home, user.name);
+  if (!exists(path)) return std::nullopt;
+  std::string resolved = real_path(path);
+  std::string home = user.home.empty() ? std::string() : real_path(user.home);
+  if (resolved.empty()) return ScriptFile{path, "cannot resolve (dangling symbolic link?)"};
+  if (resolved != path && !home.empty() && resolved.rfind(home + "/", 0) != 0)
+    return ScriptFile{path, "refused: its symbolic link leads out of the home, to " + resolved};
+  return ScriptFile{resolved};
+}
+
+sieve::Outcome failed_outcome(sieve::DiagnosticKind kind, std::string message,
+                              sieve::Position position = {0, 0}) {
+  sieve::Outcome outcome;
+  outcome.error = sieve::Diagnostic{kind, std::move(message), position};
+  outcome.actions.push_back(sieve::Action{.kind = sieve::ActionKind::keep,
+                                          .target = {},
+                                          .copy = false,
+                                          .implicit = true,
+                                          .position = {0, 0}});
+  return outcome;
+}
+
+sieve::Outcome run_one(const ScriptFile& script, const message::Message& message,
+                       const sieve::Envelope& envelope, const sieve::RunOptions& options) {
+  if (!script.refused.empty())
+    return failed_outcome(sieve::DiagnosticKind::runtime, script.refused);
+  const sieve::Limits limits;
+  auto text = read_whole_file(script.path, limits.max_script_size + 1, ErrorKind::parse);
+  if (!text) return failed_outcome(sieve::DiagnosticKind::runtime, text.error().message);
+  auto program = sieve::compile(*text, limits);
+  if (!program) {
+    const auto& first = program.error().front();
+    return failed_outcome(first.kind, first.message, first.position);
+  }
+  return sieve::run(*program, message, envelope, options);
+}
+
+bool keeps_implicitly(const sieve::Outcome& outcome) {
+  return std::any_of(outcome.actions.begin(), outcome.actions.end(),
+                     [](const sieve::Action& a) { return a.implicit; });
+}
+
+std::string where(const std::string& path, const sieve::Position& position) {
+  return path + ":" + std::to_string(position.line);
+}
+
+std::string error_line(const std::string& path, const sieve::Diagnostic& error) {
+  return path + ":" + std::to_string(error.position.line) + ":" +
+         std::to_string(error.position.column) + ": " + std::string(sieve::to_string(error.kind)) +
+         ": " + error.message;
+}
+
+Target target_for(const sieve::Action& action, std::string folder, std::string why) {
+  Target target{std::move(folder), "", std::move(why)};
+  split_flags(action.flags, target.flags, target.keywords);
+  return target;
+}
+
+void add_action(const sieve::Action& action, const std::string& path, const KeepFolder& keep,
+                SieveDecision& decision) {
+  const std::string here = where(path, action.position);
+  switch (action.kind) {
+    case sieve::ActionKind::keep:
+      decision.targets.push_back(target_for(
+          action, keep.folder,
+          action.implicit ? "implicit keep (" + path + "), " + keep.why : "keep at " + here));
+      break;
+    case sieve::ActionKind::fileinto:
+      decision.targets.push_back(target_for(action, action.target, "fileinto at " + here));
+      break;
+    case sieve::ActionKind::redirect:
+      decision.redirects.push_back({action.target, "redirect at " + here});
+      break;
+    case sieve::ActionKind::discard:
+      decision.discarded = true;
+      decision.discard_why = "discard at " + here;
+      break;
+    case sieve::ActionKind::reject:
+    case sieve::ActionKind::ereject:
+      decision.reject = action.reason;
+      decision.reject_why = std::string(sieve::to_string(action.kind)) + " at " + here;
+      break;
+  }
+}
+
+}  // namespace
+
+Result<std::vector<ScriptFile>> find_scripts(const SieveConfig& config, const MailUser& user,
+                                             bool as_root) {
+  std::vector<ScriptFile> scripts;
+  for (const auto& entry : config.before)
+    if (auto added = add_global(entry, as_root, scripts); !added)
+      return tl::unexpected(added.error());
+  if (auto mine = user_script(config, user)) scripts.push_back(std::move(*mine));
+  for (const auto& entry : config.after)
+    if (auto added = add_global(entry, as_root, scripts); !added)
+      return tl::unexpected(added.error());
+  return scripts;
+}
+
+std::vector<ScriptRun> run_scripts(const std::vector<ScriptFile>& scripts,
+                                   const message::Message& message, const sieve::Envelope& envelope,
+                                   const sieve::RunOptions& options) {
+  std::vector<ScriptRun> runs;
+  for (const auto& script : scripts) {
+    runs.push_back({script.path, run_one(script, message, envelope, options)});
+    const auto& outcome = runs.back().outcome;
+    if (outcome.error || !keeps_implicitly(outcome)) break;
+  }
+  return runs;
+}
+
+SieveDecision decide(const std::vector<ScriptRun>& runs, const KeepFolder& keep) {
+  SieveDecision decision;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const auto& run = runs[i];
+    const bool last = i + 1 == runs.size();
+    if (run.outcome.error) {
+      decision.errors.push_back(error_line(run.path, *run.outcome.error));
+      decision.targets.push_back({"INBOX", "", "error in " + run.path + ", kept in INBOX"});
+      continue;
+    }
+    for (const auto& action : run.outcome.actions) {
+      // The implicit keep flows on to the next script (multiscript draft).
+      if (action.implicit && !last) continue;
+      add_action(action, run.path, keep, decision);
+    }
+  }
+  // discard only cancels the implicit keep (RFC 5228 §4.5): it counts
+  // when nothing else was kept.
+  if (!decision.targets.empty() || !decision.redirects.empty()) decision.discarded = false;
+  return decision;
+}
+
+void split_flags(const std::vector<std::string>& flags, std::string& letters,
+                 std::vector<std::string>& keywords) {
+  // RFC 3501 §2.3.2 system flags; Maildir letters as Dovecot writes them.
+  static constexpr std::pair<std::string_view, char> kSystem[] = {{"\\Seen", 'S'},
+                                                                  {"\\Answered", 'R'},
+                                                                  {"\\Flagged", 'F'},
+                                                                  {"\\Deleted", 'T'},
+                                                                  {"\\Draft", 'D'}};
+  for (const auto& flag : flags) {
+    if (flag.empty()) continue;
+    if (flag[0] != '\\') {
+      if (std::find(keywords.begin(), keywords.end(), flag) == keywords.end())
+        keywords.push_back(flag);
+      continue;
+    }
+    for (const auto& [name, letter] : kSystem)
+      if (iequals(flag, name) && letters.find(letter) == std::string::npos) letters += letter;
+    // \Recent and unknown system flags cannot be set (RFC 3501 §2.3.2).
+  }
+}
+
+std::string scripts_text(const std::vector<ScriptRun>& runs) {
+  std::string text;
+  for (const auto& run : runs) text += (text.empty() ? "" : ",") + run.path;
+  return text;
+}
+
+}  // namespace mailroom::deliver

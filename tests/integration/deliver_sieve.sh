@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# deliver runs Sieve scripts for real (issue 13): fileinto creates folders,
+# the implicit keep follows -m, redirect reaches a recording sendmail (argv
+# and message, our loop field; a loop is refused and kept), a failed
+# redirect is a tempfail only when nothing was kept, discard stores
+# nothing, a broken script keeps to INBOX and writes ~/.mailroom/sieve.log,
+# the global before/after order (multiscript), a global script in a
+# writable directory fails the delivery (75), and the shipped default
+# after-script files spam into Junk only from a trusted header.
+TEST_NAME=deliver_sieve
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+
+require_root
+find_mailroom
+make_scratch
+install_mailroom
+make_user U mrsv
+HOMEU="$T/home/$U"
+MD="$HOMEU/Maildir"
+RCPT="$U@example.net"
+# Global scripts live in a root-owned directory outside /tmp (StrictModes:
+# /tmp is writable by all, so never trusted for root).
+G=$(mktemp -d /var/lib/mailroom-sieve-test.XXXXXX) || die "mktemp /var/lib"
+cleanup_add "rm -rf '$G'"
+chmod 0755 "$G"
+
+# The recording sendmail: argv one per line, then the message.
+SENT="$T/sent"
+mkdir -p "$SENT" && chown "$U" "$SENT"
+cat >"$T/bin/sendmail-rec" <<EOF
+#!/bin/sh
+n=\$(ls "$SENT" | wc -l)
+{ printf '%s\n' "\$@"; echo ----; cat; } >"$SENT/\$n"
+exit \${SENDMAIL_EXIT:-0}
+EOF
+cat >"$T/bin/sendmail-fail" <<'EOF'
+#!/bin/sh
+cat >/dev/null
+exit 1
+EOF
+chmod 0755 "$T/bin/sendmail-rec" "$T/bin/sendmail-fail"
+
+COMMON=("${HERMETIC[@]}" -o log.target=stderr -o maildir.fsync=false -o auth.enabled=false
+  -o "sieve.sendmail=$T/bin/sendmail-rec -oi -f %f -- %a")
+n=0
+newmsg() { # newmsg SUBJECT [EXTRA HEADER LINES]
+  n=$((n + 1))
+  ID="sv$$x$n"
+  { printf '%s' "${2:-}"; printf 'From: a@example.com\nTo: %s\nSubject: %s\nMessage-ID: <%s@example.com>\n\nbody %s\n' "$RCPT" "$1" "$ID" "$ID"; } >"$T/m$n.eml"
+  MSG="$T/m$n.eml"
+}
+where_is() { grep -rlsF "body $1" "$MD" 2>/dev/null | head -1; }
+user_script() { printf '%s\n' "$1" >"$HOMEU/.dovecot.sieve"; chown "$U" "$HOMEU/.dovecot.sieve"; }
+# deliver NAME WANT_RC ARGS...
+deliver() {
+  local name=$1 want=$2 rc
+  shift 2
+  "$MAILROOM" deliver "${COMMON[@]}" -d "$U" -f a@example.com -r "$RCPT" "$@" <"$MSG" >"$T/out" 2>"$T/err"
+  rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    fail "$name: exit $rc, want $want: $(head -c 400 "$T/err")"
+    return 1
+  fi
+}
+expect_in() { # expect_in NAME DIR-REGEX
+  local file
+  file=$(where_is "$ID")
+  if [[ "$file" =~ $2 ]]; then pass "$1"; else fail "$1: stored at '${file:-nowhere}', want $2; $(cat "$T/err")"; fi
+}
+
+# -- fileinto creates the folder; the log names the script and line
+user_script 'require ["fileinto", "copy"];
+if header :contains "Subject" "[list]" { fileinto "Lists"; }
+if header :contains "Subject" "discard-me" { discard; }
+if header :contains "Subject" "send-away" { redirect "away@example.org"; }
+if header :contains "Subject" "copy-away" { redirect :copy "away@example.org"; }'
+newmsg "[list] weekly"
+deliver "fileinto" 0 && expect_in "fileinto Lists creates .Lists" "/Maildir/\.Lists/new/"
+grep -q "why=\"fileinto at $HOMEU/.dovecot.sieve:2\"" "$T/err" && pass "log names script:line" ||
+  fail "log line: $(cat "$T/err")"
+
+# -- no rule matched: the implicit keep goes to -m, else INBOX
+newmsg "plain"
+deliver "implicit keep" 0 && expect_in "implicit keep into INBOX" "/Maildir/new/"
+newmsg "plain"
+deliver "implicit keep -m" 0 -m Work && expect_in "implicit keep follows -m" "/Maildir/\.Work/new/"
+
+# -- discard: nothing stored, exit 0, logged
+newmsg "discard-me"
+deliver "discard" 0 && [ -z "$(where_is "$ID")" ] && grep -q "discarded:.*discard at" "$T/err" &&
+  pass "discard stores nothing and is logged" || fail "discard: $(where_is "$ID") $(cat "$T/err")"
+
+# -- redirect reaches sendmail with our loop field; no copy kept
+newmsg "send-away"
+if deliver "redirect" 0; then
+  sent="$SENT/0"
+  if [ -f "$sent" ] && grep -qx -- "-f" "$sent" && grep -qx "a@example.com" "$sent" &&
+    grep -qx "away@example.org" "$sent" && grep -qx "X-Mailroom-Redirected: <$RCPT>" "$sent" &&
+    grep -q "body $ID" "$sent" && [ -z "$(where_is "$ID")" ]; then
+    pass "redirect hands the message to sendmail, no copy kept"
+  else
+    fail "redirect: $(cat "$sent" 2>/dev/null | head -12) stored=$(where_is "$ID")"
+  fi
+fi
+# ... and one that already went round this loop is kept, not sent again
+newmsg "send-away" "X-Mailroom-Redirected: <$RCPT>
+"
+before=$(ls "$SENT" | wc -l)
+deliver "redirect loop" 0 && [ "$(ls "$SENT" | wc -l)" -eq "$before" ] &&
+  expect_in "a redirect loop is refused and the message kept" "/Maildir/new/"
+
+# -- a failing sendmail: 75 when nothing was kept, logged when a copy was
+COMMON_FAIL=("${COMMON[@]}" -o "sieve.sendmail=$T/bin/sendmail-fail %a")
+newmsg "send-away"
+"$MAILROOM" deliver "${COMMON_FAIL[@]}" -d "$U" -r "$RCPT" <"$MSG" >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 75 ] && [ -z "$(where_is "$ID")" ] && pass "redirect failure with nothing kept: 75" ||
+  fail "redirect failure: exit $rc $(cat "$T/err")"
+newmsg "copy-away"
+"$MAILROOM" deliver "${COMMON_FAIL[@]}" -d "$U" -r "$RCPT" <"$MSG" >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 0 ] && [ -n "$(where_is "$ID")" ] && grep -q "not sent" "$T/err" &&
+  pass "redirect :copy failure after the copy: 0, logged" || fail "redirect :copy failure: exit $rc $(cat "$T/err")"
+
+# -- a broken script never loses mail: INBOX (not -m), sieve.log
+user_script 'require ["fileinto", "copy"];
+if header :contains "Subject" "x" { fileinto "Lists" }'
+newmsg "broken"
+deliver "broken script" 0 -m Work && expect_in "a broken script keeps to INBOX" "/Maildir/new/"
+grep -qs "\.dovecot\.sieve:2:.*syntax" "$HOMEU/.mailroom/sieve.log" &&
+  [ "$(stat -c %U "$HOMEU/.mailroom/sieve.log")" = "$U" ] && pass "the error is in ~/.mailroom/sieve.log, the user's" ||
+  fail "sieve.log: $(cat "$HOMEU/.mailroom/sieve.log" 2>&1)"
+
+# -- global before, user, global after: keep flows on only when implicit
+mkdir -p "$G/before.d" && chmod 0755 "$G/before.d"
+cat >"$G/before.d/10-policy.sieve" <<'EOF'
+require "fileinto";
+if header :contains "Subject" "policy" { fileinto "Policy"; }
+EOF
+cat >"$G/after.sieve" <<'EOF'
+require "fileinto";
+fileinto "After";
+EOF
+chmod 0644 "$G"/*.sieve "$G"/before.d/*.sieve
+user_script 'require ["fileinto", "copy"];
+if header :contains "Subject" "mine" { fileinto "Mine"; }'
+ORDER=(-o "sieve.before=[\"$G/before.d\"]" -o "sieve.after=[\"$G/after.sieve\"]")
+newmsg "policy"
+deliver "before" 0 "${ORDER[@]}" && expect_in "a before script's fileinto ends the sequence" "/\.Policy/new/"
+newmsg "mine"
+deliver "user" 0 "${ORDER[@]}" && expect_in "the user's fileinto wins over the after script" "/\.Mine/new/"
+newmsg "neither"
+deliver "after" 0 "${ORDER[@]}" && expect_in "the implicit keep flows on to the after script" "/\.After/new/" &&
+  grep -q "sieve=\"$G/before.d/10-policy.sieve,$HOMEU/.dovecot.sieve,$G/after.sieve\"" "$T/err" &&
+  pass "the log lists the scripts in order" || fail "order in the log: $(cat "$T/err")"
+
+# -- a global script in a directory others can write: refused, 75
+mkdir -p "$T/g" && cp "$G/after.sieve" "$T/g/"
+newmsg "plain"
+deliver "untrusted global" 75 -o "sieve.after=[\"$T/g/after.sieve\"]" &&
+  [ -z "$(where_is "$ID")" ] && grep -q "global Sieve script" "$T/err" &&
+  pass "an untrusted global script fails the delivery (75)"
+
+# -- the shipped default after-script: compiles; Junk only from a trusted header
+"$MAILROOM" sieve check "$top/rules/default-after.sieve" >"$T/out" 2>&1 &&
+  pass "rules/default-after.sieve compiles" || fail "sieve check default-after: $(cat "$T/out")"
+cp "$top/rules/default-after.sieve" "$G/default-after.sieve" && chmod 0644 "$G/default-after.sieve"
+rm -f "$HOMEU/.dovecot.sieve"
+AFTER=(-o "sieve.after=[\"$G/default-after.sieve\"]")
+newmsg "cheap pills" "X-Spam-Score: 9.1
+X-Mailroom-Spam-Score: 9
+"
+deliver "spam untrusted" 0 "${AFTER[@]}" && expect_in "an outside spam header is not trusted by default" "/Maildir/new/"
+newmsg "cheap pills" "X-Spam-Score: 9.1
+"
+deliver "spam trusted" 0 "${AFTER[@]}" -o sieve.trusted_spam_header=X-Spam-Score &&
+  expect_in "the trusted header's score >= 5 files into Junk" "/\.Junk/new/"
+newmsg "fine" "X-Spam-Score: -1.5
+"
+deliver "ham trusted" 0 "${AFTER[@]}" -o sieve.trusted_spam_header=X-Spam-Score &&
+  expect_in "a negative score stays in INBOX" "/Maildir/new/"
+
+finish
