@@ -169,6 +169,16 @@ defer_and_flush() {
 defer_and_flush "$LMD" "$LU@example.net" "$LU"
 check_spf mailbox_command "$LMD" "$LU@example.net"
 
+# The user's Sieve script (~/.dovecot.sieve) runs behind Postfix: fileinto.
+printf 'require "fileinto";\nif exists "received" { fileinto "Sieved"; }\n' >"$LHOME/.dovecot.sieve"
+chown "$LU" "$LHOME/.dovecot.sieve"
+send "$LU@example.net"
+if wait_status "$QID" "$LU@example.net" sent; then
+  [ "$(copies "$LMD/.Sieved" "$TOKEN")" -eq 1 ] && pass "mailbox_command: Sieve fileinto -> .Sieved" ||
+    fail "Sieve fileinto behind Postfix: $TOKEN not in $LMD/.Sieved"
+fi
+rm -f "$LHOME/.dovecot.sieve"
+
 # --- route 2: pipe transport, virtual users ------------------------------------
 AMD="$T/vmail/alice/Maildir"
 BMD="$T/vmail/bob/Maildir"
