@@ -1,6 +1,7 @@
 // The parts of the Sieve stage that reach outside the message: the user's
 // sieve.log, the trusted spam score, and redirect through sendmail.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,10 +39,12 @@ void rotate_if_full(const std::string& path, std::uint64_t max_size) {
     (void)::rename(path.c_str(), (path + ".old").c_str());
 }
 
+// EINTR is the watchdog's: past the deadline, after a copy was linked, it
+// interrupts what blocks every second (watchdog.hpp). Giving up then is
+// what keeps a hung sendmail from hanging the delivery.
 bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     data.remove_prefix(static_cast<std::size_t>(n));
   }
@@ -98,7 +101,10 @@ Status pipe_to(const std::vector<std::string>& argv, std::string_view head, std:
   bool written = write_all(write_end.get(), head) && write_all(write_end.get(), body);
   write_end = UniqueFd();
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  if (::waitpid(pid, &status, 0) < 0) {  // interrupted by the watchdog: end it
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   if (!written || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
     return fail(ErrorKind::temporary,

@@ -41,7 +41,8 @@ cat >"$T/bin/sendmail-fail" <<'EOF'
 cat >/dev/null
 exit 1
 EOF
-chmod 0755 "$T/bin/sendmail-rec" "$T/bin/sendmail-fail"
+printf '#!/bin/sh\nexec sleep 60\n' >"$T/bin/sendmail-hang"
+chmod 0755 "$T/bin/sendmail-rec" "$T/bin/sendmail-fail" "$T/bin/sendmail-hang"
 
 COMMON=("${HERMETIC[@]}" -o log.target=stderr -o maildir.fsync=false -o auth.enabled=false
   -o "sieve.sendmail=$T/bin/sendmail-rec -oi -f %f -- %a")
@@ -124,6 +125,18 @@ newmsg "copy-away"
 rc=$?
 [ "$rc" -eq 0 ] && [ -n "$(where_is "$ID")" ] && grep -q "not sent" "$T/err" &&
   pass "redirect :copy failure after the copy: 0, logged" || fail "redirect :copy failure: exit $rc $(cat "$T/err")"
+
+# ... and a sendmail that hangs after the copy is linked: ended at the
+# deadline, the delivery still exits 0 (a 75 now would duplicate the copy)
+newmsg "copy-away"
+start=$(date +%s)
+"$MAILROOM" deliver "${COMMON[@]}" -o "sieve.sendmail=$T/bin/sendmail-hang %a" -o deliver.deadline=2s \
+  -d "$U" -r "$RCPT" <"$MSG" >"$T/out" 2>"$T/err"
+rc=$?
+took=$(($(date +%s) - start))
+[ "$rc" -eq 0 ] && [ "$took" -lt 20 ] && [ -n "$(where_is "$ID")" ] &&
+  pass "a hung sendmail after the copy: ended, exit 0 (${took}s)" ||
+  fail "hung sendmail: exit $rc after ${took}s $(cat "$T/err")"
 
 # -- a broken script never loses mail: INBOX (not -m), sieve.log
 user_script 'require ["fileinto", "copy"];
