@@ -92,6 +92,7 @@ Status pipe_to(const std::vector<std::string>& argv, std::string_view head, std:
     ::dup2(null, STDOUT_FILENO);
     ::dup2(null, STDERR_FILENO);
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     ::execv(args[0], args.data());
@@ -171,14 +172,13 @@ Status send_redirect(const SieveConfig& config, const message::Message& message,
                      const std::string& address) {
   const std::string ours = "<" + recipient + ">";
   for (const auto* field : message.find_all(kRedirectedField))
-    if (iequals(message::unfold(field->value), ours))
-      return tl::unexpected(Error{ErrorKind::rejected,
-                                  "redirect to " + address +
-                                      " refused: the message was already "
-                                      "redirected by " +
-                                      ours + " (a loop)",
-                                  ELOOP});
-  const std::string head = std::string(kRedirectedField) + ": " + ours + "\n";
+    if (iequals(message::unfold(field->value), ours)) {
+      std::string why = "redirect to " + address;
+      why.append(" refused: the message was already redirected by ").append(ours) += " (a loop)";
+      return tl::unexpected(Error{ErrorKind::rejected, std::move(why), ELOOP});
+    }
+  std::string head(kRedirectedField);
+  head.append(": ").append(ours) += '\n';
   return pipe_to(sendmail_argv(config.sendmail, sender, address), head, message.raw());
 }
 

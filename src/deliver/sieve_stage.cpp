@@ -38,7 +38,7 @@ Result<std::vector<std::string>> sieve_files_in(const std::string& directory) {
   }
   ::closedir(dir);
   std::sort(names.begin(), names.end());
-  for (auto& name : names) name = directory + "/" + name;
+  for (auto& name : names) name.insert(0, "/").insert(0, directory);
   return names;
 }
 
