@@ -140,6 +140,7 @@ void add_action(const sieve::Action& action, const std::string& path, const Keep
       break;
     case sieve::ActionKind::fileinto:
       decision.targets.push_back(target_for(action, action.target, "fileinto at " + here));
+      decision.targets.back().create = action.create;
       break;
     case sieve::ActionKind::redirect:
       decision.redirects.push_back({action.target, "redirect at " + here});

@@ -1,6 +1,7 @@
 #include "deliver/store.hpp"
 
 #include <algorithm>
+#include <cerrno>
 
 #include "mailroom/maildir/delivery.hpp"
 #include "mailroom/util/log.hpp"
@@ -25,6 +26,13 @@ const maildir::Folder* choose_folder(maildir::Maildir& maildir, const Target& ta
                                      std::vector<maildir::Folder>& opened,
                                      std::vector<std::string>& warnings) {
   auto folder = maildir.folder(target.folder);
+  if (!folder && folder.error().sys_errno == ENOENT && target.create && !maildir.options().create) {
+    // The same root opened again with creation on, for this folder only.
+    auto options = maildir.options();
+    options.create = true;
+    if (auto creating = maildir::Maildir::open(maildir.root(), options))
+      folder = creating->folder(target.folder);
+  }
   if (!folder) {
     warnings.push_back("folder \"" + target.folder + "\" not used (" + folder.error().message +
                        "), delivering to INBOX instead");

@@ -29,6 +29,9 @@ struct Target {
   // IMAP keywords (RFC 5232 imap4flags): stored as the folder's Dovecot
   // keyword letters where its dovecot-keywords file knows them.
   std::vector<std::string> keywords = {};
+  // fileinto :create (RFC 5490 §3.2): make the folder even when
+  // maildir.create is off.
+  bool create = false;
 };
 
 struct StoreReport {

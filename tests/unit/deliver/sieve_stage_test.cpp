@@ -282,5 +282,36 @@ TEST_F(SieveScripts, AFolderThatCannotBeUsedFallsBackToInbox) {
   EXPECT_NE(report->files[0].find(":2,S"), std::string::npos);  // the flags go with it
 }
 
+// fileinto :create makes the folder although maildir.create is off;
+// without it the folder is missing and the copy falls back to INBOX.
+TEST_F(SieveScripts, CreateMakesTheFolderWhenMaildirCreateIsOff) {
+  Config config;
+  config.maildir.fsync = false;
+  ASSERT_TRUE(Store::open(dir_ + "/Maildir", config));  // the root, created
+  config.maildir.create = false;
+  auto store = Store::open(dir_ + "/Maildir", config);
+  ASSERT_TRUE(store) << store.error().message;
+  std::string text = "Subject: x\n\nbody\n";
+  std::vector<std::string_view> pieces{text};
+  auto plain = store->save({{"Plain", "", "fileinto at u.sieve:2"}}, pieces);
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_EQ(plain->folders[0], "INBOX");
+  Target created{"Made", "", "fileinto at u.sieve:3"};
+  created.create = true;
+  auto made = store->save({created}, pieces);
+  ASSERT_TRUE(made) << made.error().message;
+  EXPECT_EQ(made->folders[0], "Made");
+  struct stat st {};
+  EXPECT_EQ(::stat((dir_ + "/Maildir/.Made/new").c_str(), &st), 0);
+}
+
+TEST(SieveDecide, FileintoCreateReachesTheTarget) {
+  auto decision = decide(
+      {run_of("u.sieve", {Action{.kind = ActionKind::fileinto, .target = "N", .create = true}})},
+      kDefault);
+  ASSERT_EQ(decision.targets.size(), 1U);
+  EXPECT_TRUE(decision.targets[0].create);
+}
+
 }  // namespace
 }  // namespace mailroom::deliver
