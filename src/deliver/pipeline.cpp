@@ -267,7 +267,7 @@ Outcome run(const Request& request, const Config& config) {
   std::vector<std::string_view> pieces{added};
   pieces.insert(pieces.end(), auth.message_pieces.begin(), auth.message_pieces.end());
   if (scripts->empty()) {
-    context.sieve_note = "none (no scripts)";
+    context.sieve_note = no_scripts_text(config.sieve, context.user);
     return store_copies(context, message, *store, choose_targets(context), pieces);
   }
   return carry_out(context, message, *store, run_sieve(context, *scripts, pieces, added.size()),

@@ -227,6 +227,12 @@ void split_flags(const std::vector<std::string>& flags, std::string& letters,
   }
 }
 
+std::string no_scripts_text(const SieveConfig& config, const MailUser& user) {
+  if (config.script.empty()) return "none (sieve.script is empty, no global scripts)";
+  if (config.script[0] == '~' && user.home.empty()) return "none (no home for sieve.script)";
+  return "none (no " + expand_user_path(config.script, user.home, user.name) + ")";
+}
+
 std::string scripts_text(const std::vector<ScriptRun>& runs) {
   std::string text;
   for (const auto& run : runs) text += (text.empty() ? "" : ",") + run.path;

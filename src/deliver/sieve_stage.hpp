@@ -87,7 +87,10 @@ struct KeepFolder {
 void split_flags(const std::vector<std::string>& flags, std::string& letters,
                  std::vector<std::string>& keywords);
 
-// "script1,script2" for the log, or "none (why)".
+// Why no script ran, for the log: "none (no /home/bob/.dovecot.sieve)".
+[[nodiscard]] std::string no_scripts_text(const SieveConfig& config, const MailUser& user);
+
+// "script1,script2" for the log.
 [[nodiscard]] std::string scripts_text(const std::vector<ScriptRun>& runs);
 
 // Appends each error to the user's sieve.log (sieve.log, bounded by

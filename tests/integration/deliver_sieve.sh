@@ -182,6 +182,9 @@ deliver "untrusted global" 75 -o "sieve.after=[\"$T/g/after.sieve\"]" &&
   pass "rules/default-after.sieve compiles" || fail "sieve check default-after: $(cat "$T/out")"
 cp "$top/rules/default-after.sieve" "$G/default-after.sieve" && chmod 0644 "$G/default-after.sieve"
 rm -f "$HOMEU/.dovecot.sieve"
+newmsg "no script"
+deliver "no script" 0 && grep -q "sieve=\"none (no $HOMEU/.dovecot.sieve)\"" "$T/err" &&
+  pass "without scripts the log says why none ran" || fail "no script: $(cat "$T/err")"
 AFTER=(-o "sieve.after=[\"$G/default-after.sieve\"]")
 newmsg "cheap pills" "X-Spam-Score: 9.1
 X-Mailroom-Spam-Score: 9
