@@ -54,9 +54,8 @@ class Watchdog : public testing::Test {
     return -1;
   }
 
-  // Stages one message in dir_/Maildir, links it when `link` is set, then blocks on the FIFO (as the quota
-  // bookkeeping did on a swapped maildirsize). Exits 0 when the open was
-  // interrupted.
+  // Stages one message in dir_/Maildir, links it when `link` is set, then blocks on the FIFO (as
+  // the quota bookkeeping did on a swapped maildirsize). Exits 0 when the open was interrupted.
   void deliver_then_block(bool link) const {
     maildir::Options options;
     options.fsync = false;
