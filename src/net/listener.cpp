@@ -1,0 +1,66 @@
+#include "mailroom/net/listener.hpp"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <cstring>
+
+namespace mailroom::net {
+namespace {
+
+bool numeric_address(const std::string& text) {
+  unsigned char buf[16];
+  return ::inet_pton(AF_INET, text.c_str(), buf) == 1 ||
+         ::inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
+
+}  // namespace
+
+Result<ListenerSpec> parse_listener(std::string_view text,
+                                    std::initializer_list<std::string_view> known) {
+  auto bad = [&](const std::string& why) {
+    return fail(ErrorKind::config, "listener '" + std::string(text) + "': " + why);
+  };
+  auto space = text.find(' ');
+  if (space == std::string_view::npos) return bad("expected \"PROTOCOL ADDRESS:PORT\"");
+  ListenerSpec spec;
+  std::string_view protocol = text.substr(0, space);
+  std::string_view where = text.substr(space + 1);
+  for (auto name : known) {
+    if (protocol == name) spec.protocol = std::string(name);
+    if (protocol.size() == name.size() + 1 && protocol.substr(0, name.size()) == name &&
+        protocol.back() == 's') {
+      spec.protocol = std::string(name);
+      spec.implicit_tls = true;
+    }
+  }
+  if (spec.protocol.empty()) return bad("unknown protocol '" + std::string(protocol) + "'");
+  auto colon = where.rfind(':');
+  if (colon == std::string_view::npos) return bad("expected ADDRESS:PORT");
+  std::string_view host = where.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  spec.address = std::string(host);
+  if (!numeric_address(spec.address)) return bad("address must be numeric IPv4 or [IPv6]");
+  auto port_text = where.substr(colon + 1);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 ||
+      port > 65535)
+    return bad("bad port '" + std::string(port_text) + "'");
+  spec.port = static_cast<std::uint16_t>(port);
+  return spec;
+}
+
+bool is_loopback(std::string_view ip) {
+  std::string text(ip);
+  unsigned char buf[16];
+  if (::inet_pton(AF_INET, text.c_str(), buf) == 1) return buf[0] == 127;
+  if (::inet_pton(AF_INET6, text.c_str(), buf) != 1) return false;
+  static const unsigned char kLoopback6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(buf, kLoopback6, 16) == 0) return true;
+  return std::memcmp(buf, kMapped, 12) == 0 && buf[12] == 127;
+}
+
+}  // namespace mailroom::net
