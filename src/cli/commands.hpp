@@ -12,6 +12,8 @@ int deliver_command(Args args);
 int config_command(Args args);
 int auth_command(Args args);   // `mailroom auth check`
 int sieve_command(Args args);  // `mailroom sieve check|test`
+int serve_command(Args args);   // `mailroom serve`
+int passwd_command(Args args);  // `mailroom passwd`
 
 void print_usage(std::string_view command);  // "" for the overview
 void print_version();

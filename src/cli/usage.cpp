@@ -20,6 +20,8 @@ Commands:
   config check    print the effective configuration, or the error in it
   auth check      check SPF, DKIM, DMARC and ARC of a message file, in words
   sieve check|test  compile Sieve scripts, or show what one does to a message
+  serve           POP3 server over the delivered Maildirs (mailroom-serve(8))
+  passwd          print a password hash for serve.passdb
   help [COMMAND]  this text, or the help of COMMAND
   version         print the version
 
@@ -117,6 +119,33 @@ test   runs SCRIPT on the message in the file MESSAGE (a dry run: nothing
 See mailroom-sieve(7) for the supported language and its limits.
 )";
 
+constexpr const char* kServe = R"(usage: mailroom serve [-c FILE] [-o SECTION.KEY=VALUE]...
+
+Serves POP3 (RFC 1939; STLS, AUTH PLAIN, UIDL, TOP) over the Maildirs that
+`deliver` writes, on the listeners of [serve] in the configuration, until
+SIGTERM (sessions get serve.shutdown_grace to finish). SIGHUP reloads the
+TLS certificate and key. Runs as root: each connection is handled by a
+process running as serve.login_user until login, then by one running as
+the user (mailroom-serve(8), "Privileges").
+
+  -c FILE  configuration file (default /etc/mailroom/mailroom.toml)
+  -o K=V   override one key, e.g. -o serve.listeners=pop3://127.0.0.1:1110
+
+Exit codes: 0 after SIGTERM; 64 bad command line; 78 bad configuration
+(listener, certificate, login user); 75 a failure while running.
+)";
+
+constexpr const char* kPasswd = R"(usage: mailroom passwd [-s SCHEME]
+
+Reads a password from stdin (without echo on a terminal) and prints its
+hash for the serve.passdb file, as "{SCHEME}hash":
+  alice:{SHA512-CRYPT}$6$...:1001:1001::/home/alice::
+
+  -s SCHEME  SHA512-CRYPT (default), SHA256-CRYPT, BLF-CRYPT or YESCRYPT
+
+Exit codes: 0 printed; 64 bad command line or unknown scheme; 65 no password.
+)";
+
 constexpr const char* kConfig = R"(usage: mailroom config check [-c FILE] [-o SECTION.KEY=VALUE]...
 
 Loads the configuration (default /etc/mailroom/mailroom.toml; no file means
@@ -143,6 +172,10 @@ void print_usage(std::string_view command) {
     std::fputs(kAuth, stdout);
   } else if (command == "sieve") {
     std::fputs(kSieve, stdout);
+  } else if (command == "serve") {
+    std::fputs(kServe, stdout);
+  } else if (command == "passwd") {
+    std::fputs(kPasswd, stdout);
   } else if (command == "config") {
     std::fputs(kConfig, stdout);
     print_config_keys();

@@ -21,11 +21,11 @@ Result<ListenerSpec> parse_listener(std::string_view text,
   auto bad = [&](const std::string& why) {
     return fail(ErrorKind::config, "listener '" + std::string(text) + "': " + why);
   };
-  auto space = text.find(' ');
-  if (space == std::string_view::npos) return bad("expected \"PROTOCOL ADDRESS:PORT\"");
+  auto scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos) return bad("expected PROTOCOL://ADDRESS:PORT");
   ListenerSpec spec;
-  std::string_view protocol = text.substr(0, space);
-  std::string_view where = text.substr(space + 1);
+  std::string_view protocol = text.substr(0, scheme_end);
+  std::string_view where = text.substr(scheme_end + 3);
   for (auto name : known) {
     if (protocol == name) spec.protocol = std::string(name);
     if (protocol.size() == name.size() + 1 && protocol.substr(0, name.size()) == name &&
@@ -38,8 +38,11 @@ Result<ListenerSpec> parse_listener(std::string_view text,
   auto colon = where.rfind(':');
   if (colon == std::string_view::npos) return bad("expected ADDRESS:PORT");
   std::string_view host = where.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return bad("an IPv6 address goes in brackets: [::1]:110");
+  }
   spec.address = std::string(host);
   if (!numeric_address(spec.address)) return bad("address must be numeric IPv4 or [IPv6]");
   auto port_text = where.substr(colon + 1);

@@ -8,21 +8,22 @@ namespace mailroom::net {
 namespace {
 
 TEST(Listener, ParsesProtocolAddressAndPort) {
-  auto plain = parse_listener("pop3 127.0.0.1:110", {"pop3"});
+  auto plain = parse_listener("pop3://127.0.0.1:110", {"pop3"});
   ASSERT_TRUE(plain) << plain.error().message;
   EXPECT_EQ(plain->protocol, "pop3");
   EXPECT_EQ(plain->address, "127.0.0.1");
   EXPECT_EQ(plain->port, 110);
   EXPECT_FALSE(plain->implicit_tls);
-  auto tls = parse_listener("pop3s [::1]:995", {"pop3"});
+  auto tls = parse_listener("pop3s://[::1]:995", {"pop3"});
   ASSERT_TRUE(tls) << tls.error().message;
   EXPECT_EQ(tls->address, "::1");
   EXPECT_TRUE(tls->implicit_tls);
 }
 
 TEST(Listener, RefusesWhatItCannotListenOn) {
-  for (const char* bad : {"pop3", "imap 127.0.0.1:143", "pop3 localhost:110", "pop3 127.0.0.1:0",
-                          "pop3 127.0.0.1:65536", "pop3 127.0.0.1:11x", "pop3x 127.0.0.1:1"}) {
+  for (const char* bad : {"pop3", "pop3 127.0.0.1:110", "imap://127.0.0.1:143",
+                          "pop3://localhost:110", "pop3://127.0.0.1:0", "pop3://127.0.0.1:65536",
+                          "pop3://127.0.0.1:11x", "pop3x://127.0.0.1:1", "pop3://::1:110"}) {
     EXPECT_FALSE(parse_listener(bad, {"pop3"})) << bad;
   }
 }

@@ -1,0 +1,30 @@
+// Becoming a session process (mailroom-serve(8), "Privileges"): after
+// fork() from the listening process, a child keeps only the descriptors it
+// needs, forgets the listener's signal handling, and gives up root for
+// good before it reads a byte from the client or a file of the user.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+
+#include "mailroom/util/config.hpp"
+#include "mailroom/util/result.hpp"
+
+namespace mailroom::server {
+
+// Moves `keep` to descriptors 3, 4, ... (in order) and closes every other
+// descriptor above 2; logging goes to stderr from here on, because the
+// syslog socket's number is about to be reused. Resets signals, makes the
+// process undumpable (no ptrace by other processes of the same uid) and
+// caps its address space at `memory` bytes.
+void enter_child(std::initializer_list<int> keep, const LogConfig& log, std::uint64_t memory);
+
+// setgroups, setresgid, setresuid (real, effective and saved), then checks
+// that root cannot be regained. uid 0 is always refused; gid 0 unless
+// allow_gid_0 (users.allow_gid_0), as for deliveries.
+[[nodiscard]] Status drop_privileges(const std::string& who, uid_t uid, gid_t gid, bool allow_gid_0);
+
+}  // namespace mailroom::server
