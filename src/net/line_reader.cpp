@@ -39,20 +39,19 @@ void LineReader::feed(std::string_view bytes) {
       // complete lines before it stay queued and come out first.
       pending_.resize(pending_.size() - unfinished_size(pending_));
       skipping_ = true;
-      if (!report_too_long_) too_long_at_ = pending_.size();
-      report_too_long_ = true;
+      too_long_at_.push_back(pending_.size());
     }
   }
 }
 
 std::optional<LineEvent> LineReader::next() {
-  if (report_too_long_ && too_long_at_ == 0) {
-    report_too_long_ = false;
+  if (!too_long_at_.empty() && too_long_at_.front() == 0) {
+    too_long_at_.pop_front();
     return LineEvent{LineEvent::Kind::too_long, {}};
   }
   auto lf = pending_.find('\n');
   if (lf == std::string::npos) return std::nullopt;
-  if (report_too_long_) too_long_at_ -= std::min(too_long_at_, lf + 1);
+  for (auto& offset : too_long_at_) offset -= std::min(offset, lf + 1);
   std::size_t end = lf;
   if (end > 0 && pending_[end - 1] == '\r') --end;
   LineEvent event;
@@ -68,6 +67,7 @@ std::optional<LineEvent> LineReader::next() {
 std::string LineReader::take_pending() {
   std::string out;
   out.swap(pending_);
+  too_long_at_.clear();  // those lines are gone; nothing can be handed on of them
   return out;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,9 +45,10 @@ class LineReader {
  private:
   std::size_t max_line_;
   std::string pending_;
-  bool skipping_ = false;          // inside an over-long line, dropping until LF
-  bool report_too_long_ = false;   // a too_long event is due ...
-  std::size_t too_long_at_ = 0;    // ... once the lines before this offset are taken
+  bool skipping_ = false;  // inside an over-long line, dropping until LF
+  // A too_long event is due for each entry, once the lines before that
+  // offset of pending_ are taken (events keep the order of the input).
+  std::deque<std::size_t> too_long_at_;
 };
 
 }  // namespace mailroom::net

@@ -57,6 +57,13 @@ TEST(LineReader, AnEndlessLineIsReportedOnceAndMemoryStaysBounded) {
   EXPECT_EQ(seen, (std::vector<std::string>{"NOOP", "<too long>", "QUIT"}));
 }
 
+TEST(LineReader, TwoLongLinesInOneReadAreTwoEventsInOrder) {
+  std::string input = "A\n" + std::string(20, 'x') + "\nB\n" + std::string(20, 'y') + "\nC\n";
+  auto expected = std::vector<std::string>{"A", "<too long>", "B", "<too long>", "C"};
+  EXPECT_EQ(events(input, 8, input.size()), expected);
+  EXPECT_EQ(events(input, 8, 1), expected);
+}
+
 TEST(LineReader, KeepsNulAndControlBytesForTheParserToJudge) {
   EXPECT_EQ(events(std::string("A\0B\r\n", 5), 64, 1),
             (std::vector<std::string>{std::string("A\0B", 3)}));
