@@ -1,27 +1,31 @@
 // The listening process of `mailroom serve`.
 //
-// Privileges (mailroom-serve(8) says the same for administrators). Three
+// Privileges (mailroom-serve(8) says the same for administrators). Four
 // kinds of process, after Dovecot's login/imap split:
 //
-// 1. The listener runs as root. It binds the ports, holds the TLS
-//    certificate and key (and reloads them on SIGHUP), reads the password
-//    file and checks passwords, and throttles failed logins per address and
-//    per user. It never parses a byte from a client and never opens a file
-//    of a user.
-// 2. For each connection it forks a login process that drops at once to
+// 1. The listener runs as root. It binds the ports, reads the password
+//    file, checks passwords and throttles failed logins per address and per
+//    user. It never parses a byte from a client, never opens a file of a
+//    user, and forks nothing once it serves.
+// 2. The spawner (spawner.hpp), forked at start-up before any client
+//    connects, holds the TLS certificate and key (reloaded on SIGHUP) and
+//    forks every other process on the listener's request; since it never
+//    sees a password, no process it forks inherits one.
+// 3. For each connection a login process drops at once to
 //    serve.login_user (an account that owns nothing; "nobody" by default),
-//    made undumpable and memory-capped. That process does the TLS handshake
-//    and the whole pre-authentication dialogue. It can do nothing with a
-//    password but hand it to the listener over a socketpair.
-// 3. When the password is right, the listener forks a session process that
-//    drops to the user's uid and gid (setgroups, setresgid, setresuid; uid 0
-//    refused, gid 0 unless users.allow_gid_0) before it opens the Maildir,
-//    and passes one end of a fresh socketpair to the login process
-//    (SCM_RIGHTS). The login process then only relays bytes between the
-//    client's TLS and the session. So a session can read only what its
-//    user can read, and sessions of different users never share a process.
+//    undumpable and memory-capped. It does the TLS handshake and the whole
+//    pre-authentication dialogue, and can do nothing with a password but
+//    hand it to the listener over a socketpair.
+// 4. When the password is right, a session process drops to the user's uid
+//    and gid (setgroups, setresgid, setresuid; uid 0 refused, gid 0 unless
+//    users.allow_gid_0) before it opens the Maildir; one end of a fresh
+//    socketpair goes to it, the other to the login process (SCM_RIGHTS),
+//    which from then on relays bytes between the client's TLS and the
+//    session. So a session reads only what its user may read, and sessions
+//    of different users never share a process.
 #include "mailroom/server/serve.hpp"
 
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,8 +41,7 @@
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/passwd.hpp"
 #include "server/account.hpp"
-#include "server/process.hpp"
-#include "server/pop3/processes.hpp"
+#include "server/spawner.hpp"
 
 namespace mailroom::server {
 namespace {
@@ -48,29 +51,10 @@ using Packet = asio::generic::seq_packet_protocol;
 
 struct State {
   const Config& config;
-  net::Limits limits;
-  std::vector<net::ListenerSpec> specs;
-  std::optional<net::TlsContext> tls;
-  PasswdEntry login_user;
   LoginThrottle throttle;
+  int spawner = -1;  // request socket of the spawner
   net::Server* server = nullptr;
 };
-
-net::Limits limits_from(const ServeConfig& serve) {
-  net::Limits limits;
-  limits.max_connections_per_ip = serve.max_connections_per_ip;
-  limits.max_line = serve.max_line;
-  limits.login_timeout = serve.login_timeout;
-  limits.idle_timeout = serve.idle_timeout;
-  limits.session_memory = serve.session_memory;
-  limits.shutdown_grace = serve.shutdown_grace;
-  return limits;
-}
-
-[[noreturn]] void exit_child(int status) {
-  log::flush();
-  std::_Exit(status);
-}
 
 // Sends the answer to a login process; `session` (if valid) goes along.
 void answer(int broker, std::string_view text, int session) {
@@ -89,30 +73,6 @@ void answer(int broker, std::string_view text, int session) {
     std::memcpy(CMSG_DATA(c), &session, sizeof session);
   }
   (void)::sendmsg(broker, &message, MSG_NOSIGNAL);
-}
-
-// Forks the session process for `account`; its end of the socketpair, or -1.
-int start_session(State& state, const Account& account) {
-  int pair[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return -1;
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    enter_child({pair[1]}, state.config.log, state.limits.session_memory);
-    auto dropped = drop_privileges(account.name, account.uid, account.gid,
-                                   state.config.users.allow_gid_0);
-    if (!dropped) {
-      log::error("pop3: {}", dropped.error().message);
-      exit_child(75);
-    }
-    exit_child(pop3::run_session(3, account.maildir, state.limits));
-  }
-  ::close(pair[1]);
-  if (pid < 0) {
-    ::close(pair[0]);
-    return -1;
-  }
-  state.server->adopt(pid);
-  return pair[0];
 }
 
 // One login request: throttle, delay, check, start the session.
@@ -140,14 +100,16 @@ asio::awaitable<void> check_login(State& state, int broker, std::string ip, std:
     co_return;
   }
   state.throttle.succeeded(user);
-  int session = start_session(state, *account);
-  if (session < 0) {
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0 ||
+      !request_session(state.spawner, pair[1], *account)) {
     answer(broker, "E-ERR [SYS/TEMP] cannot start the session\r\n", -1);
     co_return;
   }
+  ::close(pair[1]);
   log::info("pop3: login {} from {}", user, ip);
-  answer(broker, "K", session);
-  ::close(session);
+  answer(broker, "K", pair[0]);
+  ::close(pair[0]);
 }
 
 // Serves the requests of one login process until it ends.
@@ -175,32 +137,15 @@ void start_login(State& state, net::Accepted accepted, net::Server::Closed close
     closed();
     return;
   }
-  const auto& spec = state.specs[accepted.listener];
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    enter_child({accepted.socket.get(), pair[1]}, state.config.log, state.limits.session_memory);
-    auto dropped = drop_privileges(state.login_user.name, state.login_user.uid,
-                                   state.login_user.gid, false);
-    if (!dropped) {
-      log::error("pop3: {}", dropped.error().message);
-      exit_child(75);
-    }
-    pop3::LoginSetup setup;
-    setup.implicit_tls = spec.implicit_tls;
-    setup.tls = state.tls ? &*state.tls : nullptr;
-    setup.policy.stls_possible = state.tls.has_value() && !spec.implicit_tls;
-    setup.policy.plaintext_without_tls =
-        state.config.serve.plaintext_on_loopback && net::is_loopback(accepted.peer_ip);
-    setup.limits = state.limits;
-    exit_child(pop3::run_login(net::Stream(UniqueFd(3)), 4, setup));
-  }
+  auto requested = request_login(state.spawner, accepted.socket.get(), pair[1], accepted.listener,
+                                 accepted.peer_ip);
   ::close(pair[1]);
-  if (pid < 0) {
+  if (!requested) {
+    log::error("serve: {}", requested.error().message);
     ::close(pair[0]);
     closed();
     return;
   }
-  state.server->adopt(pid);
   asio::co_spawn(state.server->io(), broker_loop(state, pair[0], accepted.peer_ip, std::move(closed)),
                  asio::detached);
 }
@@ -243,29 +188,30 @@ int serve(const Config& config) {
   LoginThrottle::Policy policy;
   policy.base_delay = config.serve.auth_delay;
   policy.max_failures = config.serve.auth_max_failures;
-  State state{config, limits_from(config.serve), *specs, std::move(*tls), *login_user,
-              LoginThrottle(policy), nullptr};
-  net::Server server(state.specs, state.limits);
+  State state{config, LoginThrottle(policy)};
+  net::Server server(*specs, limits_from(config.serve));
   state.server = &server;
   if (auto bound = server.bind(); !bound) {
     log::error("serve: {}", bound.error().message);
     return 78;
   }
-  for (std::size_t i = 0; i < state.specs.size(); ++i)
-    log::info("serve: listening on {} {}:{}", state.specs[i].implicit_tls ? "pop3s" : "pop3",
-              state.specs[i].address, server.bound_port(i));
-  auto reload = [&state] {
-    // SIGHUP: new connections get the new certificate; a bad file keeps the old one.
-    auto fresh = load_tls(state.config.serve);
-    if (!fresh) {
-      log::error("serve: reload: {}; keeping the old certificate", fresh.error().message);
-      return;
-    }
-    if (fresh->has_value()) state.tls = std::move(*fresh);
-    log::info("serve: reloaded the TLS certificate");
-  };
-  return server.run([&state](net::Accepted a, net::Server::Closed c) { start_login(state, std::move(a), std::move(c)); },
-                    reload);
+  tls->reset();  // checked; the spawner loads its own copy
+  auto spawner = start_spawner(SpawnerSetup{&config, *specs, *login_user});
+  if (!spawner) {
+    log::error("serve: {}", spawner.error().message);
+    return 75;
+  }
+  auto [spawner_pid, spawner_socket] = *spawner;
+  state.spawner = spawner_socket;
+  server.adopt(spawner_pid);  // SIGTERM at the end of the grace time ends every session
+  for (std::size_t i = 0; i < specs->size(); ++i)
+    log::info("serve: listening on {} {}:{}", (*specs)[i].implicit_tls ? "pop3s" : "pop3",
+              (*specs)[i].address, server.bound_port(i));
+  // SIGHUP: the spawner reads the certificate again; new connections use it.
+  auto reload = [pid = spawner_pid] { ::kill(pid, SIGHUP); };
+  return server.run(
+      [&state](net::Accepted a, net::Server::Closed c) { start_login(state, std::move(a), std::move(c)); },
+      reload);
 }
 
 }  // namespace mailroom::server

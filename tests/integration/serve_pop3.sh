@@ -280,8 +280,13 @@ exec 7<>"/dev/tcp/127.0.0.1/$P"
 read -r -t 5 _ <&7
 printf 'USER %s\r\nPASS pw-of-a\r\n' "$A" >&7
 read -r -t 5 _ <&7; read -r -t 5 _ <&7
-users=$(ps -o user= --ppid "$MAIN_PID" | sort | tr '\n' ' ')
-[ "$users" = "$A nobody " ] && pass "session runs as $A, login as nobody" || fail "children run as: $users"
+# The listener's one child is the spawner (root, forked before any login);
+# it forks the login process (nobody) and the session (the user).
+spawner=$(ps -o pid= --ppid "$MAIN_PID" | tr -d ' ')
+users=$(ps -o user= --ppid "$spawner" | sort | tr '\n' ' ')
+[ "$(ps -o user= -p "$spawner" | tr -d ' ')" = root ] && [ "$users" = "$A nobody " ] &&
+  pass "session runs as $A, login as nobody, both forked by the spawner" ||
+  fail "spawner '$spawner' children run as: $users"
 exec 7>&-
 
 # -- wrong passwords: delayed, then refused even with the right one
@@ -312,5 +317,8 @@ kill -TERM "$MAIN_PID" "$STRICT_PID"
 wait "$MAIN_PID"; rc=$?
 [ $rc -eq 0 ] && pass "SIGTERM: exit 0" || fail "SIGTERM: exit $rc"
 wait "$STRICT_PID"
+sleep 0.3
+left=$(pgrep -u "$A,$B" | tr '\n' ' ')
+[ -z "$left" ] && pass "no session process left after SIGTERM" || fail "left running: $left"
 grep -qiE 'AddressSanitizer|runtime error' "$T/serve.log" && fail "sanitizer: $(cat "$T/serve.log")"
 finish
