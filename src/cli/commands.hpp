@@ -10,8 +10,8 @@ using Args = std::span<char* const>;  // the subcommand's arguments, without its
 
 int deliver_command(Args args);
 int config_command(Args args);
-int auth_command(Args args);   // `mailroom auth check`
-int sieve_command(Args args);  // `mailroom sieve check|test`
+int auth_command(Args args);    // `mailroom auth check`
+int sieve_command(Args args);   // `mailroom sieve check|test`
 int serve_command(Args args);   // `mailroom serve`
 int passwd_command(Args args);  // `mailroom passwd`
 

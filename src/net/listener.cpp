@@ -48,8 +48,7 @@ Result<ListenerSpec> parse_listener(std::string_view text,
   auto port_text = where.substr(colon + 1);
   unsigned port = 0;
   auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 ||
-      port > 65535)
+  if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 || port > 65535)
     return bad("bad port '" + std::string(port_text) + "'");
   spec.port = static_cast<std::uint16_t>(port);
   return spec;

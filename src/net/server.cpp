@@ -50,11 +50,13 @@ struct Server::Impl {
     auto& acceptor = acceptors[index];
     while (!stopping) {
       boost::system::error_code ec;
-      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket =
+          co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec == asio::error::operation_aborted || stopping) co_return;
       if (ec) {
         // EMFILE and friends: wait a little instead of spinning.
-        log::warn("serve: accept on {}:{}: {}", specs[index].address, specs[index].port, ec.message());
+        log::warn("serve: accept on {}:{}: {}", specs[index].address, specs[index].port,
+                  ec.message());
         asio::steady_timer pause(io, std::chrono::milliseconds(100));
         co_await pause.async_wait(asio::use_awaitable);
         continue;
@@ -62,7 +64,8 @@ struct Server::Impl {
       std::string ip = socket.remote_endpoint(ec).address().to_string();
       if (ec) continue;
       if (!counter.try_add(ip)) {
-        log::warn("serve: refused {}: {} connections from it already", ip, limits.max_connections_per_ip);
+        log::warn("serve: refused {}: {} connections from it already", ip,
+                  limits.max_connections_per_ip);
         continue;  // the socket closes; the protocol has no greeting to refuse with yet
       }
       socket.non_blocking(false, ec);
@@ -125,7 +128,8 @@ Status Server::bind() {
   for (const auto& spec : impl_->specs) {
     boost::system::error_code ec;
     auto address = asio::ip::make_address(spec.address, ec);
-    if (ec) return fail(ErrorKind::config, "listener address " + spec.address + ": " + ec.message());
+    if (ec)
+      return fail(ErrorKind::config, "listener address " + spec.address + ": " + ec.message());
     tcp::endpoint endpoint(address, spec.port);
     tcp::acceptor acceptor(impl_->io);
     acceptor.open(endpoint.protocol(), ec);
@@ -134,8 +138,8 @@ Status Server::bind() {
     if (!ec) acceptor.bind(endpoint, ec);
     if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec)
-      return fail(ErrorKind::config,
-                  "listen on " + spec.address + ":" + std::to_string(spec.port) + ": " + ec.message());
+      return fail(ErrorKind::config, "listen on " + spec.address + ":" + std::to_string(spec.port) +
+                                         ": " + ec.message());
     impl_->acceptors.push_back(std::move(acceptor));
   }
   return ok();

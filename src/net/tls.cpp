@@ -43,7 +43,8 @@ Result<TlsContext> TlsContext::load(const std::string& cert_file, const std::str
   if (::SSL_CTX_use_PrivateKey_file(ctx.get(), key_file.c_str(), SSL_FILETYPE_PEM) != 1)
     return fail(ErrorKind::config, openssl_error("key " + key_file));
   if (::SSL_CTX_check_private_key(ctx.get()) != 1)
-    return fail(ErrorKind::config, openssl_error("key " + key_file + " does not match " + cert_file));
+    return fail(ErrorKind::config,
+                openssl_error("key " + key_file + " does not match " + cert_file));
   TlsContext out;
   out.ctx_ = std::move(ctx);
   return out;

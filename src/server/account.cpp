@@ -36,7 +36,8 @@ std::string expand_maildir(const std::string& pattern, const std::string& user,
   return out;
 }
 
-Result<Account> authenticate(const Config& config, std::string_view user, std::string_view password) {
+Result<Account> authenticate(const Config& config, std::string_view user,
+                             std::string_view password) {
   auto rejected = [] { return fail(ErrorKind::rejected, "invalid user name or password"); };
   if (!plausible_name(user)) {
     burn_password_check(password);
@@ -55,8 +56,8 @@ Result<Account> authenticate(const Config& config, std::string_view user, std::s
   if (!entry->uid || !entry->gid || home.empty()) {
     auto system = find_user_by_name(entry->name);
     if (!system)
-      return fail(ErrorKind::config, "passdb user " + entry->name +
-                                         " has no uid/gid/home and is no system user");
+      return fail(ErrorKind::config,
+                  "passdb user " + entry->name + " has no uid/gid/home and is no system user");
     account.uid = entry->uid.value_or(system->uid);
     account.gid = entry->gid.value_or(system->gid);
     if (home.empty()) home = system->home;

@@ -25,6 +25,7 @@ void enter_child(std::initializer_list<int> keep, const LogConfig& log, std::uin
 // setgroups, setresgid, setresuid (real, effective and saved), then checks
 // that root cannot be regained. uid 0 is always refused; gid 0 unless
 // allow_gid_0 (users.allow_gid_0), as for deliveries.
-[[nodiscard]] Status drop_privileges(const std::string& who, uid_t uid, gid_t gid, bool allow_gid_0);
+[[nodiscard]] Status drop_privileges(const std::string& who, uid_t uid, gid_t gid,
+                                     bool allow_gid_0);
 
 }  // namespace mailroom::server

@@ -113,7 +113,8 @@ asio::awaitable<void> check_login(State& state, int broker, std::string ip, std:
 }
 
 // Serves the requests of one login process until it ends.
-asio::awaitable<void> broker_loop(State& state, int fd, std::string ip, net::Server::Closed closed) {
+asio::awaitable<void> broker_loop(State& state, int fd, std::string ip,
+                                  net::Server::Closed closed) {
   Packet::socket socket(co_await asio::this_coro::executor, Packet(AF_UNIX, 0), fd);
   std::array<char, 1024> buffer{};
   for (;;) {
@@ -146,8 +147,8 @@ void start_login(State& state, net::Accepted accepted, net::Server::Closed close
     closed();
     return;
   }
-  asio::co_spawn(state.server->io(), broker_loop(state, pair[0], accepted.peer_ip, std::move(closed)),
-                 asio::detached);
+  asio::co_spawn(state.server->io(),
+                 broker_loop(state, pair[0], accepted.peer_ip, std::move(closed)), asio::detached);
 }
 
 Result<std::optional<net::TlsContext>> load_tls(const ServeConfig& serve) {
@@ -163,10 +164,12 @@ Result<std::vector<net::ListenerSpec>> listeners_from(const ServeConfig& serve, 
     auto spec = net::parse_listener(text, {"pop3"});
     if (!spec) return tl::unexpected(spec.error());
     if (spec->implicit_tls && !have_tls)
-      return fail(ErrorKind::config, "listener '" + text + "' needs serve.tls_cert and serve.tls_key");
+      return fail(ErrorKind::config,
+                  "listener '" + text + "' needs serve.tls_cert and serve.tls_key");
     specs.push_back(*spec);
   }
-  if (specs.empty()) return fail(ErrorKind::config, "serve.listeners is empty: nothing to listen on");
+  if (specs.empty())
+    return fail(ErrorKind::config, "serve.listeners is empty: nothing to listen on");
   return specs;
 }
 
@@ -181,8 +184,8 @@ int serve(const Config& config) {
   auto specs = listeners_from(config.serve, tls->has_value());
   auto login_user = find_user_by_name(config.serve.login_user);
   if (!specs || !login_user) {
-    log::error("serve: {}", !specs ? specs.error().message
-                                   : "serve.login_user: " + login_user.error().message);
+    log::error("serve: {}",
+               !specs ? specs.error().message : "serve.login_user: " + login_user.error().message);
     return 78;
   }
   LoginThrottle::Policy policy;
@@ -210,7 +213,9 @@ int serve(const Config& config) {
   // SIGHUP: the spawner reads the certificate again; new connections use it.
   auto reload = [pid = spawner_pid] { ::kill(pid, SIGHUP); };
   return server.run(
-      [&state](net::Accepted a, net::Server::Closed c) { start_login(state, std::move(a), std::move(c)); },
+      [&state](net::Accepted a, net::Server::Closed c) {
+        start_login(state, std::move(a), std::move(c));
+      },
       reload);
 }
 

@@ -120,8 +120,8 @@ void run_login_child(const SpawnerSetup& setup, const std::optional<net::TlsCont
   if (index >= setup.specs.size()) exit_process(70);
   const auto& spec = setup.specs[index];
   enter_child({request.fds[0], request.fds[1]}, config.log, config.serve.session_memory);
-  die_unless(drop_privileges(setup.login_user.name, setup.login_user.uid, setup.login_user.gid,
-                             false));
+  die_unless(
+      drop_privileges(setup.login_user.name, setup.login_user.uid, setup.login_user.gid, false));
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // after the uid change, which clears it
   pop3::LoginSetup login;
   login.implicit_tls = spec.implicit_tls;
@@ -160,8 +160,10 @@ void run_session_child(const SpawnerSetup& setup, const Request& request) {
     tls = std::move(*loaded);
   }
   while (auto request = receive(3, tls, config.serve)) {
-    bool login = request->fields[0] == "L" && request->fields.size() == 3 && request->fds.size() == 2;
-    bool session = request->fields[0] == "S" && request->fields.size() == 5 && request->fds.size() == 1;
+    bool login =
+        request->fields[0] == "L" && request->fields.size() == 3 && request->fds.size() == 2;
+    bool session =
+        request->fields[0] == "S" && request->fields.size() == 5 && request->fds.size() == 1;
     if ((login || session) && ::fork() == 0) {
       if (login) run_login_child(setup, tls, *request);
       run_session_child(setup, *request);
@@ -203,14 +205,15 @@ Result<std::pair<pid_t, int>> start_spawner(const SpawnerSetup& setup) {
 
 Status request_login(int spawner, int client, int broker, std::size_t listener,
                      const std::string& peer_ip) {
-  return send_request(spawner, "L" + std::string(1, '\0') + std::to_string(listener) + '\0' + peer_ip,
+  return send_request(spawner,
+                      "L" + std::string(1, '\0') + std::to_string(listener) + '\0' + peer_ip,
                       {client, broker});
 }
 
 Status request_session(int spawner, int login_end, const Account& account) {
   std::string payload = "S";
-  for (const auto& field : {std::to_string(account.uid), std::to_string(account.gid), account.name,
-                            account.maildir})
+  for (const auto& field :
+       {std::to_string(account.uid), std::to_string(account.gid), account.name, account.maildir})
     payload += '\0' + field;
   return send_request(spawner, payload, {login_end});
 }

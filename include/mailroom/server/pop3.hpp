@@ -12,11 +12,26 @@
 
 namespace mailroom::server::pop3 {
 
-enum class Verb { user, pass, quit, stat, list, retr, dele, noop, rset, top, uidl, capa, stls, auth };
+enum class Verb {
+  user,
+  pass,
+  quit,
+  stat,
+  list,
+  retr,
+  dele,
+  noop,
+  rset,
+  top,
+  uidl,
+  capa,
+  stls,
+  auth
+};
 
 struct Command {
   Verb verb = Verb::noop;
-  std::string text;                   // USER name, PASS password, AUTH mechanism
+  std::string text;                    // USER name, PASS password, AUTH mechanism
   std::optional<std::string> initial;  // AUTH's initial response (RFC 5034 section 4)
   std::optional<std::size_t> message;  // LIST, RETR, DELE, TOP, UIDL
   std::size_t lines = 0;               // TOP
@@ -30,6 +45,7 @@ struct Command {
 
 // "+OK"/"-ERR" helpers and the multi-line framing of section 3: every line
 // ends in CRLF, a line starting with "." gets another ".", and "." ends it.
-[[nodiscard]] std::string dot_stuff(std::string_view message, std::optional<std::size_t> body_lines);
+[[nodiscard]] std::string dot_stuff(std::string_view message,
+                                    std::optional<std::size_t> body_lines);
 
 }  // namespace mailroom::server::pop3

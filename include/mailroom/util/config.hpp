@@ -90,15 +90,15 @@ struct ServeConfig {
   std::string tls_cert;                // PEM chain; with tls_key: STLS and pop3s
   std::string tls_key;
   std::string passdb = "/etc/mailroom/users";  // Dovecot passwd-file format
-  std::string login_user = "nobody";  // pre-login processes run as this user
-  bool plaintext_on_loopback = true;  // USER/PASS, AUTH PLAIN without TLS from 127/8, ::1
+  std::string login_user = "nobody";           // pre-login processes run as this user
+  bool plaintext_on_loopback = true;           // USER/PASS, AUTH PLAIN without TLS from 127/8, ::1
   std::uint64_t max_connections_per_ip = 10;
   std::uint64_t max_line = 8192;
   std::chrono::seconds login_timeout{60};
   std::chrono::seconds idle_timeout{600};  // RFC 1939 section 3: at least 10 minutes
   std::uint64_t session_memory = 256ULL << 20;
   std::chrono::seconds shutdown_grace{10};
-  std::chrono::seconds auth_delay{1};  // first delay after a failed login; doubles each time
+  std::chrono::seconds auth_delay{1};    // first delay after a failed login; doubles each time
   std::uint64_t auth_max_failures = 10;  // per address or user in 15 minutes, then refused
 };
 

@@ -33,12 +33,15 @@ bool parse_id(std::string_view text, std::optional<Id>& out) {
 
 Result<PassdbEntry> parse_line(std::string_view line) {
   auto fields = split_fields(line);
-  if (fields.size() < 2 || fields[0].empty()) return fail(ErrorKind::config, "expected user:password:...");
+  if (fields.size() < 2 || fields[0].empty())
+    return fail(ErrorKind::config, "expected user:password:...");
   PassdbEntry entry;
   entry.name = std::string(fields[0]);
   entry.password = std::string(fields[1]);
-  if (fields.size() > 2 && !parse_id(fields[2], entry.uid)) return fail(ErrorKind::config, "bad uid");
-  if (fields.size() > 3 && !parse_id(fields[3], entry.gid)) return fail(ErrorKind::config, "bad gid");
+  if (fields.size() > 2 && !parse_id(fields[2], entry.uid))
+    return fail(ErrorKind::config, "bad uid");
+  if (fields.size() > 3 && !parse_id(fields[3], entry.gid))
+    return fail(ErrorKind::config, "bad gid");
   if (fields.size() > 5) entry.home = std::string(fields[5]);
   return entry;
 }
@@ -57,7 +60,8 @@ Result<std::vector<PassdbEntry>> parse_passwd_file(std::string_view text) {
     if (line.empty() || line.front() == '#') continue;
     auto entry = parse_line(line);
     if (!entry)
-      return fail(ErrorKind::config, "line " + std::to_string(number) + ": " + entry.error().message);
+      return fail(ErrorKind::config,
+                  "line " + std::to_string(number) + ": " + entry.error().message);
     entries.push_back(std::move(*entry));
   }
   return entries;

@@ -80,7 +80,8 @@ void burn_password_check(std::string_view password) {
     if (::RAND_bytes(random, sizeof random) == 1) text.assign(reinterpret_cast<char*>(random), 16);
     for (char& c : text) c = static_cast<char>('a' + (static_cast<unsigned char>(c) % 26));
     auto hashed = hash_password("SHA512-CRYPT", text);
-    return hashed ? hashed->substr(std::string_view("{SHA512-CRYPT}").size()) : std::string("$6$x$");
+    return hashed ? hashed->substr(std::string_view("{SHA512-CRYPT}").size())
+                  : std::string("$6$x$");
   }();
   (void)crypt_matches(dummy, password);
 }

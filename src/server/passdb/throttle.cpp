@@ -11,7 +11,8 @@ constexpr std::size_t kMaxRecords = 100000;  // bounded memory under a spray of 
 
 LoginThrottle::Record* LoginThrottle::find(const std::string& key, Clock::time_point now) {
   std::erase_if(records_, [&](const Record& r) { return now - r.last > policy_.window; });
-  auto it = std::find_if(records_.begin(), records_.end(), [&](const Record& r) { return r.key == key; });
+  auto it =
+      std::find_if(records_.begin(), records_.end(), [&](const Record& r) { return r.key == key; });
   return it == records_.end() ? nullptr : &*it;
 }
 

@@ -92,8 +92,8 @@ Step Authorization::handle(std::string_view line) {
   if (!command) return err(command.error().message);
   switch (command->verb) {
     case Verb::capa:
-      return reply(capabilities(CapaState{false, policy_.stls_possible && !policy_.tls_active,
-                                          plaintext_allowed()}));
+      return reply(capabilities(
+          CapaState{false, policy_.stls_possible && !policy_.tls_active, plaintext_allowed()}));
     case Verb::stls:
       if (policy_.tls_active || !policy_.stls_possible) return err("STLS not available");
       return Step{Step::Action::start_tls, "+OK begin TLS negotiation\r\n", {}, {}};

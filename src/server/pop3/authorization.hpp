@@ -39,7 +39,7 @@ class Authorization {
   [[nodiscard]] Step auth(const std::string& mechanism, const std::optional<std::string>& initial);
   [[nodiscard]] Step plain_response(std::string_view base64);
   AuthorizationPolicy policy_;
-  std::string user_;           // after USER
+  std::string user_;             // after USER
   bool awaiting_plain_ = false;  // "AUTH PLAIN" sent, "+ " continuation out
 };
 

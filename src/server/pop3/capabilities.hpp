@@ -6,8 +6,8 @@
 namespace mailroom::server::pop3 {
 
 struct CapaState {
-  bool authorized = false;      // TRANSACTION state
-  bool offer_stls = false;      // STLS possible: certificate, not yet TLS, not implicit TLS
+  bool authorized = false;         // TRANSACTION state
+  bool offer_stls = false;         // STLS possible: certificate, not yet TLS, not implicit TLS
   bool plaintext_allowed = false;  // USER/PASS and AUTH PLAIN allowed now
 };
 

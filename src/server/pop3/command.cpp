@@ -19,11 +19,20 @@ struct Keyword {
 };
 
 constexpr std::array<Keyword, 14> kKeywords{{
-    {"USER", Verb::user, 1, 1}, {"PASS", Verb::pass, 1, 1}, {"QUIT", Verb::quit, 0, 0},
-    {"STAT", Verb::stat, 0, 0}, {"LIST", Verb::list, 0, 1}, {"RETR", Verb::retr, 1, 1},
-    {"DELE", Verb::dele, 1, 1}, {"NOOP", Verb::noop, 0, 0}, {"RSET", Verb::rset, 0, 0},
-    {"TOP", Verb::top, 2, 2},   {"UIDL", Verb::uidl, 0, 1}, {"CAPA", Verb::capa, 0, 0},
-    {"STLS", Verb::stls, 0, 0}, {"AUTH", Verb::auth, 0, 2},
+    {"USER", Verb::user, 1, 1},
+    {"PASS", Verb::pass, 1, 1},
+    {"QUIT", Verb::quit, 0, 0},
+    {"STAT", Verb::stat, 0, 0},
+    {"LIST", Verb::list, 0, 1},
+    {"RETR", Verb::retr, 1, 1},
+    {"DELE", Verb::dele, 1, 1},
+    {"NOOP", Verb::noop, 0, 0},
+    {"RSET", Verb::rset, 0, 0},
+    {"TOP", Verb::top, 2, 2},
+    {"UIDL", Verb::uidl, 0, 1},
+    {"CAPA", Verb::capa, 0, 0},
+    {"STLS", Verb::stls, 0, 0},
+    {"AUTH", Verb::auth, 0, 2},
 }};
 
 tl::unexpected<Error> bad(std::string why) { return fail(ErrorKind::parse, std::move(why)); }
@@ -103,7 +112,8 @@ Result<Command> parse_command(std::string_view line) {
     return bad("NUL in command");
   auto space = line.find(' ');
   auto word = line.substr(0, space);
-  std::string_view rest = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+  std::string_view rest =
+      space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
   for (const auto& keyword : kKeywords)
     if (iequals(word, keyword.name)) return with_arguments(keyword, rest);
   return bad("unknown command");

@@ -66,13 +66,15 @@ bool write_fd(int fd, std::string_view bytes) {
 
 // After the login: bytes both ways until either side ends or the client
 // is idle for limits.idle_timeout (RFC 1939 section 3: autologout, no UPDATE).
-int relay(net::Stream& client, int session, const std::string& pipelined, const net::Limits& limits) {
+int relay(net::Stream& client, int session, const std::string& pipelined,
+          const net::Limits& limits) {
   if (!write_fd(session, pipelined)) return 0;
   std::array<char, kBufferSize> buffer{};
   auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(limits.idle_timeout);
   for (;;) {
     std::array<pollfd, 2> fds{{{client.fd(), POLLIN, 0}, {session, POLLIN, 0}}};
-    int ready = client.has_buffered_input() ? 1 : ::poll(fds.data(), 2, static_cast<int>(idle.count()));
+    int ready =
+        client.has_buffered_input() ? 1 : ::poll(fds.data(), 2, static_cast<int>(idle.count()));
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) return 0;
     if (client.has_buffered_input() || (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
@@ -130,7 +132,8 @@ int run_login(net::Stream client, int broker, const LoginSetup& setup) {
             (void)client.write_all("-ERR [SYS/TEMP] try again later\r\n");
             return 0;
           }
-          if (answer->session) return relay(client, answer->session.get(), reader.take_pending(), setup.limits);
+          if (answer->session)
+            return relay(client, answer->session.get(), reader.take_pending(), setup.limits);
           if (!client.write_all(answer->reply)) return 0;
           if (++failures >= kMaxFailedLogins) return 0;
           break;

@@ -95,7 +95,8 @@ Result<Maildrop> Maildrop::open(const std::string& maildir) {
   Maildrop drop;
   drop.root_ = maildir;
   for (const char* sub : {"new", "cur"})
-    if (auto scanned = scan(maildir, sub, drop.messages_); !scanned) return tl::unexpected(scanned.error());
+    if (auto scanned = scan(maildir, sub, drop.messages_); !scanned)
+      return tl::unexpected(scanned.error());
   // Delivery order: Maildir names start with the delivery time.
   std::sort(drop.messages_.begin(), drop.messages_.end(),
             [](const DropMessage& a, const DropMessage& b) { return a.uidl < b.uidl; });

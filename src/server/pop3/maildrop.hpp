@@ -16,8 +16,8 @@
 namespace mailroom::server::pop3 {
 
 struct DropMessage {
-  std::string path;   // relative to the Maildir: "cur/NAME:2,S"
-  std::string uidl;   // RFC 1939 section 7: 1-70 octets 0x21-0x7E
+  std::string path;        // relative to the Maildir: "cur/NAME:2,S"
+  std::string uidl;        // RFC 1939 section 7: 1-70 octets 0x21-0x7E
   std::uint64_t size = 0;  // octets as sent: LF counted as CRLF
   bool deleted = false;
 };

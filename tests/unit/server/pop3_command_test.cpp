@@ -49,10 +49,25 @@ TEST(Pop3Command, ParsesEveryCommand) {
 }
 
 TEST(Pop3Command, RefusesMalformedLines) {
-  const char* bad[] = {"",          "XYZZY",       "USER",        "USER a b",   "PASS",
-                       "RETR",      "RETR 0",      "RETR -1",     "RETR 1x",    "RETR +1",
-                       "LIST 1 2",  "TOP 1",       "TOP 1 x",     "DELE  1",    "STAT now",
-                       "APOP a b",    "RETR 99999999999", "USERalice", "AUTH A B C"};
+  const char* bad[] = {"",
+                       "XYZZY",
+                       "USER",
+                       "USER a b",
+                       "PASS",
+                       "RETR",
+                       "RETR 0",
+                       "RETR -1",
+                       "RETR 1x",
+                       "RETR +1",
+                       "LIST 1 2",
+                       "TOP 1",
+                       "TOP 1 x",
+                       "DELE  1",
+                       "STAT now",
+                       "APOP a b",
+                       "RETR 99999999999",
+                       "USERalice",
+                       "AUTH A B C"};
   for (const char* line : bad) EXPECT_FALSE(parse_command(line)) << "'" << line << "'";
   EXPECT_FALSE(parse_command(std::string("USER a\0b", 8))) << "NUL";
   EXPECT_FALSE(parse_command("USER " + std::string(41, 'a'))) << "RFC 1939: 40 octets";
