@@ -153,7 +153,7 @@ std::uint16_t Server::bound_port(std::size_t index) const {
 
 void Server::adopt(pid_t pid) { impl_->children.insert(pid); }
 
-int Server::run(OnConnection on_connection, std::function<void()> on_reload) {
+int Server::run(const OnConnection& on_connection, std::function<void()> on_reload) {
   auto& impl = *impl_;
   auto rethrow = [](const std::exception_ptr& e) {
     if (e) std::rethrow_exception(e);

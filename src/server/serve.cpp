@@ -79,7 +79,7 @@ void answer(int broker, std::string_view text, int session) {
 asio::awaitable<void> check_login(State& state, int broker, std::string ip, std::string user,
                                   std::string password) {
   auto now = LoginThrottle::Clock::now();
-  asio::steady_timer wait(co_await asio::this_coro::executor, state.throttle.delay(ip, user, now));
+  asio::steady_timer wait(state.server->io(), state.throttle.delay(ip, user, now));
   co_await wait.async_wait(asio::use_awaitable);
   if (state.throttle.refused(ip, user, LoginThrottle::Clock::now())) {
     log::warn("pop3: login refused for {} from {}: too many failures", user, ip);
@@ -115,7 +115,7 @@ asio::awaitable<void> check_login(State& state, int broker, std::string ip, std:
 // Serves the requests of one login process until it ends.
 asio::awaitable<void> broker_loop(State& state, int fd, std::string ip,
                                   net::Server::Closed closed) {
-  Packet::socket socket(co_await asio::this_coro::executor, Packet(AF_UNIX, 0), fd);
+  Packet::socket socket(state.server->io(), Packet(AF_UNIX, 0), fd);
   std::array<char, 1024> buffer{};
   for (;;) {
     boost::system::error_code ec;
@@ -132,6 +132,7 @@ asio::awaitable<void> broker_loop(State& state, int fd, std::string ip,
   closed();
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): moved into a coroutine frame
 void start_login(State& state, net::Accepted accepted, net::Server::Closed closed) {
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {

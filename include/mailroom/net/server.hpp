@@ -65,7 +65,7 @@ class Server {
   // Session processes to send SIGTERM to when the grace time is over.
   void adopt(pid_t pid);
   // Runs until shut down; returns the exit status of `mailroom serve`.
-  [[nodiscard]] int run(OnConnection on_connection, std::function<void()> on_reload);
+  [[nodiscard]] int run(const OnConnection& on_connection, std::function<void()> on_reload);
 
  private:
   struct Impl;

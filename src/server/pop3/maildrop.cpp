@@ -79,7 +79,9 @@ Status scan(const std::string& root, const char* sub, std::vector<DropMessage>& 
     std::string name = entry->d_name;
     if (name.empty() || name.front() == '.') continue;
     std::string rel = std::string(sub) + "/" + name;
-    auto fd = open_message(root + "/" + rel);
+    std::string path = root;
+    path.append("/").append(rel);
+    auto fd = open_message(path);
     if (!fd) continue;  // gone meanwhile, or a symlink: not ours to serve
     auto text = read_fd(fd->get());
     if (!text) continue;
