@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -50,6 +51,16 @@ Status drop_privileges(const std::string& who, uid_t uid, gid_t gid, bool allow_
   if (::setuid(0) == 0 || ::geteuid() == 0)
     return fail(ErrorKind::internal, "privileges could be regained after dropping them");
   return ok();
+}
+
+bool send_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
 }
 
 }  // namespace mailroom::server

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <string_view>
 
 #include "mailroom/util/config.hpp"
 #include "mailroom/util/result.hpp"
@@ -27,5 +28,9 @@ void enter_child(std::initializer_list<int> keep, const LogConfig& log, std::uin
 // allow_gid_0 (users.allow_gid_0), as for deliveries.
 [[nodiscard]] Status drop_privileges(const std::string& who, uid_t uid, gid_t gid,
                                      bool allow_gid_0);
+
+// Writes all of `bytes` to a socket (EINTR retried, no SIGPIPE); false
+// when the peer is gone.
+[[nodiscard]] bool send_all(int fd, std::string_view bytes);
 
 }  // namespace mailroom::server

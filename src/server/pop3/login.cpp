@@ -11,6 +11,7 @@
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/unique_fd.hpp"
 #include "server/pop3/processes.hpp"
+#include "server/process.hpp"
 
 namespace mailroom::server::pop3 {
 namespace {
@@ -54,21 +55,11 @@ Result<BrokerAnswer> ask_broker(int broker, const std::string& user, const std::
   return out;
 }
 
-bool write_fd(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
 // After the login: bytes both ways until either side ends or the client
 // is idle for limits.idle_timeout (RFC 1939 section 3: autologout, no UPDATE).
 int relay(net::Stream& client, int session, const std::string& pipelined,
           const net::Limits& limits) {
-  if (!write_fd(session, pipelined)) return 0;
+  if (!send_all(session, pipelined)) return 0;
   std::array<char, kBufferSize> buffer{};
   auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(limits.idle_timeout);
   for (;;) {
@@ -79,7 +70,7 @@ int relay(net::Stream& client, int session, const std::string& pipelined,
     if (ready <= 0) return 0;
     if (client.has_buffered_input() || (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
       auto got = client.read_some(buffer.data(), buffer.size(), idle);
-      if (!got || *got == 0 || !write_fd(session, std::string_view(buffer.data(), *got))) return 0;
+      if (!got || *got == 0 || !send_all(session, std::string_view(buffer.data(), *got))) return 0;
     }
     if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
       ssize_t n = ::read(session, buffer.data(), buffer.size());

@@ -9,22 +9,9 @@
 #include "mailroom/util/log.hpp"
 #include "server/pop3/processes.hpp"
 #include "server/pop3/transaction.hpp"
+#include "server/process.hpp"
 
 namespace mailroom::server::pop3 {
-namespace {
-
-bool send_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
-}  // namespace
-
 int run_session(int login, const std::string& maildir, const net::Limits& limits) {
   auto drop = Maildrop::open(maildir);
   if (!drop) {
