@@ -34,25 +34,6 @@ void enter_child(std::initializer_list<int> keep, const LogConfig& log, std::uin
   ::setrlimit(RLIMIT_AS, &limit);
 }
 
-Status drop_privileges(const std::string& who, uid_t uid, gid_t gid, bool allow_gid_0) {
-  if (uid == 0) return fail(ErrorKind::config, "refusing to serve " + who + " as root (uid 0)");
-  if (gid == 0 && !allow_gid_0)
-    return fail(ErrorKind::config, "refusing to serve " + who +
-                                       " as group root (gid 0); set users.allow_gid_0 = true");
-  if (::geteuid() != 0) {
-    if (::geteuid() == uid && ::getuid() == uid) return ok();
-    return fail(ErrorKind::config, "running as uid " + std::to_string(::geteuid()) +
-                                       " cannot become " + who + ": run mailroom serve as root");
-  }
-  gid_t groups[] = {gid};
-  if (::setgroups(1, groups) != 0) return fail_errno(ErrorKind::temporary, "setgroups", errno);
-  if (::setresgid(gid, gid, gid) != 0) return fail_errno(ErrorKind::temporary, "setresgid", errno);
-  if (::setresuid(uid, uid, uid) != 0) return fail_errno(ErrorKind::temporary, "setresuid", errno);
-  if (::setuid(0) == 0 || ::geteuid() == 0)
-    return fail(ErrorKind::internal, "privileges could be regained after dropping them");
-  return ok();
-}
-
 bool send_all(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);

@@ -23,12 +23,6 @@ namespace mailroom::server {
 // caps its address space at `memory` bytes.
 void enter_child(std::initializer_list<int> keep, const LogConfig& log, std::uint64_t memory);
 
-// setgroups, setresgid, setresuid (real, effective and saved), then checks
-// that root cannot be regained. uid 0 is always refused; gid 0 unless
-// allow_gid_0 (users.allow_gid_0), as for deliveries.
-[[nodiscard]] Status drop_privileges(const std::string& who, uid_t uid, gid_t gid,
-                                     bool allow_gid_0);
-
 // Writes all of `bytes` to a socket (EINTR retried, no SIGPIPE); false
 // when the peer is gone.
 [[nodiscard]] bool send_all(int fd, std::string_view bytes);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mailroom/util/log.hpp"
+#include "mailroom/util/privileges.hpp"
 #include "server/pop3/processes.hpp"
 #include "server/process.hpp"
 
@@ -120,8 +121,7 @@ void run_login_child(const SpawnerSetup& setup, const std::optional<net::TlsCont
   if (index >= setup.specs.size()) exit_process(70);
   const auto& spec = setup.specs[index];
   enter_child({request.fds[0], request.fds[1]}, config.log, config.serve.session_memory);
-  die_unless(
-      drop_privileges(setup.login_user.name, setup.login_user.uid, setup.login_user.gid, false));
+  die_unless(become_ids(setup.login_user.name, setup.login_user.uid, setup.login_user.gid, false));
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // after the uid change, which clears it
   pop3::LoginSetup login;
   login.implicit_tls = spec.implicit_tls;
@@ -136,8 +136,8 @@ void run_login_child(const SpawnerSetup& setup, const std::optional<net::TlsCont
 void run_session_child(const SpawnerSetup& setup, const Request& request) {
   const auto& config = *setup.config;
   enter_child({request.fds[0]}, config.log, config.serve.session_memory);
-  die_unless(drop_privileges(request.fields[3], to_number<uid_t>(request.fields[1]),
-                             to_number<gid_t>(request.fields[2]), config.users.allow_gid_0));
+  die_unless(become_ids(request.fields[3], to_number<uid_t>(request.fields[1]),
+                        to_number<gid_t>(request.fields[2]), config.users.allow_gid_0));
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   exit_process(pop3::run_session(3, request.fields[4], limits_from(config.serve)));
 }
