@@ -134,12 +134,15 @@ std::uint64_t token_hash(std::string_view token) noexcept {
   return h;
 }
 
-std::vector<std::uint64_t> unique_hashes(const Tokens& tokens) {
-  std::vector<std::uint64_t> out;
+std::vector<Feature> unique_features(const Tokens& tokens) {
+  std::vector<Feature> out;
   out.reserve(tokens.tokens.size());
-  for (const Token& t : tokens.tokens) out.push_back(token_hash(t.text));
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  for (const Token& t : tokens.tokens) out.push_back(Feature{token_hash(t.text), t.kind});
+  std::sort(out.begin(), out.end(),
+            [](const Feature& a, const Feature& b) { return a.key < b.key; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const Feature& a, const Feature& b) { return a.key == b.key; }),
+            out.end());
   return out;
 }
 

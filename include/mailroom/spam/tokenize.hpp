@@ -60,8 +60,16 @@ Tokens tokenize(const message::Message& msg, const TokenLimits& limits = {});
 // (FNV-1a): the store and the hashed-feature model are keyed by it.
 [[nodiscard]] std::uint64_t token_hash(std::string_view token) noexcept;
 
-// The unique keys of a message's tokens, sorted (a token counts once per
-// message, as in bogofilter and SpamBayes).
-std::vector<std::uint64_t> unique_hashes(const Tokens& tokens);
+// One distinct token of a message: its key and what kind it is (the
+// Robinson-Fisher classifier leaves bigrams out: bench/spam-eval).
+struct Feature {
+  std::uint64_t key = 0;
+  TokenKind kind = TokenKind::word;
+  friend bool operator==(const Feature&, const Feature&) = default;
+};
+
+// The distinct features of a message's tokens, sorted by key (a token
+// counts once per message, as in bogofilter and SpamBayes).
+std::vector<Feature> unique_features(const Tokens& tokens);
 
 }  // namespace mailroom::spam

@@ -115,15 +115,18 @@ TEST(Tokenize, LongNumbersAreReducedToTheirLength) {
 
 TEST(Tokenize, UniqueHashesAreSortedAndDistinct) {
   const Tokens t = tokenize(test::parse("Subject: a\r\n\r\nsame same same other\r\n"));
-  const auto keys = unique_hashes(t);
-  EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
-  EXPECT_EQ(std::adjacent_find(keys.begin(), keys.end()), keys.end());
+  const auto keys = unique_features(t);
+  auto by_key = [](const Feature& a, const Feature& b) { return a.key < b.key; };
+  EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end(), by_key));
+  EXPECT_EQ(std::adjacent_find(keys.begin(), keys.end(),
+                               [](const Feature& a, const Feature& b) { return a.key == b.key; }),
+            keys.end());
   TokenLimits unigrams;
   unigrams.bigram_window = 1;
   // A repeated word counts once: the same keys as with one occurrence.
-  EXPECT_EQ(
-      unique_hashes(tokenize(test::parse("Subject: a\r\n\r\nsame same same other\r\n"), unigrams)),
-      unique_hashes(tokenize(test::parse("Subject: a\r\n\r\nsame other\r\n"), unigrams)));
+  EXPECT_EQ(unique_features(
+                tokenize(test::parse("Subject: a\r\n\r\nsame same same other\r\n"), unigrams)),
+            unique_features(tokenize(test::parse("Subject: a\r\n\r\nsame other\r\n"), unigrams)));
 }
 
 TEST(Tokenize, TokenHashIsFnv1a) {
