@@ -33,20 +33,28 @@ def fnr_at_fpr(scored, max_fpr=0.001):
 
 
 def rates_at_cutoff(scored, cutoff):
-    hams = [s for l, s in scored if l == "ham"]
-    spams = [s for l, s in scored if l == "spam"]
-    fpr = 100.0 * sum(1 for s in hams if s >= cutoff) / len(hams)
-    fnr = 100.0 * sum(1 for s in spams if s < cutoff) / len(spams)
+    return rates_of_verdicts([(l, s >= cutoff) for l, s in scored])
+
+
+def rates_of_verdicts(verdicts):
+    """FPR and FNR (%) of (label, said_spam) pairs."""
+    hams = [v for l, v in verdicts if l == "ham"]
+    spams = [v for l, v in verdicts if l == "spam"]
+    fpr = 100.0 * sum(1 for v in hams if v) / len(hams)
+    fnr = 100.0 * sum(1 for v in spams if not v) / len(spams)
     return fpr, fnr
 
 
 class Result:
     """One run of one system/column: scores plus CPU figures."""
 
-    def __init__(self, scored, cutoff, cpu_ms, train_rate):
+    def __init__(self, scored, cutoff, cpu_ms, train_rate, verdicts=None):
+        """verdicts: (label, said_spam) pairs where the system decides by
+        itself (bogofilter's S, SpamAssassin's 5.0); else score >= cutoff."""
         self.roca = one_minus_roca_percent(scored)
         self.fnr_at = fnr_at_fpr(scored)
-        self.fpr, self.fnr = rates_at_cutoff(scored, cutoff)
+        self.fpr, self.fnr = (rates_of_verdicts(verdicts) if verdicts is not None
+                              else rates_at_cutoff(scored, cutoff))
         self.cpu_ms = cpu_ms
         self.train_rate = train_rate
 

@@ -1,12 +1,14 @@
 // Reads a plan on stdin, one message a line: "<phase> <spam|ham> <path>",
 // phase train (learn it), test (score it) or online (score it, then learn
 // it if the judged verdict was wrong). Prints per scored message
-// "<spam|ham> <fisher I> <fisher ln ratio> <logistic log-odds> <combined>"
+// "<spam|ham> <fisher I> <fisher ln ratio> <logistic log-odds> <score - 5>"
+// (the last is the shipped verdict: spam at SCL >= 5 when it is >= 0)
 // and, last, "# key value" lines with the CPU figures. It runs the code
 // `mailroom learn` and `score` run (model.hpp) over an in-memory store, so
 // the figures are the classifier's, not the disk's. Options tune the model:
 // --window N --rate R --margin M --strength S --min-dev D --prior X
-// --fisher-weight W --judge fisher|logistic|combined.
+// --fisher-weight W --logistic-weight W --cutoff C
+// --judge fisher|logistic|combined.
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -56,6 +58,8 @@ Options parse_options(int argc, char** argv) {
       o.model.fisher.prior = v;
     else if (k == "--fisher-weight")
       o.model.fisher_weight = v;
+    else if (k == "--logistic-weight") o.model.logistic_weight = v;
+    else if (k == "--cutoff") o.model.spam_cutoff = v;
     else if (k == "--judge")
       o.judge = argv[i + 1];
     else {
@@ -81,10 +85,10 @@ message::Message read_message(const std::string& path) {
   return message::Message::parse(buf);
 }
 
-bool wrong(const spam::ClassifierScore& s, bool spam, const std::string& judge) {
+bool wrong(const spam::ClassifierScore& s, bool spam, const std::string& judge, double cutoff) {
   const double v = judge == "fisher"     ? s.fisher.log_ratio
                    : judge == "logistic" ? s.logistic
-                                         : s.combined;
+                                         : s.combined - cutoff;
   return (v >= 0) != spam;
 }
 
@@ -119,8 +123,8 @@ int main(int argc, char** argv) {
     score_cpu += cpu_seconds() - t0;
     ++scored;
     std::printf("%s %.9g %.9g %.9g %.9g\n", label.c_str(), s.fisher.probability, s.fisher.log_ratio,
-                s.logistic, s.combined);
-    if (phase == "online" && wrong(s, is_spam, o.judge)) {
+                s.logistic, s.combined - o.model.spam_cutoff);
+    if (phase == "online" && wrong(s, is_spam, o.judge, o.model.spam_cutoff)) {
       const double t2 = cpu_seconds();
       if (!learn(*store, features, is_spam, o.model)) return 75;
       train_cpu += cpu_seconds() - t2;

@@ -12,6 +12,9 @@ int deliver_command(Args args);
 int config_command(Args args);
 int auth_command(Args args);   // `mailroom auth check`
 int sieve_command(Args args);  // `mailroom sieve check|test`
+// `mailroom learn` and `mailroom score` (spam_command.cpp)
+int spam_command(std::string_view command, Args args);
+void print_spam_usage(std::string_view command);
 
 void print_usage(std::string_view command);  // "" for the overview
 void print_version();

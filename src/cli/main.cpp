@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   if (command == "config") return config_command(rest);
   if (command == "auth") return auth_command(rest);
   if (command == "sieve") return sieve_command(rest);
+  if (command == "learn" || command == "score") return spam_command(command, rest);
   if (command == "--version" || command == "version") {
     print_version();
     return 0;

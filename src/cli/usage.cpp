@@ -20,6 +20,8 @@ Commands:
   config check    print the effective configuration, or the error in it
   auth check      check SPF, DKIM, DMARC and ARC of a message file, in words
   sieve check|test  compile Sieve scripts, or show what one does to a message
+  learn           learn messages as spam or ham (--spam|--ham PATH...)
+  score           score a message: "SCL <level> score=<n>" (--explain: why)
   help [COMMAND]  this text, or the help of COMMAND
   version         print the version
 
@@ -143,6 +145,8 @@ void print_usage(std::string_view command) {
     std::fputs(kAuth, stdout);
   } else if (command == "sieve") {
     std::fputs(kSieve, stdout);
+  } else if (command == "learn" || command == "score") {
+    print_spam_usage(command);
   } else if (command == "config") {
     std::fputs(kConfig, stdout);
     print_config_keys();

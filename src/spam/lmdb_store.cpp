@@ -198,6 +198,18 @@ class LmdbStore final : public TokenStore {
   Dbis dbis_;
 };
 
+// mkdir -p with mode 0700 (the store is private to its user): every
+// missing component of dir is created.
+Status make_dirs(const std::string& dir) {
+  for (std::size_t pos = 1; pos != std::string::npos;) {
+    pos = dir.find('/', pos + 1);
+    const std::string prefix = dir.substr(0, pos);
+    if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST)
+      return fail_errno(ErrorKind::temporary, "spam store: mkdir " + prefix, errno);
+  }
+  return ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<TokenStore>> open_lmdb_store(const std::string& dir, StoreMode mode) {
@@ -205,8 +217,7 @@ Result<std::unique_ptr<TokenStore>> open_lmdb_store(const std::string& dir, Stor
   struct stat st {};
   if (::stat((dir + "/data.mdb").c_str(), &st) != 0) {
     if (!writable) return fail(ErrorKind::data, "spam store: no store in " + dir);
-    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-      return fail_errno(ErrorKind::temporary, "spam store: mkdir " + dir, errno);
+    if (auto made = make_dirs(dir); !made) return tl::unexpected(made.error());
   }
   MDB_env* env = nullptr;
   int rc = mdb_env_create(&env);

@@ -31,6 +31,12 @@ Digest message_digest(const message::Message& msg) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   if (ctx == nullptr) return out;
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  // The Message-ID first: two different messages with the same (or an
+  // empty) body are still two messages.
+  const std::string id = msg.value("Message-ID");
+  const std::string_view trimmed = trim_space(id);
+  EVP_DigestUpdate(ctx, trimmed.data(), trimmed.size());
+  EVP_DigestUpdate(ctx, "\n", 1);
   const std::string_view body = msg.body();
   std::size_t start = 0;
   // Feed each run of non-space bytes: the body with all white space removed.
@@ -62,8 +68,22 @@ ClassifierScore classify(const MessageFeatures& m, const Snapshot& snap,
   ClassifierScore s;
   s.fisher = fisher_score(without_bigrams(m, snap), snap.totals, params.fisher);
   s.logistic = logistic_log_odds(snap.records, snap.totals);
-  s.combined = s.logistic + params.fisher_weight * s.fisher.log_ratio;
+  s.combined = params.logistic_weight * s.logistic + params.fisher_weight * s.fisher.log_ratio;
   return s;
+}
+
+int scl_of(double score) noexcept {
+  if (!(score >= 0.0)) return 0;  // NaN too
+  return score >= 9.0 ? 9 : static_cast<int>(score);
+}
+
+Verdict verdict(const ClassifierScore& s, const Totals& totals, const ModelParams& params) {
+  Verdict v;
+  v.classifier = s;
+  v.trained = totals.spam >= params.min_learnt && totals.ham >= params.min_learnt;
+  v.score = v.trained ? 5.0 + (s.combined - params.spam_cutoff) : 0.0;
+  v.scl = scl_of(v.score);
+  return v;
 }
 
 Result<LearnOutcome> learn(StoreWriter& writer, const MessageFeatures& m, bool spam,

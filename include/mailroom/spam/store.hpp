@@ -23,9 +23,9 @@ namespace mailroom::spam {
 
 enum class MessageClass : std::uint8_t { none = 0, ham = 1, spam = 2 };
 
-// SHA-256 of the message body with all white space removed (message_digest):
-// the same message learnt again, even with headers added in between
-// (X-Spam-*, Maildir flags), is recognised.
+// SHA-256 of the Message-ID and the body with all white space removed
+// (message_digest): the same message learnt again, even with headers added
+// in between (X-Spam-*, Received), is recognised.
 using Digest = std::array<std::uint8_t, 32>;
 
 // What one transaction sees: the totals and the records of the keys asked
