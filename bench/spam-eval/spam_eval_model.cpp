@@ -58,8 +58,10 @@ Options parse_options(int argc, char** argv) {
       o.model.fisher.prior = v;
     else if (k == "--fisher-weight")
       o.model.fisher_weight = v;
-    else if (k == "--logistic-weight") o.model.logistic_weight = v;
-    else if (k == "--cutoff") o.model.spam_cutoff = v;
+    else if (k == "--logistic-weight")
+      o.model.logistic_weight = v;
+    else if (k == "--cutoff")
+      o.model.spam_cutoff = v;
     else if (k == "--judge")
       o.judge = argv[i + 1];
     else {

@@ -57,7 +57,7 @@ line; 67 no such user; 75 the store could not be read.
 )";
 
 constexpr std::array kOptions{
-    OptionSpec{"--spam", ""},   OptionSpec{"--ham", ""},       OptionSpec{"--explain", ""},
+    OptionSpec{"--spam", ""},     OptionSpec{"--ham", ""},      OptionSpec{"--explain", ""},
     OptionSpec{"--user", "USER"}, OptionSpec{"--store", "DIR"}, OptionSpec{"-h", ""},
     OptionSpec{"--help", ""},
 };
@@ -87,10 +87,12 @@ Result<SpamArgs> parse(Args args, std::string_view command) {
   }
   if (out.help) return out;
   const bool learn = command == "learn";
-  if (learn && out.spam == out.ham) return fail(ErrorKind::usage, "give exactly one of --spam, --ham");
+  if (learn && out.spam == out.ham)
+    return fail(ErrorKind::usage, "give exactly one of --spam, --ham");
   if (!learn && (out.spam || out.ham)) return fail(ErrorKind::usage, "--spam/--ham are for learn");
   if (learn && out.explain) return fail(ErrorKind::usage, "--explain is for score");
-  if (out.paths.empty()) return fail(ErrorKind::usage, learn ? "PATH is missing" : "MESSAGE is missing");
+  if (out.paths.empty())
+    return fail(ErrorKind::usage, learn ? "PATH is missing" : "MESSAGE is missing");
   if (!learn && out.paths.size() > 1) return fail(ErrorKind::usage, "more than one MESSAGE");
   return out;
 }
@@ -110,7 +112,8 @@ Result<std::string> store_dir(const SpamArgs& a) {
   auto user = a.user.empty() ? find_user_by_uid(::getuid()) : find_user_by_name(a.user);
   if (!user) return tl::unexpected(user.error());
   if (user->uid != ::getuid()) {
-    if (::getuid() != 0) return fail(ErrorKind::usage, "only root may use the store of " + user->name);
+    if (::getuid() != 0)
+      return fail(ErrorKind::usage, "only root may use the store of " + user->name);
     if (auto ok = become(*user); !ok) return tl::unexpected(ok.error());
   }
   return a.store.empty() ? spam::user_store_dir(user->home) : a.store;
@@ -118,10 +121,14 @@ Result<std::string> store_dir(const SpamArgs& a) {
 
 int exit_code(const Error& e) {
   switch (e.kind) {
-    case ErrorKind::usage: return 64;
-    case ErrorKind::no_user: return 67;
-    case ErrorKind::data: return 1;
-    default: return 75;
+    case ErrorKind::usage:
+      return 64;
+    case ErrorKind::no_user:
+      return 67;
+    case ErrorKind::data:
+      return 1;
+    default:
+      return 75;
   }
 }
 
@@ -137,9 +144,11 @@ int run_learn(const SpamArgs& a, const std::string& dir) {
   if (!store) return report("learn", store.error());
   const bool tty = ::isatty(2) != 0;
   auto progress = [&](std::size_t done, std::size_t total, const std::string& error) {
-    if (!error.empty()) (void)std::fprintf(stderr, "%smailroom learn: %s\n", tty ? "\r" : "", error.c_str());
+    if (!error.empty())
+      (void)std::fprintf(stderr, "%smailroom learn: %s\n", tty ? "\r" : "", error.c_str());
     if (tty && (done % 16 == 0 || done == total))
-      (void)std::fprintf(stderr, "\r%zu/%zu messages (%zu%%)", done, total, total ? 100 * done / total : 100);
+      (void)std::fprintf(stderr, "\r%zu/%zu messages (%zu%%)", done, total,
+                         total ? 100 * done / total : 100);
   };
   auto summary = spam::learn_files(**store, *files, a.spam, spam::ModelParams{}, progress);
   if (tty) (void)std::fprintf(stderr, "\n");

@@ -21,14 +21,22 @@ std::vector<Evidence> strongest_evidence(const message::Message& msg, const Mess
                                          const Snapshot& snap, const ModelParams& params,
                                          std::size_t n) {
   std::unordered_map<std::uint64_t, std::string> names;
-  for (const Token& t : tokenize(msg, params.limits).tokens) names.emplace(token_hash(t.text), t.text);
+  for (const Token& t : tokenize(msg, params.limits).tokens)
+    names.emplace(token_hash(t.text), t.text);
   const double scale = m.keys.empty() ? 1.0 : 1.0 / std::sqrt(static_cast<double>(m.keys.size()));
   std::vector<Evidence> out;
   for (std::size_t i = 0; i < m.keys.size() && i < snap.records.size(); ++i) {
     const TokenRecord& r = snap.records[i];
-    if (r.weight == 0.0F) continue;
+    // The token's share of the verdict: its logistic weight (if used) plus
+    // its Fisher evidence ln(f/(1-f)) when Fisher counts it (not a bigram,
+    // |f - 0.5| >= min_dev), each scaled as in classify().
+    double weight = params.logistic_weight * r.weight * scale;
+    const double f = std::clamp(token_probability(r, snap.totals, params.fisher), 1e-6, 1 - 1e-6);
+    if (m.features[i].kind != TokenKind::bigram && std::abs(f - 0.5) >= params.fisher.min_dev)
+      weight += params.fisher_weight * std::log(f / (1.0 - f));
+    if (weight == 0.0) continue;
     const auto name = names.find(m.keys[i]);
-    out.push_back(Evidence{name == names.end() ? "?" : name->second, r.weight * scale, r});
+    out.push_back(Evidence{name == names.end() ? "?" : name->second, weight, r});
   }
   const std::size_t keep = std::min(n, out.size());
   std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(),
@@ -51,8 +59,8 @@ std::vector<std::string> explain_lines(const Verdict& v, const Totals& totals,
     return lines;
   }
   const auto& c = v.classifier;
-  lines.push_back(format("classifier: logistic log-odds %+.2f, Robinson-Fisher I = %.4f", c.logistic,
-                         c.fisher.probability) +
+  lines.push_back(format("classifier: logistic log-odds %+.2f, Robinson-Fisher I = %.4f",
+                         c.logistic, c.fisher.probability) +
                   " over " + std::to_string(c.fisher.tokens_used) + " tokens" +
                   format(" (ln H'/S' %+.2f)", c.fisher.log_ratio));
   lines.push_back(format("combined %+.2f = %.2f x logistic", c.combined, params.logistic_weight) +

@@ -26,8 +26,10 @@ void add_regular_files(const fs::path& dir, bool recursive, std::vector<std::str
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.empty() || name[0] == '.') continue;  // dot files, Maildir++ subfolders
-    if (it->is_regular_file(ec)) out.push_back(it->path().string());
-    else if (recursive && it->is_directory(ec)) add_regular_files(it->path(), true, out, ec);
+    if (it->is_regular_file(ec))
+      out.push_back(it->path().string());
+    else if (recursive && it->is_directory(ec))
+      add_regular_files(it->path(), true, out, ec);
   }
 }
 

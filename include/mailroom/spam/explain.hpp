@@ -11,8 +11,10 @@
 namespace mailroom::spam {
 
 struct Evidence {
-  std::string token;          // as tokenized: "subj:free", "url:example.com", "buy * now"
-  double contribution = 0.0;  // to the logistic log-odds: + spam, - ham
+  std::string token;  // as tokenized: "subj:free", "url:example.com", "buy * now"
+  // logistic_weight x its logistic share + fisher_weight x ln(f/(1-f)):
+  // + spam, - ham
+  double contribution = 0.0;
   TokenRecord record;
 };
 

@@ -87,7 +87,8 @@ double one_minus_roca_percent(const std::vector<double>& ham, const std::vector<
   for (const double s : spam) {
     for (const double h : ham) wins += s > h ? 1.0 : (s == h ? 0.5 : 0.0);
   }
-  return 100.0 * (1.0 - wins / (static_cast<double>(ham.size()) * static_cast<double>(spam.size())));
+  return 100.0 *
+         (1.0 - wins / (static_cast<double>(ham.size()) * static_cast<double>(spam.size())));
 }
 
 TEST(SpamAccuracy, FixedSplitOfTheSpamAssassinCorpus) {
@@ -102,7 +103,8 @@ TEST(SpamAccuracy, FixedSplitOfTheSpamAssassinCorpus) {
   // Fisher-Yates below; the same 800 messages on every machine.
   std::mt19937 rng(14);
   for (auto* list : {&corpus.ham, &corpus.spam}) {
-    for (std::size_t i = list->size() - 1; i > 0; --i) std::swap((*list)[i], (*list)[rng() % (i + 1)]);
+    for (std::size_t i = list->size() - 1; i > 0; --i)
+      std::swap((*list)[i], (*list)[rng() % (i + 1)]);
   }
   const ModelParams params;
   auto store = make_memory_store();
