@@ -105,7 +105,9 @@ class Bogofilter:
                 flag, spamicity = self._classify(db, [path])[0]
                 scored.append((label, spamicity))
                 verdicts.append((label, flag == "S"))
-                if (flag == "S") != (label == "spam"):
+                # Unsure counts as an error: on error alone bogofilter, which
+                # says U (not S) until it has both classes, never learns ham.
+                if flag == "U" or (flag == "S") != (label == "spam"):
                     self._learn(db, [path], "-s" if label == "spam" else "-n")
                     trained += 1
             t1 = children_cpu()

@@ -31,8 +31,12 @@ void TokenSink::add_bigrams(const std::string& word) {
   // recent_ holds the previous words, oldest first: the newest is distance 1.
   for (std::size_t k = 0; k < recent_.size(); ++k) {
     const std::size_t distance = recent_.size() - k;
-    std::string gap(distance - 1, '*');
-    add("", recent_[k] + (gap.empty() ? " " : " " + gap + " ") + current, TokenKind::bigram);
+    // "a b" for neighbours, "a * b" with one word between, and so on.
+    std::string bigram = recent_[k];
+    bigram += ' ';
+    for (std::size_t gap = 1; gap < distance; ++gap) bigram += "* ";
+    bigram += current;
+    add("", bigram, TokenKind::bigram);
   }
   recent_.push_back(current);
   if (recent_.size() >= limits_.bigram_window) recent_.erase(recent_.begin());
