@@ -13,13 +13,12 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "mailroom/message/message.hpp"
+#include "mailroom/spam/learn_files.hpp"
 #include "mailroom/spam/model.hpp"
 #include "mailroom/spam/store.hpp"
 
@@ -72,21 +71,6 @@ Options parse_options(int argc, char** argv) {
   return o;
 }
 
-message::Message read_message(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string bytes = ss.str();
-  // The corpus files start with an mbox "From " line; deliver strips it.
-  if (bytes.rfind("From ", 0) == 0) {
-    const auto nl = bytes.find('\n');
-    bytes.erase(0, nl == std::string::npos ? bytes.size() : nl + 1);
-  }
-  auto buf =
-      std::make_shared<const message::Buffer>(message::Buffer::from_string(std::move(bytes)));
-  return message::Message::parse(buf);
-}
-
 bool wrong(const spam::ClassifierScore& s, bool spam, const std::string& judge, double cutoff) {
   const double v = judge == "fisher"     ? s.fisher.log_ratio
                    : judge == "logistic" ? s.logistic
@@ -110,9 +94,13 @@ int main(int argc, char** argv) {
   std::size_t trained = 0, scored = 0;
   while (std::cin >> phase >> label >> path) {
     const bool is_spam = label == "spam";
-    const auto msg = read_message(path);
+    auto msg = spam::read_message_file(path);  // without the corpus's mbox "From " line
+    if (!msg) {
+      std::cerr << msg.error().message << "\n";
+      return 1;
+    }
     const double t0 = cpu_seconds();
-    const auto features = spam::message_features(msg, o.model);
+    const auto features = spam::message_features(*msg, o.model);
     if (phase == "train") {
       if (!learn(*store, features, is_spam, o.model)) return 75;
       train_cpu += cpu_seconds() - t0;
