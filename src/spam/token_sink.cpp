@@ -10,7 +10,8 @@ void TokenSink::add(std::string_view prefix, std::string_view word, TokenKind ki
     return;
   }
   std::string text(prefix);
-  if (word.size() > limits_.max_token_length) {
+  // A bigram's words are capped already (add_bigrams); the pair may be longer.
+  if (kind != TokenKind::bigram && word.size() > limits_.max_token_length) {
     text += "long:" + std::to_string(word.size() / 8);
   } else {
     text += word;

@@ -137,7 +137,7 @@ TEST(SpamAccuracy, FixedSplitOfTheSpamAssassinCorpus) {
   RecordProperty("one_minus_roca_percent", std::to_string(roca));
   RecordProperty("ham_as_spam", ham_as_spam);
   RecordProperty("spam_as_ham", spam_as_ham);
-  EXPECT_LT(roca, 1.0);        // measured 0.210; chance is 50
+  EXPECT_LT(roca, 1.0);        // measured 0.213; chance is 50
   EXPECT_LE(ham_as_spam, 4);   // of 200 ham: measured 1
   EXPECT_LE(spam_as_ham, 30);  // of 200 spam: measured 17
   std::printf("(1-ROCA)%% %.3f, ham as spam %d/200, spam as ham %d/200\n", roca, ham_as_spam,
