@@ -119,6 +119,7 @@ class Bogofilter:
 SA_CONFIG = """use_bayes 1
 bayes_auto_learn 0
 bayes_path {db}/bayes
+bayes_file_mode 0666
 lock_method flock
 use_razor2 0
 use_pyzor 0
@@ -153,8 +154,14 @@ class SpamAssassin:
 
     def _score_all(self, tmp, site, files):
         sock = os.path.join(tmp, "spamd.sock")
+        # spamd refuses to run as root: its children run as nobody, who must
+        # read the Bayes database in this run's directory.
+        for dirpath, _, names in os.walk(tmp):
+            os.chmod(dirpath, 0o755)
+            for name in names:
+                os.chmod(os.path.join(dirpath, name), 0o666)
         spamd = subprocess.Popen(["spamd", "-L", "--siteconfigpath", site, "--socketpath", sock,
-                                  "--max-children", "1", "--nouser-config", "-u", "root",
+                                  "--max-children", "2", "--nouser-config", "-u", "nobody",
                                   "--syslog", "stderr"], stderr=subprocess.DEVNULL)
         try:
             for _ in range(600):
@@ -167,8 +174,8 @@ class SpamAssassin:
                     r = subprocess.run(["spamc", "-U", sock, "-c"], stdin=f, capture_output=True,
                                        text=True)
                 score = r.stdout.strip().split("/")[0]
-                if score == "0" and r.returncode not in (0, 1):
-                    raise RuntimeError("spamc failed: " + r.stderr)
+                if r.returncode not in (0, 1) or score in ("", "0"):
+                    raise RuntimeError(f"spamc failed ({r.returncode}): {r.stdout} {r.stderr}")
                 out.append(float(score))
             return out
         finally:
