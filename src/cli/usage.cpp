@@ -22,6 +22,8 @@ Commands:
   sieve check|test  compile Sieve scripts, or show what one does to a message
   serve           POP3 server over the delivered Maildirs (mailroom-serve(8))
   passwd          print a password hash for serve.passdb
+  learn           learn messages as spam or ham (--spam|--ham PATH...)
+  score           score a message: "SCL <level> score=<n>" (--explain: why)
   help [COMMAND]  this text, or the help of COMMAND
   version         print the version
 
@@ -176,6 +178,8 @@ void print_usage(std::string_view command) {
     std::fputs(kServe, stdout);
   } else if (command == "passwd") {
     std::fputs(kPasswd, stdout);
+  } else if (command == "learn" || command == "score") {
+    print_spam_usage(command);
   } else if (command == "config") {
     std::fputs(kConfig, stdout);
     print_config_keys();

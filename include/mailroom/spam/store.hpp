@@ -1,0 +1,72 @@
+// The token store (issue 14, "Training and storage"): per token a
+// TokenRecord, per store the Totals, per learnt message its class (so that
+// relearning moves a message between classes instead of counting it twice).
+// One interface; the embedded implementation is LMDB (open_lmdb_store),
+// chosen by bench/spam-eval/store-compare: a fresh process opens it in
+// ~30 us and reads 600 tokens in ~0.9 ms with 178 page faults, SQLite (WAL)
+// 240 us, 1.9 ms and 546 faults; readers never wait for the writer (MVCC),
+// and a crash at any point leaves the last committed state (copy-on-write
+// B+tree, two meta pages). A Redis implementation comes later.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "mailroom/spam/classifier.hpp"
+#include "mailroom/util/result.hpp"
+
+namespace mailroom::spam {
+
+enum class MessageClass : std::uint8_t { none = 0, ham = 1, spam = 2 };
+
+// SHA-256 of the Message-ID and the body with all white space removed
+// (message_digest): the same message learnt again, even with headers added
+// in between (X-Spam-*, Received), is recognised.
+using Digest = std::array<std::uint8_t, 32>;
+
+// What one transaction sees: the totals and the records of the keys asked
+// for, in the same order (a key never learnt has a zero record).
+struct Snapshot {
+  Totals totals;
+  std::vector<TokenRecord> records;
+};
+
+// The one write transaction of a store: reads see its own writes; nothing
+// is visible to others before commit(); destroyed uncommitted, it aborts.
+class StoreWriter {
+ public:
+  virtual ~StoreWriter() = default;
+  [[nodiscard]] virtual Result<Snapshot> read(std::span<const std::uint64_t> keys) = 0;
+  [[nodiscard]] virtual Result<MessageClass> message_class(const Digest& digest) = 0;
+  [[nodiscard]] virtual Status put(std::span<const std::uint64_t> keys,
+                                   std::span<const TokenRecord> records, const Totals& totals) = 0;
+  [[nodiscard]] virtual Status set_message_class(const Digest& digest, MessageClass cls) = 0;
+  [[nodiscard]] virtual Status commit() = 0;
+};
+
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
+  // One consistent view, never blocked by a writer.
+  [[nodiscard]] virtual Result<Snapshot> read(std::span<const std::uint64_t> keys) = 0;
+  // Waits for other writers (one at a time per store).
+  [[nodiscard]] virtual Result<std::unique_ptr<StoreWriter>> write() = 0;
+};
+
+enum class StoreMode { read_only, read_write };
+
+// The LMDB store in directory dir. read_write creates dir and the store
+// when missing; read_only on a missing store fails with ErrorKind::data
+// (callers score without training then).
+[[nodiscard]] Result<std::unique_ptr<TokenStore>> open_lmdb_store(const std::string& dir,
+                                                                  StoreMode mode);
+
+// A store in this process's memory, for tests and bench/spam-eval (the
+// same learn/score code as with LMDB, without the disk).
+std::unique_ptr<TokenStore> make_memory_store();
+
+}  // namespace mailroom::spam

@@ -1,0 +1,75 @@
+// The spam tokenizer (issue 14): turns a parsed message into the features
+// the classifier counts. It reads what a person and a mail client see:
+// selected header fields, the decoded text of every text part (HTML turned
+// to text by the message module), the HTML tags, the URLs and their hosts,
+// and the types and names of attachments. Every token carries a prefix that
+// says where it came from ("subj:", "url:", "mime:"...), so "free" in a
+// Subject and "free" in the body are different evidence.
+//
+// Untrusted input: the work is bounded by TokenLimits, and a message that
+// reaches a limit yields the tokens found so far plus a token that says so.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailroom/message/message.hpp"
+
+namespace mailroom::spam {
+
+struct TokenLimits {
+  // Tokens kept per message (unigrams and bigrams together). A long
+  // newsletter has about 3,000; past the cap the rest adds no evidence.
+  std::size_t max_tokens = 8000;
+  // Longer words are replaced by "long:<length/8>" (bogofilter keeps up to
+  // 30 bytes; base64 junk and hashes would otherwise flood the store).
+  std::size_t max_token_length = 40;
+  // Bytes of decoded text and HTML scanned per message, all parts together.
+  std::size_t max_bytes_scanned = std::size_t{256} << 10;
+  // Bytes of one header field's value scanned.
+  std::size_t max_header_value = 2048;
+  // Sparse bigrams join each body word with the next window-1 words
+  // ("a b", "a * b", ...: orthogonal sparse bigrams, Siefkes et al. 2004);
+  // 1 turns bigrams off. Chosen by bench/spam-eval.
+  std::size_t bigram_window = 3;
+};
+
+enum class TokenKind : std::uint8_t {
+  word,    // a word of the text or of a header (prefixed by its field)
+  bigram,  // a sparse bigram of the body text: "a b", "a * b"
+  meta,    // structure: MIME types, attachment names, URL hosts, HTML tags
+};
+
+struct Token {
+  std::string text;
+  TokenKind kind = TokenKind::word;
+};
+
+struct Tokens {
+  std::vector<Token> tokens;  // in message order; duplicates kept
+  bool truncated = false;     // a TokenLimits value was reached
+};
+
+// The tokens of one message. Never throws on any input.
+Tokens tokenize(const message::Message& msg, const TokenLimits& limits = {});
+
+// 64-bit key of a token, the same in every process and on every machine
+// (FNV-1a): the store and the hashed-feature model are keyed by it.
+[[nodiscard]] std::uint64_t token_hash(std::string_view token) noexcept;
+
+// One distinct token of a message: its key and what kind it is (the
+// Robinson-Fisher classifier leaves bigrams out: bench/spam-eval).
+struct Feature {
+  std::uint64_t key = 0;
+  TokenKind kind = TokenKind::word;
+  friend bool operator==(const Feature&, const Feature&) = default;
+};
+
+// The distinct features of a message's tokens, sorted by key (a token
+// counts once per message, as in bogofilter and SpamBayes).
+std::vector<Feature> unique_features(const Tokens& tokens);
+
+}  // namespace mailroom::spam

@@ -1,0 +1,209 @@
+// `mailroom learn` and `mailroom score` (issue 14): train the user's spam
+// store from message files, directories and Maildirs, and score one
+// message. Without --user (or --store) they use the store of the user who
+// runs them, root's included. As root with --user, the process becomes that
+// user before it touches the store: the store lives in the user's home, and
+// root must not follow a link the user placed there.
+#include <grp.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "mailroom/spam/explain.hpp"
+#include "mailroom/spam/learn_files.hpp"
+#include "mailroom/util/passwd.hpp"
+
+namespace mailroom::cli {
+namespace {
+
+constexpr const char* kLearnUsage =
+    R"(usage: mailroom learn --spam|--ham [--user USER] [--store DIR] PATH...
+
+Learns the messages in PATH (message files, directories of them, Maildirs:
+cur/ and new/ of the folder named, not its subfolders) as spam or as ham.
+A message learnt before in the other class moves to this one; one learnt
+before in this class is not counted again. Shows progress on a terminal and
+ends with a summary.
+
+  --spam | --ham  the class of every message named
+  --user USER     the store of USER (root only, or yourself); default: the
+                  user running the command, ~/.mailroom/spam
+  --store DIR     this store directory instead (an LMDB environment)
+
+Exit codes: 0 learnt (unreadable files are named and counted); 64 bad
+command line; 67 no such user; 75 the store could not be written.
+)";
+
+constexpr const char* kScoreUsage =
+    R"(usage: mailroom score [--explain] [--user USER] [--store DIR] MESSAGE
+
+Scores the message in the file MESSAGE against the user's training. The
+first line is "SCL <level> score=<number>": score 5.0 or more is spam (SCL
+5, filed into Junk), SCL = floor(score) from 0 to 9. Without enough training
+(20 messages of each class) the classifier is not used and the score is 0.
+
+  --explain      then the classifier's figures and the tokens that weighed
+                 most, each with its weight and counts
+  --user USER    the store of USER (root only, or yourself)
+  --store DIR    this store directory instead
+
+Exit codes: 0 scored; 1 the message could not be read; 64 bad command
+line; 67 no such user; 75 the store could not be read.
+)";
+
+constexpr std::array kOptions{
+    OptionSpec{"--spam", ""},     OptionSpec{"--ham", ""},      OptionSpec{"--explain", ""},
+    OptionSpec{"--user", "USER"}, OptionSpec{"--store", "DIR"}, OptionSpec{"-h", ""},
+    OptionSpec{"--help", ""},
+};
+
+struct SpamArgs {
+  bool spam = false;
+  bool ham = false;
+  bool explain = false;
+  bool help = false;
+  std::string user;
+  std::string store;
+  std::vector<std::string> paths;
+};
+
+Result<SpamArgs> parse(Args args, std::string_view command) {
+  auto options = scan_options(args, kOptions, "mailroom " + std::string(command));
+  if (!options) return tl::unexpected(options.error());
+  SpamArgs out;
+  for (const auto& o : *options) {
+    if (o.name.empty()) out.paths.push_back(o.value);
+    if (o.name == "--spam") out.spam = true;
+    if (o.name == "--ham") out.ham = true;
+    if (o.name == "--explain") out.explain = true;
+    if (o.name == "--user") out.user = o.value;
+    if (o.name == "--store") out.store = o.value;
+    if (o.name == "-h" || o.name == "--help") out.help = true;
+  }
+  if (out.help) return out;
+  const bool learn = command == "learn";
+  if (learn && out.spam == out.ham)
+    return fail(ErrorKind::usage, "give exactly one of --spam, --ham");
+  if (!learn && (out.spam || out.ham)) return fail(ErrorKind::usage, "--spam/--ham are for learn");
+  if (learn && out.explain) return fail(ErrorKind::usage, "--explain is for score");
+  if (out.paths.empty())
+    return fail(ErrorKind::usage, learn ? "PATH is missing" : "MESSAGE is missing");
+  if (!learn && out.paths.size() > 1) return fail(ErrorKind::usage, "more than one MESSAGE");
+  return out;
+}
+
+// Becomes `user` for good (root only): groups, gid, then uid.
+Status become(const PasswdEntry& user) {
+  if (::setgroups(0, nullptr) != 0 || ::setresgid(user.gid, user.gid, user.gid) != 0 ||
+      ::setresuid(user.uid, user.uid, user.uid) != 0)
+    return fail_errno(ErrorKind::temporary, "cannot become user " + user.name, errno);
+  return ok();
+}
+
+// The store directory the arguments name, after switching to --user's
+// identity when root asks for another user.
+Result<std::string> store_dir(const SpamArgs& a) {
+  if (!a.store.empty() && a.user.empty()) return a.store;
+  auto user = a.user.empty() ? find_user_by_uid(::getuid()) : find_user_by_name(a.user);
+  if (!user) return tl::unexpected(user.error());
+  if (user->uid != ::getuid()) {
+    if (::getuid() != 0)
+      return fail(ErrorKind::usage, "only root may use the store of " + user->name);
+    if (auto ok = become(*user); !ok) return tl::unexpected(ok.error());
+  }
+  return a.store.empty() ? spam::user_store_dir(user->home) : a.store;
+}
+
+int exit_code(const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::usage:
+      return 64;
+    case ErrorKind::no_user:
+      return 67;
+    case ErrorKind::data:
+      return 1;
+    default:
+      return 75;
+  }
+}
+
+int report(std::string_view command, const Error& e) {
+  (void)std::fprintf(stderr, "mailroom %s: %s\n", std::string(command).c_str(), e.message.c_str());
+  return exit_code(e);
+}
+
+int run_learn(const SpamArgs& a, const std::string& dir) {
+  auto files = spam::message_files(a.paths);
+  if (!files) return report("learn", files.error());
+  auto store = spam::open_lmdb_store(dir, spam::StoreMode::read_write);
+  if (!store) return report("learn", store.error());
+  const bool tty = ::isatty(2) != 0;
+  auto progress = [&](std::size_t done, std::size_t total, const std::string& error) {
+    if (!error.empty())
+      (void)std::fprintf(stderr, "%smailroom learn: %s\n", tty ? "\r" : "", error.c_str());
+    if (tty && (done % 16 == 0 || done == total))
+      (void)std::fprintf(stderr, "\r%zu/%zu messages (%zu%%)", done, total,
+                         total ? 100 * done / total : 100);
+  };
+  auto summary = spam::learn_files(**store, *files, a.spam, spam::ModelParams{}, progress);
+  if (tty) (void)std::fprintf(stderr, "\n");
+  if (!summary) return report("learn", summary.error());
+  std::printf("learnt as %s: %zu new, %zu moved from %s, %zu already known, %zu unreadable (%s)\n",
+              a.spam ? "spam" : "ham", summary->learnt, summary->moved, a.spam ? "ham" : "spam",
+              summary->already_known, summary->unreadable, dir.c_str());
+  return 0;
+}
+
+int run_score(const SpamArgs& a, const std::string& dir) {
+  auto msg = spam::read_message_file(a.paths.front());
+  if (!msg) return report("score", msg.error());
+  const spam::ModelParams params;
+  const auto features = spam::message_features(*msg, params);
+  spam::Snapshot snap;
+  auto store = spam::open_lmdb_store(dir, spam::StoreMode::read_only);
+  if (store) {
+    auto read = (*store)->read(features.keys);
+    if (!read) return report("score", read.error());
+    snap = std::move(*read);
+  } else if (store.error().kind != ErrorKind::data) {  // data: no store yet, no training
+    return report("score", store.error());
+  }
+  snap.records.resize(features.keys.size());
+  const auto v = spam::verdict(spam::classify(features, snap, params), snap.totals, params);
+  std::printf("SCL %d score=%.2f\n", v.scl, v.score);
+  if (!a.explain) return 0;
+  const auto evidence = spam::strongest_evidence(*msg, features, snap, params, 15);
+  for (const auto& line : spam::explain_lines(v, snap.totals, evidence, params))
+    std::printf("%s\n", line.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void print_spam_usage(std::string_view command) {
+  std::fputs(command == "learn" ? kLearnUsage : kScoreUsage, stdout);
+}
+
+int spam_command(std::string_view command, Args args) {
+  auto parsed = parse(args, command);
+  if (!parsed) {
+    (void)std::fprintf(stderr, "mailroom %s: %s (try mailroom %s --help)\n",
+                       std::string(command).c_str(), parsed.error().message.c_str(),
+                       std::string(command).c_str());
+    return 64;
+  }
+  if (parsed->help) {
+    print_spam_usage(command);
+    return 0;
+  }
+  auto dir = store_dir(*parsed);
+  if (!dir) return report(command, dir.error());
+  return command == "learn" ? run_learn(*parsed, *dir) : run_score(*parsed, *dir);
+}
+
+}  // namespace mailroom::cli

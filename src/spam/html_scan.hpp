@@ -1,0 +1,18 @@
+// HTML tags and URLs as tokens: what the text view of a part loses (the
+// tags a sender chose, the hosts links point to) is evidence too.
+#pragma once
+
+#include <string_view>
+
+#include "spam/token_sink.hpp"
+
+namespace mailroom::spam::detail {
+
+// "html:<tag>" per start tag, plus the URLs of its attributes.
+void add_html_tokens(std::string_view html, TokenSink& sink);
+
+// For each http(s):// or www. URL: "url:<host>", "url:<last two labels>",
+// "url:ip" for a numeric host, "url:port" for an explicit port.
+void add_url_tokens(std::string_view text, TokenSink& sink);
+
+}  // namespace mailroom::spam::detail

@@ -1,0 +1,236 @@
+// The LMDB token store (store.hpp). Three named databases in one
+// environment: "tokens" (8-byte key -> 12-byte TokenRecord), "messages"
+// (32-byte digest -> 1-byte class) and "meta" ("totals" -> Totals).
+// Values are stored in host byte order: a store is local to its machine
+// (the shared store for several hosts is Redis).
+#include <lmdb.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "mailroom/spam/store.hpp"
+
+namespace mailroom::spam {
+namespace {
+
+// The map is address space, not disk: LMDB grows the file as needed up to
+// this size. 1 GiB holds ~40 million tokens, far beyond any mailbox.
+constexpr std::size_t kMapSize = std::size_t{1} << 30;
+
+struct PackedRecord {
+  std::uint32_t spam;
+  std::uint32_t ham;
+  float weight;
+};
+static_assert(sizeof(PackedRecord) == 12);
+
+struct PackedTotals {
+  std::uint32_t spam;
+  std::uint32_t ham;
+  float bias;
+};
+
+constexpr std::string_view kTotalsKey = "totals";
+
+tl::unexpected<Error> lmdb_error(const std::string& what, int rc) {
+  // Every store failure may pass (a full disk, a busy reader table):
+  // temporary, so deliver degrades and learn can be run again.
+  return fail(ErrorKind::temporary, "spam store: " + what + ": " + mdb_strerror(rc));
+}
+
+MDB_val as_val(const void* data, std::size_t size) {
+  return MDB_val{size, const_cast<void*>(data)};  // NOLINT: LMDB's C API takes non-const
+}
+
+struct Dbis {
+  MDB_dbi tokens = 0;
+  MDB_dbi messages = 0;
+  MDB_dbi meta = 0;
+};
+
+Result<Totals> read_totals(MDB_txn* txn, MDB_dbi meta) {
+  MDB_val key = as_val(kTotalsKey.data(), kTotalsKey.size());
+  MDB_val val;
+  const int rc = mdb_get(txn, meta, &key, &val);
+  if (rc == MDB_NOTFOUND) return Totals{};
+  if (rc != 0) return lmdb_error("read totals", rc);
+  if (val.mv_size != sizeof(PackedTotals))
+    return fail(ErrorKind::temporary, "spam store: bad totals");
+  PackedTotals t{};
+  std::memcpy(&t, val.mv_data, sizeof t);
+  return Totals{t.spam, t.ham, t.bias};
+}
+
+Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::uint64_t> keys) {
+  Snapshot snap;
+  auto totals = read_totals(txn, dbis.meta);
+  if (!totals) return tl::unexpected(totals.error());
+  snap.totals = *totals;
+  snap.records.reserve(keys.size());
+  for (const std::uint64_t k : keys) {
+    MDB_val key = as_val(&k, sizeof k);
+    MDB_val val;
+    const int rc = mdb_get(txn, dbis.tokens, &key, &val);
+    if (rc == MDB_NOTFOUND || (rc == 0 && val.mv_size != sizeof(PackedRecord))) {
+      snap.records.emplace_back();
+      continue;
+    }
+    if (rc != 0) return lmdb_error("read token", rc);
+    PackedRecord r{};
+    std::memcpy(&r, val.mv_data, sizeof r);
+    snap.records.push_back(TokenRecord{r.spam, r.ham, r.weight});
+  }
+  return snap;
+}
+
+class LmdbWriter final : public StoreWriter {
+ public:
+  LmdbWriter(MDB_txn* txn, Dbis dbis) : txn_(txn), dbis_(dbis) {}
+  ~LmdbWriter() override {
+    if (txn_ != nullptr) mdb_txn_abort(txn_);
+  }
+  LmdbWriter(const LmdbWriter&) = delete;
+  LmdbWriter& operator=(const LmdbWriter&) = delete;
+
+  Result<Snapshot> read(std::span<const std::uint64_t> keys) override {
+    return read_in(txn_, dbis_, keys);
+  }
+
+  Result<MessageClass> message_class(const Digest& digest) override {
+    MDB_val key = as_val(digest.data(), digest.size());
+    MDB_val val;
+    const int rc = mdb_get(txn_, dbis_.messages, &key, &val);
+    if (rc == MDB_NOTFOUND) return MessageClass::none;
+    if (rc != 0) return lmdb_error("read message class", rc);
+    const auto cls = val.mv_size == 1 ? *static_cast<const std::uint8_t*>(val.mv_data) : 0;
+    return cls <= 2 ? static_cast<MessageClass>(cls) : MessageClass::none;
+  }
+
+  Status put(std::span<const std::uint64_t> keys, std::span<const TokenRecord> records,
+             const Totals& totals) override {
+    for (std::size_t i = 0; i < keys.size() && i < records.size(); ++i) {
+      MDB_val key = as_val(&keys[i], sizeof keys[i]);
+      const TokenRecord& r = records[i];
+      int rc = 0;
+      if (r.spam == 0 && r.ham == 0 && r.weight == 0.0F) {
+        rc = mdb_del(txn_, dbis_.tokens, &key, nullptr);  // unlearnt to nothing: no record
+        if (rc == MDB_NOTFOUND) rc = 0;
+      } else {
+        const PackedRecord packed{r.spam, r.ham, r.weight};
+        MDB_val val = as_val(&packed, sizeof packed);
+        rc = mdb_put(txn_, dbis_.tokens, &key, &val, 0);
+      }
+      if (rc != 0) return lmdb_error("write token", rc);
+    }
+    const PackedTotals packed{totals.spam, totals.ham, totals.bias};
+    MDB_val key = as_val(kTotalsKey.data(), kTotalsKey.size());
+    MDB_val val = as_val(&packed, sizeof packed);
+    const int rc = mdb_put(txn_, dbis_.meta, &key, &val, 0);
+    if (rc != 0) return lmdb_error("write totals", rc);
+    return ok();
+  }
+
+  Status set_message_class(const Digest& digest, MessageClass cls) override {
+    MDB_val key = as_val(digest.data(), digest.size());
+    const auto byte = static_cast<std::uint8_t>(cls);
+    MDB_val val = as_val(&byte, 1);
+    const int rc = mdb_put(txn_, dbis_.messages, &key, &val, 0);
+    if (rc != 0) return lmdb_error("write message class", rc);
+    return ok();
+  }
+
+  Status commit() override {
+    const int rc = mdb_txn_commit(txn_);
+    txn_ = nullptr;  // committed or failed: LMDB freed it either way
+    if (rc != 0) return lmdb_error("commit", rc);
+    return ok();
+  }
+
+ private:
+  MDB_txn* txn_;
+  Dbis dbis_;
+};
+
+class LmdbStore final : public TokenStore {
+ public:
+  explicit LmdbStore(MDB_env* env) : env_(env) {}
+  ~LmdbStore() override { mdb_env_close(env_); }
+  LmdbStore(const LmdbStore&) = delete;
+  LmdbStore& operator=(const LmdbStore&) = delete;
+
+  Status open_dbis(bool create) {
+    MDB_txn* txn = nullptr;
+    int rc = mdb_txn_begin(env_, nullptr, create ? 0 : MDB_RDONLY, &txn);
+    if (rc != 0) return lmdb_error("begin", rc);
+    const unsigned flags = create ? MDB_CREATE : 0;
+    rc = mdb_dbi_open(txn, "tokens", flags | MDB_INTEGERKEY, &dbis_.tokens);
+    if (rc == 0) rc = mdb_dbi_open(txn, "messages", flags, &dbis_.messages);
+    if (rc == 0) rc = mdb_dbi_open(txn, "meta", flags, &dbis_.meta);
+    if (rc != 0) {
+      mdb_txn_abort(txn);
+      return lmdb_error("open databases", rc);
+    }
+    rc = mdb_txn_commit(txn);  // makes the handles usable by later transactions
+    if (rc != 0) return lmdb_error("open databases", rc);
+    return ok();
+  }
+
+  Result<Snapshot> read(std::span<const std::uint64_t> keys) override {
+    MDB_txn* txn = nullptr;
+    const int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
+    if (rc != 0) return lmdb_error("begin read", rc);
+    auto snap = read_in(txn, dbis_, keys);
+    mdb_txn_abort(txn);
+    return snap;
+  }
+
+  Result<std::unique_ptr<StoreWriter>> write() override {
+    MDB_txn* txn = nullptr;
+    const int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+    if (rc != 0) return lmdb_error("begin write", rc);
+    return std::unique_ptr<StoreWriter>(std::make_unique<LmdbWriter>(txn, dbis_));
+  }
+
+ private:
+  MDB_env* env_;
+  Dbis dbis_;
+};
+
+// mkdir -p with mode 0700 (the store is private to its user): every
+// missing component of dir is created.
+Status make_dirs(const std::string& dir) {
+  for (std::size_t pos = 1; pos != std::string::npos;) {
+    pos = dir.find('/', pos + 1);
+    const std::string prefix = dir.substr(0, pos);
+    if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST)
+      return fail_errno(ErrorKind::temporary, "spam store: mkdir " + prefix, errno);
+  }
+  return ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TokenStore>> open_lmdb_store(const std::string& dir, StoreMode mode) {
+  const bool writable = mode == StoreMode::read_write;
+  struct stat st {};
+  if (::stat((dir + "/data.mdb").c_str(), &st) != 0) {
+    if (!writable) return fail(ErrorKind::data, "spam store: no store in " + dir);
+    if (auto made = make_dirs(dir); !made) return tl::unexpected(made.error());
+  }
+  MDB_env* env = nullptr;
+  int rc = mdb_env_create(&env);
+  if (rc != 0) return lmdb_error("create environment", rc);
+  auto store = std::make_unique<LmdbStore>(env);  // closes env on every path below
+  rc = mdb_env_set_mapsize(env, kMapSize);
+  if (rc == 0) rc = mdb_env_set_maxdbs(env, 3);
+  // MDB_NOTLS: a read transaction is not tied to a thread slot, so a
+  // process's reads never exhaust the reader table.
+  if (rc == 0) rc = mdb_env_open(env, dir.c_str(), MDB_NOTLS | (writable ? 0U : MDB_RDONLY), 0600);
+  if (rc != 0) return lmdb_error("open " + dir, rc);
+  if (auto opened = store->open_dbis(writable); !opened) return tl::unexpected(opened.error());
+  return std::unique_ptr<TokenStore>(std::move(store));
+}
+
+}  // namespace mailroom::spam

@@ -1,0 +1,68 @@
+// make_memory_store (store.hpp): an unordered_map behind the interface.
+// Writes go straight to the maps (no isolation): single-threaded use only.
+#include <map>
+#include <unordered_map>
+
+#include "mailroom/spam/store.hpp"
+
+namespace mailroom::spam {
+namespace {
+
+struct MemoryData {
+  std::unordered_map<std::uint64_t, TokenRecord> tokens;
+  std::map<Digest, MessageClass> messages;
+  Totals totals;
+
+  Snapshot read(std::span<const std::uint64_t> keys) const {
+    Snapshot snap;
+    snap.totals = totals;
+    snap.records.reserve(keys.size());
+    for (const std::uint64_t k : keys) {
+      const auto it = tokens.find(k);
+      snap.records.push_back(it == tokens.end() ? TokenRecord{} : it->second);
+    }
+    return snap;
+  }
+};
+
+class MemoryWriter final : public StoreWriter {
+ public:
+  explicit MemoryWriter(MemoryData& data) : data_(data) {}
+  Result<Snapshot> read(std::span<const std::uint64_t> keys) override { return data_.read(keys); }
+  Result<MessageClass> message_class(const Digest& digest) override {
+    const auto it = data_.messages.find(digest);
+    return it == data_.messages.end() ? MessageClass::none : it->second;
+  }
+  Status put(std::span<const std::uint64_t> keys, std::span<const TokenRecord> records,
+             const Totals& totals) override {
+    for (std::size_t i = 0; i < keys.size() && i < records.size(); ++i)
+      data_.tokens[keys[i]] = records[i];
+    data_.totals = totals;
+    return ok();
+  }
+  Status set_message_class(const Digest& digest, MessageClass cls) override {
+    data_.messages[digest] = cls;
+    return ok();
+  }
+  Status commit() override { return ok(); }
+
+ private:
+  MemoryData& data_;
+};
+
+class MemoryStore final : public TokenStore {
+ public:
+  Result<Snapshot> read(std::span<const std::uint64_t> keys) override { return data_.read(keys); }
+  Result<std::unique_ptr<StoreWriter>> write() override {
+    return std::unique_ptr<StoreWriter>(std::make_unique<MemoryWriter>(data_));
+  }
+
+ private:
+  MemoryData data_;
+};
+
+}  // namespace
+
+std::unique_ptr<TokenStore> make_memory_store() { return std::make_unique<MemoryStore>(); }
+
+}  // namespace mailroom::spam

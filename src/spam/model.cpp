@@ -1,0 +1,116 @@
+// Learning and scoring over a token store (model.hpp).
+#include "mailroom/spam/model.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+
+#include "mailroom/util/text.hpp"
+
+namespace mailroom::spam {
+namespace {
+
+std::vector<TokenRecord> without_bigrams(const MessageFeatures& m, const Snapshot& snap) {
+  std::vector<TokenRecord> out;
+  out.reserve(snap.records.size());
+  for (std::size_t i = 0; i < m.features.size() && i < snap.records.size(); ++i) {
+    if (m.features[i].kind != TokenKind::bigram) out.push_back(snap.records[i]);
+  }
+  return out;
+}
+
+void count(std::uint32_t& counter, int delta) {
+  if (delta > 0) ++counter;
+  if (delta < 0 && counter > 0) --counter;  // never below zero, whatever the store held
+}
+
+}  // namespace
+
+Digest message_digest(const message::Message& msg) {
+  Digest out{};
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (ctx == nullptr) return out;
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  // The Message-ID first: two different messages with the same (or an
+  // empty) body are still two messages.
+  const std::string id = msg.value("Message-ID");
+  const std::string_view trimmed = trim_space(id);
+  EVP_DigestUpdate(ctx, trimmed.data(), trimmed.size());
+  EVP_DigestUpdate(ctx, "\n", 1);
+  const std::string_view body = msg.body();
+  std::size_t start = 0;
+  // Feed each run of non-space bytes: the body with all white space removed.
+  for (std::size_t i = 0; i <= body.size(); ++i) {
+    if (i == body.size() || is_space(body[i])) {
+      if (i > start) EVP_DigestUpdate(ctx, body.data() + start, i - start);
+      start = i + 1;
+    }
+  }
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, out.data(), &len);
+  EVP_MD_CTX_free(ctx);
+  return out;
+}
+
+MessageFeatures message_features(const message::Message& msg, const ModelParams& params) {
+  MessageFeatures m;
+  const Tokens tokens = tokenize(msg, params.limits);
+  m.truncated = tokens.truncated;
+  m.features = unique_features(tokens);
+  m.keys.reserve(m.features.size());
+  for (const Feature& f : m.features) m.keys.push_back(f.key);
+  m.digest = message_digest(msg);
+  return m;
+}
+
+ClassifierScore classify(const MessageFeatures& m, const Snapshot& snap,
+                         const ModelParams& params) {
+  ClassifierScore s;
+  s.fisher = fisher_score(without_bigrams(m, snap), snap.totals, params.fisher);
+  s.logistic = logistic_log_odds(snap.records, snap.totals);
+  s.combined = params.logistic_weight * s.logistic + params.fisher_weight * s.fisher.log_ratio;
+  return s;
+}
+
+int scl_of(double score) noexcept {
+  if (!(score >= 0.0)) return 0;  // NaN too
+  return score >= 9.0 ? 9 : static_cast<int>(score);
+}
+
+Verdict verdict(const ClassifierScore& s, const Totals& totals, const ModelParams& params) {
+  Verdict v;
+  v.classifier = s;
+  v.trained = totals.spam >= params.min_learnt && totals.ham >= params.min_learnt;
+  v.score = v.trained ? 5.0 + (s.combined - params.spam_cutoff) : 0.0;
+  v.scl = scl_of(v.score);
+  return v;
+}
+
+Result<LearnOutcome> learn(StoreWriter& writer, const MessageFeatures& m, bool spam,
+                           const ModelParams& params) {
+  const MessageClass target = spam ? MessageClass::spam : MessageClass::ham;
+  auto previous = writer.message_class(m.digest);
+  if (!previous) return tl::unexpected(previous.error());
+  if (*previous == target) return LearnOutcome::already_known;
+  auto snap = writer.read(m.keys);
+  if (!snap) return tl::unexpected(snap.error());
+  const bool moving = *previous != MessageClass::none;
+  for (TokenRecord& r : snap->records) {
+    if (moving) count(spam ? r.ham : r.spam, -1);
+    count(spam ? r.spam : r.ham, +1);
+  }
+  if (moving) count(spam ? snap->totals.ham : snap->totals.spam, -1);
+  count(spam ? snap->totals.spam : snap->totals.ham, +1);
+  // The logistic step uses the weights as they were before this message.
+  const double step = logistic_step(logistic_log_odds(snap->records, snap->totals), spam,
+                                    snap->records.size(), params.logistic);
+  for (TokenRecord& r : snap->records) r.weight += static_cast<float>(step);
+  snap->totals.bias += static_cast<float>(step);
+  if (auto put = writer.put(m.keys, snap->records, snap->totals); !put)
+    return tl::unexpected(put.error());
+  if (auto set = writer.set_message_class(m.digest, target); !set)
+    return tl::unexpected(set.error());
+  return moving ? LearnOutcome::moved : LearnOutcome::learnt;
+}
+
+}  // namespace mailroom::spam

@@ -1,0 +1,149 @@
+// tokenize(): headers, MIME structure, text, HTML and URLs (tokenize.hpp).
+#include "mailroom/spam/tokenize.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "mailroom/message/decode.hpp"
+#include "mailroom/util/text.hpp"
+#include "spam/html_scan.hpp"
+#include "spam/token_sink.hpp"
+
+namespace mailroom::spam {
+namespace {
+
+using detail::TokenSink;
+
+// Header fields whose words are evidence, with the prefix they get. The
+// trace fields (Received) say who relayed the mail; From, Reply-To and the
+// mailer say who sent it. Every field's presence counts too ("hdr:<name>").
+constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kWordFields{{
+    {"from", "from:"},
+    {"reply-to", "rt:"},
+    {"to", "to:"},
+    {"cc", "to:"},
+    {"return-path", "rp:"},
+    {"sender", "from:"},
+    {"x-mailer", "mailer:"},
+    {"user-agent", "mailer:"},
+    {"content-type", "ct:"},
+    {"message-id", "mid:"},
+    {"list-id", "list:"},
+    {"precedence", "prec:"},
+    {"organization", "org:"},
+    {"received", "rcvd:"},
+}};
+
+// Received fields beyond the first few are the sender's own history.
+constexpr std::size_t kReceivedKept = 3;
+
+void add_header_tokens(const message::Message& msg, TokenSink& sink) {
+  std::size_t received = 0;
+  for (const message::HeaderField& field : msg.headers()) {
+    if (sink.full()) return;
+    const std::string name = ascii_lower(field.name);
+    if (name.size() <= sink.limits().max_token_length) sink.add("hdr:", name, TokenKind::meta);
+    const auto hit = std::find_if(kWordFields.begin(), kWordFields.end(),
+                                  [&](const auto& f) { return f.first == name; });
+    if (hit == kWordFields.end()) continue;
+    if (name == "received" && ++received > kReceivedKept) continue;
+    const std::string_view value =
+        field.value.substr(0, std::min(field.value.size(), sink.limits().max_header_value));
+    sink.add_text(hit->second, value);
+  }
+  sink.add_text("subj:", msg.subject().substr(0, sink.limits().max_header_value));
+}
+
+// "pdf" of "Invoice.PDF"; "" when there is no extension.
+std::string file_extension(std::string_view name) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot + 1 >= name.size()) return {};
+  return ascii_lower(name.substr(dot + 1));
+}
+
+void add_part_tokens(const message::Part& part, TokenSink& sink) {
+  const auto& ct = part.content_type;
+  sink.add("mime:", ct.type + "/" + ct.subtype, TokenKind::meta);
+  if (const std::string* charset = ct.params.find("charset"))
+    sink.add("charset:", ascii_lower(*charset), TokenKind::meta);
+  if (part.encoding == message::TransferEncoding::base64)
+    sink.add("cte:", "base64", TokenKind::meta);
+  if (part.encoding == message::TransferEncoding::quoted_printable)
+    sink.add("cte:", "qp", TokenKind::meta);
+  if (!part.is_leaf() || part.is_text()) return;
+  const std::string name = part.filename();
+  if (name.empty()) return;
+  const std::string ext = file_extension(name);
+  if (!ext.empty()) sink.add("att:ext:", ext, TokenKind::meta);
+  sink.add_text("att:", name.substr(0, sink.limits().max_header_value));
+}
+
+// Text, HTML tags and URLs of one text part; returns the bytes it scanned.
+std::size_t add_text_part(const message::Message& msg, const message::Part& part,
+                          std::size_t budget, TokenSink& sink) {
+  message::Limits limits = msg.limits();
+  limits.max_decoded_size = std::min(limits.max_decoded_size, budget);
+  message::Defects defects;
+  std::size_t scanned = 0;
+  if (part.content_type.is("text", "html")) {
+    const std::string html = message::decode_content(part, limits, defects);
+    detail::add_html_tokens(html, sink);
+    scanned += html.size();
+  }
+  const std::string text = message::decode_text(part, limits, defects);
+  if (!part.content_type.is("text", "html")) detail::add_url_tokens(text, sink);
+  sink.add_text("", text);
+  return scanned + text.size();
+}
+
+}  // namespace
+
+Tokens tokenize(const message::Message& msg, const TokenLimits& limits) {
+  TokenSink sink(limits);
+  add_header_tokens(msg, sink);
+  std::size_t budget = limits.max_bytes_scanned;
+  bool out_of_budget = false;
+  for (const message::Part& part : msg.parts()) {
+    if (sink.full()) break;
+    add_part_tokens(part, sink);
+    if (!part.is_text()) continue;
+    if (budget == 0) {
+      out_of_budget = true;
+      continue;
+    }
+    const std::size_t used = add_text_part(msg, part, budget, sink);
+    budget -= std::min(budget, used);
+  }
+  if (msg.limits_hit()) sink.add("meta:", "message-limits", TokenKind::meta);
+  Tokens out = sink.finish();
+  if (out_of_budget) {
+    out.truncated = true;
+    out.tokens.push_back(Token{"meta:scan-budget", TokenKind::meta});
+  }
+  return out;
+}
+
+std::uint64_t token_hash(std::string_view token) noexcept {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (const char c : token) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::vector<Feature> unique_features(const Tokens& tokens) {
+  std::vector<Feature> out;
+  out.reserve(tokens.tokens.size());
+  for (const Token& t : tokens.tokens) out.push_back(Feature{token_hash(t.text), t.kind});
+  std::sort(out.begin(), out.end(),
+            [](const Feature& a, const Feature& b) { return a.key < b.key; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const Feature& a, const Feature& b) { return a.key == b.key; }),
+            out.end());
+  return out;
+}
+
+}  // namespace mailroom::spam

@@ -1,0 +1,141 @@
+#include "mailroom/spam/tokenize.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "unit/spam/message_builder.hpp"
+
+namespace mailroom::spam {
+namespace {
+
+std::vector<std::string> texts(const Tokens& t) {
+  std::vector<std::string> out;
+  for (const auto& tok : t.tokens) out.push_back(tok.text);
+  return out;
+}
+
+bool has(const Tokens& t, const std::string& s) {
+  const auto v = texts(t);
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+TEST(Tokenize, HeaderWordsArePrefixedByTheirField) {
+  const auto msg = test::parse(
+      "From: Bob <bob@example.org>\r\nSubject: =?UTF-8?Q?Caf=C3=A9_offer?=\r\n"
+      "X-Mailer: Outlook Express\r\n\r\nhello\r\n");
+  const Tokens t = tokenize(msg);
+  EXPECT_TRUE(has(t, "from:bob@example.org"));
+  EXPECT_TRUE(has(t, "subj:caf\xc3\xa9"));  // RFC 2047 decoded, lower-cased
+  EXPECT_TRUE(has(t, "subj:offer"));
+  EXPECT_TRUE(has(t, "mailer:outlook"));
+  EXPECT_TRUE(has(t, "hdr:x-mailer"));
+  EXPECT_TRUE(has(t, "hello"));
+  EXPECT_FALSE(has(t, "offer"));  // a Subject word is not a body word
+}
+
+TEST(Tokenize, BodyWordsAndSparseBigrams) {
+  const auto msg = test::parse("Subject: x\r\n\r\nBuy cheap Pills now.\r\n");
+  TokenLimits limits;
+  limits.bigram_window = 3;
+  const Tokens t = tokenize(msg, limits);
+  EXPECT_TRUE(has(t, "buy"));
+  EXPECT_TRUE(has(t, "pills"));
+  EXPECT_TRUE(has(t, "now"));  // the final '.' is not part of the word
+  EXPECT_TRUE(has(t, "buy cheap"));
+  EXPECT_TRUE(has(t, "buy * pills"));
+  EXPECT_TRUE(has(t, "cheap * now"));
+  EXPECT_FALSE(has(t, "buy * * now"));  // beyond the window
+  limits.bigram_window = 1;
+  EXPECT_FALSE(has(tokenize(msg, limits), "buy cheap"));
+}
+
+TEST(Tokenize, DecodedTextHtmlTagsAndUrls) {
+  const auto msg = test::parse(
+      "Subject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+      "R3JlZXRpbmdzIGZyb20gaHR0cDovL1d3dy5TaG9wLkV4YW1wbGUuY29tL3g=\r\n"
+      "--b\r\nContent-Type: text/html\r\n\r\n"
+      "<html><body><font color=red>Winner</font> <a href=\"http://198.51.100.7/p\">x</a>"
+      "</body></html>\r\n--b--\r\n");
+  const Tokens t = tokenize(msg);
+  EXPECT_TRUE(has(t, "greetings"));  // base64 decoded
+  EXPECT_TRUE(has(t, "url:www.shop.example.com"));
+  EXPECT_TRUE(has(t, "url:example.com"));
+  EXPECT_TRUE(has(t, "html:font"));
+  EXPECT_TRUE(has(t, "winner"));  // the text of the HTML part
+  EXPECT_TRUE(has(t, "url:ip"));
+  EXPECT_TRUE(has(t, "mime:multipart/alternative"));
+  EXPECT_TRUE(has(t, "cte:base64"));
+  EXPECT_TRUE(has(t, "charset:utf-8"));
+}
+
+TEST(Tokenize, AttachmentTypeAndName) {
+  const auto msg = test::parse(
+      "Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+      "--b\r\nContent-Type: application/octet-stream\r\n"
+      "Content-Disposition: attachment; filename=\"Invoice_2024.EXE\"\r\n\r\nMZ\r\n--b--\r\n");
+  const Tokens t = tokenize(msg);
+  EXPECT_TRUE(has(t, "mime:application/octet-stream"));
+  EXPECT_TRUE(has(t, "att:ext:exe"));
+  EXPECT_TRUE(has(t, "att:invoice_2024.exe"));
+}
+
+TEST(Tokenize, LimitsBoundTheWork) {
+  std::string body;
+  for (int i = 0; i < 5000; ++i) body += "word" + std::to_string(i) + " ";
+  body += std::string(100, 'x');
+  const auto msg = test::parse("Subject: x\r\n\r\n" + body + "\r\n");
+  TokenLimits limits;
+  limits.max_tokens = 100;
+  const Tokens capped = tokenize(msg, limits);
+  EXPECT_TRUE(capped.truncated);
+  EXPECT_EQ(capped.tokens.size(), 101U);  // the cap plus "meta:truncated"
+  EXPECT_TRUE(has(capped, "meta:truncated"));
+
+  limits = TokenLimits{};
+  const auto long_word = test::parse("Subject: x\r\n\r\nok " + std::string(100, 'x') + "\r\n");
+  EXPECT_TRUE(has(tokenize(long_word, limits), "long:12"));  // 100 bytes / 8
+
+  limits.max_bytes_scanned = 64;
+  const Tokens short_scan = tokenize(msg, limits);
+  EXPECT_FALSE(has(short_scan, "word100"));
+  EXPECT_TRUE(has(short_scan, "word1"));
+}
+
+TEST(Tokenize, LongNumbersAreReducedToTheirLength) {
+  const Tokens t = tokenize(test::parse("Subject: x\r\n\r\ncall 5551234567 or 42\r\n"));
+  EXPECT_TRUE(has(t, "num:10"));
+  EXPECT_TRUE(has(t, "42"));
+  EXPECT_FALSE(has(t, "5551234567"));
+}
+
+TEST(Tokenize, UniqueHashesAreSortedAndDistinct) {
+  const Tokens t = tokenize(test::parse("Subject: a\r\n\r\nsame same same other\r\n"));
+  const auto keys = unique_features(t);
+  auto by_key = [](const Feature& a, const Feature& b) { return a.key < b.key; };
+  EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end(), by_key));
+  EXPECT_EQ(std::adjacent_find(keys.begin(), keys.end(),
+                               [](const Feature& a, const Feature& b) { return a.key == b.key; }),
+            keys.end());
+  TokenLimits unigrams;
+  unigrams.bigram_window = 1;
+  // A repeated word counts once: the same keys as with one occurrence.
+  EXPECT_EQ(unique_features(
+                tokenize(test::parse("Subject: a\r\n\r\nsame same same other\r\n"), unigrams)),
+            unique_features(tokenize(test::parse("Subject: a\r\n\r\nsame other\r\n"), unigrams)));
+}
+
+TEST(Tokenize, TokenHashIsFnv1a) {
+  // FNV-1a 64 test vectors (Fowler/Noll/Vo reference): the store depends on
+  // the same key in every process.
+  EXPECT_EQ(token_hash(""), 0xcbf29ce484222325ULL);
+  EXPECT_EQ(token_hash("a"), 0xaf63dc4c8601ec8cULL);
+  EXPECT_EQ(token_hash("foobar"), 0x85944171f73967e8ULL);
+}
+
+}  // namespace
+}  // namespace mailroom::spam
