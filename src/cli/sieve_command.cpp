@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -125,11 +126,11 @@ int test(Args args) {
   if (!program) {
     // A script that does not compile keeps the message (issue 13).
     outcome.error = program.error().front();
-    outcome.actions.push_back(sieve::Action{.kind = sieve::ActionKind::keep,
-                                            .target = {},
-                                            .copy = false,
-                                            .implicit = true,
-                                            .position = {0, 0}});
+    sieve::Action keep;
+    keep.kind = sieve::ActionKind::keep;
+    keep.implicit = true;
+    keep.position = {0, 0};
+    outcome.actions.push_back(std::move(keep));
   } else {
     auto buffer = std::make_shared<const message::Buffer>(message::Buffer::from_string(*raw));
     auto message = message::Message::parse(buffer);

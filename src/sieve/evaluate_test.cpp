@@ -8,15 +8,20 @@
 #include "mailroom/message/rfc2047.hpp"
 #include "sieve/interpreter.hpp"
 #include "sieve/match.hpp"
+#include "sieve/variables.hpp"
 
 namespace mailroom::sieve {
 namespace {
 
-bool any_key(const CompiledTest& t, std::string_view value) {
+const std::string* matching_key(const CompiledTest& t, std::string_view value) {
   for (const auto& key : t.keys) {
-    if (matches(t.comparator, t.match, t.relation, value, key)) return true;
+    if (matches(t.comparator, t.match, t.relation, value, key)) return &key;
   }
-  return false;
+  return nullptr;
+}
+
+bool any_key(const CompiledTest& t, std::string_view value) {
+  return matching_key(t, value) != nullptr;
 }
 
 // The part of local@domain the test compares; nullopt when the address has
@@ -60,8 +65,34 @@ bool Interpreter::match_values(const CompiledTest& t, const ValueSource& values)
     return any_key(t, std::to_string(count));
   }
   bool found = false;
-  values([&](std::string_view value) { return found = any_key(t, value); });
+  values([&](std::string_view value) {
+    const std::string* key = matching_key(t, value);
+    if (key != nullptr && variables_ && t.match == MatchType::matches) {
+      remember_match(t, value, *key);
+    }
+    return found = key != nullptr;
+  });
   return found;
+}
+
+void Interpreter::remember_match(const CompiledTest& t, std::string_view value,
+                                 std::string_view key) {
+  auto captures = match_captures(t.comparator, value, key);
+  if (!captures) return;
+  if (captures->size() > kMaxMatchIndex + 1) captures->resize(kMaxMatchIndex + 1);
+  for (auto& c : *captures) truncate_utf8(c, limits_.max_variable_size);
+  match_ = std::move(*captures);
+}
+
+// RFC 5229 §5: the string test compares its own (expanded) strings; for
+// :count, only the strings that are not empty are counted.
+bool Interpreter::string_test(const CompiledTest& t) {
+  return match_values(t, [&](const ValueVisitor& visit) {
+    for (const auto& source : t.names) {
+      if (t.match == MatchType::count && source.empty()) continue;
+      if (visit(source)) return;
+    }
+  });
 }
 
 bool Interpreter::header_test(const CompiledTest& t) {
@@ -101,7 +132,11 @@ bool Interpreter::address_test(const CompiledTest& t) {
 // part; otherwise the address splits at its last "@".
 bool Interpreter::envelope_test(const CompiledTest& t) {
   return match_values(t, [&](const ValueVisitor& visit) {
-    for (const auto& name : t.names) {
+    for (const auto& written : t.names) {
+      // A part built from variables (RFC 5229) may be in any case, or none.
+      std::string name(written);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (name != "from" && name != "to") continue;
       std::string_view address = name == "from" ? envelope_.from : envelope_.to;
       if (address.empty() && name == "from") {
         if (visit("")) return;
@@ -124,8 +159,13 @@ bool Interpreter::exists_test(const CompiledTest& t) {
 }
 
 bool Interpreter::evaluate(const CompiledTest& t) {
-  using Kind = CompiledTest::Kind;
   if (!step(t.position)) return false;
+  if (variables_ && t.expands) return evaluate_kind(expanded(t));
+  return evaluate_kind(t);
+}
+
+bool Interpreter::evaluate_kind(const CompiledTest& t) {
+  using Kind = CompiledTest::Kind;
   switch (t.kind) {
     case Kind::true_:
       return true;
@@ -156,6 +196,8 @@ bool Interpreter::evaluate(const CompiledTest& t) {
       return address_test(t);
     case Kind::envelope:
       return envelope_test(t);
+    case Kind::string_:
+      return string_test(t);
   }
   return false;
 }

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "sieve/interpreter.hpp"
+#include "sieve/strings.hpp"
+#include "sieve/variables.hpp"
 
 namespace mailroom::sieve {
 
@@ -79,6 +81,41 @@ void Interpreter::add(Action action) {
   actions_.push_back(std::move(action));
 }
 
+std::string Interpreter::expand(std::string_view text) const {
+  return expand_references(text, [&](const VariableRef& ref) -> std::string_view {
+    if (ref.numeric) {
+      // ${0001} is ${1}; past the last one set, or past 32, it is empty.
+      std::size_t index = 0;
+      for (char digit : ref.name) {
+        index = index * 10 + static_cast<std::size_t>(digit - '0');
+        if (index > kMaxMatchIndex) return "";
+      }
+      return index < match_.size() ? std::string_view(match_[index]) : "";
+    }
+    // §3: names are case-insensitive; one never set is empty. Namespaced
+    // names never get here: the validator refuses them.
+    std::string name(ref.name);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto found = values_.find(name);
+    return found == values_.end() ? std::string_view() : std::string_view(found->second);
+  });
+}
+
+CompiledTest Interpreter::expanded(const CompiledTest& t) const {
+  CompiledTest out = t;
+  for (auto& name : out.names) name = expand(name);
+  for (auto& key : out.keys) key = expand(key);
+  return out;
+}
+
+// RFC 5229 §4: set expands its value, then applies the modifiers.
+void Interpreter::set_variable(const CompiledCommand& c) {
+  std::string value = c.expands ? expand(c.target) : c.target;
+  value = apply_modifiers(std::move(value), c.modifiers);
+  truncate_utf8(value, limits_.max_variable_size);
+  values_[c.variable] = std::move(value);
+}
+
 bool Interpreter::execute(const CompiledCommand& c) {
   using Kind = CompiledCommand::Kind;
   switch (c.kind) {
@@ -93,11 +130,22 @@ bool Interpreter::execute(const CompiledCommand& c) {
       add(make_action(ActionKind::discard, c.position));
       break;
     case Kind::fileinto:
-    case Kind::redirect:
+    case Kind::redirect: {
+      std::string target = variables_ && c.expands ? expand(c.target) : c.target;
+      // A redirect address built from variables is checked here, as the
+      // validator checks a constant one (RFC 5228 §4.2).
+      if (c.kind == Kind::redirect && c.expands && !valid_redirect_address(target)) {
+        fail("redirect: '" + target + "' is not an address", c.position);
+        break;
+      }
       // RFC 3894 §3: with :copy the implicit keep is not cancelled.
       if (!c.copy) implicit_keep_ = false;
       add(make_action(c.kind == Kind::fileinto ? ActionKind::fileinto : ActionKind::redirect,
-                      c.position, c.target, c.copy));
+                      c.position, std::move(target), c.copy));
+      break;
+    }
+    case Kind::set:
+      set_variable(c);
       break;
     case Kind::if_:
     case Kind::elsif:
@@ -145,6 +193,7 @@ Outcome Interpreter::finish() {
 Outcome run(const Program& program, const message::Message& message, const Envelope& envelope,
             const RunOptions& options) {
   Interpreter interpreter(message, envelope, options);
+  if (program.variables) interpreter.enable_variables();
   (void)interpreter.run(program.commands);
   return interpreter.finish();
 }

@@ -3,23 +3,25 @@
 #include <algorithm>
 #include <array>
 
-#include "mailroom/message/address.hpp"
 #include "mailroom/sieve/compile.hpp"
 #include "sieve/encoded_character.hpp"
+#include "sieve/strings.hpp"
 #include "sieve/validator.hpp"
+#include "sieve/variables.hpp"
 
 namespace mailroom::sieve {
 namespace {
 
-constexpr std::array<std::string_view, 9> kCapabilities = {"comparator-i;ascii-casemap",
-                                                           "comparator-i;ascii-numeric",
-                                                           "comparator-i;octet",
-                                                           "copy",
-                                                           "encoded-character",
-                                                           "envelope",
-                                                           "fileinto",
-                                                           "relational",
-                                                           "subaddress"};
+constexpr std::array<std::string_view, 10> kCapabilities = {"comparator-i;ascii-casemap",
+                                                            "comparator-i;ascii-numeric",
+                                                            "comparator-i;octet",
+                                                            "copy",
+                                                            "encoded-character",
+                                                            "envelope",
+                                                            "fileinto",
+                                                            "relational",
+                                                            "subaddress",
+                                                            "variables"};
 
 using Kind = CompiledCommand::Kind;
 
@@ -45,8 +47,24 @@ bool is_strings(const Argument* argument) {
                                  argument->kind == Argument::Kind::string_list);
 }
 
+bool Validator::check_references(std::string_view value, Position at) {
+  if (!required("variables")) return true;
+  for (auto ref = next_reference(value, 0); ref; ref = next_reference(value, ref->end)) {
+    saw_reference = true;
+    auto dot = ref->name.find('.');
+    if (dot != std::string_view::npos) {
+      error(DiagnosticKind::unknown_namespace,
+            "variables: unknown namespace " + quoted(ref->name.substr(0, dot)) + " in '${" +
+                std::string(ref->name) + "}'",
+            at);
+      return false;
+    }
+  }
+  return true;
+}
+
 bool Validator::decode(std::string& value, Position at) {
-  if (!required("encoded-character")) return true;
+  if (!required("encoded-character")) return check_references(value, at);
   auto decoded = decode_encoded_characters(value);
   if (!decoded) {
     error(DiagnosticKind::bad_encoded_character,
@@ -54,7 +72,7 @@ bool Validator::decode(std::string& value, Position at) {
     return false;
   }
   value = std::move(*decoded);
-  return true;
+  return check_references(value, at);
 }
 
 bool Validator::decode(std::vector<std::string>& values, Position at) {
@@ -98,11 +116,6 @@ namespace {
 
 // Shapes shared by keep, discard, stop: no arguments, no tests, no block.
 bool bare(const Command& c) { return c.arguments.empty() && c.tests.empty() && !c.has_block; }
-
-bool valid_redirect_address(std::string_view text) {
-  auto mailbox = message::parse_mailbox(text);
-  return mailbox && !mailbox->local_part.empty() && !mailbox->domain.empty();
-}
 
 }  // namespace
 
@@ -163,16 +176,110 @@ std::optional<CompiledCommand> Validator::command(const Command& c) {
                                             : "takes one string, the address");
     }
     out.target = args[0]->strings.front();
+    saw_reference = false;
     if (!decode(out.target, args[0]->position)) return std::nullopt;
-    if (out.kind == Kind::redirect && !valid_redirect_address(out.target)) {
+    out.expands = saw_reference;
+    // An address built from variables is checked when it is known.
+    if (out.kind == Kind::redirect && !out.expands && !valid_redirect_address(out.target)) {
       error(DiagnosticKind::bad_address, "redirect: " + quoted(out.target) + " is not an address",
             args[0]->position);
       return std::nullopt;
     }
     return out;
   }
+  if (c.name == "set") return set_command(c);
   error(DiagnosticKind::unknown_command, "unknown command " + quoted(c.name), c.position);
   return std::nullopt;
+}
+
+// set [MODIFIER] <name: string> <value: string> (RFC 5229 §4)
+std::optional<CompiledCommand> Validator::set_command(const Command& c) {
+  CompiledCommand out;
+  out.kind = Kind::set;
+  out.position = c.position;
+  need("variables", "set", c.position);
+  static constexpr std::pair<std::string_view, unsigned> kModifiers[] = {
+      {"lower", set_lower},
+      {"upper", set_upper},
+      {"lowerfirst", set_lowerfirst},
+      {"upperfirst", set_upperfirst},
+      {"quotewildcard", set_quotewildcard},
+      {"length", set_length}};
+  // §4.1: "It is an error to use two or more modifiers of the same
+  // precedence in a single set action" (the same one twice too).
+  auto precedence_group = [](unsigned bit) {
+    return bit == set_lower || bit == set_upper             ? set_lower | set_upper
+           : bit == set_lowerfirst || bit == set_upperfirst ? set_lowerfirst | set_upperfirst
+                                                            : bit;
+  };
+  bool positional_seen = false;
+  for (const auto& a : c.arguments) {
+    if (a.kind != Argument::Kind::tag) {
+      positional_seen = true;
+      continue;
+    }
+    if (positional_seen) {
+      tag_after_positional(c.name, a);
+      return std::nullopt;
+    }
+    const auto* found = std::find_if(std::begin(kModifiers), std::end(kModifiers),
+                                     [&](const auto& m) { return m.first == a.tag; });
+    if (found == std::end(kModifiers)) {
+      error(DiagnosticKind::unknown_tag, "set: unknown tag :" + a.tag, a.position);
+      return std::nullopt;
+    }
+    if ((out.modifiers & precedence_group(found->second)) != 0) {
+      error(DiagnosticKind::duplicate_tag,
+            "set: :" + a.tag + " has the precedence of a modifier given before (RFC 5229 §4.1)",
+            a.position);
+      return std::nullopt;
+    }
+    out.modifiers |= found->second;
+  }
+  auto args = positional(c.arguments);
+  if (args.size() != 2 || args[0]->kind != Argument::Kind::string ||
+      args[1]->kind != Argument::Kind::string || !c.tests.empty() || c.has_block) {
+    error(DiagnosticKind::bad_arguments, "set: takes two strings, the name and the value",
+          c.position);
+    return std::nullopt;
+  }
+  // §4: "The name MUST be a constant string and conform to the syntax of
+  // variable-name. Match variables cannot be set."
+  std::string name = args[0]->strings.front();
+  if (!name.empty() &&
+      std::all_of(name.begin(), name.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    error(DiagnosticKind::bad_variable, "set: cannot assign to the match variable " + quoted(name),
+          args[0]->position);
+    return std::nullopt;
+  }
+  auto dot = name.find('.');
+  if (dot != std::string::npos && valid_identifier(name.substr(0, dot))) {
+    error(DiagnosticKind::unknown_namespace,
+          "set: unknown namespace " + quoted(name.substr(0, dot)) + " in " + quoted(name),
+          args[0]->position);
+    return std::nullopt;
+  }
+  if (!valid_identifier(name)) {
+    error(DiagnosticKind::bad_variable, "set: invalid variable name " + quoted(name),
+          args[0]->position);
+    return std::nullopt;
+  }
+  for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (std::find(variable_names_.begin(), variable_names_.end(), name) == variable_names_.end()) {
+    if (variable_names_.size() >= limits_.max_variables) {
+      error(DiagnosticKind::limit,
+            "set: more than " + std::to_string(limits_.max_variables) + " variables",
+            args[0]->position);
+      return std::nullopt;
+    }
+    variable_names_.push_back(name);
+  }
+  out.variable = std::move(name);
+  out.target = args[1]->strings.front();
+  saw_reference = false;
+  if (!decode(out.target, args[1]->position)) return std::nullopt;
+  out.expands = saw_reference;
+  return out;
 }
 
 std::vector<CompiledCommand> Validator::commands(const std::vector<Command>& list, bool top_level) {
@@ -204,12 +311,13 @@ std::vector<CompiledCommand> Validator::commands(const std::vector<Command>& lis
   return out;
 }
 
-CompileResult validate(const Script& script) {
-  Validator v;
+CompileResult validate(const Script& script, const Limits& limits) {
+  Validator v(limits);
   Program program;
   program.commands = v.commands(script.commands, true);
   if (!v.errors().empty()) return tl::unexpected(std::move(v.errors()));
   program.capabilities = v.capabilities();
+  program.variables = v.required("variables");
   program.warnings = std::move(v.warnings());
   return program;
 }
@@ -217,7 +325,7 @@ CompileResult validate(const Script& script) {
 CompileResult compile(std::string_view text, const Limits& limits) {
   auto script = parse_script(text, limits);
   if (!script) return tl::unexpected(std::vector<Diagnostic>{script.error()});
-  return validate(*script);
+  return validate(*script, limits);
 }
 
 }  // namespace mailroom::sieve

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "sieve/validator.hpp"
+#include "sieve/variables.hpp"
 
 namespace mailroom::sieve {
 namespace {
@@ -15,7 +16,7 @@ std::optional<Kind> test_kind(std::string_view name) {
       {"address", Kind::address}, {"envelope", Kind::envelope}, {"header", Kind::header},
       {"exists", Kind::exists},   {"size", Kind::size_over},    {"allof", Kind::allof},
       {"anyof", Kind::anyof},     {"not", Kind::not_},          {"true", Kind::true_},
-      {"false", Kind::false_}};
+      {"false", Kind::false_},    {"string", Kind::string_}};
   for (const auto& [n, k] : kTests) {
     if (n == name) return k;
   }
@@ -64,7 +65,7 @@ std::optional<AddressPart> address_part_tag(std::string_view tag) {
 }
 
 bool has_match_tags(Kind k) {
-  return k == Kind::address || k == Kind::envelope || k == Kind::header;
+  return k == Kind::address || k == Kind::envelope || k == Kind::header || k == Kind::string_;
 }
 
 }  // namespace
@@ -189,6 +190,7 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
   CompiledTest out;
   out.kind = *kind;
   out.position = t.position;
+  if (out.kind == Kind::string_) need("variables", "string", t.position);
   std::vector<const Argument*> args;
   if (!read_tags(*this, t, out, args)) return std::nullopt;
   auto bad = [&](std::string message) {
@@ -217,18 +219,24 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
       if (args.size() != 1 || !is_strings(args[0]) || !t.tests.empty())
         return bad("takes one string list of header names");
       out.names = args[0]->strings;
+      saw_reference = false;
       if (!decode(out.names, args[0]->position)) return std::nullopt;
+      out.expands = saw_reference;
       break;
     case Kind::address:
     case Kind::envelope:
     case Kind::header:
+    case Kind::string_:
       if (args.size() != 2 || !is_strings(args[0]) || !is_strings(args[1]) || !t.tests.empty())
-        return bad("takes two string lists: names and keys");
+        return bad(out.kind == Kind::string_ ? "takes two string lists: sources and keys"
+                                             : "takes two string lists: names and keys");
       out.names = args[0]->strings;
       out.keys = args[1]->strings;
+      saw_reference = false;
       if (!decode(out.names, args[0]->position) || !decode(out.keys, args[1]->position)) {
         return std::nullopt;
       }
+      out.expands = saw_reference;
       break;
   }
   return finish_test(t, std::move(out));
@@ -239,14 +247,17 @@ std::optional<CompiledTest> Validator::finish_test(const Test& t, CompiledTest o
     need("envelope", "envelope", t.position);
     for (auto& part : out.names) {
       for (char& c : part) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (required("variables") && next_reference(part, 0)) continue;  // checked when run
       if (part != "from" && part != "to") {
         error(DiagnosticKind::bad_envelope_part, "envelope: unknown envelope part '" + part + "'",
               t.position);
         return std::nullopt;
       }
     }
-  } else {
+  } else if (out.kind != Kind::string_) {
     for (const auto& name : out.names) {
+      // RFC 5229 §3: a name built from variables is known only when run.
+      if (required("variables") && next_reference(name, 0)) continue;
       // §2.4.2.2: "no header will match a syntactically invalid header
       // name. An implementation MUST NOT cause an error for syntactically
       // invalid header names in tests." A warning, as Pigeonhole gives.

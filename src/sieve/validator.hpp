@@ -8,12 +8,15 @@
 #include <vector>
 
 #include "mailroom/sieve/ast.hpp"
+#include "mailroom/sieve/parse.hpp"
 #include "mailroom/sieve/program.hpp"
 
 namespace mailroom::sieve {
 
 class Validator {
  public:
+  explicit Validator(const Limits& limits = {}) : limits_(limits) {}
+
   void error(DiagnosticKind kind, std::string message, Position at) {
     errors_.push_back(Diagnostic{kind, std::move(message), at});
   }
@@ -46,11 +49,21 @@ class Validator {
 
  private:
   std::optional<CompiledCommand> command(const Command& command);
+  std::optional<CompiledCommand> set_command(const Command& command);
   void require(const Command& command);
+  // RFC 5229 §3: "${ns.name}" in a string is an error (no namespace is
+  // supported); marks strings holding a reference for run-time expansion.
+  bool check_references(std::string_view value, Position at);
 
   std::vector<std::string> capabilities_;
   std::vector<Diagnostic> errors_;
   std::vector<Diagnostic> warnings_;
+  Limits limits_;
+  std::vector<std::string> variable_names_;  // distinct names set (RFC 5229)
+
+ public:
+  // Whether a string decoded since the last reset holds a reference.
+  bool saw_reference = false;
 };
 
 // The positional arguments of a command or test, after its tags.

@@ -17,7 +17,7 @@ using namespace mailroom;  // NOLINT: a fuzz target is one small function
 
 namespace {
 
-constexpr std::array<const char*, 3> kScripts = {
+constexpr std::array<const char*, 4> kScripts = {
     R"(require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric", "subaddress",
          "relational"];
 if header :matches "subject" ["*[list]*", "?*?", "\\*"] { fileinto :copy "Lists"; }
@@ -37,6 +37,13 @@ if allof (header :matches "from" "*", address :all :matches "from" "*?@?*") {
   fileinto "From";
 }
 if header :matches "content-type" "multipart/*" { fileinto "Multi"; })",
+    R"(require ["variables", "fileinto", "relational", "envelope"];
+if header :matches "subject" "[*] *?*" { set :lower :upperfirst "list" "${1}"; }
+if address :matches "from" "*@*" { set :quotewildcard "user" "${1}"; }
+set :length "n" "${0}${list}";
+if header :matches "subject" "*${user}*" { fileinto "U/${1}${2}"; }
+if string :count "ge" ["${list}", "${n}", ""] "2" { fileinto "L/${list}"; }
+if envelope :matches "to" "*+*@*" { fileinto "${2}"; })",
 };
 
 const sieve::Program& program(std::size_t i) {

@@ -39,6 +39,9 @@ for line in open(path, encoding="utf-8", errors="replace"):
     m = re.match(r"\s*\* redirect message to: <?([^>]*)>?$", line)
     if m: out.add("redirect " + m.group(1))
     if re.match(r"\s*\* discard\s*$", line): out.add("discard")
+    # A run-time failure lists no actions; the implicit keep it falls
+    # back on (RFC 5228 §2.10.6) is only named in the final result.
+    if "resolved with successful implicit keep" in line: out.add("store INBOX")
 print("\n".join(sorted(out)))
 PY
 }

@@ -23,6 +23,9 @@ struct RunLimits {
   std::size_t max_actions = 32;    // as Pigeonhole's sieve_max_actions
   std::size_t max_redirects = 4;   // as Pigeonhole's sieve_max_redirects
   std::size_t max_steps = 100000;  // commands and tests evaluated (CPU bound)
+  // RFC 5229 §3: a longer value is cut (at a UTF-8 boundary), as
+  // Pigeonhole's sieve_variables_max_variable_size.
+  std::size_t max_variable_size = 4096;
 };
 
 struct RunOptions {

@@ -29,7 +29,8 @@ struct CompiledTest {
     anyof,
     not_,
     true_,
-    false_
+    false_,
+    string_  // RFC 5229 §5
   };
   Kind kind = Kind::true_;
   Position position;
@@ -41,13 +42,30 @@ struct CompiledTest {
   std::vector<std::string> keys;
   std::uint64_t size = 0;           // size :over / :under
   std::vector<CompiledTest> tests;  // allof, anyof, not
+  // RFC 5229 §3: a name or key holds "${", so it is expanded when run.
+  bool expands = false;
+};
+
+// RFC 5229 §4 modifiers of set, one bit each; applied by precedence
+// (§4.1: 40 :lower/:upper, 30 :lowerfirst/:upperfirst, 20
+// :quotewildcard, 10 :length), highest first.
+enum SetModifier : unsigned {
+  set_lower = 1U << 0,
+  set_upper = 1U << 1,
+  set_lowerfirst = 1U << 2,
+  set_upperfirst = 1U << 3,
+  set_quotewildcard = 1U << 4,
+  set_length = 1U << 5,
 };
 
 struct CompiledCommand {
-  enum class Kind { if_, elsif, else_, stop, keep, discard, fileinto, redirect };
+  enum class Kind { if_, elsif, else_, stop, keep, discard, fileinto, redirect, set };
   Kind kind = Kind::keep;
   Position position;
-  std::string target;                // fileinto: the folder; redirect: the address
+  std::string target;                // fileinto: the folder; redirect: the address; set: the value
+  std::string variable;              // set: the variable's name, lower-cased (RFC 5229 §3)
+  unsigned modifiers = 0;            // set: SetModifier bits
+  bool expands = false;              // target holds "${" (RFC 5229 §3)
   bool copy = false;                 // RFC 3894 :copy
   std::optional<CompiledTest> test;  // if, elsif
   std::vector<CompiledCommand> block;
@@ -55,6 +73,7 @@ struct CompiledCommand {
 
 struct Program {
   std::vector<std::string> capabilities;  // as required
+  bool variables = false;                 // require "variables" (RFC 5229)
   std::vector<Diagnostic> warnings;       // the script runs; `sieve check` shows them
   std::vector<CompiledCommand> commands;
 };
