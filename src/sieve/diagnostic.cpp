@@ -42,6 +42,8 @@ std::string_view to_string(DiagnosticKind kind) noexcept {
       return "bad-variable";
     case DiagnosticKind::unknown_namespace:
       return "unknown-namespace";
+    case DiagnosticKind::bad_flag:
+      return "bad-flag";
     case DiagnosticKind::runtime:
       return "runtime";
   }

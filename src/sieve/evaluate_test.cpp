@@ -6,6 +6,7 @@
 #include "mailroom/message/address.hpp"
 #include "mailroom/message/header.hpp"
 #include "mailroom/message/rfc2047.hpp"
+#include "sieve/flags.hpp"
 #include "sieve/interpreter.hpp"
 #include "sieve/match.hpp"
 #include "sieve/variables.hpp"
@@ -151,6 +152,26 @@ bool Interpreter::envelope_test(const CompiledTest& t) {
   });
 }
 
+// RFC 5232 §4: each flag of the variables (or of the internal one) is
+// compared with each flag of the keys; :count counts the flags.
+bool Interpreter::hasflag_test(const CompiledTest& t) {
+  CompiledTest split = t;
+  split.keys = flag_words(t.keys);
+  return match_values(split, [&](const ValueVisitor& visit) {
+    std::vector<std::string> lists;
+    if (t.names.empty()) lists.push_back(internal_flags_);
+    for (const auto& name : t.names) {
+      std::string lowered(name);
+      for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto found = values_.find(lowered);
+      if (found != values_.end()) lists.push_back(found->second);
+    }
+    for (const auto& flag : flag_words(lists)) {
+      if (visit(flag)) return;
+    }
+  });
+}
+
 bool Interpreter::exists_test(const CompiledTest& t) {
   for (const auto& name : t.names) {
     if (message_.find(name) == nullptr) return false;
@@ -198,6 +219,8 @@ bool Interpreter::evaluate_kind(const CompiledTest& t) {
       return envelope_test(t);
     case Kind::string_:
       return string_test(t);
+    case Kind::hasflag:
+      return hasflag_test(t);
   }
   return false;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "sieve/flags.hpp"
 #include "sieve/interpreter.hpp"
 #include "sieve/strings.hpp"
 #include "sieve/variables.hpp"
@@ -39,9 +40,10 @@ Action make_action(ActionKind kind, Position at, std::string target = {}, bool c
   return a;
 }
 
-Action implicit_keep() {
+Action implicit_keep(std::vector<std::string> flags = {}) {
   Action a = make_action(ActionKind::keep, Position{0, 0});
   a.implicit = true;
+  a.flags = std::move(flags);
   return a;
 }
 
@@ -68,6 +70,8 @@ void Interpreter::add(Action action) {
   });
   if (same != actions_.end()) {
     same->copy = same->copy && action.copy;
+    // The flags are those of the last one, as Pigeonhole stores it.
+    same->flags = std::move(action.flags);
     return;
   }
   if (actions_.size() >= limits_.max_actions) {
@@ -116,15 +120,47 @@ void Interpreter::set_variable(const CompiledCommand& c) {
   values_[c.variable] = std::move(value);
 }
 
+// RFC 5232 §3: setflag replaces, addflag adds, removeflag removes, in
+// the named variable or the internal one.
+void Interpreter::change_flags(const CompiledCommand& c) {
+  std::vector<std::string> flags = c.flags;
+  if (variables_ && c.expands) {
+    for (auto& flag : flags) flag = expand(flag);
+  }
+  std::string& list = c.variable.empty() ? internal_flags_ : values_[c.variable];
+  if (c.kind == CompiledCommand::Kind::setflag) {
+    list = add_flags({}, flags);
+  } else if (c.kind == CompiledCommand::Kind::addflag) {
+    list = add_flags(std::move(list), flags);
+  } else {
+    list = remove_flags(list, flags);
+  }
+  truncate_utf8(list, limits_.max_variable_size);
+}
+
+// RFC 5232 §5: :flags, else the internal variable as it is now.
+std::vector<std::string> Interpreter::flags_for(const CompiledCommand& c) const {
+  if (!flags_enabled_) return {};
+  if (!c.has_flags) return action_flags(internal_flags_);
+  std::string list;
+  for (const auto& flag : c.flags) {
+    list.append(variables_ && c.expands ? expand(flag) : flag).push_back(' ');
+  }
+  return action_flags(list);
+}
+
 bool Interpreter::execute(const CompiledCommand& c) {
   using Kind = CompiledCommand::Kind;
   switch (c.kind) {
     case Kind::stop:
       return false;
-    case Kind::keep:
+    case Kind::keep: {
       implicit_keep_ = false;
-      add(make_action(ActionKind::keep, c.position));
+      Action keep = make_action(ActionKind::keep, c.position);
+      keep.flags = flags_for(c);
+      add(std::move(keep));
       break;
+    }
     case Kind::discard:
       implicit_keep_ = false;  // §4.5: discard only cancels the implicit keep
       add(make_action(ActionKind::discard, c.position));
@@ -140,10 +176,18 @@ bool Interpreter::execute(const CompiledCommand& c) {
       }
       // RFC 3894 §3: with :copy the implicit keep is not cancelled.
       if (!c.copy) implicit_keep_ = false;
-      add(make_action(c.kind == Kind::fileinto ? ActionKind::fileinto : ActionKind::redirect,
-                      c.position, std::move(target), c.copy));
+      Action action =
+          make_action(c.kind == Kind::fileinto ? ActionKind::fileinto : ActionKind::redirect,
+                      c.position, std::move(target), c.copy);
+      if (c.kind == Kind::fileinto) action.flags = flags_for(c);
+      add(std::move(action));
       break;
     }
+    case Kind::setflag:
+    case Kind::addflag:
+    case Kind::removeflag:
+      change_flags(c);
+      break;
     case Kind::set:
       set_variable(c);
       break;
@@ -185,7 +229,8 @@ Outcome Interpreter::finish() {
   }
   out.actions = std::move(actions_);
   if (implicit_keep_) {
-    out.actions.push_back(implicit_keep());
+    // RFC 5232 §5: the implicit keep stores the internal variable's flags.
+    out.actions.push_back(implicit_keep(action_flags(internal_flags_)));
   }
   return out;
 }
@@ -194,6 +239,7 @@ Outcome run(const Program& program, const message::Message& message, const Envel
             const RunOptions& options) {
   Interpreter interpreter(message, envelope, options);
   if (program.variables) interpreter.enable_variables();
+  if (program.imap4flags) interpreter.enable_flags();
   (void)interpreter.run(program.commands);
   return interpreter.finish();
 }

@@ -23,6 +23,7 @@ class Interpreter {
   Outcome finish();
   // RFC 5229: strings are expanded and :matches sets ${0}...${32}.
   void enable_variables() { variables_ = true; }
+  void enable_flags() { flags_enabled_ = true; }
 
   // evaluate_test.cpp
   bool evaluate(const CompiledTest& test);
@@ -48,6 +49,10 @@ class Interpreter {
   std::string expand(std::string_view text) const;
   CompiledTest expanded(const CompiledTest& test) const;
   void set_variable(const CompiledCommand& command);
+  // RFC 5232: the imap4flags commands, and the flags an action stores.
+  void change_flags(const CompiledCommand& command);
+  std::vector<std::string> flags_for(const CompiledCommand& command) const;
+  bool hasflag_test(const CompiledTest& test);
   // A :matches key that matched `value`: keeps its match variables.
   void remember_match(const CompiledTest& test, std::string_view value, std::string_view key);
 
@@ -63,6 +68,8 @@ class Interpreter {
   bool variables_ = false;
   std::unordered_map<std::string, std::string> values_;  // by lower-cased name
   std::vector<std::string> match_;                       // ${0}, ${1}, ...
+  bool flags_enabled_ = false;
+  std::string internal_flags_;  // RFC 5232 §3: the internal variable
 };
 
 }  // namespace mailroom::sieve

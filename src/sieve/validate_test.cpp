@@ -16,7 +16,7 @@ std::optional<Kind> test_kind(std::string_view name) {
       {"address", Kind::address}, {"envelope", Kind::envelope}, {"header", Kind::header},
       {"exists", Kind::exists},   {"size", Kind::size_over},    {"allof", Kind::allof},
       {"anyof", Kind::anyof},     {"not", Kind::not_},          {"true", Kind::true_},
-      {"false", Kind::false_},    {"string", Kind::string_}};
+      {"false", Kind::false_},    {"string", Kind::string_},    {"hasflag", Kind::hasflag}};
   for (const auto& [n, k] : kTests) {
     if (n == name) return k;
   }
@@ -65,7 +65,8 @@ std::optional<AddressPart> address_part_tag(std::string_view tag) {
 }
 
 bool has_match_tags(Kind k) {
-  return k == Kind::address || k == Kind::envelope || k == Kind::header || k == Kind::string_;
+  return k == Kind::address || k == Kind::envelope || k == Kind::header || k == Kind::string_ ||
+         k == Kind::hasflag;
 }
 
 }  // namespace
@@ -191,6 +192,7 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
   out.kind = *kind;
   out.position = t.position;
   if (out.kind == Kind::string_) need("variables", "string", t.position);
+  if (out.kind == Kind::hasflag) need("imap4flags", "hasflag", t.position);
   std::vector<const Argument*> args;
   if (!read_tags(*this, t, out, args)) return std::nullopt;
   auto bad = [&](std::string message) {
@@ -223,6 +225,24 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
       if (!decode(out.names, args[0]->position)) return std::nullopt;
       out.expands = saw_reference;
       break;
+    case Kind::hasflag:
+      // hasflag [MATCH-TYPE] [COMPARATOR] [<variable-list>] <list-of-flags>
+      if (args.empty() || args.size() > 2 || !is_strings(args[0]) || !is_strings(args.back()) ||
+          !t.tests.empty())
+        return bad("takes [variable names] and a list of flags");
+      if (args.size() == 2 && !required("variables")) {
+        error(DiagnosticKind::missing_require, "hasflag: variable names need require 'variables'",
+              args[0]->position);
+        return std::nullopt;
+      }
+      if (args.size() == 2) out.names = args[0]->strings;
+      out.keys = args.back()->strings;
+      saw_reference = false;
+      if (!decode(out.names, t.position) || !decode(out.keys, args.back()->position)) {
+        return std::nullopt;
+      }
+      out.expands = saw_reference;
+      return out;
     case Kind::address:
     case Kind::envelope:
     case Kind::header:

@@ -50,6 +50,11 @@ class Validator {
  private:
   std::optional<CompiledCommand> command(const Command& command);
   std::optional<CompiledCommand> set_command(const Command& command);
+  std::optional<CompiledCommand> flag_command(const Command& command);
+  bool action_tags(const Command& command, CompiledCommand& out,
+                   std::vector<const Argument*>& args);
+  bool decode_flags(CompiledCommand& out, Position at);
+  bool settable_variable(std::string& name, std::string_view command, Position at);
   void require(const Command& command);
   // RFC 5229 §3: "${ns.name}" in a string is an error (no namespace is
   // supported); marks strings holding a reference for run-time expansion.

@@ -37,13 +37,15 @@ if allof (header :matches "from" "*", address :all :matches "from" "*?@?*") {
   fileinto "From";
 }
 if header :matches "content-type" "multipart/*" { fileinto "Multi"; })",
-    R"(require ["variables", "fileinto", "relational", "envelope"];
+    R"(require ["variables", "fileinto", "relational", "envelope", "imap4flags"];
 if header :matches "subject" "[*] *?*" { set :lower :upperfirst "list" "${1}"; }
 if address :matches "from" "*@*" { set :quotewildcard "user" "${1}"; }
 set :length "n" "${0}${list}";
 if header :matches "subject" "*${user}*" { fileinto "U/${1}${2}"; }
 if string :count "ge" ["${list}", "${n}", ""] "2" { fileinto "L/${list}"; }
-if envelope :matches "to" "*+*@*" { fileinto "${2}"; })",
+if envelope :matches "to" "*+*@*" { fileinto "${2}"; }
+if header :matches "x-flags" "*" { setflag "f" "${1}"; addflag "${1} \\Seen"; }
+if hasflag :count "ge" "f" "2" { removeflag "$Junk"; fileinto :flags "${f}" "F"; })",
 };
 
 const sieve::Program& program(std::size_t i) {

@@ -8,7 +8,8 @@
 # list never goes stale.
 #
 # Normal form, one line each, compared as sets: "store FOLDER" (keep and the
-# implicit keep are "store INBOX"), "redirect ADDRESS", "discard",
+# implicit keep are "store INBOX"; "store FOLDER flags=a,\\seen" with IMAP
+# flags, lower-cased and sorted), "redirect ADDRESS", "discard",
 # "compile-error" (alone), "runtime-error" (with the implicit keep).
 TEST_NAME=sieve_pigeonhole
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,9 +34,17 @@ if rc == 89:
 out = set()
 if rc != 0:
     out.add("runtime-error")
+store = None  # the last "store" line: the "+ ..." lines under it refine it
 for line in open(path, encoding="utf-8", errors="replace"):
+    m = re.match(r"\s*\+ add IMAP flags: (.*)$", line)
+    if m and store:
+        out.discard(store)
+        store += " flags=" + ",".join(sorted(set(m.group(1).lower().split())))
+        out.add(store)
     m = re.match(r"\s*\* store message in folder: (.*)$", line)
-    if m: out.add("store " + m.group(1))
+    if m:
+        store = "store " + m.group(1)
+        out.add(store)
     m = re.match(r"\s*\* redirect message to: <?([^>]*)>?$", line)
     if m: out.add("redirect " + m.group(1))
     if re.match(r"\s*\* discard\s*$", line): out.add("discard")
@@ -57,10 +66,13 @@ out = set()
 if error: out.add("runtime-error")
 # Pigeonhole prints control characters of folder names as "?".
 clean = lambda text: "".join("?" if ord(c) < 32 else c for c in text)
+# IMAP flags (RFC 5232), compared as a set in lower case as Pigeonhole
+# prints system flags ("\\seen").
+flags = lambda a: " flags=" + ",".join(sorted({f.lower() for f in a["flags"]})) if a.get("flags") else ""
 for a in result["actions"]:
     kind = a["action"]
-    if kind == "keep": out.add("store INBOX")
-    elif kind == "fileinto": out.add("store " + clean(a["folder"]))
+    if kind == "keep": out.add("store INBOX" + flags(a))
+    elif kind == "fileinto": out.add("store " + clean(a["folder"]) + flags(a))
     elif kind == "redirect": out.add("redirect " + a["address"])
     elif kind == "discard": out.add("discard")
     else: out.add(kind)
@@ -157,7 +169,7 @@ cli 1 error check "$T/ok.sieve" "$T/bad.sieve"
 grep -q "^$T/bad.sieve:1:10: error: :copy needs require 'copy' \[missing-require\]$" "$T/cli.out" ||
   fail "cli error: $(cat "$T/cli.out")"
 cli 1 compile-error-keeps test --json "$T/bad.sieve" "$plain"
-grep -q '^{"actions":\[{"action":"keep","implicit":true}\],"error":{"kind":"compile","code":"missing-require",' \
+grep -q '^{"actions":\[{"action":"keep","implicit":true,"flags":\[\]}\],"error":{"kind":"compile","code":"missing-require",' \
   "$T/cli.out" || fail "cli json error: $(cat "$T/cli.out")"
 cli 2 missing-script test "$T/none.sieve" "$plain"
 cli 2 missing-file check "$T/none.sieve"

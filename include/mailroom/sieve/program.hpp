@@ -30,7 +30,8 @@ struct CompiledTest {
     not_,
     true_,
     false_,
-    string_  // RFC 5229 §5
+    string_,  // RFC 5229 §5
+    hasflag   // RFC 5232 §4: names are the variables (none: the internal one)
   };
   Kind kind = Kind::true_;
   Position position;
@@ -59,11 +60,27 @@ enum SetModifier : unsigned {
 };
 
 struct CompiledCommand {
-  enum class Kind { if_, elsif, else_, stop, keep, discard, fileinto, redirect, set };
+  enum class Kind {
+    if_,
+    elsif,
+    else_,
+    stop,
+    keep,
+    discard,
+    fileinto,
+    redirect,
+    set,
+    setflag,  // RFC 5232 §3
+    addflag,
+    removeflag
+  };
   Kind kind = Kind::keep;
   Position position;
   std::string target;                // fileinto: the folder; redirect: the address; set: the value
-  std::string variable;              // set: the variable's name, lower-cased (RFC 5229 §3)
+  std::string variable;              // set, *flag: the variable's name, lower-cased (RFC 5229 §3);
+                                     // *flag: "" is imap4flags' internal variable
+  std::vector<std::string> flags;    // *flag: the flags; keep/fileinto: the :flags argument
+  bool has_flags = false;            // keep/fileinto :flags given (RFC 5232 §5)
   unsigned modifiers = 0;            // set: SetModifier bits
   bool expands = false;              // target holds "${" (RFC 5229 §3)
   bool copy = false;                 // RFC 3894 :copy
@@ -74,6 +91,7 @@ struct CompiledCommand {
 struct Program {
   std::vector<std::string> capabilities;  // as required
   bool variables = false;                 // require "variables" (RFC 5229)
+  bool imap4flags = false;                // require "imap4flags" (RFC 5232)
   std::vector<Diagnostic> warnings;       // the script runs; `sieve check` shows them
   std::vector<CompiledCommand> commands;
 };
