@@ -1,5 +1,6 @@
 // Tests (RFC 5228 §5): header values decoded per RFC 2047 before they are
 // compared (§2.7.2), addresses parsed (§5.1), the envelope (§5.4).
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -172,6 +173,20 @@ bool Interpreter::hasflag_test(const CompiledTest& t) {
   });
 }
 
+// RFC 5490 §3.1: true when every folder exists. INBOX (any case, RFC 3501
+// §5.1) always does; the others are the store's to answer.
+bool Interpreter::mailboxexists_test(const CompiledTest& t) {
+  for (const auto& name : t.names) {
+    bool inbox =
+        name.size() == 5 && std::equal(name.begin(), name.end(), "INBOX", [](char a, char b) {
+          return std::toupper(static_cast<unsigned char>(a)) == b;
+        });
+    if (inbox) continue;
+    if (!options_.mailbox_exists || !options_.mailbox_exists(name)) return false;
+  }
+  return true;
+}
+
 bool Interpreter::exists_test(const CompiledTest& t) {
   for (const auto& name : t.names) {
     if (message_.find(name) == nullptr) return false;
@@ -221,6 +236,8 @@ bool Interpreter::evaluate_kind(const CompiledTest& t) {
       return string_test(t);
     case Kind::hasflag:
       return hasflag_test(t);
+    case Kind::mailboxexists:
+      return mailboxexists_test(t);
   }
   return false;
 }

@@ -72,6 +72,9 @@ void Interpreter::add(Action action) {
     same->copy = same->copy && action.copy;
     // The flags are those of the last one, as Pigeonhole stores it.
     same->flags = std::move(action.flags);
+    // Either one's :create makes the folder (RFC 5490 §3.2: the script
+    // asked for it; Pigeonhole keeps only the first one's).
+    same->create = same->create || action.create;
     return;
   }
   if (actions_.size() >= limits_.max_actions) {
@@ -180,6 +183,7 @@ bool Interpreter::execute(const CompiledCommand& c) {
           make_action(c.kind == Kind::fileinto ? ActionKind::fileinto : ActionKind::redirect,
                       c.position, std::move(target), c.copy);
       if (c.kind == Kind::fileinto) action.flags = flags_for(c);
+      action.create = c.create;
       add(std::move(action));
       break;
     }

@@ -53,6 +53,7 @@ class Interpreter {
   void change_flags(const CompiledCommand& command);
   std::vector<std::string> flags_for(const CompiledCommand& command) const;
   bool hasflag_test(const CompiledTest& test);
+  bool mailboxexists_test(const CompiledTest& test);
   // A :matches key that matched `value`: keeps its match variables.
   void remember_match(const CompiledTest& test, std::string_view value, std::string_view key);
 

@@ -13,7 +13,7 @@
 namespace mailroom::sieve {
 namespace {
 
-constexpr std::array<std::string_view, 11> kCapabilities = {"comparator-i;ascii-casemap",
+constexpr std::array<std::string_view, 12> kCapabilities = {"comparator-i;ascii-casemap",
                                                             "comparator-i;ascii-numeric",
                                                             "comparator-i;octet",
                                                             "copy",
@@ -22,6 +22,7 @@ constexpr std::array<std::string_view, 11> kCapabilities = {"comparator-i;ascii-
                                                             "fileinto",
                                                             "relational",
                                                             "imap4flags",
+                                                            "mailbox",
                                                             "subaddress",
                                                             "variables"};
 
@@ -122,7 +123,8 @@ bool bare(const Command& c) { return c.arguments.empty() && c.tests.empty() && !
 }  // namespace
 
 // The tags of keep, fileinto and redirect: :copy (RFC 3894), :flags
-// (RFC 5232 §5, keep and fileinto). `args` gets the positional arguments.
+// (RFC 5232 §5, keep and fileinto), :create (RFC 5490 §3.2, fileinto). `args` gets the positional
+// arguments.
 bool Validator::action_tags(const Command& c, CompiledCommand& out,
                             std::vector<const Argument*>& args) {
   const auto& list = c.arguments;
@@ -135,17 +137,18 @@ bool Validator::action_tags(const Command& c, CompiledCommand& out,
     if (!args.empty()) return tag_after_positional(c.name, a);
     bool flags_tag = a.tag == "flags" && c.name != "redirect";
     bool copy_tag = a.tag == "copy" && c.name != "keep";
-    if (!flags_tag && !copy_tag) {
+    bool create_tag = a.tag == "create" && c.name == "fileinto";
+    if (!flags_tag && !copy_tag && !create_tag) {
       error(DiagnosticKind::unknown_tag, c.name + ": unknown tag :" + a.tag, a.position);
       return false;
     }
-    if ((copy_tag && out.copy) || (flags_tag && out.has_flags)) {
+    if ((copy_tag && out.copy) || (flags_tag && out.has_flags) || (create_tag && out.create)) {
       error(DiagnosticKind::duplicate_tag, c.name + ": :" + a.tag + " given twice", a.position);
       return false;
     }
-    need(copy_tag ? "copy" : "imap4flags", ":" + a.tag, a.position);
-    if (copy_tag) {
-      out.copy = true;
+    need(copy_tag ? "copy" : create_tag ? "mailbox" : "imap4flags", ":" + a.tag, a.position);
+    if (copy_tag || create_tag) {
+      (copy_tag ? out.copy : out.create) = true;
       continue;
     }
     if (i + 1 >= list.size() || !is_strings(&list[i + 1])) {

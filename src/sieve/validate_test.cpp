@@ -13,10 +13,19 @@ using Kind = CompiledTest::Kind;
 
 std::optional<Kind> test_kind(std::string_view name) {
   static constexpr std::pair<std::string_view, Kind> kTests[] = {
-      {"address", Kind::address}, {"envelope", Kind::envelope}, {"header", Kind::header},
-      {"exists", Kind::exists},   {"size", Kind::size_over},    {"allof", Kind::allof},
-      {"anyof", Kind::anyof},     {"not", Kind::not_},          {"true", Kind::true_},
-      {"false", Kind::false_},    {"string", Kind::string_},    {"hasflag", Kind::hasflag}};
+      {"address", Kind::address},
+      {"envelope", Kind::envelope},
+      {"header", Kind::header},
+      {"exists", Kind::exists},
+      {"size", Kind::size_over},
+      {"allof", Kind::allof},
+      {"anyof", Kind::anyof},
+      {"not", Kind::not_},
+      {"true", Kind::true_},
+      {"false", Kind::false_},
+      {"string", Kind::string_},
+      {"hasflag", Kind::hasflag},
+      {"mailboxexists", Kind::mailboxexists}};
   for (const auto& [n, k] : kTests) {
     if (n == name) return k;
   }
@@ -193,6 +202,7 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
   out.position = t.position;
   if (out.kind == Kind::string_) need("variables", "string", t.position);
   if (out.kind == Kind::hasflag) need("imap4flags", "hasflag", t.position);
+  if (out.kind == Kind::mailboxexists) need("mailbox", "mailboxexists", t.position);
   std::vector<const Argument*> args;
   if (!read_tags(*this, t, out, args)) return std::nullopt;
   auto bad = [&](std::string message) {
@@ -216,6 +226,15 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
       if (args.size() != 1 || args[0]->kind != Argument::Kind::number || !t.tests.empty())
         return bad("takes one number");
       out.size = args[0]->number;
+      return out;
+    case Kind::mailboxexists:
+      // mailboxexists <mailbox-names: string-list> (RFC 5490 §3.1)
+      if (args.size() != 1 || !is_strings(args[0]) || !t.tests.empty())
+        return bad("takes one string list of folder names");
+      out.names = args[0]->strings;
+      saw_reference = false;
+      if (!decode(out.names, args[0]->position)) return std::nullopt;
+      out.expands = saw_reference;
       return out;
     case Kind::exists:
       if (args.size() != 1 || !is_strings(args[0]) || !t.tests.empty())

@@ -34,23 +34,23 @@ if rc == 89:
 out = set()
 if rc != 0:
     out.add("runtime-error")
-store = None  # the last "store" line: the "+ ..." lines under it refine it
+stores = []  # [folder, refinements]: the "+ ..." lines under a store refine it
 for line in open(path, encoding="utf-8", errors="replace"):
     m = re.match(r"\s*\+ add IMAP flags: (.*)$", line)
-    if m and store:
-        out.discard(store)
-        store += " flags=" + ",".join(sorted(set(m.group(1).lower().split())))
-        out.add(store)
+    if m and stores:
+        stores[-1][1].append("flags=" + ",".join(sorted(set(m.group(1).lower().split()))))
+    if re.match(r"\s*\+ create mailbox if it does not exist", line) and stores:
+        stores[-1][1].append("create")
     m = re.match(r"\s*\* store message in folder: (.*)$", line)
-    if m:
-        store = "store " + m.group(1)
-        out.add(store)
+    if m: stores.append([m.group(1), []])
     m = re.match(r"\s*\* redirect message to: <?([^>]*)>?$", line)
     if m: out.add("redirect " + m.group(1))
     if re.match(r"\s*\* discard\s*$", line): out.add("discard")
     # A run-time failure lists no actions; the implicit keep it falls
     # back on (RFC 5228 §2.10.6) is only named in the final result.
-    if "resolved with successful implicit keep" in line: out.add("store INBOX")
+    if "resolved with successful implicit keep" in line: stores.append(["INBOX", []])
+for folder, refinements in stores:
+    out.add(" ".join(["store", folder] + sorted(refinements)))
 print("\n".join(sorted(out)))
 PY
 }
@@ -68,11 +68,15 @@ if error: out.add("runtime-error")
 clean = lambda text: "".join("?" if ord(c) < 32 else c for c in text)
 # IMAP flags (RFC 5232), compared as a set in lower case as Pigeonhole
 # prints system flags ("\\seen").
-flags = lambda a: " flags=" + ",".join(sorted({f.lower() for f in a["flags"]})) if a.get("flags") else ""
+def store(folder, a):
+    refinements = ["create"] if a.get("create") else []
+    if a.get("flags"):
+        refinements.append("flags=" + ",".join(sorted({f.lower() for f in a["flags"]})))
+    return " ".join(["store", folder] + sorted(refinements))
 for a in result["actions"]:
     kind = a["action"]
-    if kind == "keep": out.add("store INBOX" + flags(a))
-    elif kind == "fileinto": out.add("store " + clean(a["folder"]) + flags(a))
+    if kind == "keep": out.add(store("INBOX", a))
+    elif kind == "fileinto": out.add(store(clean(a["folder"]), a))
     elif kind == "redirect": out.add("redirect " + a["address"])
     elif kind == "discard": out.add("discard")
     else: out.add(kind)
@@ -116,6 +120,13 @@ for case in "$data"/cases/*.sieve; do
   rcpt=$(header "$case" rcpt bob@example.net)
   W="$T/$name"
   mkdir -p "$W"
+  # "# mailboxes: A B": folders that exist (RFC 5490 mailboxexists), as
+  # Maildir++ folders for Pigeonhole and --mailbox for mailroom.
+  mailbox_args=()
+  for folder in $(header "$case" mailboxes ""); do
+    mkdir -p "$W/Maildir/.$folder/cur" "$W/Maildir/.$folder/new" "$W/Maildir/.$folder/tmp"
+    mailbox_args+=(--mailbox "$folder")
+  done
   cp "$case" "$W/script.sieve"
   cp "$msg" "$W/msg.eml"
   chown -R nobody:nogroup "$W"
@@ -127,7 +138,7 @@ for case in "$data"/cases/*.sieve; do
     -f "$from" -a "$to" -r "$rcpt" "$W/script.sieve" "$W/msg.eml" >"$W/pigeonhole.out" 2>&1 || rc=$?
   normalise_pigeonhole "$rc" "$W/pigeonhole.out" >"$W/pigeonhole.norm"
   mrc=0
-  "$MAILROOM" sieve test --json -f "$from" -a "$to" -r "$rcpt" "$case" "$msg" >"$W/mailroom.json" \
+  "$MAILROOM" sieve test --json "${mailbox_args[@]}" -f "$from" -a "$to" -r "$rcpt" "$case" "$msg" >"$W/mailroom.json" \
     2>"$W/mailroom.err" || mrc=$?
   if [ "$mrc" -gt 1 ]; then
     fail "$name: mailroom sieve test exited $mrc: $(cat "$W/mailroom.err")"

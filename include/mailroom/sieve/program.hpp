@@ -30,8 +30,9 @@ struct CompiledTest {
     not_,
     true_,
     false_,
-    string_,  // RFC 5229 §5
-    hasflag   // RFC 5232 §4: names are the variables (none: the internal one)
+    string_,       // RFC 5229 §5
+    hasflag,       // RFC 5232 §4: names are the variables (none: the internal one)
+    mailboxexists  // RFC 5490 §3.1: names are the mailboxes
   };
   Kind kind = Kind::true_;
   Position position;
@@ -84,6 +85,7 @@ struct CompiledCommand {
   unsigned modifiers = 0;            // set: SetModifier bits
   bool expands = false;              // target holds "${" (RFC 5229 §3)
   bool copy = false;                 // RFC 3894 :copy
+  bool create = false;               // fileinto :create (RFC 5490 §3.2)
   std::optional<CompiledTest> test;  // if, elsif
   std::vector<CompiledCommand> block;
 };
