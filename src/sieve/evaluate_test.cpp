@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mailroom/message/address.hpp"
+#include "mailroom/message/charset.hpp"
 #include "mailroom/message/header.hpp"
 #include "mailroom/message/rfc2047.hpp"
 #include "sieve/flags.hpp"
@@ -173,6 +174,55 @@ bool Interpreter::hasflag_test(const CompiledTest& t) {
   });
 }
 
+namespace {
+
+// RFC 5173 §5.2: "" is every type, "type" its subtypes, "type/subtype"
+// itself; any case.
+bool content_type_matches(const message::ContentType& type,
+                          const std::vector<std::string>& wanted) {
+  for (const auto& w : wanted) {
+    std::string lowered(w);
+    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lowered.empty() || lowered == type.type || lowered == type.mime_type()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// RFC 5173 §5: :raw the body as written; :content the parts of the given
+// types, transfer-decoded and text in UTF-8 (a multipart's own text is its
+// preamble and epilogue, §5.2); :text (the default) the text a reader
+// sees, HTML turned into plain text. Decoding stays within the message
+// module's limits (max_decoded_size per part).
+bool Interpreter::body_test(const CompiledTest& t) {
+  return match_values(t, [&](const ValueVisitor& visit) {
+    if (t.transform == BodyTransform::raw) {
+      visit(message_.body());
+      return;
+    }
+    for (const auto& part : message_.parts()) {
+      if (!step(t.position)) return;
+      if (t.transform == BodyTransform::text) {
+        if (part.is_leaf() && part.is_text() && visit(message_.text(part))) return;
+        continue;
+      }
+      if (!content_type_matches(part.content_type, t.names)) continue;
+      if (part.content_type.is_multipart()) {
+        if (visit(part.preamble) || visit(part.epilogue)) return;
+        continue;
+      }
+      if (!part.is_leaf()) continue;  // message/rfc822: its parts follow
+      message::Defects defects;
+      std::string content = message_.decoded(part);
+      if (part.content_type.type == "text") {
+        content = message::to_utf8(content, part.content_type.charset(), defects);
+      }
+      if (visit(content)) return;
+    }
+  });
+}
+
 // RFC 5490 §3.1: true when every folder exists. INBOX (any case, RFC 3501
 // §5.1) always does; the others are the store's to answer.
 bool Interpreter::mailboxexists_test(const CompiledTest& t) {
@@ -238,6 +288,8 @@ bool Interpreter::evaluate_kind(const CompiledTest& t) {
       return hasflag_test(t);
     case Kind::mailboxexists:
       return mailboxexists_test(t);
+    case Kind::body:
+      return body_test(t);
   }
   return false;
 }

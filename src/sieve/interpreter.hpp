@@ -54,6 +54,7 @@ class Interpreter {
   std::vector<std::string> flags_for(const CompiledCommand& command) const;
   bool hasflag_test(const CompiledTest& test);
   bool mailboxexists_test(const CompiledTest& test);
+  bool body_test(const CompiledTest& test);
   // A :matches key that matched `value`: keeps its match variables.
   void remember_match(const CompiledTest& test, std::string_view value, std::string_view key);
 

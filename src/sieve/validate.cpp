@@ -13,7 +13,8 @@
 namespace mailroom::sieve {
 namespace {
 
-constexpr std::array<std::string_view, 12> kCapabilities = {"comparator-i;ascii-casemap",
+constexpr std::array<std::string_view, 13> kCapabilities = {"body",
+                                                            "comparator-i;ascii-casemap",
                                                             "comparator-i;ascii-numeric",
                                                             "comparator-i;octet",
                                                             "copy",

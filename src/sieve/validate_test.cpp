@@ -25,7 +25,8 @@ std::optional<Kind> test_kind(std::string_view name) {
       {"false", Kind::false_},
       {"string", Kind::string_},
       {"hasflag", Kind::hasflag},
-      {"mailboxexists", Kind::mailboxexists}};
+      {"mailboxexists", Kind::mailboxexists},
+      {"body", Kind::body}};
   for (const auto& [n, k] : kTests) {
     if (n == name) return k;
   }
@@ -75,7 +76,7 @@ std::optional<AddressPart> address_part_tag(std::string_view tag) {
 
 bool has_match_tags(Kind k) {
   return k == Kind::address || k == Kind::envelope || k == Kind::header || k == Kind::string_ ||
-         k == Kind::hasflag;
+         k == Kind::hasflag || k == Kind::body;
 }
 
 }  // namespace
@@ -113,7 +114,8 @@ static bool read_relation(Validator& v, const Test& t, const std::vector<Argumen
 // `positional_out` receives the arguments that are not tags or tag values.
 static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
                       std::vector<const Argument*>& positional_out) {
-  bool match_seen = false, comparator_seen = false, part_seen = false, size_seen = false;
+  bool match_seen = false, comparator_seen = false, part_seen = false, size_seen = false,
+       transform_seen = false;
   auto dup = [&](const Argument& a, std::string_view group) {
     v.error(DiagnosticKind::duplicate_tag, t.name + ": more than one " + std::string(group),
             a.position);
@@ -167,6 +169,22 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
       if (out.part == AddressPart::user || out.part == AddressPart::detail) {
         v.need("subaddress", ":" + tag, a.position);
       }
+    } else if (out.kind == Kind::body && (tag == "raw" || tag == "content" || tag == "text")) {
+      // RFC 5173 §5: one body transform; :content takes the types.
+      if (transform_seen) return dup(a, "body transform");
+      transform_seen = true;
+      out.transform = tag == "raw"       ? BodyTransform::raw
+                      : tag == "content" ? BodyTransform::content
+                                         : BodyTransform::text;
+      if (out.transform == BodyTransform::content) {
+        if (i + 1 >= args.size() || !is_strings(&args[i + 1])) {
+          v.error(DiagnosticKind::bad_arguments, "body: :content needs a list of content types",
+                  a.position);
+          return false;
+        }
+        out.names = args[++i].strings;
+        if (!v.decode(out.names, args[i].position)) return false;
+      }
     } else if (out.kind == Kind::size_over && (tag == "over" || tag == "under")) {
       if (size_seen) return dup(a, "of :over and :under");
       size_seen = true;
@@ -203,6 +221,7 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
   if (out.kind == Kind::string_) need("variables", "string", t.position);
   if (out.kind == Kind::hasflag) need("imap4flags", "hasflag", t.position);
   if (out.kind == Kind::mailboxexists) need("mailbox", "mailboxexists", t.position);
+  if (out.kind == Kind::body) need("body", "body", t.position);
   std::vector<const Argument*> args;
   if (!read_tags(*this, t, out, args)) return std::nullopt;
   auto bad = [&](std::string message) {
@@ -226,6 +245,15 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
       if (args.size() != 1 || args[0]->kind != Argument::Kind::number || !t.tests.empty())
         return bad("takes one number");
       out.size = args[0]->number;
+      return out;
+    case Kind::body:
+      // body [COMPARATOR] [MATCH-TYPE] [BODY-TRANSFORM] <key-list> (RFC 5173 §4)
+      if (args.size() != 1 || !is_strings(args[0]) || !t.tests.empty())
+        return bad("takes one list of keys");
+      out.keys = args[0]->strings;
+      saw_reference = false;
+      if (!decode(out.keys, args[0]->position)) return std::nullopt;
+      out.expands = saw_reference;
       return out;
     case Kind::mailboxexists:
       // mailboxexists <mailbox-names: string-list> (RFC 5490 §3.1)

@@ -32,11 +32,13 @@ if anyof (size :over 10K, not exists ["date", "message-id"]) { discard; stop; })
   discard;
 } elsif address :all :is ["resent-from", "bcc"] "" { redirect "b@example.net"; }
 else { keep; })",
-    R"(require "fileinto";
+    R"(require ["fileinto", "body"];
 if allof (header :matches "from" "*", address :all :matches "from" "*?@?*") {
   fileinto "From";
 }
-if header :matches "content-type" "multipart/*" { fileinto "Multi"; })",
+if header :matches "content-type" "multipart/*" { fileinto "Multi"; }
+if body :content ["text", "multipart", "application/octet-stream"] :contains "x" { fileinto "B"; }
+if anyof (body :raw :matches "*--*", body :text :contains "offer") { discard; })",
     R"(require ["variables", "fileinto", "relational", "envelope", "imap4flags"];
 if header :matches "subject" "[*] *?*" { set :lower :upperfirst "list" "${1}"; }
 if address :matches "from" "*@*" { set :quotewildcard "user" "${1}"; }

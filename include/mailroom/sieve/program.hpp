@@ -16,6 +16,7 @@ enum class MatchType { is, contains, matches, count, value };     // RFC 5228 §
 enum class Relation { gt, ge, lt, le, eq, ne };                   // RFC 5231 §4
 enum class Comparator { octet, ascii_casemap, ascii_numeric };    // RFC 4790 §9
 enum class AddressPart { all, localpart, domain, user, detail };  // RFC 5228 §2.7.4, RFC 5233
+enum class BodyTransform { raw, content, text };                  // RFC 5173 §5
 
 struct CompiledTest {
   enum class Kind {
@@ -30,9 +31,10 @@ struct CompiledTest {
     not_,
     true_,
     false_,
-    string_,       // RFC 5229 §5
-    hasflag,       // RFC 5232 §4: names are the variables (none: the internal one)
-    mailboxexists  // RFC 5490 §3.1: names are the mailboxes
+    string_,        // RFC 5229 §5
+    hasflag,        // RFC 5232 §4: names are the variables (none: the internal one)
+    mailboxexists,  // RFC 5490 §3.1: names are the mailboxes
+    body            // RFC 5173: names are the :content types
   };
   Kind kind = Kind::true_;
   Position position;
@@ -42,8 +44,9 @@ struct CompiledTest {
   AddressPart part = AddressPart::all;                // §2.7.4: the default
   std::vector<std::string> names;  // header names, or envelope parts ("from", "to")
   std::vector<std::string> keys;
-  std::uint64_t size = 0;           // size :over / :under
-  std::vector<CompiledTest> tests;  // allof, anyof, not
+  std::uint64_t size = 0;                         // size :over / :under
+  BodyTransform transform = BodyTransform::text;  // body (RFC 5173 §5)
+  std::vector<CompiledTest> tests;                // allof, anyof, not
   // RFC 5229 §3: a name or key holds "${", so it is expanded when run.
   bool expands = false;
 };
