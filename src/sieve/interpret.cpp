@@ -64,7 +64,35 @@ void Interpreter::fail(std::string message, Position at) {
 
 // §2.10.3: the same action twice is done once; a fileinto or redirect
 // that repeats a :copy one takes over its cancelling of the implicit keep.
+namespace {
+
+bool delivers(ActionKind kind) {
+  return kind == ActionKind::keep || kind == ActionKind::fileinto || kind == ActionKind::redirect;
+}
+bool refuses(ActionKind kind) { return kind == ActionKind::reject || kind == ActionKind::ereject; }
+
+}  // namespace
+
+// RFC 5429 §2.1: "Implementations MUST prohibit the use of reject/ereject
+// with actions that cause mail delivery" (keep, fileinto, redirect, with
+// or without :copy) and a second reject; a run-time error, as Pigeonhole
+// reports it, so the message is kept. discard may go with it.
+bool Interpreter::conflicts(const Action& action) {
+  for (const auto& a : actions_) {
+    bool clash = (refuses(action.kind) && (delivers(a.kind) || refuses(a.kind))) ||
+                 (delivers(action.kind) && refuses(a.kind));
+    if (!clash) continue;
+    fail(std::string(to_string(action.kind)) + " conflicts with the " +
+             std::string(to_string(a.kind)) + " of line " + std::to_string(a.position.line) +
+             " (RFC 5429 §2.1)",
+         action.position);
+    return true;
+  }
+  return false;
+}
+
 void Interpreter::add(Action action) {
+  if (conflicts(action)) return;
   auto same = std::find_if(actions_.begin(), actions_.end(), [&](const Action& a) {
     return a.kind == action.kind && a.target == action.target;
   });
@@ -192,6 +220,16 @@ bool Interpreter::execute(const CompiledCommand& c) {
     case Kind::removeflag:
       change_flags(c);
       break;
+    case Kind::reject:
+    case Kind::ereject: {
+      // RFC 5429 §2.1: a refused message is not kept.
+      implicit_keep_ = false;
+      Action refusal = make_action(
+          c.kind == Kind::reject ? ActionKind::reject : ActionKind::ereject, c.position);
+      refusal.reason = variables_ && c.expands ? expand(c.target) : c.target;
+      add(std::move(refusal));
+      break;
+    }
     case Kind::set:
       set_variable(c);
       break;

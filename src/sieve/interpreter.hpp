@@ -32,6 +32,7 @@ class Interpreter {
   bool step(Position at);  // counts one step; false once over the limit
   void fail(std::string message, Position at);
   void add(Action action);
+  bool conflicts(const Action& action);
   bool execute(const CompiledCommand& command);
 
   // A visitor returns true to stop; a source calls it once per value.

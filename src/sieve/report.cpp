@@ -77,6 +77,7 @@ std::string describe(const Action& a) {
   if (!a.target.empty()) {
     line.append(" \"").append(a.target).append("\"");
   }
+  if (!a.reason.empty()) line.append(" \"").append(a.reason).append("\"");
   if (a.copy) line.append(" :copy");
   if (a.create) line.append(" :create");
   if (!a.flags.empty()) {

@@ -13,14 +13,16 @@
 namespace mailroom::sieve {
 namespace {
 
-constexpr std::array<std::string_view, 13> kCapabilities = {"body",
+constexpr std::array<std::string_view, 15> kCapabilities = {"body",
                                                             "comparator-i;ascii-casemap",
                                                             "comparator-i;ascii-numeric",
                                                             "comparator-i;octet",
                                                             "copy",
                                                             "encoded-character",
                                                             "envelope",
+                                                            "ereject",
                                                             "fileinto",
+                                                            "reject",
                                                             "relational",
                                                             "imap4flags",
                                                             "mailbox",
@@ -316,6 +318,25 @@ std::optional<CompiledCommand> Validator::command(const Command& c) {
     return out;
   }
   if (c.name == "set") return set_command(c);
+  if (c.name == "reject" || c.name == "ereject") {
+    // reject <reason: string>, ereject <reason: string> (RFC 5429 §2.1, §2.2)
+    out.kind = c.name == "reject" ? Kind::reject : Kind::ereject;
+    need(c.name, c.name, c.position);
+    auto args = positional(c.arguments);
+    if (args.size() != c.arguments.size()) {
+      error(DiagnosticKind::unknown_tag, c.name + ": takes no tags", c.arguments.front().position);
+      return std::nullopt;
+    }
+    if (args.size() != 1 || args[0]->kind != Argument::Kind::string || !c.tests.empty() ||
+        c.has_block) {
+      return bad("takes one string, the reason");
+    }
+    out.target = args[0]->strings.front();
+    saw_reference = false;
+    if (!decode(out.target, args[0]->position)) return std::nullopt;
+    out.expands = saw_reference;
+    return out;
+  }
   error(DiagnosticKind::unknown_command, "unknown command " + quoted(c.name), c.position);
   return std::nullopt;
 }

@@ -76,7 +76,9 @@ struct CompiledCommand {
     set,
     setflag,  // RFC 5232 §3
     addflag,
-    removeflag
+    removeflag,
+    reject,  // RFC 5429 §2.2; target: the reason
+    ereject  // RFC 5429 §2.1
   };
   Kind kind = Kind::keep;
   Position position;

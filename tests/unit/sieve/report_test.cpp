@@ -48,6 +48,11 @@ TEST(SieveReport, Describe) {
   file.target = "Junk";
   file.flags = {"\\Seen", "$Junk"};
   file.position = {2, 1};
+  Action reject;
+  reject.kind = ActionKind::reject;
+  reject.reason = "not here";
+  reject.position = {4, 1};
+  EXPECT_EQ(describe(reject), "reject \"not here\" (line 4)");
   EXPECT_EQ(describe(file), "fileinto \"Junk\" :flags \"\\Seen $Junk\" (line 2)");
 }
 
