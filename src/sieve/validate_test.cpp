@@ -209,6 +209,15 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
   return true;
 }
 
+bool Validator::take_strings(std::vector<std::string>& into, const Argument& argument,
+                             bool& expands) {
+  into = argument.strings;
+  saw_reference = false;
+  if (!decode(into, argument.position)) return false;
+  expands = expands || saw_reference;
+  return true;
+}
+
 std::optional<CompiledTest> Validator::test(const Test& t) {
   auto kind = test_kind(t.name);
   if (!kind) {
@@ -247,31 +256,21 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
       out.size = args[0]->number;
       return out;
     case Kind::body:
-      // body [COMPARATOR] [MATCH-TYPE] [BODY-TRANSFORM] <key-list> (RFC 5173 §4)
-      if (args.size() != 1 || !is_strings(args[0]) || !t.tests.empty())
-        return bad("takes one list of keys");
-      out.keys = args[0]->strings;
-      saw_reference = false;
-      if (!decode(out.keys, args[0]->position)) return std::nullopt;
-      out.expands = saw_reference;
-      return out;
     case Kind::mailboxexists:
-      // mailboxexists <mailbox-names: string-list> (RFC 5490 §3.1)
-      if (args.size() != 1 || !is_strings(args[0]) || !t.tests.empty())
-        return bad("takes one string list of folder names");
-      out.names = args[0]->strings;
-      saw_reference = false;
-      if (!decode(out.names, args[0]->position)) return std::nullopt;
-      out.expands = saw_reference;
-      return out;
-    case Kind::exists:
-      if (args.size() != 1 || !is_strings(args[0]) || !t.tests.empty())
-        return bad("takes one string list of header names");
-      out.names = args[0]->strings;
-      saw_reference = false;
-      if (!decode(out.names, args[0]->position)) return std::nullopt;
-      out.expands = saw_reference;
+    case Kind::exists: {
+      // body [COMPARATOR] [MATCH-TYPE] [BODY-TRANSFORM] <key-list> (RFC 5173 §4),
+      // mailboxexists <mailbox-names> (RFC 5490 §3.1), exists <header-names>
+      if (args.size() != 1 || !is_strings(args[0]) || !t.tests.empty()) {
+        return bad(out.kind == Kind::body            ? "takes one list of keys"
+                   : out.kind == Kind::mailboxexists ? "takes one string list of folder names"
+                                                     : "takes one string list of header names");
+      }
+      if (!take_strings(out.kind == Kind::body ? out.keys : out.names, *args[0], out.expands)) {
+        return std::nullopt;
+      }
+      if (out.kind != Kind::exists) return out;
       break;
+    }
     case Kind::hasflag:
       // hasflag [MATCH-TYPE] [COMPARATOR] [<variable-list>] <list-of-flags>
       if (args.empty() || args.size() > 2 || !is_strings(args[0]) || !is_strings(args.back()) ||
@@ -282,13 +281,8 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
               args[0]->position);
         return std::nullopt;
       }
-      if (args.size() == 2) out.names = args[0]->strings;
-      out.keys = args.back()->strings;
-      saw_reference = false;
-      if (!decode(out.names, t.position) || !decode(out.keys, args.back()->position)) {
-        return std::nullopt;
-      }
-      out.expands = saw_reference;
+      if (args.size() == 2 && !take_strings(out.names, *args[0], out.expands)) return std::nullopt;
+      if (!take_strings(out.keys, *args.back(), out.expands)) return std::nullopt;
       return out;
     case Kind::address:
     case Kind::envelope:
@@ -297,13 +291,10 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
       if (args.size() != 2 || !is_strings(args[0]) || !is_strings(args[1]) || !t.tests.empty())
         return bad(out.kind == Kind::string_ ? "takes two string lists: sources and keys"
                                              : "takes two string lists: names and keys");
-      out.names = args[0]->strings;
-      out.keys = args[1]->strings;
-      saw_reference = false;
-      if (!decode(out.names, args[0]->position) || !decode(out.keys, args[1]->position)) {
+      if (!take_strings(out.names, *args[0], out.expands) ||
+          !take_strings(out.keys, *args[1], out.expands)) {
         return std::nullopt;
       }
-      out.expands = saw_reference;
       break;
   }
   return finish_test(t, std::move(out));

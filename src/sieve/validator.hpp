@@ -34,6 +34,9 @@ class Validator {
   // "${unicode:..}" in the strings are decoded; false after an error.
   bool decode(std::string& value, Position at);
   bool decode(std::vector<std::string>& values, Position at);
+  // `argument`'s strings decoded into `into`; `expands` set when one holds
+  // a variable reference (RFC 5229 §3). False after an error.
+  bool take_strings(std::vector<std::string>& into, const Argument& argument, bool& expands);
   [[nodiscard]] bool required(std::string_view capability) const;
   // An error unless `capability` was required (§3.2).
   void need(std::string_view capability, std::string_view what, Position at);
