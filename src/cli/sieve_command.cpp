@@ -4,9 +4,12 @@
 // cannot be read. test: exit 0 when the script ran cleanly, 1 after a
 // compile or run-time error (the implicit keep is still printed), 2 when a
 // file cannot be read; 64 for a bad command line.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -57,7 +60,8 @@ struct TestArgs {
   sieve::Envelope envelope;
   std::string final_recipient;
   bool json = false;
-  std::vector<std::string> files;  // SCRIPT MESSAGE
+  std::vector<std::string> mailboxes;  // --mailbox: folders mailboxexists finds
+  std::vector<std::string> files;      // SCRIPT MESSAGE
 };
 
 std::string without_brackets(std::string address) {
@@ -74,6 +78,9 @@ std::string parse_test_args(Args args, TestArgs& out) {
     std::string_view arg = args[i];
     if (arg == "--json") {
       out.json = true;
+    } else if (arg == "--mailbox") {
+      if (i + 1 >= args.size()) return "option --mailbox needs a folder";
+      out.mailboxes.emplace_back(args[++i]);
     } else if (arg == "-f" || arg == "-a" || arg == "-r") {
       if (i + 1 >= args.size()) return "option " + std::string(arg) + " needs a value";
       std::string value = without_brackets(args[++i]);
@@ -125,15 +132,21 @@ int test(Args args) {
   if (!program) {
     // A script that does not compile keeps the message (issue 13).
     outcome.error = program.error().front();
-    outcome.actions.push_back(sieve::Action{.kind = sieve::ActionKind::keep,
-                                            .target = {},
-                                            .copy = false,
-                                            .implicit = true,
-                                            .position = {0, 0}});
+    sieve::Action keep;
+    keep.kind = sieve::ActionKind::keep;
+    keep.implicit = true;
+    keep.position = {0, 0};
+    outcome.actions.push_back(std::move(keep));
   } else {
     auto buffer = std::make_shared<const message::Buffer>(message::Buffer::from_string(*raw));
     auto message = message::Message::parse(buffer);
-    outcome = sieve::run(*program, message, parsed.envelope);
+    sieve::RunOptions options;
+    // A dry run has no store: the folders named with --mailbox exist.
+    options.mailbox_exists = [&](std::string_view folder) {
+      return std::find(parsed.mailboxes.begin(), parsed.mailboxes.end(), folder) !=
+             parsed.mailboxes.end();
+    };
+    outcome = sieve::run(*program, message, parsed.envelope, options);
   }
   print_outcome(outcome, parsed.json, script_path);
   return outcome.error ? 1 : 0;

@@ -101,7 +101,7 @@ Exit codes: 0 the checks ran (whatever they found); 64 bad command line;
 
 constexpr const char* kSieve = R"(usage: mailroom sieve check FILE...
        mailroom sieve test [-f SENDER] [-a ORIGINAL-RECIPIENT] [-r RECIPIENT]
-                           [--json] SCRIPT MESSAGE
+                           [--mailbox FOLDER]... [--json] SCRIPT MESSAGE
 
 check  compiles each FILE and prints every error as file:line:col: error:
        message [kind]; exit 0 only if all are clean, 1 on errors, 2 when a
@@ -116,6 +116,8 @@ test   runs SCRIPT on the message in the file MESSAGE (a dry run: nothing
   -f SENDER   envelope sender (envelope "from"); "" or <> is the null sender
   -a ADDRESS  original recipient (envelope "to"); defaults to -r
   -r ADDRESS  final recipient
+  --mailbox FOLDER  a folder that exists, for mailboxexists (repeatable;
+              INBOX always exists)
   --json      print the outcome as JSON
 
 See mailroom-sieve(7) for the supported language and its limits.

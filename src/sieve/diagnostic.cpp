@@ -38,6 +38,12 @@ std::string_view to_string(DiagnosticKind kind) noexcept {
       return "bad-address";
     case DiagnosticKind::bad_encoded_character:
       return "bad-encoded-character";
+    case DiagnosticKind::bad_variable:
+      return "bad-variable";
+    case DiagnosticKind::unknown_namespace:
+      return "unknown-namespace";
+    case DiagnosticKind::bad_flag:
+      return "bad-flag";
     case DiagnosticKind::runtime:
       return "runtime";
   }

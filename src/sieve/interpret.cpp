@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <string>
 
+#include "sieve/flags.hpp"
 #include "sieve/interpreter.hpp"
+#include "sieve/strings.hpp"
+#include "sieve/variables.hpp"
 
 namespace mailroom::sieve {
 
@@ -37,9 +40,10 @@ Action make_action(ActionKind kind, Position at, std::string target = {}, bool c
   return a;
 }
 
-Action implicit_keep() {
+Action implicit_keep(std::vector<std::string> flags = {}) {
   Action a = make_action(ActionKind::keep, Position{0, 0});
   a.implicit = true;
+  a.flags = std::move(flags);
   return a;
 }
 
@@ -60,12 +64,45 @@ void Interpreter::fail(std::string message, Position at) {
 
 // §2.10.3: the same action twice is done once; a fileinto or redirect
 // that repeats a :copy one takes over its cancelling of the implicit keep.
+namespace {
+
+bool delivers(ActionKind kind) {
+  return kind == ActionKind::keep || kind == ActionKind::fileinto || kind == ActionKind::redirect;
+}
+bool refuses(ActionKind kind) { return kind == ActionKind::reject || kind == ActionKind::ereject; }
+
+}  // namespace
+
+// RFC 5429 §2.1: "Implementations MUST prohibit the use of reject/ereject
+// with actions that cause mail delivery" (keep, fileinto, redirect, with
+// or without :copy) and a second reject; a run-time error, as Pigeonhole
+// reports it, so the message is kept. discard may go with it.
+bool Interpreter::conflicts(const Action& action) {
+  for (const auto& a : actions_) {
+    bool clash = (refuses(action.kind) && (delivers(a.kind) || refuses(a.kind))) ||
+                 (delivers(action.kind) && refuses(a.kind));
+    if (!clash) continue;
+    fail(std::string(to_string(action.kind)) + " conflicts with the " +
+             std::string(to_string(a.kind)) + " of line " + std::to_string(a.position.line) +
+             " (RFC 5429 §2.1)",
+         action.position);
+    return true;
+  }
+  return false;
+}
+
 void Interpreter::add(Action action) {
+  if (conflicts(action)) return;
   auto same = std::find_if(actions_.begin(), actions_.end(), [&](const Action& a) {
     return a.kind == action.kind && a.target == action.target;
   });
   if (same != actions_.end()) {
     same->copy = same->copy && action.copy;
+    // The flags are those of the last one, as Pigeonhole stores it.
+    same->flags = std::move(action.flags);
+    // Either one's :create makes the folder (RFC 5490 §3.2: the script
+    // asked for it; Pigeonhole keeps only the first one's).
+    same->create = same->create || action.create;
     return;
   }
   if (actions_.size() >= limits_.max_actions) {
@@ -79,25 +116,122 @@ void Interpreter::add(Action action) {
   actions_.push_back(std::move(action));
 }
 
+std::string Interpreter::expand(std::string_view text) const {
+  return expand_references(text, [&](const VariableRef& ref) -> std::string_view {
+    if (ref.numeric) {
+      // ${0001} is ${1}; past the last one set, or past 32, it is empty.
+      std::size_t index = 0;
+      for (char digit : ref.name) {
+        index = index * 10 + static_cast<std::size_t>(digit - '0');
+        if (index > kMaxMatchIndex) return "";
+      }
+      return index < match_.size() ? std::string_view(match_[index]) : "";
+    }
+    // §3: names are case-insensitive; one never set is empty. Namespaced
+    // names never get here: the validator refuses them.
+    std::string name(ref.name);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto found = values_.find(name);
+    return found == values_.end() ? std::string_view() : std::string_view(found->second);
+  });
+}
+
+CompiledTest Interpreter::expanded(const CompiledTest& t) const {
+  CompiledTest out = t;
+  for (auto& name : out.names) name = expand(name);
+  for (auto& key : out.keys) key = expand(key);
+  return out;
+}
+
+// RFC 5229 §4: set expands its value, then applies the modifiers.
+void Interpreter::set_variable(const CompiledCommand& c) {
+  std::string value = c.expands ? expand(c.target) : c.target;
+  value = apply_modifiers(std::move(value), c.modifiers);
+  truncate_utf8(value, limits_.max_variable_size);
+  values_[c.variable] = std::move(value);
+}
+
+// RFC 5232 §3: setflag replaces, addflag adds, removeflag removes, in
+// the named variable or the internal one.
+void Interpreter::change_flags(const CompiledCommand& c) {
+  std::vector<std::string> flags = c.flags;
+  if (variables_ && c.expands) {
+    for (auto& flag : flags) flag = expand(flag);
+  }
+  std::string& list = c.variable.empty() ? internal_flags_ : values_[c.variable];
+  if (c.kind == CompiledCommand::Kind::setflag) {
+    list = add_flags({}, flags);
+  } else if (c.kind == CompiledCommand::Kind::addflag) {
+    list = add_flags(std::move(list), flags);
+  } else {
+    list = remove_flags(list, flags);
+  }
+  truncate_utf8(list, limits_.max_variable_size);
+}
+
+// RFC 5232 §5: :flags, else the internal variable as it is now.
+std::vector<std::string> Interpreter::flags_for(const CompiledCommand& c) const {
+  if (!flags_enabled_) return {};
+  if (!c.has_flags) return action_flags(internal_flags_);
+  std::string list;
+  for (const auto& flag : c.flags) {
+    list.append(variables_ && c.expands ? expand(flag) : flag).push_back(' ');
+  }
+  return action_flags(list);
+}
+
 bool Interpreter::execute(const CompiledCommand& c) {
   using Kind = CompiledCommand::Kind;
   switch (c.kind) {
     case Kind::stop:
       return false;
-    case Kind::keep:
+    case Kind::keep: {
       implicit_keep_ = false;
-      add(make_action(ActionKind::keep, c.position));
+      Action keep = make_action(ActionKind::keep, c.position);
+      keep.flags = flags_for(c);
+      add(std::move(keep));
       break;
+    }
     case Kind::discard:
       implicit_keep_ = false;  // §4.5: discard only cancels the implicit keep
       add(make_action(ActionKind::discard, c.position));
       break;
     case Kind::fileinto:
-    case Kind::redirect:
+    case Kind::redirect: {
+      std::string target = variables_ && c.expands ? expand(c.target) : c.target;
+      // A redirect address built from variables is checked here, as the
+      // validator checks a constant one (RFC 5228 §4.2).
+      if (c.kind == Kind::redirect && c.expands && !valid_redirect_address(target)) {
+        fail("redirect: '" + target + "' is not an address", c.position);
+        break;
+      }
       // RFC 3894 §3: with :copy the implicit keep is not cancelled.
       if (!c.copy) implicit_keep_ = false;
-      add(make_action(c.kind == Kind::fileinto ? ActionKind::fileinto : ActionKind::redirect,
-                      c.position, c.target, c.copy));
+      Action action =
+          make_action(c.kind == Kind::fileinto ? ActionKind::fileinto : ActionKind::redirect,
+                      c.position, std::move(target), c.copy);
+      if (c.kind == Kind::fileinto) action.flags = flags_for(c);
+      action.create = c.create;
+      add(std::move(action));
+      break;
+    }
+    case Kind::setflag:
+    case Kind::addflag:
+    case Kind::removeflag:
+      change_flags(c);
+      break;
+    case Kind::reject:
+    case Kind::ereject: {
+      // RFC 5429 §2.1: a refused message is not kept.
+      implicit_keep_ = false;
+      Action refusal = make_action(
+          c.kind == Kind::reject ? ActionKind::reject : ActionKind::ereject, c.position);
+      refusal.reason = variables_ && c.expands ? expand(c.target) : c.target;
+      add(std::move(refusal));
+      break;
+    }
+    case Kind::set:
+      set_variable(c);
       break;
     case Kind::if_:
     case Kind::elsif:
@@ -137,7 +271,8 @@ Outcome Interpreter::finish() {
   }
   out.actions = std::move(actions_);
   if (implicit_keep_) {
-    out.actions.push_back(implicit_keep());
+    // RFC 5232 §5: the implicit keep stores the internal variable's flags.
+    out.actions.push_back(implicit_keep(action_flags(internal_flags_)));
   }
   return out;
 }
@@ -145,6 +280,8 @@ Outcome Interpreter::finish() {
 Outcome run(const Program& program, const message::Message& message, const Envelope& envelope,
             const RunOptions& options) {
   Interpreter interpreter(message, envelope, options);
+  if (program.variables) interpreter.enable_variables();
+  if (program.imap4flags) interpreter.enable_flags();
   (void)interpreter.run(program.commands);
   return interpreter.finish();
 }

@@ -4,7 +4,10 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "mailroom/sieve/interpret.hpp"
 
@@ -18,6 +21,9 @@ class Interpreter {
   // Runs `commands`; false when the script stopped (stop or an error).
   bool run(const std::vector<CompiledCommand>& commands);
   Outcome finish();
+  // RFC 5229: strings are expanded and :matches sets ${0}...${32}.
+  void enable_variables() { variables_ = true; }
+  void enable_flags() { flags_enabled_ = true; }
 
   // evaluate_test.cpp
   bool evaluate(const CompiledTest& test);
@@ -26,6 +32,7 @@ class Interpreter {
   bool step(Position at);  // counts one step; false once over the limit
   void fail(std::string message, Position at);
   void add(Action action);
+  bool conflicts(const Action& action);
   bool execute(const CompiledCommand& command);
 
   // A visitor returns true to stop; a source calls it once per value.
@@ -36,6 +43,21 @@ class Interpreter {
   bool address_test(const CompiledTest& test);
   bool envelope_test(const CompiledTest& test);
   bool exists_test(const CompiledTest& test);
+  bool string_test(const CompiledTest& test);
+  bool evaluate_kind(const CompiledTest& test);
+
+  // RFC 5229 §3: every "${name}" and "${N}" replaced by its value.
+  std::string expand(std::string_view text) const;
+  CompiledTest expanded(const CompiledTest& test) const;
+  void set_variable(const CompiledCommand& command);
+  // RFC 5232: the imap4flags commands, and the flags an action stores.
+  void change_flags(const CompiledCommand& command);
+  std::vector<std::string> flags_for(const CompiledCommand& command) const;
+  bool hasflag_test(const CompiledTest& test);
+  bool mailboxexists_test(const CompiledTest& test);
+  bool body_test(const CompiledTest& test);
+  // A :matches key that matched `value`: keeps its match variables.
+  void remember_match(const CompiledTest& test, std::string_view value, std::string_view key);
 
   const message::Message& message_;
   const Envelope& envelope_;
@@ -46,6 +68,11 @@ class Interpreter {
   std::size_t steps_ = 0;
   std::size_t redirects_ = 0;
   std::optional<Diagnostic> error_;
+  bool variables_ = false;
+  std::unordered_map<std::string, std::string> values_;  // by lower-cased name
+  std::vector<std::string> match_;                       // ${0}, ${1}, ...
+  bool flags_enabled_ = false;
+  std::string internal_flags_;  // RFC 5232 §3: the internal variable
 };
 
 }  // namespace mailroom::sieve

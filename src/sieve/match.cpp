@@ -141,4 +141,93 @@ bool matches(Comparator comparator, MatchType match, Relation relation, std::str
   return false;
 }
 
+namespace {
+
+// A pattern without its "*": literal bytes and "?" (one character).
+struct Token {
+  bool any = false;  // "?"
+  char literal = 0;
+};
+
+// The pattern split at each "*" into runs of tokens ("\" quotes).
+std::vector<std::vector<Token>> split_pattern(std::string_view pattern) {
+  std::vector<std::vector<Token>> runs(1);
+  for (std::size_t p = 0; p < pattern.size(); ++p) {
+    char c = pattern[p];
+    if (c == '*') {
+      runs.emplace_back();
+    } else if (c == '?') {
+      runs.back().push_back(Token{true, 0});
+    } else {
+      if (c == '\\' && p + 1 < pattern.size()) c = pattern[++p];
+      runs.back().push_back(Token{false, c});
+    }
+  }
+  return runs;
+}
+
+struct Span {
+  std::size_t offset = 0;
+  std::size_t length = 0;
+};
+
+// Matches `run` at `value[v]`; the end, or npos. Each "?" appends its span.
+std::size_t match_run(std::string_view value, std::size_t v, const std::vector<Token>& run,
+                      std::vector<Span>& spans) {
+  for (const Token& t : run) {
+    if (v >= value.size()) return std::string_view::npos;
+    if (t.any) {
+      std::size_t n = char_length(value, v);
+      spans.push_back(Span{v, n});
+      v += n;
+    } else if (value[v] == t.literal) {
+      ++v;
+    } else {
+      return std::string_view::npos;
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> match_captures(Comparator comparator,
+                                                       std::string_view value,
+                                                       std::string_view key) {
+  std::string folded_value, folded_key;
+  std::string_view v_text = value, k_text = key;
+  if (comparator == Comparator::ascii_casemap) {
+    // Folding keeps every byte in place, so spans index `value` too.
+    folded_value = fold(value);
+    folded_key = fold(key);
+    v_text = folded_value;
+    k_text = folded_key;
+  }
+  auto runs = split_pattern(k_text);
+  std::vector<Span> spans;
+  std::size_t v = match_run(v_text, 0, runs.front(), spans);
+  if (v == std::string_view::npos) return std::nullopt;
+  if (runs.size() == 1 && v != v_text.size()) return std::nullopt;
+  for (std::size_t r = 1; r < runs.size(); ++r) {
+    bool last = r + 1 == runs.size();
+    // The earliest place the run fits leaves the most room for the rest.
+    std::optional<std::size_t> found;
+    for (std::size_t s = v; s <= v_text.size();
+         s += s < v_text.size() ? char_length(v_text, s) : 1) {
+      std::vector<Span> run_spans;
+      std::size_t end = match_run(v_text, s, runs[r], run_spans);
+      if (end == std::string_view::npos || (last && end != v_text.size())) continue;
+      spans.push_back(Span{v, s - v});  // what the "*" took
+      spans.insert(spans.end(), run_spans.begin(), run_spans.end());
+      found = end;
+      break;
+    }
+    if (!found) return std::nullopt;
+    v = *found;
+  }
+  std::vector<std::string> out{std::string(value)};
+  for (const Span& s : spans) out.emplace_back(value.substr(s.offset, s.length));
+  return out;
+}
+
 }  // namespace mailroom::sieve

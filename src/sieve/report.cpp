@@ -1,6 +1,8 @@
 #include "mailroom/sieve/report.hpp"
 
 #include <cstdio>
+#include <string>
+#include <vector>
 
 namespace mailroom::sieve {
 namespace {
@@ -38,6 +40,15 @@ void append_field(std::string& out, std::string_view key, std::size_t value) {
   out.append(",\"").append(key).append("\":").append(std::to_string(value));
 }
 
+void append_field(std::string& out, std::string_view key, const std::vector<std::string>& list) {
+  out.append(",\"").append(key).append("\":[");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i != 0) out.push_back(',');
+    append_json_string(out, list[i]);
+  }
+  out.push_back(']');
+}
+
 void append_action(std::string& out, const Action& a) {
   out.append("{\"action\":");
   append_json_string(out, to_string(a.kind));
@@ -46,7 +57,15 @@ void append_action(std::string& out, const Action& a) {
   if (a.kind == ActionKind::fileinto || a.kind == ActionKind::redirect) {
     append_field(out, "copy", a.copy);
   }
+  if (a.kind == ActionKind::fileinto) append_field(out, "create", a.create);
   if (a.kind == ActionKind::keep) append_field(out, "implicit", a.implicit);
+  // RFC 5232 §5: the IMAP flags stored with the copy.
+  if (a.kind == ActionKind::keep || a.kind == ActionKind::fileinto) {
+    append_field(out, "flags", a.flags);
+  }
+  if (a.kind == ActionKind::reject || a.kind == ActionKind::ereject) {
+    append_field(out, "reason", a.reason);
+  }
   if (!a.implicit) append_field(out, "line", a.position.line);
   out.push_back('}');
 }
@@ -58,7 +77,17 @@ std::string describe(const Action& a) {
   if (!a.target.empty()) {
     line.append(" \"").append(a.target).append("\"");
   }
+  if (!a.reason.empty()) line.append(" \"").append(a.reason).append("\"");
   if (a.copy) line.append(" :copy");
+  if (a.create) line.append(" :create");
+  if (!a.flags.empty()) {
+    line.append(" :flags \"");
+    for (std::size_t i = 0; i < a.flags.size(); ++i) {
+      if (i != 0) line.push_back(' ');
+      line.append(a.flags[i]);
+    }
+    line.push_back('"');
+  }
   if (a.implicit) {
     line.append(" (implicit)");
   } else {

@@ -1,5 +1,7 @@
 #include "sieve/strings.hpp"
 
+#include "mailroom/message/address.hpp"
+
 namespace mailroom::sieve {
 
 std::optional<std::string> unquote(std::string_view text, std::size_t max_length) {
@@ -35,6 +37,11 @@ std::optional<std::string> multi_line_value(std::string_view text, std::size_t m
     start = end;
   }
   return value;
+}
+
+bool valid_redirect_address(std::string_view text) {
+  auto mailbox = message::parse_mailbox(text);
+  return mailbox && !mailbox->local_part.empty() && !mailbox->domain.empty();
 }
 
 }  // namespace mailroom::sieve

@@ -20,4 +20,7 @@ std::optional<std::string> unquote(std::string_view text, std::size_t max_length
 // when the script was saved with bare LF (§8.1 multiline-literal).
 std::optional<std::string> multi_line_value(std::string_view text, std::size_t max_length);
 
+// RFC 5228 §4.2: redirect's argument is one address, local@domain.
+bool valid_redirect_address(std::string_view text);
+
 }  // namespace mailroom::sieve

@@ -3,23 +3,31 @@
 #include <algorithm>
 #include <array>
 
-#include "mailroom/message/address.hpp"
 #include "mailroom/sieve/compile.hpp"
 #include "sieve/encoded_character.hpp"
+#include "sieve/flags.hpp"
+#include "sieve/strings.hpp"
 #include "sieve/validator.hpp"
+#include "sieve/variables.hpp"
 
 namespace mailroom::sieve {
 namespace {
 
-constexpr std::array<std::string_view, 9> kCapabilities = {"comparator-i;ascii-casemap",
-                                                           "comparator-i;ascii-numeric",
-                                                           "comparator-i;octet",
-                                                           "copy",
-                                                           "encoded-character",
-                                                           "envelope",
-                                                           "fileinto",
-                                                           "relational",
-                                                           "subaddress"};
+constexpr std::array<std::string_view, 15> kCapabilities = {"body",
+                                                            "comparator-i;ascii-casemap",
+                                                            "comparator-i;ascii-numeric",
+                                                            "comparator-i;octet",
+                                                            "copy",
+                                                            "encoded-character",
+                                                            "envelope",
+                                                            "ereject",
+                                                            "fileinto",
+                                                            "reject",
+                                                            "relational",
+                                                            "imap4flags",
+                                                            "mailbox",
+                                                            "subaddress",
+                                                            "variables"};
 
 using Kind = CompiledCommand::Kind;
 
@@ -45,8 +53,24 @@ bool is_strings(const Argument* argument) {
                                  argument->kind == Argument::Kind::string_list);
 }
 
+bool Validator::check_references(std::string_view value, Position at) {
+  if (!required("variables")) return true;
+  for (auto ref = next_reference(value, 0); ref; ref = next_reference(value, ref->end)) {
+    saw_reference = true;
+    auto dot = ref->name.find('.');
+    if (dot != std::string_view::npos) {
+      error(DiagnosticKind::unknown_namespace,
+            "variables: unknown namespace " + quoted(ref->name.substr(0, dot)) + " in '${" +
+                std::string(ref->name) + "}'",
+            at);
+      return false;
+    }
+  }
+  return true;
+}
+
 bool Validator::decode(std::string& value, Position at) {
-  if (!required("encoded-character")) return true;
+  if (!required("encoded-character")) return check_references(value, at);
   auto decoded = decode_encoded_characters(value);
   if (!decoded) {
     error(DiagnosticKind::bad_encoded_character,
@@ -54,7 +78,7 @@ bool Validator::decode(std::string& value, Position at) {
     return false;
   }
   value = std::move(*decoded);
-  return true;
+  return check_references(value, at);
 }
 
 bool Validator::decode(std::vector<std::string>& values, Position at) {
@@ -99,12 +123,141 @@ namespace {
 // Shapes shared by keep, discard, stop: no arguments, no tests, no block.
 bool bare(const Command& c) { return c.arguments.empty() && c.tests.empty() && !c.has_block; }
 
-bool valid_redirect_address(std::string_view text) {
-  auto mailbox = message::parse_mailbox(text);
-  return mailbox && !mailbox->local_part.empty() && !mailbox->domain.empty();
+}  // namespace
+
+// The tags of keep, fileinto and redirect: :copy (RFC 3894), :flags
+// (RFC 5232 §5, keep and fileinto), :create (RFC 5490 §3.2, fileinto). `args` gets the positional
+// arguments.
+bool Validator::action_tags(const Command& c, CompiledCommand& out,
+                            std::vector<const Argument*>& args) {
+  const auto& list = c.arguments;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Argument& a = list[i];
+    if (a.kind != Argument::Kind::tag) {
+      args.push_back(&a);
+      continue;
+    }
+    if (!args.empty()) return tag_after_positional(c.name, a);
+    bool flags_tag = a.tag == "flags" && c.name != "redirect";
+    bool copy_tag = a.tag == "copy" && c.name != "keep";
+    bool create_tag = a.tag == "create" && c.name == "fileinto";
+    if (!flags_tag && !copy_tag && !create_tag) {
+      error(DiagnosticKind::unknown_tag, c.name + ": unknown tag :" + a.tag, a.position);
+      return false;
+    }
+    if ((copy_tag && out.copy) || (flags_tag && out.has_flags) || (create_tag && out.create)) {
+      error(DiagnosticKind::duplicate_tag, c.name + ": :" + a.tag + " given twice", a.position);
+      return false;
+    }
+    need(copy_tag ? "copy" : create_tag ? "mailbox" : "imap4flags", ":" + a.tag, a.position);
+    if (copy_tag || create_tag) {
+      (copy_tag ? out.copy : out.create) = true;
+      continue;
+    }
+    if (i + 1 >= list.size() || !is_strings(&list[i + 1])) {
+      error(DiagnosticKind::bad_arguments, c.name + ": :flags needs a string list", a.position);
+      return false;
+    }
+    out.has_flags = true;
+    out.flags = list[++i].strings;
+    if (!decode_flags(out, list[i].position)) return false;
+  }
+  return true;
 }
 
-}  // namespace
+// Decodes the flags of `out` and warns about a constant flag that is not
+// one (RFC 5232 §3: it is ignored when run, as Pigeonhole warns).
+bool Validator::decode_flags(CompiledCommand& out, Position at) {
+  bool saw = saw_reference;
+  saw_reference = false;
+  if (!decode(out.flags, at)) return false;
+  if (!saw_reference) {
+    for (const auto& flag : flag_words(out.flags)) {
+      if (!valid_flag(flag)) {
+        warn(DiagnosticKind::bad_flag, "'" + flag + "' is not an IMAP flag; it is ignored", at);
+        break;
+      }
+    }
+  }
+  out.expands = out.expands || saw_reference;
+  saw_reference = saw;
+  return true;
+}
+
+// A variable named by set or the imap4flags commands (RFC 5229 §4): false
+// after reporting why it cannot be set. Lower-cases `name`.
+bool Validator::settable_variable(std::string& name, std::string_view command, Position at) {
+  if (!name.empty() &&
+      std::all_of(name.begin(), name.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    error(DiagnosticKind::bad_variable,
+          std::string(command) + ": cannot assign to the match variable " + quoted(name), at);
+    return false;
+  }
+  auto dot = name.find('.');
+  if (dot != std::string::npos && valid_identifier(name.substr(0, dot))) {
+    error(DiagnosticKind::unknown_namespace,
+          std::string(command) + ": unknown namespace " + quoted(name.substr(0, dot)) + " in " +
+              quoted(name),
+          at);
+    return false;
+  }
+  if (!valid_identifier(name)) {
+    error(DiagnosticKind::bad_variable,
+          std::string(command) + ": invalid variable name " + quoted(name), at);
+    return false;
+  }
+  for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (std::find(variable_names_.begin(), variable_names_.end(), name) == variable_names_.end()) {
+    if (variable_names_.size() >= limits_.max_variables) {
+      error(DiagnosticKind::limit,
+            std::string(command) + ": more than " + std::to_string(limits_.max_variables) +
+                " variables",
+            at);
+      return false;
+    }
+    variable_names_.push_back(name);
+  }
+  return true;
+}
+
+// setflag / addflag / removeflag [<variablename: string>] <list-of-flags>
+// (RFC 5232 §3); the variable name only with require "variables".
+std::optional<CompiledCommand> Validator::flag_command(const Command& c) {
+  CompiledCommand out;
+  out.position = c.position;
+  out.kind = c.name == "setflag"   ? Kind::setflag
+             : c.name == "addflag" ? Kind::addflag
+                                   : Kind::removeflag;
+  need("imap4flags", c.name, c.position);
+  auto args = positional(c.arguments);
+  if (args.size() != c.arguments.size()) {
+    error(DiagnosticKind::unknown_tag, c.name + ": takes no tags", c.arguments.front().position);
+    return std::nullopt;
+  }
+  if (args.empty() || args.size() > 2 || !is_strings(args.back()) || !c.tests.empty() ||
+      c.has_block) {
+    error(DiagnosticKind::bad_arguments, c.name + ": takes [variable name] and a list of flags",
+          c.position);
+    return std::nullopt;
+  }
+  if (args.size() == 2) {
+    if (args[0]->kind != Argument::Kind::string) {
+      error(DiagnosticKind::bad_arguments, c.name + ": the variable name is one string",
+            args[0]->position);
+      return std::nullopt;
+    }
+    if (!required("variables")) {
+      error(DiagnosticKind::missing_require, c.name + ": a variable name needs require 'variables'",
+            args[0]->position);
+      return std::nullopt;
+    }
+    out.variable = args[0]->strings.front();
+    if (!settable_variable(out.variable, c.name, args[0]->position)) return std::nullopt;
+  }
+  out.flags = args.back()->strings;
+  if (!decode_flags(out, args.back()->position)) return std::nullopt;
+  return out;
+}
 
 std::optional<CompiledCommand> Validator::command(const Command& c) {
   CompiledCommand out;
@@ -127,52 +280,128 @@ std::optional<CompiledCommand> Validator::command(const Command& c) {
     out.block = commands(c.block, false);
     return out;
   }
-  if (c.name == "stop" || c.name == "keep" || c.name == "discard") {
-    out.kind = c.name == "stop" ? Kind::stop : c.name == "keep" ? Kind::keep : Kind::discard;
+  if (c.name == "stop" || c.name == "discard") {
+    out.kind = c.name == "stop" ? Kind::stop : Kind::discard;
     if (!bare(c)) return bad("takes no arguments");
     return out;
+  }
+  if (c.name == "keep") {
+    out.kind = Kind::keep;
+    std::vector<const Argument*> args;
+    if (!action_tags(c, out, args)) return std::nullopt;
+    if (!args.empty() || !c.tests.empty() || c.has_block) return bad("takes no arguments");
+    return out;
+  }
+  if (c.name == "setflag" || c.name == "addflag" || c.name == "removeflag") {
+    return flag_command(c);
   }
   if (c.name == "fileinto" || c.name == "redirect") {
     out.kind = c.name == "fileinto" ? Kind::fileinto : Kind::redirect;
     if (out.kind == Kind::fileinto) need("fileinto", "fileinto", c.position);
-    bool positional_seen = false;
-    for (const auto& a : c.arguments) {
-      if (a.kind != Argument::Kind::tag) {
-        positional_seen = true;
-        continue;
-      }
-      if (positional_seen) {
-        tag_after_positional(c.name, a);
-        return std::nullopt;
-      }
-      if (a.tag != "copy") {
-        error(DiagnosticKind::unknown_tag, c.name + ": unknown tag :" + a.tag, a.position);
-        return std::nullopt;
-      }
-      if (out.copy) {
-        error(DiagnosticKind::duplicate_tag, c.name + ": :copy given twice", a.position);
-        return std::nullopt;
-      }
-      need("copy", ":copy", a.position);
-      out.copy = true;
-    }
-    auto args = positional(c.arguments);
+    std::vector<const Argument*> args;
+    if (!action_tags(c, out, args)) return std::nullopt;
     if (args.size() != 1 || args[0]->kind != Argument::Kind::string || !c.tests.empty() ||
         c.has_block) {
       return bad(out.kind == Kind::fileinto ? "takes one string, the folder"
                                             : "takes one string, the address");
     }
     out.target = args[0]->strings.front();
+    saw_reference = false;
     if (!decode(out.target, args[0]->position)) return std::nullopt;
-    if (out.kind == Kind::redirect && !valid_redirect_address(out.target)) {
+    out.expands = out.expands || saw_reference;
+    // An address built from variables is checked when it is known.
+    if (out.kind == Kind::redirect && !out.expands && !valid_redirect_address(out.target)) {
       error(DiagnosticKind::bad_address, "redirect: " + quoted(out.target) + " is not an address",
             args[0]->position);
       return std::nullopt;
     }
     return out;
   }
+  if (c.name == "set") return set_command(c);
+  if (c.name == "reject" || c.name == "ereject") {
+    // reject <reason: string>, ereject <reason: string> (RFC 5429 §2.1, §2.2)
+    out.kind = c.name == "reject" ? Kind::reject : Kind::ereject;
+    need(c.name, c.name, c.position);
+    auto args = positional(c.arguments);
+    if (args.size() != c.arguments.size()) {
+      error(DiagnosticKind::unknown_tag, c.name + ": takes no tags", c.arguments.front().position);
+      return std::nullopt;
+    }
+    if (args.size() != 1 || args[0]->kind != Argument::Kind::string || !c.tests.empty() ||
+        c.has_block) {
+      return bad("takes one string, the reason");
+    }
+    out.target = args[0]->strings.front();
+    saw_reference = false;
+    if (!decode(out.target, args[0]->position)) return std::nullopt;
+    out.expands = saw_reference;
+    return out;
+  }
   error(DiagnosticKind::unknown_command, "unknown command " + quoted(c.name), c.position);
   return std::nullopt;
+}
+
+// set [MODIFIER] <name: string> <value: string> (RFC 5229 §4)
+std::optional<CompiledCommand> Validator::set_command(const Command& c) {
+  CompiledCommand out;
+  out.kind = Kind::set;
+  out.position = c.position;
+  need("variables", "set", c.position);
+  static constexpr std::pair<std::string_view, unsigned> kModifiers[] = {
+      {"lower", set_lower},
+      {"upper", set_upper},
+      {"lowerfirst", set_lowerfirst},
+      {"upperfirst", set_upperfirst},
+      {"quotewildcard", set_quotewildcard},
+      {"length", set_length}};
+  // §4.1: "It is an error to use two or more modifiers of the same
+  // precedence in a single set action" (the same one twice too).
+  auto precedence_group = [](unsigned bit) {
+    return bit == set_lower || bit == set_upper             ? set_lower | set_upper
+           : bit == set_lowerfirst || bit == set_upperfirst ? set_lowerfirst | set_upperfirst
+                                                            : bit;
+  };
+  bool positional_seen = false;
+  for (const auto& a : c.arguments) {
+    if (a.kind != Argument::Kind::tag) {
+      positional_seen = true;
+      continue;
+    }
+    if (positional_seen) {
+      tag_after_positional(c.name, a);
+      return std::nullopt;
+    }
+    const auto* found = std::find_if(std::begin(kModifiers), std::end(kModifiers),
+                                     [&](const auto& m) { return m.first == a.tag; });
+    if (found == std::end(kModifiers)) {
+      error(DiagnosticKind::unknown_tag, "set: unknown tag :" + a.tag, a.position);
+      return std::nullopt;
+    }
+    if ((out.modifiers & precedence_group(found->second)) != 0) {
+      error(DiagnosticKind::duplicate_tag,
+            "set: :" + a.tag + " has the precedence of a modifier given before (RFC 5229 §4.1)",
+            a.position);
+      return std::nullopt;
+    }
+    out.modifiers |= found->second;
+  }
+  auto args = positional(c.arguments);
+  if (args.size() != 2 || args[0]->kind != Argument::Kind::string ||
+      args[1]->kind != Argument::Kind::string || !c.tests.empty() || c.has_block) {
+    error(DiagnosticKind::bad_arguments, "set: takes two strings, the name and the value",
+          c.position);
+    return std::nullopt;
+  }
+  // §4: "The name MUST be a constant string and conform to the syntax of
+  // variable-name. Match variables cannot be set."
+  std::string name = args[0]->strings.front();
+  if (!settable_variable(name, "set", args[0]->position)) return std::nullopt;
+  out.variable = std::move(name);
+  out.target = args[1]->strings.front();
+  saw_reference = false;
+  if (!decode(out.target, args[1]->position)) return std::nullopt;
+  out.expands = saw_reference;
+  return out;
 }
 
 std::vector<CompiledCommand> Validator::commands(const std::vector<Command>& list, bool top_level) {
@@ -204,12 +433,14 @@ std::vector<CompiledCommand> Validator::commands(const std::vector<Command>& lis
   return out;
 }
 
-CompileResult validate(const Script& script) {
-  Validator v;
+CompileResult validate(const Script& script, const Limits& limits) {
+  Validator v(limits);
   Program program;
   program.commands = v.commands(script.commands, true);
   if (!v.errors().empty()) return tl::unexpected(std::move(v.errors()));
   program.capabilities = v.capabilities();
+  program.variables = v.required("variables");
+  program.imap4flags = v.required("imap4flags");
   program.warnings = std::move(v.warnings());
   return program;
 }
@@ -217,7 +448,7 @@ CompileResult validate(const Script& script) {
 CompileResult compile(std::string_view text, const Limits& limits) {
   auto script = parse_script(text, limits);
   if (!script) return tl::unexpected(std::vector<Diagnostic>{script.error()});
-  return validate(*script);
+  return validate(*script, limits);
 }
 
 }  // namespace mailroom::sieve

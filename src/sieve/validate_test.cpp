@@ -4,6 +4,7 @@
 #include <array>
 
 #include "sieve/validator.hpp"
+#include "sieve/variables.hpp"
 
 namespace mailroom::sieve {
 namespace {
@@ -12,10 +13,20 @@ using Kind = CompiledTest::Kind;
 
 std::optional<Kind> test_kind(std::string_view name) {
   static constexpr std::pair<std::string_view, Kind> kTests[] = {
-      {"address", Kind::address}, {"envelope", Kind::envelope}, {"header", Kind::header},
-      {"exists", Kind::exists},   {"size", Kind::size_over},    {"allof", Kind::allof},
-      {"anyof", Kind::anyof},     {"not", Kind::not_},          {"true", Kind::true_},
-      {"false", Kind::false_}};
+      {"address", Kind::address},
+      {"envelope", Kind::envelope},
+      {"header", Kind::header},
+      {"exists", Kind::exists},
+      {"size", Kind::size_over},
+      {"allof", Kind::allof},
+      {"anyof", Kind::anyof},
+      {"not", Kind::not_},
+      {"true", Kind::true_},
+      {"false", Kind::false_},
+      {"string", Kind::string_},
+      {"hasflag", Kind::hasflag},
+      {"mailboxexists", Kind::mailboxexists},
+      {"body", Kind::body}};
   for (const auto& [n, k] : kTests) {
     if (n == name) return k;
   }
@@ -64,7 +75,8 @@ std::optional<AddressPart> address_part_tag(std::string_view tag) {
 }
 
 bool has_match_tags(Kind k) {
-  return k == Kind::address || k == Kind::envelope || k == Kind::header;
+  return k == Kind::address || k == Kind::envelope || k == Kind::header || k == Kind::string_ ||
+         k == Kind::hasflag || k == Kind::body;
 }
 
 }  // namespace
@@ -102,7 +114,8 @@ static bool read_relation(Validator& v, const Test& t, const std::vector<Argumen
 // `positional_out` receives the arguments that are not tags or tag values.
 static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
                       std::vector<const Argument*>& positional_out) {
-  bool match_seen = false, comparator_seen = false, part_seen = false, size_seen = false;
+  bool match_seen = false, comparator_seen = false, part_seen = false, size_seen = false,
+       transform_seen = false;
   auto dup = [&](const Argument& a, std::string_view group) {
     v.error(DiagnosticKind::duplicate_tag, t.name + ": more than one " + std::string(group),
             a.position);
@@ -156,6 +169,22 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
       if (out.part == AddressPart::user || out.part == AddressPart::detail) {
         v.need("subaddress", ":" + tag, a.position);
       }
+    } else if (out.kind == Kind::body && (tag == "raw" || tag == "content" || tag == "text")) {
+      // RFC 5173 §5: one body transform; :content takes the types.
+      if (transform_seen) return dup(a, "body transform");
+      transform_seen = true;
+      out.transform = tag == "raw"       ? BodyTransform::raw
+                      : tag == "content" ? BodyTransform::content
+                                         : BodyTransform::text;
+      if (out.transform == BodyTransform::content) {
+        if (i + 1 >= args.size() || !is_strings(&args[i + 1])) {
+          v.error(DiagnosticKind::bad_arguments, "body: :content needs a list of content types",
+                  a.position);
+          return false;
+        }
+        out.names = args[++i].strings;
+        if (!v.decode(out.names, args[i].position)) return false;
+      }
     } else if (out.kind == Kind::size_over && (tag == "over" || tag == "under")) {
       if (size_seen) return dup(a, "of :over and :under");
       size_seen = true;
@@ -180,6 +209,15 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
   return true;
 }
 
+bool Validator::take_strings(std::vector<std::string>& into, const Argument& argument,
+                             bool& expands) {
+  into = argument.strings;
+  saw_reference = false;
+  if (!decode(into, argument.position)) return false;
+  expands = expands || saw_reference;
+  return true;
+}
+
 std::optional<CompiledTest> Validator::test(const Test& t) {
   auto kind = test_kind(t.name);
   if (!kind) {
@@ -189,6 +227,10 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
   CompiledTest out;
   out.kind = *kind;
   out.position = t.position;
+  if (out.kind == Kind::string_) need("variables", "string", t.position);
+  if (out.kind == Kind::hasflag) need("imap4flags", "hasflag", t.position);
+  if (out.kind == Kind::mailboxexists) need("mailbox", "mailboxexists", t.position);
+  if (out.kind == Kind::body) need("body", "body", t.position);
   std::vector<const Argument*> args;
   if (!read_tags(*this, t, out, args)) return std::nullopt;
   auto bad = [&](std::string message) {
@@ -213,20 +255,44 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
         return bad("takes one number");
       out.size = args[0]->number;
       return out;
-    case Kind::exists:
-      if (args.size() != 1 || !is_strings(args[0]) || !t.tests.empty())
-        return bad("takes one string list of header names");
-      out.names = args[0]->strings;
-      if (!decode(out.names, args[0]->position)) return std::nullopt;
+    case Kind::body:
+    case Kind::mailboxexists:
+    case Kind::exists: {
+      // body [COMPARATOR] [MATCH-TYPE] [BODY-TRANSFORM] <key-list> (RFC 5173 §4),
+      // mailboxexists <mailbox-names> (RFC 5490 §3.1), exists <header-names>
+      if (args.size() != 1 || !is_strings(args[0]) || !t.tests.empty()) {
+        return bad(out.kind == Kind::body            ? "takes one list of keys"
+                   : out.kind == Kind::mailboxexists ? "takes one string list of folder names"
+                                                     : "takes one string list of header names");
+      }
+      if (!take_strings(out.kind == Kind::body ? out.keys : out.names, *args[0], out.expands)) {
+        return std::nullopt;
+      }
+      if (out.kind != Kind::exists) return out;
       break;
+    }
+    case Kind::hasflag:
+      // hasflag [MATCH-TYPE] [COMPARATOR] [<variable-list>] <list-of-flags>
+      if (args.empty() || args.size() > 2 || !is_strings(args[0]) || !is_strings(args.back()) ||
+          !t.tests.empty())
+        return bad("takes [variable names] and a list of flags");
+      if (args.size() == 2 && !required("variables")) {
+        error(DiagnosticKind::missing_require, "hasflag: variable names need require 'variables'",
+              args[0]->position);
+        return std::nullopt;
+      }
+      if (args.size() == 2 && !take_strings(out.names, *args[0], out.expands)) return std::nullopt;
+      if (!take_strings(out.keys, *args.back(), out.expands)) return std::nullopt;
+      return out;
     case Kind::address:
     case Kind::envelope:
     case Kind::header:
+    case Kind::string_:
       if (args.size() != 2 || !is_strings(args[0]) || !is_strings(args[1]) || !t.tests.empty())
-        return bad("takes two string lists: names and keys");
-      out.names = args[0]->strings;
-      out.keys = args[1]->strings;
-      if (!decode(out.names, args[0]->position) || !decode(out.keys, args[1]->position)) {
+        return bad(out.kind == Kind::string_ ? "takes two string lists: sources and keys"
+                                             : "takes two string lists: names and keys");
+      if (!take_strings(out.names, *args[0], out.expands) ||
+          !take_strings(out.keys, *args[1], out.expands)) {
         return std::nullopt;
       }
       break;
@@ -239,14 +305,17 @@ std::optional<CompiledTest> Validator::finish_test(const Test& t, CompiledTest o
     need("envelope", "envelope", t.position);
     for (auto& part : out.names) {
       for (char& c : part) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (required("variables") && next_reference(part, 0)) continue;  // checked when run
       if (part != "from" && part != "to") {
         error(DiagnosticKind::bad_envelope_part, "envelope: unknown envelope part '" + part + "'",
               t.position);
         return std::nullopt;
       }
     }
-  } else {
+  } else if (out.kind != Kind::string_) {
     for (const auto& name : out.names) {
+      // RFC 5229 §3: a name built from variables is known only when run.
+      if (required("variables") && next_reference(name, 0)) continue;
       // §2.4.2.2: "no header will match a syntactically invalid header
       // name. An implementation MUST NOT cause an error for syntactically
       // invalid header names in tests." A warning, as Pigeonhole gives.

@@ -8,12 +8,15 @@
 #include <vector>
 
 #include "mailroom/sieve/ast.hpp"
+#include "mailroom/sieve/parse.hpp"
 #include "mailroom/sieve/program.hpp"
 
 namespace mailroom::sieve {
 
 class Validator {
  public:
+  explicit Validator(const Limits& limits = {}) : limits_(limits) {}
+
   void error(DiagnosticKind kind, std::string message, Position at) {
     errors_.push_back(Diagnostic{kind, std::move(message), at});
   }
@@ -31,6 +34,9 @@ class Validator {
   // "${unicode:..}" in the strings are decoded; false after an error.
   bool decode(std::string& value, Position at);
   bool decode(std::vector<std::string>& values, Position at);
+  // `argument`'s strings decoded into `into`; `expands` set when one holds
+  // a variable reference (RFC 5229 §3). False after an error.
+  bool take_strings(std::vector<std::string>& into, const Argument& argument, bool& expands);
   [[nodiscard]] bool required(std::string_view capability) const;
   // An error unless `capability` was required (§3.2).
   void need(std::string_view capability, std::string_view what, Position at);
@@ -46,11 +52,26 @@ class Validator {
 
  private:
   std::optional<CompiledCommand> command(const Command& command);
+  std::optional<CompiledCommand> set_command(const Command& command);
+  std::optional<CompiledCommand> flag_command(const Command& command);
+  bool action_tags(const Command& command, CompiledCommand& out,
+                   std::vector<const Argument*>& args);
+  bool decode_flags(CompiledCommand& out, Position at);
+  bool settable_variable(std::string& name, std::string_view command, Position at);
   void require(const Command& command);
+  // RFC 5229 §3: "${ns.name}" in a string is an error (no namespace is
+  // supported); marks strings holding a reference for run-time expansion.
+  bool check_references(std::string_view value, Position at);
 
   std::vector<std::string> capabilities_;
   std::vector<Diagnostic> errors_;
   std::vector<Diagnostic> warnings_;
+  Limits limits_;
+  std::vector<std::string> variable_names_;  // distinct names set (RFC 5229)
+
+ public:
+  // Whether a string decoded since the last reset holds a reference.
+  bool saw_reference = false;
 };
 
 // The positional arguments of a command or test, after its tags.

@@ -17,7 +17,7 @@ using namespace mailroom;  // NOLINT: a fuzz target is one small function
 
 namespace {
 
-constexpr std::array<const char*, 3> kScripts = {
+constexpr std::array<const char*, 4> kScripts = {
     R"(require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric", "subaddress",
          "relational"];
 if header :matches "subject" ["*[list]*", "?*?", "\\*"] { fileinto :copy "Lists"; }
@@ -32,11 +32,22 @@ if anyof (size :over 10K, not exists ["date", "message-id"]) { discard; stop; })
   discard;
 } elsif address :all :is ["resent-from", "bcc"] "" { redirect "b@example.net"; }
 else { keep; })",
-    R"(require "fileinto";
+    R"(require ["fileinto", "body"];
 if allof (header :matches "from" "*", address :all :matches "from" "*?@?*") {
   fileinto "From";
 }
-if header :matches "content-type" "multipart/*" { fileinto "Multi"; })",
+if header :matches "content-type" "multipart/*" { fileinto "Multi"; }
+if body :content ["text", "multipart", "application/octet-stream"] :contains "x" { fileinto "B"; }
+if anyof (body :raw :matches "*--*", body :text :contains "offer") { discard; })",
+    R"(require ["variables", "fileinto", "relational", "envelope", "imap4flags"];
+if header :matches "subject" "[*] *?*" { set :lower :upperfirst "list" "${1}"; }
+if address :matches "from" "*@*" { set :quotewildcard "user" "${1}"; }
+set :length "n" "${0}${list}";
+if header :matches "subject" "*${user}*" { fileinto "U/${1}${2}"; }
+if string :count "ge" ["${list}", "${n}", ""] "2" { fileinto "L/${list}"; }
+if envelope :matches "to" "*+*@*" { fileinto "${2}"; }
+if header :matches "x-flags" "*" { setflag "f" "${1}"; addflag "${1} \\Seen"; }
+if hasflag :count "ge" "f" "2" { removeflag "$Junk"; fileinto :flags "${f}" "F"; })",
 };
 
 const sieve::Program& program(std::size_t i) {

@@ -8,7 +8,8 @@
 # list never goes stale.
 #
 # Normal form, one line each, compared as sets: "store FOLDER" (keep and the
-# implicit keep are "store INBOX"), "redirect ADDRESS", "discard",
+# implicit keep are "store INBOX"; "store FOLDER flags=a,\\seen" with IMAP
+# flags, lower-cased and sorted), "redirect ADDRESS", "discard", "reject REASON",
 # "compile-error" (alone), "runtime-error" (with the implicit keep).
 TEST_NAME=sieve_pigeonhole
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,12 +34,25 @@ if rc == 89:
 out = set()
 if rc != 0:
     out.add("runtime-error")
+stores = []  # [folder, refinements]: the "+ ..." lines under a store refine it
 for line in open(path, encoding="utf-8", errors="replace"):
+    m = re.match(r"\s*\+ add IMAP flags: (.*)$", line)
+    if m and stores:
+        stores[-1][1].append("flags=" + ",".join(sorted(set(m.group(1).lower().split()))))
+    if re.match(r"\s*\+ create mailbox if it does not exist", line) and stores:
+        stores[-1][1].append("create")
     m = re.match(r"\s*\* store message in folder: (.*)$", line)
-    if m: out.add("store " + m.group(1))
+    if m: stores.append([m.group(1), []])
     m = re.match(r"\s*\* redirect message to: <?([^>]*)>?$", line)
     if m: out.add("redirect " + m.group(1))
     if re.match(r"\s*\* discard\s*$", line): out.add("discard")
+    m = re.match(r"\s*\* reject message with reason: (.*)$", line)
+    if m: out.add("reject " + m.group(1).rstrip())
+    # A run-time failure lists no actions; the implicit keep it falls
+    # back on (RFC 5228 §2.10.6) is only named in the final result.
+    if "resolved with successful implicit keep" in line: stores.append(["INBOX", []])
+for folder, refinements in stores:
+    out.add(" ".join(["store", folder] + sorted(refinements)))
 print("\n".join(sorted(out)))
 PY
 }
@@ -54,12 +68,20 @@ out = set()
 if error: out.add("runtime-error")
 # Pigeonhole prints control characters of folder names as "?".
 clean = lambda text: "".join("?" if ord(c) < 32 else c for c in text)
+# IMAP flags (RFC 5232), compared as a set in lower case as Pigeonhole
+# prints system flags ("\\seen").
+def store(folder, a):
+    refinements = ["create"] if a.get("create") else []
+    if a.get("flags"):
+        refinements.append("flags=" + ",".join(sorted({f.lower() for f in a["flags"]})))
+    return " ".join(["store", folder] + sorted(refinements))
 for a in result["actions"]:
     kind = a["action"]
-    if kind == "keep": out.add("store INBOX")
-    elif kind == "fileinto": out.add("store " + clean(a["folder"]))
+    if kind == "keep": out.add(store("INBOX", a))
+    elif kind == "fileinto": out.add(store(clean(a["folder"]), a))
     elif kind == "redirect": out.add("redirect " + a["address"])
     elif kind == "discard": out.add("discard")
+    elif kind == "reject": out.add("reject " + a["reason"].rstrip())
     else: out.add(kind)
 print("\n".join(sorted(out)))
 PY
@@ -75,10 +97,12 @@ header() {
 # `mailroom sieve check` on the case: exit 1 and "FILE:LINE:COL: error:"
 # where Pigeonhole refused the script, with the line of Pigeonhole's first
 # error; exit 0 where Pigeonhole compiled it.
-check_compile_errors() {  # NAME CASE DIR
-  local crc=0 theirs ours
+check_compile_errors() {  # NAME CASE DIR PIGEONHOLE-RC
+  local crc=0 theirs="" ours
   "$MAILROOM" sieve check "$2" >"$3/check.out" 2>&1 || crc=$?
-  theirs=$(sed -n 's/^script: line \([0-9]*\): error:.*/\1/p' "$3/pigeonhole.out" | head -1)
+  # Pigeonhole prints run-time errors (exit 1) in the same form; only a
+  # refused script (exit 89) is a compile error.
+  [ "$4" -eq 89 ] && theirs=$(sed -n 's/^script: line \([0-9]*\): error:.*/\1/p' "$3/pigeonhole.out" | head -1)
   if [ -z "$theirs" ]; then
     [ "$crc" -eq 0 ] || fail "$1: sieve check exited $crc: $(head -1 "$3/check.out")"
     return
@@ -101,6 +125,13 @@ for case in "$data"/cases/*.sieve; do
   rcpt=$(header "$case" rcpt bob@example.net)
   W="$T/$name"
   mkdir -p "$W"
+  # "# mailboxes: A B": folders that exist (RFC 5490 mailboxexists), as
+  # Maildir++ folders for Pigeonhole and --mailbox for mailroom.
+  mailbox_args=()
+  for folder in $(header "$case" mailboxes ""); do
+    mkdir -p "$W/Maildir/.$folder/cur" "$W/Maildir/.$folder/new" "$W/Maildir/.$folder/tmp"
+    mailbox_args+=(--mailbox "$folder")
+  done
   cp "$case" "$W/script.sieve"
   cp "$msg" "$W/msg.eml"
   chown -R nobody:nogroup "$W"
@@ -112,14 +143,14 @@ for case in "$data"/cases/*.sieve; do
     -f "$from" -a "$to" -r "$rcpt" "$W/script.sieve" "$W/msg.eml" >"$W/pigeonhole.out" 2>&1 || rc=$?
   normalise_pigeonhole "$rc" "$W/pigeonhole.out" >"$W/pigeonhole.norm"
   mrc=0
-  "$MAILROOM" sieve test --json -f "$from" -a "$to" -r "$rcpt" "$case" "$msg" >"$W/mailroom.json" \
+  "$MAILROOM" sieve test --json "${mailbox_args[@]}" -f "$from" -a "$to" -r "$rcpt" "$case" "$msg" >"$W/mailroom.json" \
     2>"$W/mailroom.err" || mrc=$?
   if [ "$mrc" -gt 1 ]; then
     fail "$name: mailroom sieve test exited $mrc: $(cat "$W/mailroom.err")"
     continue
   fi
   normalise_mailroom "$W/mailroom.json" >"$W/mailroom.norm"
-  listed "$name" || check_compile_errors "$name" "$case" "$W"
+  listed "$name" || check_compile_errors "$name" "$case" "$W" "$rc"
   if cmp -s "$W/pigeonhole.norm" "$W/mailroom.norm"; then
     if listed "$name"; then
       fail "$name: listed in disagreements.txt but both now say: $(paste -sd'|' "$W/mailroom.norm")"
@@ -154,7 +185,7 @@ cli 1 error check "$T/ok.sieve" "$T/bad.sieve"
 grep -q "^$T/bad.sieve:1:10: error: :copy needs require 'copy' \[missing-require\]$" "$T/cli.out" ||
   fail "cli error: $(cat "$T/cli.out")"
 cli 1 compile-error-keeps test --json "$T/bad.sieve" "$plain"
-grep -q '^{"actions":\[{"action":"keep","implicit":true}\],"error":{"kind":"compile","code":"missing-require",' \
+grep -q '^{"actions":\[{"action":"keep","implicit":true,"flags":\[\]}\],"error":{"kind":"compile","code":"missing-require",' \
   "$T/cli.out" || fail "cli json error: $(cat "$T/cli.out")"
 cli 2 missing-script test "$T/none.sieve" "$plain"
 cli 2 missing-file check "$T/none.sieve"

@@ -21,7 +21,7 @@ const std::vector<std::string_view>& supported_capabilities();
 // one, so `mailroom sieve check` can list them all; parsing stops at one).
 using CompileResult = tl::expected<Program, std::vector<Diagnostic>>;
 
-[[nodiscard]] CompileResult validate(const Script& script);
+[[nodiscard]] CompileResult validate(const Script& script, const Limits& limits = {});
 [[nodiscard]] CompileResult compile(std::string_view text, const Limits& limits = {});
 
 }  // namespace mailroom::sieve

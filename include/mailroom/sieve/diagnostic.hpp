@@ -34,6 +34,9 @@ enum class DiagnosticKind {
   bad_envelope_part,       // §5.4: only "from" and "to" are known
   bad_address,             // redirect to something that is not an address (§4.2)
   bad_encoded_character,   // ${unicode:} outside Unicode scalar values (§2.4.2.4)
+  bad_variable,            // RFC 5229: set to an invalid name or a match variable
+  unknown_namespace,       // RFC 5229 §3: ${ns.name} with no extension for "ns"
+  bad_flag,                // RFC 5232 §3: not an IMAP flag (a warning; it is ignored)
   // running
   runtime,  // an action limit or another run-time failure (§2.10.6)
 };

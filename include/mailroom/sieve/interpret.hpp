@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "mailroom/message/message.hpp"
 #include "mailroom/sieve/action.hpp"
@@ -23,6 +25,9 @@ struct RunLimits {
   std::size_t max_actions = 32;    // as Pigeonhole's sieve_max_actions
   std::size_t max_redirects = 4;   // as Pigeonhole's sieve_max_redirects
   std::size_t max_steps = 100000;  // commands and tests evaluated (CPU bound)
+  // RFC 5229 §3: a longer value is cut (at a UTF-8 boundary), as
+  // Pigeonhole's sieve_variables_max_variable_size.
+  std::size_t max_variable_size = 4096;
 };
 
 struct RunOptions {
@@ -30,6 +35,10 @@ struct RunOptions {
   // RFC 5233 subaddress: the characters that separate user and detail in a
   // local part; the first one found splits it ("user+detail").
   std::string detail_separators = "+";
+  // RFC 5490 §3.1 mailboxexists: does this folder exist, and may the user
+  // deliver into it? The pipeline asks the store; INBOX always exists.
+  // Unset, every other folder is missing.
+  std::function<bool(std::string_view)> mailbox_exists;
 };
 
 [[nodiscard]] Outcome run(const Program& program, const message::Message& message,

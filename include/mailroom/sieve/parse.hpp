@@ -19,6 +19,7 @@ struct Limits {
   std::size_t max_string_length = std::size_t{64} * 1024;  // one string after unescaping
   std::size_t max_commands = 10000;                        // commands and tests together
   std::size_t max_list_items = 1000;                       // strings in one string list
+  std::size_t max_variables = 255;  // distinct names set (RFC 5229 §3), as Pigeonhole's
 };
 
 template <class T>

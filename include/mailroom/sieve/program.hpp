@@ -16,6 +16,7 @@ enum class MatchType { is, contains, matches, count, value };     // RFC 5228 §
 enum class Relation { gt, ge, lt, le, eq, ne };                   // RFC 5231 §4
 enum class Comparator { octet, ascii_casemap, ascii_numeric };    // RFC 4790 §9
 enum class AddressPart { all, localpart, domain, user, detail };  // RFC 5228 §2.7.4, RFC 5233
+enum class BodyTransform { raw, content, text };                  // RFC 5173 §5
 
 struct CompiledTest {
   enum class Kind {
@@ -29,7 +30,11 @@ struct CompiledTest {
     anyof,
     not_,
     true_,
-    false_
+    false_,
+    string_,        // RFC 5229 §5
+    hasflag,        // RFC 5232 §4: names are the variables (none: the internal one)
+    mailboxexists,  // RFC 5490 §3.1: names are the mailboxes
+    body            // RFC 5173: names are the :content types
   };
   Kind kind = Kind::true_;
   Position position;
@@ -39,22 +44,61 @@ struct CompiledTest {
   AddressPart part = AddressPart::all;                // §2.7.4: the default
   std::vector<std::string> names;  // header names, or envelope parts ("from", "to")
   std::vector<std::string> keys;
-  std::uint64_t size = 0;           // size :over / :under
-  std::vector<CompiledTest> tests;  // allof, anyof, not
+  std::uint64_t size = 0;                         // size :over / :under
+  BodyTransform transform = BodyTransform::text;  // body (RFC 5173 §5)
+  std::vector<CompiledTest> tests;                // allof, anyof, not
+  // RFC 5229 §3: a name or key holds "${", so it is expanded when run.
+  bool expands = false;
+};
+
+// RFC 5229 §4 modifiers of set, one bit each; applied by precedence
+// (§4.1: 40 :lower/:upper, 30 :lowerfirst/:upperfirst, 20
+// :quotewildcard, 10 :length), highest first.
+enum SetModifier : unsigned {
+  set_lower = 1U << 0,
+  set_upper = 1U << 1,
+  set_lowerfirst = 1U << 2,
+  set_upperfirst = 1U << 3,
+  set_quotewildcard = 1U << 4,
+  set_length = 1U << 5,
 };
 
 struct CompiledCommand {
-  enum class Kind { if_, elsif, else_, stop, keep, discard, fileinto, redirect };
+  enum class Kind {
+    if_,
+    elsif,
+    else_,
+    stop,
+    keep,
+    discard,
+    fileinto,
+    redirect,
+    set,
+    setflag,  // RFC 5232 §3
+    addflag,
+    removeflag,
+    reject,  // RFC 5429 §2.2; target: the reason
+    ereject  // RFC 5429 §2.1
+  };
   Kind kind = Kind::keep;
   Position position;
-  std::string target;                // fileinto: the folder; redirect: the address
+  std::string target;                // fileinto: the folder; redirect: the address; set: the value
+  std::string variable;              // set, *flag: the variable's name, lower-cased (RFC 5229 §3);
+                                     // *flag: "" is imap4flags' internal variable
+  std::vector<std::string> flags;    // *flag: the flags; keep/fileinto: the :flags argument
+  bool has_flags = false;            // keep/fileinto :flags given (RFC 5232 §5)
+  unsigned modifiers = 0;            // set: SetModifier bits
+  bool expands = false;              // target holds "${" (RFC 5229 §3)
   bool copy = false;                 // RFC 3894 :copy
+  bool create = false;               // fileinto :create (RFC 5490 §3.2)
   std::optional<CompiledTest> test;  // if, elsif
   std::vector<CompiledCommand> block;
 };
 
 struct Program {
   std::vector<std::string> capabilities;  // as required
+  bool variables = false;                 // require "variables" (RFC 5229)
+  bool imap4flags = false;                // require "imap4flags" (RFC 5232)
   std::vector<Diagnostic> warnings;       // the script runs; `sieve check` shows them
   std::vector<CompiledCommand> commands;
 };

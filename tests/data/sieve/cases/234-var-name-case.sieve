@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["variables", "fileinto"];
+set "Folder" "a";
+fileinto "${FOLDER}-${folder}";

@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["variables", "fileinto"];
+fileinto "x${unset}y";

@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["variables", "fileinto"];
+set :upper "a" "MiXeD";
+fileinto "${a}";

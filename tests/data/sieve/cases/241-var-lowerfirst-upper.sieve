@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["variables", "fileinto"];
+set :lowerfirst :upper "a" "hello";
+fileinto "${a}";

@@ -1,0 +1,5 @@
+# message: plain.eml
+require ["variables", "fileinto"];
+set :lower
+  :upper "a" "x";
+fileinto "${a}";

@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["variables"];
+
+set :length :length "a" "x";

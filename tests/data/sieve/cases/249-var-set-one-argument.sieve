@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["variables"];
+keep;
+set "a";

@@ -1,0 +1,2 @@
+# message: plain.eml
+if string "a" "a" { discard; }

@@ -1,0 +1,5 @@
+# message: list.eml
+require ["variables", "fileinto"];
+if header :matches "subject" "[*] *" {
+  fileinto "lists.${1}";
+}

@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["variables", "fileinto"];
+if header :matches "x-mailer" "*\\**" { fileinto "${1}|${2}"; }

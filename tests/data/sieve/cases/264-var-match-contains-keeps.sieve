@@ -1,0 +1,5 @@
+# message: plain.eml
+require ["variables", "fileinto"];
+if header :matches "subject" "M*" {}
+if header :contains "subject" "e" {}
+fileinto "${1}";

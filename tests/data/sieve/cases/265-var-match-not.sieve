@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["variables", "fileinto"];
+if not header :matches "subject" "M*" { }
+fileinto "${1}";

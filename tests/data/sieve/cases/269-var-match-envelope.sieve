@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["variables", "fileinto", "envelope"];
+if envelope :matches "to" "*+*@*" { fileinto "${2}"; }

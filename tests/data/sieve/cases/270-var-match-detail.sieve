@@ -1,0 +1,3 @@
+# message: subaddress.eml
+require ["variables", "fileinto", "subaddress"];
+if address :detail :matches "to" "*" { fileinto "d-${1}"; }

@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["variables", "fileinto"];
+if string :is "${nothing}" "" { fileinto "unset"; }

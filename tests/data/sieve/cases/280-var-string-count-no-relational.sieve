@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["variables", "fileinto"];
+if string :count "eq" ["a"] "1" { fileinto "two"; }

@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["variables"];
+set "who" "carol";
+redirect "${who}@example.com";

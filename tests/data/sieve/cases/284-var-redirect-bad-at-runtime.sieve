@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["variables"];
+set "who" "not an address";
+redirect "${who}";

@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["imap4flags", "fileinto"];
+setflag "\\Seen $Junk";
+fileinto "Junk";

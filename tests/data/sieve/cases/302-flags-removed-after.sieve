@@ -1,0 +1,6 @@
+# message: plain.eml
+require ["imap4flags", "fileinto"];
+addflag "a";
+fileinto "f";
+removeflag "a";
+keep;

@@ -1,0 +1,4 @@
+# message: plain.eml
+require "imap4flags";
+addflag "abc";
+if hasflag :contains "b" { addflag "contains"; }

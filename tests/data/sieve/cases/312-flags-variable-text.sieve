@@ -1,0 +1,5 @@
+# message: plain.eml
+require ["imap4flags", "variables", "fileinto"];
+setflag "x" "\\SEEN b  a \\Bogus";
+addflag "x" "B c";
+fileinto "${x}|";

@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["imap4flags", "variables"];
+set "y" "foo bar";
+keep :flags "${y}";

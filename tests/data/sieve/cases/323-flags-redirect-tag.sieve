@@ -1,0 +1,3 @@
+# message: plain.eml
+require "imap4flags";
+redirect :flags "a" "x@example.com";

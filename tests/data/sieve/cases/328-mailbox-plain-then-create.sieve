@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["mailbox", "fileinto"];
+fileinto "New";
+fileinto :create "New";

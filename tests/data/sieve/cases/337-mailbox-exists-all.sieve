@@ -1,0 +1,4 @@
+# message: plain.eml
+# mailboxes: Work Lists
+require ["mailbox", "fileinto"];
+if mailboxexists ["Work", "Lists", "INBOX"] { fileinto "all"; }

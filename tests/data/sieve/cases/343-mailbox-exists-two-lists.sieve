@@ -1,0 +1,3 @@
+# message: plain.eml
+require "mailbox";
+if mailboxexists "a" "b" {}

@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["body", "fileinto"];
+if body :contains "meet at 10" { fileinto "yes"; }

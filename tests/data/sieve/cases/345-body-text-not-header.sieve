@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["body", "fileinto"];
+if body :contains "Meeting tomorrow" { fileinto "yes"; }

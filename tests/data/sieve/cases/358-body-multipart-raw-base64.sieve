@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["body", "fileinto"];
+if body :raw :contains "c2VjcmV0" { fileinto "yes"; }

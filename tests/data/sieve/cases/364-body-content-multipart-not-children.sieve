@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["body", "fileinto"];
+if body :content "multipart" :contains "XYZZY" { fileinto "yes"; }

@@ -1,0 +1,3 @@
+# message: encoded.eml
+require ["body", "fileinto"];
+if body :contains "x" { fileinto "yes"; }

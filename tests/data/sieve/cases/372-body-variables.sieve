@@ -1,0 +1,4 @@
+# message: multipart.eml
+require ["body", "fileinto", "variables"];
+set "code" "XYZZY";
+if body :contains "${code}" { fileinto "${code}"; }

@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["body","fileinto"];
+if body :content "text/plain" :is "Café plain text, offer code XYZZY." { fileinto "exact"; }

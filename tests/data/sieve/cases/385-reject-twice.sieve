@@ -1,0 +1,4 @@
+# message: plain.eml
+require "reject";
+reject "a";
+reject "b";

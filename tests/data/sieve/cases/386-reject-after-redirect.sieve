@@ -1,0 +1,4 @@
+# message: plain.eml
+require "reject";
+redirect "x@example.com";
+reject "b";

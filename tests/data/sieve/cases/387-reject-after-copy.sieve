@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["reject", "copy", "fileinto"];
+fileinto :copy "x";
+reject "b";

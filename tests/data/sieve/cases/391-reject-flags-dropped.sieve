@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["reject", "imap4flags"];
+addflag "a";
+reject "b";

@@ -1,0 +1,5 @@
+# message: plain.eml
+require "reject";
+keep;
+stop;
+reject "never";
