@@ -86,7 +86,8 @@ std::vector<Target> choose_targets(const Context& context) {
 // Authentication-Results fields on top (issue 13), an incoming
 // X-Mailroom-Spam-Score renamed. A copy of the message, made only when
 // there are scripts.
-SieveDecision run_sieve(Context& context, const std::vector<ScriptFile>& scripts,
+SieveDecision run_sieve(Context& context, const Store& store,
+                        const std::vector<ScriptFile>& scripts,
                         std::span<const std::string_view> pieces, std::size_t ours) {
   std::string text;
   for (auto piece : pieces) text += piece;
@@ -98,6 +99,7 @@ SieveDecision run_sieve(Context& context, const std::vector<ScriptFile>& scripts
   sieve::RunOptions options;
   options.detail_separators = std::string(1, context.config.deliver.detail_separator);
   options.limits.max_redirects = context.config.sieve.max_redirects;
+  options.mailbox_exists = [&store](std::string_view name) { return store.has_folder(name); };
   auto runs = run_scripts(scripts, view, sieve_envelope, options);
   auto decision = decide(runs, keep_folder(context));
   context.sieve_note = scripts_text(runs);
@@ -270,8 +272,8 @@ Outcome run(const Request& request, const Config& config) {
     context.sieve_note = no_scripts_text(config.sieve, context.user);
     return store_copies(context, message, *store, choose_targets(context), pieces);
   }
-  return carry_out(context, message, *store, run_sieve(context, *scripts, pieces, added.size()),
-                   pieces);
+  return carry_out(context, message, *store,
+                   run_sieve(context, *store, *scripts, pieces, added.size()), pieces);
 }
 
 }  // namespace

@@ -85,11 +85,10 @@ sieve::Outcome failed_outcome(sieve::DiagnosticKind kind, std::string message,
                               sieve::Position position = {0, 0}) {
   sieve::Outcome outcome;
   outcome.error = sieve::Diagnostic{kind, std::move(message), position};
-  outcome.actions.push_back(sieve::Action{.kind = sieve::ActionKind::keep,
-                                          .target = {},
-                                          .copy = false,
-                                          .implicit = true,
-                                          .position = {0, 0}});
+  sieve::Action keep;
+  keep.kind = sieve::ActionKind::keep;
+  keep.implicit = true;
+  outcome.actions.push_back(std::move(keep));
   return outcome;
 }
 

@@ -48,6 +48,11 @@ class Store {
  public:
   [[nodiscard]] static Result<Store> open(const std::string& maildir_root, const Config& config);
 
+  // Sieve's mailboxexists: does the folder exist now (INBOX always)?
+  [[nodiscard]] bool has_folder(std::string_view utf8_name) const {
+    return maildir_.has_folder(utf8_name);
+  }
+
   // Over quota -> rejected or temporary, per deliver.quota_exceeded.
   [[nodiscard]] Status check_quota(std::uint64_t incoming_bytes);
 

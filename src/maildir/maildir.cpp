@@ -79,6 +79,19 @@ const std::string& Folder::path() const { return dirs_->path; }
 
 int Maildir::root_fd() const { return inbox_.dirs_->dir.get(); }
 
+bool Maildir::has_folder(std::string_view utf8_name) const {
+  auto name = parse_folder_name(utf8_name);
+  if (!name) return false;
+  if (name->is_inbox()) return true;
+  struct stat folder {};
+  struct stat fresh {};
+  const std::string dir = name->directory();
+  return ::fstatat(root_fd(), dir.c_str(), &folder, AT_SYMLINK_NOFOLLOW) == 0 &&
+         S_ISDIR(folder.st_mode) &&
+         ::fstatat(root_fd(), (dir + "/new").c_str(), &fresh, AT_SYMLINK_NOFOLLOW) == 0 &&
+         S_ISDIR(fresh.st_mode);
+}
+
 Result<Maildir> Maildir::open(const std::string& root, const Options& options) {
   return detail::guarded("opening Maildir", [&] { return open_unguarded(root, options); });
 }

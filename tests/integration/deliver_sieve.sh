@@ -199,4 +199,28 @@ newmsg "fine" "X-Spam-Score: -1.5
 deliver "ham trusted" 0 "${AFTER[@]}" -o sieve.trusted_spam_header=X-Spam-Score &&
   expect_in "a negative score stays in INBOX" "/Maildir/new/"
 
+# -- the extensions end to end: mailboxexists asks the store (Lists exists
+#    since the first case), imap4flags land in the file name, reject is 77
+user_script 'require ["fileinto", "mailbox", "imap4flags", "reject"];
+if header :contains "Subject" "exists" {
+  if mailboxexists "Lists" { fileinto :flags "\\Flagged" "Lists"; } else { fileinto "Nowhere"; }
+}
+if header :contains "Subject" "absent" {
+  if mailboxexists "Nowhere" { fileinto "Lists"; } else { fileinto :create "Created"; }
+}
+if header :contains "Subject" "flag-me" { addflag "\\Seen"; }
+if header :contains "Subject" "refuse-me" { reject "not wanted here"; }'
+newmsg "exists"
+deliver "mailboxexists" 0 && expect_in "mailboxexists sees Lists; :flags \\Flagged is F" '/Maildir/\.Lists/(new|cur)/[^/]*:2,F$'
+newmsg "absent"
+deliver "mailboxexists (absent)" 0 && expect_in "mailboxexists is false for a missing folder" '/Maildir/\.Created/'
+newmsg "flag-me"
+deliver "addflag" 0 && expect_in "the implicit keep carries \\Seen" '/Maildir/(new|cur)/[^/]*:2,S$'
+newmsg "refuse-me"
+if deliver "reject" 77; then
+  [ -z "$(where_is "$ID")" ] && grep -q "5.7.1" "$T/err" && grep -q "not wanted here" "$T/err" &&
+    pass "reject: exit 77, 5.7.1 and the reason, nothing stored" ||
+    fail "reject: stored at '$(where_is "$ID")', stderr: $(cat "$T/err")"
+fi
+
 finish

@@ -57,6 +57,10 @@ class Maildir {
   // "INBOX" (or "") is the root itself. Refused names: ErrorKind::parse.
   Result<Folder> folder(std::string_view utf8_name);
   const Folder& inbox() const { return inbox_; }
+  // Whether the folder exists now (its new/ is a directory; nothing is
+  // created, no link followed). INBOX always does; a refused name does not.
+  // Sieve's mailboxexists (RFC 5490 §3.1) asks this.
+  [[nodiscard]] bool has_folder(std::string_view utf8_name) const;
 
   // Maildir++ quota: check before writing. No quota => ok.
   // Once a check found neither a maildirsize file nor a default quota,

@@ -51,6 +51,23 @@ TEST(Folder, CreatesMaildirPlusPlusFolderWithMarker) {
   EXPECT_FALSE(again->created());
 }
 
+// Sieve's mailboxexists asks this: it creates nothing and follows no link.
+TEST(Folder, HasFolderSeesOnlyRealFolders) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  EXPECT_TRUE(md.has_folder("INBOX"));
+  EXPECT_FALSE(md.has_folder("Lists/Work"));
+  EXPECT_EQ(list_dir(dir / "Maildir"), (std::vector<std::string>{"cur", "new", "tmp"}));
+  ASSERT_TRUE(md.folder("Lists/Work").has_value());
+  EXPECT_TRUE(md.has_folder("Lists/Work"));
+  EXPECT_TRUE(md.has_folder("Lists.Work"));
+  EXPECT_FALSE(md.has_folder("Lists"));  // a parent only named by a child
+  EXPECT_FALSE(md.has_folder("../etc"));
+  ASSERT_EQ(::symlink((dir / "Maildir/.Lists.Work").c_str(), (dir / "Maildir/.Elsewhere").c_str()),
+            0);
+  EXPECT_FALSE(md.has_folder("Elsewhere"));
+}
+
 TEST(Folder, InboxSpellingsAreTheRoot) {
   TempDir dir;
   auto md = open_maildir(dir);
