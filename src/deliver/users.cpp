@@ -16,23 +16,6 @@
 
 namespace mailroom::deliver {
 
-// "~/Maildir" -> home + "/Maildir"; "%u" -> the user name.
-std::string expand_user_path(const std::string& pattern, const std::string& home,
-                             const std::string& name) {
-  std::string out;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (i == 0 && pattern[i] == '~') {
-      out += home;
-    } else if (pattern[i] == '%' && i + 1 < pattern.size() && pattern[i + 1] == 'u') {
-      out += name;
-      ++i;
-    } else {
-      out += pattern[i];
-    }
-  }
-  return out;
-}
-
 namespace {
 
 Result<MailUser> from_passwd(const PasswdEntry& pw, const UsersConfig& config) {

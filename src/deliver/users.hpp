@@ -8,6 +8,7 @@
 #include <string>
 
 #include "mailroom/util/config.hpp"
+#include "mailroom/util/passwd.hpp"
 #include "mailroom/util/result.hpp"
 
 namespace mailroom::deliver {
@@ -19,11 +20,6 @@ struct MailUser {
   std::string home;     // empty for virtual users
   std::string maildir;  // absolute path of the Maildir root
 };
-
-// "~/Maildir" -> home + "/Maildir"; "%u" -> the user name (users.maildir,
-// sieve.script, sieve.log).
-[[nodiscard]] std::string expand_user_path(const std::string& pattern, const std::string& home,
-                                           const std::string& name);
 
 // Unknown user -> ErrorKind::no_user; an unreadable users file or passwd
 // failure -> ErrorKind::temporary (the MTA retries, it may be transient).

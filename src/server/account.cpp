@@ -20,22 +20,6 @@ bool plausible_name(std::string_view user) {
 
 }  // namespace
 
-std::string expand_maildir(const std::string& pattern, const std::string& user,
-                           const std::string& home) {
-  std::string out;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '~' && i == 0) {
-      out += home;
-    } else if (pattern[i] == '%' && i + 1 < pattern.size() && pattern[i + 1] == 'u') {
-      out += user;
-      ++i;
-    } else {
-      out += pattern[i];
-    }
-  }
-  return out;
-}
-
 Result<Account> authenticate(const Config& config, std::string_view user,
                              std::string_view password) {
   auto rejected = [] { return fail(ErrorKind::rejected, "invalid user name or password"); };
@@ -65,7 +49,7 @@ Result<Account> authenticate(const Config& config, std::string_view user,
     account.uid = *entry->uid;
     account.gid = *entry->gid;
   }
-  account.maildir = expand_maildir(config.users.maildir, account.name, home);
+  account.maildir = expand_user_path(config.users.maildir, home, account.name);
   return account;
 }
 

@@ -25,8 +25,4 @@ struct Account {
 [[nodiscard]] Result<Account> authenticate(const Config& config, std::string_view user,
                                            std::string_view password);
 
-// users.maildir for one user: "~" is the home, "%u" the user name.
-[[nodiscard]] std::string expand_maildir(const std::string& pattern, const std::string& user,
-                                         const std::string& home);
-
 }  // namespace mailroom::server

@@ -71,4 +71,20 @@ void kill_lookup_helpers_from_signal_handler() noexcept {}
 
 #endif
 
+std::string expand_user_path(const std::string& pattern, const std::string& home,
+                             const std::string& name) {
+  std::string out;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (i == 0 && pattern[i] == '~') {
+      out += home;
+    } else if (pattern[i] == '%' && i + 1 < pattern.size() && pattern[i + 1] == 'u') {
+      out += name;
+      ++i;
+    } else {
+      out += pattern[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace mailroom

@@ -31,4 +31,9 @@ struct PasswdEntry {
 // a getent(1) still running for a lookup (static build; a no-op otherwise).
 void kill_lookup_helpers_from_signal_handler() noexcept;
 
+// "~/Maildir" -> home + "/Maildir" (a leading "~" only); "%u" -> the user
+// name: users.maildir, sieve.script, sieve.log, for deliver and serve alike.
+[[nodiscard]] std::string expand_user_path(const std::string& pattern, const std::string& home,
+                                           const std::string& name);
+
 }  // namespace mailroom

@@ -34,5 +34,14 @@ TEST(PasswdSystem, UnknownNameAndUidAreNoUser) {
   EXPECT_EQ(uid.error().kind, ErrorKind::no_user);
 }
 
+// users.maildir, sieve.script and sieve.log, for deliver and serve alike.
+TEST(ExpandUserPath, LeadingTildeIsHomeAndPercentUIsTheName) {
+  EXPECT_EQ(expand_user_path("~/Maildir", "/home/bob", "bob"), "/home/bob/Maildir");
+  EXPECT_EQ(expand_user_path("/srv/mail/%u/Maildir", "/home/bob", "bob"), "/srv/mail/bob/Maildir");
+  EXPECT_EQ(expand_user_path("~/%u/%u", "/h", "b"), "/h/b/b");
+  EXPECT_EQ(expand_user_path("/a/~b", "/h", "b"), "/a/~b");  // only a leading ~
+  EXPECT_EQ(expand_user_path("/a/%x%", "/h", "b"), "/a/%x%");
+}
+
 }  // namespace
 }  // namespace mailroom
