@@ -1,5 +1,7 @@
 // `mailroom sieve check FILE...` and `mailroom sieve test ... SCRIPT
 // MESSAGE`: the Sieve engine (src/sieve) for a person or a test harness.
+// `test --dir`: sieve_cases.cpp; `filter`: sieve_filter.cpp;
+// `from-procmail`: sieve_procmail.cpp.
 // check: exit 0 only if every file compiles, 1 otherwise, 2 if a file
 // cannot be read. test: exit 0 when the script ran cleanly, 1 after a
 // compile or run-time error (the implicit keep is still printed), 2 when a
@@ -7,28 +9,72 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/sieve_tools.hpp"
 #include "mailroom/message/buffer.hpp"
 #include "mailroom/message/message.hpp"
 #include "mailroom/sieve/compile.hpp"
 #include "mailroom/sieve/interpret.hpp"
 #include "mailroom/sieve/report.hpp"
+#include "mailroom/sieve/trace.hpp"
 #include "mailroom/util/file.hpp"
 
 namespace mailroom::cli {
-namespace {
 
-constexpr std::size_t kMaxMessageSize = 256UL * 1024 * 1024;
+void print_sieve_diagnostic(const std::string& file, const sieve::Diagnostic& d,
+                            const char* severity) {
+  std::printf("%s:%zu:%zu: %s: %s [%s]\n", file.c_str(), d.position.line, d.position.column,
+              severity, d.message.c_str(), std::string(sieve::to_string(d.kind)).c_str());
+}
+
+std::optional<LoadedScript> load_script(const std::string& path, std::string_view who) {
+  // One byte over the limit is enough for parse_script to say it is too big.
+  auto text = read_whole_file(path, sieve::Limits{}.max_script_size + 1, ErrorKind::parse);
+  if (!text) {
+    (void)std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(who.size()), who.data(),
+                       text.error().message.c_str());
+    return std::nullopt;
+  }
+  LoadedScript script;
+  script.path = path;
+  auto program = sieve::compile(*text);
+  if (program) {
+    script.program = std::move(*program);
+  } else {
+    script.compile_error = program.error().front();
+  }
+  return script;
+}
+
+sieve::Outcome run_loaded(const LoadedScript& script, std::string raw,
+                          const sieve::Envelope& envelope, const sieve::RunOptions& options) {
+  if (!script.program) {
+    // A script that does not compile keeps the message (issue 13).
+    sieve::Outcome outcome;
+    outcome.error = script.compile_error;
+    sieve::Action keep;
+    keep.kind = sieve::ActionKind::keep;
+    keep.implicit = true;
+    keep.position = {0, 0};
+    outcome.actions.push_back(std::move(keep));
+    return outcome;
+  }
+  auto buffer = std::make_shared<const message::Buffer>(message::Buffer::from_string(std::move(raw)));
+  auto message = message::Message::parse(buffer);
+  return sieve::run(*script.program, message, envelope, options);
+}
+
+namespace {
 
 void print_diagnostic(const std::string& file, const sieve::Diagnostic& d,
                       const char* severity = "error") {
-  std::printf("%s:%zu:%zu: %s: %s [%s]\n", file.c_str(), d.position.line, d.position.column,
-              severity, d.message.c_str(), std::string(sieve::to_string(d.kind)).c_str());
+  print_sieve_diagnostic(file, d, severity);
 }
 
 int check(Args files) {
@@ -60,6 +106,8 @@ struct TestArgs {
   sieve::Envelope envelope;
   std::string final_recipient;
   bool json = false;
+  bool trace = false;
+  std::string cases;                   // --dir: a folder of cases (sieve_cases.cpp)
   std::vector<std::string> mailboxes;  // --mailbox: folders mailboxexists finds
   std::vector<std::string> files;      // SCRIPT MESSAGE
 };
@@ -78,6 +126,11 @@ std::string parse_test_args(Args args, TestArgs& out) {
     std::string_view arg = args[i];
     if (arg == "--json") {
       out.json = true;
+    } else if (arg == "--trace") {
+      out.trace = true;
+    } else if (arg == "--dir") {
+      if (i + 1 >= args.size()) return "option --dir needs a folder";
+      out.cases = args[++i];
     } else if (arg == "--mailbox") {
       if (i + 1 >= args.size()) return "option --mailbox needs a folder";
       out.mailboxes.emplace_back(args[++i]);
@@ -98,16 +151,24 @@ std::string parse_test_args(Args args, TestArgs& out) {
   }
   // As Pigeonhole's sieve-test: the original recipient defaults to -r.
   if (!original_given) out.envelope.to = out.final_recipient;
+  if (!out.cases.empty()) return out.files.size() == 1 ? "" : "with --dir, want only SCRIPT";
   if (out.files.size() != 2) return "want SCRIPT and MESSAGE";
   return {};
 }
 
-void print_outcome(const sieve::Outcome& outcome, bool json, const std::string& script) {
-  if (json) {
-    std::printf("%s\n", sieve::to_json(outcome).c_str());
+void print_outcome(const sieve::Outcome& outcome, const TestArgs& args, const std::string& script,
+                   std::vector<sieve::TraceEntry> trace) {
+  if (args.trace) trace = sieve::order_trace(std::move(trace));
+  if (args.json) {
+    std::string json = sieve::to_json(outcome);
+    // --trace adds one key at the end; without it the object is unchanged.
+    if (args.trace) json.insert(json.size() - 1, ",\"trace\":" + sieve::trace_to_json(trace));
+    std::printf("%s\n", json.c_str());
     return;
   }
   if (outcome.error) print_diagnostic(script, *outcome.error);
+  for (const auto& entry : trace) std::printf("%s\n", sieve::describe(entry).c_str());
+  if (args.trace) std::printf("actions:\n");
   for (const auto& action : outcome.actions) std::printf("%s\n", sieve::describe(action).c_str());
 }
 
@@ -118,37 +179,26 @@ int test(Args args) {
                        problem.c_str());
     return 64;
   }
-  const std::string& script_path = parsed.files[0];
-  auto text = read_whole_file(script_path, sieve::Limits{}.max_script_size + 1, ErrorKind::parse);
-  auto raw = read_whole_file(parsed.files[1], kMaxMessageSize, ErrorKind::parse);
-  for (const auto* failed : {&text, &raw}) {
-    if (!*failed) {
-      (void)std::fprintf(stderr, "mailroom sieve test: %s\n", failed->error().message.c_str());
-      return 2;
-    }
+  auto script = load_script(parsed.files[0], "mailroom sieve test");
+  if (!script) return 2;
+  if (!parsed.cases.empty()) return run_sieve_cases(*script, parsed.cases);
+  auto raw = read_whole_file(parsed.files[1], kMaxSieveMessageSize, ErrorKind::parse);
+  if (!raw) {
+    (void)std::fprintf(stderr, "mailroom sieve test: %s\n", raw.error().message.c_str());
+    return 2;
   }
-  sieve::Outcome outcome;
-  auto program = sieve::compile(*text);
-  if (!program) {
-    // A script that does not compile keeps the message (issue 13).
-    outcome.error = program.error().front();
-    sieve::Action keep;
-    keep.kind = sieve::ActionKind::keep;
-    keep.implicit = true;
-    keep.position = {0, 0};
-    outcome.actions.push_back(std::move(keep));
-  } else {
-    auto buffer = std::make_shared<const message::Buffer>(message::Buffer::from_string(*raw));
-    auto message = message::Message::parse(buffer);
-    sieve::RunOptions options;
-    // A dry run has no store: the folders named with --mailbox exist.
-    options.mailbox_exists = [&](std::string_view folder) {
-      return std::find(parsed.mailboxes.begin(), parsed.mailboxes.end(), folder) !=
-             parsed.mailboxes.end();
-    };
-    outcome = sieve::run(*program, message, parsed.envelope, options);
+  sieve::RunOptions options;
+  // A dry run has no store: the folders named with --mailbox exist.
+  options.mailbox_exists = [&](std::string_view folder) {
+    return std::find(parsed.mailboxes.begin(), parsed.mailboxes.end(), folder) !=
+           parsed.mailboxes.end();
+  };
+  std::vector<sieve::TraceEntry> trace;
+  if (parsed.trace) {
+    options.trace = [&](const sieve::TraceEntry& entry) { trace.push_back(entry); };
   }
-  print_outcome(outcome, parsed.json, script_path);
+  auto outcome = run_loaded(*script, std::move(*raw), parsed.envelope, options);
+  print_outcome(outcome, parsed, script->path, std::move(trace));
   return outcome.error ? 1 : 0;
 }
 
@@ -158,6 +208,8 @@ int sieve_command(Args args) {
   std::string_view sub = args.empty() ? "" : args[0];
   if (sub == "check") return check(args.subspan(1));
   if (sub == "test") return test(args.subspan(1));
+  if (sub == "filter") return sieve_filter(args.subspan(1));
+  if (sub == "from-procmail") return sieve_from_procmail(args.subspan(1));
   if (sub == "--help" || sub == "-h") {
     print_usage("sieve");
     return 0;

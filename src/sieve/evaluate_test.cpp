@@ -65,7 +65,9 @@ bool Interpreter::match_values(const CompiledTest& t, const ValueSource& values)
       ++count;
       return false;
     });
-    return any_key(t, std::to_string(count));
+    bool counted = any_key(t, std::to_string(count));
+    if (options_.trace) trace_why_ = "count " + std::to_string(count);
+    return counted;
   }
   bool found = false;
   values([&](std::string_view value) {
@@ -73,6 +75,7 @@ bool Interpreter::match_values(const CompiledTest& t, const ValueSource& values)
     if (key != nullptr && variables_ && t.match == MatchType::matches) {
       remember_match(t, value, *key);
     }
+    if (options_.trace) trace_value(value, key != nullptr);
     return found = key != nullptr;
   });
   return found;
@@ -102,6 +105,7 @@ bool Interpreter::header_test(const CompiledTest& t) {
   return match_values(t, [&](const ValueVisitor& visit) {
     for (const auto& name : t.names) {
       for (const auto* field : message_.find_all(name)) {
+        trace_source_ = field->name;
         if (visit(message::decode_header_value(field->value))) return;
       }
     }
@@ -116,6 +120,7 @@ bool Interpreter::address_test(const CompiledTest& t) {
   return match_values(t, [&](const ValueVisitor& visit) {
     for (const auto& name : t.names) {
       for (const auto* field : message_.find_all(name)) {
+        trace_source_ = field->name;
         bool any_valid = false;
         for (const auto& a : message::parse_address_list(field->value, message_.limits())) {
           if (a.local_part.empty() || a.domain.empty()) continue;
@@ -141,6 +146,7 @@ bool Interpreter::envelope_test(const CompiledTest& t) {
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       if (name != "from" && name != "to") continue;
       std::string_view address = name == "from" ? envelope_.from : envelope_.to;
+      trace_source_ = name == "from" ? "envelope from" : "envelope to";
       if (address.empty() && name == "from") {
         if (visit("")) return;
         continue;
@@ -246,6 +252,7 @@ bool Interpreter::exists_test(const CompiledTest& t) {
 
 bool Interpreter::evaluate(const CompiledTest& t) {
   if (!step(t.position)) return false;
+  if (options_.trace) return traced_evaluate(t);
   if (variables_ && t.expands) return evaluate_kind(expanded(t));
   return evaluate_kind(t);
 }

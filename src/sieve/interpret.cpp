@@ -253,9 +253,11 @@ bool Interpreter::run(const std::vector<CompiledCommand>& commands) {
       if (error_) return false;
       if (!take) continue;
       chain_taken = true;
+      if (c.kind == Kind::else_ && options_.trace) trace_command(c);
       if (!run(c.block)) return false;
       continue;
     }
+    if (options_.trace) trace_command(c);
     if (!execute(c)) return false;
   }
   return true;

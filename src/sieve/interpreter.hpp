@@ -56,6 +56,11 @@ class Interpreter {
   bool hasflag_test(const CompiledTest& test);
   bool mailboxexists_test(const CompiledTest& test);
   bool body_test(const CompiledTest& test);
+  // trace.cpp: `sieve test --trace`, only when options_.trace is set.
+  bool traced_evaluate(const CompiledTest& test);
+  void trace_test(const CompiledTest& test, bool result);
+  void trace_command(const CompiledCommand& command);
+  void trace_value(std::string_view value, bool matched);
   // A :matches key that matched `value`: keeps its match variables.
   void remember_match(const CompiledTest& test, std::string_view value, std::string_view key);
 
@@ -73,6 +78,12 @@ class Interpreter {
   std::vector<std::string> match_;                       // ${0}, ${1}, ...
   bool flags_enabled_ = false;
   std::string internal_flags_;  // RFC 5232 §3: the internal variable
+  // Tracing: the test depth, why the current test came out as it did, the
+  // field or part its values come from, and how many were compared.
+  std::size_t trace_depth_ = 0;
+  std::string trace_why_;
+  std::string_view trace_source_;
+  std::size_t trace_values_ = 0;
 };
 
 }  // namespace mailroom::sieve

@@ -1,4 +1,5 @@
 #include "mailroom/sieve/report.hpp"
+#include "mailroom/sieve/trace.hpp"
 
 #include <cstdio>
 #include <string>
@@ -115,6 +116,27 @@ std::string to_json(const Outcome& outcome) {
   append_field(out, "line", e.position.line);
   append_field(out, "column", e.position.column);
   out.append("}}");
+  return out;
+}
+
+std::string trace_to_json(const std::vector<TraceEntry>& entries) {
+  std::string out = "[";
+  for (const auto& e : entries) {
+    if (out.size() > 1) out.push_back(',');
+    out.append("{\"type\":");
+    append_json_string(out, e.kind == TraceEntry::Kind::test ? "test" : "command");
+    append_field(out, "name", e.name);
+    append_field(out, "arguments", e.arguments);
+    append_field(out, "line", e.position.line);
+    append_field(out, "column", e.position.column);
+    append_field(out, "depth", e.depth);
+    if (e.kind == TraceEntry::Kind::test) {
+      append_field(out, "result", e.result);
+      append_field(out, "why", e.why);
+    }
+    out.push_back('}');
+  }
+  out.push_back(']');
   return out;
 }
 

@@ -428,7 +428,9 @@ std::vector<CompiledCommand> Validator::commands(const std::vector<Command>& lis
     auto compiled = command(c);
     // A failed if still opens a chain, so its elsif is not reported too.
     chain_open = c.name == "if" || c.name == "elsif";
-    if (compiled) out.push_back(std::move(*compiled));
+    if (!compiled) continue;
+    compiled->name = c.name;
+    out.push_back(std::move(*compiled));
   }
   return out;
 }

@@ -226,6 +226,7 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
   }
   CompiledTest out;
   out.kind = *kind;
+  out.name = t.name;
   out.position = t.position;
   if (out.kind == Kind::string_) need("variables", "string", t.position);
   if (out.kind == Kind::hasflag) need("imap4flags", "hasflag", t.position);

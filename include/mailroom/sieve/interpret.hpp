@@ -9,6 +9,7 @@
 #include "mailroom/message/message.hpp"
 #include "mailroom/sieve/action.hpp"
 #include "mailroom/sieve/program.hpp"
+#include "mailroom/sieve/trace.hpp"
 
 namespace mailroom::sieve {
 
@@ -39,6 +40,8 @@ struct RunOptions {
   // deliver into it? The pipeline asks the store; INBOX always exists.
   // Unset, every other folder is missing.
   std::function<bool(std::string_view)> mailbox_exists;
+  // `sieve test --trace`: called for every test evaluated and command run.
+  TraceSink trace;
 };
 
 [[nodiscard]] Outcome run(const Program& program, const message::Message& message,

@@ -37,6 +37,7 @@ struct CompiledTest {
     body            // RFC 5173: names are the :content types
   };
   Kind kind = Kind::true_;
+  std::string name;  // as written, lower case: what a trace shows (trace.hpp)
   Position position;
   MatchType match = MatchType::is;
   Relation relation = Relation::eq;                   // :count and :value
@@ -81,6 +82,7 @@ struct CompiledCommand {
     ereject  // RFC 5429 §2.1
   };
   Kind kind = Kind::keep;
+  std::string name;  // as written, lower case: what a trace shows (trace.hpp)
   Position position;
   std::string target;                // fileinto: the folder; redirect: the address; set: the value
   std::string variable;              // set, *flag: the variable's name, lower-cased (RFC 5229 §3);
