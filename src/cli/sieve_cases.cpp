@@ -184,10 +184,10 @@ std::vector<std::string> actual_lines(const sieve::Outcome& outcome) {
 }
 
 // Prints a unified-diff-like listing of two sorted lists; true if equal.
-bool print_difference(const std::string& expect_path, const std::vector<std::string>& expected,
+bool print_difference(const std::string& base, const std::vector<std::string>& expected,
                       const std::vector<std::string>& actual) {
   if (expected == actual) return true;
-  std::printf("--- %s (expected)\n+++ %s (actual)\n", expect_path.c_str(), expect_path.c_str());
+  std::printf("--- %s.expect\n+++ %s.eml (what the script did)\n", base.c_str(), base.c_str());
   std::size_t e = 0;
   std::size_t a = 0;
   while (e < expected.size() || a < actual.size()) {
@@ -244,7 +244,7 @@ int run_sieve_cases(const LoadedScript& script, const std::string& directory) {
     };
     auto outcome = run_loaded(script, std::move(*raw), c.envelope, options);
     if (outcome.error && !script.compile_error) print_sieve_diagnostic(script.path, *outcome.error);
-    if (print_difference(base + ".expect", c.expected, actual_lines(outcome))) {
+    if (print_difference(base, c.expected, actual_lines(outcome))) {
       std::printf("ok   %s\n", name.c_str());
     } else {
       std::printf("FAIL %s\n", name.c_str());

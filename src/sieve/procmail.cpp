@@ -94,9 +94,11 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 }
 
 // procmailrc(5) ^TO_: "any destination specification" header.
+// (Original-)?(Resent-)?(To|Cc|Bcc), X-Envelope-To, Apparently(-Resent)?-To.
 constexpr const char* kDestinations =
-    "[\"to\", \"cc\", \"bcc\", \"resent-to\", \"resent-cc\", \"resent-bcc\", \"apparently-to\", "
-    "\"original-to\", \"x-envelope-to\", \"delivered-to\"]";
+    "[\"to\", \"cc\", \"bcc\", \"resent-to\", \"resent-cc\", \"resent-bcc\", \"original-to\", "
+    "\"original-cc\", \"original-bcc\", \"original-resent-to\", \"original-resent-cc\", "
+    "\"original-resent-bcc\", \"x-envelope-to\", \"apparently-to\", \"apparently-resent-to\"]";
 
 class Converter {
  public:
@@ -247,6 +249,13 @@ class Converter {
       tests.emplace_back("duplicate");
     }
     bool nested = r.action == "{" || starts_with(r.action, "{ ") || r.action == "{}";
+    if (nested && r.flags.find('c') != std::string::npos && problem.empty())
+      problem = "flag c on a block (procmail runs the block on a clone)";
+    bool head_only = r.flags.find('h') != std::string::npos && r.flags.find('b') == std::string::npos;
+    bool body_only = r.flags.find('b') != std::string::npos && r.flags.find('h') == std::string::npos;
+    if (!nested && (head_only || body_only) && r.action[0] != '|' && problem.empty())
+      problem = std::string("flag ") + (head_only ? "h" : "b") +
+                " (only the " + (head_only ? "header" : "body") + " would be delivered)";
     std::string inner;
     if (nested) {
       if (r.action != "{" && r.action != "{}" && r.action.back() == '}') {
@@ -326,7 +335,10 @@ class Converter {
       negate = true;
       c = trim(c.substr(1));
     }
-    auto test = positive_condition(c, flags, problem);
+    // procmailrc(5): "\\" quotes a leading special character; it is a
+    // regular expression then.
+    auto test = !c.empty() && c[0] == '\\' ? plain_condition(c.substr(1), flags, problem)
+                                            : positive_condition(c, flags, problem);
     if (!test) return std::nullopt;
     return negate ? "not " + *test : *test;
   }
@@ -351,10 +363,17 @@ class Converter {
       problem = "a condition with variables expanded ('$')";
       return std::nullopt;
     }
-    if (std::isdigit(static_cast<unsigned char>(c[0])) || c[0] == '-') {
+    auto weight_end = c.find_first_not_of("0123456789.- \t");
+    if (weight_end != std::string::npos && weight_end > 0 && c[weight_end] == '^') {
       problem = "a weighted (scoring) condition";
       return std::nullopt;
     }
+    return plain_condition(c, flags, problem);
+  }
+
+  // A regular expression, on the header or the body.
+  std::optional<std::string> plain_condition(std::string c, const std::string& flags,
+                                             std::string& problem) {
     bool body = flags.find('B') != std::string::npos;
     bool header = !body || flags.find('H') != std::string::npos;
     auto qq = c.find("??");
@@ -385,9 +404,23 @@ class Converter {
     return exact_case ? " :comparator \"i;octet\"" : "";
   }
 
-  std::string regex_test(const std::string& prefix, const std::string& re, bool exact_case) {
+  // `name :regex [:comparator] [arguments] "re"` (draft-murchison-sieve-regex).
+  std::string regex_test(const std::string& name, const std::string& arguments,
+                         const std::string& re, bool exact_case) {
     requires_.insert("regex");
-    return prefix + " :regex" + comparator(exact_case) + " " + quote(re);
+    // procmail's \\< and \\> (a non-word character or an edge) as \\b.
+    std::string converted;
+    for (std::size_t i = 0; i < re.size(); ++i) {
+      if (re[i] == '\\' && i + 1 < re.size() && (re[i + 1] == '<' || re[i + 1] == '>')) {
+        converted += "\\b";
+        ++i;
+        continue;
+      }
+      converted += re[i];
+      if (re[i] == '\\' && i + 1 < re.size()) converted += re[++i];
+    }
+    return name + " :regex" + comparator(exact_case) + (arguments.empty() ? "" : " ") + arguments +
+           " " + quote(converted);
   }
 
   std::string body_test(const std::string& re, bool exact_case) {
@@ -397,7 +430,7 @@ class Converter {
     if (auto text = literal(stripped); text && !text->empty()) {
       return "body :contains" + comparator(exact_case) + " " + quote(*text);
     }
-    return regex_test("body", re, exact_case);
+    return regex_test("body", "", re, exact_case);
   }
 
   // "^Name:REST" → a header test; ^TO_, ^TO, ^FROM_DAEMON, ^FROM_MAILER as
@@ -409,18 +442,9 @@ class Converter {
       auto text = literal(rest);
       std::string key = text ? *text : rest;
       if (text) return "header :contains" + comparator(exact_case) + " " + kDestinations + " " + quote(key);
-      return regex_test(std::string("header") + " " + kDestinations, rest, exact_case);
+      return regex_test("header", kDestinations, rest, exact_case);
     }
-    if (re == "^FROM_DAEMON" || re == "^FROM_MAILER") {
-      const std::string mailer =
-          "address :localpart :is [\"from\", \"sender\"] [\"mailer-daemon\", \"postmaster\", "
-          "\"mailer\", \"listserv\", \"majordomo\", \"uucp\", \"root\"]";
-      if (re == "^FROM_MAILER") return mailer;
-      // FROM_DAEMON adds mailing lists and bulk mail (procmailrc(5)).
-      return "anyof (" + mailer +
-             ",\n        header :is \"precedence\" [\"bulk\", \"list\", \"junk\"],"
-             "\n        exists \"mailing-list\")";
-    }
+    if (re == "^FROM_DAEMON" || re == "^FROM_MAILER") return from_daemon(re == "^FROM_DAEMON");
     if (re.empty() || re[0] != '^') {
       problem = "a regular expression on the whole header, not on one field";
       return std::nullopt;
@@ -496,7 +520,35 @@ class Converter {
       pattern = (anywhere ? "*" : "") + pattern + (to_end ? "" : "*");
       return test + " :matches" + comparator(exact_case) + " " + list + " " + quote(pattern);
     }
-    return regex_test(test + " " + list, (anywhere ? "" : "^") + value, exact_case);
+    return regex_test(test, list, (anywhere ? "" : "^") + value, exact_case);
+  }
+
+  // procmailrc(5) ^FROM_MAILER: a sender whose local part is one of the
+  // daemon names, alone or followed by a separator ("mailer-daemon",
+  // "owner-list"); ^FROM_DAEMON adds more names and the marks of list and
+  // bulk mail. Spelled as :matches keys, without regex.
+  static std::string from_daemon(bool daemon) {
+    std::vector<std::string> words = {"postmaster", "postman", "postoffice", "mail", "mailer",
+                                      "sendmail", "sendmailer", "daemon", "mmdf", "uucp", "nuucp",
+                                      "ops", "response", "root", "smtp", "smtperror", "bbs.smtp",
+                                      "services", "service", "server", "system", "admin",
+                                      "administrator", "ammgr"};
+    if (daemon) {
+      for (const char* w : {"majordomo", "listserv", "listproc", "netserv", "owner", "request",
+                            "bounce", "echo", "mirror", "autoanswer", "postmastr"})
+        words.emplace_back(w);
+    }
+    std::string keys;
+    for (const auto& w : words) {
+      for (const char* tail : {"", "-*", "_*", "+*"}) keys += (keys.empty() ? "" : ", ") + quote(w + tail);
+    }
+    std::string sender = "address :localpart :matches [\"from\", \"sender\", \"resent-from\", "
+                         "\"resent-sender\"] [" + keys + "]";
+    if (!daemon) return sender;
+    return "anyof (" + sender +
+           ",\n        exists \"mailing-list\","
+           "\n        header :contains \"precedence\" [\"junk\", \"bulk\", \"list\"],"
+           "\n        header :matches \"to\" \"Multiple recipients of *\")";
   }
 
   // A folder path as a Sieve folder name; "" for the inbox ($DEFAULT).
