@@ -45,12 +45,15 @@ std::vector<Line> logical_lines(std::string_view rc) {
     start = end + 1;
     if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
     if (pending.empty()) pending_line = number;
-    // procmailrc(5): a line ending in a backslash continues on the next.
-    if (!raw.empty() && raw.back() == '\\') {
-      pending += trim(raw.substr(0, raw.size() - 1));
+    // procmailrc(5): a line ending in a backslash continues on the next,
+    // whose leading blanks are ignored; what precedes the backslash stays.
+    std::string_view piece = raw.substr(std::min(raw.size(), raw.find_first_not_of(" \t")));
+    if (!piece.empty() && piece.back() == '\\') {
+      pending += piece.substr(0, piece.size() - 1);
       continue;
     }
-    pending += trim(raw);
+    pending += piece;
+    pending = trim(pending);
     out.push_back({pending_line, pending});
     pending.clear();
     if (end == rc.size()) break;
@@ -139,6 +142,8 @@ class Converter {
       const Line& line = lines_[at_];
       const std::string& t = line.text;
       if (t.empty()) {
+        // Blank lines kept (one at most), so the comments keep their places.
+        if (!out.empty() && out.size() >= 2 && out.substr(out.size() - 2) != "\n\n") out += "\n";
         ++at_;
         continue;
       }
@@ -173,6 +178,12 @@ class Converter {
 
   void assignment(std::string& out, const std::string& pad, std::size_t line,
                   const std::string& name, std::string value) {
+    // "SHELL=/bin/sh    # comment" (procmailex(5)); not inside quotes.
+    if (!value.empty() && value[0] != '"' && value[0] != '\'') {
+      auto hash = value.find_first_of('#');
+      if (hash != std::string::npos && hash > 0 && (value[hash - 1] == ' ' || value[hash - 1] == '\t'))
+        value = trim(value.substr(0, hash));
+    }
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
         value.back() == value.front())
       value = value.substr(1, value.size() - 2);
@@ -210,8 +221,10 @@ class Converter {
     Recipe r;
     r.line = lines_[at_].number;
     std::string head = lines_[at_].text.substr(2);
+    head = head.substr(0, head.find('#'));  // procmailex(5): ":0 ehc   # a comment"
     auto colon = head.find(':');
-    r.flags = trim(head.substr(0, colon));
+    for (char f : head.substr(0, colon))
+      if (f != ' ' && f != '\t') r.flags.push_back(f);
     std::vector<std::string> original = {lines_[at_].text};
     ++at_;
     while (at_ < lines_.size() && (lines_[at_].text.empty() || lines_[at_].text[0] == '*' ||
@@ -230,8 +243,13 @@ class Converter {
     original.push_back(r.action);
     ++at_;
     std::string problem;
+    // procmailex(5): ":0 Whc" + "formail -D", then ":0 a" files the
+    // duplicates: the second recipe runs when the first found one.
+    const bool chained = r.flags.find('a') != std::string::npos && pending_duplicate_ &&
+                         r.flags.find_first_of("AEe") == std::string::npos;
     for (char f : r.flags) {
-      if (std::string_view("AaEe").find(f) != std::string_view::npos && !(f == 'E' && previous_if))
+      if (std::string_view("AaEe").find(f) != std::string_view::npos &&
+          !(f == 'E' && previous_if) && !(f == 'a' && chained))
         problem = std::string("flag ") + f + " (depends on the previous recipe's outcome)";
       if (std::string_view("HBDAaEehbfcwWir").find(f) == std::string_view::npos)
         problem = std::string("unknown flag ") + f;
@@ -244,6 +262,17 @@ class Converter {
     }
     if (problem.empty() && starts_with(r.action, "| formail -D") && !is_duplicate_check(r))
       problem = "formail -D without the w or W flag (procmail then ignores its answer)";
+    if (chained) {
+      requires_.insert("duplicate");
+      tests.insert(tests.begin(), "duplicate");
+    }
+    pending_duplicate_ = false;
+    if (problem.empty() && is_duplicate_check(r) && r.flags.find('c') != std::string::npos) {
+      pending_duplicate_ = true;
+      out += pad + "# line " + std::to_string(r.line) + ": " + original.front() + " | " +
+             trim(r.action.substr(1)) + ": the duplicate test of the next recipe\n";
+      return false;
+    }
     if (problem.empty() && is_duplicate_check(r)) {
       requires_.insert("duplicate");
       tests.emplace_back("duplicate");
@@ -253,7 +282,8 @@ class Converter {
       problem = "flag c on a block (procmail runs the block on a clone)";
     bool head_only = r.flags.find('h') != std::string::npos && r.flags.find('b') == std::string::npos;
     bool body_only = r.flags.find('b') != std::string::npos && r.flags.find('h') == std::string::npos;
-    if (!nested && (head_only || body_only) && r.action[0] != '|' && problem.empty())
+    if (!nested && (head_only || body_only) && r.action[0] != '|' &&
+        r.action.find("=|") == std::string::npos && problem.empty())
       problem = std::string("flag ") + (head_only ? "h" : "b") +
                 " (only the " + (head_only ? "header" : "body") + " would be delivered)";
     std::string inner;
@@ -450,6 +480,16 @@ class Converter {
       return std::nullopt;
     }
     auto colon = re.find(':');
+    auto any = re.find(".*");
+    if (colon == std::string::npos && any != std::string::npos && any > 1 &&
+        literal(re.substr(1, any - 1))) {
+      // procmailex(5) "^From.*peter": the From field (procmail also saw
+      // the "From " line and fields that begin with "From").
+      auto text = literal(re.substr(any + 2));
+      std::string name = lower(re.substr(1, any - 1));
+      if (text && !text->empty() && name.find_first_of(" \t") == std::string::npos)
+        return "header :contains" + comparator(exact_case) + " " + quote(name) + " " + quote(*text);
+    }
     if (colon == std::string::npos) {
       problem = "a regular expression on the whole header, not on one field";
       return std::nullopt;
@@ -623,6 +663,10 @@ class Converter {
       return {};
     }
     if (a == "/dev/null") return pad + "discard;\n" + stop;
+    if (auto eq = a.find('='); eq != std::string::npos && eq > 0 && eq + 1 < a.size() && a[eq + 1] == '|') {
+      problem = "a program's output assigned to a variable: " + a;
+      return {};
+    }
     std::string out;
     std::size_t s = 0;
     while (s < a.size()) {
@@ -653,6 +697,7 @@ class Converter {
   std::set<std::string> requires_;
   std::map<std::string, std::string> variables_;
   std::vector<ProcmailSkip> skipped_;
+  bool pending_duplicate_ = false;  // a "formail -D" with c just ran (for an "a" recipe)
 };
 
 }  // namespace

@@ -96,11 +96,14 @@ INSTANTIATE_TEST_SUITE_P(
         // Nested blocks; E is elsif.
         Case{":0\n* ^Subject: urgent\n{\n  :0 c\n  ! pager@example.org\n\n  :0\n  .Urgent/\n}\n",
              "if header :matches \"subject\" \"urgent*\" {\n    # line 4: :0 c\n    redirect :copy "
-             "\"pager@example.org\";\n    # line 7: :0\n    fileinto \"Urgent\";\n    stop;\n}"},
+             "\"pager@example.org\";\n\n    # line 7: :0\n    fileinto \"Urgent\";\n    stop;\n}"},
         Case{":0\n* ^Subject:.*a\na/\n:0 E\n* ^Subject:.*b\nb/\n",
              "}\n# line 4: :0 E\nelsif header :contains \"subject\" \"b\" {"},
         // Comments are kept, continuation lines joined.
-        Case{"# my rules\n:0\n* ^Subject:.*long \\\n  line\nx/\n", "# my rules\n"}));
+        Case{"# my rules\n:0\n* ^Subject:.*long \\\n  line\nx/\n", "# my rules\n"},
+        // A continued condition: the next line's leading blanks go, the
+        // blank before the backslash stays (procmailrc(5), CAVEATS).
+        Case{":0\n* ^Subject:.*long \\\n  line\nx/\n", "header :contains \"subject\" \"long line\""}));
 
 TEST(Procmail, RequireListsWhatIsUsed) {
   auto out = convert_procmail(":0 c\n* B ?? x\narchive/\n");
