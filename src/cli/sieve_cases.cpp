@@ -15,6 +15,7 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -30,7 +31,7 @@ constexpr std::size_t kMaxExpectSize = 64UL * 1024;
 
 bool needs_quotes(std::string_view token) {
   return token.empty() || token.front() == ':' || token.front() == '#' ||
-         token.find_first_of(" \t\"\\") != std::string_view::npos;
+         token.find_first_of(" \t\"") != std::string_view::npos;
 }
 
 void append_token(std::string& line, std::string_view token) {
@@ -72,6 +73,13 @@ std::vector<std::string> tokens_of(std::string_view line) {
 }
 
 std::string canonical_flags(std::vector<std::string> flags) {
+  // System flags in any case (RFC 3501 §2.3.2) as "\Seen".
+  for (auto& flag : flags) {
+    if (flag.size() < 2 || flag[0] != '\\') continue;
+    for (std::size_t i = 1; i < flag.size(); ++i)
+      flag[i] = static_cast<char>(i == 1 ? std::toupper(static_cast<unsigned char>(flag[i]))
+                                         : std::tolower(static_cast<unsigned char>(flag[i])));
+  }
   std::sort(flags.begin(), flags.end());
   std::string out;
   if (flags.empty()) return out;

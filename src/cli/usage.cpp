@@ -19,7 +19,9 @@ Commands:
   deliver         deliver one message from stdin into a Maildir (run by the MTA)
   config check    print the effective configuration, or the error in it
   auth check      check SPF, DKIM, DMARC and ARC of a message file, in words
-  sieve check|test  compile Sieve scripts, or show what one does to a message
+  sieve check|test|filter|from-procmail
+                    compile Sieve scripts, show what one does to a message,
+                    re-file a Maildir folder, convert a .procmailrc
   serve           POP3 server over the delivered Maildirs (mailroom-serve(8))
   passwd          print a password hash for serve.passdb
   learn           learn messages as spam or ham (--spam|--ham PATH...)
@@ -101,7 +103,10 @@ Exit codes: 0 the checks ran (whatever they found); 64 bad command line;
 
 constexpr const char* kSieve = R"(usage: mailroom sieve check FILE...
        mailroom sieve test [-f SENDER] [-a ORIGINAL-RECIPIENT] [-r RECIPIENT]
-                           [--mailbox FOLDER]... [--json] SCRIPT MESSAGE
+                           [--mailbox FOLDER]... [--json] [--trace] SCRIPT MESSAGE
+       mailroom sieve test --dir CASES SCRIPT
+       mailroom sieve filter [--apply] [--allow-discard] SCRIPT MAILDIR-FOLDER
+       mailroom sieve from-procmail [FILE]
 
 check  compiles each FILE and prints every error as file:line:col: error:
        message [kind]; exit 0 only if all are clean, 1 on errors, 2 when a
@@ -119,6 +124,21 @@ test   runs SCRIPT on the message in the file MESSAGE (a dry run: nothing
   --mailbox FOLDER  a folder that exists, for mailboxexists (repeatable;
               INBOX always exists)
   --json      print the outcome as JSON
+  --trace     also print each test evaluated (result and why) and each
+              command run; with --json a "trace" array
+  --dir CASES run SCRIPT on every CASES/NAME.eml and compare with
+              CASES/NAME.expect (mailroom-sieve(7), TEST CASES); exit 1 on
+              any difference
+
+filter  runs SCRIPT over the mail in a Maildir folder (~/Maildir is INBOX,
+        ~/Maildir/.Lists the folder Lists); a dry run listing what would
+        happen unless --apply, which moves messages (link, then unlink:
+        never lost if interrupted) and adds the script's flags. A discard
+        deletes only with --allow-discard; redirect and reject are not done.
+        Exit 0 when all were handled, 1 on a script error or a failed move.
+from-procmail  prints FILE (default ~/.procmailrc) as a Sieve script; each
+        recipe it cannot translate is a comment and a line on stderr.
+        Exit 0 when all were translated, 1 when some were not.
 
 See mailroom-sieve(7) for the supported language and its limits.
 )";

@@ -99,7 +99,8 @@ Subject: lunch
 
 Noon?
 M
-printf 'keep :flags \\Seen\n' >"$C/seen.expect"
+# System flags in any case (RFC 3501 §2.3.2).
+printf 'keep :flags \\SEEN\n' >"$C/seen.expect"
 crlf >"$C/other.eml" <<'M'
 From: x@other.net
 Subject: hello
