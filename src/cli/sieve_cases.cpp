@@ -128,7 +128,8 @@ std::string canonical(std::string_view written, std::string& problem) {
     } else if (tokens[i] == ":create") {
       create = true;
     } else if (tokens[i] == ":flags") {
-      while (i + 1 < tokens.size() && tokens[i + 1].rfind(':', 0) != 0) flags.push_back(tokens[++i]);
+      while (i + 1 < tokens.size() && tokens[i + 1].rfind(':', 0) != 0)
+        flags.push_back(tokens[++i]);
     } else {
       problem = "unexpected '" + tokens[i] + "' after " + verb;
       return {};

@@ -65,7 +65,8 @@ sieve::Outcome run_loaded(const LoadedScript& script, std::string raw,
     outcome.actions.push_back(std::move(keep));
     return outcome;
   }
-  auto buffer = std::make_shared<const message::Buffer>(message::Buffer::from_string(std::move(raw)));
+  auto buffer =
+      std::make_shared<const message::Buffer>(message::Buffer::from_string(std::move(raw)));
   auto message = message::Message::parse(buffer);
   return sieve::run(*script.program, message, envelope, options);
 }

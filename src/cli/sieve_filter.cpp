@@ -132,8 +132,11 @@ Plan plan_for(const sieve::Outcome& outcome, const std::string& source, const Fi
 // target folder's Dovecot letters (those it does not know yet are noted).
 std::string letters_for(const maildir::Folder& folder, const std::vector<std::string>& flags,
                         std::vector<std::string>& notes) {
-  static constexpr std::pair<std::string_view, char> kSystem[] = {
-      {"\\seen", 'S'}, {"\\answered", 'R'}, {"\\flagged", 'F'}, {"\\deleted", 'T'}, {"\\draft", 'D'}};
+  static constexpr std::pair<std::string_view, char> kSystem[] = {{"\\seen", 'S'},
+                                                                  {"\\answered", 'R'},
+                                                                  {"\\flagged", 'F'},
+                                                                  {"\\deleted", 'T'},
+                                                                  {"\\draft", 'D'}};
   std::string letters;
   std::vector<std::string_view> keywords;
   for (const auto& flag : flags) {
@@ -152,7 +155,8 @@ std::string letters_for(const maildir::Folder& folder, const std::vector<std::st
   return letters;
 }
 
-std::string describe_plan(const Plan& plan, const maildir::StoredMessage& m, const std::string& source) {
+std::string describe_plan(const Plan& plan, const maildir::StoredMessage& m,
+                          const std::string& source) {
   std::string line = std::string(m.in_cur ? "cur/" : "new/") + m.name + ":";
   bool stays = false;
   for (const auto& d : plan.destinations) {
@@ -208,7 +212,8 @@ bool apply(maildir::Maildir& store, maildir::Folder& source, const maildir::Stor
       plan.notes.push_back(linked.error().message);
       return false;
     }
-    if (d.folder.empty() && linked->name == m.name && linked->in_cur == m.in_cur) keep_source = true;
+    if (d.folder.empty() && linked->name == m.name && linked->in_cur == m.in_cur)
+      keep_source = true;
   }
   if (keep_source) return true;
   if (auto removed = maildir::unlink_message(source, m); !removed) {
@@ -254,7 +259,8 @@ int sieve_filter(Args args) {
   }
   const Location where = locate(parsed.folder_path);
   if (!is_dir(parsed.folder_path + "/cur") || !is_dir(parsed.folder_path + "/new")) {
-    (void)std::fprintf(stderr, "mailroom sieve filter: %s is not a Maildir folder (no cur/, new/)\n",
+    (void)std::fprintf(stderr,
+                       "mailroom sieve filter: %s is not a Maildir folder (no cur/, new/)\n",
                        parsed.folder_path.c_str());
     return 2;
   }
@@ -263,9 +269,11 @@ int sieve_filter(Args args) {
   // into, as deliver does.
   options.create = parsed.apply;
   auto store = maildir::Maildir::open(where.root, options);
-  auto source = store ? store->folder(where.folder) : Result<maildir::Folder>(tl::unexpected(store.error()));
-  auto messages = source ? maildir::list_messages(*source)
-                         : Result<std::vector<maildir::StoredMessage>>(tl::unexpected(source.error()));
+  auto source =
+      store ? store->folder(where.folder) : Result<maildir::Folder>(tl::unexpected(store.error()));
+  auto messages = source
+                      ? maildir::list_messages(*source)
+                      : Result<std::vector<maildir::StoredMessage>>(tl::unexpected(source.error()));
   if (!messages) {
     (void)std::fprintf(stderr, "mailroom sieve filter: %s: %s\n", parsed.folder_path.c_str(),
                        messages.error().message.c_str());

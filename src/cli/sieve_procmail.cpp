@@ -14,7 +14,8 @@ namespace mailroom::cli {
 
 int sieve_from_procmail(Args args) {
   if (args.size() > 1 || (args.size() == 1 && args[0][0] == '-' && args[0][1] != '\0')) {
-    (void)std::fprintf(stderr, "mailroom sieve from-procmail: want at most one FILE (try mailroom help sieve)\n");
+    (void)std::fprintf(
+        stderr, "mailroom sieve from-procmail: want at most one FILE (try mailroom help sieve)\n");
     return 64;
   }
   std::string path;

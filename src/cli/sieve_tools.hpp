@@ -16,7 +16,7 @@ inline constexpr std::size_t kMaxSieveMessageSize = 256UL * 1024 * 1024;
 
 struct LoadedScript {
   std::string path;
-  std::optional<sieve::Program> program;        // compiled
+  std::optional<sieve::Program> program;           // compiled
   std::optional<sieve::Diagnostic> compile_error;  // or not: the first error
 };
 

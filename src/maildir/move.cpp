@@ -74,7 +74,8 @@ Result<std::string> read_message(const Folder& folder, const StoredMessage& mess
   bool truncated = false;
   auto bytes = detail::read_file_at(subdir_fd(folder, message.in_cur), message.name.c_str(),
                                     max_bytes, &err, &truncated);
-  if (!bytes) return fail_errno(ErrorKind::temporary, "cannot read " + message.name, err != 0 ? err : ENOENT);
+  if (!bytes)
+    return fail_errno(ErrorKind::temporary, "cannot read " + message.name, err != 0 ? err : ENOENT);
   if (truncated) return fail(ErrorKind::parse, message.name + " is larger than the limit");
   return std::move(*bytes);
 }
@@ -90,7 +91,8 @@ Result<StoredMessage> link_message(const Folder& from, const StoredMessage& mess
   if (::linkat(source_dir, message.name.c_str(), target_dir, target.name.c_str(), 0) != 0) {
     const int err = errno;
     if (err != EEXIST || !same_file(source_dir, message.name, target_dir, target.name))
-      return fail_errno(ErrorKind::temporary, "cannot link " + message.name + " into " + to.path(), err);
+      return fail_errno(ErrorKind::temporary, "cannot link " + message.name + " into " + to.path(),
+                        err);
   }
   if (int err = detail::fsync_fd(target_dir); err != 0)
     return fail_errno(ErrorKind::temporary, "cannot fsync " + to.path(), err);

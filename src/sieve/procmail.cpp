@@ -181,7 +181,8 @@ class Converter {
     // "SHELL=/bin/sh    # comment" (procmailex(5)); not inside quotes.
     if (!value.empty() && value[0] != '"' && value[0] != '\'') {
       auto hash = value.find_first_of('#');
-      if (hash != std::string::npos && hash > 0 && (value[hash - 1] == ' ' || value[hash - 1] == '\t'))
+      if (hash != std::string::npos && hash > 0 &&
+          (value[hash - 1] == ' ' || value[hash - 1] == '\t'))
         value = trim(value.substr(0, hash));
     }
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
@@ -192,10 +193,10 @@ class Converter {
       out += pad + "# " + name + "=" + value + ": folders are named relative to it\n";
       return;
     }
-    static const std::set<std::string> kHarmless = {"PATH",    "SHELL",   "LOGFILE",  "LOGABSTRACT",
-                                                     "VERBOSE", "LOCKFILE", "UMASK",   "COMSAT",
-                                                     "LINEBUF", "SENDMAIL", "LOCKTIMEOUT", "PMDIR",
-                                                     "HOME",    "ORGMAIL",  "NL",      "TIMEOUT"};
+    static const std::set<std::string> kHarmless = {
+        "PATH",  "SHELL",   "LOGFILE", "LOGABSTRACT", "VERBOSE",     "LOCKFILE",
+        "UMASK", "COMSAT",  "LINEBUF", "SENDMAIL",    "LOCKTIMEOUT", "PMDIR",
+        "HOME",  "ORGMAIL", "NL",      "TIMEOUT"};
     if (kHarmless.count(name) != 0) {
       out += pad + "# " + name + "=" + value + ": procmail's own setting, not needed\n";
       return;
@@ -227,8 +228,8 @@ class Converter {
       if (f != ' ' && f != '\t') r.flags.push_back(f);
     std::vector<std::string> original = {lines_[at_].text};
     ++at_;
-    while (at_ < lines_.size() && (lines_[at_].text.empty() || lines_[at_].text[0] == '*' ||
-                                   lines_[at_].text[0] == '#')) {
+    while (at_ < lines_.size() &&
+           (lines_[at_].text.empty() || lines_[at_].text[0] == '*' || lines_[at_].text[0] == '#')) {
       if (!lines_[at_].text.empty() && lines_[at_].text[0] == '*') {
         r.conditions.push_back(trim(lines_[at_].text.substr(1)));
         original.push_back(lines_[at_].text);
@@ -280,12 +281,14 @@ class Converter {
     bool nested = r.action == "{" || starts_with(r.action, "{ ") || r.action == "{}";
     if (nested && r.flags.find('c') != std::string::npos && problem.empty())
       problem = "flag c on a block (procmail runs the block on a clone)";
-    bool head_only = r.flags.find('h') != std::string::npos && r.flags.find('b') == std::string::npos;
-    bool body_only = r.flags.find('b') != std::string::npos && r.flags.find('h') == std::string::npos;
+    bool head_only =
+        r.flags.find('h') != std::string::npos && r.flags.find('b') == std::string::npos;
+    bool body_only =
+        r.flags.find('b') != std::string::npos && r.flags.find('h') == std::string::npos;
     if (!nested && (head_only || body_only) && r.action[0] != '|' &&
         r.action.find("=|") == std::string::npos && problem.empty())
-      problem = std::string("flag ") + (head_only ? "h" : "b") +
-                " (only the " + (head_only ? "header" : "body") + " would be delivered)";
+      problem = std::string("flag ") + (head_only ? "h" : "b") + " (only the " +
+                (head_only ? "header" : "body") + " would be delivered)";
     std::string inner;
     if (nested) {
       if (r.action != "{" && r.action != "{}" && r.action.back() == '}') {
@@ -317,12 +320,14 @@ class Converter {
       out += nested ? inner : reindent(inner);
       return false;
     }
-    std::string test = tests.empty() ? "true" : tests.size() == 1 ? tests.front() : all_of(tests, pad);
+    std::string test = tests.empty()       ? "true"
+                       : tests.size() == 1 ? tests.front()
+                                           : all_of(tests, pad);
     if (keyword == "elsif") {
       // Attach to the if just emitted: drop its closing newline.
       if (!out.empty() && out.back() == '\n') out.pop_back();
-      out += "\n" + pad + "# line " + std::to_string(r.line) + ": " + original.front() + "\n" + pad +
-             "elsif " + test + " {\n" + inner + pad + "}\n";
+      out += "\n" + pad + "# line " + std::to_string(r.line) + ": " + original.front() + "\n" +
+             pad + "elsif " + test + " {\n" + inner + pad + "}\n";
       return true;
     }
     out += pad + "# line " + std::to_string(r.line) + ": " + original.front() + "\n";
@@ -368,7 +373,7 @@ class Converter {
     // procmailrc(5): "\\" quotes a leading special character; it is a
     // regular expression then.
     auto test = !c.empty() && c[0] == '\\' ? plain_condition(c.substr(1), flags, problem)
-                                            : positive_condition(c, flags, problem);
+                                           : positive_condition(c, flags, problem);
     if (!test) return std::nullopt;
     return negate ? "not " + *test : *test;
   }
@@ -417,7 +422,8 @@ class Converter {
         body = false;
         header = true;
       } else {
-        problem = "a condition on " + (what.empty() ? std::string("a variable") : what) + " ('?\?')";
+        problem =
+            "a condition on " + (what.empty() ? std::string("a variable") : what) + " ('?\?')";
         return std::nullopt;
       }
     }
@@ -430,9 +436,7 @@ class Converter {
     return header_test(c, exact_case, problem);
   }
 
-  std::string comparator(bool exact_case) {
-    return exact_case ? " :comparator \"i;octet\"" : "";
-  }
+  std::string comparator(bool exact_case) { return exact_case ? " :comparator \"i;octet\"" : ""; }
 
   // `name :regex [:comparator] [arguments] "re"` (draft-murchison-sieve-regex).
   std::string regex_test(const std::string& name, const std::string& arguments,
@@ -471,7 +475,8 @@ class Converter {
       std::string rest = re.substr(starts_with(re, "^TO_") ? 4 : 3);
       auto text = literal(rest);
       std::string key = text ? *text : rest;
-      if (text) return "header :contains" + comparator(exact_case) + " " + kDestinations + " " + quote(key);
+      if (text)
+        return "header :contains" + comparator(exact_case) + " " + kDestinations + " " + quote(key);
       return regex_test("header", kDestinations, rest, exact_case);
     }
     if (re == "^FROM_DAEMON" || re == "^FROM_MAILER") return from_daemon(re == "^FROM_DAEMON");
@@ -550,13 +555,15 @@ class Converter {
     std::string test = "header";
     if (value.empty()) return "exists " + list;
     if (text) {
-      if (anywhere && !to_end) return test + " :contains" + comparator(exact_case) + " " + list + " " + quote(*text);
+      if (anywhere && !to_end)
+        return test + " :contains" + comparator(exact_case) + " " + list + " " + quote(*text);
       std::string pattern;
       for (char ch : *text) {
         if (ch == '*' || ch == '?' || ch == '\\') pattern.push_back('\\');
         pattern.push_back(ch);
       }
-      if (!anywhere && to_end) return test + " :is" + comparator(exact_case) + " " + list + " " + quote(*text);
+      if (!anywhere && to_end)
+        return test + " :is" + comparator(exact_case) + " " + list + " " + quote(*text);
       pattern = (anywhere ? "*" : "") + pattern + (to_end ? "" : "*");
       return test + " :matches" + comparator(exact_case) + " " + list + " " + quote(pattern);
     }
@@ -568,11 +575,11 @@ class Converter {
   // "owner-list"); ^FROM_DAEMON adds more names and the marks of list and
   // bulk mail. Spelled as :matches keys, without regex.
   static std::string from_daemon(bool daemon) {
-    std::vector<std::string> words = {"postmaster", "postman", "postoffice", "mail", "mailer",
-                                      "sendmail", "sendmailer", "daemon", "mmdf", "uucp", "nuucp",
-                                      "ops", "response", "root", "smtp", "smtperror", "bbs.smtp",
-                                      "services", "service", "server", "system", "admin",
-                                      "administrator", "ammgr"};
+    std::vector<std::string> words = {
+        "postmaster", "postman", "postoffice", "mail",      "mailer",        "sendmail",
+        "sendmailer", "daemon",  "mmdf",       "uucp",      "nuucp",         "ops",
+        "response",   "root",    "smtp",       "smtperror", "bbs.smtp",      "services",
+        "service",    "server",  "system",     "admin",     "administrator", "ammgr"};
     if (daemon) {
       for (const char* w : {"majordomo", "listserv", "listproc", "netserv", "owner", "request",
                             "bounce", "echo", "mirror", "autoanswer", "postmastr"})
@@ -580,10 +587,13 @@ class Converter {
     }
     std::string keys;
     for (const auto& w : words) {
-      for (const char* tail : {"", "-*", "_*", "+*"}) keys += (keys.empty() ? "" : ", ") + quote(w + tail);
+      for (const char* tail : {"", "-*", "_*", "+*"})
+        keys += (keys.empty() ? "" : ", ") + quote(w + tail);
     }
-    std::string sender = "address :localpart :matches [\"from\", \"sender\", \"resent-from\", "
-                         "\"resent-sender\"] [" + keys + "]";
+    std::string sender =
+        "address :localpart :matches [\"from\", \"sender\", \"resent-from\", "
+        "\"resent-sender\"] [" +
+        keys + "]";
     if (!daemon) return sender;
     return "anyof (" + sender +
            ",\n        exists \"mailing-list\","
@@ -601,9 +611,9 @@ class Converter {
     bool mh = path.size() >= 2 && path.substr(path.size() - 2) == "/.";
     if (mh) path.resize(path.size() - 2);
     while (!path.empty() && path.back() == '/') path.pop_back();
-    std::vector<std::string> prefixes = {"$MAILDIR/", "${MAILDIR}/", "$HOME/Maildir/",
-                                         "${HOME}/Maildir/", "~/Maildir/", "$HOME/Mail/",
-                                         "~/Mail/", "$HOME/mail/", "~/mail/"};
+    std::vector<std::string> prefixes = {"$MAILDIR/",        "${MAILDIR}/", "$HOME/Maildir/",
+                                         "${HOME}/Maildir/", "~/Maildir/",  "$HOME/Mail/",
+                                         "~/Mail/",          "$HOME/mail/", "~/mail/"};
     if (variables_.count("MAILDIR")) {
       std::string m = variables_["MAILDIR"];
       while (!m.empty() && m.back() == '/') m.pop_back();
@@ -615,7 +625,8 @@ class Converter {
         break;
       }
     }
-    if (path.find('$') != std::string::npos || path.find('`') != std::string::npos) return std::nullopt;
+    if (path.find('$') != std::string::npos || path.find('`') != std::string::npos)
+      return std::nullopt;
     if (!path.empty() && path[0] == '/') {
       note = "the file " + path + " is now a folder of the Maildir";
       path = path.substr(path.rfind('/') + 1);
@@ -663,7 +674,8 @@ class Converter {
       return {};
     }
     if (a == "/dev/null") return pad + "discard;\n" + stop;
-    if (auto eq = a.find('='); eq != std::string::npos && eq > 0 && eq + 1 < a.size() && a[eq + 1] == '|') {
+    if (auto eq = a.find('=');
+        eq != std::string::npos && eq > 0 && eq + 1 < a.size() && a[eq + 1] == '|') {
       problem = "a program's output assigned to a variable: " + a;
       return {};
     }

@@ -15,8 +15,8 @@
 namespace mailroom::maildir {
 
 struct StoredMessage {
-  bool in_cur = false;  // cur/ (seen by a reader) or new/
-  std::string name;     // "<unique>[:2,<flags>]"
+  bool in_cur = false;              // cur/ (seen by a reader) or new/
+  std::string name;                 // "<unique>[:2,<flags>]"
   std::string_view unique() const;  // the name before ":"
   std::string_view flags() const;   // the letters after ":2,", or ""
 };

@@ -29,7 +29,8 @@ void expect_compiles(const std::string& script) {
     bool missing_duplicate =
         !supported("duplicate") && d.message.find("duplicate") != std::string::npos;
     EXPECT_TRUE(missing_regex || missing_duplicate)
-        << "line " << d.position.line << ": " << d.message << "\n" << script;
+        << "line " << d.position.line << ": " << d.message << "\n"
+        << script;
   }
 }
 
@@ -60,21 +61,23 @@ INSTANTIATE_TEST_SUITE_P(
         Case{":0 D\n* ^X-Loop: me@example\\.org$\n/dev/null\n",
              "if header :is :comparator \"i;octet\" \"x-loop\" \"me@example.org\" {\n    discard;"},
         // An operator: :regex, anchored at the value's start.
-        Case{":0\n* ^Subject: (Re|Fwd):\nreplies/\n",
-             "header :regex \"subject\" \"^(Re|Fwd):\""},
+        Case{":0\n* ^Subject: (Re|Fwd):\nreplies/\n", "header :regex \"subject\" \"^(Re|Fwd):\""},
         // procmail's \< becomes \b.
-        Case{":0\n* ^Subject:.*\\<free\\>\nspam/\n", "header :regex \"subject\" \"\\\\bfree\\\\b\""},
+        Case{":0\n* ^Subject:.*\\<free\\>\nspam/\n",
+             "header :regex \"subject\" \"\\\\bfree\\\\b\""},
         // Several header names.
         Case{":0\n* ^(From|Sender):.*@example\\.com\nwork/\n",
              "header :contains [\"from\", \"sender\"] \"@example.com\""},
         Case{":0\n* ^List-Id:\nlists/\n", "if exists \"list-id\""},
         Case{":0\n* ^TO_debian-devel@lists\\.debian\\.org\n.Debian/\n",
-             "\"apparently-resent-to\"] \"debian-devel@lists.debian.org\" {\n    fileinto \"Debian\";"},
+             "\"apparently-resent-to\"] \"debian-devel@lists.debian.org\" {\n    fileinto "
+             "\"Debian\";"},
         Case{":0\n* ^FROM_DAEMON\ndaemon/\n", "\"mailer-*\""},
         Case{":0\n* ^FROM_MAILER\nmailer/\n", "address :localpart :matches [\"from\""},
         // Negation, size, and several conditions (all must hold).
-        Case{":0\n* ! ^From:.*@example\\.org\n* > 100000\nbig/\n",
-             "if allof (not header :contains \"from\" \"@example.org\",\n       size :over 100000)"},
+        Case{
+            ":0\n* ! ^From:.*@example\\.org\n* > 100000\nbig/\n",
+            "if allof (not header :contains \"from\" \"@example.org\",\n       size :over 100000)"},
         Case{":0\n* < 200\nsmall/\n", "if size :under 200"},
         // B: the body; "B ??" in a condition too.
         Case{":0 B\n* viagra|cialis\n/dev/null\n", "if body :regex \"viagra|cialis\""},
@@ -89,7 +92,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"MAILDIR=$HOME/Mail\n:0\n* ^Subject:.*x\n$MAILDIR/.Lists.Work/\n",
              "    fileinto \"Lists.Work\";"},
         Case{":0\n* ^Subject:.*x\n/home/joe/Mail/saved\n",
-             "# the file /home/joe/Mail/saved is now a folder of the Maildir\n    fileinto \"saved\";"},
+             "# the file /home/joe/Mail/saved is now a folder of the Maildir\n    fileinto "
+             "\"saved\";"},
         // formail -D: the duplicate test (RFC 7352).
         Case{":0 Wh: msgid.lock\n| formail -D 8192 .msgid.cache\n",
              "if duplicate {\n    discard;\n    stop;\n}"},
@@ -103,7 +107,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"# my rules\n:0\n* ^Subject:.*long \\\n  line\nx/\n", "# my rules\n"},
         // A continued condition: the next line's leading blanks go, the
         // blank before the backslash stays (procmailrc(5), CAVEATS).
-        Case{":0\n* ^Subject:.*long \\\n  line\nx/\n", "header :contains \"subject\" \"long line\""}));
+        Case{":0\n* ^Subject:.*long \\\n  line\nx/\n",
+             "header :contains \"subject\" \"long line\""}));
 
 TEST(Procmail, RequireListsWhatIsUsed) {
   auto out = convert_procmail(":0 c\n* B ?? x\narchive/\n");

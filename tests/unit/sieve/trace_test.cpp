@@ -67,7 +67,8 @@ TEST(SieveTrace, NestedTestsFollowTheirParentIndented) {
       "if allof (address :domain \"from\" \"example.org\", not size :over 1K) { keep; }\n");
   ASSERT_EQ(lines.size(), 5U);
   EXPECT_EQ(lines[0], "line 1: allof -> true");
-  EXPECT_EQ(lines[1], R"(  line 1: address :domain :is "from" "example.org" -> true (From: "example.org"))");
+  EXPECT_EQ(lines[1],
+            R"(  line 1: address :domain :is "from" "example.org" -> true (From: "example.org"))");
   EXPECT_EQ(lines[2], "  line 1: not -> true");
   EXPECT_EQ(lines[3], "    line 1: size :over 1024 -> false (message is 88 bytes)");
   EXPECT_EQ(lines[4], "line 1: keep");
@@ -88,9 +89,11 @@ TEST(SieveTrace, EnvelopeAndCountExplainThemselves) {
       "if envelope :localpart \"from\" \"alice\" { keep; }\n"
       "if header :count \"ge\" :comparator \"i;ascii-numeric\" \"to\" \"2\" { keep; }\n");
   ASSERT_GE(lines.size(), 3U);
-  EXPECT_EQ(lines[0], R"(line 2: envelope :localpart :is "from" "alice" -> true (envelope from: "alice"))");
-  EXPECT_EQ(lines[2],
-            R"(line 3: header :count "ge" :comparator "i;ascii-numeric" "to" "2" -> false (count 1))");
+  EXPECT_EQ(lines[0],
+            R"(line 2: envelope :localpart :is "from" "alice" -> true (envelope from: "alice"))");
+  EXPECT_EQ(
+      lines[2],
+      R"(line 3: header :count "ge" :comparator "i;ascii-numeric" "to" "2" -> false (count 1))");
 }
 
 TEST(SieveTrace, SameOutcomeWithAndWithoutTheHook) {
