@@ -238,7 +238,8 @@ int run_sieve_cases(const LoadedScript& script, const std::string& directory) {
   if (script.compile_error) print_sieve_diagnostic(script.path, *script.compile_error);
   std::size_t failed = 0;
   for (const auto& name : names) {
-    const std::string base = directory + "/" + name;
+    std::string base = directory;
+    base.append("/").append(name);
     Case c;
     auto raw = read_whole_file(base + ".eml", kMaxSieveMessageSize, ErrorKind::parse);
     std::string problem = raw ? read_case(base + ".expect", c) : raw.error().message;

@@ -212,7 +212,7 @@ class Converter {
             const std::vector<std::string>& original) {
     skipped_.push_back({line, reason});
     out += pad + "# NOT TRANSLATED (line " + std::to_string(line) + "): " + reason + "\n";
-    for (const auto& o : original) out += pad + "#   " + o + "\n";
+    for (const auto& o : original) out.append(pad).append("#   ").append(o).append("\n");
   }
 
   // Reads ":0 ..." and what follows; emits the Sieve. Returns whether an
@@ -656,7 +656,12 @@ class Converter {
           problem = "a forward with sendmail options or variables: " + a;
           return {};
         }
-        out += pad + "redirect" + copy_tag + " " + quote(address) + ";\n";
+        out.append(pad)
+            .append("redirect")
+            .append(copy_tag)
+            .append(" ")
+            .append(quote(address))
+            .append(";\n");
         s = e == std::string::npos ? a.size() : e;
       }
       if (out.empty()) problem = "a forward without an address";
@@ -693,13 +698,18 @@ class Converter {
         problem = "a folder named by a variable or a command: " + path;
         return {};
       }
-      if (!note.empty()) out += pad + "# " + note + "\n";
+      if (!note.empty()) out.append(pad).append("# ").append(note).append("\n");
       if (folder->empty()) {
         out += pad + "keep;\n";
         continue;
       }
       requires_.insert("fileinto");
-      out += pad + "fileinto" + copy_tag + " " + quote(*folder) + ";\n";
+      out.append(pad)
+          .append("fileinto")
+          .append(copy_tag)
+          .append(" ")
+          .append(quote(*folder))
+          .append(";\n");
     }
     return out + stop;
   }
