@@ -132,22 +132,14 @@ Plan plan_for(const sieve::Outcome& outcome, const std::string& source, const Fi
 // target folder's Dovecot letters (those it does not know yet are noted).
 std::string letters_for(const maildir::Folder& folder, const std::vector<std::string>& flags,
                         std::vector<std::string>& notes) {
-  static constexpr std::pair<std::string_view, char> kSystem[] = {{"\\seen", 'S'},
-                                                                  {"\\answered", 'R'},
-                                                                  {"\\flagged", 'F'},
-                                                                  {"\\deleted", 'T'},
-                                                                  {"\\draft", 'D'}};
   std::string letters;
   std::vector<std::string_view> keywords;
   for (const auto& flag : flags) {
-    std::string lower(flag);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower.empty() || lower[0] != '\\') {
+    if (flag.empty() || flag[0] != '\\') {
       keywords.push_back(flag);
-      continue;
+    } else if (char letter = maildir::system_flag_letter(flag); letter != 0) {
+      letters += letter;
     }
-    for (const auto& [name, letter] : kSystem)
-      if (lower == name) letters += letter;
   }
   std::string unknown;
   letters += folder.keyword_letters(keywords, &unknown);

@@ -7,6 +7,7 @@
 #include <climits>
 #include <cstdlib>
 
+#include "mailroom/maildir/delivery.hpp"
 #include "mailroom/sieve/compile.hpp"
 #include "mailroom/util/file.hpp"
 #include "mailroom/util/text.hpp"
@@ -207,12 +208,6 @@ SieveDecision decide(const std::vector<ScriptRun>& runs, const KeepFolder& keep)
 
 void split_flags(const std::vector<std::string>& flags, std::string& letters,
                  std::vector<std::string>& keywords) {
-  // RFC 3501 §2.3.2 system flags; Maildir letters as Dovecot writes them.
-  static constexpr std::pair<std::string_view, char> kSystem[] = {{"\\Seen", 'S'},
-                                                                  {"\\Answered", 'R'},
-                                                                  {"\\Flagged", 'F'},
-                                                                  {"\\Deleted", 'T'},
-                                                                  {"\\Draft", 'D'}};
   for (const auto& flag : flags) {
     if (flag.empty()) continue;
     if (flag[0] != '\\') {
@@ -220,8 +215,8 @@ void split_flags(const std::vector<std::string>& flags, std::string& letters,
         keywords.push_back(flag);
       continue;
     }
-    for (const auto& [name, letter] : kSystem)
-      if (iequals(flag, name) && letters.find(letter) == std::string::npos) letters += letter;
+    char letter = maildir::system_flag_letter(flag);
+    if (letter != 0 && letters.find(letter) == std::string::npos) letters += letter;
     // \Recent and unknown system flags cannot be set (RFC 3501 §2.3.2).
   }
 }

@@ -103,4 +103,9 @@ bool any_copy_linked_from_signal_handler() noexcept;
 // duplicates). Exposed for callers that validate early.
 Result<std::string> normalise_flags(std::string_view flags);
 
+// The Maildir letter of an IMAP system flag (RFC 3501 §2.3.2, any case:
+// "\\Seen" is 'S'), as Dovecot writes it; 0 for a keyword, \\Recent and
+// unknown system flags, which have none.
+char system_flag_letter(std::string_view imap_flag);
+
 }  // namespace mailroom::maildir

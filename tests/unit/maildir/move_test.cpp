@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "mailroom/maildir/delivery.hpp"
 #include "mailroom/maildir/maildir.hpp"
 #include "unit/maildir/test_support.hpp"
 
@@ -108,6 +109,17 @@ TEST(StoredMessages, BadFlagsAreRefused) {
   auto listed = list_messages(f.inbox);
   ASSERT_TRUE(listed);
   EXPECT_FALSE(link_message(f.inbox, (*listed)[0], f.work, "S:/"));
+}
+
+TEST(StoredMessages, SystemFlagLetters) {
+  EXPECT_EQ(system_flag_letter("\\Seen"), 'S');
+  EXPECT_EQ(system_flag_letter("\\ANSWERED"), 'R');
+  EXPECT_EQ(system_flag_letter("\\flagged"), 'F');
+  EXPECT_EQ(system_flag_letter("\\Deleted"), 'T');
+  EXPECT_EQ(system_flag_letter("\\Draft"), 'D');
+  EXPECT_EQ(system_flag_letter("\\Recent"), 0);  // cannot be set (RFC 3501 §2.3.2)
+  EXPECT_EQ(system_flag_letter("$Junk"), 0);
+  EXPECT_EQ(system_flag_letter("\\Seenx"), 0);
 }
 
 }  // namespace
