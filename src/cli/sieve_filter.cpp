@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -277,6 +278,11 @@ int sieve_filter(Args args) {
   std::size_t failed = 0;
   for (const auto& m : *messages) {
     auto raw = maildir::read_message(*source, m, kMaxSieveMessageSize);
+    if (!raw && raw.error().sys_errno == ENOENT) {
+      // Moved or deleted since the listing, by a mail reader or another run.
+      std::printf("%s%s: gone since the listing\n", m.in_cur ? "cur/" : "new/", m.name.c_str());
+      continue;
+    }
     if (!raw) {
       std::printf("%s%s: %s; left in place\n", m.in_cur ? "cur/" : "new/", m.name.c_str(),
                   raw.error().message.c_str());

@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 
 require_root
-require_cmd runuser
+require_cmd runuser setpriv
 find_mailroom
 make_scratch
 install_mailroom
@@ -209,6 +209,34 @@ run 2 filter-not-maildir filter "$HOME_U/filter.sieve" "$T/home"
 run 64 filter-usage filter "$HOME_U/filter.sieve"
 printf 'if foo { keep; }\n' >"$T/broken.sieve"
 run 1 filter-broken-script filter "$T/broken.sieve" "$MD"
+
+# Killed at a random moment (SIGKILL, three times at different delays)
+# while moving 400 messages: every message is in INBOX or Work (a copy in
+# both is allowed), and a last run leaves each in Work exactly once.
+K="$T/kill/Maildir"
+mkdir -p "$K"/{cur,new,tmp}
+for i in $(seq 1 400); do
+  printf 'Subject: meeting %s\r\n\r\nbody %s\r\n' "$i" "$i" >"$K/new/$i.k.host"
+done
+chown -R "$U:$U" "$T/kill"
+uniques() { (cd "$K" && find . -path ./tmp -prune -o -type f -name '*.k.host*' -print) | sed 's|.*/||; s|:.*||' | sort -u; }
+for delay in 0.02 0.05 0.1; do
+  # setpriv execs mailroom itself (runuser would stay its parent), so
+  # the pid is the filter's.
+  setpriv --reuid="$U" --regid="$U" --init-groups "$MAILROOM" sieve filter --apply \
+    "$HOME_U/filter.sieve" "$K" >/dev/null 2>&1 &
+  pid=$!
+  sleep "$delay"
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  n=$(uniques | wc -l)
+  [ "$n" -eq 400 ] || fail "kill after ${delay}s: $n of 400 messages left"
+done
+as_user filter --apply "$HOME_U/filter.sieve" "$K" >"$T/out" 2>&1 ||
+  fail "after kills: $(grep -v "move to Work; flags" "$T/out" | head -5)"
+[ "$(count_files "$K/new")" -eq 0 ] && [ "$(count_files "$K/.Work/cur")" -eq 400 ] &&
+  pass "killed moves: nothing lost, the next run finishes" ||
+  fail "after kills: new=$(count_files "$K/new") Work=$(count_files "$K/.Work/cur")"
 
 # --- from-procmail ------------------------------------------------------------
 P="$here/../data/procmail"
