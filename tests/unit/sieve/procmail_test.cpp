@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mailroom/sieve/compile.hpp"
+#include "mailroom/sieve/parse.hpp"
 
 namespace mailroom::sieve {
 namespace {
@@ -154,6 +155,28 @@ INSTANTIATE_TEST_SUITE_P(
                     Refused{"INCLUDERC=$HOME/.procmail/lists.rc\n", 1, "include"},
                     Refused{":0\n* ^Subject:.*x\n! -oi joe\n", 1, "sendmail options"},
                     Refused{":0\n* ^Subject:.*x\n", 1, "no action"}));
+
+// Whatever the rc file holds (control characters, quotes, backslashes,
+// unbalanced braces, NUL), the output is Sieve that parses: comments and
+// strings never let the input out.
+TEST(Procmail, HostileInputStillGivesSieveThatParses) {
+  const std::vector<std::string> inputs = {
+      std::string(":0\n* ^Subject:.*a\"b\\\n\"quoted\\\" folder\"/\n", 40),
+      ":0\n* ^Subject:.*x\n! \"a b\"@example.org\n",
+      "# comment with \r inside \r and */ and /* \n:0\n{\n:0\n{\n",
+      std::string("# nul \0 byte\n:0\n* ^X-A:.*\0\nx/\n", 30),
+      "}\n}\n:0 c\n{ }\n:0\n{ :0 x/ }\n",
+      ":0\n* ^Subject:.*text: here\n.\nfolder\n",
+      ":0 :\n*\n*\n* !\n* <\n* > x\n/dev/null\n",
+      "\\\n\\\n:0\\\n",
+      ":0\n* ^(a|b|):x\n* ^():x\n* ^:x\n* ^a\\:x\nx/\n",
+  };
+  for (const auto& rc : inputs) {
+    auto out = convert_procmail(rc);
+    auto parsed = parse_script(out.script);
+    EXPECT_TRUE(parsed) << (parsed ? "" : parsed.error().message) << "\n" << out.script;
+  }
+}
 
 }  // namespace
 }  // namespace mailroom::sieve
