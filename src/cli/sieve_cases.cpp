@@ -17,11 +17,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cli/sieve_tools.hpp"
+#include "mailroom/sieve/trace.hpp"
 #include "mailroom/util/file.hpp"
 
 namespace mailroom::cli {
@@ -217,15 +219,11 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-}  // namespace
-
-int run_sieve_cases(const LoadedScript& script, const std::string& directory) {
+// NAME of each NAME.eml or NAME.expect, sorted; nullopt when unreadable.
+std::optional<std::vector<std::string>> case_names(const std::string& directory) {
   DIR* dir = ::opendir(directory.c_str());
-  if (dir == nullptr) {
-    (void)std::fprintf(stderr, "mailroom sieve test: cannot read %s\n", directory.c_str());
-    return 2;
-  }
-  std::vector<std::string> names;  // NAME of each NAME.eml or NAME.expect
+  if (dir == nullptr) return std::nullopt;
+  std::vector<std::string> names;
   while (const dirent* entry = ::readdir(dir)) {
     std::string_view name = entry->d_name;
     if (name.front() == '.') continue;
@@ -235,34 +233,52 @@ int run_sieve_cases(const LoadedScript& script, const std::string& directory) {
   ::closedir(dir);
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+// Runs one case and prints its result; true when it came out as expected.
+bool run_case(const LoadedScript& script, const std::string& directory, const std::string& name,
+              bool trace) {
+  std::string base = directory;
+  base.append("/").append(name);
+  Case c;
+  auto raw = read_whole_file(base + ".eml", kMaxSieveMessageSize, ErrorKind::parse);
+  std::string problem = raw ? read_case(base + ".expect", c) : raw.error().message;
+  if (!problem.empty()) {
+    std::printf("FAIL %s: %s\n", name.c_str(), problem.c_str());
+    return false;
+  }
+  sieve::RunOptions options;
+  options.mailbox_exists = [&](std::string_view folder) {
+    return std::find(c.mailboxes.begin(), c.mailboxes.end(), folder) != c.mailboxes.end();
+  };
+  std::vector<sieve::TraceEntry> entries;
+  if (trace) options.trace = [&](const sieve::TraceEntry& e) { entries.push_back(e); };
+  auto outcome = run_loaded(script, std::move(*raw), c.envelope, options);
+  if (outcome.error && !script.compile_error) print_sieve_diagnostic(script.path, *outcome.error);
+  if (print_difference(base, c.expected, actual_lines(outcome))) {
+    std::printf("ok   %s\n", name.c_str());
+    return true;
+  }
+  for (const auto& e : sieve::order_trace(std::move(entries)))
+    std::printf("  %s\n", sieve::describe(e).c_str());
+  std::printf("FAIL %s\n", name.c_str());
+  return false;
+}
+
+}  // namespace
+
+int run_sieve_cases(const LoadedScript& script, const std::string& directory, bool trace) {
+  auto names = case_names(directory);
+  if (!names) {
+    (void)std::fprintf(stderr, "mailroom sieve test: cannot read %s\n", directory.c_str());
+    return 2;
+  }
   if (script.compile_error) print_sieve_diagnostic(script.path, *script.compile_error);
   std::size_t failed = 0;
-  for (const auto& name : names) {
-    std::string base = directory;
-    base.append("/").append(name);
-    Case c;
-    auto raw = read_whole_file(base + ".eml", kMaxSieveMessageSize, ErrorKind::parse);
-    std::string problem = raw ? read_case(base + ".expect", c) : raw.error().message;
-    if (!problem.empty()) {
-      std::printf("FAIL %s: %s\n", name.c_str(), problem.c_str());
-      ++failed;
-      continue;
-    }
-    sieve::RunOptions options;
-    options.mailbox_exists = [&](std::string_view folder) {
-      return std::find(c.mailboxes.begin(), c.mailboxes.end(), folder) != c.mailboxes.end();
-    };
-    auto outcome = run_loaded(script, std::move(*raw), c.envelope, options);
-    if (outcome.error && !script.compile_error) print_sieve_diagnostic(script.path, *outcome.error);
-    if (print_difference(base, c.expected, actual_lines(outcome))) {
-      std::printf("ok   %s\n", name.c_str());
-    } else {
-      std::printf("FAIL %s\n", name.c_str());
-      ++failed;
-    }
-  }
-  std::printf("%zu cases, %zu passed, %zu failed\n", names.size(), names.size() - failed, failed);
-  if (names.empty()) {
+  for (const auto& name : *names) failed += run_case(script, directory, name, trace) ? 0 : 1;
+  std::printf("%zu cases, %zu passed, %zu failed\n", names->size(), names->size() - failed, failed);
+  if (names->empty()) {
     (void)std::fprintf(stderr, "mailroom sieve test: no NAME.eml/NAME.expect in %s\n",
                        directory.c_str());
     return 1;

@@ -182,7 +182,7 @@ int test(Args args) {
   }
   auto script = load_script(parsed.files[0], "mailroom sieve test");
   if (!script) return 2;
-  if (!parsed.cases.empty()) return run_sieve_cases(*script, parsed.cases);
+  if (!parsed.cases.empty()) return run_sieve_cases(*script, parsed.cases, parsed.trace);
   auto raw = read_whole_file(parsed.files[1], kMaxSieveMessageSize, ErrorKind::parse);
   if (!raw) {
     (void)std::fprintf(stderr, "mailroom sieve test: %s\n", raw.error().message.c_str());

@@ -33,8 +33,9 @@ void print_sieve_diagnostic(const std::string& file, const sieve::Diagnostic& d,
                             const char* severity = "error");
 
 // `sieve test --dir CASES SCRIPT` (sieve_cases.cpp): exit 0 when every
-// case came out as expected, 1 on a difference, 2 when unreadable.
-int run_sieve_cases(const LoadedScript& script, const std::string& directory);
+// case came out as expected, 1 on a difference, 2 when unreadable. With
+// `trace`, each failed case is followed by its trace.
+int run_sieve_cases(const LoadedScript& script, const std::string& directory, bool trace);
 
 // `sieve filter` (sieve_filter.cpp) and `sieve from-procmail`.
 int sieve_filter(Args args);

@@ -104,7 +104,7 @@ Exit codes: 0 the checks ran (whatever they found); 64 bad command line;
 constexpr const char* kSieve = R"(usage: mailroom sieve check FILE...
        mailroom sieve test [-f SENDER] [-a ORIGINAL-RECIPIENT] [-r RECIPIENT]
                            [--mailbox FOLDER]... [--json] [--trace] SCRIPT MESSAGE
-       mailroom sieve test --dir CASES SCRIPT
+       mailroom sieve test --dir CASES [--trace] SCRIPT
        mailroom sieve filter [--apply] [--allow-discard] SCRIPT MAILDIR-FOLDER
        mailroom sieve from-procmail [FILE]
 
@@ -128,7 +128,7 @@ test   runs SCRIPT on the message in the file MESSAGE (a dry run: nothing
               command run; with --json a "trace" array
   --dir CASES run SCRIPT on every CASES/NAME.eml and compare with
               CASES/NAME.expect (mailroom-sieve(7), TEST CASES); exit 1 on
-              any difference
+              any difference; with --trace, each failed case's trace
 
 filter  runs SCRIPT over the mail in a Maildir folder (~/Maildir is INBOX,
         ~/Maildir/.Lists the folder Lists); a dry run listing what would

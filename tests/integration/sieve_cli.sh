@@ -115,6 +115,10 @@ printf 'fileinto "Other Folder"\n' >"$C/other.expect"
 run 1 dir-difference test --dir "$C" "$T/rules.sieve"
 grep -qx -- "-fileinto \"Other Folder\"" "$T/out" && grep -qx -- "+keep" "$T/out" &&
   grep -qx "FAIL other" "$T/out" || fail "dir diff: $(cat "$T/out")"
+# --trace: the failed case's trace follows its diff.
+run 1 dir-trace test --dir "$C" --trace "$T/rules.sieve"
+grep -qx '  line 3: header :contains "subject" "meeting" -> false (1 value, no key matched)' "$T/out" ||
+  fail "dir --trace: $(cat "$T/out")"
 printf 'keep\n' >"$C/other.expect"
 # A message without its .expect is a failure, not a silent pass.
 cp "$T/meeting.eml" "$C/orphan.eml"
