@@ -235,6 +235,81 @@ std::string parse(Args args, FilterArgs& out) {
   return {};
 }
 
+// What one message did to the totals.
+struct Tally {
+  std::size_t moved = 0;
+  std::size_t failed = 0;
+};
+
+struct Run {
+  const FilterArgs& args;
+  const LoadedScript& script;
+  const Location& where;
+  maildir::Maildir& store;
+  maildir::Folder& source;
+  sieve::RunOptions options;
+};
+
+void filter_one(Run& run, const maildir::StoredMessage& m, Tally& tally) {
+  const char* subdir = m.in_cur ? "cur/" : "new/";
+  auto raw = maildir::read_message(run.source, m, kMaxSieveMessageSize);
+  if (!raw && raw.error().sys_errno == ENOENT) {
+    // Moved or deleted since the listing, by a mail reader or another run.
+    std::printf("%s%s: gone since the listing\n", subdir, m.name.c_str());
+    return;
+  }
+  if (!raw) {
+    std::printf("%s%s: %s; left in place\n", subdir, m.name.c_str(), raw.error().message.c_str());
+    ++tally.failed;
+    return;
+  }
+  // Stored mail has no envelope: envelope tests see an empty one.
+  auto outcome = run_loaded(run.script, std::move(*raw), {}, run.options);
+  Plan plan = plan_for(outcome, run.where.folder, run.args);
+  if (run.args.apply && !plan.failed && !apply(run.store, run.source, m, plan)) {
+    plan.failed = true;
+    plan.notes.emplace_back("left in place");
+  }
+  if (plan.failed) ++tally.failed;
+  if (plan.remove || std::any_of(plan.destinations.begin(), plan.destinations.end(),
+                                 [](const Destination& d) { return !d.folder.empty(); }))
+    ++tally.moved;
+  std::printf("%s\n", describe_plan(plan, m, run.where.folder).c_str());
+}
+
+int filter_folder(const FilterArgs& args, const LoadedScript& script) {
+  const Location where = locate(args.folder_path);
+  if (!is_dir(args.folder_path + "/cur") || !is_dir(args.folder_path + "/new")) {
+    (void)std::fprintf(stderr,
+                       "mailroom sieve filter: %s is not a Maildir folder (no cur/, new/)\n",
+                       args.folder_path.c_str());
+    return 2;
+  }
+  maildir::Options options;
+  // A dry run creates nothing; --apply makes the folders the script files
+  // into, as deliver does.
+  options.create = args.apply;
+  auto store = maildir::Maildir::open(where.root, options);
+  auto source =
+      store ? store->folder(where.folder) : Result<maildir::Folder>(tl::unexpected(store.error()));
+  auto messages = source
+                      ? maildir::list_messages(*source)
+                      : Result<std::vector<maildir::StoredMessage>>(tl::unexpected(source.error()));
+  if (!messages) {
+    (void)std::fprintf(stderr, "mailroom sieve filter: %s: %s\n", args.folder_path.c_str(),
+                       messages.error().message.c_str());
+    return 2;
+  }
+  Run run{args, script, where, *store, *source, {}};
+  run.options.mailbox_exists = [&](std::string_view name) { return store->has_folder(name); };
+  Tally tally;
+  for (const auto& m : *messages) filter_one(run, m, tally);
+  std::printf("%zu messages, %zu %s, %zu with errors%s\n", messages->size(), tally.moved,
+              args.apply ? "moved or deleted" : "would move or be deleted", tally.failed,
+              args.apply ? "" : " (dry run: nothing changed; --apply to do it)");
+  return tally.failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int sieve_filter(Args args) {
@@ -250,64 +325,7 @@ int sieve_filter(Args args) {
     print_sieve_diagnostic(script->path, *script->compile_error);
     return 1;
   }
-  const Location where = locate(parsed.folder_path);
-  if (!is_dir(parsed.folder_path + "/cur") || !is_dir(parsed.folder_path + "/new")) {
-    (void)std::fprintf(stderr,
-                       "mailroom sieve filter: %s is not a Maildir folder (no cur/, new/)\n",
-                       parsed.folder_path.c_str());
-    return 2;
-  }
-  maildir::Options options;
-  // A dry run creates nothing; --apply makes the folders the script files
-  // into, as deliver does.
-  options.create = parsed.apply;
-  auto store = maildir::Maildir::open(where.root, options);
-  auto source =
-      store ? store->folder(where.folder) : Result<maildir::Folder>(tl::unexpected(store.error()));
-  auto messages = source
-                      ? maildir::list_messages(*source)
-                      : Result<std::vector<maildir::StoredMessage>>(tl::unexpected(source.error()));
-  if (!messages) {
-    (void)std::fprintf(stderr, "mailroom sieve filter: %s: %s\n", parsed.folder_path.c_str(),
-                       messages.error().message.c_str());
-    return 2;
-  }
-  sieve::RunOptions run_options;
-  run_options.mailbox_exists = [&](std::string_view name) { return store->has_folder(name); };
-  std::size_t moved = 0;
-  std::size_t failed = 0;
-  for (const auto& m : *messages) {
-    auto raw = maildir::read_message(*source, m, kMaxSieveMessageSize);
-    if (!raw && raw.error().sys_errno == ENOENT) {
-      // Moved or deleted since the listing, by a mail reader or another run.
-      std::printf("%s%s: gone since the listing\n", m.in_cur ? "cur/" : "new/", m.name.c_str());
-      continue;
-    }
-    if (!raw) {
-      std::printf("%s%s: %s; left in place\n", m.in_cur ? "cur/" : "new/", m.name.c_str(),
-                  raw.error().message.c_str());
-      ++failed;
-      continue;
-    }
-    // Stored mail has no envelope: envelope tests see an empty one.
-    auto outcome = run_loaded(*script, std::move(*raw), {}, run_options);
-    Plan plan = plan_for(outcome, where.folder, parsed);
-    if (parsed.apply && !plan.failed) {
-      if (!apply(*store, *source, m, plan)) {
-        plan.failed = true;
-        plan.notes.emplace_back("left in place");
-      }
-    }
-    if (plan.failed) ++failed;
-    if (plan.remove || std::any_of(plan.destinations.begin(), plan.destinations.end(),
-                                   [](const Destination& d) { return !d.folder.empty(); }))
-      ++moved;
-    std::printf("%s\n", describe_plan(plan, m, where.folder).c_str());
-  }
-  std::printf("%zu messages, %zu %s, %zu with errors%s\n", messages->size(), moved,
-              parsed.apply ? "moved or deleted" : "would move or be deleted", failed,
-              parsed.apply ? "" : " (dry run: nothing changed; --apply to do it)");
-  return failed == 0 ? 0 : 1;
+  return filter_folder(parsed, *script);
 }
 
 }  // namespace mailroom::cli
