@@ -223,4 +223,13 @@ if deliver "reject" 77; then
     fail "reject: stored at '$(where_is "$ID")', stderr: $(cat "$T/err")"
 fi
 
+# -- two folders from two rules: the log line names the rule of each
+user_script 'require ["fileinto", "copy"];
+if header :contains "Subject" "two" { fileinto :copy "Lists"; }
+if header :contains "Subject" "rules" { fileinto "Work"; }'
+newmsg "two rules"
+deliver "two rules" 0 &&
+  grep -q "folder=Lists,Work .*why=\"fileinto at $HOMEU/.dovecot.sieve:2; fileinto at $HOMEU/.dovecot.sieve:3\"" "$T/err" &&
+  pass "log names the script:line of each folder" || fail "two rules log: $(cat "$T/err")"
+
 finish
