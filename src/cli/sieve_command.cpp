@@ -21,6 +21,7 @@
 #include "mailroom/message/message.hpp"
 #include "mailroom/sieve/compile.hpp"
 #include "mailroom/sieve/interpret.hpp"
+#include "mailroom/sieve/outgoing.hpp"
 #include "mailroom/sieve/report.hpp"
 #include "mailroom/sieve/trace.hpp"
 #include "mailroom/util/file.hpp"
@@ -110,6 +111,7 @@ struct TestArgs {
   bool trace = false;
   std::string cases;                   // --dir: a folder of cases (sieve_cases.cpp)
   std::vector<std::string> mailboxes;  // --mailbox: folders mailboxexists finds
+  std::vector<std::string> seen_ids;   // --duplicate: unique ids the duplicate test has seen
   std::vector<std::string> files;      // SCRIPT MESSAGE
 };
 
@@ -135,6 +137,9 @@ std::string parse_test_args(Args args, TestArgs& out) {
     } else if (arg == "--mailbox") {
       if (i + 1 >= args.size()) return "option --mailbox needs a folder";
       out.mailboxes.emplace_back(args[++i]);
+    } else if (arg == "--duplicate") {
+      if (i + 1 >= args.size()) return "option --duplicate needs a unique id";
+      out.seen_ids.emplace_back(args[++i]);
     } else if (arg == "-f" || arg == "-a" || arg == "-r") {
       if (i + 1 >= args.size()) return "option " + std::string(arg) + " needs a value";
       std::string value = without_brackets(args[++i]);
@@ -157,8 +162,17 @@ std::string parse_test_args(Args args, TestArgs& out) {
   return {};
 }
 
+// A dry run explains what it would not send (RFC 3834, RFC 5436 §2.7).
+std::string not_sent(const sieve::Action& action, const message::Message& message,
+                     const sieve::Delivery& delivery) {
+  if (action.kind == sieve::ActionKind::vacation)
+    return sieve::vacation_refusal(message, *action.vacation, delivery);
+  if (action.kind == sieve::ActionKind::notify) return sieve::notify_refusal(message, delivery);
+  return {};
+}
+
 void print_outcome(const sieve::Outcome& outcome, const TestArgs& args, const std::string& script,
-                   std::vector<sieve::TraceEntry> trace) {
+                   std::vector<sieve::TraceEntry> trace, const message::Message& message) {
   if (args.trace) trace = sieve::order_trace(std::move(trace));
   if (args.json) {
     std::string json = sieve::to_json(outcome);
@@ -170,7 +184,12 @@ void print_outcome(const sieve::Outcome& outcome, const TestArgs& args, const st
   if (outcome.error) print_diagnostic(script, *outcome.error);
   for (const auto& entry : trace) std::printf("%s\n", sieve::describe(entry).c_str());
   if (args.trace) std::printf("actions:\n");
-  for (const auto& action : outcome.actions) std::printf("%s\n", sieve::describe(action).c_str());
+  const sieve::Delivery delivery{args.envelope.from, args.final_recipient, args.envelope.to, 0, {}};
+  for (const auto& action : outcome.actions) {
+    std::printf("%s\n", sieve::describe(action).c_str());
+    if (auto why = not_sent(action, message, delivery); !why.empty())
+      std::printf("  not sent: %s\n", why.c_str());
+  }
 }
 
 int test(Args args) {
@@ -194,12 +213,21 @@ int test(Args args) {
     return std::find(parsed.mailboxes.begin(), parsed.mailboxes.end(), folder) !=
            parsed.mailboxes.end();
   };
+  // A dry run writes no store: the ids named with --duplicate are the
+  // ones seen before (RFC 7352), under any handle.
+  options.duplicate_seen = [&](std::string_view key) {
+    auto id = key.substr(key.rfind('\x1f') + 1);
+    return std::find(parsed.seen_ids.begin(), parsed.seen_ids.end(), id) != parsed.seen_ids.end();
+  };
   std::vector<sieve::TraceEntry> trace;
   if (parsed.trace) {
     options.trace = [&](const sieve::TraceEntry& entry) { trace.push_back(entry); };
   }
+  // The message again, for what vacation and notify would not send.
+  auto message = message::Message::parse(
+      std::make_shared<const message::Buffer>(message::Buffer::from_string(*raw)));
   auto outcome = run_loaded(*script, std::move(*raw), parsed.envelope, options);
-  print_outcome(outcome, parsed, script->path, std::move(trace));
+  print_outcome(outcome, parsed, script->path, std::move(trace), message);
   return outcome.error ? 1 : 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <new>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "deliver/envelope_check.hpp"
 #include "deliver/input.hpp"
 #include "deliver/privileges.hpp"
+#include "deliver/sieve_outgoing.hpp"
 #include "deliver/sieve_stage.hpp"
 #include "deliver/store.hpp"
 #include "deliver/trace_headers.hpp"
@@ -27,6 +29,7 @@
 #include "mailroom/deliver/exit_code.hpp"
 #include "mailroom/dns/caching_resolver.hpp"
 #include "mailroom/message/message.hpp"
+#include "mailroom/util/host.hpp"
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/trust.hpp"
 #include "mailroom/util/unique_fd.hpp"
@@ -45,6 +48,8 @@ struct Context {
   std::string auth_summary{};  // "spf=pass dkim=pass dmarc=pass", for the log
   bool as_root = false;        // started as root: global scripts must be trusted
   std::string sieve_note{};    // which scripts ran and what else they did, for the log
+  std::size_t sent = 0;        // messages sent: redirects, vacation replies, notifications
+  std::optional<LazyTrackingStore> tracking{};  // sieve.store, when scripts run
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {
@@ -100,6 +105,14 @@ SieveDecision run_sieve(Context& context, const Store& store,
   options.detail_separators = std::string(1, context.config.deliver.detail_separator);
   options.limits.max_redirects = context.config.sieve.max_redirects;
   options.mailbox_exists = [&store](std::string_view name) { return store.has_folder(name); };
+  context.tracking.emplace(context.config.sieve, context.user);
+  // RFC 7352: the run only reads the store; carry_out records the ids.
+  options.duplicate_seen = [&context](std::string_view key) {
+    TrackingStore* tracking = context.tracking->get();
+    if (tracking == nullptr) return false;
+    auto live = tracking->live(key, std::time(nullptr));
+    return live && *live;
+  };
   auto runs = run_scripts(scripts, view, sieve_envelope, options);
   auto decision = decide(runs, keep_folder(context));
   context.sieve_note = scripts_text(runs);
@@ -115,7 +128,8 @@ Status send_redirects(Context& context, const message::Message& message,
                       const SieveDecision& decision, bool stored, bool& sent) {
   std::size_t count = 0;
   for (const auto& redirect : decision.redirects) {
-    if (++count > context.config.sieve.max_redirects) {
+    if (++count > context.config.sieve.max_redirects ||
+        context.sent >= context.config.sieve.max_outgoing) {
       log::warn("redirect to {} dropped ({}): more than sieve.max_redirects", redirect.address,
                 redirect.why);
       continue;
@@ -124,6 +138,7 @@ Status send_redirects(Context& context, const message::Message& message,
                               context.envelope.final_recipient, redirect.address);
     if (done) {
       sent = true;
+      ++context.sent;
       context.sieve_note += "; redirected to <" + redirect.address + "> by " + redirect.why;
       continue;
     }
@@ -196,6 +211,20 @@ Outcome refuse(Context& context, const SieveDecision& decision) {
   return failed(&context, Error{ErrorKind::rejected, reason.empty() ? "rejected" : reason});
 }
 
+// After the delivery succeeded: vacation replies and notifications are
+// sent (RFC 5230, RFC 5435) and duplicate ids recorded (RFC 7352 §3.1).
+void after_delivery(Context& context, const message::Message& message, Store& store,
+                    const SieveDecision& decision) {
+  if (!context.tracking) return;
+  const std::time_t now = std::time(nullptr);
+  sieve::Delivery delivery{context.envelope.sender.value_or(""), context.envelope.final_recipient,
+                           context.envelope.original_recipient, now, host_name()};
+  Responder responder{context.config.sieve, store, *context.tracking, delivery,
+                      context.sent, context.sieve_note};
+  send_responses(responder, message, decision.sends);
+  record_duplicates(*context.tracking, decision.duplicates, now);
+}
+
 // Copies first, then redirects; a message that neither a copy, a redirect
 // nor a discard took goes to INBOX: mail is never lost to a script.
 Outcome carry_out(Context& context, const message::Message& message, Store& store,
@@ -211,6 +240,7 @@ Outcome carry_out(Context& context, const message::Message& message, Store& stor
   if (auto redirected = send_redirects(context, message, decision, report.has_value(), sent);
       !redirected)
     return failed(&context, redirected.error());
+  if (report || sent || decision.discarded) after_delivery(context, message, store, decision);
   if (report) {
     log_delivery(context, message, *report);
     return {kExitOk, {}};
@@ -222,7 +252,10 @@ Outcome carry_out(Context& context, const message::Message& message, Store& stor
               decision.discard_why);
     return {kExitOk, {}};
   }
-  return store_copies(context, message, store, {{"INBOX", "", "redirect not possible"}}, pieces);
+  auto outcome =
+      store_copies(context, message, store, {{"INBOX", "", "redirect not possible"}}, pieces);
+  if (outcome.exit_code == kExitOk) after_delivery(context, message, store, decision);
+  return outcome;
 }
 
 Outcome run(const Request& request, const Config& config) {

@@ -149,6 +149,10 @@ void add_action(const sieve::Action& action, const std::string& path, const Keep
       decision.discarded = true;
       decision.discard_why = "discard at " + here;
       break;
+    case sieve::ActionKind::vacation:
+    case sieve::ActionKind::notify:
+      decision.sends.push_back({action, std::string(sieve::to_string(action.kind)) + " at " + here});
+      break;
     case sieve::ActionKind::reject:
     case sieve::ActionKind::ereject:
       decision.reject = action.reason;
@@ -194,6 +198,8 @@ SieveDecision decide(const std::vector<ScriptRun>& runs, const KeepFolder& keep)
       decision.targets.push_back({"INBOX", "", "error in " + run.path + ", kept in INBOX"});
       continue;
     }
+    decision.duplicates.insert(decision.duplicates.end(), run.outcome.duplicates.begin(),
+                               run.outcome.duplicates.end());
     for (const auto& action : run.outcome.actions) {
       // The implicit keep flows on to the next script (multiscript draft).
       if (action.implicit && !last) continue;

@@ -60,8 +60,16 @@ struct Redirect {
   std::string why;  // "script:line"
 };
 
+// vacation and notify (RFC 5230, RFC 5435): sent after the delivery.
+struct SendRequest {
+  sieve::Action action;
+  std::string why;  // "vacation at script:line"
+};
+
 // The actions of every run, as the pipeline carries them out.
 struct SieveDecision {
+  std::vector<SendRequest> sends;
+  std::vector<sieve::DuplicateMark> duplicates;  // RFC 7352 §3.1: recorded once delivered
   std::vector<Target> targets;
   std::vector<Redirect> redirects;
   std::optional<std::string> reject;  // reject/ereject: the reason for the sender

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <utility>
 
 #include "mailroom/maildir/delivery.hpp"
 #include "mailroom/util/log.hpp"
@@ -129,6 +130,14 @@ void Store::keep_in_record(maildir::Delivery& delivery) {
 
 Status Store::check_quota(std::uint64_t incoming_bytes) {
   return maildir_.enforce_quota(incoming_bytes);
+}
+
+Result<StoreReport> Store::save_sent(const Target& target, std::string_view text) {
+  auto record = std::exchange(record_, std::nullopt);
+  const std::string_view pieces[] = {text};
+  auto saved = save({target}, pieces);
+  record_ = std::move(record);
+  return saved;
 }
 
 std::string Store::spool_directory() const { return maildir_.root() + "/tmp"; }

@@ -78,6 +78,11 @@ class Store {
                                          std::span<const std::string_view> pieces,
                                          maildir::SourceFile source = {});
 
+  // RFC 8580 :fcc: a copy of a message Sieve sent, `text` whole, into
+  // `target` as save() would; kept out of the retry record, which names
+  // the delivered message.
+  [[nodiscard]] Result<StoreReport> save_sent(const Target& target, std::string_view text);
+
   // Where the input may spool a large message: tmp/ of the Maildir root.
   [[nodiscard]] std::string spool_directory() const;
 

@@ -297,6 +297,11 @@ bool Interpreter::evaluate_kind(const CompiledTest& t) {
       return mailboxexists_test(t);
     case Kind::body:
       return body_test(t);
+    case Kind::duplicate:
+      return duplicate_test(t);
+    case Kind::valid_notify_method:
+    case Kind::notify_method_capability:
+      return notify_test(t);
   }
   return false;
 }

@@ -25,6 +25,10 @@ std::string_view to_string(ActionKind kind) noexcept {
       return "reject";
     case ActionKind::ereject:
       return "ereject";
+    case ActionKind::vacation:
+      return "vacation";
+    case ActionKind::notify:
+      return "notify";
   }
   return "keep";
 }
@@ -71,6 +75,13 @@ bool delivers(ActionKind kind) {
 }
 bool refuses(ActionKind kind) { return kind == ActionKind::reject || kind == ActionKind::ereject; }
 
+// Two notify actions are one only when they would send the same thing.
+bool same_notify(const Action& a, const Action& b) {
+  if (!a.notify || !b.notify) return true;
+  return a.notify->from == b.notify->from && a.notify->importance == b.notify->importance &&
+         a.notify->message == b.notify->message && a.notify->options == b.notify->options;
+}
+
 }  // namespace
 
 // RFC 5429 §2.1: "Implementations MUST prohibit the use of reject/ereject
@@ -79,8 +90,12 @@ bool refuses(ActionKind kind) { return kind == ActionKind::reject || kind == Act
 // reports it, so the message is kept. discard may go with it.
 bool Interpreter::conflicts(const Action& action) {
   for (const auto& a : actions_) {
+    // A refusal answers the sender; so does vacation: one answer only (as
+    // Pigeonhole, RFC 5429 §2.1 "actions that ... send a response").
+    bool answers = action.kind == ActionKind::vacation || a.kind == ActionKind::vacation;
     bool clash = (refuses(action.kind) && (delivers(a.kind) || refuses(a.kind))) ||
-                 (delivers(action.kind) && refuses(a.kind));
+                 (delivers(action.kind) && refuses(a.kind)) ||
+                 (answers && (refuses(action.kind) || refuses(a.kind)));
     if (!clash) continue;
     fail(std::string(to_string(action.kind)) + " conflicts with the " +
              std::string(to_string(a.kind)) + " of line " + std::to_string(a.position.line) +
@@ -94,7 +109,7 @@ bool Interpreter::conflicts(const Action& action) {
 void Interpreter::add(Action action) {
   if (conflicts(action)) return;
   auto same = std::find_if(actions_.begin(), actions_.end(), [&](const Action& a) {
-    return a.kind == action.kind && a.target == action.target;
+    return a.kind == action.kind && a.target == action.target && same_notify(a, action);
   });
   if (same != actions_.end()) {
     same->copy = same->copy && action.copy;
@@ -233,6 +248,12 @@ bool Interpreter::execute(const CompiledCommand& c) {
     case Kind::set:
       set_variable(c);
       break;
+    case Kind::vacation:
+      vacation(c);
+      break;
+    case Kind::notify:
+      notify(c);
+      break;
     case Kind::if_:
     case Kind::elsif:
     case Kind::else_:
@@ -272,6 +293,7 @@ Outcome Interpreter::finish() {
     return out;
   }
   out.actions = std::move(actions_);
+  out.duplicates = std::move(duplicate_marks_);
   if (implicit_keep_) {
     // RFC 5232 §5: the implicit keep stores the internal variable's flags.
     out.actions.push_back(implicit_keep(action_flags(internal_flags_)));

@@ -61,6 +61,12 @@ class Interpreter {
   void trace_test(const CompiledTest& test, bool result);
   void trace_command(const CompiledCommand& command);
   void trace_value(std::string_view value, bool matched);
+  // vacation.cpp, enotify.cpp, duplicate.cpp (RFC 5230, 5435, 7352, 8580)
+  void vacation(const CompiledCommand& command);
+  void notify(const CompiledCommand& command);
+  std::optional<Fcc> expanded_fcc(const CompiledCommand& command) const;
+  bool notify_test(const CompiledTest& test);
+  bool duplicate_test(const CompiledTest& test);
   // A :matches key that matched `value`: keeps its match variables.
   void remember_match(const CompiledTest& test, std::string_view value, std::string_view key);
 
@@ -84,6 +90,8 @@ class Interpreter {
   std::string trace_why_;
   std::string_view trace_source_;
   std::size_t trace_values_ = 0;
+  std::vector<std::pair<std::string, bool>> duplicate_answers_;  // RFC 7352 §3: this run's
+  std::vector<DuplicateMark> duplicate_marks_;                   // ids to record if delivered
 };
 
 }  // namespace mailroom::sieve

@@ -2,6 +2,7 @@
 #include "mailroom/sieve/trace.hpp"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,43 @@ void append_field(std::string& out, std::string_view key, const std::vector<std:
   out.push_back(']');
 }
 
+void append_fcc(std::string& out, const std::optional<Fcc>& fcc) {
+  out.append(",\"fcc\":");
+  if (!fcc) {
+    out.append("null");
+    return;
+  }
+  out.append("{\"folder\":");
+  append_json_string(out, fcc->folder);
+  append_field(out, "create", fcc->create);
+  append_field(out, "flags", fcc->flags);
+  out.push_back('}');
+}
+
+// RFC 5230 §4, RFC 6131: the reply's arguments; "days" is the interval
+// in whole days (rounded down), "seconds" the exact one.
+void append_vacation(std::string& out, const Action& a) {
+  const Vacation& v = *a.vacation;
+  append_field(out, "from", v.from);
+  append_field(out, "subject", v.subject);
+  append_field(out, "reason", a.reason);
+  append_field(out, "days", static_cast<std::size_t>(v.seconds / 86400));
+  append_field(out, "seconds", static_cast<std::size_t>(v.seconds));
+  append_field(out, "handle", v.handle);
+  append_field(out, "addresses", v.addresses);
+  append_field(out, "mime", v.mime);
+}
+
+// RFC 5435 §3: the method URI and the notify tags.
+void append_notify(std::string& out, const Action& a) {
+  const Notify& n = *a.notify;
+  append_field(out, "method", a.target);
+  append_field(out, "from", n.from);
+  append_field(out, "importance", n.importance);
+  append_field(out, "options", n.options);
+  append_field(out, "message", n.message);
+}
+
 void append_action(std::string& out, const Action& a) {
   out.append("{\"action\":");
   append_json_string(out, to_string(a.kind));
@@ -67,6 +105,9 @@ void append_action(std::string& out, const Action& a) {
   if (a.kind == ActionKind::reject || a.kind == ActionKind::ereject) {
     append_field(out, "reason", a.reason);
   }
+  if (a.vacation) append_vacation(out, a);
+  if (a.notify) append_notify(out, a);
+  if (a.kind == ActionKind::vacation || a.kind == ActionKind::notify) append_fcc(out, a.fcc);
   if (!a.implicit) append_field(out, "line", a.position.line);
   out.push_back('}');
 }
@@ -75,6 +116,18 @@ void append_action(std::string& out, const Action& a) {
 
 std::string describe(const Action& a) {
   std::string line(to_string(a.kind));
+  if (a.vacation) {
+    line.append(" :seconds ").append(std::to_string(a.vacation->seconds));
+    if (!a.vacation->subject.empty()) line.append(" :subject \"").append(a.vacation->subject) += '"';
+    if (!a.vacation->from.empty()) line.append(" :from \"").append(a.vacation->from) += '"';
+    if (a.vacation->mime) line.append(" :mime");
+  }
+  if (a.notify) {
+    if (!a.notify->from.empty()) line.append(" :from \"").append(a.notify->from) += '"';
+    line.append(" :importance \"").append(a.notify->importance) += '"';
+    if (!a.notify->message.empty()) line.append(" :message \"").append(a.notify->message) += '"';
+  }
+  if (a.fcc) line.append(" :fcc \"").append(a.fcc->folder) += '"';
   if (!a.target.empty()) {
     line.append(" \"").append(a.target).append("\"");
   }

@@ -6,6 +6,7 @@
 #include "mailroom/sieve/compile.hpp"
 #include "sieve/encoded_character.hpp"
 #include "sieve/flags.hpp"
+#include "sieve/sending.hpp"
 #include "sieve/strings.hpp"
 #include "sieve/validator.hpp"
 #include "sieve/variables.hpp"
@@ -13,7 +14,7 @@
 namespace mailroom::sieve {
 namespace {
 
-constexpr std::array<std::string_view, 15> kCapabilities = {"body",
+constexpr std::array<std::string_view, 20> kCapabilities = {"body",
                                                             "comparator-i;ascii-casemap",
                                                             "comparator-i;ascii-numeric",
                                                             "comparator-i;octet",
@@ -27,7 +28,12 @@ constexpr std::array<std::string_view, 15> kCapabilities = {"body",
                                                             "imap4flags",
                                                             "mailbox",
                                                             "subaddress",
-                                                            "variables"};
+                                                            "variables",
+                                                            "vacation",
+                                                            "vacation-seconds",
+                                                            "enotify",
+                                                            "duplicate",
+                                                            "fcc"};
 
 using Kind = CompiledCommand::Kind;
 
@@ -318,6 +324,8 @@ std::optional<CompiledCommand> Validator::command(const Command& c) {
     return out;
   }
   if (c.name == "set") return set_command(c);
+  if (c.name == "vacation") return validate_vacation(*this, c);
+  if (c.name == "notify") return validate_notify(*this, c);
   if (c.name == "reject" || c.name == "ereject") {
     // reject <reason: string>, ereject <reason: string> (RFC 5429 §2.1, §2.2)
     out.kind = c.name == "reject" ? Kind::reject : Kind::ereject;

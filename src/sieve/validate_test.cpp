@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "sieve/sending.hpp"
 #include "sieve/validator.hpp"
 #include "sieve/variables.hpp"
 
@@ -26,7 +27,10 @@ std::optional<Kind> test_kind(std::string_view name) {
       {"string", Kind::string_},
       {"hasflag", Kind::hasflag},
       {"mailboxexists", Kind::mailboxexists},
-      {"body", Kind::body}};
+      {"body", Kind::body},
+      {"duplicate", Kind::duplicate},
+      {"valid_notify_method", Kind::valid_notify_method},
+      {"notify_method_capability", Kind::notify_method_capability}};
   for (const auto& [n, k] : kTests) {
     if (n == name) return k;
   }
@@ -76,7 +80,7 @@ std::optional<AddressPart> address_part_tag(std::string_view tag) {
 
 bool has_match_tags(Kind k) {
   return k == Kind::address || k == Kind::envelope || k == Kind::header || k == Kind::string_ ||
-         k == Kind::hasflag || k == Kind::body;
+         k == Kind::hasflag || k == Kind::body || k == Kind::notify_method_capability;
 }
 
 }  // namespace
@@ -232,6 +236,7 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
   if (out.kind == Kind::hasflag) need("imap4flags", "hasflag", t.position);
   if (out.kind == Kind::mailboxexists) need("mailbox", "mailboxexists", t.position);
   if (out.kind == Kind::body) need("body", "body", t.position);
+  if (out.kind == Kind::duplicate) return validate_duplicate(*this, t, std::move(out));
   std::vector<const Argument*> args;
   if (!read_tags(*this, t, out, args)) return std::nullopt;
   auto bad = [&](std::string message) {
@@ -284,6 +289,11 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
       }
       if (args.size() == 2 && !take_strings(out.names, *args[0], out.expands)) return std::nullopt;
       if (!take_strings(out.keys, *args.back(), out.expands)) return std::nullopt;
+      return out;
+    case Kind::duplicate:  // validate_duplicate, above
+    case Kind::valid_notify_method:
+    case Kind::notify_method_capability:
+      if (!validate_notify_test(*this, t, args, out)) return std::nullopt;
       return out;
     case Kind::address:
     case Kind::envelope:

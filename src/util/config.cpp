@@ -136,6 +136,14 @@ const std::vector<KeyBinding>& bindings() {
       {{"sieve.max_redirects", "size",
         "Most redirects one message may cause, all scripts together."},
        size_setter(&Config::sieve, &SieveConfig::max_redirects)},
+      {{"sieve.max_outgoing", "size",
+        "Most messages one delivery may send: redirects, vacation replies and notifications "
+        "together."},
+       size_setter(&Config::sieve, &SieveConfig::max_outgoing)},
+      {{"sieve.store", "string",
+        "The user's LMDB store of vacation replies sent and duplicate ids seen (~, %u as "
+        "sieve.script); empty: none (no vacation replies, nothing is a duplicate)."},
+       string_setter(&Config::sieve, &SieveConfig::store)},
       {{"sieve.trusted_spam_header", "string",
         "Header of an upstream spam filter whose score scripts may trust (as "
         "X-Mailroom-Spam-Score); empty: none."},

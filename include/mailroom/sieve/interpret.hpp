@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <ctime>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -42,6 +44,12 @@ struct RunOptions {
   std::function<bool(std::string_view)> mailbox_exists;
   // `sieve test --trace`: called for every test evaluated and command run.
   TraceSink trace;
+  // RFC 7352 duplicate: is this key (handle and unique id) recorded and
+  // not yet expired? Unset, nothing is a duplicate. The run never writes:
+  // the pipeline records Outcome::duplicates after the delivery.
+  std::function<bool(std::string_view key)> duplicate_seen;
+  // The clock of date/currentdate and the stores; unset, the system's.
+  std::optional<std::time_t> now;
 };
 
 [[nodiscard]] Outcome run(const Program& program, const message::Message& message,

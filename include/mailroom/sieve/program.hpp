@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mailroom/sieve/action.hpp"
 #include "mailroom/sieve/diagnostic.hpp"
 
 namespace mailroom::sieve {
@@ -34,7 +35,10 @@ struct CompiledTest {
     string_,        // RFC 5229 §5
     hasflag,        // RFC 5232 §4: names are the variables (none: the internal one)
     mailboxexists,  // RFC 5490 §3.1: names are the mailboxes
-    body            // RFC 5173: names are the :content types
+    body,           // RFC 5173: names are the :content types
+    duplicate,      // RFC 7352: the arguments in `duplicate`
+    valid_notify_method,      // RFC 5435 §5: keys are the URIs
+    notify_method_capability  // RFC 5435 §6: names = {uri, capability}
   };
   Kind kind = Kind::true_;
   std::string name;  // as written, lower case: what a trace shows (trace.hpp)
@@ -50,6 +54,15 @@ struct CompiledTest {
   std::vector<CompiledTest> tests;                // allof, anyof, not
   // RFC 5229 §3: a name or key holds "${", so it is expanded when run.
   bool expands = false;
+  struct Duplicate {  // RFC 7352 §3
+    std::string handle;
+    std::string header;    // :header, "" = Message-ID
+    std::string uniqueid;  // :uniqueid
+    bool has_uniqueid = false;
+    std::uint64_t seconds = 0;  // 0 = the default
+    bool last = false;
+  };
+  std::optional<Duplicate> duplicate;
 };
 
 // RFC 5229 §4 modifiers of set, one bit each; applied by precedence
@@ -79,7 +92,9 @@ struct CompiledCommand {
     addflag,
     removeflag,
     reject,  // RFC 5429 §2.2; target: the reason
-    ereject  // RFC 5429 §2.1
+    ereject,   // RFC 5429 §2.1
+    vacation,  // RFC 5230; target: the reason; the rest in `send`
+    notify     // RFC 5435; target: the method URI; the rest in `send`
   };
   Kind kind = Kind::keep;
   std::string name;  // as written, lower case: what a trace shows (trace.hpp)
@@ -95,6 +110,15 @@ struct CompiledCommand {
   bool create = false;               // fileinto :create (RFC 5490 §3.2)
   std::optional<CompiledTest> test;  // if, elsif
   std::vector<CompiledCommand> block;
+  // vacation and notify: their tagged arguments, as the action will carry
+  // them (strings still to expand when `expands`); :fcc in `fcc`.
+  struct Send {
+    std::optional<Vacation> vacation;
+    std::optional<Notify> notify;
+    std::optional<Fcc> fcc;
+    bool default_handle = false;  // vacation without :handle: built when run (RFC 5230 §4.2)
+  };
+  std::optional<Send> send;
 };
 
 struct Program {

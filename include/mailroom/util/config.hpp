@@ -79,6 +79,11 @@ struct SieveConfig {
   // %a = the address. No shell.
   std::string sendmail = "/usr/sbin/sendmail -oi -f %f -- %a";
   std::uint64_t max_redirects = 4;  // per message, all scripts together
+  // Messages one delivery may send (redirect, vacation, notify together).
+  std::uint64_t max_outgoing = 8;
+  // Vacation replies sent and duplicate ids (RFC 5230 §4.2, RFC 7352):
+  // an LMDB directory per user, as the spam store; "" = none.
+  std::string store = "~/.mailroom/sieve-store";
   // A spam score header set by a filter the administrator runs upstream
   // ("X-Spam-Score"); "" = none trusted (the default: anyone can write one).
   std::string trusted_spam_header;
