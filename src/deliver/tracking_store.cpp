@@ -71,6 +71,18 @@ Status purge(MDB_txn* txn, MDB_dbi dbi, std::time_t now) {
   return ok();
 }
 
+// mkdir -p, each missing component 0700 (the store is the user's alone;
+// ~/.mailroom may not exist yet).
+Status make_dirs(const std::string& directory) {
+  for (std::size_t pos = 1; pos != std::string::npos;) {
+    pos = directory.find('/', pos + 1);
+    const std::string prefix = directory.substr(0, pos);
+    if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST)
+      return fail_errno(ErrorKind::temporary, "sieve store: mkdir " + prefix, errno);
+  }
+  return ok();
+}
+
 }  // namespace
 
 struct TrackingStore::Env {
@@ -82,8 +94,7 @@ struct TrackingStore::Env {
 };
 
 Result<TrackingStore> TrackingStore::open(const std::string& directory) {
-  if (::mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST)
-    return fail_errno(ErrorKind::temporary, "sieve store: mkdir " + directory, errno);
+  if (auto made = make_dirs(directory); !made) return tl::unexpected(made.error());
   auto env = std::make_shared<Env>();
   int rc = mdb_env_create(&env->env);
   if (rc != 0) return lmdb_error("create environment", rc);
