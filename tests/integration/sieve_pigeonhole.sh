@@ -10,7 +10,12 @@
 # Normal form, one line each, compared as sets: "store FOLDER" (keep and the
 # implicit keep are "store INBOX"; "store FOLDER flags=a,\\seen" with IMAP
 # flags, lower-cased and sorted), "redirect ADDRESS", "discard", "reject REASON",
-# "compile-error" (alone), "runtime-error" (with the implicit keep).
+# "compile-error" (alone), "runtime-error" (with the implicit keep),
+# "vacation seconds=N subject=S from=F handle=H reason=R" (RFC 5230; line
+# breaks as \n) and "notify importance=N from=F subject=S to=A,B" (RFC
+# 5435/5436: the subject is :message, else the URI's; the recipients are
+# the URI's to, cc and bcc, sorted). duplicate's "track" lines are not
+# actions: its store is a stub in Pigeonhole (never a duplicate).
 TEST_NAME=sieve_pigeonhole
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/common.sh
@@ -35,7 +40,46 @@ out = set()
 if rc != 0:
     out.add("runtime-error")
 stores = []  # [folder, refinements]: the "+ ..." lines under a store refine it
-for line in open(path, encoding="utf-8", errors="replace"):
+def esc(text): return text.replace("\r\n", "\n").rstrip("\n").replace("\n", "\\n")
+def vacation_line(v):
+    return "vacation seconds=%s subject=%s from=%s handle=%s reason=%s" % (
+        v.get("seconds", ""), v.get("subject", ""), v.get("from", ""), esc(v.get("handle", "")),
+        esc(v.get("reason", "")))
+def notify_line(n):
+    return "notify importance=%s from=%s subject=%s to=%s" % (
+        n.get("importance", ""), n.get("from", ""), n.get("subject", ""), ",".join(sorted(n["to"])))
+sending = None  # the vacation or notify block being read
+key = None      # a "=> key :" whose value may go on over lines (the handle)
+for raw in open(path, encoding="utf-8", errors="replace"):
+    line = raw.rstrip("\n")
+    if sending is not None and sending.get("kind") == "vacation" and key == "reason":
+        if line == "END MESSAGE":
+            out.add(vacation_line(sending)); sending = None; key = None
+        else:
+            sending["reason"] = sending.get("reason", "") + line + "\n"
+        continue
+    if sending is not None:
+        m = re.match(r"\s+=> (\w+)\s*: ?(.*)$", line)
+        if m:
+            key = m.group(1); sending[key] = m.group(2); continue
+        m = re.match(r"\s+\+ (To|Cc|Bcc): (.*)$", line)
+        if m and sending.get("kind") == "notify":
+            sending["to"].append(m.group(2)); continue
+        if line == "START MESSAGE":
+            key = "reason"; continue
+        if sending.get("kind") == "vacation" and key == "handle" and line.strip():
+            sending["handle"] += "\n" + line; continue
+        if sending.get("kind") == "vacation" and not line.strip():
+            key = None; continue
+        if sending.get("kind") == "notify" and (line.startswith(" *") or not line.strip() or
+                                                line.startswith("Implicit keep")):
+            out.add(notify_line(sending)); sending = None; key = None
+        elif sending.get("kind") == "notify":
+            continue
+    if re.match(r"\s*\* send vacation message:", line):
+        sending = {"kind": "vacation"}; key = None; continue
+    if re.match(r"\s*\* send notification with method 'mailto:':", line):
+        sending = {"kind": "notify", "to": []}; key = None; continue
     m = re.match(r"\s*\+ add IMAP flags: (.*)$", line)
     if m and stores:
         stores[-1][1].append("flags=" + ",".join(sorted(set(m.group(1).lower().split()))))
@@ -59,8 +103,21 @@ PY
 
 normalise_mailroom() {  # FILE (the --json output)
   /usr/bin/python3 - "$1" <<'PY'
-import json, sys
+import json, sys, urllib.parse
 result = json.load(open(sys.argv[1], encoding="utf-8"))
+def esc(text): return text.replace("\r\n", "\n").rstrip("\n").replace("\n", "\\n")
+# RFC 6068: the recipients of a mailto: URI and its subject field.
+def notify(a):
+    path, _, query = a["method"][len("mailto:"):].partition("?")
+    to = [urllib.parse.unquote(x) for x in path.split(",") if x]
+    subject = ""
+    for field in filter(None, query.split("&")):
+        name, _, value = field.partition("=")
+        value = urllib.parse.unquote(value)
+        if name.lower() in ("to", "cc", "bcc"): to += [x for x in value.split(",") if x]
+        if name.lower() == "subject": subject = value
+    return "notify importance=%s from=%s subject=%s to=%s" % (
+        a["importance"], a["from"], a["message"] or subject, ",".join(sorted(to)))
 error = result["error"]
 if error and error["kind"] == "compile":
     print("compile-error"); sys.exit()
@@ -82,6 +139,11 @@ for a in result["actions"]:
     elif kind == "redirect": out.add("redirect " + a["address"])
     elif kind == "discard": out.add("discard")
     elif kind == "reject": out.add("reject " + a["reason"].rstrip())
+    elif kind == "vacation":
+        out.add("vacation seconds=%d subject=%s from=%s handle=%s reason=%s" % (
+            a["seconds"], a["subject"], a["from"], esc(a["handle"]), esc(a["reason"])))
+    elif kind == "notify":
+        out.add(notify(a))
     else: out.add(kind)
 print("\n".join(sorted(out)))
 PY
@@ -132,12 +194,16 @@ for case in "$data"/cases/*.sieve; do
     mkdir -p "$W/Maildir/.$folder/cur" "$W/Maildir/.$folder/new" "$W/Maildir/.$folder/tmp"
     mailbox_args+=(--mailbox "$folder")
   done
+  # "# extensions: +vacation-seconds": what sieve-test must enable beyond its defaults.
+  ext_args=()
+  ext=$(header "$case" extensions "")
+  [ -n "$ext" ] && ext_args=(-x "$ext")
   cp "$case" "$W/script.sieve"
   cp "$msg" "$W/msg.eml"
   chown -R nobody:nogroup "$W"
   rc=0
   setpriv --reuid=nobody --regid=nogroup --clear-groups env -i HOME="$W" PATH=/usr/bin:/bin \
-    sieve-test -c /dev/null -C \
+    sieve-test -c /dev/null -C "${ext_args[@]}" \
     -o mail_location=maildir:"$W"/Maildir -o postmaster_address=postmaster@example.net \
     -o plugin/sieve=file:"$W"/sieve -o plugin/sieve_global=file:"$W"/global \
     -f "$from" -a "$to" -r "$rcpt" "$W/script.sieve" "$W/msg.eml" >"$W/pigeonhole.out" 2>&1 || rc=$?

@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["duplicate", "fileinto"];
+if not duplicate :uniqueid "abc" { fileinto "New"; }

@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["duplicate"];
+if duplicate :seconds "10" { discard; }

@@ -1,0 +1,3 @@
+# message: plain.eml
+require "enotify";
+notify "mailto:carol@example.com";

@@ -1,0 +1,3 @@
+# message: plain.eml
+require "enotify";
+notify :importance "1" "mailto:carol@example.com";

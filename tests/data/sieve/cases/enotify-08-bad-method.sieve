@@ -1,0 +1,3 @@
+# message: plain.eml
+require "enotify";
+notify "xmpp:carol@example.com";

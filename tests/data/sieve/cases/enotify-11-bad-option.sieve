@@ -1,0 +1,3 @@
+# message: plain.eml
+require "enotify";
+notify :options ["a"] "mailto:carol@example.com";

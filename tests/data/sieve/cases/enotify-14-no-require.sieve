@@ -1,0 +1,2 @@
+# message: plain.eml
+notify "mailto:carol@example.com";

@@ -1,0 +1,3 @@
+# message: plain.eml
+require "enotify";
+notify :from "bad" "mailto:carol@example.com";

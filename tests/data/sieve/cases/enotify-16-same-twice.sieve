@@ -1,0 +1,4 @@
+# message: plain.eml
+require "enotify";
+notify "mailto:carol@example.com";
+notify "mailto:carol@example.com";

@@ -1,0 +1,3 @@
+# message: plain.eml
+require "vacation";
+vacation "I am away until Monday.";

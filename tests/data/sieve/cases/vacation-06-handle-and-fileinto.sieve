@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["vacation", "fileinto"];
+vacation :handle "h1" "r";
+fileinto "Away";
