@@ -103,7 +103,8 @@ Exit codes: 0 the checks ran (whatever they found); 64 bad command line;
 
 constexpr const char* kSieve = R"(usage: mailroom sieve check FILE...
        mailroom sieve test [-f SENDER] [-a ORIGINAL-RECIPIENT] [-r RECIPIENT]
-                           [--mailbox FOLDER]... [--json] [--trace] SCRIPT MESSAGE
+                           [--mailbox FOLDER]... [--duplicate ID]... [--json] [--trace]
+                           SCRIPT MESSAGE
        mailroom sieve test --dir CASES [--trace] SCRIPT
        mailroom sieve filter [--apply] [--allow-discard] SCRIPT MAILDIR-FOLDER
        mailroom sieve from-procmail [FILE]
@@ -123,7 +124,10 @@ test   runs SCRIPT on the message in the file MESSAGE (a dry run: nothing
   -r ADDRESS  final recipient
   --mailbox FOLDER  a folder that exists, for mailboxexists (repeatable;
               INBOX always exists)
-  --json      print the outcome as JSON
+  --duplicate ID  a unique id the duplicate test has seen before (RFC 7352;
+              repeatable, any handle); no store is read or written
+  --json      print the outcome as JSON; vacation and notify are listed,
+              never sent (the text form says why one would not be)
   --trace     also print each test evaluated (result and why) and each
               command run; with --json a "trace" array
   --dir CASES run SCRIPT on every CASES/NAME.eml and compare with
