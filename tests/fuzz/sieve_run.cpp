@@ -12,12 +12,13 @@
 #include "mailroom/message/message.hpp"
 #include "mailroom/sieve/compile.hpp"
 #include "mailroom/sieve/interpret.hpp"
+#include "mailroom/sieve/outgoing.hpp"
 
 using namespace mailroom;  // NOLINT: a fuzz target is one small function
 
 namespace {
 
-constexpr std::array<const char*, 4> kScripts = {
+constexpr std::array<const char*, 5> kScripts = {
     R"(require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric", "subaddress",
          "relational"];
 if header :matches "subject" ["*[list]*", "?*?", "\\*"] { fileinto :copy "Lists"; }
@@ -48,6 +49,11 @@ if string :count "ge" ["${list}", "${n}", ""] "2" { fileinto "L/${list}"; }
 if envelope :matches "to" "*+*@*" { fileinto "${2}"; }
 if header :matches "x-flags" "*" { setflag "f" "${1}"; addflag "${1} \\Seen"; }
 if hasflag :count "ge" "f" "2" { removeflag "$Junk"; fileinto :flags "${f}" "F"; })",
+    R"(require ["vacation", "enotify", "duplicate", "variables", "fcc", "fileinto"];
+if duplicate :header "subject" { fileinto "Dup"; }
+if header :matches "subject" "*" { set "s" "${1}"; }
+vacation :subject "Re: ${s}" :addresses ["bob@example.net"] "Away: ${s}";
+notify :message "${s}" "mailto:pager@example.com?subject=x&body=y";)",
 };
 
 const sieve::Program& program(std::size_t i) {
@@ -76,5 +82,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto message = message::Message::parse(buffer);
   auto outcome = sieve::run(program(pick), message, envelope);
   if (outcome.actions.empty() || outcome.error) std::abort();  // these scripts never fail
+  // The reply and the notification are built from the untrusted message.
+  const sieve::Delivery delivery{envelope.from, "bob@example.net", envelope.to, 1796644800, "mx"};
+  for (const auto& action : outcome.actions) {
+    if (action.kind == sieve::ActionKind::vacation) {
+      (void)sieve::vacation_refusal(message, *action.vacation, delivery);
+      if (sieve::vacation_reply(message, action, delivery).text.empty()) std::abort();
+    }
+    if (action.kind == sieve::ActionKind::notify) {
+      (void)sieve::notify_refusal(message, delivery);
+      if (sieve::mailto_notification(message, action, delivery).recipients.empty()) std::abort();
+    }
+  }
   return 0;
 }
