@@ -219,8 +219,8 @@ void after_delivery(Context& context, const message::Message& message, Store& st
   const std::time_t now = std::time(nullptr);
   sieve::Delivery delivery{context.envelope.sender.value_or(""), context.envelope.final_recipient,
                            context.envelope.original_recipient, now, host_name()};
-  Responder responder{context.config.sieve, store, *context.tracking, delivery,
-                      context.sent, context.sieve_note};
+  Responder responder{context.config.sieve, store, *context.tracking, delivery, context.sent,
+                      context.sieve_note};
   send_responses(responder, message, decision.sends);
   record_duplicates(*context.tracking, decision.duplicates, now);
 }

@@ -15,7 +15,7 @@ namespace mailroom::deliver {
 // `head` then `body` on its standard input. ErrorKind::temporary unless
 // it exits 0.
 [[nodiscard]] Status run_sendmail(const std::string& command, const std::string& sender,
-                                  const std::vector<std::string>& recipients,
-                                  std::string_view head, std::string_view body);
+                                  const std::vector<std::string>& recipients, std::string_view head,
+                                  std::string_view body);
 
 }  // namespace mailroom::deliver

@@ -151,7 +151,8 @@ void add_action(const sieve::Action& action, const std::string& path, const Keep
       break;
     case sieve::ActionKind::vacation:
     case sieve::ActionKind::notify:
-      decision.sends.push_back({action, std::string(sieve::to_string(action.kind)) + " at " + here});
+      decision.sends.push_back(
+          {action, std::string(sieve::to_string(action.kind)) + " at " + here});
       break;
     case sieve::ActionKind::reject:
     case sieve::ActionKind::ereject:

@@ -20,7 +20,7 @@ bool field_name(std::string_view name) {
   });
 }
 
-std::string trimmed(std::string text) {
+std::string trimmed(const std::string& text) {
   auto first = text.find_first_not_of(" \t");
   if (first == std::string::npos) return {};
   auto last = text.find_last_not_of(" \t");

@@ -63,8 +63,8 @@ bool add_addresses(std::string_view list, std::vector<std::string>& to, std::str
 // this implementation sets them or they would lie about the message.
 bool unsafe_field(std::string_view name) {
   static constexpr std::string_view kUnsafe[] = {
-      "from",     "sender", "received",   "return-path", "auto-submitted",
-      "date",     "message-id", "resent-from", "resent-to",   "x-mailroom-loop"};
+      "from", "sender",     "received",    "return-path", "auto-submitted",
+      "date", "message-id", "resent-from", "resent-to",   "x-mailroom-loop"};
   return std::find(std::begin(kUnsafe), std::end(kUnsafe), name) != std::end(kUnsafe);
 }
 
@@ -98,11 +98,10 @@ bool valid_option(std::string_view option) {
   auto equals = option.find('=');
   if (equals == std::string_view::npos || equals == 0) return false;
   if (!std::isalnum(static_cast<unsigned char>(option[0]))) return false;
-  return std::all_of(option.begin(), option.begin() + static_cast<std::ptrdiff_t>(equals),
-                     [](char ch) {
-                       return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' ||
-                              ch == '-' || ch == '_';
-                     });
+  return std::all_of(
+      option.begin(), option.begin() + static_cast<std::ptrdiff_t>(equals), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '_';
+      });
 }
 
 bool valid_importance(std::string_view importance) {
@@ -254,7 +253,7 @@ bool validate_notify_test(Validator& v, const Test& t, const std::vector<const A
 }
 
 void Interpreter::notify(const CompiledCommand& c) {
-  auto expand_if = [&](std::string text) { return variables_ && c.expands ? expand(text) : text; };
+  auto expand_if = [&](const std::string& text) { return expanded_string(c, text); };
   Action action;
   action.kind = ActionKind::notify;
   action.position = c.position;

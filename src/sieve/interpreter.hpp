@@ -65,6 +65,8 @@ class Interpreter {
   void vacation(const CompiledCommand& command);
   void notify(const CompiledCommand& command);
   std::optional<Fcc> expanded_fcc(const CompiledCommand& command) const;
+  // `text` of `command`, its variables expanded when it has any (RFC 5229).
+  std::string expanded_string(const CompiledCommand& command, const std::string& text) const;
   bool notify_test(const CompiledTest& test);
   bool duplicate_test(const CompiledTest& test);
   // A :matches key that matched `value`: keeps its match variables.

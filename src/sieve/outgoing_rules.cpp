@@ -28,7 +28,7 @@ std::string local_part(std::string_view address) {
 std::string system_sender(std::string_view sender) {
   std::string local = local_part(sender);
   static constexpr std::array<std::string_view, 8> kExact = {
-      "mailer-daemon", "listserv",    "majordomo", "noreply",
+      "mailer-daemon", "listserv",     "majordomo",  "noreply",
       "no-reply",      "do-not-reply", "donotreply", "postmaster"};
   if (std::find(kExact.begin(), kExact.end(), local) != kExact.end())
     return "the sender <" + std::string(sender) + "> is a system address";

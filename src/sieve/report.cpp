@@ -118,7 +118,8 @@ std::string describe(const Action& a) {
   std::string line(to_string(a.kind));
   if (a.vacation) {
     line.append(" :seconds ").append(std::to_string(a.vacation->seconds));
-    if (!a.vacation->subject.empty()) line.append(" :subject \"").append(a.vacation->subject) += '"';
+    if (!a.vacation->subject.empty())
+      line.append(" :subject \"").append(a.vacation->subject) += '"';
     if (!a.vacation->from.empty()) line.append(" :from \"").append(a.vacation->from) += '"';
     if (a.vacation->mime) line.append(" :mime");
   }

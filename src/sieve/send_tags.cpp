@@ -61,8 +61,8 @@ bool read_send_tags(Validator& v, const std::string& name, const std::vector<Arg
       continue;
     }
     if (!out.positional.empty()) return v.tag_after_positional(name, a);
-    auto spec = std::find_if(specs.begin(), specs.end(),
-                             [&](const TagSpec& s) { return s.name == a.tag; });
+    auto spec =
+        std::find_if(specs.begin(), specs.end(), [&](const TagSpec& s) { return s.name == a.tag; });
     if (spec == specs.end()) {
       v.error(DiagnosticKind::unknown_tag, name + ": unknown tag :" + a.tag, a.position);
       return false;
@@ -91,8 +91,8 @@ void add_fcc_specs(std::vector<TagSpec>& specs) {
   specs.push_back({"flags", TagValue::strings});
 }
 
-bool read_fcc(Validator& v, const std::string& name, const ReadTags& tags,
-              std::optional<Fcc>& fcc, bool& expands) {
+bool read_fcc(Validator& v, const std::string& name, const ReadTags& tags, std::optional<Fcc>& fcc,
+              bool& expands) {
   if (!tags.has("fcc")) {
     // RFC 8580 §4: :create and :flags go with :fcc here.
     for (std::string_view tag : {"create", "flags"}) {

@@ -40,8 +40,8 @@ void add_fcc_specs(std::vector<TagSpec>& specs);
 // RFC 8580 §4, §6: :fcc needs require "fcc"; :create ("mailbox") and
 // :flags ("imap4flags") only with :fcc. Fills `fcc` when :fcc is given;
 // `expands` is set when a string holds a variable reference.
-bool read_fcc(Validator& v, const std::string& name, const ReadTags& tags,
-              std::optional<Fcc>& fcc, bool& expands);
+bool read_fcc(Validator& v, const std::string& name, const ReadTags& tags, std::optional<Fcc>& fcc,
+              bool& expands);
 
 // Decodes a string (encoded-character) and notes a variable reference.
 bool decode_value(Validator& v, std::string& value, Position at, bool& expands);

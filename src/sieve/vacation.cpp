@@ -5,10 +5,10 @@
 #include <algorithm>
 
 #include "mailroom/message/address.hpp"
+#include "sieve/flags.hpp"
 #include "sieve/interpreter.hpp"
 #include "sieve/send_tags.hpp"
 #include "sieve/sending.hpp"
-#include "sieve/flags.hpp"
 #include "sieve/variables.hpp"
 
 namespace mailroom::sieve {
@@ -57,8 +57,8 @@ std::optional<CompiledCommand> validate_vacation(Validator& v, const Command& c)
   out.position = c.position;
   // RFC 6131 §2: vacation-seconds brings vacation with it (as Pigeonhole).
   if (!v.required("vacation-seconds")) v.need("vacation", "vacation", c.position);
-  std::vector<TagSpec> specs = {{"days", TagValue::number},     {"seconds", TagValue::number},
-                                {"subject", TagValue::string},  {"from", TagValue::string},
+  std::vector<TagSpec> specs = {{"days", TagValue::number},       {"seconds", TagValue::number},
+                                {"subject", TagValue::string},    {"from", TagValue::string},
                                 {"addresses", TagValue::strings}, {"mime", TagValue::none},
                                 {"handle", TagValue::string}};
   add_fcc_specs(specs);
@@ -93,7 +93,8 @@ std::optional<CompiledCommand> validate_vacation(Validator& v, const Command& c)
   // §4.4: a :from that is not an address is an error when it is known.
   const bool from_known = !v.required("variables") || !next_reference(vacation.from, 0);
   if (tags.has("from") && from_known && !valid_from(vacation.from)) {
-    v.error(DiagnosticKind::bad_address, "vacation: :from '" + vacation.from + "' is not an address",
+    v.error(DiagnosticKind::bad_address,
+            "vacation: :from '" + vacation.from + "' is not an address",
             tags.values["from"]->position);
     return std::nullopt;
   }
@@ -105,7 +106,7 @@ std::optional<CompiledCommand> validate_vacation(Validator& v, const Command& c)
 
 // RFC 5230 §4.7 (as Pigeonhole): a second vacation in one run is an error.
 void Interpreter::vacation(const CompiledCommand& c) {
-  auto expand_if = [&](std::string text) { return variables_ && c.expands ? expand(text) : text; };
+  auto expand_if = [&](const std::string& text) { return expanded_string(c, text); };
   Action action;
   action.kind = ActionKind::vacation;
   action.position = c.position;
@@ -122,14 +123,18 @@ void Interpreter::vacation(const CompiledCommand& c) {
   if (c.send->default_handle) vacation.handle = default_vacation_handle(vacation, action.reason);
   for (const auto& earlier : actions_) {
     if (earlier.kind != ActionKind::vacation) continue;
-    fail("a second vacation action (the first is on line " +
-             std::to_string(earlier.position.line) + ", RFC 5230 §4.7)",
+    fail("a second vacation action (the first is on line " + std::to_string(earlier.position.line) +
+             ", RFC 5230 §4.7)",
          c.position);
     return;
   }
   action.vacation = std::move(vacation);
   action.fcc = expanded_fcc(c);
   add(std::move(action));
+}
+
+std::string Interpreter::expanded_string(const CompiledCommand& c, const std::string& text) const {
+  return variables_ && c.expands ? expand(text) : text;
 }
 
 std::optional<Fcc> Interpreter::expanded_fcc(const CompiledCommand& c) const {

@@ -61,7 +61,7 @@ struct Action {
   std::optional<Vacation> vacation;  // vacation only
   std::optional<Notify> notify;      // notify only
   std::optional<Fcc> fcc;            // vacation/notify :fcc (RFC 8580)
-  Position position;    // the command that asked for it; {0,0} for implicit keep
+  Position position;                 // the command that asked for it; {0,0} for implicit keep
 };
 
 // RFC 7352 §3.1: a unique id the duplicate test saw; the pipeline records

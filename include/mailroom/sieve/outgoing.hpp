@@ -51,9 +51,9 @@ struct Outgoing {
 };
 
 // RFC 5230 §5: to the envelope sender, with the null reverse-path (RFC
-// 3834 §3.3: no bounce may answer an automatic reply), with In-Reply-To, References, Auto-Submitted:
-// auto-replied, the subject "Auto: <original>" unless :subject, and the
-// reason as text/plain UTF-8 (or, with :mime, as the MIME entity it is).
+// 3834 §3.3: no bounce may answer an automatic reply), with In-Reply-To, References,
+// Auto-Submitted: auto-replied, the subject "Auto: <original>" unless :subject, and the reason as
+// text/plain UTF-8 (or, with :mime, as the MIME entity it is).
 [[nodiscard]] Outgoing vacation_reply(const message::Message& message, const Action& vacation,
                                       const Delivery& delivery);
 

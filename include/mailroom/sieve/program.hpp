@@ -32,11 +32,11 @@ struct CompiledTest {
     not_,
     true_,
     false_,
-    string_,        // RFC 5229 §5
-    hasflag,        // RFC 5232 §4: names are the variables (none: the internal one)
-    mailboxexists,  // RFC 5490 §3.1: names are the mailboxes
-    body,           // RFC 5173: names are the :content types
-    duplicate,      // RFC 7352: the arguments in `duplicate`
+    string_,                  // RFC 5229 §5
+    hasflag,                  // RFC 5232 §4: names are the variables (none: the internal one)
+    mailboxexists,            // RFC 5490 §3.1: names are the mailboxes
+    body,                     // RFC 5173: names are the :content types
+    duplicate,                // RFC 7352: the arguments in `duplicate`
     valid_notify_method,      // RFC 5435 §5: keys are the URIs
     notify_method_capability  // RFC 5435 §6: names = {uri, capability}
   };
@@ -91,7 +91,7 @@ struct CompiledCommand {
     setflag,  // RFC 5232 §3
     addflag,
     removeflag,
-    reject,  // RFC 5429 §2.2; target: the reason
+    reject,    // RFC 5429 §2.2; target: the reason
     ereject,   // RFC 5429 §2.1
     vacation,  // RFC 5230; target: the reason; the rest in `send`
     notify     // RFC 5435; target: the method URI; the rest in `send`

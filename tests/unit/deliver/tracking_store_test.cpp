@@ -28,12 +28,30 @@ class TrackingStoreTest : public ::testing::Test {
 TEST_F(TrackingStoreTest, LivesUntilItExpires) {
   auto store = TrackingStore::open(dir_);
   ASSERT_TRUE(store) << store.error().message;
-  EXPECT_FALSE(*store->live("vacation\x1fh\x1f" "a@example.org", 1000));
-  ASSERT_TRUE(store->put("vacation\x1fh\x1f" "a@example.org", 1000 + 86400, 1000));
-  EXPECT_TRUE(*store->live("vacation\x1fh\x1f" "a@example.org", 1000));
-  EXPECT_TRUE(*store->live("vacation\x1fh\x1f" "a@example.org", 1000 + 86399));
-  EXPECT_FALSE(*store->live("vacation\x1fh\x1f" "a@example.org", 1000 + 86400));
-  EXPECT_FALSE(*store->live("vacation\x1fh2\x1f" "a@example.org", 1000));
+  EXPECT_FALSE(
+      *store->live("vacation\x1fh\x1f"
+                   "a@example.org",
+                   1000));
+  ASSERT_TRUE(
+      store->put("vacation\x1fh\x1f"
+                 "a@example.org",
+                 1000 + 86400, 1000));
+  EXPECT_TRUE(
+      *store->live("vacation\x1fh\x1f"
+                   "a@example.org",
+                   1000));
+  EXPECT_TRUE(
+      *store->live("vacation\x1fh\x1f"
+                   "a@example.org",
+                   1000 + 86399));
+  EXPECT_FALSE(
+      *store->live("vacation\x1fh\x1f"
+                   "a@example.org",
+                   1000 + 86400));
+  EXPECT_FALSE(
+      *store->live("vacation\x1fh2\x1f"
+                   "a@example.org",
+                   1000));
   struct stat st {};
   ASSERT_EQ(::stat(dir_.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700U);

@@ -60,7 +60,8 @@ TEST(SieveDuplicate, HeaderUniqueidHandleSeconds) {
       "if duplicate :uniqueid \"u${x}\" {}"
       "if duplicate :header \"X-None\" {}");
   ASSERT_EQ(o.duplicates.size(), 2U);  // §3.1: no field, no id, no mark
-  EXPECT_EQ(o.duplicates[0].key, std::string("duplicate\x1fh\x1f" "abc"));
+  EXPECT_EQ(o.duplicates[0].key, std::string("duplicate\x1fh\x1f"
+                                             "abc"));
   EXPECT_EQ(o.duplicates[0].seconds, 60U);
   EXPECT_EQ(o.duplicates[1].key, std::string("duplicate\x1f\x1fu"));
   o = run_script("if duplicate :seconds 999999999 {}");
@@ -75,10 +76,9 @@ TEST(SieveDuplicate, SameAnswerWithinOneRun) {
 }
 
 TEST(SieveDuplicate, Errors) {
-  for (const char* script :
-       {"if duplicate :header \"a\" :uniqueid \"b\" {}", "if duplicate \"x\" {}",
-        "if duplicate :seconds \"1\" {}", "if duplicate :last :last {}",
-        "if duplicate :header \"a b\" {}"}) {
+  for (const char* script : {"if duplicate :header \"a\" :uniqueid \"b\" {}",
+                             "if duplicate \"x\" {}", "if duplicate :seconds \"1\" {}",
+                             "if duplicate :last :last {}", "if duplicate :header \"a b\" {}"}) {
     EXPECT_FALSE(compile(std::string("require \"duplicate\";") + script)) << script;
   }
   auto missing = compile("if duplicate {}");

@@ -23,7 +23,8 @@ message::Message parse(const std::string& text) {
 }
 
 Delivery delivery(std::string sender = "alice@example.org") {
-  return {std::move(sender), "bob@example.net", "bob+work@example.net", 1796644800, "mx.example.net"};
+  return {std::move(sender), "bob@example.net", "bob+work@example.net", 1796644800,
+          "mx.example.net"};
 }
 
 const std::string kPlain =
@@ -69,12 +70,11 @@ INSTANTIATE_TEST_SUITE_P(
         Rule{"Precedence junk", "Precedence: junk\n", "alice@example.org", false},
         Rule{"Precedence list", "Precedence: List\n", "alice@example.org", false},
         Rule{"List-Id", "List-Id: <x.example.org>\n", "alice@example.org", false},
-        Rule{"List-Unsubscribe", "List-Unsubscribe: <mailto:u@example.org>\n",
-             "alice@example.org", false},
+        Rule{"List-Unsubscribe", "List-Unsubscribe: <mailto:u@example.org>\n", "alice@example.org",
+             false},
         Rule{"X-Auto-Response-Suppress", "X-Auto-Response-Suppress: OOF, AutoReply\n",
              "alice@example.org", false},
-        Rule{"our loop field", "X-Mailroom-Loop: <bob@example.net>\n", "alice@example.org",
-             false},
+        Rule{"our loop field", "X-Mailroom-Loop: <bob@example.net>\n", "alice@example.org", false},
         Rule{"another user's loop field", "X-Mailroom-Loop: <carol@example.net>\n",
              "alice@example.org", true},
         Rule{"from the user", "", "bob@example.net", false}));
@@ -154,8 +154,7 @@ TEST(VacationReply, EncodedOriginalSubjectAndMime) {
   EXPECT_EQ(parse(out.text).subject(), "Auto: café");
   EXPECT_EQ(header(out.text, "In-Reply-To"), "");  // no Message-ID to answer
 
-  Action mime = vacation_action(
-      "Content-Type: text/html; charset=utf-8\r\n\r\n<p>Away</p>\r\n");
+  Action mime = vacation_action("Content-Type: text/html; charset=utf-8\r\n\r\n<p>Away</p>\r\n");
   mime.vacation->mime = true;
   out = vacation_reply(parse(kPlain), mime, delivery());
   EXPECT_EQ(header(out.text, "Content-Type"), "text/html; charset=utf-8");

@@ -98,25 +98,21 @@ TEST_P(SieveVacationErrors, Refused) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rfc5230, SieveVacationErrors,
-    ::testing::Values(Bad{"vacation \"a\";", DiagnosticKind::missing_require},
-                      Bad{"require \"vacation\"; vacation :seconds 5 \"a\";",
-                          DiagnosticKind::missing_require},
-                      Bad{"require \"vacation\"; vacation;", DiagnosticKind::bad_arguments},
-                      Bad{"require \"vacation\"; vacation :days \"3\" \"a\";",
-                          DiagnosticKind::bad_arguments},
-                      Bad{"require \"vacation\"; vacation :days 1 :days 2 \"a\";",
-                          DiagnosticKind::duplicate_tag},
-                      Bad{"require \"vacation-seconds\"; vacation :days 1 :seconds 2 \"a\";",
-                          DiagnosticKind::bad_arguments},
-                      Bad{"require \"vacation\"; vacation :from \"not an address\" \"a\";",
-                          DiagnosticKind::bad_address},
-                      Bad{"require \"vacation\"; vacation :copy \"a\";", DiagnosticKind::unknown_tag},
-                      Bad{"require \"vacation\"; vacation \"a\" :days 2;",
-                          DiagnosticKind::bad_arguments},
-                      Bad{"require \"vacation\"; vacation :fcc \"Sent\" \"a\";",
-                          DiagnosticKind::missing_require},
-                      Bad{"require [\"vacation\", \"fcc\"]; vacation :create \"a\";",
-                          DiagnosticKind::bad_arguments}));
+    ::testing::Values(
+        Bad{"vacation \"a\";", DiagnosticKind::missing_require},
+        Bad{"require \"vacation\"; vacation :seconds 5 \"a\";", DiagnosticKind::missing_require},
+        Bad{"require \"vacation\"; vacation;", DiagnosticKind::bad_arguments},
+        Bad{"require \"vacation\"; vacation :days \"3\" \"a\";", DiagnosticKind::bad_arguments},
+        Bad{"require \"vacation\"; vacation :days 1 :days 2 \"a\";", DiagnosticKind::duplicate_tag},
+        Bad{"require \"vacation-seconds\"; vacation :days 1 :seconds 2 \"a\";",
+            DiagnosticKind::bad_arguments},
+        Bad{"require \"vacation\"; vacation :from \"not an address\" \"a\";",
+            DiagnosticKind::bad_address},
+        Bad{"require \"vacation\"; vacation :copy \"a\";", DiagnosticKind::unknown_tag},
+        Bad{"require \"vacation\"; vacation \"a\" :days 2;", DiagnosticKind::bad_arguments},
+        Bad{"require \"vacation\"; vacation :fcc \"Sent\" \"a\";", DiagnosticKind::missing_require},
+        Bad{"require [\"vacation\", \"fcc\"]; vacation :create \"a\";",
+            DiagnosticKind::bad_arguments}));
 
 TEST(SieveFcc, OnVacationWithCreateAndFlags) {
   auto o = run_script(
