@@ -14,18 +14,6 @@
 namespace mailroom::deliver {
 namespace {
 
-// EINTR is the watchdog's: past the deadline, after a copy was linked, it
-// interrupts what blocks every second (watchdog.hpp). Giving up then is
-// what keeps a hung sendmail from hanging the delivery.
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
 // "/usr/sbin/sendmail -oi -f %f -- %a" -> argv, %f and %a replaced.
 std::vector<std::string> sendmail_argv(const std::string& command, const std::string& sender,
                                        const std::vector<std::string>& recipients) {
@@ -92,6 +80,15 @@ Status pipe_to(const std::vector<std::string>& argv, std::string_view head, std:
 }
 
 }  // namespace
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
 
 Status run_sendmail(const std::string& command, const std::string& sender,
                     const std::vector<std::string>& recipients, std::string_view head,

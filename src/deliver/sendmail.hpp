@@ -18,4 +18,9 @@ namespace mailroom::deliver {
                                   const std::vector<std::string>& recipients, std::string_view head,
                                   std::string_view body);
 
+// Writes all of `data`; false on an error or when interrupted (EINTR is
+// the watchdog's: past the deadline, giving up is what keeps a hung
+// sendmail or disk from hanging the delivery).
+[[nodiscard]] bool write_all(int fd, std::string_view data);
+
 }  // namespace mailroom::deliver

@@ -1,9 +1,7 @@
 // The parts of the Sieve stage that reach outside the message: the user's
 // sieve.log, the trusted spam score, and redirect through sendmail.
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,15 +36,6 @@ void rotate_if_full(const std::string& path, std::uint64_t max_size) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) >= max_size)
     (void)::rename(path.c_str(), (path + ".old").c_str());
-}
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
 }
 
 }  // namespace
