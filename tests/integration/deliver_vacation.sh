@@ -178,4 +178,16 @@ before=$(sent_count)
 deliver "max_outgoing" alice@example.org -o sieve.max_outgoing=2 && expect_sent "sieve.max_outgoing=2: two messages sent" "$before" 2
 grep -q "max_outgoing" "$T/err" && pass "the dropped ones are logged" || fail "cap log: $(cat "$T/err")"
 
+# -- mailroom sieve test: a dry run that explains and writes no store
+data="$here/../data/sieve"
+printf 'require ["vacation", "duplicate", "fileinto"];\nif duplicate :uniqueid "u7" { fileinto "Dup"; }\nvacation "away";\n' >"$T/dry.sieve"
+mkdir -p "$T/dryhome"
+HOME="$T/dryhome" "$MAILROOM" sieve test -f alice@example.org -r bob@example.net "$T/dry.sieve" "$data/messages/list.eml" >"$T/dry.out" 2>&1
+grep -q '^vacation :seconds 604800 "away" (line 3)$' "$T/dry.out" && grep -q "^  not sent: Precedence: bulk$" "$T/dry.out" &&
+  pass "sieve test: vacation is listed with why delivery would not send it" || fail "sieve test text: $(cat "$T/dry.out")"
+HOME="$T/dryhome" "$MAILROOM" sieve test --json --duplicate u7 -f alice@example.org -r bob@example.net "$T/dry.sieve" "$data/messages/plain.eml" >"$T/dry.json" 2>&1
+grep -q '"action":"fileinto","folder":"Dup"' "$T/dry.json" && grep -q '"action":"vacation"' "$T/dry.json" &&
+  pass "sieve test --duplicate: the id counts as seen" || fail "sieve test --duplicate: $(cat "$T/dry.json")"
+[ -z "$(ls -A "$T/dryhome")" ] && pass "sieve test writes no store" || fail "dry run wrote: $(ls -R "$T/dryhome")"
+
 finish
