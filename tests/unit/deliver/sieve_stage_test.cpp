@@ -44,6 +44,32 @@ TEST(SieveDecide, FileintoIsTheFiltersFolderWithFileAndLine) {
   EXPECT_EQ(decision.targets[0].why, "fileinto at u.sieve:3");
 }
 
+// vacation and notify are sent after the delivery; the duplicate ids of a
+// run that failed are not recorded (RFC 7352 §3.1: it delivered nothing).
+TEST(SieveDecide, SendsAndDuplicatesAreCarried) {
+  ScriptRun before = run_of(
+      "before.sieve",
+      {Action{.kind = ActionKind::notify, .target = "mailto:p@example.com", .position = {2, 1}},
+       implicit_keep()});
+  before.outcome.duplicates = {{"duplicate\x1f\x1fid1", 60, false}};
+  ScriptRun user = run_of(
+      "u.sieve", {Action{.kind = ActionKind::vacation, .position = {5, 1}}, implicit_keep()});
+  user.outcome.duplicates = {{"duplicate\x1fh\x1fid2", 60, true}};
+  auto decision = decide({before, user}, kDefault);
+  ASSERT_EQ(decision.sends.size(), 2U);
+  EXPECT_EQ(decision.sends[0].why, "notify at before.sieve:2");
+  EXPECT_EQ(decision.sends[1].why, "vacation at u.sieve:5");
+  ASSERT_EQ(decision.duplicates.size(), 2U);
+  EXPECT_TRUE(decision.duplicates[1].last);
+  EXPECT_EQ(decision.targets.size(), 1U);  // the implicit keep of the last script only
+
+  ScriptRun broken = user;
+  broken.outcome.error = sieve::Diagnostic{sieve::DiagnosticKind::runtime, "limit", {9, 1}};
+  decision = decide({broken}, kDefault);
+  EXPECT_TRUE(decision.duplicates.empty());
+  EXPECT_TRUE(decision.sends.empty());
+}
+
 TEST(SieveDecide, ImplicitKeepGoesToDashM) {
   auto decision = decide({run_of("u.sieve", {implicit_keep()})}, kDashM);
   ASSERT_EQ(decision.targets.size(), 1U);
