@@ -10,6 +10,8 @@
 # status=sent; an unwritable Maildir gives status=deferred with the message
 # kept in the queue; after the fix and a flush it is delivered exactly once.
 # A virtual address Postfix knows but mailroom does not -> 67 -> bounced 5.1.1.
+# Sieve vacation (issue 13): the reply to a message from bob@example.org goes
+# back through Postfix with the null sender and lands in bob's Maildir, once.
 # SPF (issue 11): Knot serves example.com "v=spf1 ip4:127.0.0.2 -all"; a
 # message from 127.0.0.2 gets spf=pass on both routes (mailbox_command:
 # local(8) exports CLIENT_ADDRESS and CLIENT_HELO; pipe: the
@@ -179,9 +181,55 @@ if wait_status "$QID" "$LU@example.net" sent; then
 fi
 rm -f "$LHOME/.dovecot.sieve"
 
+# Vacation behind Postfix: sieve.sendmail hands the reply to this instance
+# over SMTP (its sendmail(1) would need the default configuration
+# directory for a user other than root); it comes back through the
+# mailroom pipe into bob's Maildir, sent from <>.
+mkdir -p "$T/bin"
+cat >"$T/bin/sendmail-smtp" <<SMTPEOF
+#!/bin/sh
+[ "\$1" = -f ] || exit 64
+from=\$2
+shift 3
+f=\$(mktemp) || exit 75
+cat >"\$f"
+for rcpt in "\$@"; do
+  /usr/bin/python3 "$here/lib/smtp_send.py" "$PORT" "\$from" "\$rcpt" "\$f" >/dev/null || { rm -f "\$f"; exit 75; }
+done
+rm -f "\$f"
+SMTPEOF
+chmod 0755 "$T/bin" "$T/bin/sendmail-smtp"
+printf '[sieve]\nsendmail = "%s -f %%f -- %%a"\n' "$T/bin/sendmail-smtp" >>"$T/local.toml"
+printf 'require "vacation";\nvacation :subject "Away" "Back on Monday.";\n' >"$LHOME/.dovecot.sieve"
+chown "$LU" "$LHOME/.dovecot.sieve"
+BMD="$T/vmail/bob/Maildir"
+replied() { grep -rlsF "In-Reply-To: <$1@example.com>" "$BMD/new" "$BMD/cur" | head -1; }
+for round in 1 2; do
+  send "$LU@example.net" bob@example.org
+  wait_status "$QID" "$LU@example.net" sent || continue
+  if [ "$round" = 1 ]; then
+    if wait_for 20 replied "$TOKEN"; then
+      reply=$(replied "$TOKEN")
+      # Postfix logs the null sender as from=<> (pipe(8) writes it as
+      # Return-Path: <MAILER-DAEMON>).
+      rqid=$(grep -m1 -o "with ESMTP id [0-9A-Za-z]*" "$reply" | awk '{print $4}')
+      grep -q "$rqid: from=<>," "$T/maillog" && grep -qx "Auto-Submitted: auto-replied" "$reply" &&
+        grep -qx "Subject: Away" "$reply" && grep -q "^Back on Monday.$" "$reply" &&
+        pass "vacation: the reply went through Postfix from <> into bob's Maildir" ||
+        fail "vacation reply: $(sed '/^$/q' "$reply")"
+    else
+      fail "vacation: no reply reached bob; $(tail -3 "$T/maillog")"
+    fi
+  else
+    sleep 2  # a second reply would have arrived by now
+    [ -z "$(replied "$TOKEN")" ] && pass "vacation: no second reply to bob within :days" ||
+      fail "vacation: a second reply to bob"
+  fi
+done
+rm -f "$LHOME/.dovecot.sieve"
+
 # --- route 2: pipe transport, virtual users ------------------------------------
 AMD="$T/vmail/alice/Maildir"
-BMD="$T/vmail/bob/Maildir"
 for to in alice@example.org bob@example.org alice@example.org; do
   send "$to"
   md=$AMD
