@@ -130,8 +130,8 @@ Status send_redirects(Context& context, const message::Message& message,
   for (const auto& redirect : decision.redirects) {
     if (++count > context.config.sieve.max_redirects ||
         context.sent >= context.config.sieve.max_outgoing) {
-      log::warn("redirect to {} dropped ({}): more than sieve.max_redirects", redirect.address,
-                redirect.why);
+      log::warn("redirect to {} dropped ({}): more than sieve.max_redirects or sieve.max_outgoing",
+                redirect.address, redirect.why);
       continue;
     }
     auto done = send_redirect(context.config.sieve, message, context.envelope.sender.value_or(""),
