@@ -9,19 +9,15 @@
 #include "mailroom/message/message.hpp"
 #include "mailroom/sieve/compile.hpp"
 #include "mailroom/sieve/interpret.hpp"
+#include "sending_cases.hpp"
 #include "sieve/sending.hpp"
 
 namespace mailroom::sieve {
 namespace {
 
-Outcome run_script(const std::string& script) {
-  auto program = compile(script);
-  EXPECT_TRUE(program) << script << "\n -> " << program.error().front().message;
-  if (!program) return {};
-  auto buffer = std::make_shared<const message::Buffer>(
-      message::Buffer::from_string("From: a@example.org\r\nSubject: hi\r\n\r\nbody\r\n"));
-  return run(*program, message::Message::parse(buffer), {"a@example.org", "b@example.net"});
-}
+using testing::Bad;
+using testing::run_script;
+using testing::SieveSendingErrors;
 
 std::vector<std::string> folders(const Outcome& o) {
   std::vector<std::string> out;
@@ -81,21 +77,8 @@ TEST(SieveNotify, Tests) {
   EXPECT_EQ(folders(o), (std::vector<std::string>{"B", "C"}));
 }
 
-struct Bad {
-  const char* script;
-  DiagnosticKind kind;
-};
-
-class SieveNotifyErrors : public ::testing::TestWithParam<Bad> {};
-
-TEST_P(SieveNotifyErrors, Refused) {
-  auto program = compile(GetParam().script);
-  ASSERT_FALSE(program) << GetParam().script;
-  EXPECT_EQ(program.error().front().kind, GetParam().kind) << program.error().front().message;
-}
-
 INSTANTIATE_TEST_SUITE_P(
-    Rfc5435, SieveNotifyErrors,
+    Rfc5435, SieveSendingErrors,
     ::testing::Values(
         Bad{"notify \"mailto:a@example.com\";", DiagnosticKind::missing_require},
         Bad{"require \"enotify\"; notify \"foo:a@example.com\";", DiagnosticKind::bad_arguments},

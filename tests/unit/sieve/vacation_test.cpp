@@ -11,18 +11,14 @@
 #include "mailroom/sieve/compile.hpp"
 #include "mailroom/sieve/interpret.hpp"
 #include "mailroom/sieve/report.hpp"
+#include "sending_cases.hpp"
 
 namespace mailroom::sieve {
 namespace {
 
-Outcome run_script(const std::string& script) {
-  auto program = compile(script);
-  EXPECT_TRUE(program) << script << "\n -> " << program.error().front().message;
-  if (!program) return {};
-  auto buffer = std::make_shared<const message::Buffer>(
-      message::Buffer::from_string("From: a@example.org\r\nSubject: hi\r\n\r\nbody\r\n"));
-  return run(*program, message::Message::parse(buffer), {"a@example.org", "b@example.net"});
-}
+using testing::Bad;
+using testing::run_script;
+using testing::SieveSendingErrors;
 
 const Action* find(const Outcome& o, ActionKind kind) {
   for (const auto& a : o.actions)
@@ -83,21 +79,14 @@ TEST(SieveVacation, SecondVacationAndRejectAreErrors) {
   }
 }
 
-struct Bad {
-  const char* script;
-  DiagnosticKind kind;
-};
-
-class SieveVacationErrors : public ::testing::TestWithParam<Bad> {};
-
-TEST_P(SieveVacationErrors, Refused) {
+TEST_P(SieveSendingErrors, Refused) {
   auto program = compile(GetParam().script);
   ASSERT_FALSE(program) << GetParam().script;
   EXPECT_EQ(program.error().front().kind, GetParam().kind) << program.error().front().message;
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Rfc5230, SieveVacationErrors,
+    Rfc5230, SieveSendingErrors,
     ::testing::Values(
         Bad{"vacation \"a\";", DiagnosticKind::missing_require},
         Bad{"require \"vacation\"; vacation :seconds 5 \"a\";", DiagnosticKind::missing_require},
