@@ -1,5 +1,6 @@
 #include "spam/html_scan.hpp"
 
+#include <functional>
 #include <string>
 
 #include "mailroom/util/text.hpp"
@@ -52,25 +53,37 @@ void add_host(std::string host, TokenSink& sink) {
 
 }  // namespace
 
-void add_url_tokens(std::string_view text, TokenSink& sink) {
+void for_each_url(std::string_view text, const std::function<bool(const UrlHost&)>& visit) {
   std::size_t pos = 0;
   std::size_t skip = 0;
-  while (!sink.full()) {
+  for (;;) {
     const std::size_t start = find_url(text, pos, &skip);
     if (start == std::string_view::npos) return;
+    UrlHost url;
     std::size_t i = start + skip;
     // user:password@ before the host is a classic disguise.
     const std::size_t end_auth = text.find_first_of("/@ \t\r\n\"'<>", i);
     if (end_auth != std::string_view::npos && text[end_auth] == '@') {
-      sink.add("url:", "userinfo", TokenKind::meta);
+      url.userinfo = true;
       i = end_auth + 1;
     }
     std::size_t end = i;
     while (end < text.size() && is_host_byte(text[end])) ++end;
-    add_host(std::string(text.substr(i, end - i)), sink);
-    if (end < text.size() && text[end] == ':') sink.add("url:", "port", TokenKind::meta);
+    url.host = text.substr(i, end - i);
+    url.port = end < text.size() && text[end] == ':';
+    if (!visit(url)) return;
     pos = end > start ? end : start + 1;
   }
+}
+
+void add_url_tokens(std::string_view text, TokenSink& sink) {
+  for_each_url(text, [&sink](const UrlHost& url) {
+    if (sink.full()) return false;
+    if (url.userinfo) sink.add("url:", "userinfo", TokenKind::meta);
+    add_host(std::string(url.host), sink);
+    if (url.port) sink.add("url:", "port", TokenKind::meta);
+    return true;
+  });
 }
 
 void add_html_tokens(std::string_view html, TokenSink& sink) {
