@@ -21,6 +21,7 @@
 #include "deliver/privileges.hpp"
 #include "deliver/sieve_outgoing.hpp"
 #include "deliver/sieve_stage.hpp"
+#include "deliver/spam_stage.hpp"
 #include "deliver/store.hpp"
 #include "deliver/trace_headers.hpp"
 #include "deliver/users.hpp"
@@ -50,6 +51,7 @@ struct Context {
   std::string sieve_note{};    // which scripts ran and what else they did, for the log
   std::size_t sent = 0;        // messages sent: redirects, vacation replies, notifications
   std::optional<LazyTrackingStore> tracking{};  // sieve.store, when scripts run
+  std::string spam_note{};     // "SCL 7 score=7.1 tests=...", for the log
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {
@@ -171,11 +173,11 @@ void log_delivery(const Context& context, const message::Message& message,
   for (const auto& warning : report.warnings) log::warn("{}", warning);
   log::info(
       "delivered: msgid={} from=<{}> to=<{}> user={} folder={} detail={} why=\"{}\" "
-      "sieve=\"{}\" auth=\"{}\" size={} time={}ms",
+      "sieve=\"{}\" auth=\"{}\" spam=\"{}\" size={} time={}ms",
       message.value("Message-ID"), context.envelope.sender.value_or(""),
       context.envelope.final_recipient, context.user.name, report.folders_text(),
       context.envelope.detail, report.why_text(), context.sieve_note, context.auth_summary,
-      report.bytes, elapsed_ms(context));
+      context.spam_note, report.bytes, elapsed_ms(context));
 }
 
 Outcome failed(const Context* context, const Error& error) {
@@ -295,12 +297,21 @@ Outcome run(const Request& request, const Config& config) {
   auto auth = authenticate(context, message);
   context.auth = std::move(auth.results);
   context.auth_summary = std::move(auth.summary);
+  auto spam = spam_stage(config, context.user, message, context.auth, context.envelope);
+  context.spam_note = spam.log_text;
   auto scripts = find_scripts(config.sieve, context.user, context.as_root);
   if (!scripts) return failed(&context, scripts.error());
-  std::string added = *trace + auth.added_header;
-  if (!scripts->empty()) added += spam_score_field(message, config.sieve.trusted_spam_header);
+  std::string added = *trace + auth.added_header + spam.fields;
+  // A score the administrator trusts from upstream wins over ours.
+  auto trusted =
+      scripts->empty() ? "" : spam_score_field(message, config.sieve.trusted_spam_header);
+  added += trusted.empty() ? spam.score_field : trusted;
   std::vector<std::string_view> pieces{added};
-  pieces.insert(pieces.end(), auth.message_pieces.begin(), auth.message_pieces.end());
+  auto stored =
+      spam.verdict ? hide_incoming_spam_fields(message, auth.message_pieces,
+                                               config.sieve.trusted_spam_header, spam.renamed_names)
+                   : auth.message_pieces;
+  pieces.insert(pieces.end(), stored.begin(), stored.end());
   if (scripts->empty()) {
     context.sieve_note = no_scripts_text(config.sieve, context.user);
     return store_copies(context, message, *store, choose_targets(context), pieces);

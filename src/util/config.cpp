@@ -184,6 +184,35 @@ const std::vector<KeyBinding>& bindings() {
       {{"serve.auth_max_failures", "size",
         "Failed logins per address or user in 15 minutes after which logins are refused."},
        size_setter(&Config::serve, &ServeConfig::auth_max_failures)},
+      {{"spam.enabled", "bool",
+        "Score every delivery for spam (rules, the trained classifier, lists) and write the "
+        "X-Spam-* fields."},
+       bool_setter(&Config::spam, &SpamConfig::enabled)},
+      {{"spam.store", "string",
+        "Token store that `mailroom learn` trains; ~ is the home directory, %u the user name "
+        "(per user); a path without them is one store for all users; empty: rules only."},
+       string_setter(&Config::spam, &SpamConfig::store)},
+      {{"spam.rules", "string",
+        "File of [SYMBOL] entries (weight, reason) replacing those of the built-in table "
+        "(rules/spam-rules.toml); empty: the built-in table."},
+       string_setter(&Config::spam, &SpamConfig::rules)},
+      {{"spam.required_score", "number",
+        "Score from which a message is spam: SCL 5, X-Spam-Flag: YES, Junk."},
+       number_setter(&Config::spam, &SpamConfig::required_score)},
+      {{"spam.user_lists", "string",
+        "The user's allow and block lists, lines \"allow ENTRY\" or \"block ENTRY\" (an "
+        "address or a domain); ~ and %u as spam.store; empty: none."},
+       string_setter(&Config::spam, &SpamConfig::user_lists)},
+      {{"spam.allow", "strings",
+        "Senders (addresses, domains) whose mail is never spam (SCL -1) when the From domain "
+        "is authenticated (DMARC pass, or aligned DKIM or SPF pass)."},
+       strings_setter(&Config::spam, &SpamConfig::allow)},
+      {{"spam.block", "strings", "Senders (addresses, domains) whose mail is always spam (SCL 9)."},
+       strings_setter(&Config::spam, &SpamConfig::block)},
+      {{"spam.trusted_arc_sealers", "strings",
+        "ARC sealers (d= domains, e.g. a mailing list host) whose passing ARC chain keeps "
+        "authentication failures of forwarded mail from counting."},
+       strings_setter(&Config::spam, &SpamConfig::trusted_arc_sealers)},
   };
   return table;
 }

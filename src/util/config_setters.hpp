@@ -69,6 +69,23 @@ Accessor millis_setter(Section Config::*section, std::chrono::milliseconds Secti
           }};
 }
 
+// A number (integer or float) above 0.
+template <class Section>
+Accessor number_setter(Section Config::*section, double Section::*field) {
+  return {[=](Config& c, const toml::node& n) -> std::string {
+            auto value = n.value<double>();
+            if (!value || !(*value > 0.0)) return "expected a number above 0";
+            (c.*section).*field = *value;
+            return {};
+          },
+          [=](const Config& c) {
+            std::string text = std::to_string((c.*section).*field);
+            while (text.size() > 1 && text.back() == '0' && text[text.size() - 2] != '.')
+              text.pop_back();
+            return text;
+          }};
+}
+
 template <class Section>
 Accessor bool_setter(Section Config::*section, bool Section::*field) {
   return {[=](Config& c, const toml::node& n) -> std::string {

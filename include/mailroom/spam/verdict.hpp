@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mailroom/message/message.hpp"
@@ -42,6 +43,8 @@ struct SenderLists {
 [[nodiscard]] bool list_matches(std::string_view entry, std::string_view address) noexcept;
 
 struct ScoreInput {
+  ScoreInput(const message::Message& m, AuthFacts a) : message(m), auth(std::move(a)) {}
+
   const message::Message& message;
   AuthFacts auth;
   std::string envelope_sender;       // block lists see it too; "" when unknown

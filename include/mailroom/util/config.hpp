@@ -107,6 +107,19 @@ struct ServeConfig {
   std::uint64_t auth_max_failures = 10;  // per address or user in 15 minutes, then refused
 };
 
+// [spam]: the spam stage of deliver (issue 14; mailroom.toml(5), "[spam]").
+struct SpamConfig {
+  bool enabled = true;
+  // The token store: with ~ or %u one per user, else one for all users.
+  std::string store = "~/.mailroom/spam";
+  std::string rules;  // a file whose [SYMBOL] entries replace the built-in table's; "" none
+  double required_score = 5.0;                        // spam (SCL 5, Junk) from this score
+  std::string user_lists = "~/.mailroom/spam-lists";  // "allow X" / "block X" lines; "" none
+  std::vector<std::string> allow;                     // global: addresses and domains
+  std::vector<std::string> block;
+  std::vector<std::string> trusted_arc_sealers;  // ARC d= trusted for forwarded mail
+};
+
 struct Config {
   std::string source = "(defaults)";  // the file it came from, for messages
   DeliverConfig deliver;
@@ -116,6 +129,7 @@ struct Config {
   AuthenticationConfig auth;
   SieveConfig sieve;
   ServeConfig serve;
+  SpamConfig spam;
 };
 
 inline constexpr std::string_view kDefaultConfigPath = "/etc/mailroom/mailroom.toml";
