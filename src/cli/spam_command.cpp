@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@
 #include "cli/options.hpp"
 #include "mailroom/spam/explain.hpp"
 #include "mailroom/spam/learn_files.hpp"
+#include "mailroom/spam/verdict.hpp"
+#include "mailroom/util/config.hpp"
 #include "mailroom/util/passwd.hpp"
 
 namespace mailroom::cli {
@@ -43,12 +46,18 @@ constexpr const char* kScoreUsage =
     R"(usage: mailroom score [--explain] [--user USER] [--store DIR] MESSAGE
 
 Scores the message in the file MESSAGE against the user's training. The
-first line is "SCL <level> score=<number>": score 5.0 or more is spam (SCL
-5, filed into Junk), SCL = floor(score) from 0 to 9. Without enough training
-(20 messages of each class) the classifier is not used and the score is 0.
+first line is "SCL <level> score=<number>": the score is the sum of the
+weights of the rule symbols that fired and of the classifier's band
+(rules/spam-rules.toml); with spam.required_score = 5.0 (the default) SCL =
+floor(score) from 0 to 9, so SCL >= 5 (Junk) exactly when score >= 5.0; -1
+for an authenticated sender on an allow list, 9 for a blocked one. Without
+enough training (20 messages of each class) the rules alone score.
+Authentication is not checked again (deliver does it, with the client's
+address), so no authentication symbol fires here.
 
-  --explain      then the classifier's figures and the tokens that weighed
-                 most, each with its weight and counts
+  --explain      then every symbol with its weight and the reason in words,
+                 and the classifier's figures and the tokens that weighed
+                 most
   --user USER    the store of USER (root only, or yourself)
   --store DIR    this store directory instead
 
@@ -162,23 +171,39 @@ int run_learn(const SpamArgs& a, const std::string& dir) {
 int run_score(const SpamArgs& a, const std::string& dir) {
   auto msg = spam::read_message_file(a.paths.front());
   if (!msg) return report("score", msg.error());
+  // The administrator's [spam] keys (required score, global lists) apply.
+  auto config = load_config(std::string(kDefaultConfigPath), false, {});
+  if (!config) return report("score", config.error());
+  std::unique_ptr<spam::TokenStore> store;
+  std::string note;
+  if (auto opened = spam::open_lmdb_store(dir, spam::StoreMode::read_only)) {
+    store = std::move(*opened);
+  } else if (opened.error().kind == ErrorKind::data) {  // no store yet: rules only
+    note = "no token store at " + dir;
+  } else {
+    return report("score", opened.error());
+  }
+  // Authentication is deliver's (it needs the client's address): not
+  // checked again here, so no authentication symbol fires.
+  spam::ScoreInput input(*msg, {});
+  input.store = store.get();
+  input.store_note = note;
+  input.lists.push_back({config->spam.allow, config->spam.block});
+  input.required = config->spam.required_score;
+  const auto v = spam::score_message(input);
+  std::printf("SCL %d score=%.1f\n", v.scl, v.score);
+  if (!a.explain) return 0;
+  for (const auto& line : spam::report_lines(v)) std::printf("%s\n", line.c_str());
+  if (!v.classifier_used) return 0;
   const spam::ModelParams params;
   const auto features = spam::message_features(*msg, params);
-  spam::Snapshot snap;
-  auto store = spam::open_lmdb_store(dir, spam::StoreMode::read_only);
-  if (store) {
-    auto read = (*store)->read(features.keys);
-    if (!read) return report("score", read.error());
-    snap = std::move(*read);
-  } else if (store.error().kind != ErrorKind::data) {  // data: no store yet, no training
-    return report("score", store.error());
-  }
-  snap.records.resize(features.keys.size());
-  const auto v = spam::verdict(spam::classify(features, snap, params), snap.totals, params);
-  std::printf("SCL %d score=%.2f\n", v.scl, v.score);
-  if (!a.explain) return 0;
-  const auto evidence = spam::strongest_evidence(*msg, features, snap, params, 15);
-  for (const auto& line : spam::explain_lines(v, snap.totals, evidence, params))
+  auto snap = store->read(features.keys);
+  if (!snap) return report("score", snap.error());
+  snap->records.resize(features.keys.size());
+  const auto classified =
+      spam::verdict(spam::classify(features, *snap, params), snap->totals, params);
+  const auto evidence = spam::strongest_evidence(*msg, features, *snap, params, 15);
+  for (const auto& line : spam::explain_lines(classified, snap->totals, evidence, params))
     std::printf("%s\n", line.c_str());
   return 0;
 }

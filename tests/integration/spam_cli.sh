@@ -61,11 +61,16 @@ h=$(runuser -u "$U" -- env HOME="$HOME_U" "$MAILROOM" score "$T/test-ham" 2>&1)
   pass "hammy message: $h" || fail "hammy message scored: $h"
 e=$("$MAILROOM" score --explain --user "$U" "$T/test-spam" 2>&1)
 grep -q '^training: 24 spam, 26 ham learnt' <<<"$e" && grep -q '"cheap' <<<"$e" &&
+  grep -qE '^ +[0-9.]+ BAYES_(80|95|99) the trained classifier' <<<"$e" &&
   pass "--explain: training and tokens" || fail "--explain: $e"
 
-# Without training: score 0, SCL 0.
+# Without training: the rules alone (the test messages have no Date: 1.0).
 out=$("$MAILROOM" score --store "$T/none" "$T/test-spam" 2>&1)
-[ "$out" = "SCL 0 score=0.00" ] && pass "no store: SCL 0" || fail "no store: $out"
+[ "$out" = "SCL 1 score=1.0" ] && pass "no store: rules only, SCL 1" || fail "no store: $out"
+out=$("$MAILROOM" score --explain --store "$T/none" "$T/test-spam" 2>&1)
+grep -qx '   1.0 MISSING_DATE no Date field (RFC 5322 3.6: it is required)' <<<"$out" &&
+  grep -qF "(rules only: no token store at $T/none)" <<<"$out" &&
+  pass "--explain: every symbol with its weight and reason" || fail "--explain rules: $out"
 
 # A link planted by the user in place of the store: root learns as the user,
 # who cannot write the root-only directory it points to.
