@@ -52,6 +52,7 @@ struct Context {
   std::size_t sent = 0;        // messages sent: redirects, vacation replies, notifications
   std::optional<LazyTrackingStore> tracking{};  // sieve.store, when scripts run
   std::string spam_note{};     // "SCL 7 score=7.1 tests=...", for the log
+  std::optional<spam::SpamVerdict> spam{};  // for Sieve's spamtest; nullopt: spam off
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {
@@ -299,6 +300,7 @@ Outcome run(const Request& request, const Config& config) {
   context.auth_summary = std::move(auth.summary);
   auto spam = spam_stage(config, context.user, message, context.auth, context.envelope);
   context.spam_note = spam.log_text;
+  context.spam = spam.verdict;
   auto scripts = find_scripts(config.sieve, context.user, context.as_root);
   if (!scripts) return failed(&context, scripts.error());
   std::string added = *trace + auth.added_header + spam.fields;

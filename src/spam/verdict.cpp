@@ -158,8 +158,11 @@ int spamtest_level(const SpamVerdict& v) noexcept { return std::clamp(v.scl + 1,
 
 int spamtest_percent(const SpamVerdict& v) noexcept {
   if (v.scl < 0) return 0;
+  if (v.scl == 9 && !(v.score >= v.required)) return 100;  // block-listed
   const double required = v.required > 0.0 ? v.required : 5.0;
-  const double percent = 100.0 * v.score / (2.0 * required);
+  // Pigeonhole's scale (sieve_spamtest_max_value = 9), on the score as if
+  // the required score were 5.0: 100 % at SCL 9.
+  const double percent = std::floor(v.score * 5.0 / required * 100.0 / 9.0);
   if (!(percent > 0.0)) return 0;
   return percent >= 100.0 ? 100 : static_cast<int>(percent);
 }

@@ -91,7 +91,9 @@ struct SpamVerdict {
 [[nodiscard]] std::vector<std::string> report_lines(const SpamVerdict& v);
 
 // RFC 5235 spamtest: level 1..10 (SCL + 1; allow-listed counts as 1) and
-// spamtestplus :percent 0..100 (score / (2 x required), clamped).
+// spamtestplus :percent 0..100 (floor(score x 5 / required x 100 / 9),
+// clamped: Pigeonhole's scale with sieve_spamtest_max_value = 9, as the
+// Sieve module maps a trusted upstream score).
 [[nodiscard]] int spamtest_level(const SpamVerdict& v) noexcept;
 [[nodiscard]] int spamtest_percent(const SpamVerdict& v) noexcept;
 

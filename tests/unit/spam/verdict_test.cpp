@@ -217,7 +217,12 @@ TEST(SpamVerdict, HeaderFieldsSpamAssassinCompatible) {
       << clean;
   EXPECT_EQ(spamtest_level(ham), 1);
   EXPECT_EQ(spamtest_level(v), 8);
-  EXPECT_EQ(spamtest_percent(v), 71);
+  EXPECT_EQ(spamtest_percent(v), 78);  // floor(7.1 x 100 / 9)
+  v.score = 20.0;
+  EXPECT_EQ(spamtest_percent(v), 100);
+  v.scl = -1;
+  EXPECT_EQ(spamtest_level(v), 1);
+  EXPECT_EQ(spamtest_percent(v), 0);
 }
 
 }  // namespace
