@@ -120,6 +120,28 @@ deliver "allow unauthenticated" && { [[ $STORED == */.Junk/new/* ]] && ! grep -q
   pass "an allow entry does not help an unauthenticated From" ||
   fail "allow unauthenticated at $STORED: $(cat "$T/err")"; }
 
+# -- forwarded mail (issue 14), with the results of a trusted upstream MX
+#    (no DNS here): a forwarder broke SPF but the author's DKIM signature
+#    passed, aligned -> SPF_FAIL weighs 0, INBOX; the same failure with
+#    the signature broken too (a mailing list's footer), p=reject -> Junk.
+UP=(-o auth.enabled=true -o auth.trusted_authserv_ids=mx.upstream.example)
+ar() { # ar SPF DKIM DMARC
+  printf 'Authentication-Results: mx.upstream.example; spf=%s smtp.mailfrom=ann@example.com;\n dkim=%s header.d=example.com; dmarc=%s polrec.p=reject header.from=example.com\n' "$@"
+}
+newmsg "Forwarded lunch" "see you" "$(ar fail pass pass)"$'\n'
+if deliver "forwarded" "${UP[@]}"; then
+  [[ $STORED == */Maildir/new/* ]] && grep -q 'SPF_FAIL .*not counted: a DKIM signature aligned with From passed' "$STORED" &&
+    pass "forwarded: SPF fail with aligned DKIM pass does not count" || fail "forwarded at $STORED: $(cat "$T/err")"
+fi
+newmsg "[list] lunch" "see you
+--
+list footer" "$(ar fail fail fail)"$'\n'
+if deliver "list, no trusted sealer" "${UP[@]}"; then
+  [[ $STORED == */.Junk/new/* ]] && grep -q 'tests=SPF_FAIL=1.0,DKIM_FAIL=1.0,DMARC_REJECT=4.0' "$T/err" &&
+    pass "mailing list without a trusted ARC sealer: DMARC reject counts, Junk" ||
+    fail "list at $STORED: $(cat "$T/err")"
+fi
+
 # -- off: nothing written
 newmsg "Lunch" "see you"
 deliver "off" -o spam.enabled=false && { ! grep -q '^X-Spam-' "$STORED" && grep -q 'spam="off"' "$T/err" &&
