@@ -171,9 +171,12 @@ int run_learn(const SpamArgs& a, const std::string& dir) {
 int run_score(const SpamArgs& a, const std::string& dir) {
   auto msg = spam::read_message_file(a.paths.front());
   if (!msg) return report("score", msg.error());
-  // The administrator's [spam] keys (required score, global lists) apply.
+  // The administrator's [spam] keys (rules, required score, global lists)
+  // apply, as in deliver.
   auto config = load_config(std::string(kDefaultConfigPath), false, {});
   if (!config) return report("score", config.error());
+  auto table = spam::load_rule_table(config->spam.rules);
+  if (!table) return report("score", table.error());
   std::unique_ptr<spam::TokenStore> store;
   std::string note;
   if (auto opened = spam::open_lmdb_store(dir, spam::StoreMode::read_only)) {
@@ -188,6 +191,7 @@ int run_score(const SpamArgs& a, const std::string& dir) {
   spam::ScoreInput input(*msg, {});
   input.store = store.get();
   input.store_note = note;
+  input.table = &*table;
   input.lists.push_back({config->spam.allow, config->spam.block});
   input.required = config->spam.required_score;
   const auto v = spam::score_message(input);

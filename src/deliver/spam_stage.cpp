@@ -17,7 +17,6 @@ namespace {
 using Facts = spam::AuthFacts;
 
 constexpr std::size_t kMaxListFile = std::size_t{1} << 20;
-constexpr std::size_t kMaxRulesFile = std::size_t{1} << 20;
 
 Facts::Spf spf_of(auth::SpfCode code) {
   switch (code) {
@@ -96,9 +95,7 @@ std::optional<spam::SenderLists> user_lists(const SpamConfig& config, const Mail
 
 std::optional<spam::RuleTable> rules_table(const SpamConfig& config) {
   if (config.rules.empty()) return std::nullopt;
-  auto text = read_whole_file(config.rules, kMaxRulesFile, ErrorKind::config);
-  auto table = text ? spam::RuleTable::built_in().with_overrides(*text, config.rules)
-                    : Result<spam::RuleTable>(tl::unexpected(text.error()));
+  auto table = spam::load_rule_table(config.rules);
   if (!table) {
     log::warn("spam.rules ignored, built-in weights used: {}", table.error().message);
     return std::nullopt;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "mailroom/spam/rules.hpp"
+#include "mailroom/util/file.hpp"
 
 namespace mailroom::spam {
 namespace detail {
@@ -67,6 +68,14 @@ Result<RuleTable> RuleTable::with_overrides(std::string_view text, std::string_v
   if (auto applied = apply(table.entries_, text, source); !applied)
     return tl::unexpected(applied.error());
   return table;
+}
+
+Result<RuleTable> load_rule_table(const std::string& path) {
+  if (path.empty()) return RuleTable::built_in();
+  constexpr std::size_t kMaxRulesFile = std::size_t{1} << 20;
+  auto text = read_whole_file(path, kMaxRulesFile, ErrorKind::config);
+  if (!text) return tl::unexpected(text.error());
+  return RuleTable::built_in().with_overrides(*text, path);
 }
 
 const RuleEntry* RuleTable::find(std::string_view name) const noexcept {

@@ -69,6 +69,11 @@ class RuleTable {
   std::vector<RuleEntry> entries_;
 };
 
+// The built-in table with the entries of the file at `path` (spam.rules)
+// replacing its own; the built-in table alone when `path` is empty.
+// ErrorKind::config names the file (and line) when it cannot be used.
+[[nodiscard]] Result<RuleTable> load_rule_table(const std::string& path);
+
 // Every symbol the code can fire, in table order.
 [[nodiscard]] const std::vector<std::string_view>& known_symbols();
 

@@ -2,7 +2,10 @@
 // and must not fire it. The tests assert symbols, not scores.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 
 #include "mailroom/spam/rules.hpp"
 #include "message_builder.hpp"
@@ -65,6 +68,24 @@ TEST(SpamRules, OverridesReplaceWeightsAndRefuseUnknownSymbols) {
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("t.toml:1: NO_SUCH"), std::string::npos);
   EXPECT_FALSE(RuleTable::built_in().with_overrides("[HTML_ONLY]\nweight = \"x\"\n", "t"));
+}
+
+TEST(SpamRules, LoadRuleTableFromAFile) {
+  char path[] = "/tmp/mailroom-rules-XXXXXX";
+  const int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  const std::string text = "# site weights\n[URL_SHORTENER]\nweight = 0.0\n";
+  ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  ::close(fd);
+  auto table = load_rule_table(path);
+  ::unlink(path);
+  ASSERT_TRUE(table) << table.error().message;
+  EXPECT_EQ(table->find("URL_SHORTENER")->weight, 0.0);
+  EXPECT_EQ(table->find("SPF_FAIL")->weight, RuleTable::built_in().find("SPF_FAIL")->weight);
+  EXPECT_EQ(load_rule_table("")->entries().size(), RuleTable::built_in().entries().size());
+  auto missing = load_rule_table("/nonexistent/spam-rules.toml");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, ErrorKind::config);
 }
 
 TEST(SpamRules, CleanMessageFiresNoHeaderOrContentSymbol) {
