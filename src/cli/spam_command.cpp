@@ -200,7 +200,7 @@ int run_score(const SpamArgs& a, const std::string& dir) {
   for (const auto& line : spam::report_lines(v)) std::printf("%s\n", line.c_str());
   if (!v.classifier_used) return 0;
   const spam::ModelParams params;
-  const auto features = spam::message_features(*msg, params);
+  const auto features = spam::scoring_features(*msg, params);
   auto snap = store->read(features.keys);
   if (!snap) return report("score", snap.error());
   snap->records.resize(features.keys.size());

@@ -63,6 +63,21 @@ MessageFeatures message_features(const message::Message& msg, const ModelParams&
   return m;
 }
 
+MessageFeatures scoring_features(const message::Message& msg, const ModelParams& params) {
+  MessageFeatures m;
+  TokenLimits limits = params.limits;
+  const bool unigrams_only = params.logistic_weight == 0.0;
+  if (unigrams_only) limits.bigram_window = 1;  // not even made
+  const Tokens tokens = tokenize(msg, limits);
+  m.truncated = tokens.truncated;
+  m.features = unique_features(tokens);
+  if (unigrams_only)
+    std::erase_if(m.features, [](const Feature& f) { return f.kind == TokenKind::bigram; });
+  m.keys.reserve(m.features.size());
+  for (const Feature& f : m.features) m.keys.push_back(f.key);
+  return m;
+}
+
 ClassifierScore classify(const MessageFeatures& m, const Snapshot& snap,
                          const ModelParams& params) {
   ClassifierScore s;

@@ -71,7 +71,7 @@ std::optional<Hit> classifier_hit(const ScoreInput& in, const RuleTable& table, 
     out.note = "rules only: " + (in.store_note.empty() ? "no token store" : in.store_note);
     return std::nullopt;
   }
-  const MessageFeatures features = message_features(in.message, in.params);
+  const MessageFeatures features = scoring_features(in.message, in.params);
   auto snap = in.store->read(features.keys);
   if (!snap) {
     out.note = "rules only: token store not read: " + snap.error().message;

@@ -54,8 +54,9 @@ struct RuleEntry {
 
 class RuleTable {
  public:
-  // The table compiled from rules/spam-rules.toml.
+  // The table compiled from rules/spam-rules.toml, and that file's text.
   static const RuleTable& built_in();
+  static std::string_view built_in_text() noexcept;
   // TOML text in that format; every name must be a known symbol.
   [[nodiscard]] static Result<RuleTable> parse(std::string_view text, std::string_view source);
   // This table with the entries of `text` (spam.rules) replacing its own.

@@ -59,6 +59,20 @@ TEST(SpamRules, TableListsEverySymbolOnceWithAReason) {
   }
 }
 
+TEST(SpamRules, BuiltInEntriesAreWhatTomlReadsInTheFile) {
+  // The build reads the entries with a line pattern; toml++ must agree.
+  auto parsed = RuleTable::parse(RuleTable::built_in_text(), "rules/spam-rules.toml");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  const auto& built = RuleTable::built_in().entries();
+  ASSERT_EQ(parsed->entries().size(), built.size());
+  for (const RuleEntry& entry : built) {
+    const RuleEntry* read = parsed->find(entry.name);
+    ASSERT_NE(read, nullptr) << entry.name;
+    EXPECT_EQ(read->weight, entry.weight) << entry.name;
+    EXPECT_EQ(read->reason, entry.reason) << entry.name;
+  }
+}
+
 TEST(SpamRules, OverridesReplaceWeightsAndRefuseUnknownSymbols) {
   auto table = RuleTable::built_in().with_overrides("[HTML_ONLY]\nweight = 2.5\n", "t.toml");
   ASSERT_TRUE(table) << table.error().message;

@@ -179,6 +179,15 @@ TEST(SpamVerdict, ClassifierBandFromATrainedStore) {
   EXPECT_TRUE(fired(v, "BAYES_99") || fired(v, "BAYES_95") || fired(v, "BAYES_80"))
       << symbol_list(v);
   EXPECT_GE(v.scl, 5);
+  // Scoring reads fewer keys (no bigrams, no digest) and decides the same.
+  const auto full = message_features(spam, params);
+  const auto lean = scoring_features(spam, params);
+  EXPECT_LT(lean.keys.size(), full.keys.size());
+  auto full_snap = store->read(full.keys);
+  auto lean_snap = store->read(lean.keys);
+  ASSERT_TRUE(full_snap && lean_snap);
+  EXPECT_DOUBLE_EQ(classify(lean, *lean_snap, params).combined,
+                   classify(full, *full_snap, params).combined);
   EXPECT_EQ(bayes_band(-7), "BAYES_00");
   EXPECT_EQ(bayes_band(-0.1), "BAYES_50");
   EXPECT_EQ(bayes_band(0.0), "BAYES_80");
