@@ -90,7 +90,7 @@ void anchor_symbols(std::string_view html, Found& out) {
     const std::string target = first_host(std::string_view(tag).substr(href));
     const std::string shown = first_host(html.substr(tag_end + 1, text_end - tag_end - 1));
     if (!target.empty() && !shown.empty() && !related_domains(target, shown))
-      add_once(out, "URL_TEXT_HOST_MISMATCH", shown + " -> " + target);
+      add_once(out, "URL_TEXT_HOST_MISMATCH", std::string(shown).append(" -> ").append(target));
   }
 }
 

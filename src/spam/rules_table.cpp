@@ -20,7 +20,8 @@ Status apply(std::vector<RuleEntry>& entries, std::string_view text, std::string
                                        std::string(parsed.error().description()));
   for (auto&& [key, node] : parsed.table()) {
     std::string name(key.str());
-    std::string at = where + ":" + std::to_string(node.source().begin.line) + ": " + name;
+    std::string at = where + ":";
+    at.append(std::to_string(node.source().begin.line)).append(": ").append(name);
     const auto& known = known_symbols();
     const auto* table = node.as_table();
     if (std::find(known.begin(), known.end(), name) == known.end() || table == nullptr)
