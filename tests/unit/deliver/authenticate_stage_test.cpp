@@ -17,19 +17,13 @@
 #include "mailroom/message/buffer.hpp"
 #include "mailroom/util/host.hpp"
 
+#include "message_pieces.hpp"
+
 namespace mailroom::deliver {
 namespace {
 
-message::Message parse(const std::string& text) {
-  return message::Message::parse(
-      std::make_shared<const message::Buffer>(message::Buffer::from_string(text)));
-}
-
-std::string join(const std::vector<std::string_view>& pieces) {
-  std::string out;
-  for (auto piece : pieces) out += piece;
-  return out;
-}
+using test::join;
+using test::parse;
 
 AuthenticationConfig test_config() {
   AuthenticationConfig config;

@@ -7,19 +7,13 @@
 
 #include <memory>
 
+#include "message_pieces.hpp"
+
 namespace mailroom::deliver {
 namespace {
 
-message::Message parse(const std::string& text) {
-  return message::Message::parse(
-      std::make_shared<const message::Buffer>(message::Buffer::from_string(text)));
-}
-
-std::string join(const std::vector<std::string_view>& pieces) {
-  std::string out;
-  for (auto p : pieces) out += p;
-  return out;
-}
+using test::join;
+using test::parse;
 
 TEST(SpamStage, IncomingSpamFieldsRenamedInTheStoredCopy) {
   auto msg = parse(
