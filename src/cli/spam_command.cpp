@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "mailroom/spam/learn_files.hpp"
 #include "mailroom/spam/verdict.hpp"
 #include "mailroom/util/config.hpp"
+#include "mailroom/util/file.hpp"
 #include "mailroom/util/passwd.hpp"
 
 namespace mailroom::cli {
@@ -35,7 +37,7 @@ ends with a summary.
 
   --spam | --ham  the class of every message named
   --user USER     the store of USER (root only, or yourself); default: the
-                  user running the command, ~/.mailroom/spam
+                  user running the command, spam.store (~/.mailroom/spam)
   --store DIR     this store directory instead (an LMDB environment)
 
 Exit codes: 0 learnt (unreadable files are named and counted); 64 bad
@@ -114,10 +116,18 @@ Status become(const PasswdEntry& user) {
   return ok();
 }
 
-// The store directory the arguments name, after switching to --user's
-// identity when root asks for another user.
-Result<std::string> store_dir(const SpamArgs& a) {
-  if (!a.store.empty() && a.user.empty()) return a.store;
+// Whose store, and where.
+struct StoreOwner {
+  std::string dir;
+  std::string home;  // "" with --store alone
+  std::string name;
+};
+
+// The store directory the arguments name (else spam.store for the user,
+// as deliver finds it), after switching to --user's identity when root
+// asks for another user.
+Result<StoreOwner> store_dir(const SpamArgs& a, const Config& config) {
+  if (!a.store.empty() && a.user.empty()) return StoreOwner{a.store, {}, {}};
   auto user = a.user.empty() ? find_user_by_uid(::getuid()) : find_user_by_name(a.user);
   if (!user) return tl::unexpected(user.error());
   if (user->uid != ::getuid()) {
@@ -125,7 +135,11 @@ Result<std::string> store_dir(const SpamArgs& a) {
       return fail(ErrorKind::usage, "only root may use the store of " + user->name);
     if (auto ok = become(*user); !ok) return tl::unexpected(ok.error());
   }
-  return a.store.empty() ? spam::user_store_dir(user->home) : a.store;
+  std::string dir = a.store;
+  if (dir.empty() && !config.spam.store.empty())
+    dir = expand_user_path(config.spam.store, user->home, user->name);
+  if (dir.empty()) dir = spam::user_store_dir(user->home);
+  return StoreOwner{dir, user->home, user->name};
 }
 
 int exit_code(const Error& e) {
@@ -168,14 +182,25 @@ int run_learn(const SpamArgs& a, const std::string& dir) {
   return 0;
 }
 
-int run_score(const SpamArgs& a, const std::string& dir) {
+// The user's spam-lists file (spam.user_lists), as deliver reads it.
+std::optional<spam::SenderLists> user_lists(const Config& config, const StoreOwner& owner) {
+  const std::string& pattern = config.spam.user_lists;
+  if (pattern.empty() || (pattern[0] == '~' && owner.home.empty())) return std::nullopt;
+  const std::string path = expand_user_path(pattern, owner.home, owner.name);
+  auto text = read_whole_file(path, std::size_t{1} << 20, ErrorKind::config);
+  if (!text) return std::nullopt;
+  auto lists = spam::parse_sender_lists(*text, path);
+  if (!lists) (void)std::fprintf(stderr, "mailroom score: %s\n", lists.error().message.c_str());
+  return lists ? std::optional<spam::SenderLists>(std::move(*lists)) : std::nullopt;
+}
+
+// The administrator's [spam] keys (rules, required score, lists) apply, as
+// in deliver.
+int run_score(const SpamArgs& a, const StoreOwner& owner, const Config& config) {
+  const std::string& dir = owner.dir;
   auto msg = spam::read_message_file(a.paths.front());
   if (!msg) return report("score", msg.error());
-  // The administrator's [spam] keys (rules, required score, global lists)
-  // apply, as in deliver.
-  auto config = load_config(std::string(kDefaultConfigPath), false, {});
-  if (!config) return report("score", config.error());
-  auto table = spam::load_rule_table(config->spam.rules);
+  auto table = spam::load_rule_table(config.spam.rules);
   if (!table) return report("score", table.error());
   std::unique_ptr<spam::TokenStore> store;
   std::string note;
@@ -192,8 +217,9 @@ int run_score(const SpamArgs& a, const std::string& dir) {
   input.store = store.get();
   input.store_note = note;
   input.table = &*table;
-  input.lists.push_back({config->spam.allow, config->spam.block});
-  input.required = config->spam.required_score;
+  if (auto lists = user_lists(config, owner)) input.lists.push_back(std::move(*lists));
+  input.lists.push_back({config.spam.allow, config.spam.block});
+  input.required = config.spam.required_score;
   const auto v = spam::score_message(input);
   std::printf("SCL %d score=%.1f\n", v.scl, v.score);
   if (!a.explain) return 0;
@@ -230,9 +256,11 @@ int spam_command(std::string_view command, Args args) {
     print_spam_usage(command);
     return 0;
   }
-  auto dir = store_dir(*parsed);
-  if (!dir) return report(command, dir.error());
-  return command == "learn" ? run_learn(*parsed, *dir) : run_score(*parsed, *dir);
+  auto config = load_config(std::string(kDefaultConfigPath), false, {});
+  if (!config) return report(command, config.error());
+  auto owner = store_dir(*parsed, *config);
+  if (!owner) return report(command, owner.error());
+  return command == "learn" ? run_learn(*parsed, owner->dir) : run_score(*parsed, *owner, *config);
 }
 
 }  // namespace mailroom::cli

@@ -64,6 +64,13 @@ grep -q '^training: 24 spam, 26 ham learnt' <<<"$e" && grep -q '"cheap' <<<"$e" 
   grep -qE '^ +[0-9.]+ BAYES_(80|95|99) the trained classifier' <<<"$e" &&
   pass "--explain: training and tokens" || fail "--explain: $e"
 
+# The user's block list (spam.user_lists, as deliver reads it).
+printf 'block example.com\n' >"$HOME_U/.mailroom/spam-lists"
+s=$(runuser -u "$U" -- env HOME="$HOME_U" "$MAILROOM" score --explain "$T/test-ham" 2>&1)
+[[ $s == "SCL 9 score="* ]] && grep -q ' BLOCK_LISTED the sender is on a block list (example.com)' <<<"$s" &&
+  pass "score: the user's block list, SCL 9" || fail "score with a block list: $s"
+rm -f "$HOME_U/.mailroom/spam-lists"
+
 # Without training: the rules alone (the test messages have no Date: 1.0).
 out=$("$MAILROOM" score --store "$T/none" "$T/test-spam" 2>&1)
 [ "$out" = "SCL 1 score=1.0" ] && pass "no store: rules only, SCL 1" || fail "no store: $out"
