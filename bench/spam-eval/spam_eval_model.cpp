@@ -1,8 +1,11 @@
 // Reads a plan on stdin, one message a line: "<phase> <spam|ham> <path>",
 // phase train (learn it), test (score it) or online (score it, then learn
 // it if the judged verdict was wrong). Prints per scored message
-// "<spam|ham> <fisher I> <fisher ln ratio> <logistic log-odds> <score - 5>"
-// (the last is the shipped verdict: spam at SCL >= 5 when it is >= 0)
+// "<spam|ham> <fisher I> <fisher ln ratio> <logistic log-odds> <score - 5>
+// <shipped - required>" (the classifier's value as a score: spam at SCL >= 5
+// when it is >= 0; then the shipped verdict of score_message(): the
+// classifier's band plus the rule symbols, no authentication results,
+// whose spam is >= 0 too)
 // and, last, "# key value" lines with the CPU figures. It runs the code
 // `mailroom learn` and `score` run (model.hpp) over an in-memory store, so
 // the figures are the classifier's, not the disk's. Options tune the model:
@@ -21,6 +24,7 @@
 #include "mailroom/spam/learn_files.hpp"
 #include "mailroom/spam/model.hpp"
 #include "mailroom/spam/store.hpp"
+#include "mailroom/spam/verdict.hpp"
 
 namespace {
 
@@ -112,8 +116,13 @@ int main(int argc, char** argv) {
     const auto s = spam::classify(features, *snap, o.model);
     score_cpu += cpu_seconds() - t0;
     ++scored;
-    std::printf("%s %.9g %.9g %.9g %.9g\n", label.c_str(), s.fisher.probability, s.fisher.log_ratio,
-                s.logistic, s.combined - o.model.spam_cutoff);
+    spam::ScoreInput input(*msg, {});
+    input.store = store.get();
+    input.params = o.model;
+    const auto shipped = spam::score_message(input);
+    std::printf("%s %.9g %.9g %.9g %.9g %.9g\n", label.c_str(), s.fisher.probability,
+                s.fisher.log_ratio, s.logistic, s.combined - o.model.spam_cutoff,
+                shipped.score - shipped.required);
     if (phase == "online" && wrong(s, is_spam, o.judge, o.model.spam_cutoff)) {
       const double t2 = cpu_seconds();
       if (!learn(*store, features, is_spam, o.model)) return 75;

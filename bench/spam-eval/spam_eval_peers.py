@@ -11,7 +11,8 @@ import spam_eval_metrics as metrics
 # mailroom's columns: name -> (field of the model's output line, spam cutoff)
 # fisher: ln H' - ln S' orders the messages where I saturates; it is 0 exactly when I = 0.5.
 # verdict: score - 5 as `mailroom score` computes it (model.hpp); cutoff 0 is SCL 5.
-MAILROOM_COLUMNS = {"fisher": (2, 0.0), "logistic": (3, 0.0), "verdict": (4, 0.0)}
+MAILROOM_COLUMNS = {"fisher": (2, 0.0), "logistic": (3, 0.0), "verdict": (4, 0.0),
+                    "shipped": (5, 0.0)}
 
 
 class Mailroom:
