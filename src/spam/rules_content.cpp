@@ -14,8 +14,8 @@ namespace {
 
 using Found = std::vector<std::pair<std::string, std::string>>;
 
-// Bytes of one part's text or HTML the link rules read: the rest of a huge
-// message adds nothing a sender could not put in the first part.
+// Bytes of text and HTML the link rules read, all parts together: the rest
+// of a huge message adds nothing a sender could not put first.
 constexpr std::size_t kScanBytes = std::size_t{256} << 10;
 constexpr std::size_t kMaxUrls = 500;
 
@@ -117,8 +117,9 @@ std::vector<std::pair<std::string, std::string>> content_symbols(const message::
   bool plain = false;
   bool attachment = false;
   bool text_seen = false;
-  message::Limits limits = m.limits();
-  limits.max_decoded_size = std::min(limits.max_decoded_size, kScanBytes);
+  // One budget for all parts together: a hostile message of thousands of
+  // parts costs no more than one large part.
+  std::size_t budget = kScanBytes;
   for (const message::Part& part : m.parts()) {
     if (!part.is_leaf()) continue;
     if (!part.is_text()) {
@@ -126,10 +127,17 @@ std::vector<std::pair<std::string, std::string>> content_symbols(const message::
       attachment_symbols(part, out);
       continue;
     }
-    message::Defects defects;
     const bool is_html = part.content_type.is("text", "html");
     (is_html ? html : plain) = true;
+    if (budget == 0) {  // unread: judge emptiness by the encoded bytes
+      text_seen = text_seen || !trim_space(part.body).empty();
+      continue;
+    }
+    message::Limits limits = m.limits();
+    limits.max_decoded_size = std::min(limits.max_decoded_size, budget);
+    message::Defects defects;
     const std::string content = message::decode_content(part, limits, defects);
+    budget -= std::min(budget, content.size());
     url_symbols(content, out);
     if (is_html) anchor_symbols(content, out);
     if (!text_seen) {

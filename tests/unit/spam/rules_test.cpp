@@ -265,6 +265,21 @@ TEST(SpamRules, Urls) {
   EXPECT_FALSE(has(content_of(honest), "URL_TEXT_HOST_MISMATCH"));
 }
 
+TEST(SpamRules, ManyPartsShareOneScanBudget) {
+  // 3,000 parts of 1 KB: the links of the first 256 KB are read, the rest
+  // still counts as text (no EMPTY_BODY) without being decoded.
+  std::string body;
+  const std::string filler(1000, 'x');
+  for (int i = 0; i < 3000; ++i)
+    body += "--b\nContent-Type: text/plain\n\n" + filler + (i == 0 ? " http://192.0.2.1/" : "") +
+            (i == 2999 ? " https://bit.ly/late" : "") + "\n";
+  auto found = content_of(
+      clean("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n", body + "--b--\n"));
+  EXPECT_TRUE(has(found, "URL_IP_HOST"));
+  EXPECT_FALSE(has(found, "URL_SHORTENER"));  // past the budget
+  EXPECT_FALSE(has(found, "EMPTY_BODY"));
+}
+
 TEST(SpamRules, ExecutableAttachments) {
   auto with = [](const std::string& part_headers) {
     return clean("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n",
