@@ -6,8 +6,8 @@
 # X-Mailroom-Spam-Score is written by mailroom deliver alone: an incoming
 # field of that name is renamed before scripts see it. It carries the
 # score of the header named by sieve.trusted_spam_header (off by default:
-# anyone can write an X-Spam-Score), and of mailroom's own spam stage once
-# it lands. SCL 5 and above is spam (RFC 5235 §3: spamtest values 5 and up
+# anyone can write an X-Spam-Score) when the message has one, else the SCL
+# of mailroom's own spam stage ([spam] in mailroom.toml(5)). SCL 5 and above is spam (RFC 5235 §3: spamtest values 5 and up
 # are "probably spam"), the SpamAssassin default threshold.
 require ["fileinto", "relational", "comparator-i;ascii-numeric"];
 
