@@ -9,8 +9,8 @@
 # anyone can write an X-Spam-Score) when the message has one, else the SCL
 # of mailroom's own spam stage ([spam] in mailroom.toml(5)). SCL 5 and above is spam (RFC 5235 §3: spamtest values 5 and up
 # are "probably spam"), the SpamAssassin default threshold.
-require ["fileinto", "relational", "comparator-i;ascii-numeric"];
+require ["fileinto", "relational", "comparator-i;ascii-numeric", "special-use"];
 
 if header :value "ge" :comparator "i;ascii-numeric" "X-Mailroom-Spam-Score" "5" {
-  fileinto "Junk";
+  fileinto :specialuse "\\Junk" "Junk";
 }

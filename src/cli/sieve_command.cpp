@@ -24,6 +24,7 @@
 #include "mailroom/sieve/outgoing.hpp"
 #include "mailroom/sieve/report.hpp"
 #include "mailroom/sieve/trace.hpp"
+#include "mailroom/util/config.hpp"
 #include "mailroom/util/file.hpp"
 
 namespace mailroom::cli {
@@ -79,7 +80,21 @@ void print_diagnostic(const std::string& file, const sieve::Diagnostic& d,
   print_sieve_diagnostic(file, d, severity);
 }
 
-int check(Args files) {
+// --include-dir DIR and --global-dir DIR of check and test (RFC 6609):
+// `args[i]` is one of them; takes its value into `dirs`. False if none.
+bool include_dir_option(Args args, std::size_t& i, std::string (&dirs)[2]) {
+  std::string_view arg = args[i];
+  if ((arg != "--include-dir" && arg != "--global-dir") || i + 1 >= args.size()) return false;
+  dirs[arg == "--include-dir" ? 0 : 1] = args[++i];
+  return true;
+}
+
+int check(Args args) {
+  std::string dirs[2];
+  std::vector<const char*> files;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (!include_dir_option(args, i, dirs)) files.push_back(args[i]);
+  }
   if (files.empty()) {
     (void)std::fprintf(stderr, "mailroom sieve check: FILE is missing\n");
     return 64;
@@ -96,6 +111,10 @@ int check(Args files) {
     auto program = sieve::compile(*text);
     if (program) {
       for (const auto& w : program->warnings) print_diagnostic(file, w, "warning");
+      auto bad = sieve::check_includes(*program, dirs[0], dirs[1]);
+      if (!bad) continue;
+      print_diagnostic(file, *bad);
+      if (code == 0) code = 1;
       continue;
     }
     for (const auto& d : program.error()) print_diagnostic(file, d);
@@ -112,7 +131,10 @@ struct TestArgs {
   std::string cases;                   // --dir: a folder of cases (sieve_cases.cpp)
   std::vector<std::string> mailboxes;  // --mailbox: folders mailboxexists finds
   std::vector<std::string> seen_ids;   // --duplicate: unique ids the duplicate test has seen
-  std::vector<std::string> files;      // SCRIPT MESSAGE
+  // --special-use ATTR=FOLDER (RFC 8579), else maildir.special_use's default
+  std::vector<std::string> special_use;
+  std::string include_dirs[2];     // --include-dir, --global-dir (RFC 6609)
+  std::vector<std::string> files;  // SCRIPT MESSAGE
 };
 
 std::string without_brackets(std::string address) {
@@ -140,6 +162,11 @@ std::string parse_test_args(Args args, TestArgs& out) {
     } else if (arg == "--duplicate") {
       if (i + 1 >= args.size()) return "option --duplicate needs a unique id";
       out.seen_ids.emplace_back(args[++i]);
+    } else if (include_dir_option(args, i, out.include_dirs)) {
+      continue;
+    } else if (arg == "--special-use" || arg == "--include-dir" || arg == "--global-dir") {
+      if (i + 1 >= args.size()) return "option " + std::string(arg) + " needs a value";
+      out.special_use.emplace_back(args[++i]);
     } else if (arg == "-f" || arg == "-a" || arg == "-r") {
       if (i + 1 >= args.size()) return "option " + std::string(arg) + " needs a value";
       std::string value = without_brackets(args[++i]);
@@ -190,6 +217,11 @@ void print_outcome(const sieve::Outcome& outcome, const TestArgs& args, const st
     if (auto why = not_sent(action, message, delivery); !why.empty())
       std::printf("  not sent: %s\n", why.c_str());
   }
+  for (const auto& edit : outcome.edits) {
+    std::printf("%s \"%s\"%s (line %zu)\n", edit.add ? "addheader" : "deleteheader",
+                edit.field.c_str(), edit.add ? (": " + edit.value).c_str() : "",
+                edit.position.line);
+  }
 }
 
 int test(Args args) {
@@ -201,6 +233,14 @@ int test(Args args) {
   }
   auto script = load_script(parsed.files[0], "mailroom sieve test");
   if (!script) return 2;
+  // RFC 6609 §3.2: with the directories known, includes are checked now.
+  if (script->program) {
+    if (auto bad = sieve::check_includes(*script->program, parsed.include_dirs[0],
+                                         parsed.include_dirs[1])) {
+      script->program.reset();
+      script->compile_error = *bad;
+    }
+  }
   if (!parsed.cases.empty()) return run_sieve_cases(*script, parsed.cases, parsed.trace);
   auto raw = read_whole_file(parsed.files[1], kMaxSieveMessageSize, ErrorKind::parse);
   if (!raw) {
@@ -219,6 +259,11 @@ int test(Args args) {
     auto id = key.substr(key.rfind('\x1f') + 1);
     return std::find(parsed.seen_ids.begin(), parsed.seen_ids.end(), id) != parsed.seen_ids.end();
   };
+  options.special_use_folder = sieve::special_use_map(
+      parsed.special_use.empty() ? MaildirConfig{}.special_use : parsed.special_use,
+      options.mailbox_exists);
+  options.personal_dir = parsed.include_dirs[0];
+  options.global_dir = parsed.include_dirs[1];
   std::vector<sieve::TraceEntry> trace;
   if (parsed.trace) {
     options.trace = [&](const sieve::TraceEntry& entry) { trace.push_back(entry); };

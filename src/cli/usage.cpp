@@ -101,10 +101,12 @@ Exit codes: 0 the checks ran (whatever they found); 64 bad command line;
 1 the message or the configuration could not be read.
 )";
 
-constexpr const char* kSieve = R"(usage: mailroom sieve check FILE...
+constexpr const char* kSieve = R"(usage: mailroom sieve check [--include-dir DIR] [--global-dir DIR]
+                            FILE...
        mailroom sieve test [-f SENDER] [-a ORIGINAL-RECIPIENT] [-r RECIPIENT]
-                           [--mailbox FOLDER]... [--duplicate ID]... [--json] [--trace]
-                           SCRIPT MESSAGE
+                           [--mailbox FOLDER]... [--duplicate ID]...
+                           [--special-use ATTR=FOLDER]... [--include-dir DIR]
+                           [--global-dir DIR] [--json] [--trace] SCRIPT MESSAGE
        mailroom sieve test --dir CASES [--trace] SCRIPT
        mailroom sieve filter [--apply] [--allow-discard] SCRIPT MAILDIR-FOLDER
        mailroom sieve from-procmail [FILE]
@@ -126,6 +128,12 @@ test   runs SCRIPT on the message in the file MESSAGE (a dry run: nothing
               INBOX always exists)
   --duplicate ID  a unique id the duplicate test has seen before (RFC 7352;
               repeatable, any handle); no store is read or written
+  --special-use ATTR=FOLDER  the folder with an IMAP special use, for
+              fileinto :specialuse and specialuse_exists (repeatable;
+              default: maildir.special_use's, \Junk=Junk and the like)
+  --include-dir DIR  where include :personal finds NAME.sieve (RFC 6609)
+  --global-dir DIR   where include :global finds NAME.sieve; with either,
+              check and test check each include when compiling
   --json      print the outcome as JSON; vacation and notify are listed,
               never sent (the text form says why one would not be)
   --trace     also print each test evaluated (result and why) and each

@@ -116,6 +116,12 @@ SieveDecision run_sieve(Context& context, const Store& store,
     auto live = tracking->live(key, std::time(nullptr));
     return live && *live;
   };
+  options.special_use_folder =
+      sieve::special_use_map(context.config.maildir.special_use, options.mailbox_exists);
+  if (auto untrusted =
+          set_include_dirs(context.config.sieve, context.user, context.as_root, options);
+      !untrusted.empty())
+    log::warn("sieve.global_dir not used: {}", untrusted);
   auto runs = run_scripts(scripts, view, sieve_envelope, options);
   auto decision = decide(runs, keep_folder(context));
   context.sieve_note = scripts_text(runs);
@@ -230,9 +236,19 @@ void after_delivery(Context& context, const message::Message& message, Store& st
 
 // Copies first, then redirects; a message that neither a copy, a redirect
 // nor a discard took goes to INBOX: mail is never lost to a script.
-Outcome carry_out(Context& context, const message::Message& message, Store& store,
+Outcome carry_out(Context& context, const message::Message& original, Store& store,
                   const SieveDecision& decision, std::span<const std::string_view> pieces) {
   if (decision.reject) return refuse(context, decision);
+  // RFC 5293: the edited message is what is stored and redirected.
+  std::optional<message::Message> edited;
+  std::string_view edited_text[1];
+  if (decision.message) {
+    edited = message::Message::parse(
+        std::make_shared<const message::Buffer>(message::Buffer::from_string(*decision.message)));
+    edited_text[0] = edited->raw();
+    pieces = edited_text;
+  }
+  const message::Message& message = edited ? *edited : original;
   std::optional<StoreReport> report;
   if (!decision.targets.empty()) {
     auto saved = save_copies(message, store, decision.targets, pieces);

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "mailroom/maildir/delivery.hpp"
+#include "mailroom/message/buffer.hpp"
 #include "mailroom/sieve/compile.hpp"
 #include "mailroom/util/file.hpp"
 #include "mailroom/util/text.hpp"
@@ -181,9 +182,15 @@ std::vector<ScriptRun> run_scripts(const std::vector<ScriptFile>& scripts,
                                    const message::Message& message, const sieve::Envelope& envelope,
                                    const sieve::RunOptions& options) {
   std::vector<ScriptRun> runs;
+  std::optional<message::Message> edited;
   for (const auto& script : scripts) {
-    runs.push_back({script.path, run_one(script, message, envelope, options)});
+    runs.push_back({script.path, run_one(script, edited ? *edited : message, envelope, options)});
     const auto& outcome = runs.back().outcome;
+    if (outcome.message) {
+      edited = message::Message::parse(
+          std::make_shared<const message::Buffer>(message::Buffer::from_string(*outcome.message)),
+          message.limits());
+    }
     if (outcome.error || !keeps_implicitly(outcome)) break;
   }
   return runs;
@@ -194,6 +201,7 @@ SieveDecision decide(const std::vector<ScriptRun>& runs, const KeepFolder& keep)
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const auto& run = runs[i];
     const bool last = i + 1 == runs.size();
+    if (run.outcome.message) decision.message = run.outcome.message;
     if (run.outcome.error) {
       decision.errors.push_back(error_line(run.path, *run.outcome.error));
       decision.targets.push_back({"INBOX", "", "error in " + run.path + ", kept in INBOX"});
@@ -226,6 +234,18 @@ void split_flags(const std::vector<std::string>& flags, std::string& letters,
     if (letter != 0 && letters.find(letter) == std::string::npos) letters += letter;
     // \Recent and unknown system flags cannot be set (RFC 3501 §2.3.2).
   }
+}
+
+std::string set_include_dirs(const SieveConfig& config, const MailUser& user, bool as_root,
+                             sieve::RunOptions& options) {
+  if (!config.include_dir.empty() && !(config.include_dir[0] == '~' && user.home.empty()))
+    options.personal_dir = expand_user_path(config.include_dir, user.home, user.name);
+  if (config.global_dir.empty()) return {};
+  if (as_root)
+    if (auto trusted = check_trusted_path(config.global_dir, "Sieve global_dir"); !trusted)
+      return trusted.error().message;
+  options.global_dir = config.global_dir;
+  return {};
 }
 
 std::string no_scripts_text(const SieveConfig& config, const MailUser& user) {

@@ -49,7 +49,8 @@ struct ScriptRun {
 // script starts afresh; the next one runs only while the implicit keep is
 // still in effect at the end of this one (an explicit keep, fileinto,
 // redirect or discard ends the sequence); `stop` ends only its own script.
-// An error ends the sequence too.
+// An error ends the sequence too. A script that edited the header
+// (RFC 5293) hands the edited message to the scripts after it.
 [[nodiscard]] std::vector<ScriptRun> run_scripts(const std::vector<ScriptFile>& scripts,
                                                  const message::Message& message,
                                                  const sieve::Envelope& envelope,
@@ -77,7 +78,17 @@ struct SieveDecision {
   bool discarded = false;  // discard, and nothing else kept
   std::string discard_why;
   std::vector<std::string> errors;  // "script:line:col: kind: message"
+  // The message after the scripts' header edits (RFC 5293); unset: none.
+  std::optional<std::string> message;
 };
+
+// RFC 6609 include: sieve.include_dir (~ and %u expanded; none for a
+// virtual user without a home) and sieve.global_dir. When `as_root`, the
+// global directory must pass check_trusted_path() as sieve.before does; one
+// that does not is not used (its includes fail, the message is kept) and
+// the reason is returned for the log, else "".
+[[nodiscard]] std::string set_include_dirs(const SieveConfig& config, const MailUser& user,
+                                           bool as_root, sieve::RunOptions& options);
 
 // Where keep goes: -m, else deliver.default_folder (dovecot-lda's -m).
 struct KeepFolder {

@@ -18,6 +18,7 @@ maildir::Options options_from(const Config& config) {
   options.hostname = config.maildir.hostname;
   options.default_quota = config.maildir.default_quota;
   options.over_quota_rejects = !config.deliver.quota_tempfail;
+  options.add_keywords = config.maildir.dovecot_keywords;
   return options;
 }
 
@@ -67,16 +68,21 @@ bool names_a_queue_entry(std::string_view received) {
 }
 
 // The Maildir info letters for a target: its system flags, and the Dovecot
-// letter of each keyword the folder's dovecot-keywords file already names
-// (that file is Dovecot's, written under its locks: we only read it).
+// letter of each keyword, added to the folder's dovecot-keywords file first
+// when it does not name it yet (under Dovecot's lock, maildir.dovecot_keywords).
 std::string flags_for(const maildir::Folder& folder, const Target& target,
-                      std::vector<std::string>& warnings) {
+                      const maildir::Options& options, std::vector<std::string>& warnings) {
   if (target.keywords.empty()) return target.flags;
   std::vector<std::string_view> names(target.keywords.begin(), target.keywords.end());
+  if (options.add_keywords) {
+    if (auto added = folder.add_keywords(names, options); !added)
+      warnings.push_back("keywords not added to " + folder.name() +
+                         "/dovecot-keywords: " + added.error().message);
+  }
   std::string unknown;
   std::string letters = folder.keyword_letters(names, &unknown);
   if (!unknown.empty())
-    warnings.push_back("keywords not yet known to " + folder.name() + " not stored: " + unknown);
+    warnings.push_back("keywords not known to " + folder.name() + " not stored: " + unknown);
   return target.flags + letters;
 }
 
@@ -163,7 +169,7 @@ Result<StoreReport> Store::save(const std::vector<Target>& targets,
     // Before staging, while the watchdog may still end the delivery: at most
     // every 8 hours per folder, files abandoned in tmp/ for 36 (issue 12 item 8).
     maildir::clean_tmp(*folder);
-    const std::string flags = flags_for(*folder, target, report.warnings);
+    const std::string flags = flags_for(*folder, target, maildir_.options(), report.warnings);
     if (auto staged = delivery.stage(*folder, pieces, flags, source); !staged) {
       report.warnings.push_back("copy for " + folder->name() +
                                 " failed: " + staged.error().message);

@@ -44,6 +44,8 @@ std::string_view to_string(DiagnosticKind kind) noexcept {
       return "unknown-namespace";
     case DiagnosticKind::bad_flag:
       return "bad-flag";
+    case DiagnosticKind::bad_include:
+      return "bad-include";
     case DiagnosticKind::runtime:
       return "runtime";
   }

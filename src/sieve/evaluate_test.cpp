@@ -259,6 +259,7 @@ bool Interpreter::evaluate(const CompiledTest& t) {
 
 bool Interpreter::evaluate_kind(const CompiledTest& t) {
   using Kind = CompiledTest::Kind;
+  if (t.mime) return mime_test(t);  // RFC 5703 §4 (mime.cpp)
   switch (t.kind) {
     case Kind::true_:
       return true;
@@ -302,6 +303,8 @@ bool Interpreter::evaluate_kind(const CompiledTest& t) {
     case Kind::valid_notify_method:
     case Kind::notify_method_capability:
       return notify_test(t);
+    case Kind::specialuse_exists:
+      return specialuse_exists_test(t);
   }
   return false;
 }

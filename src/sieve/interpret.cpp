@@ -146,6 +146,7 @@ std::string Interpreter::expand(std::string_view text) const {
     // names never get here: the validator refuses them.
     std::string name(ref.name);
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name.rfind("global.", 0) == 0) return global_value(name.substr(7));  // RFC 6609 §3.5
     auto found = values_.find(name);
     return found == values_.end() ? std::string_view() : std::string_view(found->second);
   });
@@ -163,6 +164,7 @@ void Interpreter::set_variable(const CompiledCommand& c) {
   std::string value = c.expands ? expand(c.target) : c.target;
   value = apply_modifiers(std::move(value), c.modifiers);
   truncate_utf8(value, limits_.max_variable_size);
+  if (set_global(c.variable, value)) return;
   values_[c.variable] = std::move(value);
 }
 
@@ -227,6 +229,7 @@ bool Interpreter::execute(const CompiledCommand& c) {
                       c.position, std::move(target), c.copy);
       if (c.kind == Kind::fileinto) action.flags = flags_for(c);
       action.create = c.create;
+      if (!special_use_target(c, action)) break;
       add(std::move(action));
       break;
     }
@@ -254,6 +257,15 @@ bool Interpreter::execute(const CompiledCommand& c) {
     case Kind::notify:
       notify(c);
       break;
+    case Kind::include:
+    case Kind::return_:
+    case Kind::global:
+    case Kind::addheader:
+    case Kind::deleteheader:
+    case Kind::foreverypart:
+    case Kind::break_:
+    case Kind::extracttext:
+      return structure(c) && !error_;
     case Kind::if_:
     case Kind::elsif:
     case Kind::else_:
@@ -294,6 +306,8 @@ Outcome Interpreter::finish() {
   }
   out.actions = std::move(actions_);
   out.duplicates = std::move(duplicate_marks_);
+  out.edits = std::move(edits_);  // RFC 5293: dropped with the actions after an error
+  if (edited_) out.message = std::string(message_.raw());
   if (implicit_keep_) {
     // RFC 5232 §5: the implicit keep stores the internal variable's flags.
     out.actions.push_back(implicit_keep(action_flags(internal_flags_)));
@@ -303,7 +317,11 @@ Outcome Interpreter::finish() {
 
 Outcome run(const Program& program, const message::Message& message, const Envelope& envelope,
             const RunOptions& options) {
-  Interpreter interpreter(message, envelope, options);
+  // RFC 5293: a script that may edit the message works on its own copy.
+  std::optional<message::Message> editable;
+  if (program.edits) editable = message;
+  Interpreter interpreter(editable ? *editable : message, envelope, options);
+  if (editable) interpreter.allow_edits(&*editable);
   if (program.variables) interpreter.enable_variables();
   if (program.imap4flags) interpreter.enable_flags();
   (void)interpreter.run(program.commands);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@ class Interpreter {
   // RFC 5229: strings are expanded and :matches sets ${0}...${32}.
   void enable_variables() { variables_ = true; }
   void enable_flags() { flags_enabled_ = true; }
+  // RFC 5293: edits replace `*editable`, the message this interpreter reads.
+  void allow_edits(message::Message* editable) { editable_ = editable; }
 
   // evaluate_test.cpp
   bool evaluate(const CompiledTest& test);
@@ -69,6 +72,20 @@ class Interpreter {
   std::string expanded_string(const CompiledCommand& command, const std::string& text) const;
   bool notify_test(const CompiledTest& test);
   bool duplicate_test(const CompiledTest& test);
+  // The structure extensions (special_use.cpp, editheader.cpp, include.cpp).
+  bool structure(const CompiledCommand& command);  // false: the script ends here
+  bool special_use_target(const CompiledCommand& command, Action& action);
+  bool specialuse_exists_test(const CompiledTest& test);
+  bool edit_header(const CompiledCommand& command);
+  bool include_script(const CompiledCommand& command);
+  bool run_included(const Program& program, const std::string& key);
+  void declare_globals(const CompiledCommand& command);
+  std::string_view global_value(std::string_view name) const;
+  bool set_global(std::string_view name, const std::string& value);
+  bool for_every_part(const CompiledCommand& command);
+  void extract_text(const CompiledCommand& command);
+  bool mime_test(const CompiledTest& test);
+  bool mime_test_on(const CompiledTest& test, const message::Part& part);
   // A :matches key that matched `value`: keeps its match variables.
   void remember_match(const CompiledTest& test, std::string_view value, std::string_view key);
 
@@ -94,6 +111,23 @@ class Interpreter {
   std::size_t trace_values_ = 0;
   std::vector<std::pair<std::string, bool>> duplicate_answers_;  // RFC 7352 §3: this run's
   std::vector<DuplicateMark> duplicate_marks_;                   // ids to record if delivered
+  // RFC 5293 editheader
+  message::Message* editable_ = nullptr;
+  std::vector<HeaderEdit> edits_;
+  bool edited_ = false;
+  // RFC 6609 include
+  bool returning_ = false;                  // `return` ends the current script only
+  std::vector<std::string> include_stack_;  // the scripts being included, innermost last
+  std::vector<std::string> included_;       // every script included so far (:once)
+  std::size_t includes_ = 0;
+  std::unordered_map<std::string, std::shared_ptr<const Program>> programs_;
+  std::unordered_map<std::string, std::string> globals_;  // RFC 6609 §3.3
+  std::vector<std::string> global_names_;                 // declared global by the running script
+  // RFC 5703 foreverypart
+  std::size_t current_part_ = 0;  // index in message_.parts(); 0: the message
+  bool in_loop_ = false;          // a foreverypart is running
+  bool breaking_ = false;         // `break` is unwinding to its loop
+  std::string break_name_;        // its :name, "" for the innermost loop
 };
 
 }  // namespace mailroom::sieve

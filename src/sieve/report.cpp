@@ -97,6 +97,7 @@ void append_action(std::string& out, const Action& a) {
     append_field(out, "copy", a.copy);
   }
   if (a.kind == ActionKind::fileinto) append_field(out, "create", a.create);
+  if (!a.special_use.empty()) append_field(out, "specialuse", a.special_use);
   if (a.kind == ActionKind::keep) append_field(out, "implicit", a.implicit);
   // RFC 5232 §5: the IMAP flags stored with the copy.
   if (a.kind == ActionKind::keep || a.kind == ActionKind::fileinto) {
@@ -109,6 +110,21 @@ void append_action(std::string& out, const Action& a) {
   if (a.notify) append_notify(out, a);
   if (a.kind == ActionKind::vacation || a.kind == ActionKind::notify) append_fcc(out, a.fcc);
   if (!a.implicit) append_field(out, "line", a.position.line);
+  out.push_back('}');
+}
+
+// RFC 5293 edits, listed among the actions in the order they were made.
+void append_edit(std::string& out, const HeaderEdit& e) {
+  out.append("{\"action\":");
+  append_json_string(out, e.add ? "addheader" : "deleteheader");
+  append_field(out, "field", e.field);
+  if (e.add) {
+    append_field(out, "value", e.value);
+    append_field(out, "last", e.last);
+  } else {
+    append_field(out, "deleted", e.deleted);
+  }
+  append_field(out, "line", e.position.line);
   out.push_back('}');
 }
 
@@ -156,6 +172,10 @@ std::string to_json(const Outcome& outcome) {
   for (std::size_t i = 0; i < outcome.actions.size(); ++i) {
     if (i != 0) out.push_back(',');
     append_action(out, outcome.actions[i]);
+  }
+  for (const auto& edit : outcome.edits) {
+    if (out.back() != '[') out.push_back(',');
+    append_edit(out, edit);
   }
   out.append("],\"error\":");
   if (!outcome.error) {

@@ -8,13 +8,14 @@
 #include "sieve/flags.hpp"
 #include "sieve/sending.hpp"
 #include "sieve/strings.hpp"
+#include "sieve/structure.hpp"
 #include "sieve/validator.hpp"
 #include "sieve/variables.hpp"
 
 namespace mailroom::sieve {
 namespace {
 
-constexpr std::array<std::string_view, 20> kCapabilities = {"body",
+constexpr std::array<std::string_view, 26> kCapabilities = {"body",
                                                             "comparator-i;ascii-casemap",
                                                             "comparator-i;ascii-numeric",
                                                             "comparator-i;octet",
@@ -33,7 +34,13 @@ constexpr std::array<std::string_view, 20> kCapabilities = {"body",
                                                             "vacation-seconds",
                                                             "enotify",
                                                             "duplicate",
-                                                            "fcc"};
+                                                            "fcc",
+                                                            "editheader",
+                                                            "include",
+                                                            "special-use",
+                                                            "mime",
+                                                            "foreverypart",
+                                                            "extracttext"};
 
 using Kind = CompiledCommand::Kind;
 
@@ -64,7 +71,7 @@ bool Validator::check_references(std::string_view value, Position at) {
   for (auto ref = next_reference(value, 0); ref; ref = next_reference(value, ref->end)) {
     saw_reference = true;
     auto dot = ref->name.find('.');
-    if (dot != std::string_view::npos) {
+    if (dot != std::string_view::npos && !global_namespace(ref->name.substr(0, dot))) {
       error(DiagnosticKind::unknown_namespace,
             "variables: unknown namespace " + quoted(ref->name.substr(0, dot)) + " in '${" +
                 std::string(ref->name) + "}'",
@@ -147,6 +154,10 @@ bool Validator::action_tags(const Command& c, CompiledCommand& out,
     bool flags_tag = a.tag == "flags" && c.name != "redirect";
     bool copy_tag = a.tag == "copy" && c.name != "keep";
     bool create_tag = a.tag == "create" && c.name == "fileinto";
+    if (a.tag == "specialuse" && c.name == "fileinto") {
+      if (!special_use_tag(*this, c, i, out)) return false;
+      continue;
+    }
     if (!flags_tag && !copy_tag && !create_tag) {
       error(DiagnosticKind::unknown_tag, c.name + ": unknown tag :" + a.tag, a.position);
       return false;
@@ -200,6 +211,11 @@ bool Validator::settable_variable(std::string& name, std::string_view command, P
     return false;
   }
   auto dot = name.find('.');
+  if (dot != std::string::npos && global_namespace(name.substr(0, dot)) &&
+      valid_identifier(name.substr(dot + 1))) {
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return true;  // RFC 6609 §3.5: set "global.name"
+  }
   if (dot != std::string::npos && valid_identifier(name.substr(0, dot))) {
     error(DiagnosticKind::unknown_namespace,
           std::string(command) + ": unknown namespace " + quoted(name.substr(0, dot)) + " in " +
@@ -266,6 +282,7 @@ std::optional<CompiledCommand> Validator::flag_command(const Command& c) {
 }
 
 std::optional<CompiledCommand> Validator::command(const Command& c) {
+  if (std::optional<CompiledCommand> ext; structure_command(*this, c, ext)) return ext;
   CompiledCommand out;
   out.position = c.position;
   auto bad = [&](std::string message) {
@@ -451,6 +468,7 @@ CompileResult validate(const Script& script, const Limits& limits) {
   program.capabilities = v.capabilities();
   program.variables = v.required("variables");
   program.imap4flags = v.required("imap4flags");
+  program.edits = v.required("editheader") || v.required("include");
   program.warnings = std::move(v.warnings());
   return program;
 }

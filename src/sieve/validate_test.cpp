@@ -4,6 +4,7 @@
 #include <array>
 
 #include "sieve/sending.hpp"
+#include "sieve/structure.hpp"
 #include "sieve/validator.hpp"
 #include "sieve/variables.hpp"
 
@@ -223,6 +224,7 @@ bool Validator::take_strings(std::vector<std::string>& into, const Argument& arg
 }
 
 std::optional<CompiledTest> Validator::test(const Test& t) {
+  if (std::optional<CompiledTest> ext; structure_test(*this, t, ext)) return ext;
   auto kind = test_kind(t.name);
   if (!kind) {
     error(DiagnosticKind::unknown_test, "unknown test '" + t.name + "'", t.position);
@@ -251,6 +253,8 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
     case Kind::not_:
       if (!args.empty() || t.test_list || t.tests.size() != 1) return bad("takes one test");
       break;
+    case Kind::specialuse_exists:  // structure_test took it
+      return out;
     case Kind::true_:
     case Kind::false_:
       if (!args.empty() || !t.tests.empty()) return bad("takes no arguments");

@@ -2,6 +2,8 @@
 // so far. validate.cpp checks commands, validate_test.cpp tests and tags.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +64,13 @@ class Validator {
   // RFC 5229 §3: "${ns.name}" in a string is an error (no namespace is
   // supported); marks strings holding a reference for run-time expansion.
   bool check_references(std::string_view value, Position at);
+  // RFC 6609 §3.5: "global" is a namespace once "include" is required.
+  [[nodiscard]] bool global_namespace(std::string_view ns) const {
+    return required("include") && ns.size() == 6 &&
+           std::equal(ns.begin(), ns.end(), "global", [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  }
 
   std::vector<std::string> capabilities_;
   std::vector<Diagnostic> errors_;
@@ -72,6 +81,9 @@ class Validator {
  public:
   // Whether a string decoded since the last reset holds a reference.
   bool saw_reference = false;
+  // RFC 5703 §3: the foreverypart loops around the commands being checked
+  // (their :name, "" when unnamed), innermost last.
+  std::vector<std::string> loops;
 };
 
 // The positional arguments of a command or test, after its tags.

@@ -21,6 +21,22 @@ struct KeyBinding {
   config_setters::Accessor access;
 };
 
+// maildir.special_use: strings_setter, then each entry checked.
+config_setters::Accessor special_use_setter() {
+  auto accessor = config_setters::strings_setter(&Config::maildir, &MaildirConfig::special_use);
+  accessor.set = [set = accessor.set](Config& c, const toml::node& n) -> std::string {
+    if (auto problem = set(c, n); !problem.empty()) return problem;
+    for (const auto& entry : c.maildir.special_use) {
+      auto eq = entry.find('=');
+      if (entry.size() < 4 || entry[0] != '\\' || eq == std::string::npos || eq < 2 ||
+          eq + 1 == entry.size())
+        return "\"" + entry + "\" is not ATTRIBUTE=FOLDER, such as \"\\\\Junk=Spam\"";
+    }
+    return {};
+  };
+  return accessor;
+}
+
 const std::vector<KeyBinding>& bindings() {
   using namespace config_setters;
   static const std::vector<KeyBinding> table = {
@@ -79,6 +95,14 @@ const std::vector<KeyBinding>& bindings() {
         "Maildir++ quota used when no maildirsize file exists, as \"<bytes>S,<count>C\" "
         "(\"1000000000S,10000C\")."},
        quota_setter(&Config::maildir, &MaildirConfig::default_quota)},
+      {{"maildir.dovecot_keywords", "bool",
+        "Add IMAP keywords a delivery stores (Sieve imap4flags) to the folder's "
+        "dovecot-keywords file, under Dovecot's lock, so that Dovecot shows them."},
+       bool_setter(&Config::maildir, &MaildirConfig::dovecot_keywords)},
+      {{"maildir.special_use", "strings",
+        "Folders with an IMAP special use (RFC 6154), for Sieve's special-use extension (RFC "
+        "8579): \"ATTRIBUTE=FOLDER\" entries such as \"\\\\Junk=Junk\"."},
+       special_use_setter()},
       {{"log.level", "string", "trace, debug, info, warn, error or off."},
        one_of_setter(&Config::log, &LogConfig::level,
                      {"trace", "debug", "info", "warn", "error", "off"})},
@@ -148,6 +172,13 @@ const std::vector<KeyBinding>& bindings() {
         "Header of an upstream spam filter whose score scripts may trust (as "
         "X-Mailroom-Spam-Score); empty: none."},
        string_setter(&Config::sieve, &SieveConfig::trusted_spam_header)},
+      {{"sieve.include_dir", "string",
+        "Where Sieve's include :personal finds NAME.sieve (RFC 6609); ~ and %u as sieve.script; "
+        "empty: none."},
+       string_setter(&Config::sieve, &SieveConfig::include_dir)},
+      {{"sieve.global_dir", "string",
+        "Where Sieve's include :global finds NAME.sieve (RFC 6609); empty: none."},
+       string_setter(&Config::sieve, &SieveConfig::global_dir)},
       {{"serve.listeners", "strings",
         "Where `mailroom serve` listens: \"pop3://ADDRESS:PORT\" (STLS when a certificate is "
         "set) or \"pop3s://ADDRESS:PORT\" (TLS from the start); IPv6 as [::1]:110."},

@@ -232,4 +232,77 @@ deliver "two rules" 0 &&
   grep -q "folder=Lists,Work .*why=\"fileinto at $HOMEU/.dovecot.sieve:2; fileinto at $HOMEU/.dovecot.sieve:3\"" "$T/err" &&
   pass "log names the script:line of each folder" || fail "two rules log: $(cat "$T/err")"
 
+# -- the structure extensions end to end: include from ~/sieve and from
+#    sieve.global_dir (RFC 6609), header edits stored and seen by the after
+#    script (RFC 5293), fileinto :specialuse through maildir.special_use
+#    (RFC 8579)
+mkdir -p "$HOMEU/sieve" "$G/inc" && chmod 0755 "$G/inc"
+printf 'require ["fileinto", "editheader"];\nif header :contains "Subject" "included" {\n  addheader "X-Included" "yes";\n  fileinto "Included";\n}\n' >"$HOMEU/sieve/lists.sieve"
+chown -R "$U" "$HOMEU/sieve"
+printf 'require "fileinto";\nif header :contains "Subject" "global-inc" { fileinto "GlobalInc"; }\n' >"$G/inc/common.sieve"
+printf 'require "fileinto";\nif exists "X-Edited" { fileinto "AfterSawEdit"; }\n' >"$G/after-edit.sieve"
+chmod 0644 "$G/inc/common.sieve" "$G/after-edit.sieve"
+user_script 'require ["include", "editheader", "fileinto", "special-use", "imap4flags"];
+if header :contains "Subject" "label-me" { addflag ["$Label1", "Work"]; }
+include "lists";
+include :global :optional "common";
+if header :contains "Subject" "edit-me" {
+  deleteheader "X-Remove";
+  deleteheader "Received";
+  addheader "X-Edited" "by sieve";
+}
+if header :contains "Subject" "junk-me" { fileinto :specialuse "\\Junk" "Spam"; }'
+STRUCT=(-o "sieve.global_dir=$G/inc")
+newmsg "included"
+deliver "include personal" 0 "${STRUCT[@]}" && expect_in "include finds ~/sieve/lists.sieve" "/\.Included/new/" &&
+  grep -q "^X-Included: yes" "$(where_is "$ID")" && pass "an included script's addheader is stored" ||
+  fail "include personal: $(cat "$T/err")"
+newmsg "global-inc"
+deliver "include global" 0 "${STRUCT[@]}" && expect_in "include :global finds sieve.global_dir/common.sieve" "/\.GlobalInc/new/"
+newmsg "global-inc"
+deliver "include global optional" 0 -o sieve.global_dir= && expect_in "a missing :optional include is skipped" "/Maildir/new/"
+mkdir -p "$T/ginc" && cp "$G/inc/common.sieve" "$T/ginc/"
+newmsg "global-inc"
+deliver "include global untrusted" 0 -o "sieve.global_dir=$T/ginc" &&
+  expect_in "a global_dir others can write is not used" "/Maildir/new/" &&
+  grep -q "sieve.global_dir not used" "$T/err" && pass "and the log says why" ||
+  fail "untrusted global_dir: $(cat "$T/err")"
+rm "$HOMEU/sieve/lists.sieve"
+newmsg "included"
+deliver "include missing" 0 "${STRUCT[@]}" && expect_in "a missing include keeps the message in INBOX" "/Maildir/new/" &&
+  grep -q "lists.sieve" "$HOMEU/.mailroom/sieve.log" && pass "the missing include is in sieve.log" ||
+  fail "include missing: no sieve.log line"
+printf 'require "fileinto";\n' >"$HOMEU/sieve/lists.sieve" && chown "$U" "$HOMEU/sieve/lists.sieve"
+newmsg "edit-me" "Received: from relay.example.com by mx.example.net; Mon, 7 Dec 2026 10:00:00 +0000
+X-Remove: please
+"
+deliver "editheader" 0 "${STRUCT[@]}" -o "sieve.after=[\"$G/after-edit.sieve\"]" &&
+  expect_in "the after script sees the user script's addheader" "/\.AfterSawEdit/new/"
+file=$(where_is "$ID")
+if [ -n "$file" ] && grep -q "^X-Edited: by sieve" "$file" && ! grep -q "^X-Remove:" "$file" &&
+  grep -q "^Received: from relay.example.com" "$file" && grep -q "^Delivered-To: $RCPT" "$file"; then
+  pass "the stored copy has the edits, keeps Received and our trace fields"
+else
+  fail "editheader stored copy: $(head -c 600 "${file:-/dev/null}")"
+fi
+newmsg "junk-me"
+deliver "specialuse" 0 "${STRUCT[@]}" && expect_in "fileinto :specialuse \\Junk finds Junk" "/\.Junk/new/"
+newmsg "junk-me"
+deliver "specialuse mapped" 0 "${STRUCT[@]}" -o 'maildir.special_use=["\\Junk=Lists"]' &&
+  expect_in "maildir.special_use maps \\Junk to Lists" "/\.Lists/new/"
+newmsg "junk-me"
+deliver "specialuse missing" 0 "${STRUCT[@]}" -o 'maildir.special_use=["\\Junk=NoSuch"]' &&
+  expect_in "no folder with the attribute: the named one" "/\.Spam/new/"
+
+# -- keywords Dovecot never saw are added to dovecot-keywords (letters a, b)
+newmsg "label-me"
+deliver "keywords" 0 "${STRUCT[@]}" && expect_in "new keywords stored as letters" '/Maildir/cur/[^/]*:2,ab$' &&
+  [ "$(cat "$MD/dovecot-keywords")" = "$(printf '0 $Label1\n1 Work')" ] &&
+  pass "dovecot-keywords names them" || fail "dovecot-keywords: $(cat "$MD/dovecot-keywords" 2>&1)"
+newmsg "label-me"
+deliver "keywords off" 0 "${STRUCT[@]}" -o maildir.dovecot_keywords=false -m Lists &&
+  expect_in "with maildir.dovecot_keywords off, unknown keywords are left out" '/\.Lists/new/[^:]*$' &&
+  grep -q "keywords not known to Lists not stored" "$T/err" && pass "and the log says so" ||
+  fail "keywords off: $(cat "$T/err")"
+
 finish

@@ -14,7 +14,9 @@
 # 4. With /usr/bin/python3 imaplib: every folder is listed and subscribed,
 #    every message has the exact bytes (CRLF-normalised), RFC822.SIZE equal
 #    to the CRLF size, and the flags we set; a keyword ($Junk) we deliver as
-#    its dovecot-keywords letter shows as $Junk; Dovecot logs no error.
+#    its dovecot-keywords letter shows as $Junk; keywords Dovecot never saw
+#    ($Label1, Work) we add to dovecot-keywords under its dotlock, and
+#    Dovecot shows them and adds its own beside them; Dovecot logs no error.
 # 5. Stops Dovecot, removes everything (and the vmail user if it made it).
 # Exit 0 pass, 1 fail, 77 skipped (not root, no package source).
 set -uo pipefail
@@ -209,9 +211,10 @@ if problems:
     print("\n".join(problems), file=sys.stderr)
     sys.exit(1)
 PY
-# --- 4b. keywords: only those Dovecot already numbered in dovecot-keywords ------
+# --- 4b. keywords Dovecot numbered in dovecot-keywords ----------------------------
 # An IMAP client sets $Junk (Dovecot writes "0 $Junk" under its own lock);
-# then our module delivers with keyword $Junk, which must arrive as $Junk.
+# then our module delivers with keyword $Junk, which must arrive as $Junk,
+# and NotYetKnown, which we add to the file at the next free index.
 PORT=$PORT /usr/bin/python3 - <<'PY' || die "IMAP STORE \$Junk failed"
 import imaplib, os
 imap = imaplib.IMAP4("127.0.0.1", int(os.environ["PORT"]))
@@ -235,8 +238,39 @@ typ, resp = imap.fetch("2", "(FLAGS)")
 flags = set(re.search(rb"FLAGS \(([^)]*)\)", resp[0]).group(1).decode().split()) - {"\\Recent"}
 print("Junk        #2 junk2.eml        flags", sorted(flags))
 imap.logout()
-sys.exit(0 if flags == {"\\Seen", "$Junk"} else 1)
+sys.exit(0 if flags == {"\\Seen", "$Junk", "NotYetKnown"} else 1)
 PY
+grep -q '^[0-9]* NotYetKnown$' "$M/.Junk/dovecot-keywords" || die "NotYetKnown not added to dovecot-keywords"
+
+# --- 4c. keywords Dovecot never saw: we add them to dovecot-keywords under its
+# dotlock (Sieve imap4flags "$Label1", "Work"), Dovecot shows them, and then
+# adds one of its own without disturbing ours.
+printf 'From: boss@example.org\nTo: alice@example.net\nSubject: labelled\nMessage-ID: <7@example.org>\n\nlabels\n' >"$T/msg/labelled.eml"
+chmod 0644 "$T/msg/labelled.eml"
+write INBOX "" labelled.eml '$Label1' 'Work'
+[ -e "$M/dovecot-keywords.lock" ] && die "our dovecot-keywords.lock was left behind"
+ls "$M/cur" | grep -q ':2,ab$' || die "INBOX copy not named with letters a and b: $(ls "$M/cur")"
+PORT=$PORT /usr/bin/python3 - <<'PY' || die "keywords we added not seen by Dovecot"
+import imaplib, os, re, sys
+imap = imaplib.IMAP4("127.0.0.1", int(os.environ["PORT"]))
+imap.login("alice", "secret")
+typ, data = imap.select("INBOX")
+n = data[0].decode()
+typ, resp = imap.fetch(n, "(FLAGS)")
+flags = set(re.search(rb"FLAGS \(([^)]*)\)", resp[0]).group(1).decode().split()) - {"\\Recent"}
+print("INBOX       #%s labelled.eml     flags" % n, sorted(flags))
+if flags != {"$Label1", "Work"}:
+    sys.exit(1)
+typ, _ = imap.store(n, "+FLAGS", "(Later)")
+assert typ == "OK"
+typ, resp = imap.fetch(n, "(FLAGS)")
+flags = set(re.search(rb"FLAGS \(([^)]*)\)", resp[0]).group(1).decode().split()) - {"\\Recent"}
+imap.logout()
+sys.exit(0 if flags == {"$Label1", "Work", "Later"} else 1)
+PY
+for k in '0 \$Label1' '1 Work' '[0-9]* Later'; do
+  grep -q "^$k\$" "$M/dovecot-keywords" || die "dovecot-keywords lacks '$k': $(cat "$M/dovecot-keywords")"
+done
 
 if grep -E "(Error|Panic|Fatal|Warning):" "$T/dovecot.log" | grep -v "SSL_accept" >&2; then
   die "Dovecot complained about our files"

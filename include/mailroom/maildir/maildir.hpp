@@ -36,6 +36,13 @@ class Folder {
   // yet are left out and listed in *unknown if given.
   std::string keyword_letters(std::span<const std::string_view> keywords,
                               std::string* unknown = nullptr) const;
+  // Adds the keywords dovecot-keywords does not name yet, each at the
+  // lowest free index (0..25), under Dovecot's own dotlock and in its
+  // format, so that Dovecot reads their letters (keywords.cpp). Lines
+  // already there are never changed. Names that are not IMAP atoms are
+  // skipped; past 26 keywords nothing more is added.
+  [[nodiscard]] Status add_keywords(std::span<const std::string_view> keywords,
+                                    const Options& options) const;
 
   std::shared_ptr<const detail::FolderDirs> dirs() const { return dirs_; }
 

@@ -27,6 +27,9 @@ struct Options {
   // How long to wait for another process's subscriptions.lock before giving
   // up on the subscription (the folder is still created and delivered to).
   int lock_timeout_ms = 5000;
+  // Keywords a delivery stores that the folder's dovecot-keywords does not
+  // name yet are added to it (Folder::add_keywords), so Dovecot shows them.
+  bool add_keywords = true;
 };
 
 }  // namespace mailroom::maildir

@@ -56,12 +56,24 @@ struct Action {
   // keep/fileinto: IMAP flags and keywords to store with the copy (RFC 5232
   // imap4flags: "\\Seen", "$Junk"); empty when the script set none.
   std::vector<std::string> flags;
-  bool create = false;  // fileinto :create (RFC 5490): make a missing folder
-  std::string reason;   // reject/ereject: the text for the sender; vacation: the reason
+  bool create = false;      // fileinto :create (RFC 5490): make a missing folder
+  std::string reason;       // reject/ereject: the text for the sender; vacation: the reason
+  std::string special_use;  // fileinto :specialuse (RFC 8579 §4): the attribute asked for
   std::optional<Vacation> vacation;  // vacation only
   std::optional<Notify> notify;      // notify only
   std::optional<Fcc> fcc;            // vacation/notify :fcc (RFC 8580)
   Position position;                 // the command that asked for it; {0,0} for implicit keep
+};
+
+// A header edit of RFC 5293, in the order the script made it; `sieve test
+// --json` lists them as addheader/deleteheader actions.
+struct HeaderEdit {
+  bool add = true;          // addheader, else deleteheader
+  std::string field;        // the field name
+  std::string value;        // addheader: the value as stored (RFC 2047 encoded)
+  bool last = false;        // addheader :last
+  std::size_t deleted = 0;  // deleteheader: how many fields it removed
+  Position position;
 };
 
 // RFC 7352 §3.1: a unique id the duplicate test saw; the pipeline records
@@ -75,6 +87,10 @@ struct DuplicateMark {
 struct Outcome {
   std::vector<Action> actions;
   std::vector<DuplicateMark> duplicates;
+  std::vector<HeaderEdit> edits;
+  // The whole message after the edits (RFC 5293 §3: what is stored and
+  // what later scripts see); unset when no edit changed it.
+  std::optional<std::string> message;
   // A run-time error (§2.10.6): the script's actions are dropped and
   // `actions` holds only the implicit keep.
   std::optional<Diagnostic> error;

@@ -37,6 +37,7 @@ enum class DiagnosticKind {
   bad_variable,            // RFC 5229: set to an invalid name or a match variable
   unknown_namespace,       // RFC 5229 §3: ${ns.name} with no extension for "ns"
   bad_flag,                // RFC 5232 §3: not an IMAP flag (a warning; it is ignored)
+  bad_include,             // RFC 6609 §3.2: an included script missing, broken or a loop
   // running
   runtime,  // an action limit or another run-time failure (§2.10.6)
 };

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mailroom/message/message.hpp"
 #include "mailroom/sieve/action.hpp"
@@ -31,6 +32,13 @@ struct RunLimits {
   // RFC 5229 §3: a longer value is cut (at a UTF-8 boundary), as
   // Pigeonhole's sieve_variables_max_variable_size.
   std::size_t max_variable_size = 4096;
+  // RFC 6609 §3.2 include: nesting and the scripts one run may include,
+  // as Pigeonhole's sieve_include_max_nesting_depth and _max_includes.
+  std::size_t max_include_depth = 10;
+  std::size_t max_includes = 255;
+  // RFC 5293 addheader: the longest value, as Pigeonhole's
+  // sieve_editheader_max_header_size.
+  std::size_t max_header_value = 2048;
 };
 
 struct RunOptions {
@@ -50,7 +58,20 @@ struct RunOptions {
   std::function<bool(std::string_view key)> duplicate_seen;
   // The clock of date/currentdate and the stores; unset, the system's.
   std::optional<std::time_t> now;
+  // RFC 8579: the existing folder that carries a special-use attribute
+  // ("\\Junk"), or nullopt. Unset, none does.
+  std::function<std::optional<std::string>(std::string_view)> special_use_folder;
+  // RFC 6609 §3.2: where include finds NAME.sieve, :personal and :global.
+  // Empty: such an include fails (a run-time error unless :optional).
+  std::string personal_dir;
+  std::string global_dir;
 };
+
+// RFC 8579 special_use_folder from a fixed mapping of "ATTRIBUTE=FOLDER"
+// entries (maildir.special_use): the first folder named for the attribute
+// (compared without case, as IMAP flags are) for which `exists` says yes.
+[[nodiscard]] std::function<std::optional<std::string>(std::string_view)> special_use_map(
+    std::vector<std::string> mapping, std::function<bool(std::string_view)> exists);
 
 [[nodiscard]] Outcome run(const Program& program, const message::Message& message,
                           const Envelope& envelope, const RunOptions& options = {});

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,14 @@ enum class Comparator { octet, ascii_casemap, ascii_numeric };    // RFC 4790 §
 enum class AddressPart { all, localpart, domain, user, detail };  // RFC 5228 §2.7.4, RFC 5233
 enum class BodyTransform { raw, content, text };                  // RFC 5173 §5
 
+// RFC 5703 §4: the :mime options of header, address and exists.
+struct MimeOptions {
+  bool anychild = false;  // the current part and every part below it
+  enum class Part { whole, type, subtype, contenttype, param };
+  Part part = Part::whole;          // header: what of the value is compared
+  std::vector<std::string> params;  // :param: the parameter names
+};
+
 struct CompiledTest {
   enum class Kind {
     address,
@@ -32,13 +41,14 @@ struct CompiledTest {
     not_,
     true_,
     false_,
-    string_,                  // RFC 5229 §5
-    hasflag,                  // RFC 5232 §4: names are the variables (none: the internal one)
-    mailboxexists,            // RFC 5490 §3.1: names are the mailboxes
-    body,                     // RFC 5173: names are the :content types
-    duplicate,                // RFC 7352: the arguments in `duplicate`
-    valid_notify_method,      // RFC 5435 §5: keys are the URIs
-    notify_method_capability  // RFC 5435 §6: names = {uri, capability}
+    string_,                   // RFC 5229 §5
+    hasflag,                   // RFC 5232 §4: names are the variables (none: the internal one)
+    mailboxexists,             // RFC 5490 §3.1: names are the mailboxes
+    body,                      // RFC 5173: names are the :content types
+    duplicate,                 // RFC 7352: the arguments in `duplicate`
+    valid_notify_method,       // RFC 5435 §5: keys are the URIs
+    notify_method_capability,  // RFC 5435 §6: names = {uri, capability}
+    specialuse_exists          // RFC 8579 §3: names: [mailbox]; keys: the attributes
   };
   Kind kind = Kind::true_;
   std::string name;  // as written, lower case: what a trace shows (trace.hpp)
@@ -63,6 +73,28 @@ struct CompiledTest {
     bool last = false;
   };
   std::optional<Duplicate> duplicate;
+  bool has_mailbox = false;                 // specialuse_exists: names[0] is the mailbox
+  std::shared_ptr<const MimeOptions> mime;  // RFC 5703 :mime (mime.cpp)
+};
+
+// The arguments of the structure extensions (include.cpp, editheader.cpp,
+// special_use.cpp), apart from the common fields, so that each adds no
+// field of its own to CompiledCommand.
+struct StructureArgs {
+  // include (RFC 6609 §3.2): the script's name; addheader / deleteheader
+  // (RFC 5293): the field name.
+  std::string name;
+  std::string value;                  // addheader: the field's value
+  std::vector<std::string> names;     // global (RFC 6609 §3.3): the variables
+  bool global = false;                // include :global (else :personal)
+  bool once = false;                  // include :once
+  bool optional = false;              // include :optional
+  bool last = false;                  // addheader :last; deleteheader :index N :last
+  std::uint64_t index = 0;            // deleteheader :index N (fields count from 1, RFC 5293 §5)
+  bool indexed = false;               // :index given
+  std::optional<CompiledTest> match;  // deleteheader: comparator, match type, value patterns
+  std::string special_use;            // fileinto :specialuse (RFC 8579 §4)
+  bool expands = false;               // name, value or special_use holds "${"
 };
 
 // RFC 5229 §4 modifiers of set, one bit each; applied by precedence
@@ -91,10 +123,18 @@ struct CompiledCommand {
     setflag,  // RFC 5232 §3
     addflag,
     removeflag,
-    reject,    // RFC 5429 §2.2; target: the reason
-    ereject,   // RFC 5429 §2.1
-    vacation,  // RFC 5230; target: the reason; the rest in `send`
-    notify     // RFC 5435; target: the method URI; the rest in `send`
+    reject,        // RFC 5429 §2.2; target: the reason
+    ereject,       // RFC 5429 §2.1
+    vacation,      // RFC 5230; target: the reason; the rest in `send`
+    notify,        // RFC 5435; target: the method URI; the rest in `send`
+    include,       // RFC 6609 §3.2; the rest: structure
+    return_,       // RFC 6609 §3.4
+    global,        // RFC 6609 §3.3
+    addheader,     // RFC 5293 §4
+    deleteheader,  // RFC 5293 §5
+    foreverypart,  // RFC 5703 §3: structure->name is :name; the block
+    break_,        // RFC 5703 §3.2: structure->name is :name
+    extracttext    // RFC 5703 §7: variable, modifiers; structure->index is :first
   };
   Kind kind = Kind::keep;
   std::string name;  // as written, lower case: what a trace shows (trace.hpp)
@@ -119,13 +159,15 @@ struct CompiledCommand {
     bool default_handle = false;  // vacation without :handle: built when run (RFC 5230 §4.2)
   };
   std::optional<Send> send;
+  std::shared_ptr<const StructureArgs> structure;  // include, editheader, :specialuse
 };
 
 struct Program {
   std::vector<std::string> capabilities;  // as required
   bool variables = false;                 // require "variables" (RFC 5229)
   bool imap4flags = false;                // require "imap4flags" (RFC 5232)
-  std::vector<Diagnostic> warnings;       // the script runs; `sieve check` shows them
+  bool edits = false;  // require "editheader" or "include": the message may change (RFC 5293)
+  std::vector<Diagnostic> warnings;  // the script runs; `sieve check` shows them
   std::vector<CompiledCommand> commands;
 };
 

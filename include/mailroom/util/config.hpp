@@ -43,6 +43,12 @@ struct MaildirConfig {
   bool subscribe = true;
   std::string hostname;       // empty: gethostname()
   std::string default_quota;  // Maildir++ quota when no maildirsize exists: "<bytes>S,<count>C"
+  // Add keywords a delivery stores to the folder's dovecot-keywords (under
+  // Dovecot's lock), so that Dovecot shows them.
+  bool dovecot_keywords = true;
+  // RFC 8579 special-use: "ATTRIBUTE=FOLDER" (Maildir++ keeps no attributes).
+  std::vector<std::string> special_use = {"\\Junk=Junk", "\\Sent=Sent", "\\Trash=Trash",
+                                          "\\Drafts=Drafts", "\\Archive=Archive"};
 };
 
 struct LogConfig {
@@ -87,6 +93,9 @@ struct SieveConfig {
   // A spam score header set by a filter the administrator runs upstream
   // ("X-Spam-Score"); "" = none trusted (the default: anyone can write one).
   std::string trusted_spam_header;
+  // RFC 6609 include: where :personal and :global scripts are found.
+  std::string include_dir = "~/sieve";             // "~", "%u"; as Dovecot's ~/sieve
+  std::string global_dir = "/etc/mailroom/sieve";  // root-owned, like sieve.before
 };
 
 // [serve]: `mailroom serve` (mailroom-serve(8)).

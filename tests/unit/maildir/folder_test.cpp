@@ -275,5 +275,50 @@ TEST(Folder, KeywordLettersComeFromDovecotKeywords) {
   EXPECT_EQ(unknown, "Unknown");
 }
 
+// Keywords Dovecot does not know are added to dovecot-keywords at the
+// lowest free index, lines already there kept as written, no lock left.
+TEST(Folder, AddKeywordsKeepsDovecotsLinesAndFillsFreeIndexes) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  auto junk = md.folder("Junk");
+  ASSERT_TRUE(junk.has_value());
+  write_file(dir / "Maildir/.Junk/dovecot-keywords", "0 $Junk\n2 $Label1\n");
+  const std::string_view wanted[] = {"$Junk", "Work", "Home", "Work", "bad word", "\\Seen"};
+  ASSERT_TRUE(junk->add_keywords(wanted, test_options()).has_value());
+  EXPECT_EQ(read_file(dir / "Maildir/.Junk/dovecot-keywords"),
+            "0 $Junk\n2 $Label1\n1 Work\n3 Home\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "Maildir/.Junk/dovecot-keywords.lock"));
+  std::string unknown;
+  EXPECT_EQ(junk->keyword_letters(wanted, &unknown), "abdb");
+  // Nothing new: the file is left alone.
+  ASSERT_TRUE(junk->add_keywords(wanted, test_options()).has_value());
+  EXPECT_EQ(read_file(dir / "Maildir/.Junk/dovecot-keywords"),
+            "0 $Junk\n2 $Label1\n1 Work\n3 Home\n");
+}
+
+TEST(Folder, AddKeywordsStopsAtTwentySixLetters) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  std::vector<std::string> names;
+  for (int i = 0; i < 30; ++i) names.push_back("k" + std::to_string(i));
+  std::vector<std::string_view> views(names.begin(), names.end());
+  ASSERT_TRUE(md.inbox().add_keywords(views, test_options()).has_value());
+  std::string unknown;
+  EXPECT_EQ(md.inbox().keyword_letters(views, &unknown), "abcdefghijklmnopqrstuvwxyz");
+  EXPECT_EQ(unknown, "k26 k27 k28 k29");
+}
+
+// Another writer holds Dovecot's lock: we wait, then give up with an error.
+TEST(Folder, AddKeywordsWaitsForDovecotsLock) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  write_file(dir / "Maildir/dovecot-keywords.lock", "");
+  Options quick = test_options();
+  quick.lock_timeout_ms = 200;
+  const std::string_view wanted[] = {"Work"};
+  EXPECT_FALSE(md.inbox().add_keywords(wanted, quick).has_value());
+  EXPECT_FALSE(std::filesystem::exists(dir / "Maildir/dovecot-keywords"));
+}
+
 }  // namespace
 }  // namespace mailroom::maildir

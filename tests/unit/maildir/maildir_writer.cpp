@@ -2,8 +2,8 @@
 // tests/integration/dovecot_reads_maildir.sh (a real Dovecot reads the result).
 //   maildir_writer ROOT FOLDER FLAGS FILE [KEYWORD...]
 // FLAGS is Maildir letters ("" for new/, "S", "FS"...); each KEYWORD (e.g.
-// "$Junk") is added as its Dovecot letter if the folder's dovecot-keywords
-// knows it. Prints the final path.
+// "$Junk") is added to the folder's dovecot-keywords if it is not there,
+// and stored as its Dovecot letter. Prints the final path.
 // Exit 0 delivered, 75 temporary failure, 65 refused folder name or flags.
 #include <fstream>
 #include <iostream>
@@ -45,6 +45,9 @@ int main(int argc, char** argv) {
   if (argc > 5) {
     std::vector<std::string_view> keywords(argv + 5, argv + argc);
     std::string unknown;
+    // As deliver does (maildir.dovecot_keywords): unknown ones are added.
+    if (auto added = folder->add_keywords(keywords, options); !added)
+      std::cerr << "warning: " << added.error().message << "\n";
     flags += folder->keyword_letters(keywords, &unknown);
     if (!unknown.empty()) std::cerr << "warning: keywords unknown to Dovecot: " << unknown << "\n";
   }

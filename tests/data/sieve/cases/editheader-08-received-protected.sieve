@@ -1,0 +1,4 @@
+# message: editheader-dups.eml
+require ["editheader", "fileinto"];
+deleteheader "received";
+if exists "received" { fileinto "Kept"; }

@@ -1,0 +1,4 @@
+# message: editheader-dups.eml
+require ["editheader", "fileinto"];
+deleteheader :last "x-dup";
+if not exists "x-dup" { fileinto "AllGone"; }

@@ -1,0 +1,3 @@
+# message: editheader-dups.eml
+require ["editheader"];
+addheader "X Bad" "value";

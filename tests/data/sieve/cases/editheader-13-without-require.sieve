@@ -1,0 +1,2 @@
+# message: editheader-dups.eml
+addheader "X-A" "b";

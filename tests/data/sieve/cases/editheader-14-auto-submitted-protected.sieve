@@ -1,0 +1,4 @@
+# message: editheader-dups.eml
+require ["editheader", "fileinto"];
+deleteheader "auto-submitted";
+if exists "auto-submitted" { fileinto "Kept"; }

@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["foreverypart", "mime", "extracttext", "variables", "fileinto"];
+extracttext "t";

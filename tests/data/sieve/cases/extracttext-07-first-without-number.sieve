@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["foreverypart", "extracttext", "variables"];
+foreverypart { extracttext :first "t"; }

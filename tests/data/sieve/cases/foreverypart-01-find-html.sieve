@@ -1,0 +1,5 @@
+# message: multipart.eml
+require ["foreverypart", "mime", "fileinto", "variables"];
+foreverypart {
+  if header :mime :contenttype "content-type" "text/html" { fileinto "Html"; }
+}

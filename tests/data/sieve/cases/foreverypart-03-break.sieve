@@ -1,0 +1,7 @@
+# message: multipart.eml
+require ["foreverypart", "mime", "fileinto", "variables"];
+foreverypart {
+  if header :mime :matches :subtype "content-type" "*" { set "last" "${1}"; }
+  if header :mime :type "content-type" "text" { break; }
+}
+fileinto "stopped-at-${last}";

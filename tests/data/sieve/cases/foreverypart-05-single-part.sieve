@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["foreverypart", "fileinto"];
+foreverypart { fileinto "InLoop"; }

@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["foreverypart"];
+break;

@@ -1,0 +1,2 @@
+# message: multipart.eml
+foreverypart { keep; }

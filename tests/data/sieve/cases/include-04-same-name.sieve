@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["include"];
+include :global "inc-where";
+include "inc-where";

@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["include", "fileinto"];
+include "inc-return";
+fileinto "AfterReturn";

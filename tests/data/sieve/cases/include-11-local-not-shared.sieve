@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["include", "variables"];
+set "who" "main";
+include "inc-local";

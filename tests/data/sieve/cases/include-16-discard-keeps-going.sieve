@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["include", "fileinto"];
+include "inc-discard";
+fileinto "Also";

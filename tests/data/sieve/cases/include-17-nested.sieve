@@ -1,0 +1,3 @@
+# message: list.eml
+require ["include"];
+include "inc-nested";

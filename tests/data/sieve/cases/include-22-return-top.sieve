@@ -1,0 +1,5 @@
+# message: plain.eml
+require ["include", "fileinto"];
+fileinto "First";
+return;
+fileinto "Second";

@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["mime", "fileinto"];
+if header :mime :type "content-type" "multipart" { fileinto "Multi"; }

@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["mime", "fileinto"];
+if header :mime :subtype "content-type" "MIXED" { fileinto "Mixed"; }

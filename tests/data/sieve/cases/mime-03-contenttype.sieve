@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["mime", "fileinto"];
+if header :mime :contenttype "content-type" "multipart/mixed" { fileinto "Mixed"; }

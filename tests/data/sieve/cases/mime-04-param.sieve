@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["mime", "fileinto"];
+if header :mime :param "boundary" "content-type" "outer" { fileinto "Outer"; }

@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["mime", "fileinto"];
+if header :type "content-type" "multipart" { keep; }

@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["mime", "fileinto"];
+if header :mime :anychild :param "filename" "content-disposition" "a.bin" { fileinto "Attached"; }

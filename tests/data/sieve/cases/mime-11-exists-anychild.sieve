@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["mime", "fileinto"];
+if exists :mime :anychild "content-disposition" { fileinto "Disposition"; }

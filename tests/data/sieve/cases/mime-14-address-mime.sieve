@@ -1,0 +1,3 @@
+# message: multipart.eml
+require ["mime", "fileinto"];
+if address :mime :domain "from" "example.org" { fileinto "Org"; }

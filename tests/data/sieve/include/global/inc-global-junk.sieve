@@ -1,0 +1,3 @@
+# Included as :global.
+require ["fileinto"];
+fileinto "GlobalJunk";

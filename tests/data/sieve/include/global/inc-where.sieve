@@ -1,0 +1,3 @@
+# Included as :global; a personal script has the same name.
+require ["fileinto"];
+fileinto "Global";

@@ -1,0 +1,2 @@
+# Included: does not compile (fileinto without require).
+fileinto "x";

@@ -1,0 +1,2 @@
+# Included: discard.
+discard;

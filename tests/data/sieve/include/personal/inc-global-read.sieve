@@ -1,0 +1,4 @@
+# Included: files by the global variable "who".
+require ["include", "variables", "fileinto"];
+global "who";
+fileinto "got-${who}";

@@ -1,0 +1,3 @@
+# Included: includes inc-lists in turn.
+require ["include"];
+include "inc-lists";
