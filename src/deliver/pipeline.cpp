@@ -51,8 +51,8 @@ struct Context {
   std::string sieve_note{};    // which scripts ran and what else they did, for the log
   std::size_t sent = 0;        // messages sent: redirects, vacation replies, notifications
   std::optional<LazyTrackingStore> tracking{};  // sieve.store, when scripts run
-  std::string spam_note{};     // "SCL 7 score=7.1 tests=...", for the log
-  std::optional<spam::SpamVerdict> spam{};  // for Sieve's spamtest; nullopt: spam off
+  std::string spam_note{};                      // "SCL 7 score=7.1 tests=...", for the log
+  std::optional<spam::SpamVerdict> spam{};      // for Sieve's spamtest; nullopt: spam off
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {
