@@ -9,6 +9,7 @@
 
 #include "mailroom/maildir/delivery.hpp"
 #include "mailroom/message/buffer.hpp"
+#include "mailroom/sieve/binary.hpp"
 #include "mailroom/sieve/compile.hpp"
 #include "mailroom/util/file.hpp"
 #include "mailroom/util/text.hpp"
@@ -98,10 +99,10 @@ sieve::Outcome run_one(const ScriptFile& script, const message::Message& message
                        const sieve::Envelope& envelope, const sieve::RunOptions& options) {
   if (!script.refused.empty())
     return failed_outcome(sieve::DiagnosticKind::runtime, script.refused);
-  const sieve::Limits limits;
-  auto text = read_whole_file(script.path, limits.max_script_size + 1, ErrorKind::parse);
-  if (!text) return failed_outcome(sieve::DiagnosticKind::runtime, text.error().message);
-  auto program = sieve::compile(*text, limits);
+  // From the compiled form beside the script when it is current (binary.hpp).
+  auto loaded = sieve::load_script(script.path);
+  if (!loaded) return failed_outcome(sieve::DiagnosticKind::runtime, loaded.error().message);
+  const auto& program = loaded->program;
   if (!program) {
     const auto& first = program.error().front();
     return failed_outcome(first.kind, first.message, first.position);

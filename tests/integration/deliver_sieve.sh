@@ -304,5 +304,26 @@ deliver "keywords off" 0 "${STRUCT[@]}" -o maildir.dovecot_keywords=false -m Lis
   expect_in "with maildir.dovecot_keywords off, unknown keywords are left out" '/\.Lists/new/[^:]*$' &&
   grep -q "keywords not known to Lists not stored" "$T/err" && pass "and the log says so" ||
   fail "keywords off: $(cat "$T/err")"
+# -- the compiled form (mailroom-sieve(7), "Compiled form"): written beside
+#    the user's script as the user, never in the root-owned global directory;
+#    a damaged one is ignored and rewritten
+FORM="$HOMEU/.dovecot.mrsvbin"
+user_script 'require "fileinto";
+if header :contains "Subject" "formed" { fileinto "Formed"; }'
+rm -f "$FORM"
+newmsg "formed 1"
+deliver "compiled form written" 0 && expect_in "the first delivery compiles" '/\.Formed/new/'
+[ "$(stat -c %U "$FORM" 2>/dev/null)" = "$U" ] && pass "the compiled form is written as the user" ||
+  fail "compiled form: $(ls -l "$FORM" 2>&1)"
+newmsg "formed 2"
+deliver "compiled form used" 0 && expect_in "the compiled form files the same" '/\.Formed/new/'
+ls "$G"/*.mrsvbin "$G"/before.d/*.mrsvbin >/dev/null 2>&1 &&
+  fail "a compiled form appeared in the root-owned global directory" ||
+  pass "no compiled form in the root-owned global directory (compiled in memory)"
+printf 'mrsvbin\ngarbage' >"$FORM" && chown "$U" "$FORM"
+newmsg "formed 3"
+deliver "damaged compiled form" 0 && expect_in "a damaged compiled form is ignored" '/\.Formed/new/'
+[ "$(head -c 8 "$FORM" | od -An -c | tr -d ' ')" = 'mrsvbin\n' ] && [ "$(stat -c %s "$FORM")" -gt 100 ] &&
+  pass "the damaged compiled form is rewritten" || fail "compiled form not rewritten: $(stat -c %s "$FORM")"
 
 finish
