@@ -316,6 +316,10 @@ bool Interpreter::edit_header(const CompiledCommand& c) {
   *editable_ = message::Message::parse(
       std::make_shared<const message::Buffer>(message::Buffer::from_string(std::move(text))),
       message_.limits());
+  // The per-run caches (message_cache.cpp) are indexed by field and part:
+  // the new text has other ones.
+  fields_.clear();
+  part_texts_.clear();
   edited_ = true;
   edits_.push_back(std::move(edit));
   return true;

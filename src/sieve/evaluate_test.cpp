@@ -106,7 +106,8 @@ bool Interpreter::header_test(const CompiledTest& t) {
     for (const auto& name : t.names) {
       for (const auto* field : message_.find_all(name)) {
         trace_source_ = field->name;
-        if (visit(message::decode_header_value(field->value))) return;
+        // :count counts the fields; their text is not needed (RFC 5231 §4.2).
+        if (visit(t.match == MatchType::count ? std::string_view() : decoded(*field))) return;
       }
     }
   });
@@ -122,7 +123,7 @@ bool Interpreter::address_test(const CompiledTest& t) {
       for (const auto* field : message_.find_all(name)) {
         trace_source_ = field->name;
         bool any_valid = false;
-        for (const auto& a : message::parse_address_list(field->value, message_.limits())) {
+        for (const auto& a : addresses(*field)) {
           if (a.local_part.empty() || a.domain.empty()) continue;
           any_valid = true;
           auto part = address_part(t.part, a.local_part, a.domain, options_.detail_separators);
@@ -210,7 +211,7 @@ bool Interpreter::body_test(const CompiledTest& t) {
     for (const auto& part : message_.parts()) {
       if (!step(t.position)) return;
       if (t.transform == BodyTransform::text) {
-        if (part.is_leaf() && part.is_text() && visit(message_.text(part))) return;
+        if (part.is_leaf() && part.is_text() && visit(part_text(part))) return;
         continue;
       }
       if (!content_type_matches(part.content_type, t.names)) continue;

@@ -88,6 +88,11 @@ class Interpreter {
   bool mime_test_on(const CompiledTest& test, const message::Part& part);
   // A :matches key that matched `value`: keeps its match variables.
   void remember_match(const CompiledTest& test, std::string_view value, std::string_view key);
+  // Per-run caches (message_cache.cpp): a field decoded (RFC 2047) or its
+  // addresses parsed once, a part's text once, however many tests read them.
+  std::string_view decoded(const message::HeaderField& field);
+  const std::vector<message::Address>& addresses(const message::HeaderField& field);
+  std::string_view part_text(const message::Part& part);
 
   const message::Message& message_;
   const Envelope& envelope_;
@@ -128,6 +133,14 @@ class Interpreter {
   bool in_loop_ = false;          // a foreverypart is running
   bool breaking_ = false;         // `break` is unwinding to its loop
   std::string break_name_;        // its :name, "" for the innermost loop
+  struct FieldCache {
+    std::optional<std::string> decoded;
+    std::optional<std::vector<message::Address>> addresses;
+  };
+  std::vector<FieldCache> fields_;                      // by index in message_.headers()
+  std::vector<std::optional<std::string>> part_texts_;  // by index in message_.parts()
+  std::string scratch_;                                 // an uncached value, until the next one
+  std::vector<message::Address> scratch_addresses_;
 };
 
 }  // namespace mailroom::sieve
