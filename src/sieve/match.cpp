@@ -1,4 +1,5 @@
 #include "sieve/match.hpp"
+#include "sieve/casemap.hpp"
 
 #include <string>
 #include <vector>
@@ -120,6 +121,8 @@ bool matches(Comparator comparator, MatchType match, Relation relation, std::str
     return holds(relation, order(comparator, value, key));
   }
   if (comparator == Comparator::ascii_numeric) return numeric_equal(value, key);
+  if (comparator == Comparator::ascii_casemap)
+    if (auto done = casemap_match(match, value, key)) return *done;
   std::string folded_value, folded_key;
   if (comparator == Comparator::ascii_casemap) {
     folded_value = fold(value);
