@@ -79,6 +79,31 @@ class Writer {
   std::string& out_;
 };
 
+// The fewest bytes an encoded T takes, so that a count read from the form
+// can be checked against what is left before anything is allocated for it.
+template <class T>
+constexpr std::size_t min_size();
+
+template <class Tuple, std::size_t... I>
+constexpr std::size_t min_size_of_members(std::index_sequence<I...>) {
+  return (min_size<std::remove_cvref_t<std::tuple_element_t<I, Tuple>>>() + ... + 0);
+}
+
+template <class T>
+constexpr std::size_t min_size() {
+  if constexpr (std::is_same_v<T, bool>) {
+    return 1;
+  } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
+    return 8;
+  } else if constexpr (requires { typename T::value_type; } && !Described<T>) {
+    if constexpr (std::is_same_v<T, std::optional<typename T::value_type>>) return 1;
+    return 8;  // a string's length, a vector's count
+  } else {
+    using Members = decltype(fields(std::declval<T&>()));
+    return min_size_of_members<Members>(std::make_index_sequence<std::tuple_size_v<Members>>());
+  }
+}
+
 class Reader {
  public:
   Reader(std::string_view in, std::size_t max_depth) : in_(in), max_depth_(max_depth) {}
@@ -121,9 +146,9 @@ class Reader {
   template <class T>
   bool get(std::vector<T>& items) {
     std::uint64_t count = 0;
-    // Each element takes at least one byte: a count past what is left is a
-    // lie, refused before anything is allocated for it.
-    if (!get_u64(count) || count > in_.size()) return false;
+    // A count that what is left cannot hold is a lie, refused before
+    // anything is allocated for it.
+    if (!get_u64(count) || count > in_.size() / min_size<T>()) return false;
     items.resize(count);
     for (auto& item : items)
       if (!get(item)) return false;

@@ -6,6 +6,7 @@
 // have written it, and compiled without error where it cannot be written.
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -198,6 +199,48 @@ TEST(SieveBinary, IllFormedProgramIsRefused) {
     at = &at->tests.emplace_back();
   }
   EXPECT_FALSE(decode_binary(encode_binary(deep, "x", kBuild), "x", kBuild));
+}
+
+// A count that the bytes left could hold only at one byte an element:
+// refused before a vector of that size is allocated. The warnings come
+// before a command holding 8 MB of text; their count is set to the bytes
+// left (what a check against bytes alone lets through: 8 M warnings are
+// 450 MB). In a child limited to 256 MB of address space, so that
+// allocating them fails instead of taking the machine's memory.
+TEST(SieveBinary, ImpossibleCountIsRefusedBeforeAllocating) {
+  Program program;
+  program.commands.emplace_back().target.assign(std::size_t{8} << 20, 'x');
+  std::string bytes = encode_binary(program, "x", kBuild);
+  Program empty;
+  const std::string empty_bytes = encode_binary(empty, "x", kBuild);
+  // In both, the payload starts with: capabilities (count 0), variables,
+  // imap4flags (a byte each), then the warnings' count.
+  const std::size_t payload_at = empty_bytes.size() - 8 - (8 + 1 + 1 + 8 + 8);
+  const std::size_t count_at = payload_at + 8 + 1 + 1;
+  std::uint64_t count = 1;
+  std::memcpy(&count, bytes.data() + count_at, 8);
+  ASSERT_EQ(count, 0U);
+  count = bytes.size() - 8 - (count_at + 8);
+  std::memcpy(bytes.data() + count_at, &count, 8);
+  bytes = resealed(bytes);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    struct rlimit limit {
+      std::size_t{256} << 20, std::size_t{256} << 20
+    };
+    if (::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(10);
+    try {
+      auto refused = decode_binary(bytes, "x", kBuild);
+      ::_exit(!refused && refused.error() == "damaged (program)" ? 0 : 11);
+    } catch (const std::bad_alloc&) {
+      ::_exit(12);
+    }
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "12: the count was believed and allocated";
 }
 
 TEST(SieveBinary, FormPathBesideTheScript) {
