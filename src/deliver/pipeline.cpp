@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <ctime>
@@ -90,21 +91,61 @@ std::vector<Target> choose_targets(const Context& context) {
   return {{keep.folder, "", keep.why}};
 }
 
-// The scripts run on the message as it will be stored: our trace and
+// Appends the pieces up to the blank line that ends the header block (as
+// hide_forged_spam_score finds it), in bounded chunks: a piece may be the
+// whole 20 MB message. Everything when there is no blank line.
+void append_header_block(std::string& text, std::span<const std::string_view> pieces,
+                         std::size_t ours) {
+  constexpr std::size_t kChunk = 16 * 1024;
+  // From the last line ending of our own fields: a message whose header
+  // block is empty starts with the blank line.
+  const std::size_t from = ours == 0 ? 0 : ours - 1;
+  for (auto piece : pieces) {
+    for (std::size_t at = 0; at < piece.size(); at += kChunk) {
+      const std::size_t searched = std::max(text.size() < 3 ? 0 : text.size() - 3, from);
+      text += piece.substr(at, kChunk);
+      std::size_t end = text.find("\n\n", searched);
+      if (std::size_t crlf = text.find("\r\n\r\n", searched); crlf < end) end = crlf;
+      if (end == std::string::npos) continue;
+      text.resize(end + (text[end] == '\n' ? 2 : 4));
+      return;
+    }
+  }
+}
+
+// The text scripts see: the message as it will be stored, our trace and
 // Authentication-Results fields on top (issue 13), an incoming
-// X-Mailroom-Spam-Score renamed. A copy of the message, made only when
-// there are scripts.
+// X-Mailroom-Spam-Score renamed. Made only when there are scripts, and of
+// the header block alone when none of them reads the body (needs.hpp): a
+// 20 MB message was copied whole for a Subject rule (+20 MB RSS, +5100
+// page faults). `size` is what the whole would measure.
+std::string script_view(std::span<const std::string_view> pieces, std::size_t ours, bool whole,
+                        std::size_t& size) {
+  std::string text;
+  std::size_t all = 0;
+  for (auto piece : pieces) all += piece.size();
+  if (whole) {
+    text.reserve(all);
+    for (auto piece : pieces) text += piece;
+  } else {
+    append_header_block(text, pieces, ours);
+  }
+  const std::size_t copied = text.size();
+  hide_forged_spam_score(text, ours);
+  size = all + (text.size() - copied);  // the renaming lengthens the text
+  return text;
+}
+
 SieveDecision run_sieve(Context& context, const Store& store,
                         const std::vector<ScriptFile>& scripts,
                         std::span<const std::string_view> pieces, std::size_t ours) {
-  std::string text;
-  for (auto piece : pieces) text += piece;
-  hide_forged_spam_score(text, ours);
+  auto loaded = load_scripts(scripts);
+  sieve::RunOptions options;
+  auto text = script_view(pieces, ours, scripts_read_body(loaded), options.message_size.emplace());
   auto view = message::Message::parse(
       std::make_shared<const message::Buffer>(message::Buffer::from_string(std::move(text))));
   const auto& envelope = context.envelope;
   sieve::Envelope sieve_envelope{envelope.sender.value_or(""), envelope.original_recipient};
-  sieve::RunOptions options;
   options.detail_separators = std::string(1, context.config.deliver.detail_separator);
   options.limits.max_redirects = context.config.sieve.max_redirects;
   options.mailbox_exists = [&store](std::string_view name) { return store.has_folder(name); };
@@ -122,7 +163,7 @@ SieveDecision run_sieve(Context& context, const Store& store,
           set_include_dirs(context.config.sieve, context.user, context.as_root, options);
       !untrusted.empty())
     log::warn("sieve.global_dir not used: {}", untrusted);
-  auto runs = run_scripts(scripts, view, sieve_envelope, options);
+  auto runs = run_loaded(loaded, view, sieve_envelope, options);
   auto decision = decide(runs, keep_folder(context));
   context.sieve_note = scripts_text(runs);
   for (const auto& error : decision.errors)

@@ -11,6 +11,7 @@
 #include "mailroom/message/buffer.hpp"
 #include "mailroom/sieve/binary.hpp"
 #include "mailroom/sieve/compile.hpp"
+#include "mailroom/sieve/needs.hpp"
 #include "mailroom/util/file.hpp"
 #include "mailroom/util/text.hpp"
 #include "mailroom/util/trust.hpp"
@@ -95,19 +96,25 @@ sieve::Outcome failed_outcome(sieve::DiagnosticKind kind, std::string message,
   return outcome;
 }
 
-sieve::Outcome run_one(const ScriptFile& script, const message::Message& message,
-                       const sieve::Envelope& envelope, const sieve::RunOptions& options) {
-  if (!script.refused.empty())
-    return failed_outcome(sieve::DiagnosticKind::runtime, script.refused);
+LoadedScript load_one(const ScriptFile& script) {
+  LoadedScript out{script.path, std::nullopt, {}};
+  if (!script.refused.empty()) {
+    out.failed = failed_outcome(sieve::DiagnosticKind::runtime, script.refused);
+    return out;
+  }
   // From the compiled form beside the script when it is current (binary.hpp).
   auto loaded = sieve::load_script(script.path);
-  if (!loaded) return failed_outcome(sieve::DiagnosticKind::runtime, loaded.error().message);
-  const auto& program = loaded->program;
-  if (!program) {
-    const auto& first = program.error().front();
-    return failed_outcome(first.kind, first.message, first.position);
+  if (!loaded) {
+    out.failed = failed_outcome(sieve::DiagnosticKind::runtime, loaded.error().message);
+    return out;
   }
-  return sieve::run(*program, message, envelope, options);
+  if (!loaded->program) {
+    const auto& first = loaded->program.error().front();
+    out.failed = failed_outcome(first.kind, first.message, first.position);
+    return out;
+  }
+  out.program = std::move(*loaded->program);
+  return out;
 }
 
 bool keeps_implicitly(const sieve::Outcome& outcome) {
@@ -179,13 +186,28 @@ Result<std::vector<ScriptFile>> find_scripts(const SieveConfig& config, const Ma
   return scripts;
 }
 
-std::vector<ScriptRun> run_scripts(const std::vector<ScriptFile>& scripts,
-                                   const message::Message& message, const sieve::Envelope& envelope,
-                                   const sieve::RunOptions& options) {
+std::vector<LoadedScript> load_scripts(const std::vector<ScriptFile>& scripts) {
+  std::vector<LoadedScript> loaded;
+  for (const auto& script : scripts) loaded.push_back(load_one(script));
+  return loaded;
+}
+
+bool scripts_read_body(const std::vector<LoadedScript>& scripts) {
+  return std::any_of(scripts.begin(), scripts.end(), [](const LoadedScript& s) {
+    return s.program && sieve::reads_body(*s.program);
+  });
+}
+
+std::vector<ScriptRun> run_loaded(const std::vector<LoadedScript>& scripts,
+                                  const message::Message& message, const sieve::Envelope& envelope,
+                                  const sieve::RunOptions& options) {
   std::vector<ScriptRun> runs;
   std::optional<message::Message> edited;
   for (const auto& script : scripts) {
-    runs.push_back({script.path, run_one(script, edited ? *edited : message, envelope, options)});
+    const auto& seen = edited ? *edited : message;
+    runs.push_back({script.path, script.program
+                                     ? sieve::run(*script.program, seen, envelope, options)
+                                     : script.failed});
     const auto& outcome = runs.back().outcome;
     if (outcome.message) {
       edited = message::Message::parse(
@@ -195,6 +217,12 @@ std::vector<ScriptRun> run_scripts(const std::vector<ScriptFile>& scripts,
     if (outcome.error || !keeps_implicitly(outcome)) break;
   }
   return runs;
+}
+
+std::vector<ScriptRun> run_scripts(const std::vector<ScriptFile>& scripts,
+                                   const message::Message& message, const sieve::Envelope& envelope,
+                                   const sieve::RunOptions& options) {
+  return run_loaded(load_scripts(scripts), message, envelope, options);
 }
 
 SieveDecision decide(const std::vector<ScriptRun>& runs, const KeepFolder& keep) {

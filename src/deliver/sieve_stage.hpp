@@ -44,13 +44,31 @@ struct ScriptRun {
   sieve::Outcome outcome;  // with `error`: only the implicit keep
 };
 
-// Reads (as the user: the caller has dropped privileges), compiles and
-// runs the scripts in order. draft-degener-sieve-multiscript-00: each
+// A script read (as the user: the caller has dropped privileges) and
+// compiled, from its compiled form when that is current (sieve/binary.hpp);
+// or, without a program, the outcome of its failure (the implicit keep).
+struct LoadedScript {
+  std::string path;
+  std::optional<sieve::Program> program;
+  sieve::Outcome failed;
+};
+
+[[nodiscard]] std::vector<LoadedScript> load_scripts(const std::vector<ScriptFile>& scripts);
+
+// Whether any of the scripts may read the message's body (sieve/needs.hpp).
+[[nodiscard]] bool scripts_read_body(const std::vector<LoadedScript>& scripts);
+
+// Runs the scripts in order. draft-degener-sieve-multiscript-00: each
 // script starts afresh; the next one runs only while the implicit keep is
 // still in effect at the end of this one (an explicit keep, fileinto,
 // redirect or discard ends the sequence); `stop` ends only its own script.
 // An error ends the sequence too. A script that edited the header
 // (RFC 5293) hands the edited message to the scripts after it.
+[[nodiscard]] std::vector<ScriptRun> run_loaded(const std::vector<LoadedScript>& scripts,
+                                                const message::Message& message,
+                                                const sieve::Envelope& envelope,
+                                                const sieve::RunOptions& options);
+// load_scripts, then run_loaded.
 [[nodiscard]] std::vector<ScriptRun> run_scripts(const std::vector<ScriptFile>& scripts,
                                                  const message::Message& message,
                                                  const sieve::Envelope& envelope,

@@ -280,9 +280,9 @@ bool Interpreter::evaluate_kind(const CompiledTest& t) {
       }
       return false;
     case Kind::size_over:
-      return message_.raw().size() > t.size;
+      return options_.message_size.value_or(message_.raw().size()) > t.size;
     case Kind::size_under:
-      return message_.raw().size() < t.size;
+      return options_.message_size.value_or(message_.raw().size()) < t.size;
     case Kind::exists:
       return exists_test(t);
     case Kind::header:

@@ -326,4 +326,21 @@ deliver "damaged compiled form" 0 && expect_in "a damaged compiled form is ignor
 [ "$(head -c 8 "$FORM" | od -An -c | tr -d ' ')" = 'mrsvbin\n' ] && [ "$(stat -c %s "$FORM")" -gt 100 ] &&
   pass "the damaged compiled form is rewritten" || fail "compiled form not rewritten: $(stat -c %s "$FORM")"
 
+# -- scripts that read only header fields get a copy of the header block
+#    alone (needs.hpp), yet size sees the whole message; body still sees it
+user_script 'require ["fileinto", "body"];
+if size :over 100K { fileinto "Big"; stop; }
+if body :contains "needle-in-the-body" { fileinto "Needle"; }'
+newmsg "with body" && printf 'needle-in-the-body\n' >>"$MSG"
+deliver "body test" 0 && expect_in "a body test sees the body" '/\.Needle/new/'
+user_script 'require "fileinto";
+if size :over 100K { fileinto "Big"; }'
+newmsg "large" && head -c 150000 /dev/zero | tr '\0' 'x' | fold -w 76 >>"$MSG"
+deliver "size, header-only script" 0 && expect_in "size sees the whole message, not the header copy" '/\.Big/new/'
+file=$(where_is "$ID")
+[ -n "$file" ] && [ "$(stat -c %s "$file")" -gt 150000 ] && pass "the stored message is whole" ||
+  fail "stored message: $(stat -c %s "$file" 2>&1)"
+newmsg "small"
+deliver "size, small" 0 && expect_in "a small message is not Big" '/Maildir/new/'
+
 finish

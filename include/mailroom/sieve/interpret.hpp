@@ -65,6 +65,9 @@ struct RunOptions {
   // Empty: such an include fails (a run-time error unless :optional).
   std::string personal_dir;
   std::string global_dir;
+  // The size the size test sees (RFC 5228 §5.9), when the message handed
+  // to run() is not all of it (the pipeline's header-only copy, needs.hpp).
+  std::optional<std::size_t> message_size;
 };
 
 // RFC 8579 special_use_folder from a fixed mapping of "ATTRIBUTE=FOLDER"

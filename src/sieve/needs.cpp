@@ -1,0 +1,64 @@
+#include "mailroom/sieve/needs.hpp"
+
+namespace mailroom::sieve {
+namespace {
+
+bool header_only(const CompiledTest& test) {
+  using Kind = CompiledTest::Kind;
+  switch (test.kind) {
+    case Kind::address:
+    case Kind::envelope:
+    case Kind::header:
+    case Kind::exists:
+    case Kind::size_over:  // the size comes with the view (RunOptions::message_size)
+    case Kind::size_under:
+    case Kind::allof:
+    case Kind::anyof:
+    case Kind::not_:
+    case Kind::true_:
+    case Kind::false_:
+    case Kind::string_:
+    case Kind::hasflag:
+    case Kind::mailboxexists:
+      break;
+    default:  // body, and every kind added after this list
+      return false;
+  }
+  for (const auto& sub : test.tests)
+    if (!header_only(sub)) return false;
+  return true;
+}
+
+bool header_only(const std::vector<CompiledCommand>& commands) {
+  using Kind = CompiledCommand::Kind;
+  for (const auto& command : commands) {
+    switch (command.kind) {
+      case Kind::if_:
+      case Kind::elsif:
+      case Kind::else_:
+      case Kind::stop:
+      case Kind::keep:
+      case Kind::discard:
+      case Kind::fileinto:
+      case Kind::redirect:
+      case Kind::set:
+      case Kind::setflag:
+      case Kind::addflag:
+      case Kind::removeflag:
+      case Kind::reject:
+      case Kind::ereject:
+        break;
+      default:  // every kind added after this list
+        return false;
+    }
+    if (command.test && !header_only(*command.test)) return false;
+    if (!header_only(command.block)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool reads_body(const Program& program) { return !header_only(program.commands); }
+
+}  // namespace mailroom::sieve
