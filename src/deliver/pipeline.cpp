@@ -96,7 +96,7 @@ std::vector<Target> choose_targets(const Context& context) {
 // whole 20 MB message. Everything when there is no blank line.
 void append_header_block(std::string& text, std::span<const std::string_view> pieces,
                          std::size_t ours) {
-  constexpr std::size_t kChunk = 16 * 1024;
+  constexpr std::size_t kChunk = std::size_t{16} * 1024;
   // From the last line ending of our own fields: a message whose header
   // block is empty starts with the blank line.
   const std::size_t from = ours == 0 ? 0 : ours - 1;

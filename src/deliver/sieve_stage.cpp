@@ -188,6 +188,7 @@ Result<std::vector<ScriptFile>> find_scripts(const SieveConfig& config, const Ma
 
 std::vector<LoadedScript> load_scripts(const std::vector<ScriptFile>& scripts) {
   std::vector<LoadedScript> loaded;
+  loaded.reserve(scripts.size());
   for (const auto& script : scripts) loaded.push_back(load_one(script));
   return loaded;
 }
