@@ -159,7 +159,9 @@ class Reader {
     bool present = false;
     if (!get(present)) return false;
     if (!present) return true;
-    return get(value.emplace());
+    // emplace(T{}), not emplace(): clang finds a nested struct with default
+    // member initialisers not default-constructible (CompiledTest::Duplicate).
+    return get(value.emplace(T{}));
   }
   template <Described T>
   bool get(T& value) {
