@@ -5,6 +5,7 @@
 #include <link.h>
 
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -65,6 +66,13 @@ class Writer {
     put(value.has_value());
     if (value) put(*value);
   }
+  // The structure extensions keep their arguments behind a shared pointer
+  // (program.hpp): encoded as an optional.
+  template <class T>
+  void put(const std::shared_ptr<const T>& value) {
+    put(value != nullptr);
+    if (value) put(*value);
+  }
   template <Described T>
   void put(const T& value) {
     std::apply([this](const auto&... member) { (put(member), ...); }, fields(value));
@@ -95,6 +103,8 @@ constexpr std::size_t min_size() {
     return 1;
   } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
     return 8;
+  } else if constexpr (requires { typename T::element_type; }) {
+    return 1;  // a shared pointer: its presence flag
   } else if constexpr (requires { typename T::value_type; } && !Described<T>) {
     if constexpr (std::is_same_v<T, std::optional<typename T::value_type>>) return 1;
     return 8;  // a string's length, a vector's count
@@ -162,6 +172,16 @@ class Reader {
     // emplace(T{}), not emplace(): clang finds a nested struct with default
     // member initialisers not default-constructible (CompiledTest::Duplicate).
     return get(value.emplace(T{}));
+  }
+  template <class T>
+  bool get(std::shared_ptr<const T>& value) {
+    bool present = false;
+    if (!get(present)) return false;
+    if (!present) return true;
+    auto decoded = std::make_shared<T>();
+    if (!get(*decoded)) return false;
+    value = std::move(decoded);
+    return true;
   }
   template <Described T>
   bool get(T& value) {

@@ -12,7 +12,8 @@
 //
 // Version rule: bump kFormatVersion whenever what is written changes (a
 // member added, removed or retyped in Program, CompiledCommand (and its
-// Send), CompiledTest (and its Duplicate), Vacation, Notify, Fcc,
+// Send), CompiledTest (and its Duplicate), MimeOptions, StructureArgs,
+// Vacation, Notify, Fcc,
 // Diagnostic or Position; an encoding rule above). The build
 // id already refuses forms from any other build, so the version is the
 // second lock, for builds that reproduce the same id and for the reader of
@@ -31,7 +32,8 @@
 namespace mailroom::sieve::binary {
 
 inline constexpr std::string_view kMagic = "mrsvbin\n";
-inline constexpr std::uint32_t kFormatVersion = 2;  // 2: name, duplicate, send
+// 2: name, duplicate, send; 3: has_mailbox, mime, structure, edits
+inline constexpr std::uint32_t kFormatVersion = 3;
 
 // Detects a torn or damaged file, not a forgery (the user may write their
 // own script anyway). Each 8-byte step is a bijection of the state, so any
@@ -84,12 +86,26 @@ auto fields(T& d) {
   return std::tie(handle, header, uniqueid, has_uniqueid, seconds, last);
 }
 
+template <Is<MimeOptions> T>
+auto fields(T& m) {
+  auto& [anychild, part, params] = m;
+  return std::tie(anychild, part, params);
+}
+
 template <Is<CompiledTest> T>
 auto fields(T& t) {
   auto& [kind, name, position, match, relation, comparator, part, names, keys, size, transform,
-         tests, expands, duplicate] = t;
+         tests, expands, duplicate, has_mailbox, mime] = t;
   return std::tie(kind, name, position, match, relation, comparator, part, names, keys, size,
-                  transform, tests, expands, duplicate);
+                  transform, tests, expands, duplicate, has_mailbox, mime);
+}
+
+template <Is<StructureArgs> T>
+auto fields(T& a) {
+  auto& [name, value, names, global, once, optional, last, index, indexed, match, special_use,
+         expands] = a;
+  return std::tie(name, value, names, global, once, optional, last, index, indexed, match,
+                  special_use, expands);
 }
 
 template <Is<CompiledCommand::Send> T>
@@ -101,15 +117,15 @@ auto fields(T& s) {
 template <Is<CompiledCommand> T>
 auto fields(T& c) {
   auto& [kind, name, position, target, variable, flags, has_flags, modifiers, expands, copy, create,
-         test, block, send] = c;
+         test, block, send, structure] = c;
   return std::tie(kind, name, position, target, variable, flags, has_flags, modifiers, expands,
-                  copy, create, test, block, send);
+                  copy, create, test, block, send, structure);
 }
 
 template <Is<Program> T>
 auto fields(T& p) {
-  auto& [capabilities, variables, imap4flags, warnings, commands] = p;
-  return std::tie(capabilities, variables, imap4flags, warnings, commands);
+  auto& [capabilities, variables, imap4flags, edits, warnings, commands] = p;
+  return std::tie(capabilities, variables, imap4flags, edits, warnings, commands);
 }
 
 template <class T>

@@ -5,6 +5,9 @@ namespace {
 
 bool header_only(const CompiledTest& test) {
   using Kind = CompiledTest::Kind;
+  // RFC 5703 §4: with :mime a header, address or exists test reads the
+  // header fields of the MIME parts too, which are in the body.
+  if (test.mime) return false;
   switch (test.kind) {
     case Kind::address:
     case Kind::envelope:
@@ -59,6 +62,8 @@ bool header_only(const std::vector<CompiledCommand>& commands) {
 
 }  // namespace
 
-bool reads_body(const Program& program) { return !header_only(program.commands); }
+// RFC 5293: an edited message is what is stored, so a script that may edit
+// must see all of it, or the stored copy would lose the body.
+bool reads_body(const Program& program) { return program.edits || !header_only(program.commands); }
 
 }  // namespace mailroom::sieve

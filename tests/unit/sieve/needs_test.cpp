@@ -45,5 +45,20 @@ TEST(SieveNeeds, AKindNotInTheListReadsTheBody) {
   EXPECT_TRUE(reads_body(unknown_command));
 }
 
+// The stored copy of an edited message is the text the scripts saw: a
+// header-only copy there would lose the body (RFC 5293).
+TEST(SieveNeeds, AScriptThatMayEditSeesTheWholeMessage) {
+  EXPECT_TRUE(reads_body_of("require \"editheader\";\naddheader \"X-A\" \"1\";\n"));
+  EXPECT_TRUE(reads_body_of(
+      "require \"editheader\";\nif header :is \"x\" \"y\" { deleteheader \"x\"; }\n"));
+}
+
+// RFC 5703 §4: :mime tests read the MIME parts' header fields.
+TEST(SieveNeeds, MimeHeaderTestsReadTheBody) {
+  EXPECT_TRUE(reads_body_of(
+      "require [\"mime\", \"fileinto\"];\n"
+      "if header :mime :anychild :type \"Content-Type\" \"image\" { fileinto \"A\"; }\n"));
+}
+
 }  // namespace
 }  // namespace mailroom::sieve
