@@ -1,6 +1,7 @@
 // RFC 8617 §5.2: validating the Authenticated Received Chain.
 #include <map>
 
+#include "arc_sets.hpp"
 #include "canon.hpp"
 #include "dkim_verifier_impl.hpp"
 #include "mailroom/auth/arc.hpp"
@@ -9,13 +10,6 @@
 
 namespace mailroom::auth {
 namespace {
-
-struct ArcSet {
-  std::vector<std::size_t> aar, ams, seal;  // field indexes; exactly one each when valid
-  ArcSeal parsed_seal;
-};
-
-using Sets = std::map<unsigned, ArcSet>;
 
 ArcResult failed(ArcResult r, std::string reason) {
   r.status = ArcChainStatus::fail;
@@ -52,29 +46,6 @@ std::string results_of(std::string_view aar) {
   return out;
 }
 
-// Sorts every ARC field into its set by instance; "" or why it cannot.
-std::string collect(std::span<const message::HeaderField> headers, const DkimLimits& limits,
-                    Sets& sets) {
-  for (std::size_t i = 0; i < headers.size(); ++i) {
-    const auto& f = headers[i];
-    if (iequals(f.name, "ARC-Seal")) {
-      auto seal = parse_arc_seal(f.value, limits);
-      if (!seal) return "ARC-Seal syntax: " + seal.error().describe();
-      sets[seal->instance].seal.push_back(i);
-      sets[seal->instance].parsed_seal = *seal;
-    } else if (iequals(f.name, "ARC-Message-Signature")) {
-      auto ams = parse_dkim_signature(f.value, SignatureKind::arc_message, limits);
-      if (!ams) return "ARC-Message-Signature syntax: " + ams.error().describe();
-      sets[ams->instance].ams.push_back(i);
-    } else if (iequals(f.name, "ARC-Authentication-Results")) {
-      auto n = parse_aar_instance(f.value, limits);
-      if (!n) return "ARC-Authentication-Results without a valid leading i=";
-      sets[*n].aar.push_back(i);
-    }
-  }
-  return {};
-}
-
 // §5.2 step 3-4: one of each field per set, instances 1..N, cv values.
 std::string check_structure(const Sets& sets) {
   unsigned expected = 1;
@@ -94,27 +65,6 @@ std::string check_structure(const Sets& sets) {
     ++expected;
   }
   return {};
-}
-
-// §5.1.1: the seal of set k signs sets 1..k (AAR, AMS, AS each), relaxed,
-// its own b= emptied and without the final CRLF.
-std::string seal_hash_input(std::span<const message::HeaderField> headers, const Sets& sets,
-                            unsigned k) {
-  std::string data;
-  for (const auto& [instance, set] : sets) {
-    if (instance > k) break;
-    for (std::size_t idx : {set.aar[0], set.ams[0]}) {
-      canon::header_relaxed(headers[idx].name, headers[idx].value, data);
-    }
-    const auto& seal = headers[set.seal[0]];
-    if (instance < k) {
-      canon::header_relaxed(seal.name, seal.value, data);
-    } else {
-      append_without_b(seal, Canonicalization::relaxed, set.parsed_seal.b_begin,
-                       set.parsed_seal.b_end, data);
-    }
-  }
-  return data;
 }
 
 std::string verify_seal(DkimVerifier::Impl& impl, std::span<const message::HeaderField> headers,
@@ -194,6 +144,50 @@ ArcResult validate(DkimVerifier& verifier, SignedMessage& msg) {
 }
 
 }  // namespace
+
+// Sorts every ARC field into its set by instance; "" or why it cannot.
+std::string collect(std::span<const message::HeaderField> headers, const DkimLimits& limits,
+                    Sets& sets) {
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const auto& f = headers[i];
+    if (iequals(f.name, "ARC-Seal")) {
+      auto seal = parse_arc_seal(f.value, limits);
+      if (!seal) return "ARC-Seal syntax: " + seal.error().describe();
+      sets[seal->instance].seal.push_back(i);
+      sets[seal->instance].parsed_seal = *seal;
+    } else if (iequals(f.name, "ARC-Message-Signature")) {
+      auto ams = parse_dkim_signature(f.value, SignatureKind::arc_message, limits);
+      if (!ams) return "ARC-Message-Signature syntax: " + ams.error().describe();
+      sets[ams->instance].ams.push_back(i);
+    } else if (iequals(f.name, "ARC-Authentication-Results")) {
+      auto n = parse_aar_instance(f.value, limits);
+      if (!n) return "ARC-Authentication-Results without a valid leading i=";
+      sets[*n].aar.push_back(i);
+    }
+  }
+  return {};
+}
+
+// §5.1.1: the seal of set k signs sets 1..k (AAR, AMS, AS each), relaxed,
+// its own b= emptied and without the final CRLF.
+std::string seal_hash_input(std::span<const message::HeaderField> headers, const Sets& sets,
+                            unsigned k) {
+  std::string data;
+  for (const auto& [instance, set] : sets) {
+    if (instance > k) break;
+    for (std::size_t idx : {set.aar[0], set.ams[0]}) {
+      canon::header_relaxed(headers[idx].name, headers[idx].value, data);
+    }
+    const auto& seal = headers[set.seal[0]];
+    if (instance < k) {
+      canon::header_relaxed(seal.name, seal.value, data);
+    } else {
+      append_without_b(seal, Canonicalization::relaxed, set.parsed_seal.b_begin,
+                       set.parsed_seal.b_end, data);
+    }
+  }
+  return data;
+}
 
 bool ArcResult::sealed_by(std::string_view domain) const noexcept {
   if (status != ArcChainStatus::pass) return false;
