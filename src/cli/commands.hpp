@@ -14,6 +14,7 @@ int auth_command(Args args);    // `mailroom auth check`
 int sieve_command(Args args);   // `mailroom sieve check|test`
 int serve_command(Args args);   // `mailroom serve`
 int passwd_command(Args args);  // `mailroom passwd`
+int srs_command(Args args);     // `mailroom srs forward|reverse`
 // `mailroom learn` and `mailroom score` (spam_command.cpp)
 int spam_command(std::string_view command, Args args);
 void print_spam_usage(std::string_view command);

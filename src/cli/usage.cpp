@@ -24,6 +24,7 @@ Commands:
                     re-file a Maildir folder, convert a .procmailrc
   serve           POP3 server over the delivered Maildirs (mailroom-serve(8))
   passwd          print a password hash for serve.passdb
+  srs forward|reverse ADDRESS  SRS-rewrite a sender, or turn an SRS address back
   learn           learn messages as spam or ham (--spam|--ham PATH...)
   score           score a message: "SCL <level> score=<n>" (--explain: why)
   help [COMMAND]  this text, or the help of COMMAND
@@ -182,6 +183,19 @@ hash for the serve.passdb file, as "{SCHEME}hash":
 Exit codes: 0 printed; 64 bad command line or unknown scheme; 65 no password.
 )";
 
+constexpr const char* kSrs = R"(usage: mailroom srs forward|reverse [-c CONFIG] [-o SECTION.KEY=VALUE]... ADDRESS
+
+The Sender Rewriting Scheme of [srs] (mailroom.toml(5), "SRS"), as deliver
+applies it to redirected mail:
+  forward ADDRESS   the envelope sender a forwarded copy gets: SRS0=HASH=TT=
+                    domain=local@srs.domain (SRS1 for another forwarder's SRS
+                    address; the null sender and our own domain unchanged)
+  reverse ADDRESS   where a bounce to ADDRESS goes back to, after checking its
+                    hash (any of the secrets) and age (srs.max_age)
+Prints the address. Exit codes: 0 done; 1 refused (forged, expired, not SRS);
+64 bad command line; 78 configuration error (no srs.domain or secret).
+)";
+
 constexpr const char* kConfig = R"(usage: mailroom config check [-c FILE] [-o SECTION.KEY=VALUE]...
 
 Loads the configuration (default /etc/mailroom/mailroom.toml; no file means
@@ -212,6 +226,8 @@ void print_usage(std::string_view command) {
     std::fputs(kServe, stdout);
   } else if (command == "passwd") {
     std::fputs(kPasswd, stdout);
+  } else if (command == "srs") {
+    std::fputs(kSrs, stdout);
   } else if (command == "learn" || command == "score") {
     print_spam_usage(command);
   } else if (command == "config") {

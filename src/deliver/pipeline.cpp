@@ -19,6 +19,7 @@
 #include "deliver/envelope.hpp"
 #include "deliver/envelope_check.hpp"
 #include "deliver/input.hpp"
+#include "deliver/outgoing.hpp"
 #include "deliver/privileges.hpp"
 #include "deliver/sieve_outgoing.hpp"
 #include "deliver/sieve_stage.hpp"
@@ -54,6 +55,7 @@ struct Context {
   std::optional<LazyTrackingStore> tracking{};  // sieve.store, when scripts run
   std::string spam_note{};                      // "SCL 7 score=7.1 tests=...", for the log
   std::optional<spam::SpamVerdict> spam{};      // for Sieve's spamtest; nullopt: spam off
+  OutgoingKeys keys{};  // arc_seal.key, srs.secret_file: opened before privileges drop
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {
@@ -177,6 +179,7 @@ SieveDecision run_sieve(Context& context, const Store& store,
 Status send_redirects(Context& context, const message::Message& message,
                       const SieveDecision& decision, bool stored, bool& sent) {
   std::size_t count = 0;
+  std::optional<Outgoing> outgoing;  // the same SRS sender and ARC set for every copy
   for (const auto& redirect : decision.redirects) {
     if (++count > context.config.sieve.max_redirects ||
         context.sent >= context.config.sieve.max_outgoing) {
@@ -184,12 +187,17 @@ Status send_redirects(Context& context, const message::Message& message,
                 redirect.address, redirect.why);
       continue;
     }
-    auto done = send_redirect(context.config.sieve, message, context.envelope.sender.value_or(""),
-                              context.envelope.final_recipient, redirect.address);
+    if (!outgoing)
+      outgoing = prepare_outgoing(context.config, context.keys, message,
+                                  context.envelope.sender.value_or(""),
+                                  context.config.auth.enabled ? &context.auth : nullptr);
+    auto done = send_redirect(context.config.sieve, message, outgoing->sender,
+                              context.envelope.final_recipient, redirect.address, outgoing->head);
     if (done) {
       sent = true;
       ++context.sent;
-      context.sieve_note += "; redirected to <" + redirect.address + "> by " + redirect.why;
+      context.sieve_note +=
+          "; redirected to <" + redirect.address + "> by " + redirect.why + outgoing->note;
       continue;
     }
     if (!stored && !sent && done.error().kind == ErrorKind::temporary) return done;
@@ -318,6 +326,26 @@ Outcome carry_out(Context& context, const message::Message& original, Store& sto
   return outcome;
 }
 
+// A bounce to one of our SRS addresses (a redirect of ours came back):
+// no mailbox, it goes on to the original sender, or is refused (77) when
+// the address is forged or too old.
+Outcome bounce_to_srs_address(const Request& request, Context& context) {
+  const auto& config = context.config;
+  auto fd = open_input(request);
+  if (!fd) return failed(&context, fd.error());
+  InputLimits limits{config.deliver.max_message_size, config.deliver.max_message_size};
+  auto input = read_message(fd->get(), limits, "/tmp");
+  if (!input) return failed(&context, input.error());
+  std::string sender = context.envelope.sender.value_or(input->from_line_sender.value_or(""));
+  std::string original;
+  auto sent = return_bounce(config, context.keys, context.envelope.final_recipient, sender,
+                            input->buffer->bytes(), original);
+  if (!sent) return failed(&context, sent.error());
+  log::info("SRS bounce returned: from=<{}> to=<{}> original=<{}> time={}ms", sender,
+            context.envelope.final_recipient, original, elapsed_ms(context));
+  return {kExitOk, {}};
+}
+
 Outcome run(const Request& request, const Config& config) {
   watchdog::arm(config.deliver.deadline);
   Context context{config, make_envelope(request, process_env, config.deliver.detail_separator), {}};
@@ -331,8 +359,11 @@ Outcome run(const Request& request, const Config& config) {
   if (!user) return failed(&context, user.error());
   context.user = std::move(*user);
   context.as_root = ::geteuid() == 0;
+  context.keys = open_outgoing_keys(config);
   if (auto dropped = become_user(context.user, config.users.allow_gid_0); !dropped)
     return failed(&context, dropped.error());
+  if (is_our_srs_address(config.srs, context.envelope.final_recipient))
+    return bounce_to_srs_address(request, context);
 
   auto store = Store::open(context.user.maildir, config);
   if (!store) return failed(&context, store.error());

@@ -91,7 +91,7 @@ void hide_forged_spam_score(std::string& text, std::size_t ours) {
 
 Status send_redirect(const SieveConfig& config, const message::Message& message,
                      const std::string& sender, const std::string& recipient,
-                     const std::string& address) {
+                     const std::string& address, std::string_view on_top) {
   const std::string ours = "<" + recipient + ">";
   for (const auto* field : message.find_all(kRedirectedField))
     if (iequals(message::unfold(field->value), ours)) {
@@ -99,8 +99,8 @@ Status send_redirect(const SieveConfig& config, const message::Message& message,
       why.append(" refused: the message was already redirected by ").append(ours) += " (a loop)";
       return tl::unexpected(Error{ErrorKind::rejected, std::move(why), ELOOP});
     }
-  std::string head(kRedirectedField);
-  head.append(": ").append(ours) += '\n';
+  std::string head(on_top);
+  head.append(kRedirectedField).append(": ").append(ours) += '\n';
   return run_sendmail(config.sendmail, sender, {address}, head, message.raw());
 }
 

@@ -147,12 +147,14 @@ void log_script_errors(const SieveConfig& config, const MailUser& user,
 // only this delivery writes that name.
 void hide_forged_spam_score(std::string& text, std::size_t ours);
 
-// redirect (RFC 5228 §4.2) through sieve.sendmail, with our trace field
-// X-Mailroom-Redirected: <recipient> on top. Refused (ErrorKind::rejected,
-// ELOOP) when the message already carries that field for this recipient:
-// it has been round this loop before.
+// redirect (RFC 5228 §4.2) through sieve.sendmail, with `on_top` (the
+// ARC set of prepare_outgoing(), outgoing.hpp) and our trace field
+// X-Mailroom-Redirected: <recipient> above the message. Refused
+// (ErrorKind::rejected, ELOOP) when the message already carries that field
+// for this recipient: it has been round this loop before.
 [[nodiscard]] Status send_redirect(const SieveConfig& config, const message::Message& message,
                                    const std::string& sender, const std::string& recipient,
-                                   const std::string& address);
+                                   const std::string& address, std::string_view on_top = {});
+
 
 }  // namespace mailroom::deliver

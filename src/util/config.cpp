@@ -244,6 +244,38 @@ const std::vector<KeyBinding>& bindings() {
         "ARC sealers (d= domains, e.g. a mailing list host) whose passing ARC chain keeps "
         "authentication failures of forwarded mail from counting."},
        strings_setter(&Config::spam, &SpamConfig::trusted_arc_sealers)},
+      {{"srs.domain", "string",
+        "Our SRS domain: redirect rewrites the envelope sender to an SRS address there; empty: "
+        "no rewriting."},
+       string_setter(&Config::srs, &SrsConfig::domain)},
+      {{"srs.secrets", "strings",
+        "SRS secrets: the first signs new addresses, every one is accepted on bounces (rotate by "
+        "putting the new one first)."},
+       secrets_setter(&Config::srs, &SrsConfig::secrets)},
+      {{"srs.secret_file", "string",
+        "File of more SRS secrets, one a line, after srs.secrets; opened before privileges are "
+        "dropped, so it may be readable by root alone."},
+       string_setter(&Config::srs, &SrsConfig::secret_file)},
+      {{"srs.max_age", "duration",
+        "How long a bounce to one of our SRS addresses is accepted (whole days)."},
+       duration_setter(&Config::srs, &SrsConfig::max_age)},
+      {{"srs.hash_length", "size", "Base64 characters of the SRS hash (4 as libsrs2)."},
+       size_setter(&Config::srs, &SrsConfig::hash_length)},
+      {{"arc_seal.domain", "string",
+        "d= of the ARC set added to redirected mail (RFC 8617); empty: no ARC sealing."},
+       string_setter(&Config::arc_seal, &ArcSealConfig::domain)},
+      {{"arc_seal.selector", "string",
+        "s= of the ARC set: its public key is at <selector>._domainkey.<domain>."},
+       string_setter(&Config::arc_seal, &ArcSealConfig::selector)},
+      {{"arc_seal.key", "string",
+        "PEM private key of the ARC set (RSA of 1024+ bits, or Ed25519); opened before "
+        "privileges are dropped."},
+       string_setter(&Config::arc_seal, &ArcSealConfig::key)},
+      {{"arc_seal.headers", "strings",
+        "Fields the ARC-Message-Signature covers (each one present); empty: From, To, Cc, "
+        "Subject, Date, Message-ID, Reply-To, In-Reply-To, References, MIME-Version, "
+        "Content-Type, Content-Transfer-Encoding, DKIM-Signature."},
+       strings_setter(&Config::arc_seal, &ArcSealConfig::headers)},
   };
   return table;
 }

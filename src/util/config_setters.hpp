@@ -138,6 +138,11 @@ Accessor one_of_setter(Section Config::*section, std::string Section::*field,
           [=](const Config& c) { return quote((c.*section).*field); }};
 }
 
+// As strings_setter (below), but `config check` shows how many, never the
+// secrets themselves (its output lands in terminals and bug reports).
+template <class Section>
+Accessor secrets_setter(Section Config::*section, std::vector<std::string> Section::*field);
+
 // A list of strings: a TOML array of strings, or (for -o) one string whose
 // items are separated by commas or spaces.
 template <class Section>
@@ -208,6 +213,17 @@ Accessor choice_setter(Section Config::*section, bool Section::*field, const cha
             return {};
           },
           [=](const Config& c) { return quote((c.*section).*field ? yes : no); }};
+}
+
+template <class Section>
+Accessor secrets_setter(Section Config::*section, std::vector<std::string> Section::*field) {
+  Accessor plain = strings_setter(section, field);
+  plain.get = [=](const Config& c) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < ((c.*section).*field).size(); ++i) out += i ? ", \"(hidden)\"" : "\"(hidden)\"";
+    return out + "]";
+  };
+  return plain;
 }
 
 }  // namespace mailroom::config_setters

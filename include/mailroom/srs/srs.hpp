@@ -60,3 +60,18 @@ struct Options {
                                unsigned length);
 
 }  // namespace mailroom::srs
+
+namespace mailroom {
+struct SrsConfig;
+}
+
+namespace mailroom::srs {
+
+// Options from [srs]: srs.secrets, then the secrets of srs.secret_file (one
+// a line; blank lines and lines starting with '#' skipped), read from
+// `secret_fd` when it is open (deliver opens the file before it drops
+// privileges), else from the path. ErrorKind::config when the file cannot
+// be read.
+[[nodiscard]] Result<Options> options_from(const SrsConfig& config, int secret_fd = -1);
+
+}  // namespace mailroom::srs

@@ -129,6 +129,23 @@ struct SpamConfig {
   std::vector<std::string> trusted_arc_sealers;  // ARC d= trusted for forwarded mail
 };
 
+// [srs]: the Sender Rewriting Scheme on redirect (mailroom.toml(5), "SRS").
+struct SrsConfig {
+  std::string domain;                // our SRS domain; empty: senders are not rewritten
+  std::vector<std::string> secrets;  // the first signs, all verify
+  std::string secret_file;           // more secrets, one a line, opened before privileges drop
+  std::chrono::seconds max_age{21 * 86400};  // how long a bounce to our SRS address is accepted
+  std::uint64_t hash_length = 4;             // base64 characters of the hash
+};
+
+// [arc_seal]: the ARC set (RFC 8617) added to redirected mail.
+struct ArcSealConfig {
+  std::string domain;    // d=; empty: no sealing
+  std::string selector;  // s=
+  std::string key;       // PEM private key (RSA or Ed25519), opened before privileges drop
+  std::vector<std::string> headers;  // h= of the message signature; empty: the built-in list
+};
+
 struct Config {
   std::string source = "(defaults)";  // the file it came from, for messages
   DeliverConfig deliver;
@@ -139,6 +156,8 @@ struct Config {
   SieveConfig sieve;
   ServeConfig serve;
   SpamConfig spam;
+  SrsConfig srs;
+  ArcSealConfig arc_seal;
 };
 
 inline constexpr std::string_view kDefaultConfigPath = "/etc/mailroom/mailroom.toml";
