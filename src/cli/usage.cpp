@@ -183,7 +183,8 @@ hash for the serve.passdb file, as "{SCHEME}hash":
 Exit codes: 0 printed; 64 bad command line or unknown scheme; 65 no password.
 )";
 
-constexpr const char* kSrs = R"(usage: mailroom srs forward|reverse [-c CONFIG] [-o SECTION.KEY=VALUE]... ADDRESS
+constexpr const char* kSrs =
+    R"(usage: mailroom srs forward|reverse [-c CONFIG] [-o SECTION.KEY=VALUE]... ADDRESS
 
 The Sender Rewriting Scheme of [srs] (mailroom.toml(5), "SRS"), as deliver
 applies it to redirected mail:

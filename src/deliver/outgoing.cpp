@@ -42,7 +42,8 @@ std::string rewrite_sender(const Config& config, const OutgoingKeys& keys, std::
                            std::string& note) {
   if (config.srs.domain.empty()) return std::string(sender);
   auto options = srs::options_from(config.srs, keys.srs_secrets.get());
-  auto rewritten = options ? srs::forward(*options, sender) : Result<std::string>(tl::unexpected(options.error()));
+  auto rewritten = options ? srs::forward(*options, sender)
+                           : Result<std::string>(tl::unexpected(options.error()));
   if (!rewritten) {
     log::warn("SRS: sender <{}> not rewritten: {}", sender, rewritten.error().message);
     return std::string(sender);
@@ -67,13 +68,14 @@ std::string seal(const Config& config, const OutgoingKeys& keys, const message::
     return {};
   }
   auto pem = read_key(keys.arc_key.get(), config.arc_seal.key);
-  auto key = pem ? auth::SigningKey::from_pem(*pem) : Result<auth::SigningKey>(tl::unexpected(pem.error()));
+  auto key = pem ? auth::SigningKey::from_pem(*pem)
+                 : Result<auth::SigningKey>(tl::unexpected(pem.error()));
   if (!key) {
     log::warn("ARC: not sealed: arc_seal.key {}: {}", config.arc_seal.key, key.error().message);
     return {};
   }
-  auto set = auth::arc_seal(message.headers(), message.body(), *key,
-                            seal_options(config.arc_seal), auth->header_value, auth->arc.status);
+  auto set = auth::arc_seal(message.headers(), message.body(), *key, seal_options(config.arc_seal),
+                            auth->header_value, auth->arc.status);
   if (!set) {
     log::warn("ARC: not sealed: {}", set.error().message);
     return {};
@@ -82,8 +84,8 @@ std::string seal(const Config& config, const OutgoingKeys& keys, const message::
     note += " arc=not-sealed(chain ended)";
     return {};
   }
-  note += " arc=i=" + std::to_string((*set)->instance) + ",cv=" +
-          std::string(auth::to_string((*set)->cv));
+  note += " arc=i=" + std::to_string((*set)->instance) +
+          ",cv=" + std::string(auth::to_string((*set)->cv));
   return (*set)->text();
 }
 
@@ -91,7 +93,8 @@ std::string seal(const Config& config, const OutgoingKeys& keys, const message::
 
 OutgoingKeys open_outgoing_keys(const Config& config) {
   OutgoingKeys keys;
-  if (!config.arc_seal.domain.empty()) keys.arc_key = open_if_set(config.arc_seal.key, "arc_seal.key");
+  if (!config.arc_seal.domain.empty())
+    keys.arc_key = open_if_set(config.arc_seal.key, "arc_seal.key");
   if (!config.srs.domain.empty())
     keys.srs_secrets = open_if_set(config.srs.secret_file, "srs.secret_file");
   return keys;
@@ -118,8 +121,10 @@ Status return_bounce(const Config& config, const OutgoingKeys& keys, std::string
   if (!options) return tl::unexpected(options.error());
   auto original = srs::reverse(*options, recipient);
   if (!original) {
-    auto kind = original.error().kind == ErrorKind::config ? ErrorKind::config : ErrorKind::rejected;
-    return fail(kind, "SRS address <" + std::string(recipient) + "> refused: " + original.error().message);
+    auto kind =
+        original.error().kind == ErrorKind::config ? ErrorKind::config : ErrorKind::rejected;
+    return fail(
+        kind, "SRS address <" + std::string(recipient) + "> refused: " + original.error().message);
   }
   where = *original;
   return run_sendmail(config.sieve.sendmail, sender, {*original}, {}, message);

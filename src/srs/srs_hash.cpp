@@ -12,7 +12,7 @@ namespace mailroom::srs {
 namespace {
 
 constexpr std::string_view kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-constexpr std::int64_t kSecondsPerDay = 24 * 60 * 60;
+constexpr std::int64_t kSecondsPerDay = std::int64_t{24} * 60 * 60;
 constexpr std::int64_t kStampSlots = 1024;  // two base32 characters
 
 std::int64_t days(std::int64_t unix_time) { return unix_time / kSecondsPerDay; }

@@ -220,7 +220,8 @@ Accessor secrets_setter(Section Config::*section, std::vector<std::string> Secti
   Accessor plain = strings_setter(section, field);
   plain.get = [=](const Config& c) {
     std::string out = "[";
-    for (std::size_t i = 0; i < ((c.*section).*field).size(); ++i) out += i ? ", \"(hidden)\"" : "\"(hidden)\"";
+    for (std::size_t i = 0; i < ((c.*section).*field).size(); ++i)
+      out += i ? ", \"(hidden)\"" : "\"(hidden)\"";
     return out + "]";
   };
   return plain;

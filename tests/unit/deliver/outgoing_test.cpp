@@ -75,8 +75,8 @@ TEST(Outgoing, SrsWithoutASecretSendsTheOriginalSender) {
 TEST(Outgoing, ArcSealNeedsResultsAndAKey) {
   auto dir = scratch();
   std::string pem = (dir / "arc.pem").string();
-  ASSERT_EQ(std::system(("openssl genpkey -algorithm ED25519 -out " + pem + " 2>/dev/null").c_str()),
-            0);
+  ASSERT_EQ(
+      std::system(("openssl genpkey -algorithm ED25519 -out " + pem + " 2>/dev/null").c_str()), 0);
   Config config;
   config.arc_seal.domain = "forward.example";
   config.arc_seal.selector = "arc";
