@@ -102,4 +102,19 @@ std::vector<char*> as_args(std::vector<std::string>& words) {
   return out;
 }
 
+Result<Config> config_from(const std::vector<ScannedOption>& options) {
+  std::string path{kDefaultConfigPath};
+  bool explicit_path = false;
+  std::vector<std::string> overrides;
+  for (const auto& option : options) {
+    if (option.name == "-c") {
+      path = option.value;
+      explicit_path = true;
+    } else if (option.name == "-o") {
+      overrides.push_back(option.value);
+    }
+  }
+  return load_config(path, explicit_path, overrides);
+}
+
 }  // namespace mailroom::cli

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "mailroom/util/config.hpp"
 #include "mailroom/util/result.hpp"
 
 namespace mailroom::cli {
@@ -34,6 +35,11 @@ struct ScannedOption {
 // "--ip=192.0.2.1" -> "--ip" "192.0.2.1"; every other argument unchanged.
 // For a parser that takes long options only in the separate form.
 [[nodiscard]] std::vector<std::string> split_long_values(Args args);
+
+// The configuration named by the -c FILE and -o SECTION.KEY=VALUE options
+// among `options` (others are the caller's): the file (default path when
+// there is no -c), then the overrides in order.
+[[nodiscard]] Result<Config> config_from(const std::vector<ScannedOption>& options);
 
 // char* views of `words` (valid while `words` lives), to pass as Args.
 [[nodiscard]] std::vector<char*> as_args(std::vector<std::string>& words);
