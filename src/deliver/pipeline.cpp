@@ -177,7 +177,14 @@ SieveDecision run_sieve(Context& context, const Store& store,
 // redirect after the copies are safe: a failure is a tempfail only when
 // nothing was delivered (else the MTA's retry would store a second copy).
 Status send_redirects(Context& context, const message::Message& message,
-                      const SieveDecision& decision, bool stored, bool& sent) {
+                      const SieveDecision& decision, std::span<const std::string_view> body_pieces,
+                      bool stored, bool& sent) {
+  // The message without our added fields, forged A-R fields renamed: one
+  // piece (a view of the input) unless something was renamed.
+  std::string joined;
+  if (body_pieces.size() > 1)
+    for (auto piece : body_pieces) joined += piece;
+  std::string_view body = body_pieces.size() == 1 ? body_pieces[0] : std::string_view(joined);
   std::size_t count = 0;
   std::optional<Outgoing> outgoing;  // the same SRS sender and ARC set for every copy
   for (const auto& redirect : decision.redirects) {
@@ -191,8 +198,9 @@ Status send_redirects(Context& context, const message::Message& message,
       outgoing = prepare_outgoing(context.config, context.keys, message,
                                   context.envelope.sender.value_or(""),
                                   context.config.auth.enabled ? &context.auth : nullptr);
-    auto done = send_redirect(context.config.sieve, message, outgoing->sender,
-                              context.envelope.final_recipient, redirect.address, outgoing->head);
+    auto done =
+        send_redirect(context.config.sieve, message, outgoing->sender,
+                      context.envelope.final_recipient, redirect.address, outgoing->head, body);
     if (done) {
       sent = true;
       ++context.sent;
@@ -305,7 +313,8 @@ Outcome carry_out(Context& context, const message::Message& original, Store& sto
     report = std::move(*saved);
   }
   bool sent = false;
-  if (auto redirected = send_redirects(context, message, decision, report.has_value(), sent);
+  if (auto redirected =
+          send_redirects(context, message, decision, pieces.subspan(1), report.has_value(), sent);
       !redirected)
     return failed(&context, redirected.error());
   if (report || sent || decision.discarded) after_delivery(context, message, store, decision);

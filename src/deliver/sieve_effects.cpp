@@ -91,7 +91,7 @@ void hide_forged_spam_score(std::string& text, std::size_t ours) {
 
 Status send_redirect(const SieveConfig& config, const message::Message& message,
                      const std::string& sender, const std::string& recipient,
-                     const std::string& address, std::string_view on_top) {
+                     const std::string& address, std::string_view on_top, std::string_view body) {
   const std::string ours = "<" + recipient + ">";
   for (const auto* field : message.find_all(kRedirectedField))
     if (iequals(message::unfold(field->value), ours)) {
@@ -101,7 +101,7 @@ Status send_redirect(const SieveConfig& config, const message::Message& message,
     }
   std::string head(on_top);
   head.append(kRedirectedField).append(": ").append(ours) += '\n';
-  return run_sendmail(config.sendmail, sender, {address}, head, message.raw());
+  return run_sendmail(config.sendmail, sender, {address}, head, body);
 }
 
 }  // namespace mailroom::deliver

@@ -147,14 +147,17 @@ void log_script_errors(const SieveConfig& config, const MailUser& user,
 // only this delivery writes that name.
 void hide_forged_spam_score(std::string& text, std::size_t ours);
 
-// redirect (RFC 5228 §4.2) through sieve.sendmail, with `on_top` (the
-// ARC set of prepare_outgoing(), outgoing.hpp) and our trace field
-// X-Mailroom-Redirected: <recipient> above the message. Refused
-// (ErrorKind::rejected, ELOOP) when the message already carries that field
-// for this recipient: it has been round this loop before.
+// redirect (RFC 5228 §4.2) through sieve.sendmail: `on_top` (the ARC set
+// of prepare_outgoing(), outgoing.hpp), our trace field
+// X-Mailroom-Redirected: <recipient>, then `body`: the message as it came,
+// with Authentication-Results fields forged in our name renamed (RFC 8601
+// §5: a relay must not pass them on). Refused (ErrorKind::rejected, ELOOP)
+// when the message already carries our field for this recipient: it has
+// been round this loop before.
 [[nodiscard]] Status send_redirect(const SieveConfig& config, const message::Message& message,
                                    const std::string& sender, const std::string& recipient,
-                                   const std::string& address, std::string_view on_top = {});
+                                   const std::string& address, std::string_view on_top,
+                                   std::string_view body);
 
 
 }  // namespace mailroom::deliver

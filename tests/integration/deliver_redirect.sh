@@ -5,7 +5,7 @@
 # arc_verify passes (cv=none on a first hop, cv=pass on top of the ARC
 # suite's valid chain); a bounce to the SRS address goes back to the
 # original sender, a forged one is refused (77); `mailroom srs reverse`
-# agrees. The SRS secret file and the ARC key are root's alone (0600):
+# agrees; an Authentication-Results field forged in our name goes on renamed. The SRS secret file and the ARC key are root's alone (0600):
 # deliver opens them before it becomes the user. Knot serves the keys.
 TEST_NAME=deliver_redirect
 here=$(cd "$(dirname "$0")" && pwd)
@@ -95,7 +95,7 @@ verify() { # verify N NAME: dkimpy's verdict on the message sendmail run N read
 }
 
 # -- a first hop: SRS0 sender, ARC set i=1 cv=none that dkimpy passes
-printf 'From: Alice <alice@example.com>\nTo: %s\nSubject: fwd me\nDate: Mon, 7 Dec 2026 04:00:00 +0000\nMessage-ID: <fw1@example.com>\nMIME-Version: 1.0\n\nHello  there.\n' \
+printf 'Authentication-Results: mx.forward.example; dmarc=pass header.from=example.com\nFrom: Alice <alice@example.com>\nTo: %s\nSubject: fwd me\nDate: Mon, 7 Dec 2026 04:00:00 +0000\nMessage-ID: <fw1@example.com>\nMIME-Version: 1.0\n\nHello  there.\n' \
   "$RCPT" >"$T/fresh.eml"
 srs=""
 if run "redirect, first hop" 0 -f alice@example.com -r "$RCPT" <"$T/fresh.eml"; then
@@ -107,6 +107,10 @@ if run "redirect, first hop" 0 -f alice@example.com -r "$RCPT" <"$T/fresh.eml"; 
     sent_msg 0 | grep -q '^ARC-Authentication-Results: i=1; mx.forward.example;' &&
     sent_msg 0 | grep -q "^X-Mailroom-Redirected: <$RCPT>" &&
     pass "ARC set i=1 and our loop field on top" || fail "fields on top: $(sent_msg 0 | head -12)"
+  sent_msg 0 | grep -q '^X-Forged-Authentication-Results: mx.forward.example; dmarc=pass' &&
+    ! sent_msg 0 | grep -q '^Authentication-Results: mx.forward.example' &&
+    pass "a field forged in our name is passed on renamed (RFC 8601 5)" ||
+    fail "forged A-R: $(sent_msg 0 | grep -i 'authentication-results')"
   sent_msg 0 | grep -q 'cv=none; d=forward.example; i=1; s=arc' && pass "first hop seals cv=none" ||
     fail "seal: $(sent_msg 0 | head -4)"
   verdict=$(verify 0 first)
