@@ -112,15 +112,14 @@ Result<Draft> message_signature(std::span<const message::HeaderField> headers,
                                 const ArcSealOptions& o, unsigned instance, std::int64_t t) {
   Sha256Sink sink;
   canon::body(body, Canonicalization::relaxed, sink);
+  const std::string bh = base64(sink.finish());
   std::string h = signed_names(headers, o.headers);
   if (h.empty()) return fail(ErrorKind::parse, "the message has none of the fields to sign");
   // Tags in the order of the ValiMail suite (alphabetical).
-  auto value = [&](std::string_view b) {
-    return "a=" + std::string(key.algorithm()) + ";\n b=" + std::string(b) +
-           ";\n bh=" + base64(sink.finish()) + "; c=relaxed/relaxed;\n d=" + o.domain + "; h=" + h +
-           ";\n i=" + std::to_string(instance) + "; s=" + o.selector + "; t=" + std::to_string(t);
-  };
-  Draft draft{"ARC-Message-Signature", value(kPlaceholder)};
+  Draft draft{"ARC-Message-Signature",
+              "a=" + std::string(key.algorithm()) + ";\n b=" + std::string(kPlaceholder) +
+                  ";\n bh=" + bh + "; c=relaxed/relaxed;\n d=" + o.domain + "; h=" + h + ";\n i=" +
+                  std::to_string(instance) + "; s=" + o.selector + "; t=" + std::to_string(t)};
   auto sig = parse_dkim_signature(draft.value, SignatureKind::arc_message);
   if (!sig) return fail(ErrorKind::config, "ARC-Message-Signature: " + sig.error().describe());
   std::vector<message::HeaderField> fields(headers.begin(), headers.end());
@@ -153,12 +152,10 @@ Result<Draft> seal(std::span<const message::HeaderField> headers, const Draft& a
   return draft;
 }
 
-}  // namespace
-
-Result<std::optional<ArcSetFields>> arc_seal(std::span<const message::HeaderField> headers,
-                                             std::string_view body, const SigningKey& key,
-                                             const ArcSealOptions& options,
-                                             std::string_view results, ArcChainStatus chain) {
+Result<std::optional<ArcSetFields>> seal_message(std::span<const message::HeaderField> headers,
+                                                 std::string_view body, const SigningKey& key,
+                                                 const ArcSealOptions& options,
+                                                 std::string_view results, ArcChainStatus chain) {
   const DkimLimits limits;
   if (newest_says_fail(headers, limits)) return std::optional<ArcSetFields>();
   unsigned instance = highest_instance(headers, limits) + 1;
@@ -175,6 +172,19 @@ Result<std::optional<ArcSetFields>> arc_seal(std::span<const message::HeaderFiel
   auto as = seal(headers, aar, *ams, key, options, instance, cv, t);
   if (!as) return tl::unexpected(as.error());
   return ArcSetFields{instance, cv, as->text(), ams->text(), aar.text()};
+}
+
+}  // namespace
+
+Result<std::optional<ArcSetFields>> arc_seal(std::span<const message::HeaderField> headers,
+                                             std::string_view body, const SigningKey& key,
+                                             const ArcSealOptions& options,
+                                             std::string_view results, ArcChainStatus chain) {
+  try {  // out of memory: no exception leaves the module
+    return seal_message(headers, body, key, options, results, chain);
+  } catch (const std::exception& e) {
+    return fail(ErrorKind::internal, std::string("ARC sealing aborted: ") + e.what());
+  }
 }
 
 }  // namespace mailroom::auth

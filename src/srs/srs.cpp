@@ -107,15 +107,17 @@ Result<std::string> reverse_srs1(const Options& options, std::string_view local)
   return "SRS0" + std::string(rest) + "@" + std::string(host);
 }
 
-}  // namespace
-
-bool is_srs_address(std::string_view address) noexcept {
-  auto at = address.rfind('@');
-  auto local = address.substr(0, at == std::string_view::npos ? address.size() : at);
-  return is_tag(local, '0') || is_tag(local, '1');
+// Out of memory: no exception leaves the module.
+template <class F>
+Result<std::string> guarded(F&& f) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return fail(ErrorKind::internal, std::string("SRS: ") + e.what());
+  }
 }
 
-Result<std::string> forward(const Options& options, std::string_view sender) {
+Result<std::string> forward_address(const Options& options, std::string_view sender) {
   if (sender.empty()) return std::string();
   if (auto ready = check_options(options); !ready) return tl::unexpected(ready.error());
   auto parts = split(sender);
@@ -134,13 +136,29 @@ Result<std::string> forward(const Options& options, std::string_view sender) {
   return "SRS0=" + join({h, stamp, parts->domain, parts->local}, options.domain);
 }
 
-Result<std::string> reverse(const Options& options, std::string_view address) {
+Result<std::string> reverse_address(const Options& options, std::string_view address) {
   if (auto ready = check_options(options); !ready) return tl::unexpected(ready.error());
   auto parts = split(address);
   if (!parts) return tl::unexpected(parts.error());
   if (is_tag(parts->local, '0')) return reverse_srs0(options, parts->local);
   if (is_tag(parts->local, '1')) return reverse_srs1(options, parts->local);
   return fail(ErrorKind::parse, "'" + std::string(address) + "' is not an SRS address");
+}
+
+}  // namespace
+
+bool is_srs_address(std::string_view address) noexcept {
+  auto at = address.rfind('@');
+  auto local = address.substr(0, at == std::string_view::npos ? address.size() : at);
+  return is_tag(local, '0') || is_tag(local, '1');
+}
+
+Result<std::string> forward(const Options& options, std::string_view sender) {
+  return guarded([&] { return forward_address(options, sender); });
+}
+
+Result<std::string> reverse(const Options& options, std::string_view address) {
+  return guarded([&] { return reverse_address(options, address); });
 }
 
 }  // namespace mailroom::srs
