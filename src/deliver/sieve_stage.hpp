@@ -159,5 +159,4 @@ void hide_forged_spam_score(std::string& text, std::size_t ours);
                                    const std::string& address, std::string_view on_top,
                                    std::string_view body);
 
-
 }  // namespace mailroom::deliver

@@ -62,14 +62,7 @@ PY
 [ -s "$T/chain.eml" ] || die "cv_pass_i2_1 not found in the ARC suite"
 start_knot "$T" forward.example example.org
 
-SENT="$T/sent"
-mkdir -p "$SENT" && chown "$U" "$SENT"
-cat >"$T/bin/sendmail-rec" <<EOF
-#!/bin/sh
-n=\$(ls "$SENT" | wc -l)
-{ printf '%s\n' "\$@"; echo ----; cat; } >"$SENT/\$n"
-EOF
-chmod 0755 "$T/bin/sendmail-rec"
+recording_sendmail "$U"
 printf 'if anyof (header :contains "Subject" "fwd", address :is "From" "jqd@d1.example.org")\n{ redirect "friend@elsewhere.example"; }\n' \
   >"$HOMEU/.dovecot.sieve"
 chown "$U" "$HOMEU/.dovecot.sieve"

@@ -28,21 +28,14 @@ cleanup_add "rm -rf '$G'"
 chmod 0755 "$G"
 
 # The recording sendmail: argv one per line, then the message.
-SENT="$T/sent"
-mkdir -p "$SENT" && chown "$U" "$SENT"
-cat >"$T/bin/sendmail-rec" <<EOF
-#!/bin/sh
-n=\$(ls "$SENT" | wc -l)
-{ printf '%s\n' "\$@"; echo ----; cat; } >"$SENT/\$n"
-exit \${SENDMAIL_EXIT:-0}
-EOF
+recording_sendmail "$U"
 cat >"$T/bin/sendmail-fail" <<'EOF'
 #!/bin/sh
 cat >/dev/null
 exit 1
 EOF
 printf '#!/bin/sh\nexec sleep 60\n' >"$T/bin/sendmail-hang"
-chmod 0755 "$T/bin/sendmail-rec" "$T/bin/sendmail-fail" "$T/bin/sendmail-hang"
+chmod 0755 "$T/bin/sendmail-fail" "$T/bin/sendmail-hang"
 
 COMMON=("${HERMETIC[@]}" -o log.target=stderr -o maildir.fsync=false -o auth.enabled=false
   -o "sieve.sendmail=$T/bin/sendmail-rec -oi -f %f -- %a")

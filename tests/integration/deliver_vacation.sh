@@ -22,14 +22,7 @@ MD="$HOMEU/Maildir"
 RCPT="$U@example.net"
 
 # The recording sendmail: argv one per line, then the message.
-SENT="$T/sent"
-mkdir -p "$SENT" && chown "$U" "$SENT"
-cat >"$T/bin/sendmail-rec" <<EOF
-#!/bin/sh
-n=\$(ls "$SENT" | wc -l)
-{ printf '%s\n' "\$@"; echo ----; cat; } >"$SENT/\$n"
-EOF
-chmod 0755 "$T/bin/sendmail-rec"
+recording_sendmail "$U"
 
 COMMON=("${HERMETIC[@]}" -o log.target=stderr -o maildir.fsync=false -o auth.enabled=false
   -o "sieve.sendmail=$T/bin/sendmail-rec -oi -f %f -- %a")

@@ -84,6 +84,22 @@ retry() {
   return 1
 }
 
+# recording_sendmail OWNER: $T/bin/sendmail-rec, a sieve.sendmail that
+# writes its argv (one a line), "----", then the message it reads into
+# $SENT/<n> (SENT=$T/sent, owned by OWNER, n counting from 0); it exits
+# $SENDMAIL_EXIT (default 0).
+recording_sendmail() {
+  SENT="$T/sent"
+  mkdir -p "$SENT" && chown "$1" "$SENT"
+  cat >"$T/bin/sendmail-rec" <<EOF
+#!/bin/sh
+n=\$(ls "$SENT" | wc -l)
+{ printf '%s\n' "\$@"; echo ----; cat; } >"$SENT/\$n"
+exit \${SENDMAIL_EXIT:-0}
+EOF
+  chmod 0755 "$T/bin/sendmail-rec"
+}
+
 # make_user VAR PREFIX: creates a fresh user (own group, home $T/home/<name>,
 # owned by it) and stores its name in VAR. Removed at exit. Not to be called
 # in $(...): the cleanup must be registered in this shell.
