@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/sieve_run_options.hpp"
 #include "cli/sieve_tools.hpp"
 #include "mailroom/message/buffer.hpp"
 #include "mailroom/message/message.hpp"
@@ -26,6 +27,7 @@
 #include "mailroom/sieve/trace.hpp"
 #include "mailroom/util/config.hpp"
 #include "mailroom/util/file.hpp"
+#include "mailroom/util/host.hpp"
 
 namespace mailroom::cli {
 
@@ -135,6 +137,7 @@ struct TestArgs {
   std::vector<std::string> special_use;
   std::string include_dirs[2];     // --include-dir, --global-dir (RFC 6609)
   std::vector<std::string> files;  // SCRIPT MESSAGE
+  sieve::RunOptions options;       // --date, --spam-score, ... (sieve_run_options.hpp)
 };
 
 std::string without_brackets(std::string address) {
@@ -149,7 +152,9 @@ std::string parse_test_args(Args args, TestArgs& out) {
   bool original_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
-    if (arg == "--json") {
+    if (auto taken = take_run_option(args, i, out.options)) {
+      if (!taken->empty()) return *taken;
+    } else if (arg == "--json") {
       out.json = true;
     } else if (arg == "--trace") {
       out.trace = true;
@@ -247,7 +252,9 @@ int test(Args args) {
     (void)std::fprintf(stderr, "mailroom sieve test: %s\n", raw.error().message.c_str());
     return 2;
   }
-  sieve::RunOptions options;
+  sieve::RunOptions& options = parsed.options;  // --date, --spam-score, ...
+  options.environment.host = host_name();
+  options.environment.domain = host_domain(options.environment.host);
   // A dry run has no store: the folders named with --mailbox exist.
   options.mailbox_exists = [&](std::string_view folder) {
     return std::find(parsed.mailboxes.begin(), parsed.mailboxes.end(), folder) !=

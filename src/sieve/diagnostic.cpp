@@ -46,6 +46,14 @@ std::string_view to_string(DiagnosticKind kind) noexcept {
       return "bad-flag";
     case DiagnosticKind::bad_include:
       return "bad-include";
+    case DiagnosticKind::bad_date_part:
+      return "bad-date-part";
+    case DiagnosticKind::bad_zone:
+      return "bad-zone";
+    case DiagnosticKind::bad_regex:
+      return "bad-regex";
+    case DiagnosticKind::unknown_list:
+      return "unknown-list";
     case DiagnosticKind::runtime:
       return "runtime";
   }

@@ -59,6 +59,7 @@ std::optional<std::string> address_part(AddressPart part, std::string_view local
 // Each test hands its values, one by one, to match_values, which matches
 // them against the keys, or counts them for :count (RFC 5231 §4.1).
 bool Interpreter::match_values(const CompiledTest& t, const ValueSource& values) {
+  if (t.match == MatchType::regex || t.match == MatchType::list) return extension_match(t, values);
   if (t.match == MatchType::count) {
     std::size_t count = 0;
     values([&](std::string_view) {
@@ -104,7 +105,7 @@ bool Interpreter::string_test(const CompiledTest& t) {
 bool Interpreter::header_test(const CompiledTest& t) {
   return match_values(t, [&](const ValueVisitor& visit) {
     for (const auto& name : t.names) {
-      for (const auto* field : message_.find_all(name)) {
+      for (const auto* field : fields(t, name)) {
         trace_source_ = field->name;
         // :count counts the fields; their text is not needed (RFC 5231 §4.2).
         if (visit(t.match == MatchType::count ? std::string_view() : decoded(*field))) return;
@@ -120,7 +121,7 @@ bool Interpreter::header_test(const CompiledTest& t) {
 bool Interpreter::address_test(const CompiledTest& t) {
   return match_values(t, [&](const ValueVisitor& visit) {
     for (const auto& name : t.names) {
-      for (const auto* field : message_.find_all(name)) {
+      for (const auto* field : fields(t, name)) {
         trace_source_ = field->name;
         bool any_valid = false;
         for (const auto& a : addresses(*field)) {
@@ -306,6 +307,14 @@ bool Interpreter::evaluate_kind(const CompiledTest& t) {
       return notify_test(t);
     case Kind::specialuse_exists:
       return specialuse_exists_test(t);
+    case Kind::environment:
+    case Kind::date:
+    case Kind::currentdate:
+    case Kind::spamtest:
+    case Kind::virustest:
+    case Kind::ihave:
+    case Kind::valid_ext_list:
+      return extension_test(t);
   }
   return false;
 }

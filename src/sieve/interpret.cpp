@@ -266,6 +266,10 @@ bool Interpreter::execute(const CompiledCommand& c) {
     case Kind::break_:
     case Kind::extracttext:
       return structure(c) && !error_;
+    case Kind::error:
+      // RFC 5463 §5: the script ends in an error, its actions dropped.
+      fail(variables_ && c.expands ? expand(c.target) : c.target, c.position);
+      break;
     case Kind::if_:
     case Kind::elsif:
     case Kind::else_:

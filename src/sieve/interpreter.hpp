@@ -10,9 +10,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "mailroom/message/header.hpp"
 #include "mailroom/sieve/interpret.hpp"
 
 namespace mailroom::sieve {
+
+class RegexCache;
 
 class Interpreter {
  public:
@@ -86,6 +89,15 @@ class Interpreter {
   void extract_text(const CompiledCommand& command);
   bool mime_test(const CompiledTest& test);
   bool mime_test_on(const CompiledTest& test, const message::Part& part);
+  // evaluate_extensions.cpp: environment, date, currentdate, spamtest,
+  // virustest, valid_ext_list; the :regex and :list match types; the
+  // fields :index picks (RFC 5260 §6).
+  bool extension_test(const CompiledTest& test);
+  bool extension_match(const CompiledTest& test, const ValueSource& values);
+  bool date_test(const CompiledTest& test);
+  std::vector<const message::HeaderField*> fields(const CompiledTest& test,
+                                                  std::string_view name) const;
+  const std::vector<std::string>* list(std::string_view name, Position at);
   // A :matches key that matched `value`: keeps its match variables.
   void remember_match(const CompiledTest& test, std::string_view value, std::string_view key);
   // Per-run caches (message_cache.cpp): a field decoded (RFC 2047) or its
@@ -141,6 +153,8 @@ class Interpreter {
   std::vector<std::optional<std::string>> part_texts_;  // by index in message_.parts()
   std::string scratch_;                                 // an uncached value, until the next one
   std::vector<message::Address> scratch_addresses_;
+  std::shared_ptr<RegexCache> regexes_;  // compiled on first use
+  std::unordered_map<std::string, std::optional<std::vector<std::string>>> lists_;
 };
 
 }  // namespace mailroom::sieve

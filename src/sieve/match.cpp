@@ -139,6 +139,8 @@ bool matches(Comparator comparator, MatchType match, Relation relation, std::str
       return wildcard_match(value, key);
     case MatchType::count:
     case MatchType::value:
+    case MatchType::regex:  // evaluate_extensions.cpp
+    case MatchType::list:
       break;
   }
   return false;

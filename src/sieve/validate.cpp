@@ -15,7 +15,7 @@
 namespace mailroom::sieve {
 namespace {
 
-constexpr std::array<std::string_view, 26> kCapabilities = {"body",
+constexpr std::array<std::string_view, 36> kCapabilities = {"body",
                                                             "comparator-i;ascii-casemap",
                                                             "comparator-i;ascii-numeric",
                                                             "comparator-i;octet",
@@ -40,7 +40,17 @@ constexpr std::array<std::string_view, 26> kCapabilities = {"body",
                                                             "special-use",
                                                             "mime",
                                                             "foreverypart",
-                                                            "extracttext"};
+                                                            "extracttext",
+                                                            "comparator-i;unicode-casemap",
+                                                            "date",
+                                                            "environment",
+                                                            "extlists",
+                                                            "ihave",
+                                                            "index",
+                                                            "regex",
+                                                            "spamtest",
+                                                            "spamtestplus",
+                                                            "virustest"};
 
 using Kind = CompiledCommand::Kind;
 
@@ -299,6 +309,8 @@ std::optional<CompiledCommand> Validator::command(const Command& c) {
     if (wants_test) {
       out.test = test(c.tests.front());
       if (!out.test) return std::nullopt;
+      // RFC 5463 §4: a block that needs an extension we lack never runs.
+      if (never_true(c.tests.front())) return out;
     }
     out.block = commands(c.block, false);
     return out;
@@ -343,6 +355,7 @@ std::optional<CompiledCommand> Validator::command(const Command& c) {
   if (c.name == "set") return set_command(c);
   if (c.name == "vacation") return validate_vacation(*this, c);
   if (c.name == "notify") return validate_notify(*this, c);
+  if (c.name == "error") return error_command(c);
   if (c.name == "reject" || c.name == "ereject") {
     // reject <reason: string>, ereject <reason: string> (RFC 5429 §2.1, §2.2)
     out.kind = c.name == "reject" ? Kind::reject : Kind::ereject;
@@ -378,13 +391,15 @@ std::optional<CompiledCommand> Validator::set_command(const Command& c) {
       {"lowerfirst", set_lowerfirst},
       {"upperfirst", set_upperfirst},
       {"quotewildcard", set_quotewildcard},
-      {"length", set_length}};
+      {"length", set_length},
+      {"quoteregex", set_quoteregex}};
   // §4.1: "It is an error to use two or more modifiers of the same
   // precedence in a single set action" (the same one twice too).
   auto precedence_group = [](unsigned bit) {
-    return bit == set_lower || bit == set_upper             ? set_lower | set_upper
-           : bit == set_lowerfirst || bit == set_upperfirst ? set_lowerfirst | set_upperfirst
-                                                            : bit;
+    return bit == set_lower || bit == set_upper                ? set_lower | set_upper
+           : bit == set_lowerfirst || bit == set_upperfirst    ? set_lowerfirst | set_upperfirst
+           : bit == set_quotewildcard || bit == set_quoteregex ? set_quotewildcard | set_quoteregex
+                                                               : bit;
   };
   bool positional_seen = false;
   for (const auto& a : c.arguments) {
@@ -409,6 +424,7 @@ std::optional<CompiledCommand> Validator::set_command(const Command& c) {
       return std::nullopt;
     }
     out.modifiers |= found->second;
+    if (found->second == set_quoteregex) need("regex", "set :quoteregex", a.position);
   }
   auto args = positional(c.arguments);
   if (args.size() != 2 || args[0]->kind != Argument::Kind::string ||

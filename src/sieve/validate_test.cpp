@@ -31,7 +31,14 @@ std::optional<Kind> test_kind(std::string_view name) {
       {"body", Kind::body},
       {"duplicate", Kind::duplicate},
       {"valid_notify_method", Kind::valid_notify_method},
-      {"notify_method_capability", Kind::notify_method_capability}};
+      {"notify_method_capability", Kind::notify_method_capability},
+      {"environment", Kind::environment},
+      {"date", Kind::date},
+      {"currentdate", Kind::currentdate},
+      {"spamtest", Kind::spamtest},
+      {"virustest", Kind::virustest},
+      {"ihave", Kind::ihave},
+      {"valid_ext_list", Kind::valid_ext_list}};
   for (const auto& [n, k] : kTests) {
     if (n == name) return k;
   }
@@ -81,7 +88,9 @@ std::optional<AddressPart> address_part_tag(std::string_view tag) {
 
 bool has_match_tags(Kind k) {
   return k == Kind::address || k == Kind::envelope || k == Kind::header || k == Kind::string_ ||
-         k == Kind::hasflag || k == Kind::body || k == Kind::notify_method_capability;
+         k == Kind::hasflag || k == Kind::body || k == Kind::notify_method_capability ||
+         k == Kind::environment || k == Kind::date || k == Kind::currentdate ||
+         k == Kind::spamtest || k == Kind::virustest;
 }
 
 }  // namespace
@@ -139,12 +148,17 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
       if (match_seen) return dup(a, "match type");
       match_seen = true;
       if (!read_relation(v, t, args, i, out)) return false;
-    } else if (has_match_tags(out.kind) && (tag == "is" || tag == "contains" || tag == "matches")) {
+    } else if (has_match_tags(out.kind) && (tag == "is" || tag == "contains" || tag == "matches" ||
+                                            tag == "regex" || tag == "list")) {
       if (match_seen) return dup(a, "match type");
       match_seen = true;
       out.match = tag == "is"         ? MatchType::is
                   : tag == "contains" ? MatchType::contains
-                                      : MatchType::matches;
+                  : tag == "matches"  ? MatchType::matches
+                  : tag == "regex"    ? MatchType::regex
+                                      : MatchType::list;
+      if (tag == "regex") v.need("regex", ":regex", a.position);
+      if (tag == "list") v.need("extlists", ":list", a.position);
     } else if (has_match_tags(out.kind) && tag == "comparator") {
       if (comparator_seen) return dup(a, ":comparator");
       comparator_seen = true;
@@ -161,6 +175,9 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
       } else if (name == "i;ascii-numeric") {
         out.comparator = Comparator::ascii_numeric;
         v.need("comparator-i;ascii-numeric", "comparator i;ascii-numeric", args[i].position);
+      } else if (name == "i;unicode-casemap") {
+        out.comparator = Comparator::unicode_casemap;
+        v.need("comparator-i;unicode-casemap", "comparator i;unicode-casemap", args[i].position);
       } else {
         v.error(DiagnosticKind::unknown_comparator, t.name + ": unknown comparator '" + name + "'",
                 args[i].position);
@@ -194,11 +211,14 @@ static bool read_tags(Validator& v, const Test& t, CompiledTest& out,
       if (size_seen) return dup(a, "of :over and :under");
       size_seen = true;
       out.kind = tag == "over" ? Kind::size_over : Kind::size_under;
+    } else if (auto taken = v.extension_tag(t, args, i, out)) {
+      if (!*taken) return false;
     } else {
       v.error(DiagnosticKind::unknown_tag, t.name + ": unknown tag :" + tag, a.position);
       return false;
     }
   }
+  if (!v.check_extension_tags(t, out)) return false;
   if (out.kind == Kind::size_over && !size_seen) {
     v.error(DiagnosticKind::bad_arguments, "size: needs :over or :under", t.position);
     return false;
@@ -246,6 +266,14 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
     return std::nullopt;
   };
   switch (out.kind) {
+    case Kind::environment:
+    case Kind::date:
+    case Kind::currentdate:
+    case Kind::spamtest:
+    case Kind::virustest:
+    case Kind::ihave:
+    case Kind::valid_ext_list:
+      return extension_test(t, std::move(out), args);
     case Kind::allof:
     case Kind::anyof:
       if (!args.empty() || !t.test_list) return bad("takes a test list '( ... )'");
@@ -316,6 +344,7 @@ std::optional<CompiledTest> Validator::test(const Test& t) {
 }
 
 std::optional<CompiledTest> Validator::finish_test(const Test& t, CompiledTest out) {
+  if (!check_keys(t, out)) return std::nullopt;
   if (out.kind == Kind::envelope) {
     need("envelope", "envelope", t.position);
     for (auto& part : out.names) {

@@ -48,6 +48,18 @@ class Validator {
   std::optional<CompiledTest> finish_test(const Test& test, CompiledTest compiled);
   std::vector<CompiledCommand> commands(const std::vector<Command>& commands, bool top_level);
 
+  // validate_extensions.cpp: a tag of index, date, spamtestplus (nullopt
+  // when it is none of theirs for this test, false after an error); the
+  // checks once tags and keys are read; the tests and commands.
+  std::optional<bool> extension_tag(const Test& test, const std::vector<Argument>& args,
+                                    std::size_t& i, CompiledTest& out);
+  bool check_extension_tags(const Test& test, const CompiledTest& out);
+  bool check_keys(const Test& test, const CompiledTest& out);
+  std::optional<CompiledTest> extension_test(const Test& test, CompiledTest out,
+                                             const std::vector<const Argument*>& args);
+  std::optional<CompiledCommand> error_command(const Command& command);
+  [[nodiscard]] bool never_true(const Test& test) const;
+
   [[nodiscard]] std::vector<Diagnostic>& errors() { return errors_; }
   [[nodiscard]] std::vector<Diagnostic>& warnings() { return warnings_; }
   [[nodiscard]] const std::vector<std::string>& capabilities() const { return capabilities_; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mailroom/sieve/program.hpp"
+#include "sieve/regex.hpp"
 
 namespace mailroom::sieve {
 namespace {
@@ -78,6 +79,8 @@ std::string apply_modifiers(std::string value, unsigned modifiers) {
     }
     value = std::move(quoted);
   }
+  // 20: :quoteregex (regex draft §3.2), the same precedence.
+  if ((modifiers & set_quoteregex) != 0) value = quote_regex(value);
   // 10: :length, in characters (UTF-8), not octets (§4.1.3).
   if ((modifiers & set_length) != 0) {
     auto characters =

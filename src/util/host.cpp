@@ -16,4 +16,10 @@ const std::string& host_name() {
   return name;
 }
 
+std::string host_domain(const std::string& host) {
+  auto dot = host.find('.');
+  if (dot == std::string::npos || dot + 1 == host.size()) return host;
+  return host.substr(dot + 1);
+}
+
 }  // namespace mailroom

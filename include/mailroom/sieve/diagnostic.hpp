@@ -38,6 +38,10 @@ enum class DiagnosticKind {
   unknown_namespace,       // RFC 5229 §3: ${ns.name} with no extension for "ns"
   bad_flag,                // RFC 5232 §3: not an IMAP flag (a warning; it is ignored)
   bad_include,             // RFC 6609 §3.2: an included script missing, broken or a loop
+  bad_date_part,           // RFC 5260 §4.2: not a date-part
+  bad_zone,                // RFC 5260 §4.1: :zone is not "+hhmm" / "-hhmm"
+  bad_regex,               // regex draft §3: the pattern does not compile
+  unknown_list,            // RFC 6134 §2.4: no such list
   // running
   runtime,  // an action limit or another run-time failure (§2.10.6)
 };

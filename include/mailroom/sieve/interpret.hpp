@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <ctime>
 #include <functional>
 #include <optional>
@@ -41,6 +42,12 @@ struct RunLimits {
   std::size_t max_header_value = 2048;
 };
 
+// RFC 5235: the spam/virus verdict of this delivery. Unset: not tested (spamtest answers 0).
+struct TestVerdict {
+  int level = 0;    // spamtest 1..10 / virustest 1..5
+  int percent = 0;  // spamtestplus :percent 0..100
+};
+
 struct RunOptions {
   RunLimits limits;
   // RFC 5233 subaddress: the characters that separate user and detail in a
@@ -56,8 +63,6 @@ struct RunOptions {
   // not yet expired? Unset, nothing is a duplicate. The run never writes:
   // the pipeline records Outcome::duplicates after the delivery.
   std::function<bool(std::string_view key)> duplicate_seen;
-  // The clock of date/currentdate and the stores; unset, the system's.
-  std::optional<std::time_t> now;
   // RFC 8579: the existing folder that carries a special-use attribute
   // ("\\Junk"), or nullopt. Unset, none does.
   std::function<std::optional<std::string>(std::string_view)> special_use_folder;
@@ -68,7 +73,39 @@ struct RunOptions {
   // The size the size test sees (RFC 5228 §5.9), when the message handed
   // to run() is not all of it (the pipeline's header-only copy, needs.hpp).
   std::optional<std::size_t> message_size;
+  // RFC 5183 environment: the items that depend on where the script runs
+  // ("location" "MDA", "name" "mailroom", "phase" "during" and "version"
+  // are fixed). Empty: the item does not exist (the test is false).
+  struct EnvironmentItems {
+    std::string domain;       // the host's DNS domain
+    std::string host;         // the host's name
+    std::string remote_host;  // the SMTP client, when the MTA told us
+    std::string remote_ip;
+  };
+  EnvironmentItems environment;
+  // The clock of the run: RFC 5260 currentdate and the local zone of date
+  // (and of the stores). Unset: the system clock and the system's zone.
+  struct Clock {
+    std::int64_t unix_time = 0;  // seconds since the epoch, UTC
+    int zone_minutes = 0;        // the local zone, east of UTC
+  };
+  std::optional<Clock> now;
+  // RFC 5235: the spam/virus verdict of this delivery. Unset: not tested (spamtest answers 0).
+  using TestVerdict = sieve::TestVerdict;
+  std::optional<TestVerdict> spam;
+  std::optional<TestVerdict> virus;
+  // RFC 6134 extlists: the directory holding the lists, one file per
+  // list ("tag:friends" is <lists_dir>/friends). Empty: no list exists.
+  std::string lists_dir;
 };
+
+// RFC 5235 from a spam score (SpamAssassin points): the SpamAssassin
+// confidence level SCL is the score's integer part, held to 0..9; spamtest
+// answers SCL + 1 (1 = not spam .. 10 = spam, §3.2) and spamtestplus
+// :percent floor(score * 100 / 9), held to 0..100. This is Pigeonhole's
+// scale with sieve_spamtest_max_value = 9.
+[[nodiscard]] int spam_confidence_level(double score) noexcept;
+[[nodiscard]] TestVerdict spam_verdict(double score) noexcept;
 
 // RFC 8579 special_use_folder from a fixed mapping of "ATTRIBUTE=FOLDER"
 // entries (maildir.special_use): the first folder named for the attribute

@@ -14,9 +14,11 @@
 
 namespace mailroom::sieve {
 
-enum class MatchType { is, contains, matches, count, value };     // RFC 5228 §2.7.1, RFC 5231
-enum class Relation { gt, ge, lt, le, eq, ne };                   // RFC 5231 §4
-enum class Comparator { octet, ascii_casemap, ascii_numeric };    // RFC 4790 §9
+// RFC 5228 §2.7.1, RFC 5231; regex (draft-murchison-sieve-regex), list (RFC 6134)
+enum class MatchType { is, contains, matches, count, value, regex, list };
+enum class Relation { gt, ge, lt, le, eq, ne };  // RFC 5231 §4
+// RFC 4790 §9; RFC 5051 i;unicode-casemap
+enum class Comparator { octet, ascii_casemap, ascii_numeric, unicode_casemap };
 enum class AddressPart { all, localpart, domain, user, detail };  // RFC 5228 §2.7.4, RFC 5233
 enum class BodyTransform { raw, content, text };                  // RFC 5173 §5
 
@@ -48,7 +50,14 @@ struct CompiledTest {
     duplicate,                 // RFC 7352: the arguments in `duplicate`
     valid_notify_method,       // RFC 5435 §5: keys are the URIs
     notify_method_capability,  // RFC 5435 §6: names = {uri, capability}
-    specialuse_exists          // RFC 8579 §3: names: [mailbox]; keys: the attributes
+    specialuse_exists,         // RFC 8579 §3: names: [mailbox]; keys: the attributes
+    environment,               // RFC 5183: names is the one item
+    date,                      // RFC 5260 §4: names is the header, date_part the part
+    currentdate,               // RFC 5260 §5
+    spamtest,                  // RFC 5235 §3.2 (and spamtestplus :percent)
+    virustest,                 // RFC 5235 §3.3
+    ihave,                     // RFC 5463 §4: names are the capabilities; decided when compiled
+    valid_ext_list             // RFC 6134 §2.5: names are the lists
   };
   Kind kind = Kind::true_;
   std::string name;  // as written, lower case: what a trace shows (trace.hpp)
@@ -75,6 +84,16 @@ struct CompiledTest {
   std::optional<Duplicate> duplicate;
   bool has_mailbox = false;                 // specialuse_exists: names[0] is the mailbox
   std::shared_ptr<const MimeOptions> mime;  // RFC 5703 :mime (mime.cpp)
+  // RFC 5260 §6 :index: the Nth field of the name (1 the first, 0 every
+  // field); :last counts from the bottom.
+  std::uint64_t index = 0;
+  bool last = false;
+  // RFC 5260 §4: date and currentdate. `zone` "+hhmm" of :zone, "" for the
+  // local zone; :originalzone keeps the field's own zone.
+  std::string date_part;
+  std::string zone;
+  bool original_zone = false;
+  bool percent = false;  // spamtestplus :percent (RFC 5235 §3.2)
 };
 
 // The arguments of the structure extensions (include.cpp, editheader.cpp,
@@ -107,6 +126,7 @@ enum SetModifier : unsigned {
   set_upperfirst = 1U << 3,
   set_quotewildcard = 1U << 4,
   set_length = 1U << 5,
+  set_quoteregex = 1U << 6,  // regex draft §3.2: precedence 20, as :quotewildcard
 };
 
 struct CompiledCommand {
@@ -134,7 +154,8 @@ struct CompiledCommand {
     deleteheader,  // RFC 5293 §5
     foreverypart,  // RFC 5703 §3: structure->name is :name; the block
     break_,        // RFC 5703 §3.2: structure->name is :name
-    extracttext    // RFC 5703 §7: variable, modifiers; structure->index is :first
+    extracttext,   // RFC 5703 §7: variable, modifiers; structure->index is :first
+    error          // RFC 5463 §5; target: the message
   };
   Kind kind = Kind::keep;
   std::string name;  // as written, lower case: what a trace shows (trace.hpp)
