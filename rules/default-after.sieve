@@ -3,14 +3,17 @@
 # to the implicit keep (draft-degener-sieve-multiscript), so a user's own
 # fileinto or keep always wins. Files spam into Junk.
 #
-# X-Mailroom-Spam-Score is written by mailroom deliver alone: an incoming
-# field of that name is renamed before scripts see it. It carries the
-# score of the header named by sieve.trusted_spam_header (off by default:
-# anyone can write an X-Spam-Score) when the message has one, else the SCL
-# of mailroom's own spam stage ([spam] in mailroom.toml(5)). SCL 5 and above is spam (RFC 5235 §3: spamtest values 5 and up
-# are "probably spam"), the SpamAssassin default threshold.
-require ["fileinto", "relational", "comparator-i;ascii-numeric", "special-use"];
+# spamtest (RFC 5235) answers from this delivery's spam verdict: that of
+# mailroom's own spam stage ([spam] in mailroom.toml(5)), or the score of
+# the header named by sieve.trusted_spam_header when the message has one
+# (off by default: anyone can write an X-Spam-Score); "0" when the message
+# was not tested. The level is the SpamAssassin confidence level SCL + 1,
+# so "6" is SCL 5 and above: spam (§3.2 puts "probably spam" in the upper
+# half), the SpamAssassin default threshold. Junk: the folder with the
+# \\Junk special-use attribute (RFC 8579), else "Junk".
+require ["fileinto", "spamtest", "relational", "comparator-i;ascii-numeric",
+         "special-use"];
 
-if header :value "ge" :comparator "i;ascii-numeric" "X-Mailroom-Spam-Score" "5" {
+if spamtest :value "ge" :comparator "i;ascii-numeric" "6" {
   fileinto :specialuse "\\Junk" "Junk";
 }

@@ -86,6 +86,8 @@ Envelope make_envelope(const Request& request, const EnvLookup& env, char detail
   envelope.detail = find_detail(envelope, env, detail_separator);
   envelope.client_address = client_value(request.client_address, env, "CLIENT_ADDRESS");
   envelope.client_helo = client_value(request.client_helo, env, "CLIENT_HELO");
+  envelope.client_hostname = env("CLIENT_HOSTNAME").value_or("");
+  if (envelope.client_hostname == "unknown") envelope.client_hostname.clear();
   return envelope;
 }
 

@@ -22,6 +22,9 @@ struct Envelope {
   std::string detail;
   std::string client_address;
   std::string client_helo;
+  // CLIENT_HOSTNAME (Postfix): the client's verified name, "" when the MTA
+  // gave none or "unknown". Sieve's environment "remote-host" (RFC 5183).
+  std::string client_hostname;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;

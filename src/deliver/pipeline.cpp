@@ -165,6 +165,12 @@ SieveDecision run_sieve(Context& context, const Store& store,
           set_include_dirs(context.config.sieve, context.user, context.as_root, options);
       !untrusted.empty())
     log::warn("sieve.global_dir not used: {}", untrusted);
+  set_sieve_context(context.config.sieve, context.user, envelope, view, options);
+  // RFC 5235: a trusted upstream score (set_sieve_context) wins, as it does
+  // for X-Mailroom-Spam-Score; else the spam stage's verdict.
+  if (!options.spam && context.spam)
+    options.spam = sieve::TestVerdict{spam::spamtest_level(*context.spam),
+                                      spam::spamtest_percent(*context.spam)};
   auto runs = run_loaded(loaded, view, sieve_envelope, options);
   auto decision = decide(runs, keep_folder(context));
   context.sieve_note = scripts_text(runs);

@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 
 #include "deliver/sendmail.hpp"
 #include "deliver/sieve_stage.hpp"
+#include "mailroom/util/host.hpp"
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/text.hpp"
 #include "mailroom/util/unique_fd.hpp"
@@ -55,20 +57,39 @@ void log_script_errors(const SieveConfig& config, const MailUser& user,
     log::warn("sieve log {} not written: {}", path, std::strerror(errno));
 }
 
-std::string spam_score_field(const message::Message& message, const std::string& trusted_header) {
-  if (trusted_header.empty()) return {};
+std::optional<double> trusted_spam_score(const message::Message& message,
+                                         const std::string& trusted_header) {
+  if (trusted_header.empty()) return std::nullopt;
   const auto* field = message.find(trusted_header);
-  if (field == nullptr) return {};
+  if (field == nullptr) return std::nullopt;
   std::string value = message::unfold(field->value);
-  long score = 0;
-  if (!value.empty() && value.find_first_not_of('*') == std::string::npos) {
-    score = static_cast<long>(value.size());  // SpamAssassin's X-Spam-Level: one '*' a point
-  } else {
-    char* end = nullptr;
-    double number = std::strtod(value.c_str(), &end);
-    if (end == value.c_str()) return {};
-    score = static_cast<long>(number);
-  }
+  auto first = value.find_first_not_of(" \t");
+  if (first == std::string::npos) return std::nullopt;
+  value.erase(0, first);
+  // SpamAssassin's X-Spam-Level: one '*' a point.
+  if (value.find_first_not_of('*') == std::string::npos) return static_cast<double>(value.size());
+  char* end = nullptr;
+  double number = std::strtod(value.c_str(), &end);
+  if (end == value.c_str() || std::isnan(number)) return std::nullopt;
+  return number;
+}
+
+void set_sieve_context(const SieveConfig& config, const MailUser& user, const Envelope& envelope,
+                       const message::Message& message, sieve::RunOptions& options) {
+  options.environment.host = host_name();
+  options.environment.domain = host_domain(options.environment.host);
+  options.environment.remote_ip = envelope.client_address;
+  options.environment.remote_host = envelope.client_hostname;
+  if (auto score = trusted_spam_score(message, config.trusted_spam_header))
+    options.spam = sieve::spam_verdict(*score);
+  if (!config.lists_dir.empty() && !(config.lists_dir[0] == '~' && user.home.empty()))
+    options.lists_dir = expand_user_path(config.lists_dir, user.home, user.name);
+}
+
+std::string spam_score_field(const message::Message& message, const std::string& trusted_header) {
+  auto number = trusted_spam_score(message, trusted_header);
+  if (!number) return {};
+  auto score = static_cast<long>(*number);
   // i;ascii-numeric reads "-3" as infinity (RFC 4790 §9.1.1): a ham score
   // must not look like spam.
   if (score < 0) score = 0;

@@ -142,6 +142,20 @@ void log_script_errors(const SieveConfig& config, const MailUser& user,
 [[nodiscard]] std::string spam_score_field(const message::Message& message,
                                            const std::string& trusted_header);
 
+// What RunOptions learns from this delivery: the environment items
+// (RFC 5183: host, domain, remote-ip, remote-host), the spam verdict from
+// sieve.trusted_spam_header (RFC 5235, until mailroom's own scorer gives
+// one; sieve::spam_verdict maps the score), the lists directory (RFC 6134,
+// sieve.lists_dir with ~ and %u expanded).
+void set_sieve_context(const SieveConfig& config, const MailUser& user, const Envelope& envelope,
+                       const message::Message& message, sieve::RunOptions& options);
+
+// The score of sieve.trusted_spam_header in `message`: a number, or the
+// count of '*' of a SpamAssassin X-Spam-Level; nullopt when not trusted,
+// absent or unreadable.
+[[nodiscard]] std::optional<double> trusted_spam_score(const message::Message& message,
+                                                       const std::string& trusted_header);
+
 // In the text scripts see (added fields first, `ours` bytes long), an
 // incoming X-Mailroom-Spam-Score field is renamed X-Mailroom-Forged-Spam-Score:
 // only this delivery writes that name.

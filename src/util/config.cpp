@@ -169,8 +169,8 @@ const std::vector<KeyBinding>& bindings() {
         "sieve.script); empty: none (no vacation replies, nothing is a duplicate)."},
        string_setter(&Config::sieve, &SieveConfig::store)},
       {{"sieve.trusted_spam_header", "string",
-        "Header of an upstream spam filter whose score scripts may trust (as "
-        "X-Mailroom-Spam-Score); empty: none."},
+        "Header of an upstream spam filter whose score scripts may trust (Sieve spamtest, "
+        "and X-Mailroom-Spam-Score); empty: none."},
        string_setter(&Config::sieve, &SieveConfig::trusted_spam_header)},
       {{"sieve.include_dir", "string",
         "Where Sieve's include :personal finds NAME.sieve (RFC 6609); ~ and %u as sieve.script; "
@@ -179,6 +179,10 @@ const std::vector<KeyBinding>& bindings() {
       {{"sieve.global_dir", "string",
         "Where Sieve's include :global finds NAME.sieve (RFC 6609); empty: none."},
        string_setter(&Config::sieve, &SieveConfig::global_dir)},
+      {{"sieve.lists_dir", "string",
+        "Directory of the lists Sieve's extlists names (\"tag:NAME\" is the file NAME); ~ and "
+        "%u are expanded; empty: none."},
+       string_setter(&Config::sieve, &SieveConfig::lists_dir)},
       {{"serve.listeners", "strings",
         "Where `mailroom serve` listens: \"pop3://ADDRESS:PORT\" (STLS when a certificate is "
         "set) or \"pop3s://ADDRESS:PORT\" (TLS from the start); IPv6 as [::1]:110."},

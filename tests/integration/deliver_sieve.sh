@@ -191,6 +191,42 @@ newmsg "fine" "X-Spam-Score: -1.5
 "
 deliver "ham trusted" 0 "${AFTER[@]}" -o sieve.trusted_spam_header=X-Spam-Score &&
   expect_in "a negative score stays in INBOX" "/Maildir/new/"
+# SCL = the score's integer part: 4.9 is SCL 4 (spamtest 5), 5.0 is SCL 5 (6).
+newmsg "borderline" "X-Spam-Score: 4.9
+"
+deliver "4.9 trusted" 0 "${AFTER[@]}" -o sieve.trusted_spam_header=X-Spam-Score &&
+  expect_in "score 4.9 (spamtest 5) stays in INBOX" "/Maildir/new/"
+newmsg "threshold" "X-Spam-Level: *****
+"
+deliver "5 stars trusted" 0 "${AFTER[@]}" -o sieve.trusted_spam_header=X-Spam-Level &&
+  expect_in "five stars of X-Spam-Level (spamtest 6) file into Junk" "/\.Junk/new/"
+# The user's own decision wins: the after-script runs only on the implicit keep.
+user_script 'require "fileinto";
+if header :contains "Subject" "mine" { fileinto "Mine"; }'
+newmsg "mine too" "X-Spam-Score: 9.1
+"
+deliver "user overrides" 0 "${AFTER[@]}" -o sieve.trusted_spam_header=X-Spam-Score &&
+  expect_in "a user's fileinto wins over the default after-script" "/\.Mine/new/"
+rm -f "$HOMEU/.dovecot.sieve"
+
+# -- spamtest, environment and extlists see this delivery: the trusted score,
+#    the MTA's CLIENT_ADDRESS, the lists of sieve.lists_dir
+mkdir -p "$HOMEU/lists" && printf '# friends\nFriend@Example.com\n' >"$HOMEU/lists/friends"
+chown -R "$U" "$HOMEU/lists"
+user_script 'require ["fileinto", "spamtestplus", "environment", "extlists", "relational", "comparator-i;ascii-numeric", "variables"];
+if spamtest :percent :value "ge" :comparator "i;ascii-numeric" "50" { fileinto "Percent"; stop; }
+if address :list "from" "tag:friends" { fileinto "Friends"; stop; }
+if environment :matches "remote-ip" "*" { fileinto "From-${1}"; }'
+newmsg "scored" "X-Spam-Score: 4.5
+"
+deliver "spamtestplus" 0 -o sieve.trusted_spam_header=X-Spam-Score &&
+  expect_in "spamtestplus :percent reads the trusted score (4.5 is 50%)" "/\.Percent/new/"
+newmsg "friendly" "From: friend@example.com
+"
+deliver "extlists" 0 -o "sieve.lists_dir=~/lists" && expect_in "address :list reads ~/lists/friends" "/\.Friends/new/"
+newmsg "relayed"
+CLIENT_ADDRESS=192.0.2.7 deliver "environment" 0 -o "sieve.lists_dir=~/lists" && expect_in "environment remote-ip is CLIENT_ADDRESS" "/\.From-192\.0\.2\.7/new/"
+rm -f "$HOMEU/.dovecot.sieve"
 
 # -- the extensions end to end: mailboxexists asks the store (Lists exists
 #    since the first case), imap4flags land in the file name, reject is 77

@@ -96,6 +96,9 @@ struct SieveConfig {
   // RFC 6609 include: where :personal and :global scripts are found.
   std::string include_dir = "~/sieve";             // "~", "%u"; as Dovecot's ~/sieve
   std::string global_dir = "/etc/mailroom/sieve";  // root-owned, like sieve.before
+  // RFC 6134 extlists: the directory of the lists a script names
+  // ("tag:friends" is <lists_dir>/friends); "~" and "%u". "" = no lists.
+  std::string lists_dir;
 };
 
 // [serve]: `mailroom serve` (mailroom-serve(8)).
