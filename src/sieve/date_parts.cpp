@@ -73,7 +73,7 @@ std::optional<int> parse_zone(std::string_view zone) {
     if (zone[i] < '0' || zone[i] > '9') return std::nullopt;
   int hours = (zone[1] - '0') * 10 + (zone[2] - '0');
   int minutes = (zone[3] - '0') * 10 + (zone[4] - '0');
-  if (hours > 23 || minutes > 59) return std::nullopt;
+  if (minutes > 59) return std::nullopt;  // 4DIGIT: hours up to 99 (RFC 5322 §3.3)
   int total = hours * 60 + minutes;
   return zone[0] == '-' ? -total : total;
 }

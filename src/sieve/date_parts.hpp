@@ -12,7 +12,8 @@ namespace mailroom::sieve {
 // std11, zone, weekday (lower case; the validator lowers the script's).
 bool valid_date_part(std::string_view part);
 
-// "+hhmm" / "-hhmm" as minutes east of UTC; nullopt when malformed.
+// "+hhmm" / "-hhmm" (RFC 5322 §3.3 zone: hours 00-99, minutes 00-59) as
+// minutes east of UTC; nullopt when malformed.
 std::optional<int> parse_zone(std::string_view zone);
 
 // `part` of the moment `unix_time` (UTC seconds) shown at `zone_minutes`

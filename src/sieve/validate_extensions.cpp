@@ -3,7 +3,6 @@
 // error (RFC 5463), regex (draft-murchison-sieve-regex-08), extlists
 // (RFC 6134) and i;unicode-casemap (RFC 5051).
 #include <algorithm>
-#include <array>
 
 #include "mailroom/sieve/compile.hpp"
 #include "sieve/date_parts.hpp"
@@ -16,15 +15,6 @@ namespace mailroom::sieve {
 namespace {
 
 using Kind = CompiledTest::Kind;
-
-// RFC 5260 §4.1: time-zone = ( "+" / "-" ) 4DIGIT, hours 00-23 (§4.1 uses
-// RFC 5322's zone), minutes 00-59.
-bool valid_zone(std::string_view zone) {
-  if (zone.size() != 5 || (zone[0] != '+' && zone[0] != '-')) return false;
-  if (!std::all_of(zone.begin() + 1, zone.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return false;
-  return (zone[1] - '0') * 10 + (zone[2] - '0') < 24 && zone[3] < '6';
-}
 
 bool constant(const Validator& v, std::string_view text) {
   return !v.required("variables") || !next_reference(text, 0);
@@ -79,11 +69,12 @@ std::optional<bool> Validator::extension_tag(const Test& t, const std::vector<Ar
     }
     out.zone = args[++i].strings.front();
     if (!decode(out.zone, args[i].position)) return false;
-    if (constant(*this, out.zone) && !valid_zone(out.zone)) {
-      error(DiagnosticKind::bad_zone,
-            t.name + ": :zone '" + out.zone + "' is not +hhmm or -hhmm (RFC 5260 §4.1)",
-            args[i].position);
-      return false;
+    // RFC 5260 §4.1 names the RFC 5322 zone, ("+" / "-") 4DIGIT; another
+    // one is a warning and the local zone is used, as Pigeonhole does.
+    if (constant(*this, out.zone) && !parse_zone(out.zone)) {
+      warn(DiagnosticKind::bad_zone,
+           t.name + ": :zone '" + out.zone + "' is not +hhmm or -hhmm; the local zone is used",
+           args[i].position);
     }
     return true;
   }
@@ -213,21 +204,17 @@ std::optional<CompiledTest> Validator::extension_test(const Test& t, CompiledTes
   if (part != nullptr) {
     out.date_part = part->strings.front();
     if (!decode(out.date_part, part->position)) return std::nullopt;
-    for (char& c : out.date_part)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : out.date_part) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // RFC 5260 §4.2 lists the date-parts; another one never matches (a
+    // warning, as Pigeonhole gives).
     if (constant(*this, out.date_part) && !valid_date_part(out.date_part)) {
-      // RFC 5260 §4.2: an unknown date-part is an error.
-      error(DiagnosticKind::bad_date_part,
-            t.name + ": unknown date-part '" + out.date_part + "' (RFC 5260 §4.2)", part->position);
-      return std::nullopt;
+      warn(DiagnosticKind::bad_date_part,
+           t.name + ": unknown date-part '" + out.date_part + "'; the test is false",
+           part->position);
     }
     if (!constant(*this, out.date_part)) out.expands = true;
   }
   if (!take_strings(out.keys, *args.back(), out.expands)) return std::nullopt;
-  if (out.kind == Kind::environment) {
-    for (char& c : out.names.front())
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
   if (!check_keys(t, out)) return std::nullopt;
   return out;
 }

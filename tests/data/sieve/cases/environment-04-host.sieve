@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["environment", "fileinto", "variables", "relational", "comparator-i;ascii-numeric"];
+if environment :matches "host" "*" { fileinto "host-${1}"; }

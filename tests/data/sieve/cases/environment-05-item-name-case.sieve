@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["environment", "fileinto", "variables", "relational", "comparator-i;ascii-numeric"];
+if environment :contains "LOCATION" "" { fileinto "x"; } else { fileinto "names-as-written"; }

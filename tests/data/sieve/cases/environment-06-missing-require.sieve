@@ -1,0 +1,3 @@
+# message: plain.eml
+require "fileinto";
+if environment :contains "location" "" { fileinto "x"; }

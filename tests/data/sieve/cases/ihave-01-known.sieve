@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["ihave", "fileinto"];
+if ihave "copy" { fileinto "has-copy"; }

@@ -1,0 +1,4 @@
+# message: plain.eml
+require "ihave";
+if ihave "fileinto" { keep; }
+fileinto "after";

@@ -1,0 +1,3 @@
+# message: plain.eml
+require "fileinto";
+if ihave "fileinto" { fileinto "x"; }

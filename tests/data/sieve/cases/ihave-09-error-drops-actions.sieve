@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["ihave", "fileinto"];
+fileinto "a";
+error "stop here";

@@ -1,0 +1,4 @@
+# message: plain.eml
+require ["ihave", "fileinto"];
+if false { error "never"; }
+fileinto "ok";

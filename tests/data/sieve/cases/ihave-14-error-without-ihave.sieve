@@ -1,0 +1,2 @@
+# message: plain.eml
+error "x";

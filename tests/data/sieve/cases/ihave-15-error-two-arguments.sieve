@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["ihave", "fileinto"];
+error "a" "b";

@@ -1,0 +1,3 @@
+# message: index-multi.eml
+require ["index", "date", "fileinto", "relational", "comparator-i;ascii-numeric"];
+if header :index 2 "x-tag" "first" { fileinto "x"; } else { fileinto "second-not-first"; }

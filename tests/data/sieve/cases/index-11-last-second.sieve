@@ -1,0 +1,3 @@
+# message: index-multi.eml
+require ["index", "date", "fileinto", "relational", "comparator-i;ascii-numeric"];
+if header :last :index 2 "x-tag" "second" { fileinto "middle"; }

@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["regex", "fileinto", "variables"];
+if header :regex "subject" "meet.*tomorrow" { fileinto "hit"; }

@@ -1,0 +1,3 @@
+# message: plain.eml
+require "fileinto";
+if header :regex "subject" "x" { fileinto "x"; }

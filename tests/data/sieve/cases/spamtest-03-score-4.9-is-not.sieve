@@ -1,0 +1,4 @@
+# message: plain.eml
+# spam-score: 4.9
+require ["spamtest", "fileinto", "relational", "comparator-i;ascii-numeric", "variables"];
+if spamtest :value "ge" :comparator "i;ascii-numeric" "6" { fileinto "Junk"; } else { fileinto "ham"; }

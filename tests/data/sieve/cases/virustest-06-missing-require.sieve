@@ -1,0 +1,3 @@
+# message: plain.eml
+require "fileinto";
+if virustest "5" { fileinto "x"; }

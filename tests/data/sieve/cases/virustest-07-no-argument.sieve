@@ -1,0 +1,3 @@
+# message: plain.eml
+require ["virustest", "fileinto", "relational", "comparator-i;ascii-numeric", "variables"];
+if virustest { keep; }
