@@ -155,13 +155,11 @@ bool Interpreter::extension_match(const CompiledTest& t, const ValueSource& valu
       if (!regexes_) regexes_ = std::make_shared<RegexCache>();
       std::vector<std::string> captures;
       std::string problem;
-      auto hit =
-          regexes_->search(key, t.comparator, value, variables_ ? &captures : nullptr, problem);
-      if (!hit) {
-        fail("regex '" + key + "': " + problem, t.position);
-        return true;
-      }
-      if (!*hit) continue;
+      auto hit = regexes_->search(key, t.comparator, value, variables_ ? &captures : nullptr,
+                                  problem);
+      // A pattern built from variables that does not compile never
+      // matches (as Pigeonhole); a constant one was refused when compiled.
+      if (!hit || !*hit) continue;
       if (variables_) {
         if (captures.size() > kMaxMatchIndex + 1) captures.resize(kMaxMatchIndex + 1);
         for (auto& c : captures) truncate_utf8(c, limits_.max_variable_size);
