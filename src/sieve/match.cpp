@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "sieve/unicode_casemap.hpp"
+
 namespace mailroom::sieve {
 namespace {
 
@@ -90,6 +92,8 @@ int order(Comparator comparator, std::string_view a, std::string_view b) {
     return da.compare(db);
   }
   if (comparator == Comparator::ascii_casemap) return fold(a).compare(fold(b));
+  // RFC 5051 §2.2: the canonical forms, in code point order (UTF-8's byte order).
+  if (comparator == Comparator::unicode_casemap) return unicode_casemap(a).compare(unicode_casemap(b));
   return a.compare(b);
 }
 
@@ -124,9 +128,10 @@ bool matches(Comparator comparator, MatchType match, Relation relation, std::str
   if (comparator == Comparator::ascii_casemap)
     if (auto done = casemap_match(match, value, key)) return *done;
   std::string folded_value, folded_key;
-  if (comparator == Comparator::ascii_casemap) {
-    folded_value = fold(value);
-    folded_key = fold(key);
+  if (comparator == Comparator::ascii_casemap || comparator == Comparator::unicode_casemap) {
+    bool unicode = comparator == Comparator::unicode_casemap;
+    folded_value = unicode ? unicode_casemap(value) : fold(value);
+    folded_key = unicode ? unicode_casemap(key) : fold(key);
     value = folded_value;
     key = folded_key;
   }
@@ -206,6 +211,12 @@ std::optional<std::vector<std::string>> match_captures(Comparator comparator,
     folded_value = fold(value);
     folded_key = fold(key);
     v_text = folded_value;
+    k_text = folded_key;
+  } else if (comparator == Comparator::unicode_casemap) {
+    // RFC 5051 changes lengths: the captures are cut from the canonical form.
+    folded_value = unicode_casemap(value);
+    folded_key = unicode_casemap(key);
+    value = v_text = folded_value;
     k_text = folded_key;
   }
   auto runs = split_pattern(k_text);
