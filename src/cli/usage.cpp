@@ -107,7 +107,9 @@ constexpr const char* kSieve = R"(usage: mailroom sieve check [--include-dir DIR
        mailroom sieve test [-f SENDER] [-a ORIGINAL-RECIPIENT] [-r RECIPIENT]
                            [--mailbox FOLDER]... [--duplicate ID]...
                            [--special-use ATTR=FOLDER]... [--include-dir DIR]
-                           [--global-dir DIR] [--json] [--trace] SCRIPT MESSAGE
+                           [--global-dir DIR] [--date DATE] [--spam-score N]
+                           [--virus-level N] [--lists-dir DIR] [--remote-ip IP]
+                           [--remote-host NAME] [--json] [--trace] SCRIPT MESSAGE
        mailroom sieve test --dir CASES [--trace] SCRIPT
        mailroom sieve filter [--apply] [--allow-discard] SCRIPT MAILDIR-FOLDER
        mailroom sieve from-procmail [FILE]
@@ -135,6 +137,14 @@ test   runs SCRIPT on the message in the file MESSAGE (a dry run: nothing
   --include-dir DIR  where include :personal finds NAME.sieve (RFC 6609)
   --global-dir DIR   where include :global finds NAME.sieve; with either,
               check and test check each include when compiling
+  --date DATE  the time of the run, for currentdate and the local zone of
+              date: RFC 5322 ("Mon, 7 Dec 2026 12:00:00 +0100") or ISO 8601
+              ("2026-12-07T12:00:00+01:00"; no zone is UTC); default: now
+  --spam-score N   the message's spam score, as from a trusted header
+              (spamtest = its integer part held to 0-9, plus 1)
+  --virus-level N  virustest's answer, 1 (clean) to 5 (infected)
+  --lists-dir DIR  where extlists finds "tag:NAME" (the file DIR/NAME)
+  --remote-ip IP, --remote-host NAME  environment "remote-ip"/"remote-host"
   --json      print the outcome as JSON; vacation and notify are listed,
               never sent (the text form says why one would not be)
   --trace     also print each test evaluated (result and why) and each
