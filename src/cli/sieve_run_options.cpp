@@ -87,7 +87,8 @@ std::optional<std::string> take_run_option(Args args, std::size_t& i, sieve::Run
   std::string_view value = args[++i];
   if (arg == "--date") {
     options.now = parse_clock(value);
-    if (!options.now) return "--date '" + std::string(value) + "' is not an RFC 5322 or ISO 8601 date";
+    if (!options.now)
+      return "--date '" + std::string(value) + "' is not an RFC 5322 or ISO 8601 date";
   } else if (arg == "--spam-score") {
     char* end = nullptr;
     std::string text(value);

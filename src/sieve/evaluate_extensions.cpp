@@ -155,8 +155,8 @@ bool Interpreter::extension_match(const CompiledTest& t, const ValueSource& valu
       if (!regexes_) regexes_ = std::make_shared<RegexCache>();
       std::vector<std::string> captures;
       std::string problem;
-      auto hit = regexes_->search(key, t.comparator, value, variables_ ? &captures : nullptr,
-                                  problem);
+      auto hit =
+          regexes_->search(key, t.comparator, value, variables_ ? &captures : nullptr, problem);
       // A pattern built from variables that does not compile never
       // matches (as Pigeonhole); a constant one was refused when compiled.
       if (!hit || !*hit) continue;

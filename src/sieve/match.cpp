@@ -93,7 +93,8 @@ int order(Comparator comparator, std::string_view a, std::string_view b) {
   }
   if (comparator == Comparator::ascii_casemap) return fold(a).compare(fold(b));
   // RFC 5051 §2.2: the canonical forms, in code point order (UTF-8's byte order).
-  if (comparator == Comparator::unicode_casemap) return unicode_casemap(a).compare(unicode_casemap(b));
+  if (comparator == Comparator::unicode_casemap)
+    return unicode_casemap(a).compare(unicode_casemap(b));
   return a.compare(b);
 }
 

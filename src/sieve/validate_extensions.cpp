@@ -204,7 +204,8 @@ std::optional<CompiledTest> Validator::extension_test(const Test& t, CompiledTes
   if (part != nullptr) {
     out.date_part = part->strings.front();
     if (!decode(out.date_part, part->position)) return std::nullopt;
-    for (char& c : out.date_part) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : out.date_part)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     // RFC 5260 §4.2 lists the date-parts; another one never matches (a
     // warning, as Pigeonhole gives).
     if (constant(*this, out.date_part) && !valid_date_part(out.date_part)) {

@@ -35,15 +35,16 @@ TEST_P(SieveDatePart, ShownInTheZone) {
             (Words{std::string("fileinto:") + GetParam().expected}));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Rfc5260, SieveDatePart,
-    ::testing::Values(PartCase{"year", "2026"}, PartCase{"month", "12"}, PartCase{"day", "08"},
-                      PartCase{"date", "2026-12-08"}, PartCase{"julian", "61382"},
-                      PartCase{"hour", "02"}, PartCase{"minute", "15"}, PartCase{"second", "30"},
-                      PartCase{"time", "02:15:30"}, PartCase{"iso8601", "2026-12-08T02:15:30+01:00"},
-                      PartCase{"std11", "Tue, 08 Dec 2026 02:15:30 +0100"},
-                      PartCase{"zone", "+0100"}, PartCase{"weekday", "2"},
-                      PartCase{"YEAR", "2026"}));
+INSTANTIATE_TEST_SUITE_P(Rfc5260, SieveDatePart,
+                         ::testing::Values(PartCase{"year", "2026"}, PartCase{"month", "12"},
+                                           PartCase{"day", "08"}, PartCase{"date", "2026-12-08"},
+                                           PartCase{"julian", "61382"}, PartCase{"hour", "02"},
+                                           PartCase{"minute", "15"}, PartCase{"second", "30"},
+                                           PartCase{"time", "02:15:30"},
+                                           PartCase{"iso8601", "2026-12-08T02:15:30+01:00"},
+                                           PartCase{"std11", "Tue, 08 Dec 2026 02:15:30 +0100"},
+                                           PartCase{"zone", "+0100"}, PartCase{"weekday", "2"},
+                                           PartCase{"YEAR", "2026"}));
 
 TEST(SieveDate, OriginalZoneAndUtc) {
   EXPECT_EQ(run_words(part_of(":originalzone", "date", "iso8601"), kMessage),
@@ -73,10 +74,12 @@ TEST(SieveDate, NoDateNoMatch) {
 TEST(SieveDate, CurrentdateReadsTheInjectedClock) {
   RunOptions options;
   options.now = RunOptions::Clock{1796601600, 60};  // 2026-12-07T00:00:00Z, at +0100
-  std::string script = kRequire + "if currentdate :matches \"iso8601\" \"*\" { fileinto \"${1}\"; }";
+  std::string script =
+      kRequire + "if currentdate :matches \"iso8601\" \"*\" { fileinto \"${1}\"; }";
   EXPECT_EQ(run_words(script, kMessage, options), (Words{"fileinto:2026-12-07T01:00:00+01:00"}));
   script = kRequire +
-           "if currentdate :zone \"-0800\" :value \"lt\" \"date\" \"2026-12-07\" { fileinto \"before\"; }";
+           "if currentdate :zone \"-0800\" :value \"lt\" \"date\" \"2026-12-07\" { fileinto "
+           "\"before\"; }";
   EXPECT_EQ(run_words(script, kMessage, options), (Words{"fileinto:before"}));
 }
 
@@ -84,9 +87,10 @@ TEST(SieveDate, UnknownPartAndBadZoneWarnAndNeverMatchOrUseLocal) {
   auto warnings = compile_warnings(kRequire + "if date \"date\" \"fortnight\" \"1\" { keep; }");
   ASSERT_EQ(warnings.size(), 1U);
   EXPECT_EQ(warnings[0].kind, DiagnosticKind::bad_date_part);
-  EXPECT_EQ(run_words(kRequire + "if date :matches \"date\" \"fortnight\" \"*\" { fileinto \"x\"; }",
-                      kMessage),
-            (Words{"keep*"}));
+  EXPECT_EQ(
+      run_words(kRequire + "if date :matches \"date\" \"fortnight\" \"*\" { fileinto \"x\"; }",
+                kMessage),
+      (Words{"keep*"}));
   warnings = compile_warnings(kRequire + "if date :zone \"+01\" \"date\" \"year\" \"1\" { keep; }");
   ASSERT_EQ(warnings.size(), 1U);
   EXPECT_EQ(warnings[0].kind, DiagnosticKind::bad_zone);
@@ -101,10 +105,11 @@ TEST(SieveDate, ErrorCases) {
             DiagnosticKind::missing_require);
   EXPECT_EQ(compile_error(kRequire + "if date \"date\" \"year\" { keep; }")->kind,
             DiagnosticKind::bad_arguments);
-  EXPECT_EQ(compile_error(kRequire + "if date :zone \"+0100\" :originalzone \"date\" \"year\" \"1\" "
-                                     "{ keep; }")
-                ->kind,
-            DiagnosticKind::duplicate_tag);
+  EXPECT_EQ(
+      compile_error(kRequire + "if date :zone \"+0100\" :originalzone \"date\" \"year\" \"1\" "
+                               "{ keep; }")
+          ->kind,
+      DiagnosticKind::duplicate_tag);
   EXPECT_EQ(compile_error(kRequire + "if currentdate :originalzone \"year\" \"1\" { keep; }")->kind,
             DiagnosticKind::unknown_tag);
   EXPECT_EQ(compile_error(kRequire + "if date :zone \"date\" \"year\" \"1\" { keep; }")->kind,
@@ -113,18 +118,19 @@ TEST(SieveDate, ErrorCases) {
 
 TEST(SieveIndex, PicksOneField) {
   auto is = [&](const std::string& tags, const char* value) {
-    return run_words(kRequire + "if header " + tags + " \"x-tag\" \"" + value +
-                         "\" { fileinto \"hit\"; }",
-                     kMessage);
+    return run_words(
+        kRequire + "if header " + tags + " \"x-tag\" \"" + value + "\" { fileinto \"hit\"; }",
+        kMessage);
   };
   EXPECT_EQ(is(":index 1", "first"), (Words{"fileinto:hit"}));
   EXPECT_EQ(is(":index 2", "first"), (Words{"keep*"}));
   EXPECT_EQ(is(":index 1 :last", "third"), (Words{"fileinto:hit"}));
   EXPECT_EQ(is(":last :index 2", "second"), (Words{"fileinto:hit"}));
   EXPECT_EQ(is(":index 4 :contains", ""), (Words{"keep*"}));
-  EXPECT_EQ(run_words(kRequire + "if address :index 2 :localpart \"to\" \"three\" { fileinto \"a\"; }",
-                      kMessage),
-            (Words{"fileinto:a"}));
+  EXPECT_EQ(
+      run_words(kRequire + "if address :index 2 :localpart \"to\" \"three\" { fileinto \"a\"; }",
+                kMessage),
+      (Words{"fileinto:a"}));
   EXPECT_EQ(run_words(kRequire + "if date :index 1 :last :zone \"+0000\" \"received\" \"hour\" "
                                  "\"04\" { fileinto \"oldest\"; }",
                       kMessage),

@@ -40,10 +40,10 @@ TEST(SieveEnvironment, AbsentItemsNeverMatch) {
   // Not given (no remote client), unknown, or not as written (names are
   // compared as written, as Pigeonhole does).
   for (const char* item : {"remote-ip", "remote-host", "no-such-item", "LOCATION"}) {
-    EXPECT_EQ(run_words(kRequire + "if environment :contains \"" + item +
-                            "\" \"\" { fileinto \"x\"; }",
-                        kMessage),
-              (Words{"keep*"}))
+    EXPECT_EQ(
+        run_words(kRequire + "if environment :contains \"" + item + "\" \"\" { fileinto \"x\"; }",
+                  kMessage),
+        (Words{"keep*"}))
         << item;
   }
 }

@@ -23,7 +23,8 @@ class SieveExtlists : public ::testing::Test {
     char pattern[] = "/tmp/mailroom-extlists-XXXXXX";
     ASSERT_NE(::mkdtemp(pattern), nullptr);
     dir_ = pattern;
-    std::ofstream(dir_ + "/friends") << "# my friends\n  friend@example.com  \n\nalice@example.org\r\n";
+    std::ofstream(dir_ + "/friends")
+        << "# my friends\n  friend@example.com  \n\nalice@example.org\r\n";
     std::ofstream(dir_ + "/default") << "bob@example.net\n";
     options_.lists_dir = dir_;
   }
@@ -41,13 +42,15 @@ TEST_F(SieveExtlists, AddressInAList) {
                       kMessage, options_),
             (Words{"fileinto:F"}));
   // i;octet: the case of the entry counts.
-  EXPECT_EQ(run_words(kRequire + "if address :list :comparator \"i;octet\" \"from\" \"tag:friends\" "
-                                 "{ fileinto \"F\"; }",
-                      kMessage, options_),
-            (Words{"keep*"}));
-  EXPECT_EQ(run_words(kRequire + "if address :list \"to\" \":addrbook:default\" { fileinto \"D\"; }",
-                      kMessage, options_),
-            (Words{"fileinto:D"}));
+  EXPECT_EQ(
+      run_words(kRequire + "if address :list :comparator \"i;octet\" \"from\" \"tag:friends\" "
+                           "{ fileinto \"F\"; }",
+                kMessage, options_),
+      (Words{"keep*"}));
+  EXPECT_EQ(
+      run_words(kRequire + "if address :list \"to\" \":addrbook:default\" { fileinto \"D\"; }",
+                kMessage, options_),
+      (Words{"fileinto:D"}));
   // A comment line is no entry.
   EXPECT_EQ(run_words(kRequire + "if header :list \"subject\" \"tag:friends\" { fileinto \"x\"; }",
                       "Subject: # my friends\r\n\r\nb\r\n", options_),
@@ -55,16 +58,18 @@ TEST_F(SieveExtlists, AddressInAList) {
 }
 
 TEST_F(SieveExtlists, ValidExtList) {
-  std::string script = kRequire + "if valid_ext_list [\"tag:friends\", \":addrbook:default\"] "
-                                  "{ fileinto \"yes\"; }\nif valid_ext_list \"tag:nobody\" "
-                                  "{ fileinto \"no\"; }";
+  std::string script = kRequire +
+                       "if valid_ext_list [\"tag:friends\", \":addrbook:default\"] "
+                       "{ fileinto \"yes\"; }\nif valid_ext_list \"tag:nobody\" "
+                       "{ fileinto \"no\"; }";
   EXPECT_EQ(run_words(script, kMessage, options_), (Words{"fileinto:yes"}));
   EXPECT_EQ(run_words(script, kMessage), (Words{"keep*"}));  // no lists_dir: no list
 }
 
 TEST_F(SieveExtlists, MissingListIsARuntimeError) {
-  auto outcome = run_script(kRequire + "fileinto \"a\";\nif address :list \"from\" \"tag:nobody\" "
-                                       "{ fileinto \"F\"; }",
+  auto outcome = run_script(kRequire +
+                                "fileinto \"a\";\nif address :list \"from\" \"tag:nobody\" "
+                                "{ fileinto \"F\"; }",
                             kMessage, options_);
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->position.line, 3U);
@@ -92,10 +97,11 @@ TEST(SieveExtlistsErrors, ErrorCases) {
             DiagnosticKind::missing_require);
   EXPECT_EQ(compile_error(kRequire + "if valid_ext_list :is \"tag:a\" { keep; }")->kind,
             DiagnosticKind::unknown_tag);
-  EXPECT_EQ(compile_error("require [\"extlists\", \"comparator-i;ascii-numeric\"];\n"
-                          "if header :list :comparator \"i;ascii-numeric\" \"a\" \"tag:a\" { keep; }")
-                ->kind,
-            DiagnosticKind::unsupported_match_type);
+  EXPECT_EQ(
+      compile_error("require [\"extlists\", \"comparator-i;ascii-numeric\"];\n"
+                    "if header :list :comparator \"i;ascii-numeric\" \"a\" \"tag:a\" { keep; }")
+          ->kind,
+      DiagnosticKind::unsupported_match_type);
 }
 
 }  // namespace

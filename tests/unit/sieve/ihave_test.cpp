@@ -14,10 +14,11 @@ TEST(SieveIhave, KnownAndUnknownCapabilities) {
   EXPECT_EQ(run_words("require [\"ihave\", \"fileinto\"];\nif ihave \"copy\" { fileinto \"y\"; }",
                       kMessage),
             (Words{"fileinto:y"}));
-  EXPECT_EQ(run_words("require [\"ihave\", \"fileinto\"];\n"
-                      "if ihave [\"copy\", \"x-nope\"] { fileinto \"y\"; } else { fileinto \"n\"; }",
-                      kMessage),
-            (Words{"fileinto:n"}));
+  EXPECT_EQ(
+      run_words("require [\"ihave\", \"fileinto\"];\n"
+                "if ihave [\"copy\", \"x-nope\"] { fileinto \"y\"; } else { fileinto \"n\"; }",
+                kMessage),
+      (Words{"fileinto:n"}));
 }
 
 TEST(SieveIhave, BlockOfAnUnknownExtensionIsNotChecked) {
@@ -25,7 +26,8 @@ TEST(SieveIhave, BlockOfAnUnknownExtensionIsNotChecked) {
   EXPECT_FALSE(compile_error("require \"ihave\";\nif ihave \"x-nope\" { x_nope :tag \"a\"; }"));
   EXPECT_FALSE(compile_error("require \"ihave\";\nif allof (ihave \"x-nope\", true) { x_nope; }"));
   // The else block, and a negated test, can run: they are checked.
-  auto else_error = compile_error("require \"ihave\";\nif ihave \"x-nope\" { keep; }\nelse { x_nope; }");
+  auto else_error =
+      compile_error("require \"ihave\";\nif ihave \"x-nope\" { keep; }\nelse { x_nope; }");
   ASSERT_TRUE(else_error);
   EXPECT_EQ(else_error->kind, DiagnosticKind::unknown_command);
   EXPECT_EQ(else_error->position.line, 3U);
@@ -35,9 +37,10 @@ TEST(SieveIhave, BlockOfAnUnknownExtensionIsNotChecked) {
 
 TEST(SieveIhave, FoundExtensionsCountAsRequired) {
   // As Pigeonhole: fileinto needs no require after ihave found it.
-  EXPECT_EQ(run_words("require \"ihave\";\nif ihave \"fileinto\" { fileinto \"a\"; }\nfileinto \"b\";",
-                      kMessage),
-            (Words{"fileinto:a", "fileinto:b"}));
+  EXPECT_EQ(
+      run_words("require \"ihave\";\nif ihave \"fileinto\" { fileinto \"a\"; }\nfileinto \"b\";",
+                kMessage),
+      (Words{"fileinto:a", "fileinto:b"}));
 }
 
 TEST(SieveIhave, CapabilitiesAreTakenAsWritten) {
@@ -50,9 +53,10 @@ TEST(SieveIhave, CapabilitiesAreTakenAsWritten) {
 }
 
 TEST(SieveIhave, ErrorEndsTheRunAndKeeps) {
-  auto outcome = run_script("require [\"ihave\", \"fileinto\", \"variables\"];\nset \"w\" \"here\";\n"
-                            "fileinto \"a\";\nerror \"stopped ${w}\";\nfileinto \"b\";",
-                            kMessage);
+  auto outcome = run_script(
+      "require [\"ihave\", \"fileinto\", \"variables\"];\nset \"w\" \"here\";\n"
+      "fileinto \"a\";\nerror \"stopped ${w}\";\nfileinto \"b\";",
+      kMessage);
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->message, "stopped here");
   EXPECT_EQ(outcome.error->position.line, 4U);

@@ -1,8 +1,8 @@
 // The :regex match type (draft-murchison-sieve-regex-08) on RE2: POSIX
 // extended syntax, case by comparator, UTF-8, match variables, limits, and
 // set :quoteregex.
-#include "extension_support.hpp"
 #include "sieve/regex.hpp"
+#include "extension_support.hpp"
 
 namespace mailroom::sieve {
 namespace {

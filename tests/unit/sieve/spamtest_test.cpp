@@ -75,9 +75,10 @@ TEST(SieveSpamtest, ErrorCases) {
                           "if virustest :percent \"5\" { keep; }")
                 ->kind,
             DiagnosticKind::unknown_tag);
-  EXPECT_EQ(compile_error("require \"spamtestplus\";\nif spamtest :percent :percent \"5\" { keep; }")
-                ->kind,
-            DiagnosticKind::duplicate_tag);
+  EXPECT_EQ(
+      compile_error("require \"spamtestplus\";\nif spamtest :percent :percent \"5\" { keep; }")
+          ->kind,
+      DiagnosticKind::duplicate_tag);
   EXPECT_EQ(compile_error("require \"spamtest\";\nif spamtest [\"5\", \"6\"] { keep; }")->kind,
             DiagnosticKind::bad_arguments);
   EXPECT_EQ(compile_error("require \"virustest\";\nif virustest { keep; }")->kind,
