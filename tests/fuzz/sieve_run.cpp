@@ -18,7 +18,7 @@ using namespace mailroom;  // NOLINT: a fuzz target is one small function
 
 namespace {
 
-constexpr std::array<const char*, 5> kScripts = {
+constexpr std::array<const char*, 6> kScripts = {
     R"(require ["fileinto", "copy", "envelope", "comparator-i;ascii-numeric", "subaddress",
          "relational"];
 if header :matches "subject" ["*[list]*", "?*?", "\\*"] { fileinto :copy "Lists"; }
@@ -54,6 +54,15 @@ if duplicate :header "subject" { fileinto "Dup"; }
 if header :matches "subject" "*" { set "s" "${1}"; }
 vacation :subject "Re: ${s}" :addresses ["bob@example.net"] "Away: ${s}";
 notify :message "${s}" "mailto:pager@example.com?subject=x&body=y";)",
+    R"(require ["date", "index", "regex", "variables", "fileinto", "environment", "spamtest",
+         "comparator-i;unicode-casemap", "relational"];
+if date :originalzone :matches "date" "std11" "*" { set "d" "${1}"; }
+if date :index 2 :last :zone "-0930" :value "lt" "received" "iso8601" "2000" { fileinto "Old"; }
+if header :regex "subject" "^(re|fwd?):[[:space:]]*(.*)$" { fileinto "R/${2}"; }
+if address :regex :comparator "i;octet" :domain "from" "(.+)\.(com|org)$" { set "d" "${1}"; }
+if header :comparator "i;unicode-casemap" :matches ["subject", "from"] "*STRASSE*" { keep; }
+if environment :contains "location" "M" { set "x" "${d}"; }
+if spamtest :value "ge" "5" { discard; })",
 };
 
 const sieve::Program& program(std::size_t i) {
