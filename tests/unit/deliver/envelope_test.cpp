@@ -32,13 +32,17 @@ TEST(Envelope, PostfixEnvironmentFillsTheGaps) {
                                             {"ORIGINAL_RECIPIENT", "Bob@Example.NET"},
                                             {"EXTENSION", "lists"},
                                             {"CLIENT_ADDRESS", "192.0.2.1"},
-                                            {"CLIENT_HELO", "mx.example.org"}}));
+                                            {"CLIENT_HELO", "mx.example.org"},
+                                            {"CLIENT_HOSTNAME", "mx.example.org"}}));
   EXPECT_EQ(envelope.sender, "alice@example.org");
   EXPECT_EQ(envelope.final_recipient, "bob+lists@example.net");
   EXPECT_EQ(envelope.original_recipient, "Bob@Example.NET");
   EXPECT_EQ(envelope.detail, "lists");
   EXPECT_EQ(envelope.client_address, "192.0.2.1");
   EXPECT_EQ(envelope.client_helo, "mx.example.org");
+  EXPECT_EQ(envelope.client_hostname, "mx.example.org");  // Sieve's remote-host
+  // Postfix writes "unknown" when the client has no verified name.
+  EXPECT_EQ(make_envelope({}, env_of({{"CLIENT_HOSTNAME", "unknown"}})).client_hostname, "");
 }
 
 TEST(Envelope, EximNamesWork) {

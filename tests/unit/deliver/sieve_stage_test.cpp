@@ -273,6 +273,35 @@ TEST(SieveSpamScore, OnlyTheConfiguredHeaderCounts) {
             "X-Mailroom-Spam-Score: 0\n");
 }
 
+TEST(SieveSpamScore, TheTrustedScoreIsTheSpamtestVerdict) {
+  auto message = parse("X-Spam-Score: 5.0\nX-Spam-Level: ****\nX-Junk: lots\n\nbody\n");
+  EXPECT_FALSE(trusted_spam_score(message, ""));
+  EXPECT_FALSE(trusted_spam_score(message, "X-Junk"));
+  EXPECT_FALSE(trusted_spam_score(message, "X-Missing"));
+  EXPECT_EQ(trusted_spam_score(message, "X-Spam-Level"), 4.0);
+  SieveConfig config;
+  MailUser user;
+  user.name = "bob";
+  user.home = "/home/bob";
+  Envelope envelope;
+  envelope.client_address = "192.0.2.7";
+  envelope.client_hostname = "mx.example.org";
+  sieve::RunOptions options;
+  set_sieve_context(config, user, envelope, message, options);
+  EXPECT_FALSE(options.spam);  // no trusted header: not tested (spamtest "0")
+  EXPECT_TRUE(options.lists_dir.empty());
+  EXPECT_EQ(options.environment.remote_ip, "192.0.2.7");
+  EXPECT_EQ(options.environment.remote_host, "mx.example.org");
+  EXPECT_FALSE(options.environment.host.empty());
+  config.trusted_spam_header = "X-Spam-Score";
+  config.lists_dir = "~/lists";
+  set_sieve_context(config, user, envelope, message, options);
+  ASSERT_TRUE(options.spam);
+  EXPECT_EQ(options.spam->level, 6);  // SCL 5
+  EXPECT_EQ(options.spam->percent, 55);
+  EXPECT_EQ(options.lists_dir, "/home/bob/lists");
+}
+
 TEST(SieveSpamScore, AnIncomingScoreFieldIsRenamed) {
   std::string ours = "X-Mailroom-Spam-Score: 1\n";
   std::string text = ours + "x-mailroom-spam-score: 9\nSubject: s\n\nX-Mailroom-Spam-Score: 9\n";
