@@ -284,6 +284,17 @@ grep -q "^$T/bad.sieve:1:10: error: :copy needs require 'copy' \[missing-require
 cli 1 compile-error-keeps test --json "$T/bad.sieve" "$plain"
 grep -q '^{"actions":\[{"action":"keep","implicit":true,"flags":\[\]}\],"error":{"kind":"compile","code":"missing-require",' \
   "$T/cli.out" || fail "cli json error: $(cat "$T/cli.out")"
+# --date sets the clock of currentdate and the local zone (RFC 5260).
+printf 'require ["date", "variables", "fileinto"];\nif currentdate :matches "iso8601" "*" { fileinto "${1}"; }\n' >"$T/now.sieve"
+cli 0 date-iso8601 test --date 2026-12-07T12:00:00+01:00 "$T/now.sieve" "$plain"
+grep -qx 'fileinto "2026-12-07T12:00:00+01:00" (line 2)' "$T/cli.out" || fail "cli --date iso8601: $(cat "$T/cli.out")"
+cli 0 date-rfc5322 test --date "Mon, 7 Dec 2026 12:00:00 -0500" "$T/now.sieve" "$plain"
+grep -qx 'fileinto "2026-12-07T12:00:00-05:00" (line 2)' "$T/cli.out" || fail "cli --date rfc5322: $(cat "$T/cli.out")"
+cli 0 date-alone test --date 2026-12-07 "$T/now.sieve" "$plain"
+grep -qx 'fileinto "2026-12-07T00:00:00Z" (line 2)' "$T/cli.out" || fail "cli --date date: $(cat "$T/cli.out")"
+cli 64 bad-date test --date tomorrow "$T/now.sieve" "$plain"
+cli 64 bad-spam-score test --spam-score high "$T/ok.sieve" "$plain"
+cli 64 bad-virus-level test --virus-level 6 "$T/ok.sieve" "$plain"
 cli 2 missing-script test "$T/none.sieve" "$plain"
 cli 2 missing-file check "$T/none.sieve"
 cli 64 no-message test "$T/ok.sieve"
