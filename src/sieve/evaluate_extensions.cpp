@@ -10,6 +10,7 @@
 #include "sieve/interpreter.hpp"
 #include "sieve/match.hpp"
 #include "sieve/regex.hpp"
+#include "sieve/strings.hpp"
 #include "sieve/variables.hpp"
 
 #ifndef MAILROOM_VERSION
@@ -72,6 +73,28 @@ const std::vector<std::string>* Interpreter::list(std::string_view name, Positio
     return nullptr;
   }
   return &*found->second;
+}
+
+// RFC 6134 §2.7 redirect :list: one redirect to each address of the list
+// (each counts against the redirect limit); an entry that is not an
+// address is a run-time error, as a redirect address built from variables.
+void Interpreter::redirect_to_list(const CompiledCommand& c, const std::string& name) {
+  const auto* entries = list(name, c.position);
+  if (entries == nullptr) return;
+  if (!c.copy) implicit_keep_ = false;
+  for (const auto& address : *entries) {
+    if (!valid_redirect_address(address)) {
+      fail("redirect :list: '" + address + "' of '" + name + "' is not an address", c.position);
+      return;
+    }
+    Action redirect;
+    redirect.kind = ActionKind::redirect;
+    redirect.target = address;
+    redirect.copy = c.copy;
+    redirect.position = c.position;
+    add(std::move(redirect));
+    if (error_) return;
+  }
 }
 
 bool Interpreter::date_test(const CompiledTest& t) {

@@ -216,6 +216,10 @@ bool Interpreter::execute(const CompiledCommand& c) {
     case Kind::fileinto:
     case Kind::redirect: {
       std::string target = variables_ && c.expands ? expand(c.target) : c.target;
+      if (c.list) {
+        redirect_to_list(c, target);
+        break;
+      }
       // A redirect address built from variables is checked here, as the
       // validator checks a constant one (RFC 5228 §4.2).
       if (c.kind == Kind::redirect && c.expands && !valid_redirect_address(target)) {

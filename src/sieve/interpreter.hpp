@@ -98,6 +98,7 @@ class Interpreter {
   std::vector<const message::HeaderField*> fields(const CompiledTest& test,
                                                   std::string_view name) const;
   const std::vector<std::string>* list(std::string_view name, Position at);
+  void redirect_to_list(const CompiledCommand& command, const std::string& name);
   // A :matches key that matched `value`: keeps its match variables.
   void remember_match(const CompiledTest& test, std::string_view value, std::string_view key);
   // Per-run caches (message_cache.cpp): a field decoded (RFC 2047) or its

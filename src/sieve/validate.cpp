@@ -5,6 +5,7 @@
 
 #include "mailroom/sieve/compile.hpp"
 #include "sieve/encoded_character.hpp"
+#include "sieve/extlists.hpp"
 #include "sieve/flags.hpp"
 #include "sieve/sending.hpp"
 #include "sieve/strings.hpp"
@@ -168,17 +169,23 @@ bool Validator::action_tags(const Command& c, CompiledCommand& out,
       if (!special_use_tag(*this, c, i, out)) return false;
       continue;
     }
-    if (!flags_tag && !copy_tag && !create_tag) {
+    bool list_tag = a.tag == "list" && c.name == "redirect";
+    if (!flags_tag && !copy_tag && !create_tag && !list_tag) {
       error(DiagnosticKind::unknown_tag, c.name + ": unknown tag :" + a.tag, a.position);
       return false;
     }
-    if ((copy_tag && out.copy) || (flags_tag && out.has_flags) || (create_tag && out.create)) {
+    if ((copy_tag && out.copy) || (flags_tag && out.has_flags) || (create_tag && out.create) ||
+        (list_tag && out.list)) {
       error(DiagnosticKind::duplicate_tag, c.name + ": :" + a.tag + " given twice", a.position);
       return false;
     }
-    need(copy_tag ? "copy" : create_tag ? "mailbox" : "imap4flags", ":" + a.tag, a.position);
-    if (copy_tag || create_tag) {
-      (copy_tag ? out.copy : out.create) = true;
+    need(copy_tag     ? "copy"
+         : create_tag ? "mailbox"
+         : list_tag   ? "extlists"
+                      : "imap4flags",
+         ":" + a.tag, a.position);
+    if (copy_tag || create_tag || list_tag) {
+      (copy_tag ? out.copy : create_tag ? out.create : out.list) = true;
       continue;
     }
     if (i + 1 >= list.size() || !is_strings(&list[i + 1])) {
@@ -345,7 +352,14 @@ std::optional<CompiledCommand> Validator::command(const Command& c) {
     if (!decode(out.target, args[0]->position)) return std::nullopt;
     out.expands = out.expands || saw_reference;
     // An address built from variables is checked when it is known.
-    if (out.kind == Kind::redirect && !out.expands && !valid_redirect_address(out.target)) {
+    if (out.list && !out.expands && !list_file_name(out.target)) {
+      error(DiagnosticKind::unknown_list,
+            "redirect :list: " + quoted(out.target) + " is not a list name (\"tag:NAME\")",
+            args[0]->position);
+      return std::nullopt;
+    }
+    if (out.kind == Kind::redirect && !out.list && !out.expands &&
+        !valid_redirect_address(out.target)) {
       error(DiagnosticKind::bad_address, "redirect: " + quoted(out.target) + " is not an address",
             args[0]->position);
       return std::nullopt;

@@ -169,6 +169,7 @@ struct CompiledCommand {
   bool expands = false;              // target holds "${" (RFC 5229 §3)
   bool copy = false;                 // RFC 3894 :copy
   bool create = false;               // fileinto :create (RFC 5490 §3.2)
+  bool list = false;                 // redirect :list (RFC 6134 §2.7): target names a list
   std::optional<CompiledTest> test;  // if, elsif
   std::vector<CompiledCommand> block;
   // vacation and notify: their tagged arguments, as the action will carry

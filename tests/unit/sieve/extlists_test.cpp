@@ -26,11 +26,16 @@ class SieveExtlists : public ::testing::Test {
     std::ofstream(dir_ + "/friends")
         << "# my friends\n  friend@example.com  \n\nalice@example.org\r\n";
     std::ofstream(dir_ + "/default") << "bob@example.net\n";
+    std::ofstream(dir_ + "/forward") << "a@example.org\nb@example.org\n";
+    std::ofstream(dir_ + "/broken") << "a@example.org\nnot an address\n";
+    std::ofstream(dir_ + "/many")
+        << "1@x.example\n2@x.example\n3@x.example\n4@x.example\n5@x.example\n";
     options_.lists_dir = dir_;
   }
   void TearDown() override {
     std::remove((dir_ + "/friends").c_str());
-    std::remove((dir_ + "/default").c_str());
+    for (const char* name : {"default", "forward", "broken", "many"})
+      std::remove((dir_ + "/" + name).c_str());
     ::rmdir(dir_.c_str());
   }
   std::string dir_;
@@ -74,6 +79,30 @@ TEST_F(SieveExtlists, MissingListIsARuntimeError) {
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->position.line, 3U);
   EXPECT_EQ(words(outcome), (Words{"error", "keep*"}));
+}
+
+TEST_F(SieveExtlists, RedirectToAList) {
+  const std::string require = "require [\"extlists\", \"copy\"];\n";
+  EXPECT_EQ(run_words(require + "redirect :list \"tag:forward\";", kMessage, options_),
+            (Words{"redirect:a@example.org", "redirect:b@example.org"}));
+  EXPECT_EQ(run_words(require + "redirect :copy :list \"tag:forward\";", kMessage, options_),
+            (Words{"redirect:a@example.org", "redirect:b@example.org", "keep*"}));
+  // An entry that is not an address, a missing list, more than the
+  // redirect limit (4): run-time errors, the message is kept.
+  for (const char* list : {"tag:broken", "tag:nobody", "tag:many"}) {
+    EXPECT_EQ(run_words(require + "redirect :list \"" + list + "\";", kMessage, options_),
+              (Words{"error", "keep*"}))
+        << list;
+  }
+  EXPECT_EQ(compile_error("redirect :list \"tag:forward\";")->kind,
+            DiagnosticKind::missing_require);
+  EXPECT_EQ(compile_error(require + "redirect :list \"a@example.org\";")->kind,
+            DiagnosticKind::unknown_list);
+  EXPECT_EQ(compile_error(require + "redirect :list :list \"tag:forward\";")->kind,
+            DiagnosticKind::duplicate_tag);
+  EXPECT_EQ(
+      compile_error("require [\"extlists\", \"fileinto\"];\nfileinto :list \"tag:forward\";")->kind,
+      DiagnosticKind::unknown_tag);
 }
 
 TEST(SieveExtlistsNames, OnlyNamesInsideTheDirectory) {
