@@ -84,7 +84,9 @@ void Interpreter::redirect_to_list(const CompiledCommand& c, const std::string& 
   if (!c.copy) implicit_keep_ = false;
   for (const auto& address : *entries) {
     if (!valid_redirect_address(address)) {
-      fail("redirect :list: '" + address + "' of '" + name + "' is not an address", c.position);
+      std::string why = "redirect :list: '";
+      why.append(address).append("' of '").append(name).append("' is not an address");
+      fail(std::move(why), c.position);
       return;
     }
     Action redirect;
