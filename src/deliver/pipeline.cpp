@@ -56,6 +56,7 @@ struct Context {
   std::string spam_note{};                      // "SCL 7 score=7.1 tests=...", for the log
   std::optional<spam::SpamVerdict> spam{};      // for Sieve's spamtest; nullopt: spam off
   OutgoingKeys keys{};  // arc_seal.key, srs.secret_file: opened before privileges drop
+  std::optional<double> trusted_spam_score{};   // sieve.trusted_spam_header's, as it arrived
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {
@@ -165,12 +166,15 @@ SieveDecision run_sieve(Context& context, const Store& store,
           set_include_dirs(context.config.sieve, context.user, context.as_root, options);
       !untrusted.empty())
     log::warn("sieve.global_dir not used: {}", untrusted);
-  set_sieve_context(context.config.sieve, context.user, envelope, view, options);
-  // RFC 5235: a trusted upstream score (set_sieve_context) wins, as it does
-  // for X-Mailroom-Spam-Score; else the spam stage's verdict.
-  if (!options.spam && context.spam)
+  set_sieve_context(context.config.sieve, context.user, envelope, options);
+  // RFC 5235: a trusted upstream score wins, as it does for
+  // X-Mailroom-Spam-Score; else the spam stage's verdict.
+  if (context.trusted_spam_score) {
+    options.spam = sieve::spam_verdict(*context.trusted_spam_score);
+  } else if (context.spam) {
     options.spam = sieve::TestVerdict{spam::spamtest_level(*context.spam),
                                       spam::spamtest_percent(*context.spam)};
+  }
   auto runs = run_loaded(loaded, view, sieve_envelope, options);
   auto decision = decide(runs, keep_folder(context));
   context.sieve_note = scripts_text(runs);
@@ -404,6 +408,7 @@ Outcome run(const Request& request, const Config& config) {
   auto spam = spam_stage(config, context.user, message, context.auth, context.envelope);
   context.spam_note = spam.log_text;
   context.spam = spam.verdict;
+  context.trusted_spam_score = trusted_spam_score(message, config.sieve.trusted_spam_header);
   auto scripts = find_scripts(config.sieve, context.user, context.as_root);
   if (!scripts) return failed(&context, scripts.error());
   std::string added = *trace + auth.added_header + spam.fields;

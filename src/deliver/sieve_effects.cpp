@@ -75,13 +75,11 @@ std::optional<double> trusted_spam_score(const message::Message& message,
 }
 
 void set_sieve_context(const SieveConfig& config, const MailUser& user, const Envelope& envelope,
-                       const message::Message& message, sieve::RunOptions& options) {
+                       sieve::RunOptions& options) {
   options.environment.host = host_name();
   options.environment.domain = host_domain(options.environment.host);
   options.environment.remote_ip = envelope.client_address;
   options.environment.remote_host = envelope.client_hostname;
-  if (auto score = trusted_spam_score(message, config.trusted_spam_header))
-    options.spam = sieve::spam_verdict(*score);
   if (!config.lists_dir.empty() && !(config.lists_dir[0] == '~' && user.home.empty()))
     options.lists_dir = expand_user_path(config.lists_dir, user.home, user.name);
 }

@@ -143,12 +143,12 @@ void log_script_errors(const SieveConfig& config, const MailUser& user,
                                            const std::string& trusted_header);
 
 // What RunOptions learns from this delivery: the environment items
-// (RFC 5183: host, domain, remote-ip, remote-host), the spam verdict from
-// sieve.trusted_spam_header (RFC 5235, until mailroom's own scorer gives
-// one; sieve::spam_verdict maps the score), the lists directory (RFC 6134,
-// sieve.lists_dir with ~ and %u expanded).
+// (RFC 5183: host, domain, remote-ip, remote-host) and the lists directory
+// (RFC 6134, sieve.lists_dir with ~ and %u expanded). The spam verdict
+// (RFC 5235) is the pipeline's: trusted_spam_score of the message as it
+// arrived (sieve::spam_verdict maps it), else the spam stage's.
 void set_sieve_context(const SieveConfig& config, const MailUser& user, const Envelope& envelope,
-                       const message::Message& message, sieve::RunOptions& options);
+                       sieve::RunOptions& options);
 
 // The score of sieve.trusted_spam_header in `message`: a number, or the
 // count of '*' of a SpamAssassin X-Spam-Level; nullopt when not trusted,
