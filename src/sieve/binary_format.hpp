@@ -32,8 +32,9 @@
 namespace mailroom::sieve::binary {
 
 inline constexpr std::string_view kMagic = "mrsvbin\n";
-// 2: name, duplicate, send; 3: has_mailbox, mime, structure, edits
-inline constexpr std::uint32_t kFormatVersion = 3;
+// 2: name, duplicate, send; 3: has_mailbox, mime, structure, edits;
+// 4: index, last, date_part, zone, original_zone, percent, list
+inline constexpr std::uint32_t kFormatVersion = 4;
 
 // Detects a torn or damaged file, not a forgery (the user may write their
 // own script anyway). Each 8-byte step is a bijection of the state, so any
@@ -95,9 +96,11 @@ auto fields(T& m) {
 template <Is<CompiledTest> T>
 auto fields(T& t) {
   auto& [kind, name, position, match, relation, comparator, part, names, keys, size, transform,
-         tests, expands, duplicate, has_mailbox, mime] = t;
+         tests, expands, duplicate, has_mailbox, mime, index, last, date_part, zone, original_zone,
+         percent] = t;
   return std::tie(kind, name, position, match, relation, comparator, part, names, keys, size,
-                  transform, tests, expands, duplicate, has_mailbox, mime);
+                  transform, tests, expands, duplicate, has_mailbox, mime, index, last, date_part,
+                  zone, original_zone, percent);
 }
 
 template <Is<StructureArgs> T>
@@ -117,9 +120,9 @@ auto fields(T& s) {
 template <Is<CompiledCommand> T>
 auto fields(T& c) {
   auto& [kind, name, position, target, variable, flags, has_flags, modifiers, expands, copy, create,
-         test, block, send, structure] = c;
+         list, test, block, send, structure] = c;
   return std::tie(kind, name, position, target, variable, flags, has_flags, modifiers, expands,
-                  copy, create, test, block, send, structure);
+                  copy, create, list, test, block, send, structure);
 }
 
 template <Is<Program> T>

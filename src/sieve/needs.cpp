@@ -23,6 +23,14 @@ bool header_only(const CompiledTest& test) {
     case Kind::string_:
     case Kind::hasflag:
     case Kind::mailboxexists:
+    case Kind::specialuse_exists:  // folders, RFC 8579
+    case Kind::environment:        // RunOptions, RFC 5183
+    case Kind::date:               // a header field, RFC 5260
+    case Kind::currentdate:
+    case Kind::spamtest:  // the verdict in RunOptions, RFC 5235
+    case Kind::virustest:
+    case Kind::ihave:  // decided when compiled, RFC 5463
+    case Kind::valid_ext_list:
       break;
     default:  // body, and every kind added after this list
       return false;
@@ -50,6 +58,7 @@ bool header_only(const std::vector<CompiledCommand>& commands) {
       case Kind::removeflag:
       case Kind::reject:
       case Kind::ereject:
+      case Kind::error:  // RFC 5463 §5
         break;
       default:  // every kind added after this list
         return false;

@@ -45,6 +45,17 @@ TEST(SieveNeeds, AKindNotInTheListReadsTheBody) {
   EXPECT_TRUE(reads_body(unknown_command));
 }
 
+// The shipped default after-script reads only the verdict and folders.
+TEST(SieveNeeds, SpamtestAndSpecialUseDoNotReadTheBody) {
+  EXPECT_FALSE(reads_body_of(
+      "require [\"spamtest\", \"relational\", \"comparator-i;ascii-numeric\", \"fileinto\",\n"
+      "         \"special-use\", \"date\", \"environment\"];\n"
+      "if allof (spamtest :value \"ge\" :comparator \"i;ascii-numeric\" \"6\",\n"
+      "          date :is \"date\" \"year\" \"2026\", environment \"name\" \"mailroom\",\n"
+      "          specialuse_exists \"\\\\Junk\") {\n"
+      "  fileinto :specialuse \"\\\\Junk\" \"Junk\";\n}\n"));
+}
+
 // The stored copy of an edited message is the text the scripts saw: a
 // header-only copy there would lose the body (RFC 5293).
 TEST(SieveNeeds, AScriptThatMayEditSeesTheWholeMessage) {
