@@ -56,7 +56,7 @@ struct Context {
   std::string spam_note{};                      // "SCL 7 score=7.1 tests=...", for the log
   std::optional<spam::SpamVerdict> spam{};      // for Sieve's spamtest; nullopt: spam off
   OutgoingKeys keys{};  // arc_seal.key, srs.secret_file: opened before privileges drop
-  std::optional<double> trusted_spam_score{};   // sieve.trusted_spam_header's, as it arrived
+  std::optional<double> trusted_spam_score{};  // sieve.trusted_spam_header's, as it arrived
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {

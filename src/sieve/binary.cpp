@@ -99,12 +99,11 @@ constexpr std::size_t min_size_of_members(std::index_sequence<I...>) {
 
 template <class T>
 constexpr std::size_t min_size() {
-  if constexpr (std::is_same_v<T, bool>) {
+  // A bool, or a shared pointer's presence flag: one byte.
+  if constexpr (std::is_same_v<T, bool> || requires { typename T::element_type; }) {
     return 1;
   } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
     return 8;
-  } else if constexpr (requires { typename T::element_type; }) {
-    return 1;  // a shared pointer: its presence flag
   } else if constexpr (requires { typename T::value_type; } && !Described<T>) {
     if constexpr (std::is_same_v<T, std::optional<typename T::value_type>>) return 1;
     return 8;  // a string's length, a vector's count
