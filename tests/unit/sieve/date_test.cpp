@@ -7,7 +7,7 @@
 namespace mailroom::sieve {
 namespace {
 
-using namespace testing;
+using namespace ext_testing;
 
 const std::string kMessage =
     "Received: from b by a; Tue, 8 Dec 2026 01:30:00 +0100\r\n"

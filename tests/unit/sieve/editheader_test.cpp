@@ -5,9 +5,9 @@
 namespace mailroom::sieve {
 namespace {
 
-using testing::compile_error;
-using testing::run_text;
-using testing::words;
+using structure_testing::compile_error;
+using structure_testing::run_text;
+using structure_testing::words;
 using Words = std::vector<std::string>;
 
 const std::string kRequire =

@@ -5,7 +5,7 @@
 namespace mailroom::sieve {
 namespace {
 
-using namespace testing;
+using namespace ext_testing;
 
 const std::string kMessage = "Subject: x\r\n\r\nbody\r\n";
 const std::string kRequire = "require [\"environment\", \"fileinto\", \"variables\"];\n";

@@ -15,7 +15,7 @@
 #include "mailroom/sieve/compile.hpp"
 #include "mailroom/sieve/interpret.hpp"
 
-namespace mailroom::sieve::testing {
+namespace mailroom::sieve::ext_testing {
 
 // "fileinto:Folder", "keep*" (the implicit keep), "error" first after a
 // run-time error.
@@ -62,4 +62,4 @@ inline std::vector<Diagnostic> compile_warnings(const std::string& script) {
 
 using Words = std::vector<std::string>;
 
-}  // namespace mailroom::sieve::testing
+}  // namespace mailroom::sieve::ext_testing

@@ -11,7 +11,7 @@
 namespace mailroom::sieve {
 namespace {
 
-using namespace testing;
+using namespace ext_testing;
 
 const std::string kMessage =
     "From: Friend <Friend@Example.COM>\r\nTo: bob@example.net\r\nSubject: hello\r\n\r\nbody\r\n";

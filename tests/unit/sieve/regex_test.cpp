@@ -7,7 +7,7 @@
 namespace mailroom::sieve {
 namespace {
 
-using namespace testing;
+using namespace ext_testing;
 
 const std::string kMessage =
     "Subject: Caf\xC3\xA9 order 42 confirmed\r\nX-Mailer: Test*Mailer?v1\r\n\r\nbody\r\n";

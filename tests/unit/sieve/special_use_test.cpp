@@ -7,9 +7,9 @@
 namespace mailroom::sieve {
 namespace {
 
-using testing::compile_error;
-using testing::run_text;
-using testing::words;
+using structure_testing::compile_error;
+using structure_testing::run_text;
+using structure_testing::words;
 using Words = std::vector<std::string>;
 
 RunOptions with_folders(std::set<std::string, std::less<>> folders) {

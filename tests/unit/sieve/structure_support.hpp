@@ -13,7 +13,7 @@
 #include "mailroom/sieve/compile.hpp"
 #include "mailroom/sieve/interpret.hpp"
 
-namespace mailroom::sieve::testing {
+namespace mailroom::sieve::structure_testing {
 
 inline constexpr const char* kEditMessage =
     "Received: from a.example.org by mx.example.net; Mon, 7 Dec 2026 10:00:00 +0000\r\n"
@@ -55,4 +55,4 @@ inline std::string compile_error(const std::string& script) {
   return program ? "" : std::string(to_string(program.error().front().kind));
 }
 
-}  // namespace mailroom::sieve::testing
+}  // namespace mailroom::sieve::structure_testing

@@ -6,7 +6,7 @@
 namespace mailroom::sieve {
 namespace {
 
-using namespace testing;
+using namespace ext_testing;
 
 const std::string kRequire =
     "require [\"comparator-i;unicode-casemap\", \"fileinto\", \"variables\", \"relational\"];\n";
