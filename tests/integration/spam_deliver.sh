@@ -142,6 +142,15 @@ if deliver "list, no trusted sealer" "${UP[@]}"; then
     fail "list at $STORED: $(cat "$T/err")"
 fi
 
+# -- Sieve's spamtest reads the verdict (RFC 5235: level = SCL + 1)
+printf 'block example.com\n' >"$HOMEU/.mailroom/spam-lists"
+printf 'require ["spamtest", "fileinto", "relational", "comparator-i;ascii-numeric"];\nif spamtest :value "eq" :comparator "i;ascii-numeric" "10" { fileinto "Level10"; }\n' >"$HOMEU/.dovecot.sieve"
+chown "$U" "$HOMEU/.dovecot.sieve"
+newmsg "Lunch" "see you"
+deliver "spamtest" && { [[ $STORED == */.Level10/new/* ]] && pass "spamtest sees SCL 9 as level 10" ||
+  fail "spamtest at $STORED: $(cat "$T/err")"; }
+rm -f "$HOMEU/.dovecot.sieve" "$HOMEU/.mailroom/spam-lists"
+
 # -- off: nothing written
 newmsg "Lunch" "see you"
 deliver "off" -o spam.enabled=false && { ! grep -q '^X-Spam-' "$STORED" && grep -q 'spam="off"' "$T/err" &&
