@@ -33,8 +33,9 @@ namespace mailroom::sieve::binary {
 
 inline constexpr std::string_view kMagic = "mrsvbin\n";
 // 2: name, duplicate, send; 3: has_mailbox, mime, structure, edits;
-// 4: index, last, date_part, zone, original_zone, percent, list
-inline constexpr std::uint32_t kFormatVersion = 4;
+// 4: index, last, date_part, zone, original_zone, percent, list;
+// 5: Fcc::special_use
+inline constexpr std::uint32_t kFormatVersion = 5;
 
 // Detects a torn or damaged file, not a forgery (the user may write their
 // own script anyway). Each 8-byte step is a bijection of the state, so any
@@ -65,8 +66,8 @@ auto fields(T& d) {
 
 template <Is<Fcc> T>
 auto fields(T& f) {
-  auto& [folder, flags, create] = f;
-  return std::tie(folder, flags, create);
+  auto& [folder, flags, create, special_use] = f;
+  return std::tie(folder, flags, create, special_use);
 }
 
 template <Is<Vacation> T>

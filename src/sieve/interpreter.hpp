@@ -70,7 +70,7 @@ class Interpreter {
   // vacation.cpp, enotify.cpp, duplicate.cpp (RFC 5230, 5435, 7352, 8580)
   void vacation(const CompiledCommand& command);
   void notify(const CompiledCommand& command);
-  std::optional<Fcc> expanded_fcc(const CompiledCommand& command) const;
+  std::optional<Fcc> expanded_fcc(const CompiledCommand& command);
   // `text` of `command`, its variables expanded when it has any (RFC 5229).
   std::string expanded_string(const CompiledCommand& command, const std::string& text) const;
   bool notify_test(const CompiledTest& test);

@@ -61,6 +61,7 @@ void append_fcc(std::string& out, const std::optional<Fcc>& fcc) {
   append_json_string(out, fcc->folder);
   append_field(out, "create", fcc->create);
   append_field(out, "flags", fcc->flags);
+  if (!fcc->special_use.empty()) append_field(out, "specialuse", fcc->special_use);
   out.push_back('}');
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sieve/flags.hpp"
+#include "sieve/structure.hpp"
 
 namespace mailroom::sieve {
 
@@ -89,13 +90,34 @@ void add_fcc_specs(std::vector<TagSpec>& specs) {
   specs.push_back({"fcc", TagValue::string});
   specs.push_back({"create", TagValue::none});
   specs.push_back({"flags", TagValue::strings});
+  specs.push_back({"specialuse", TagValue::string});
+}
+
+// :fcc <mailbox> :specialuse <attr> (RFC 8579 §4.1): the copy goes to the
+// folder that carries the attribute, else to the named one. A constant
+// attribute is checked here, one built from variables when it is known.
+static bool read_fcc_special_use(Validator& v, const std::string& name, const Argument& value,
+                                 Fcc& out, bool& expands) {
+  v.need("special-use", ":specialuse", value.position);
+  out.special_use = value.strings.front();
+  bool attr_expands = false;
+  if (!decode_value(v, out.special_use, value.position, attr_expands)) return false;
+  expands = expands || attr_expands;
+  if (!attr_expands && !valid_special_use(out.special_use)) {
+    v.error(DiagnosticKind::bad_arguments,
+            name + ": '" + out.special_use + "' is not a special-use attribute (RFC 8579 §4)",
+            value.position);
+    return false;
+  }
+  return true;
 }
 
 bool read_fcc(Validator& v, const std::string& name, const ReadTags& tags, std::optional<Fcc>& fcc,
               bool& expands) {
   if (!tags.has("fcc")) {
-    // RFC 8580 §4: :create and :flags go with :fcc here.
-    for (std::string_view tag : {"create", "flags"}) {
+    // RFC 8580 §4: :create and :flags go with :fcc here; so does
+    // :specialuse (RFC 8579 §4.1).
+    for (std::string_view tag : {"create", "flags", "specialuse"}) {
       if (tags.has(tag)) {
         v.error(DiagnosticKind::bad_arguments,
                 name + ": :" + std::string(tag) + " is allowed only with :fcc (RFC 8580 §4)",
@@ -121,6 +143,9 @@ bool read_fcc(Validator& v, const std::string& name, const ReadTags& tags, std::
     for (auto& flag : out.flags)
       if (!decode_value(v, flag, flags->position, expands)) return false;
   }
+  if (tags.has("specialuse") &&
+      !read_fcc_special_use(v, name, *tags.values.at("specialuse"), out, expands))
+    return false;
   fcc = std::move(out);
   return true;
 }

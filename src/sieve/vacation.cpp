@@ -9,6 +9,7 @@
 #include "sieve/interpreter.hpp"
 #include "sieve/send_tags.hpp"
 #include "sieve/sending.hpp"
+#include "sieve/structure.hpp"
 #include "sieve/variables.hpp"
 
 namespace mailroom::sieve {
@@ -137,12 +138,26 @@ std::string Interpreter::expanded_string(const CompiledCommand& c, const std::st
   return variables_ && c.expands ? expand(text) : text;
 }
 
-std::optional<Fcc> Interpreter::expanded_fcc(const CompiledCommand& c) const {
+std::optional<Fcc> Interpreter::expanded_fcc(const CompiledCommand& c) {
   if (!c.send->fcc) return std::nullopt;
   Fcc fcc = *c.send->fcc;
   if (variables_ && c.expands) {
     fcc.folder = expand(fcc.folder);
     for (auto& flag : fcc.flags) flag = expand(flag);
+    fcc.special_use = expand(fcc.special_use);
+  }
+  // RFC 8579 §4.1: the folder with the attribute, else the named one; an
+  // attribute from variables that is not one is a run-time error (§4).
+  if (!fcc.special_use.empty()) {
+    if (!valid_special_use(fcc.special_use)) {
+      fail(":fcc: '" + fcc.special_use + "' is not a special-use attribute (RFC 8579 §4)",
+           c.position);
+      return std::nullopt;
+    }
+    if (options_.special_use_folder) {
+      if (auto folder = options_.special_use_folder(fcc.special_use))
+        fcc.folder = std::move(*folder);
+    }
   }
   // RFC 8580 §4 with RFC 5232 §5: the flags as imap4flags stores them.
   std::string list;

@@ -133,6 +133,18 @@ if deliver "notify" alice@example.org; then
     grep -qx "$RCPT" "$note" && grep -qs "Auto-Submitted: auto-notified" "$MD"/.Notes/new/* &&
     pass "notify sends a mailto notification (and its :fcc copy)" || fail "notify: $(cat "$note" 2>&1) $(cat "$T/err")"
 fi
+# :fcc :specialuse (RFC 8579 §4.1): the copy goes where maildir.special_use
+# puts the attribute, not to the folder :fcc names.
+user_script 'require ["enotify", "fcc", "special-use"];
+notify :fcc "Notes" :specialuse "\\Sent" "mailto:pager@example.com";'
+newmsg "alice@example.org" "ping su"
+mkdir -p "$MD/.Outbox/cur" "$MD/.Outbox/new" "$MD/.Outbox/tmp" && chown -R "$U" "$MD/.Outbox"
+if deliver "notify fcc specialuse" alice@example.org -o 'maildir.special_use=["\\Sent=Outbox"]'; then
+  grep -qs "Auto-Submitted: auto-notified" "$MD"/.Outbox/new/* &&
+    ! grep -qs "ping su" "$MD"/.Notes/new/* &&
+    pass ":fcc :specialuse stores the copy in the folder mapped to \\Sent" ||
+    fail ":fcc :specialuse: $(ls -R "$MD" | head -30) $(cat "$T/err")"
+fi
 newmsg "alice@example.org" "auto" "Auto-Submitted: auto-generated
 "
 before=$(sent_count)

@@ -26,6 +26,7 @@ struct Fcc {
   std::string folder;
   std::vector<std::string> flags;  // :flags (RFC 5232), when imap4flags is required
   bool create = false;             // :create (RFC 5490)
+  std::string special_use;         // :specialuse (RFC 8579 §4.1), "" when not given
 };
 
 // vacation [:days/:seconds] [:subject] [:from] [:addresses] [:mime]

@@ -1,7 +1,9 @@
 // RFC 8579 special-use: fileinto :specialuse and specialuse_exists, with
 // the folders given by special_use_map (maildir.special_use's form).
+#include <algorithm>
 #include <set>
 
+#include "mailroom/sieve/report.hpp"
 #include "structure_support.hpp"
 
 namespace mailroom::sieve {
@@ -103,6 +105,53 @@ TEST(SieveSpecialUse, BadAttributeFromVariablesIsARuntimeError) {
       std::string(kRequire) + "set \"a\" \"\\\\Junk\";\nfileinto :specialuse \"${a}\" \"Junk\";",
       with_folders({"Spam"}));
   EXPECT_EQ(words(o), (Words{"fileinto:Spam"}));
+}
+
+// RFC 8579 §4.1 with RFC 8580: :fcc's copy goes to the folder with the
+// attribute, else to the folder :fcc names.
+constexpr const char* kFccRequire =
+    "require [\"vacation\", \"fcc\", \"special-use\", \"variables\"];\n";
+
+const Action& only_vacation(const Outcome& o) {
+  auto found = std::find_if(o.actions.begin(), o.actions.end(),
+                            [](const Action& a) { return a.kind == ActionKind::vacation; });
+  EXPECT_NE(found, o.actions.end());
+  return *found;
+}
+
+TEST(SieveSpecialUse, FccUsesTheFolderWithTheAttribute) {
+  auto o =
+      run_text(std::string(kFccRequire) + "vacation :fcc \"Sent\" :specialuse \"\\\\Sent\" \"r\";",
+               with_folders({"INBOX"}));
+  ASSERT_FALSE(o.error) << o.error->message;
+  ASSERT_TRUE(only_vacation(o).fcc);
+  EXPECT_EQ(only_vacation(o).fcc->folder, "INBOX");
+  EXPECT_EQ(only_vacation(o).fcc->special_use, "\\Sent");
+  EXPECT_NE(to_json(o).find("\"fcc\":{\"folder\":\"INBOX\",\"create\":false,\"flags\":[],"
+                            "\"specialuse\":\"\\\\Sent\"}"),
+            std::string::npos)
+      << to_json(o);
+  o = run_text(
+      std::string(kFccRequire) + "vacation :fcc \"Sent\" :specialuse \"\\\\Drafts\" \"r\";",
+      with_folders({"INBOX"}));
+  ASSERT_TRUE(only_vacation(o).fcc);
+  EXPECT_EQ(only_vacation(o).fcc->folder, "Sent");
+}
+
+TEST(SieveSpecialUse, FccSpecialUseErrors) {
+  // Without require "special-use", without :fcc, not an attribute.
+  EXPECT_EQ(compile_error("require [\"vacation\", \"fcc\"];\n"
+                          "vacation :fcc \"S\" :specialuse \"\\\\Sent\" \"r\";"),
+            "missing-require");
+  EXPECT_EQ(compile_error(std::string(kFccRequire) + "vacation :specialuse \"\\\\Sent\" \"r\";"),
+            "bad-arguments");
+  EXPECT_EQ(
+      compile_error(std::string(kFccRequire) + "vacation :fcc \"S\" :specialuse \"Sent\" \"r\";"),
+      "bad-arguments");
+  auto o = run_text(std::string(kFccRequire) +
+                        "set \"a\" \"Sent\";\nvacation :fcc \"S\" :specialuse \"${a}\" \"r\";",
+                    with_folders({"INBOX"}));
+  EXPECT_EQ(words(o), (Words{"error", "keep*"}));
 }
 
 }  // namespace
