@@ -41,6 +41,7 @@
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/passwd.hpp"
 #include "server/account.hpp"
+#include "server/broker.hpp"
 #include "server/spawner.hpp"
 
 namespace mailroom::server {
@@ -54,7 +55,13 @@ struct State {
   LoginThrottle throttle;
   int spawner = -1;  // request socket of the spawner
   net::Server* server = nullptr;
+  std::vector<net::ListenerSpec> specs;
 };
+
+// "pop3", "sieve": for the log.
+const std::string& protocol_of(const State& state, std::size_t listener) {
+  return state.specs.at(listener).protocol;
+}
 
 // Sends the answer to a login process; `session` (if valid) goes along.
 void answer(int broker, std::string_view text, int session) {
@@ -76,44 +83,46 @@ void answer(int broker, std::string_view text, int session) {
 }
 
 // One login request: throttle, delay, check, start the session.
-asio::awaitable<void> check_login(State& state, int broker, std::string ip, std::string user,
-                                  std::string password) {
+asio::awaitable<void> check_login(State& state, int broker, std::size_t listener, std::string ip,
+                                  std::string user, std::string password) {
+  const auto& protocol = protocol_of(state, listener);
+  auto refuse = [broker](Refusal why) { answer(broker, "E" + std::string(refusal_word(why)), -1); };
   auto now = LoginThrottle::Clock::now();
   asio::steady_timer wait(state.server->io(), state.throttle.delay(ip, user, now));
   co_await wait.async_wait(asio::use_awaitable);
   if (state.throttle.refused(ip, user, LoginThrottle::Clock::now())) {
-    log::warn("pop3: login refused for {} from {}: too many failures", user, ip);
-    answer(broker, "E-ERR [AUTH] too many failed logins, try again later\r\n", -1);
+    log::warn("{}: login refused for {} from {}: too many failures", protocol, user, ip);
+    refuse(Refusal::throttled);
     co_return;
   }
   auto account = authenticate(state.config, user, password);
   std::fill(password.begin(), password.end(), '\0');
   if (!account) {
     if (account.error().kind == ErrorKind::temporary || account.error().kind == ErrorKind::config) {
-      log::error("pop3: login of {} from {}: {}", user, ip, account.error().message);
-      answer(broker, "E-ERR [SYS/TEMP] cannot check the password now\r\n", -1);
+      log::error("{}: login of {} from {}: {}", protocol, user, ip, account.error().message);
+      refuse(Refusal::temporary);
       co_return;
     }
     state.throttle.failed(ip, user, LoginThrottle::Clock::now());
-    log::info("pop3: login failed for {} from {}", user, ip);
-    answer(broker, "E-ERR [AUTH] invalid user name or password\r\n", -1);
+    log::info("{}: login failed for {} from {}", protocol, user, ip);
+    refuse(Refusal::password);
     co_return;
   }
   state.throttle.succeeded(user);
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0 ||
-      !request_session(state.spawner, pair[1], *account)) {
-    answer(broker, "E-ERR [SYS/TEMP] cannot start the session\r\n", -1);
+      !request_session(state.spawner, pair[1], *account, listener)) {
+    refuse(Refusal::temporary);
     co_return;
   }
   ::close(pair[1]);
-  log::info("pop3: login {} from {}", user, ip);
+  log::info("{}: login {} from {}", protocol, user, ip);
   answer(broker, "K", pair[0]);
   ::close(pair[0]);
 }
 
 // Serves the requests of one login process until it ends.
-asio::awaitable<void> broker_loop(State& state, int fd, std::string ip,
+asio::awaitable<void> broker_loop(State& state, int fd, std::size_t listener, std::string ip,
                                   net::Server::Closed closed) {
   Packet::socket socket(state.server->io(), Packet(AF_UNIX, 0), fd);
   std::array<char, 1024> buffer{};
@@ -126,7 +135,8 @@ asio::awaitable<void> broker_loop(State& state, int fd, std::string ip,
     std::string_view request(buffer.data(), n);
     auto nul = request.find('\0');
     if (nul == std::string_view::npos) break;  // not from our login process
-    co_await check_login(state, socket.native_handle(), ip, std::string(request.substr(0, nul)),
+    co_await check_login(state, socket.native_handle(), listener, ip,
+                         std::string(request.substr(0, nul)),
                          std::string(request.substr(nul + 1)));
   }
   closed();
@@ -149,7 +159,8 @@ void start_login(State& state, net::Accepted accepted, net::Server::Closed close
     return;
   }
   asio::co_spawn(state.server->io(),
-                 broker_loop(state, pair[0], accepted.peer_ip, std::move(closed)), asio::detached);
+                 broker_loop(state, pair[0], accepted.listener, accepted.peer_ip, std::move(closed)),
+                 asio::detached);
 }
 
 Result<std::optional<net::TlsContext>> load_tls(const ServeConfig& serve) {
@@ -162,8 +173,10 @@ Result<std::optional<net::TlsContext>> load_tls(const ServeConfig& serve) {
 Result<std::vector<net::ListenerSpec>> listeners_from(const ServeConfig& serve, bool have_tls) {
   std::vector<net::ListenerSpec> specs;
   for (const auto& text : serve.listeners) {
-    auto spec = net::parse_listener(text, {"pop3"});
+    auto spec = net::parse_listener(text, {"pop3", "sieve"});
     if (!spec) return tl::unexpected(spec.error());
+    if (spec->protocol == "sieve" && spec->implicit_tls)  // RFC 5804 §2.2: STARTTLS only
+      return fail(ErrorKind::config, "listener '" + text + "': ManageSieve uses sieve:// and STARTTLS");
     if (spec->implicit_tls && !have_tls)
       return fail(ErrorKind::config,
                   "listener '" + text + "' needs serve.tls_cert and serve.tls_key");
@@ -192,7 +205,8 @@ int serve(const Config& config) {
   LoginThrottle::Policy policy;
   policy.base_delay = config.serve.auth_delay;
   policy.max_failures = config.serve.auth_max_failures;
-  State state{config, LoginThrottle(policy)};
+  State state{config, LoginThrottle(policy), -1, nullptr, {}};
+  state.specs = *specs;
   net::Server server(*specs, limits_from(config.serve));
   state.server = &server;
   if (auto bound = server.bind(); !bound) {
@@ -209,7 +223,8 @@ int serve(const Config& config) {
   state.spawner = spawner_socket;
   server.adopt(spawner_pid);  // SIGTERM at the end of the grace time ends every session
   for (std::size_t i = 0; i < specs->size(); ++i)
-    log::info("serve: listening on {} {}:{}", (*specs)[i].implicit_tls ? "pop3s" : "pop3",
+    log::info("serve: listening on {}{} {}:{}", (*specs)[i].protocol,
+              (*specs)[i].implicit_tls ? "s" : "",
               (*specs)[i].address, server.bound_port(i));
   // SIGHUP: the spawner reads the certificate again; new connections use it.
   auto reload = [pid = spawner_pid] { ::kill(pid, SIGHUP); };

@@ -43,6 +43,8 @@ struct SpawnerSetup {
 // caller still owns and closes afterwards.
 [[nodiscard]] Status request_login(int spawner, int client, int broker, std::size_t listener,
                                    const std::string& peer_ip);
-[[nodiscard]] Status request_session(int spawner, int login_end, const Account& account);
+// `listener` is the index of the listener the client came in on.
+[[nodiscard]] Status request_session(int spawner, int login_end, const Account& account,
+                                     std::size_t listener);
 
 }  // namespace mailroom::server

@@ -185,7 +185,8 @@ const std::vector<KeyBinding>& bindings() {
        string_setter(&Config::sieve, &SieveConfig::lists_dir)},
       {{"serve.listeners", "strings",
         "Where `mailroom serve` listens: \"pop3://ADDRESS:PORT\" (STLS when a certificate is "
-        "set) or \"pop3s://ADDRESS:PORT\" (TLS from the start); IPv6 as [::1]:110."},
+        "set) or \"pop3s://ADDRESS:PORT\" (TLS from the start), \"sieve://ADDRESS:PORT\" "
+        "(ManageSieve, STARTTLS; port 4190 when left out); IPv6 as [::1]:110."},
        strings_setter(&Config::serve, &ServeConfig::listeners)},
       {{"serve.tls_cert", "string", "TLS certificate chain (PEM); reloaded on SIGHUP."},
        string_setter(&Config::serve, &ServeConfig::tls_cert)},
@@ -219,6 +220,15 @@ const std::vector<KeyBinding>& bindings() {
       {{"serve.auth_max_failures", "size",
         "Failed logins per address or user in 15 minutes after which logins are refused."},
        size_setter(&Config::serve, &ServeConfig::auth_max_failures)},
+      {{"serve.managesieve_max_scripts", "size",
+        "ManageSieve: scripts one user may store (QUOTA/MAXSCRIPTS beyond)."},
+       size_setter(&Config::serve, &ServeConfig::managesieve_max_scripts)},
+      {{"serve.managesieve_max_script_size", "size",
+        "ManageSieve: largest script a user may upload (at most 1 MiB, the compiler's limit)."},
+       size_setter(&Config::serve, &ServeConfig::managesieve_max_script_size)},
+      {{"serve.managesieve_quota", "size",
+        "ManageSieve: octets all scripts of one user may take together (QUOTA beyond)."},
+       size_setter(&Config::serve, &ServeConfig::managesieve_quota)},
       {{"spam.enabled", "bool",
         "Score every delivery for spam (rules, the trained classifier, lists) and write the "
         "X-Spam-* fields."},

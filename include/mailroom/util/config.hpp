@@ -117,6 +117,10 @@ struct ServeConfig {
   std::chrono::seconds shutdown_grace{10};
   std::chrono::seconds auth_delay{1};    // first delay after a failed login; doubles each time
   std::uint64_t auth_max_failures = 10;  // per address or user in 15 minutes, then refused
+  // ManageSieve (RFC 5804 §2.3 HAVESPACE, §2.6 PUTSCRIPT): per user.
+  std::uint64_t managesieve_max_scripts = 100;
+  std::uint64_t managesieve_max_script_size = 1U << 20;  // at most the compiler's 1 MiB
+  std::uint64_t managesieve_quota = 10U << 20;           // all scripts together
 };
 
 // [spam]: the spam stage of deliver (issue 14; mailroom.toml(5), "[spam]").
