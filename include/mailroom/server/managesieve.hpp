@@ -67,7 +67,7 @@ class CommandReader {
   std::size_t literal_left_ = 0;
   bool in_literal_ = false;
   bool discarding_ = false;  // the literal is over the limit: read, not kept
-  bool skip_line_ = false;   // after an error: drop up to the next LF
+  bool skip_line_ = false;   // after an error before the line end: drop up to the next LF
 };
 
 // A string as the server sends it: quoted when it can be (RFC 5804 §4),

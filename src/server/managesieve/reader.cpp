@@ -60,7 +60,6 @@ std::optional<std::string> quoted(Cursor& cursor, std::string& why) {
 
 std::optional<Event> CommandReader::fail(std::string code, std::string message) {
   tokens_.clear();
-  skip_line_ = true;
   Event event;
   event.kind = Event::Kind::error;
   event.code = std::move(code);
@@ -96,6 +95,7 @@ std::optional<Event> CommandReader::next() {
     if (lf == std::string::npos) {
       if (pending_.size() <= limits_.max_line + 1) return std::nullopt;
       pending_.clear();
+      skip_line_ = true;  // up to the line end still to come
       return fail("", "line too long");
     }
     std::size_t end = lf > 0 && pending_[lf - 1] == '\r' ? lf - 1 : lf;
