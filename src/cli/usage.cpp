@@ -22,7 +22,7 @@ Commands:
   sieve check|test|filter|from-procmail
                     compile Sieve scripts, show what one does to a message,
                     re-file a Maildir folder, convert a .procmailrc
-  serve           POP3 server over the delivered Maildirs (mailroom-serve(8))
+  serve           POP3 and ManageSieve server for the delivered mail (mailroom-serve(8))
   passwd          print a password hash for serve.passdb
   srs forward|reverse ADDRESS  SRS-rewrite a sender, or turn an SRS address back
   learn           learn messages as spam or ham (--spam|--ham PATH...)
@@ -169,7 +169,10 @@ See mailroom-sieve(7) for the supported language and its limits.
 constexpr const char* kServe = R"(usage: mailroom serve [-c FILE] [-o SECTION.KEY=VALUE]...
 
 Serves POP3 (RFC 1939; STLS, AUTH PLAIN, UIDL, TOP) over the Maildirs that
-`deliver` writes, on the listeners of [serve] in the configuration, until
+`deliver` writes, and ManageSieve (RFC 5804; sieve://ADDRESS, port 4190:
+STARTTLS, AUTHENTICATE PLAIN, scripts compiled on upload and stored as
+~/sieve/NAME.sieve with ~/.dovecot.sieve linked to the active one, where
+deliver reads it), on the listeners of [serve] in the configuration, until
 SIGTERM (sessions get serve.shutdown_grace to finish). SIGHUP reloads the
 TLS certificate and key. Runs as root: each connection is handled by a
 process running as serve.login_user until login, then by one running as
