@@ -42,6 +42,7 @@
 #include "mailroom/util/passwd.hpp"
 #include "server/account.hpp"
 #include "server/broker.hpp"
+#include "server/pam_login.hpp"
 #include "server/spawner.hpp"
 
 namespace mailroom::server {
@@ -95,7 +96,13 @@ asio::awaitable<void> check_login(State& state, int broker, std::size_t listener
     refuse(Refusal::throttled);
     co_return;
   }
-  auto account = authenticate(state.config, user, password);
+  // GCC 12 cannot compile co_await inside ?: (an internal compiler error).
+  Result<Account> account = fail(ErrorKind::internal, "not checked");
+  if (pam_service(state.config.serve.passdb)) {
+    account = co_await pam_login(state.server->io(), state.config, ip, user, password);
+  } else {
+    account = authenticate(state.config, user, password);
+  }
   std::fill(password.begin(), password.end(), '\0');
   if (!account) {
     if (account.error().kind == ErrorKind::temporary || account.error().kind == ErrorKind::config) {
@@ -200,6 +207,11 @@ int serve(const Config& config) {
   if (!specs || !login_user) {
     log::error("serve: {}",
                !specs ? specs.error().message : "serve.login_user: " + login_user.error().message);
+    return 78;
+  }
+  if (pam_service(config.serve.passdb) && ::access(pam_helper_path(config).c_str(), X_OK) != 0) {
+    log::error("serve: serve.passdb is {} but the PAM helper {} cannot be run: {}",
+               config.serve.passdb, pam_helper_path(config), std::strerror(errno));
     return 78;
   }
   LoginThrottle::Policy policy;

@@ -193,8 +193,13 @@ const std::vector<KeyBinding>& bindings() {
       {{"serve.tls_key", "string", "TLS private key (PEM) of serve.tls_cert."},
        string_setter(&Config::serve, &ServeConfig::tls_key)},
       {{"serve.passdb", "string",
-        "Password file in Dovecot's passwd-file format, user:{SCHEME}hash:uid:gid::home::."},
+        "Password file in Dovecot's passwd-file format, user:{SCHEME}hash:uid:gid::home::; or "
+        "\"pam:SERVICE\" for system users through PAM (/etc/pam.d/SERVICE)."},
        string_setter(&Config::serve, &ServeConfig::passdb)},
+      {{"serve.pam_helper", "string",
+        "With serve.passdb = \"pam:SERVICE\": the PAM helper program; empty: the installed "
+        "mailroom-pam-auth (LIBEXECDIR/mailroom)."},
+       string_setter(&Config::serve, &ServeConfig::pam_helper)},
       {{"serve.login_user", "string",
         "Unprivileged user that runs TLS and everything before login (owns no mail)."},
        string_setter(&Config::serve, &ServeConfig::login_user)},

@@ -106,7 +106,8 @@ struct ServeConfig {
   std::vector<std::string> listeners;  // "pop3://127.0.0.1:110", "pop3s://[::]:995"
   std::string tls_cert;                // PEM chain; with tls_key: STLS and pop3s
   std::string tls_key;
-  std::string passdb = "/etc/mailroom/users";  // Dovecot passwd-file format
+  std::string passdb = "/etc/mailroom/users";  // Dovecot passwd-file format, or "pam:SERVICE"
+  std::string pam_helper;  // "": the installed LIBEXECDIR/mailroom/mailroom-pam-auth
   std::string login_user = "nobody";           // pre-login processes run as this user
   bool plaintext_on_loopback = true;           // USER/PASS, AUTH PLAIN without TLS from 127/8, ::1
   std::uint64_t max_connections_per_ip = 10;
