@@ -2,8 +2,8 @@
 
 #include <signal.h>
 #include <sys/socket.h>
-#include <unistd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio.hpp>
@@ -185,8 +185,8 @@ Status Server::bind() {
     auto bound = bound_to(inherited.front());
     std::string where = bound.address().to_string() + " port " + std::to_string(bound.port());
     for (int fd : inherited) ::close(fd);
-    return fail(ErrorKind::config, "systemd passed a socket (" + where +
-                                       ") that no serve.listeners entry names");
+    return fail(ErrorKind::config,
+                "systemd passed a socket (" + where + ") that no serve.listeners entry names");
   }
   return ok();
 }

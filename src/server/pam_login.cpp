@@ -76,7 +76,8 @@ Result<Account> system_account(const Config& config, const std::string& user) {
 }  // namespace
 
 std::string pam_helper_path(const Config& config) {
-  return config.serve.pam_helper.empty() ? std::string(MAILROOM_PAM_HELPER) : config.serve.pam_helper;
+  return config.serve.pam_helper.empty() ? std::string(MAILROOM_PAM_HELPER)
+                                         : config.serve.pam_helper;
 }
 
 std::optional<std::string> pam_service(const std::string& passdb) {
@@ -89,7 +90,8 @@ asio::awaitable<Result<Account>> pam_login(asio::io_context& io, const Config& c
                                            std::string ip, std::string user, std::string password) {
   std::string request = user + '\0' + password;
   std::fill(password.begin(), password.end(), '\0');
-  auto helper = spawn_helper(pam_helper_path(config), *pam_service(config.serve.passdb), ip, request);
+  auto helper =
+      spawn_helper(pam_helper_path(config), *pam_service(config.serve.passdb), ip, request);
   std::fill(request.begin(), request.end(), '\0');
   if (!helper) co_return tl::unexpected(helper.error());
   asio::posix::stream_descriptor output(io, helper->output.release());

@@ -143,8 +143,7 @@ asio::awaitable<void> broker_loop(State& state, int fd, std::size_t listener, st
     auto nul = request.find('\0');
     if (nul == std::string_view::npos) break;  // not from our login process
     co_await check_login(state, socket.native_handle(), listener, ip,
-                         std::string(request.substr(0, nul)),
-                         std::string(request.substr(nul + 1)));
+                         std::string(request.substr(0, nul)), std::string(request.substr(nul + 1)));
   }
   closed();
 }
@@ -165,9 +164,10 @@ void start_login(State& state, net::Accepted accepted, net::Server::Closed close
     closed();
     return;
   }
-  asio::co_spawn(state.server->io(),
-                 broker_loop(state, pair[0], accepted.listener, accepted.peer_ip, std::move(closed)),
-                 asio::detached);
+  asio::co_spawn(
+      state.server->io(),
+      broker_loop(state, pair[0], accepted.listener, accepted.peer_ip, std::move(closed)),
+      asio::detached);
 }
 
 Result<std::optional<net::TlsContext>> load_tls(const ServeConfig& serve) {
@@ -183,7 +183,8 @@ Result<std::vector<net::ListenerSpec>> listeners_from(const ServeConfig& serve, 
     auto spec = net::parse_listener(text, {"pop3", "sieve"});
     if (!spec) return tl::unexpected(spec.error());
     if (spec->protocol == "sieve" && spec->implicit_tls)  // RFC 5804 §2.2: STARTTLS only
-      return fail(ErrorKind::config, "listener '" + text + "': ManageSieve uses sieve:// and STARTTLS");
+      return fail(ErrorKind::config,
+                  "listener '" + text + "': ManageSieve uses sieve:// and STARTTLS");
     if (spec->implicit_tls && !have_tls)
       return fail(ErrorKind::config,
                   "listener '" + text + "' needs serve.tls_cert and serve.tls_key");
@@ -236,8 +237,7 @@ int serve(const Config& config) {
   server.adopt(spawner_pid);  // SIGTERM at the end of the grace time ends every session
   for (std::size_t i = 0; i < specs->size(); ++i)
     log::info("serve: listening on {}{} {}:{}", (*specs)[i].protocol,
-              (*specs)[i].implicit_tls ? "s" : "",
-              (*specs)[i].address, server.bound_port(i));
+              (*specs)[i].implicit_tls ? "s" : "", (*specs)[i].address, server.bound_port(i));
   // SIGHUP: the spawner reads the certificate again; new connections use it.
   auto reload = [pid = spawner_pid] { ::kill(pid, SIGHUP); };
   return server.run(

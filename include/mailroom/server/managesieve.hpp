@@ -19,9 +19,9 @@ namespace mailroom::server::managesieve {
 inline constexpr std::size_t kMaxQuoted = 1024;
 
 struct Limits {
-  std::size_t max_line = 8192;          // octets between line ends or literals, CRLF excluded
-  std::size_t max_literal = 1U << 20;   // one {n+} literal: a script, or a SASL response
-  std::size_t max_arguments = 8;        // tokens after the command name
+  std::size_t max_line = 8192;         // octets between line ends or literals, CRLF excluded
+  std::size_t max_literal = 1U << 20;  // one {n+} literal: a script, or a SASL response
+  std::size_t max_arguments = 8;       // tokens after the command name
 };
 
 struct Token {
@@ -79,8 +79,8 @@ class CommandReader {
                                    std::string_view text);
 
 struct CapabilityState {
-  bool sasl_plain = false;    // plaintext passwords allowed now (TLS, or a trusted loopback)
-  bool starttls = false;      // a certificate, and the connection is not yet TLS
+  bool sasl_plain = false;  // plaintext passwords allowed now (TLS, or a trusted loopback)
+  bool starttls = false;    // a certificate, and the connection is not yet TLS
   bool authenticated = false;
   std::size_t max_redirects = 0;  // sieve.max_redirects
 };

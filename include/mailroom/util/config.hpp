@@ -107,9 +107,9 @@ struct ServeConfig {
   std::string tls_cert;                // PEM chain; with tls_key: STLS and pop3s
   std::string tls_key;
   std::string passdb = "/etc/mailroom/users";  // Dovecot passwd-file format, or "pam:SERVICE"
-  std::string pam_helper;  // "": the installed LIBEXECDIR/mailroom/mailroom-pam-auth
-  std::string login_user = "nobody";           // pre-login processes run as this user
-  bool plaintext_on_loopback = true;           // USER/PASS, AUTH PLAIN without TLS from 127/8, ::1
+  std::string pam_helper;             // "": the installed LIBEXECDIR/mailroom/mailroom-pam-auth
+  std::string login_user = "nobody";  // pre-login processes run as this user
+  bool plaintext_on_loopback = true;  // USER/PASS, AUTH PLAIN without TLS from 127/8, ::1
   std::uint64_t max_connections_per_ip = 10;
   std::uint64_t max_line = 8192;
   std::chrono::seconds login_timeout{60};

@@ -27,8 +27,8 @@ bool upper_equals(std::string_view text, std::string_view upper) {
 
 bool is_command(std::string_view name) {
   static constexpr std::array<std::string_view, 15> kCommands = {
-      "AUTHENTICATE", "STARTTLS",     "LOGOUT",      "CAPABILITY",   "HAVESPACE",
-      "PUTSCRIPT",    "CHECKSCRIPT",  "LISTSCRIPTS", "SETACTIVE",    "GETSCRIPT",
+      "AUTHENTICATE", "STARTTLS",     "LOGOUT",      "CAPABILITY",     "HAVESPACE",
+      "PUTSCRIPT",    "CHECKSCRIPT",  "LISTSCRIPTS", "SETACTIVE",      "GETSCRIPT",
       "DELETESCRIPT", "RENAMESCRIPT", "NOOP",        "UNAUTHENTICATE", "LOGOUT"};
   return std::find(kCommands.begin(), kCommands.end(), name) != kCommands.end();
 }

@@ -9,7 +9,9 @@
 namespace mailroom::server::managesieve {
 namespace {
 
-LoginStep reply(std::string text) { return LoginStep{LoginStep::Action::reply, std::move(text), {}, {}}; }
+LoginStep reply(std::string text) {
+  return LoginStep{LoginStep::Action::reply, std::move(text), {}, {}};
+}
 LoginStep no(std::string_view code, std::string_view text) {
   return reply(response("NO", code, text));
 }
@@ -78,11 +80,12 @@ LoginStep LoginState::handle(const Event& event) {
   if (name == "CAPABILITY" && event.tokens.size() == 1)
     return reply(capabilities(capability_state()) + response("OK", "", "Capability completed."));
   if (name == "NOOP") return reply(noop_reply(event));
-  if (name == "LOGOUT") return LoginStep{LoginStep::Action::quit, response("OK", "", "Bye."), {}, {}};
+  if (name == "LOGOUT")
+    return LoginStep{LoginStep::Action::quit, response("OK", "", "Bye."), {}, {}};
   if (name == "STARTTLS" && event.tokens.size() == 1) {
     if (policy_.tls_active || !policy_.starttls_possible) return no("", "STARTTLS not available.");
-    return LoginStep{LoginStep::Action::start_tls, response("OK", "", "Begin TLS negotiation now."),
-                     {}, {}};
+    return LoginStep{
+        LoginStep::Action::start_tls, response("OK", "", "Begin TLS negotiation now."), {}, {}};
   }
   if (name == "AUTHENTICATE") return authenticate(event);
   if (is_command(name)) return no("", "Authenticate first.");

@@ -146,7 +146,9 @@ std::optional<Event> CommandReader::parse_segment(std::string_view segment) {
         // RFC 5804 §2.6 names QUOTA/MAXSIZE for a script over the limit.
         discarding_ = true;
         tokens_.clear();
-        Event event{Event::Kind::error, {}, "QUOTA/MAXSIZE",
+        Event event{Event::Kind::error,
+                    {},
+                    "QUOTA/MAXSIZE",
                     "literal of " + std::to_string(size) + " octets, more than the " +
                         std::to_string(limits_.max_literal) + " allowed"};
         return event;

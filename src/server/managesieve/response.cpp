@@ -15,8 +15,11 @@ constexpr std::size_t kMaxNameCharacters = 128;  // §1.6: servers SHOULD allow 
 std::optional<std::uint32_t> next_code_point(std::string_view text, std::size_t& at) {
   auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   unsigned char lead = byte(at);
-  std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3
-                                         : (lead >> 3) == 0x1e ? 4 : 0;
+  std::size_t length = lead < 0x80           ? 1
+                       : (lead >> 5) == 0x6  ? 2
+                       : (lead >> 4) == 0xe  ? 3
+                       : (lead >> 3) == 0x1e ? 4
+                                             : 0;
   if (length == 0 || at + length > text.size()) return std::nullopt;
   std::uint32_t value = length == 1 ? lead : lead & (0x7fU >> length);
   for (std::size_t i = 1; i < length; ++i) {

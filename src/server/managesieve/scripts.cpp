@@ -117,8 +117,8 @@ StoreResult<std::vector<ScriptEntry>> ScriptStore::list() const {
 }
 
 StoreResult<std::string> ScriptStore::get(const std::string& name) const {
-  UniqueFd fd(::openat(dir_.get(), file_of(name).c_str(),
-                       O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  UniqueFd fd(
+      ::openat(dir_.get(), file_of(name).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   struct stat st {};
   if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     if (!fd && errno != ENOENT && errno != ELOOP) return tl::unexpected(trouble(name, errno));
@@ -149,8 +149,8 @@ StoreStatus ScriptStore::have_space(const std::string& name, std::uint64_t size)
     return refuse("QUOTA/MAXSCRIPTS",
                   "At most " + std::to_string(setup_.max_scripts) + " scripts may be stored.");
   if (total > setup_.quota)
-    return refuse("QUOTA", "The scripts together may have at most " +
-                               std::to_string(setup_.quota) + " octets.");
+    return refuse("QUOTA", "The scripts together may have at most " + std::to_string(setup_.quota) +
+                               " octets.");
   return {};
 }
 
@@ -164,7 +164,8 @@ StoreStatus ScriptStore::put(const std::string& name, const std::string& text) {
   // after OK the script is there, whole, even after a crash.
   bool written = write_all_fd(fd.get(), text) && ::fsync(fd.get()) == 0;
   int error = errno;
-  if (!written || ::renameat(dir_.get(), temporary.c_str(), dir_.get(), file_of(name).c_str()) != 0) {
+  if (!written ||
+      ::renameat(dir_.get(), temporary.c_str(), dir_.get(), file_of(name).c_str()) != 0) {
     error = written ? errno : error;
     ::unlinkat(dir_.get(), temporary.c_str(), 0);
     return tl::unexpected(trouble("cannot store " + name, error));
@@ -211,8 +212,9 @@ StoreStatus ScriptStore::adopt_regular_active() {
   struct stat st {};
   if (::lstat(setup_.active_link.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
   if (exists("dovecot.orig"))
-    return refuse("", setup_.active_link + " is a file and the script dovecot.orig exists: "
-                                           "move one of them away first.");
+    return refuse("", setup_.active_link +
+                          " is a file and the script dovecot.orig exists: "
+                          "move one of them away first.");
   std::string kept = setup_.dir + "/" + file_of("dovecot.orig");
   if (::rename(setup_.active_link.c_str(), kept.c_str()) != 0)
     return tl::unexpected(trouble("cannot move " + setup_.active_link + " to " + kept, errno));
@@ -237,7 +239,8 @@ StoreStatus ScriptStore::point_link_at(const std::string& name) {
 }
 
 StoreStatus ScriptStore::activate(const std::string& name) {
-  if (setup_.active_link.empty()) return refuse("", "No script can be active (sieve.script is empty).");
+  if (setup_.active_link.empty())
+    return refuse("", "No script can be active (sieve.script is empty).");
   if (auto adopted = adopt_regular_active(); !adopted) return adopted;
   if (name.empty()) {
     struct stat st {};

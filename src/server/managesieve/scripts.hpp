@@ -62,7 +62,8 @@ class ScriptStore {
   [[nodiscard]] std::uint64_t max_script_size() const { return setup_.max_script_size; }
 
  private:
-  explicit ScriptStore(StoreSetup setup, UniqueFd dir) : setup_(std::move(setup)), dir_(std::move(dir)) {}
+  explicit ScriptStore(StoreSetup setup, UniqueFd dir)
+      : setup_(std::move(setup)), dir_(std::move(dir)) {}
   [[nodiscard]] bool exists(const std::string& name) const;
   [[nodiscard]] StoreStatus point_link_at(const std::string& name);
   [[nodiscard]] StoreStatus adopt_regular_active();

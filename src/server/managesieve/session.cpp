@@ -10,8 +10,8 @@
 #include "mailroom/util/passwd.hpp"
 #include "server/managesieve/processes.hpp"
 #include "server/managesieve/session_state.hpp"
-#include "server/spawner.hpp"
 #include "server/process.hpp"
+#include "server/spawner.hpp"
 
 namespace mailroom::server::managesieve {
 
@@ -22,9 +22,8 @@ SessionSetup session_setup(const Config& config, const std::string& user, const 
     setup.store.active_link = expand_user_path(config.sieve.script, home, user);
   setup.store.max_scripts = config.serve.managesieve_max_scripts;
   // Never more than the compiler reads (sieve::Limits::max_script_size).
-  setup.store.max_script_size =
-      std::min<std::uint64_t>(config.serve.managesieve_max_script_size,
-                              sieve::Limits{}.max_script_size);
+  setup.store.max_script_size = std::min<std::uint64_t>(config.serve.managesieve_max_script_size,
+                                                        sieve::Limits{}.max_script_size);
   setup.store.quota = config.serve.managesieve_quota;
   setup.limits = limits_from(config.serve);
   setup.max_redirects = config.sieve.max_redirects;

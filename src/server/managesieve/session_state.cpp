@@ -7,9 +7,7 @@ namespace mailroom::server::managesieve {
 namespace {
 
 std::string ok(std::string_view text) { return response("OK", "", text); }
-std::string no(std::string_view code, std::string_view text) {
-  return response("NO", code, text);
-}
+std::string no(std::string_view code, std::string_view text) { return response("NO", code, text); }
 std::string refused(const StoreError& error) { return no(error.code, error.message); }
 
 std::string describe(const std::string& label, const sieve::Diagnostic& d, const char* severity) {
@@ -38,7 +36,8 @@ std::string compile_errors(const std::string& label, const std::string& text,
     return out;
   }
   if (warnings != nullptr)
-    for (const auto& d : program->warnings) *warnings = join(*warnings, describe(label, d, "warning"));
+    for (const auto& d : program->warnings)
+      *warnings = join(*warnings, describe(label, d, "warning"));
   return out;
 }
 
@@ -66,8 +65,7 @@ std::string SessionState::get_script(const std::string& name) {
   auto text = store_.get(name);
   if (!text) return refused(text.error());
   // §2.9: the script always as a literal, then CRLF and OK.
-  return "{" + std::to_string(text->size()) + "}\r\n" + *text + "\r\n" +
-         ok("Getscript completed.");
+  return "{" + std::to_string(text->size()) + "}\r\n" + *text + "\r\n" + ok("Getscript completed.");
 }
 
 std::string SessionState::have_space(const std::vector<Token>& args) {
@@ -95,8 +93,9 @@ std::string SessionState::dispatch(const std::string& name, const std::vector<To
   if (name == "GETSCRIPT")
     return (bad = usage(1, "GETSCRIPT name")).empty() ? get_script(args[1].text) : bad;
   if (name == "PUTSCRIPT")
-    return (bad = usage(2, "PUTSCRIPT name script")).empty() ? put_script(args[1].text, args[2].text)
-                                                            : bad;
+    return (bad = usage(2, "PUTSCRIPT name script")).empty()
+               ? put_script(args[1].text, args[2].text)
+               : bad;
   if (name == "CHECKSCRIPT") {
     if (!(bad = usage(1, "CHECKSCRIPT script")).empty()) return bad;
     std::string warnings;

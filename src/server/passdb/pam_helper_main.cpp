@@ -39,7 +39,8 @@ struct Credentials {
 int converse(int count, const pam_message** messages, pam_response** responses, void* data) {
   if (count <= 0 || count > PAM_MAX_NUM_MSG) return PAM_CONV_ERR;
   const auto* credentials = static_cast<const Credentials*>(data);
-  auto* out = static_cast<pam_response*>(std::calloc(static_cast<std::size_t>(count), sizeof(pam_response)));
+  auto* out = static_cast<pam_response*>(
+      std::calloc(static_cast<std::size_t>(count), sizeof(pam_response)));
   if (out == nullptr) return PAM_BUF_ERR;
   for (int i = 0; i < count; ++i) {
     const char* answer = nullptr;

@@ -64,7 +64,8 @@ TEST(ManageSieveReader, Commands) {
 TEST(ManageSieveReader, Errors) {
   EXPECT_EQ(parse("NOOP  \"x\"\r\nNOOP\r\n"), (Lines{"!:unexpected character in command", "NOOP"}));
   EXPECT_EQ(parse("NOOP \"x\r\n"), Lines{"!:unterminated quoted string"});
-  EXPECT_EQ(parse("NOOP \"\\n\"\r\n"), Lines{"!:only \\\" and \\\\ may be escaped in a quoted string"});
+  EXPECT_EQ(parse("NOOP \"\\n\"\r\n"),
+            Lines{"!:only \\\" and \\\\ may be escaped in a quoted string"});
   EXPECT_EQ(parse("NOOP {3+} x\r\n"), Lines{"!:a literal {n+} must end the line"});
   EXPECT_EQ(parse("NOOP {x+}\r\n"), Lines{"!:bad literal length"});
   EXPECT_EQ(parse("NOOP {99999999999999999999999+}\r\n"), Lines{"!:bad literal length"});
@@ -81,14 +82,17 @@ TEST(ManageSieveReader, LimitsWhileReading) {
   small.max_arguments = 2;
   EXPECT_EQ(parse("NOOP " + std::string(40, 'x') + "\r\nNOOP\r\n", small),
             (Lines{"!:line too long", "NOOP"}));
-  EXPECT_EQ(parse(std::string(200, 'x') + "\r\nNOOP\r\n", small), (Lines{"!:line too long", "NOOP"}))
+  EXPECT_EQ(parse(std::string(200, 'x') + "\r\nNOOP\r\n", small),
+            (Lines{"!:line too long", "NOOP"}))
       << "the rest of an over-long line is dropped, whatever its length";
   // An over-large literal is read and thrown away; the rest of its command too.
-  EXPECT_EQ(parse("PUTSCRIPT \"a\" {11+}\r\n" + std::string(11, 'z') + " \"more\"\r\nNOOP\r\n", small),
-            (Lines{"!QUOTA/MAXSIZE:literal of 11 octets, more than the 10 allowed", "NOOP"}));
+  EXPECT_EQ(
+      parse("PUTSCRIPT \"a\" {11+}\r\n" + std::string(11, 'z') + " \"more\"\r\nNOOP\r\n", small),
+      (Lines{"!QUOTA/MAXSIZE:literal of 11 octets, more than the 10 allowed", "NOOP"}));
   EXPECT_EQ(parse("PUTSCRIPT \"a\" {10+}\r\n" + std::string(10, 'z') + "\r\n", small),
             Lines{"PUTSCRIPT|\"a\"|\"zzzzzzzzzz\""});
-  EXPECT_EQ(parse("X \"a\" \"b\" \"c\"\r\nNOOP\r\n", small), (Lines{"!:too many arguments", "NOOP"}));
+  EXPECT_EQ(parse("X \"a\" \"b\" \"c\"\r\nNOOP\r\n", small),
+            (Lines{"!:too many arguments", "NOOP"}));
 }
 
 TEST(ManageSieveReader, DiscardAfterStarttls) {
@@ -115,9 +119,10 @@ TEST(ManageSieveResponse, StringsAndResponses) {
 TEST(ManageSieveResponse, ScriptNames) {
   for (const char* good : {"vacation", "my script", "x.sieve", "Ünïcode", "a..b", "-", "~"})
     EXPECT_EQ(script_name_problem(good), "") << good;
-  for (const std::string& bad : std::vector<std::string>{"", ".hidden", "..", "../x", "a/b", "/etc/passwd", "tab\there",
-                          "nl\nx", std::string("nul\0x", 5), "del\x7f", "c1\xc2\x85",
-                          "ls\xe2\x80\xa8", "bad\xff", "over\xc0\xaf", std::string(129, 'n')})
+  for (const std::string& bad :
+       std::vector<std::string>{"", ".hidden", "..", "../x", "a/b", "/etc/passwd", "tab\there",
+                                "nl\nx", std::string("nul\0x", 5), "del\x7f", "c1\xc2\x85",
+                                "ls\xe2\x80\xa8", "bad\xff", "over\xc0\xaf", std::string(129, 'n')})
     EXPECT_NE(script_name_problem(bad), "") << bad;
 }
 

@@ -68,7 +68,8 @@ TEST_F(ManageSieveSession, PutListActivateGetDelete) {
   EXPECT_EQ(run("SETACTIVE \"\"\r\n"), "OK \"No script is active.\"\r\n");
   EXPECT_FALSE(fs::is_symlink(home_ + "/.dovecot.sieve"));
   EXPECT_EQ(run("DELETESCRIPT \"rules\"\r\n"), "OK \"Script deleted.\"\r\n");
-  EXPECT_EQ(run("GETSCRIPT \"rules\"\r\n"), "NO (NONEXISTENT) \"There is no script named rules.\"\r\n");
+  EXPECT_EQ(run("GETSCRIPT \"rules\"\r\n"),
+            "NO (NONEXISTENT) \"There is no script named rules.\"\r\n");
 }
 
 TEST_F(ManageSieveSession, BadScriptIsRefusedWithLineAndColumn) {
@@ -100,7 +101,8 @@ TEST_F(ManageSieveSession, RenameKeepsTheActiveScriptActive) {
   EXPECT_EQ(run("RENAMESCRIPT \"one\" \"uno\"\r\n"), "OK \"Script renamed.\"\r\n");
   EXPECT_EQ(link_target(), "sieve/uno.sieve");
   EXPECT_FALSE(fs::exists(home_ + "/sieve/one.sieve"));
-  EXPECT_EQ(run("LISTSCRIPTS\r\n"), "\"two\"\r\n\"uno\" ACTIVE\r\nOK \"Listscripts completed.\"\r\n");
+  EXPECT_EQ(run("LISTSCRIPTS\r\n"),
+            "\"two\"\r\n\"uno\" ACTIVE\r\nOK \"Listscripts completed.\"\r\n");
 }
 
 TEST_F(ManageSieveSession, Quota) {
@@ -154,7 +156,8 @@ LoginStep login(LoginState& state, const std::string& line) {
 TEST(ManageSieveLogin, PlaintextNeedsTls) {
   LoginState remote(LoginPolicy{false, true, false, 4});
   EXPECT_NE(remote.greeting().find("\"SASL\" \"\""), std::string::npos);
-  EXPECT_EQ(login(remote, "AUTHENTICATE \"PLAIN\" \"AGEAYg==\"\r\n").reply.rfind("NO (ENCRYPT-NEEDED)", 0),
+  EXPECT_EQ(login(remote, "AUTHENTICATE \"PLAIN\" \"AGEAYg==\"\r\n")
+                .reply.rfind("NO (ENCRYPT-NEEDED)", 0),
             0U);
   EXPECT_EQ(login(remote, "LISTSCRIPTS\r\n").reply, "NO \"Authenticate first.\"\r\n");
   auto tls = login(remote, "STARTTLS\r\n");
