@@ -13,6 +13,7 @@ int config_command(Args args);
 int auth_command(Args args);    // `mailroom auth check`
 int sieve_command(Args args);   // `mailroom sieve check|test`
 int serve_command(Args args);   // `mailroom serve`
+int lmtp_command(Args args);    // `mailroom lmtp`
 int passwd_command(Args args);  // `mailroom passwd`
 int srs_command(Args args);     // `mailroom srs forward|reverse`
 // `mailroom learn` and `mailroom score` (spam_command.cpp)

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   if (command == "auth") return auth_command(rest);
   if (command == "sieve") return sieve_command(rest);
   if (command == "serve") return serve_command(rest);
+  if (command == "lmtp") return lmtp_command(rest);
   if (command == "passwd") return passwd_command(rest);
   if (command == "srs") return srs_command(rest);
   if (command == "learn" || command == "score") return spam_command(command, rest);

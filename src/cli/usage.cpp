@@ -23,6 +23,8 @@ Commands:
                     compile Sieve scripts, show what one does to a message,
                     re-file a Maildir folder, convert a .procmailrc
   serve           POP3 and ManageSieve server for the delivered mail (mailroom-serve(8))
+  lmtp            LMTP server: deliver's pipeline for MTAs that speak LMTP
+                    (mailroom-lmtp(8))
   passwd          print a password hash for serve.passdb
   srs forward|reverse ADDRESS  SRS-rewrite a sender, or turn an SRS address back
   learn           learn messages as spam or ham (--spam|--ham PATH...)
@@ -185,6 +187,26 @@ Exit codes: 0 after SIGTERM; 64 bad command line; 78 bad configuration
 (listener, certificate, login user); 75 a failure while running.
 )";
 
+constexpr const char* kLmtp = R"(usage: mailroom lmtp [-c FILE] [-o SECTION.KEY=VALUE]...
+
+Accepts mail over LMTP (RFC 2033: LHLO, MAIL, RCPT, DATA, RSET, NOOP,
+QUIT, XFORWARD; PIPELINING, ENHANCEDSTATUSCODES, 8BITMIME, SMTPUTF8, SIZE)
+on lmtp.listeners ("unix:/PATH", "lmtp://ADDRESS:PORT") or on the sockets
+systemd passes, and delivers each recipient through the pipeline of
+`deliver` in a process of its own that runs as that user (mailroom-lmtp(8),
+"Privileges"). After DATA, one reply per recipient: 250 2.0.0 once the copy
+is on disk; 450/451 4.x.x try again; 550 5.1.1 no such user; 552 5.2.2 over
+quota (deliver.quota_exceeded = "bounce"); 552 5.3.4 too large; 554 5.4.6 mail
+loop; 550 5.7.1 rejected by Sieve. SIGTERM: no new connections, open
+transactions finish (lmtp.shutdown_grace). SIGHUP: reload the configuration.
+
+  -c FILE  configuration file (default /etc/mailroom/mailroom.toml)
+  -o K=V   override one key, e.g. -o lmtp.listeners=lmtp://127.0.0.1:2424
+
+Exit codes: 0 after SIGTERM; 64 bad command line; 78 bad configuration or
+cannot listen; 75 a failure while running.
+)";
+
 constexpr const char* kPasswd = R"(usage: mailroom passwd [-s SCHEME]
 
 Reads a password from stdin (without echo on a terminal) and prints its
@@ -238,6 +260,8 @@ void print_usage(std::string_view command) {
     std::fputs(kSieve, stdout);
   } else if (command == "serve") {
     std::fputs(kServe, stdout);
+  } else if (command == "lmtp") {
+    std::fputs(kLmtp, stdout);
   } else if (command == "passwd") {
     std::fputs(kPasswd, stdout);
   } else if (command == "srs") {

@@ -124,6 +124,23 @@ struct ServeConfig {
   std::uint64_t managesieve_quota = 10U << 20;           // all scripts together
 };
 
+// [lmtp]: `mailroom lmtp` (mailroom-lmtp(8)).
+struct LmtpConfig {
+  // "unix:/run/mailroom/lmtp" and/or "lmtp://127.0.0.1:24"; systemd's
+  // LISTEN_FDS replace them when set.
+  std::vector<std::string> listeners;
+  std::string socket_mode = "0660";  // of a Unix socket, octal
+  std::string socket_group;          // group of a Unix socket ("postfix"); empty: root's
+  // How a recipient address names a user: "local" (the local part without
+  // its detail, as Dovecot's %n) or "address" (the whole, for virtual users).
+  std::string user_name = "local";
+  std::uint64_t max_connections = 100;
+  std::uint64_t max_recipients = 1000;
+  std::uint64_t max_line = 2048;
+  std::chrono::seconds idle_timeout{300};    // RFC 5321 §4.5.3.2.7: 5 minutes
+  std::chrono::seconds shutdown_grace{120};  // SIGTERM: transactions may finish for this long
+};
+
 // [spam]: the spam stage of deliver (issue 14; mailroom.toml(5), "[spam]").
 struct SpamConfig {
   bool enabled = true;
@@ -163,6 +180,7 @@ struct Config {
   AuthenticationConfig auth;
   SieveConfig sieve;
   ServeConfig serve;
+  LmtpConfig lmtp;
   SpamConfig spam;
   SrsConfig srs;
   ArcSealConfig arc_seal;

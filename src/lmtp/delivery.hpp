@@ -1,0 +1,34 @@
+// Delivering one LMTP transaction: each accepted recipient in a process of
+// its own (mailroom-lmtp(8), "Privileges"), which runs deliver's pipeline
+// and drops to the recipient's uid before it touches any of their files.
+// A crash of one such process fails that recipient alone, with a 4xx.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lmtp/protocol.hpp"
+#include "mailroom/util/config.hpp"
+
+namespace mailroom::lmtp {
+
+// Which user a recipient address names (lmtp.user_name): "local" takes the
+// local part without its detail ("bob" of "bob+lists@example.net");
+// "address" the whole address.
+[[nodiscard]] std::string user_for(std::string_view address, const Config& config);
+
+// The RCPT TO check: 550 5.1.1 for an unknown user, 451 when the lookup
+// failed; nullopt (and `user` set) to accept.
+[[nodiscard]] std::optional<Reply> check_recipient(std::string_view address, const Config& config,
+                                                   std::string& user);
+
+// deliver's exit code, enhanced status and reason as the LMTP reply for
+// that recipient (mirrors mailroom-deliver(8), "EXIT STATUS").
+[[nodiscard]] Reply reply_for(int exit_code, std::string_view status, std::string_view reason);
+
+// One reply per recipient of `message`, in order; each only after that
+// recipient's copy is durable (or refused).
+[[nodiscard]] std::vector<Reply> deliver_all(const Transaction& message, const Config& config);
+
+}  // namespace mailroom::lmtp

@@ -1,0 +1,26 @@
+// The listening sockets of `mailroom lmtp`: "unix:/PATH" and
+// "lmtp://ADDRESS:PORT" from lmtp.listeners, or those systemd passed
+// (sd_listen_fds(3): LISTEN_PID, LISTEN_FDS, descriptors from 3).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "mailroom/util/config.hpp"
+#include "mailroom/util/result.hpp"
+#include "mailroom/util/unique_fd.hpp"
+
+namespace mailroom::lmtp {
+
+struct Listening {
+  UniqueFd fd;
+  std::string name;         // for the log: the listener as configured
+  std::string unlink_path;  // a Unix socket we made, removed at exit
+};
+
+[[nodiscard]] Result<std::vector<Listening>> open_listeners(const LmtpConfig& config);
+
+// The sockets systemd passed to this process; empty when none.
+[[nodiscard]] std::vector<Listening> activated_listeners();
+
+}  // namespace mailroom::lmtp

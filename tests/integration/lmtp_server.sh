@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# `mailroom lmtp` (issue 16) with Python's smtplib.LMTP and raw sockets, on
+# a Unix socket and on TCP: one transaction mixing delivered, unknown,
+# over-quota (bounce), Sieve-rejected and crashed recipients, each with its
+# own reply after DATA (RFC 2033 §4.2); pipelined transactions; bare LF,
+# NUL, over-long lines and oversized DATA answered; a misconfigured user
+# sharing another's uid cannot write into a third user's Maildir; SIGHUP
+# reloads; SIGTERM lets a transaction in flight finish. Every process it
+# starts is killed by pid.
+TEST_NAME=lmtp_server
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+
+require_root
+require_cmd /usr/bin/python3
+find_mailroom
+make_scratch
+install_mailroom
+PY=/usr/bin/python3
+CLIENT="$here/lib/lmtp_client.py"
+make_user A mrla
+make_user B mrlb
+make_user Q mrlq
+make_user S mrls
+
+# B rejects by Sieve; Q is over a tiny quota; S's spam list is a FIFO, so
+# its delivery process blocks there until the test kills it.
+cat >"$T/home/$B/.dovecot.sieve" <<'SIEVE'
+require "reject";
+if header :contains "Subject" "reject-me" { reject "not wanted here"; }
+SIEVE
+chown "$B:$B" "$T/home/$B/.dovecot.sieve"
+mkdir -p "$T/home/$Q/Maildir/new" "$T/home/$Q/Maildir/cur" "$T/home/$Q/Maildir/tmp"
+printf '100S,10C\n5000 1\n' >"$T/home/$Q/Maildir/maildirsize"
+chown -R "$Q:$Q" "$T/home/$Q/Maildir"
+mkdir -p "$T/home/$S/.mailroom" && mkfifo "$T/home/$S/.mailroom/spam-lists"
+chown -R "$S:$S" "$T/home/$S/.mailroom"
+# As root the configuration and user table must be root's alone up to /
+# (not under /tmp): /run.
+SAFE=$(mktemp -d /run/mailroom-lmtp.XXXXXX) || die "mktemp in /run"
+cleanup_add "rm -rf '$SAFE'"
+chmod 0755 "$SAFE"
+# A misconfiguration on purpose: "intruder" runs as A but names B's Maildir.
+echo "intruder:$(id -u "$A"):$(id -g "$A"):$T/home/$B/Maildir" >"$SAFE/virtual"
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+P=$(free_port)
+SOCK="$T/lmtp.sock"
+cat >"$SAFE/mailroom.toml" <<TOML
+[deliver]
+quota_exceeded = "bounce"
+max_message_size = "1M"
+[users]
+virtual_file = "$SAFE/virtual"
+[auth]
+enabled = false
+[lmtp]
+listeners = ["unix:$SOCK", "lmtp://127.0.0.1:$P"]
+max_recipients = 10
+TOML
+"$MAILROOM" lmtp -c "$SAFE/mailroom.toml" -o log.target=stderr "${HERMETIC[@]}" 2>"$T/lmtp.log" &
+LMTP_PID=$!
+cleanup_add "kill -KILL $LMTP_PID"
+wait_for 10 test -S "$SOCK" || die "lmtp did not listen: $(cat "$T/lmtp.log")"
+
+new_count() { count_files "$T/home/$1/Maildir/new"; }
+expect_line() { # OUTPUT LINE WHAT
+  if grep -qxF -- "$2" <<<"$1"; then pass "$3"; else fail "$3: no '$2' in: $1"; fi
+}
+
+# -- one transaction, five kinds of recipient, on the Unix socket
+( sleep 2; for p in $(pgrep -u "$S"); do kill -SEGV "$p"; done ) &
+killer=$!
+out=$($PY "$CLIENT" transaction "$SOCK" sender@example.org reject-me-mixed \
+  "$A@example.net" "nobody-$$@example.net" "$B@example.net" "$Q@example.net" "$S@example.net" 2>&1)
+wait $killer
+expect_line "$out" "$A@example.net 250 2.0.0" "delivered recipient: 250 2.0.0 after DATA"
+expect_line "$out" "nobody-$$@example.net 550 5.1.1" "unknown user refused at RCPT: 550 5.1.1"
+expect_line "$out" "$B@example.net 550 5.7.1" "Sieve reject: 550 5.7.1"
+expect_line "$out" "$Q@example.net 552 5.2.2" "over quota with quota_exceeded=bounce: 552 5.2.2"
+expect_line "$out" "$S@example.net 451 4.3.0" "a crashed delivery process fails only its recipient: 451"
+[ "$(new_count "$A")" = 1 ] && pass "A has the message once" || fail "A has $(new_count "$A") messages"
+[ "$(new_count "$B")" = 0 ] && pass "B (rejected) has none" || fail "B has $(new_count "$B")"
+f=$(find "$T/home/$A/Maildir/new" -type f | head -1)
+[ "$(stat -c %U "$f")" = "$A" ] && pass "A's copy is owned by A" || fail "A's copy owned by $(stat -c %U "$f")"
+grep -q '^Delivered-To: '"$A"'@example.net$' "$f" && pass "Delivered-To: names the recipient" ||
+  fail "no Delivered-To in $(head -5 "$f")"
+grep -q '^Return-Path: <sender@example.org>$' "$f" && pass "Return-Path from MAIL FROM" || fail "no Return-Path"
+grep -q '^\.a line that starts with a dot$' "$f" && pass "dot-unstuffed, CRLF stored as LF" ||
+  fail "body: $(tail -2 "$f" | od -c | head -3)"
+grep -q $'\r' "$f" && fail "CR left in the stored copy" || pass "no CR in the stored copy"
+
+# -- over TCP: B accepts what its script does not refuse; intruder is kept out
+out=$($PY "$CLIENT" transaction "127.0.0.1:$P" sender@example.org plain "$B@example.net" 2>&1)
+expect_line "$out" "$B@example.net 250 2.0.0" "TCP listener delivers"
+before=$(new_count "$B")
+out=$($PY "$CLIENT" transaction "127.0.0.1:$P" sender@example.org intrude intruder 2>&1)
+expect_line "$out" "intruder 451 4.3.0" "a user with A's uid cannot deliver into B's Maildir: 451"
+[ "$(new_count "$B")" = "$before" ] && pass "nothing written into B's Maildir" || fail "B's Maildir changed"
+
+# -- pipelining: three transactions and QUIT in one write
+{
+  printf 'LHLO client.example\r\n'
+  for i in 1 2 3; do
+    printf 'MAIL FROM:<p@example.org>\r\nRCPT TO:<%s@example.net>\r\nDATA\r\nSubject: p%s\r\n\r\nx\r\n.\r\n' "$A" "$i"
+  done
+  printf 'QUIT\r\n'
+} >"$T/pipelined"
+out=$($PY "$CLIENT" raw "$SOCK" "$T/pipelined")
+n=$(grep -c '^250 2.0.0 delivered$' <<<"$out")
+[ "$n" = 3 ] && pass "pipelined: three 250 2.0.0, in order" || fail "pipelined replies: $out"
+grep -q '^221 ' <<<"$out" && pass "QUIT answered after pipelined DATA" || fail "no 221: $out"
+[ "$(new_count "$A")" = 4 ] && pass "A got the three pipelined messages" || fail "A has $(new_count "$A")"
+
+# -- malformed input: every line answered, the server lives on
+{
+  printf 'LHLO x\nLHLO x\r\n'
+  printf 'NO\0OP\r\n'
+  head -c 5000 /dev/zero | tr '\0' A
+  printf '\r\nMAIL FROM:<a@example.org> SIZE=99999999\r\n'
+  printf 'MAIL FROM:<a@example.org>\r\nRCPT TO:<%s@example.net>\r\nDATA\r\n' "$A"
+  head -c 1100000 /dev/zero | tr '\0' x
+  printf '\r\n.\r\nQUIT\r\n'
+} >"$T/malformed"
+out=$($PY "$CLIENT" raw "127.0.0.1:$P" "$T/malformed")
+expect_line "$out" "500 5.5.2 line must end in CRLF, not a bare LF" "bare LF answered"
+expect_line "$out" "500 5.5.2 control characters in command line" "NUL answered"
+expect_line "$out" "500 5.5.2 line too long" "over-long line answered"
+expect_line "$out" "552 5.3.4 message size exceeds the limit of 1048576" "SIZE over the limit: 552 5.3.4"
+expect_line "$out" "552 5.3.4 message too large" "oversized DATA: 552 5.3.4"
+[ "$(new_count "$A")" = 4 ] && pass "nothing stored from the malformed session" || fail "A has $(new_count "$A")"
+kill -0 "$LMTP_PID" && pass "server alive after malformed input" || fail "server died"
+
+# -- SIGHUP reloads: max_recipients 10 -> 1
+sed -i 's/^max_recipients = 10$/max_recipients = 1/' "$SAFE/mailroom.toml"
+kill -HUP "$LMTP_PID"
+wait_for 5 grep -q 'configuration reloaded' "$T/lmtp.log" || fail "no reload logged"
+out=$($PY "$CLIENT" transaction "$SOCK" s@example.org reload "$A@example.net" "$B@example.net" 2>&1)
+expect_line "$out" "$B@example.net 452 4.5.3" "after SIGHUP the new max_recipients holds"
+
+# -- SIGTERM while a transaction is in flight: it finishes, then 421
+$PY - "$SOCK" "$A" "$LMTP_PID" >"$T/term.out" 2>&1 <<'PY' &
+import os, signal, smtplib, sys, time
+sock, user, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+c = smtplib.LMTP(sock)
+c.ehlo()
+c.mail("t@example.org")
+c.rcpt(user + "@example.net")
+os.kill(pid, signal.SIGTERM)
+time.sleep(1.5)
+code, _ = c.data(b"Subject: in flight\r\n\r\nx\r\n")
+print("data", code)
+try:
+    print("next", c.mail("t@example.org")[0])
+except smtplib.SMTPServerDisconnected:
+    print("next disconnected")
+PY
+term_client=$!
+wait $term_client
+out=$(cat "$T/term.out")
+expect_line "$out" "data 250" "SIGTERM: the transaction in flight is delivered"
+expect_line "$out" "next 421" "SIGTERM: the next transaction gets 421"
+wait_for 10 bash -c "! kill -0 $LMTP_PID 2>/dev/null" && pass "server exited after SIGTERM" ||
+  fail "server still running after SIGTERM"
+[ ! -e "$SOCK" ] && pass "Unix socket removed at exit" || fail "socket left behind"
+grep -qE 'AddressSanitizer|runtime error' "$T/lmtp.log" && fail "sanitizer: $(cat "$T/lmtp.log")"
+finish
