@@ -60,9 +60,9 @@ Limits limits_of(const Config& config) {
 void log_transaction(const std::string& peer, const Transaction& message,
                      const std::vector<Reply>& replies) {
   for (std::size_t i = 0; i < replies.size(); ++i)
-    log::info("lmtp: from=<{}> to=<{}> client={} reply=\"{} {} {}\"", message.sender,
-              message.recipients[i].address, peer, replies[i].code, replies[i].status,
-              replies[i].text);
+    log::info("lmtp: from=<{}> to=<{}> client={} xforward={} reply=\"{} {} {}\"", message.sender,
+              message.recipients[i].address, peer, message.client.addr, replies[i].code,
+              replies[i].status, replies[i].text);
 }
 
 }  // namespace
