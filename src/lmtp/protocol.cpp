@@ -1,7 +1,5 @@
 #include "lmtp/protocol.hpp"
 
-#include <cstring>
-
 namespace mailroom::lmtp {
 namespace {
 
@@ -79,17 +77,16 @@ void Protocol::end_transaction() {
 // An over-long line is dropped up to its end and answered once; memory
 // stays bounded by max_line.
 bool Protocol::take_line(std::size_t& at, Output& out) {
-  const char* start = pending_.data() + at;
-  const auto* lf = static_cast<const char*>(std::memchr(start, '\n', pending_.size() - at));
-  if (lf == nullptr) {
+  const std::size_t lf = pending_.find('\n', at);
+  if (lf == std::string::npos) {
     if (skipping_ || pending_.size() - at > limits_.max_line + 1) {
       skipping_ = true;
       at = pending_.size();
     }
     return false;
   }
-  std::string_view line(start, static_cast<std::size_t>(lf - start));
-  at += line.size() + 1;
+  std::string_view line = std::string_view(pending_).substr(at, lf - at);
+  at = lf + 1;
   if (skipping_) {
     skipping_ = false;
     error(500, "5.5.2", "line too long", out);
@@ -284,13 +281,11 @@ bool Protocol::take_data(std::size_t& at) {
         break;
       case Data::body: {
         // The run up to the next CR goes in one piece.
-        const char* start = pending_.data() + at;
-        const auto* cr = static_cast<const char*>(std::memchr(start, '\r', pending_.size() - at));
-        std::size_t length =
-            cr == nullptr ? pending_.size() - at : static_cast<std::size_t>(cr - start);
-        emit({start, length});
-        at += length;
-        if (cr != nullptr) {
+        const std::size_t cr = pending_.find('\r', at);
+        const std::size_t end = cr == std::string::npos ? pending_.size() : cr;
+        emit(std::string_view(pending_).substr(at, end - at));
+        at = end;
+        if (cr != std::string::npos) {
           ++at;
           data_ = Data::cr;
         }
