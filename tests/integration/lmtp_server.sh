@@ -5,7 +5,8 @@
 # own reply after DATA (RFC 2033 §4.2); pipelined transactions; bare LF,
 # NUL, over-long lines and oversized DATA answered; a misconfigured user
 # sharing another's uid cannot write into a third user's Maildir; SIGHUP
-# reloads; SIGTERM lets a transaction in flight finish. Every process it
+# reloads; SIGTERM lets a transaction in flight finish; a socket passed by
+# systemd-socket-activate (LISTEN_FDS) serves; an idle connection gets 421. Every process it
 # starts is killed by pid.
 TEST_NAME=lmtp_server
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 
 require_root
-require_cmd /usr/bin/python3
+require_cmd /usr/bin/python3 systemd-socket-activate
 find_mailroom
 make_scratch
 install_mailroom
@@ -174,5 +175,23 @@ grep -qxE "next (421|disconnected)" <<<"$out" && pass "SIGTERM: the next transac
 wait_for 10 bash -c "! kill -0 $LMTP_PID 2>/dev/null" && pass "server exited after SIGTERM" ||
   fail "server still running after SIGTERM"
 [ ! -e "$SOCK" ] && pass "Unix socket removed at exit" || fail "socket left behind"
-grep -qE 'AddressSanitizer|runtime error' "$T/lmtp.log" && fail "sanitizer: $(cat "$T/lmtp.log")"
+
+# -- socket activation (LISTEN_FDS, as systemd passes them) and idle timeout
+ACT="$T/activated.sock"
+systemd-socket-activate -l "$ACT" "$MAILROOM" lmtp -c /dev/null -o log.target=stderr \
+  "${HERMETIC[@]}" -o auth.enabled=false -o lmtp.idle_timeout=1s 2>"$T/act.log" &
+ACT_PID=$!
+cleanup_add "kill -KILL $ACT_PID"
+wait_for 10 test -S "$ACT" || die "systemd-socket-activate did not listen: $(cat "$T/act.log")"
+out=$($PY "$CLIENT" transaction "$ACT" s@example.org activated "$A@example.net" 2>&1)
+expect_line "$out" "$A@example.net 250 2.0.0" "socket passed by LISTEN_FDS serves LMTP"
+grep -q 'listening on systemd fd 3' "$T/act.log" && pass "the server took fd 3 from LISTEN_FDS" ||
+  fail "no LISTEN_FDS socket in the log: $(cat "$T/act.log")"
+printf 'LHLO x\r\n' >"$T/idle"
+out=$($PY "$CLIENT" raw "$ACT" "$T/idle")
+grep -q '^421 4.4.2 .* idle for too long' <<<"$out" && pass "idle connection: 421 4.4.2 and closed" ||
+  fail "idle connection: $out"
+kill -TERM "$ACT_PID"
+wait_for 10 bash -c "! kill -0 $ACT_PID 2>/dev/null" || fail "activated server still running"
+grep -qE 'AddressSanitizer|runtime error' "$T/lmtp.log" "$T/act.log" && fail "sanitizer output in the logs"
 finish

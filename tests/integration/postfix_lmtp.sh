@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A real Postfix delivers through `mailroom lmtp` (issue 16): a private
-# Postfix (ORACLES.md) with virtual_transport = lmtp:unix:SOCKET for
+# Postfix (ORACLES.md) with contrib/postfix/lmtp-main.cf as shipped
+# (virtual_transport = lmtp:unix:SOCKET, the path replaced) for
 # example.org and a transport_maps entry lmtp:inet:127.0.0.1:PORT for
 # example.com, lmtp_send_xforward_command = yes. Checked: delivery over
 # both, once each, owned by the user; an unknown user bounces 5.1.1; a
@@ -10,6 +11,7 @@
 # delivery process had linked it before Postfix saw any reply.
 TEST_NAME=postfix_lmtp
 here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
 # shellcheck source=lib/mta.sh
@@ -44,12 +46,13 @@ start_lmtp
 
 E="$T/etc"
 postfix_configure "$E"
+# contrib/postfix/lmtp-main.cf as shipped (the socket path replaced), then
+# a second domain routed over TCP.
+sed -e "s|/run/mailroom/lmtp|$SOCK|" "$repo/contrib/postfix/lmtp-main.cf" >>"$E/main.cf"
+postconf -c "$E" -e "virtual_mailbox_domains = example.org, example.com"
 cat >>"$E/main.cf" <<EOF
-virtual_mailbox_domains = example.org, example.com
 smtpd_reject_unlisted_recipient = no
-virtual_transport = lmtp:unix:$SOCK
 transport_maps = inline:{example.com=lmtp:inet:127.0.0.1:$LPORT}
-lmtp_send_xforward_command = yes
 EOF
 postfix_run "$E" "$PORT"
 
