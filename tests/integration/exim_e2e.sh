@@ -29,23 +29,16 @@ repo=$(cd "$here/../.." && pwd)
 . "$here/lib/knot.sh"
 # shellcheck source=lib/mta.sh
 . "$here/lib/mta.sh"
+# shellcheck source=lib/exim.sh
+. "$here/lib/exim.sh"
 
 require_root
 require_cmd knotd kdig
 [ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
-EXIM=/usr/sbin/exim4
-[ -x "$EXIM" ] || EXIM="${MAILROOM_EXTRACT_DIR:-/opt/mailroom-test}/exim4-daemon-light/usr/sbin/exim4"
-[ -x "$EXIM" ] || skip "needs Debian's exim4-daemon-light (scripts/setup test unpacks it)"
+exim_find
 find_mailroom
 make_scratch
 install_mailroom
-
-# Debian's exim4 is built with EXIM_USER=Debian-exim and looks it up before
-# reading any configuration; the package makes it, an unpacked copy needs it.
-if ! getent passwd Debian-exim >/dev/null; then
-  retry 20 useradd -r -M -d /nonexistent -s /usr/sbin/nologin -U Debian-exim || die "useradd Debian-exim"
-  cleanup_add "retry 20 userdel Debian-exim; groupdel Debian-exim"
-fi
 
 make_user LU mrex
 LMD="$T/home/$LU/Maildir"
@@ -63,52 +56,17 @@ chmod 0644 "$T/mailroom.toml"
 # --- the Exim instance ---------------------------------------------------------
 PORT=$(free_tcp_port)
 E="$T/exim"
-mkdir -p "$E" "$T/spool" "$T/log"
-chown Debian-exim:Debian-exim "$T/spool" "$T/log"
+mkdir -p "$E"
 for f in router/890_mailroom transport/30_mailroom; do
   sed -e "s|/usr/local/bin/mailroom deliver|$MAILROOM deliver -c $T/mailroom.toml|" \
     "$repo/contrib/exim/conf.d/$f" >"$E/$(basename "$f")"
 done
-cat >"$E/exim.conf" <<EOF
-exim_path = $EXIM
-spool_directory = $T/spool
-log_file_path = $T/log/%slog
-pid_file_path = $T/exim.pid
-primary_hostname = $(hostname)
-qualify_domain = example.net
-domainlist local_domains = example.net
-daemon_smtp_ports = $PORT
-local_interfaces = 127.0.0.1
-host_lookup =
-rfc1413_hosts =
-keep_environment =
-acl_smtp_rcpt = acl_check_rcpt
-queue_only = true
-
-begin acl
-acl_check_rcpt:
-  accept domains = +local_domains
-  deny message = relaying not permitted
-
-begin routers
-.include $E/890_mailroom
-
-begin transports
-.include $E/30_mailroom
-
-begin retry
-*  *  F,1h,15m
-EOF
-chmod 0644 "$E"/*
-"$EXIM" -C "$E/exim.conf" -bV >"$T/bV.out" 2>&1 || die "exim -bV: $(tail -5 "$T/bV.out")"
+exim_configure "$E" "$PORT" "$E/890_mailroom" "$E/30_mailroom"
 "$EXIM" -C "$E/exim.conf" -bt "$LU+lists@example.net" >"$T/bt.out" 2>&1 ||
   die "exim -bt: $(cat "$T/bt.out")"
 grep -q "transport = mailroom_delivery" "$T/bt.out" || fail "exim -bt does not route to mailroom: $(cat "$T/bt.out")"
 
-cleanup_add "p=\$(cat '$T/exim.pid' 2>/dev/null); [ -n \"\$p\" ] && kill \$p"
-"$EXIM" -C "$E/exim.conf" -bd >"$T/bd.out" 2>&1 || die "exim -bd: $(cat "$T/bd.out" "$T/log/paniclog" 2>/dev/null)"
-wait_for 15 port_open "$PORT" || die "Exim does not listen on 127.0.0.1:$PORT: $(cat "$T/log/paniclog" 2>/dev/null)"
-log "Exim up on 127.0.0.1:$PORT (pid $(cat "$T/exim.pid")), scratch $T"
+exim_start "$E" "$PORT"
 
 # --- helpers -------------------------------------------------------------------
 n=0

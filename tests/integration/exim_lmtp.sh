@@ -3,7 +3,8 @@
 # contrib/exim/conf.d/router/880_mailroom_lmtp and
 # transport/30_mailroom_lmtp as shipped (only the socket path replaced), in
 # a private Exim 4.96 (as tests/integration/exim_e2e.sh: its own -C, spool
-# and log, queue_only, root runs the deliveries with exim -qff). One message
+# and log, queue_only, root runs the deliveries with exim -qff; lib/exim.sh).
+# One message
 # to two users and an unknown one goes in one LMTP transaction: the two
 # copies land once each, owned by their users, and the unknown recipient
 # bounces with mailroom's 550 5.1.1.
@@ -14,19 +15,15 @@ repo=$(cd "$here/../.." && pwd)
 . "$here/lib/common.sh"
 # shellcheck source=lib/mta.sh
 . "$here/lib/mta.sh"
+# shellcheck source=lib/exim.sh
+. "$here/lib/exim.sh"
 
 require_root
 [ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
-EXIM=/usr/sbin/exim4
-[ -x "$EXIM" ] || EXIM="${MAILROOM_EXTRACT_DIR:-/opt/mailroom-test}/exim4-daemon-light/usr/sbin/exim4"
-[ -x "$EXIM" ] || skip "needs Debian's exim4-daemon-light (scripts/setup test unpacks it)"
+exim_find
 find_mailroom
 make_scratch
 install_mailroom
-if ! getent passwd Debian-exim >/dev/null; then
-  retry 20 useradd -r -M -d /nonexistent -s /usr/sbin/nologin -U Debian-exim || die "useradd Debian-exim"
-  cleanup_add "retry 20 userdel Debian-exim; groupdel Debian-exim"
-fi
 make_user U1 mrxa
 make_user U2 mrxb
 
@@ -39,45 +36,11 @@ wait_for 10 test -S "$SOCK" || die "lmtp did not listen: $(cat "$T/lmtp.log")"
 
 PORT=$(free_tcp_port)
 E="$T/exim"
-mkdir -p "$E" "$T/spool" "$T/log"
-chown Debian-exim:Debian-exim "$T/spool" "$T/log"
+mkdir -p "$E"
 sed -e "s|/run/mailroom/lmtp|$SOCK|" "$repo/contrib/exim/conf.d/router/880_mailroom_lmtp" >"$E/router"
 sed -e "s|/run/mailroom/lmtp|$SOCK|" "$repo/contrib/exim/conf.d/transport/30_mailroom_lmtp" >"$E/transport"
-cat >"$E/exim.conf" <<EOF
-exim_path = $EXIM
-spool_directory = $T/spool
-log_file_path = $T/log/%slog
-pid_file_path = $T/exim.pid
-primary_hostname = $(hostname)
-qualify_domain = example.net
-domainlist local_domains = example.net
-daemon_smtp_ports = $PORT
-local_interfaces = 127.0.0.1
-host_lookup =
-rfc1413_hosts =
-keep_environment =
-acl_smtp_rcpt = acl_check_rcpt
-queue_only = true
-
-begin acl
-acl_check_rcpt:
-  accept domains = +local_domains
-  deny message = relaying not permitted
-
-begin routers
-.include $E/router
-
-begin transports
-.include $E/transport
-
-begin retry
-*  *  F,1h,15m
-EOF
-chmod 0644 "$E"/*
-"$EXIM" -C "$E/exim.conf" -bV >"$T/bV.out" 2>&1 || die "exim -bV: $(tail -5 "$T/bV.out")"
-cleanup_add "p=\$(cat '$T/exim.pid' 2>/dev/null); [ -n \"\$p\" ] && kill \$p"
-"$EXIM" -C "$E/exim.conf" -bd >"$T/bd.out" 2>&1 || die "exim -bd: $(cat "$T/bd.out" "$T/log/paniclog" 2>/dev/null)"
-wait_for 15 port_open "$PORT" || die "Exim does not listen on 127.0.0.1:$PORT"
+exim_configure "$E" "$PORT" "$E/router" "$E/transport"
+exim_start "$E" "$PORT"
 mainlog() { cat "$T/log/mainlog" 2>/dev/null; }
 
 TOKEN="tok$$exim"
