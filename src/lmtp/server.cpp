@@ -4,6 +4,7 @@
 // session finish its transaction (mailroom-lmtp(8), "SIGNALS"). Signals
 // arrive through a signalfd, so the loop is one poll() and no handler
 // touches state.
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -55,7 +56,12 @@ class Listener {
       : config_(std::move(config)),
         source_(std::move(source)),
         listening_(std::move(listening)),
-        signals_(signals) {}
+        signals_(signals) {
+    // A client that went away between poll() and accept() must not block
+    // the loop in accept().
+    for (const auto& listener : listening_)
+      ::fcntl(listener.fd.get(), F_SETFL, ::fcntl(listener.fd.get(), F_GETFL) | O_NONBLOCK);
+  }
 
   int run() {
     while (!stopping_ || !sessions_.empty()) {
@@ -146,7 +152,7 @@ class Listener {
     action.sa_handler = on_session_term;
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGTERM, &action, nullptr);  // no SA_RESTART: poll() returns at once
-    action.sa_handler = SIG_DFL;
+    action.sa_handler = SIG_IGN;             // reloading is the listener's business
     ::sigaction(SIGHUP, &action, nullptr);
     sigset_t set = handled_signals();
     ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
