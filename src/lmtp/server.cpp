@@ -80,8 +80,7 @@ class Listener {
  private:
   void wait_once() {
     std::vector<pollfd> fds{{signals_, POLLIN, 0}};
-    const bool accepting = !stopping_ && sessions_.size() < config_.lmtp.max_connections;
-    if (accepting)
+    if (!stopping_)
       for (const auto& listener : listening_) fds.push_back({listener.fd.get(), POLLIN, 0});
     if (::poll(fds.data(), fds.size(), 1000) <= 0) return;
     if (fds[0].revents & POLLIN) take_signal();
@@ -136,6 +135,16 @@ class Listener {
   void accept_one(const Listening& listener) {
     UniqueFd connection(::accept4(listener.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (!connection) return;  // the client went away, or EMFILE: poll again
+    if (sessions_.size() >= config_.lmtp.max_connections) {
+      // RFC 5321 §3.1: a server that cannot serve now says so with 421 in
+      // place of the greeting; the MTA tries again later.
+      static constexpr std::string_view kBusy =
+          "421 4.3.2 too many connections, try again later\r\n";
+      [[maybe_unused]] auto sent =
+          ::send(connection.get(), kBusy.data(), kBusy.size(), MSG_DONTWAIT);
+      log::warn("lmtp: refused a connection: lmtp.max_connections ({}) open", sessions_.size());
+      return;
+    }
     pid_t pid = ::fork();
     if (pid < 0) {
       log::error("lmtp: fork: {}", std::strerror(errno));

@@ -247,7 +247,8 @@ const std::vector<KeyBinding>& bindings() {
         "How RCPT TO names a user: \"local\" (local part without its +detail) or \"address\" "
         "(the whole address, for users.virtual_file)."},
        string_setter(&Config::lmtp, &LmtpConfig::user_name)},
-      {{"lmtp.max_connections", "size", "Open LMTP connections; more wait in the listen queue."},
+      {{"lmtp.max_connections", "size",
+        "Open LMTP connections; more are answered 421 4.3.2 and closed."},
        size_setter(&Config::lmtp, &LmtpConfig::max_connections)},
       {{"lmtp.max_recipients", "size",
         "Recipients per transaction; more get 452 4.5.3 and the MTA sends them later."},

@@ -179,7 +179,8 @@ wait_for 10 bash -c "! kill -0 $LMTP_PID 2>/dev/null" && pass "server exited aft
 # -- socket activation (LISTEN_FDS, as systemd passes them) and idle timeout
 ACT="$T/activated.sock"
 systemd-socket-activate -l "$ACT" "$MAILROOM" lmtp -c /dev/null -o log.target=stderr \
-  "${HERMETIC[@]}" -o auth.enabled=false -o lmtp.idle_timeout=1s 2>"$T/act.log" &
+  "${HERMETIC[@]}" -o auth.enabled=false -o lmtp.idle_timeout=2s -o lmtp.max_connections=1 \
+  2>"$T/act.log" &
 ACT_PID=$!
 cleanup_add "kill -KILL $ACT_PID"
 wait_for 10 test -S "$ACT" || die "systemd-socket-activate did not listen: $(cat "$T/act.log")"
@@ -187,8 +188,34 @@ out=$($PY "$CLIENT" transaction "$ACT" s@example.org activated "$A@example.net" 
 expect_line "$out" "$A@example.net 250 2.0.0" "socket passed by LISTEN_FDS serves LMTP"
 grep -q 'listening on systemd fd 3' "$T/act.log" && pass "the server took fd 3 from LISTEN_FDS" ||
   fail "no LISTEN_FDS socket in the log: $(cat "$T/act.log")"
+# The slot of a session is free once the listener reaped it (SIGCHLD), a
+# moment after its client closed: each check retries until it is.
+two_connections() {
+  $PY - "$ACT" <<'PY'
+import socket, sys
+first = socket.socket(socket.AF_UNIX)
+first.connect(sys.argv[1])
+print("first", first.recv(512).decode().split(" ")[0])
+second = socket.socket(socket.AF_UNIX)
+second.connect(sys.argv[1])
+second.settimeout(5)
+print("second", second.recv(512).decode().strip())
+PY
+}
+for _ in $(seq 20); do
+  out=$(two_connections)
+  grep -qx "first 220" <<<"$out" && break
+  sleep 0.3
+done
+expect_line "$out" "first 220" "max_connections=1: the first connection is greeted"
+expect_line "$out" "second 421 4.3.2 too many connections, try again later" \
+  "max_connections=1: the second gets 421 4.3.2"
 printf 'LHLO x\r\n' >"$T/idle"
-out=$($PY "$CLIENT" raw "$ACT" "$T/idle")
+for _ in $(seq 20); do
+  out=$($PY "$CLIENT" raw "$ACT" "$T/idle")
+  grep -q 'too many connections' <<<"$out" || break
+  sleep 0.3
+done
 grep -q '^421 4.4.2 .* idle for too long' <<<"$out" && pass "idle connection: 421 4.4.2 and closed" ||
   fail "idle connection: $out"
 kill -TERM "$ACT_PID"
