@@ -16,20 +16,23 @@
 namespace mailroom::cli {
 
 int lmtp_command(Args args) {
-  static constexpr std::array<OptionSpec, 3> kSpecs{
-      {{"-c", "FILE"}, {"-o", "SECTION.KEY=VALUE"}, {"--help", ""}}};
+  static constexpr std::array<OptionSpec, 4> kSpecs{
+      {{"-c", "FILE"}, {"-o", "SECTION.KEY=VALUE"}, {"--help", ""}, {"--stats", ""}}};
   auto options = scan_options(args, kSpecs, "mailroom lmtp");
   if (!options) {
     std::fprintf(stderr, "%s\n", options.error().message.c_str());
     return 64;
   }
   lmtp::ConfigSource source{std::string(kDefaultConfigPath), false, {}};
+  bool stats = false;
   for (const auto& option : *options) {
     if (option.name == "--help") {
       print_usage("lmtp");
       return 0;
     }
-    if (option.name == "-c") {
+    if (option.name == "--stats") {
+      stats = true;
+    } else if (option.name == "-c") {
       source.path = option.value;
       source.explicit_path = true;
     } else if (option.name == "-o") {
@@ -44,6 +47,7 @@ int lmtp_command(Args args) {
     std::fprintf(stderr, "mailroom lmtp: %s\n", config.error().message.c_str());
     return 78;
   }
+  if (stats) return lmtp::print_stats(*config);
   // As for deliver: root acts on this file's word, so it must be root's.
   if (::geteuid() == 0) {
     if (auto trusted = check_trusted_configuration(*config); !trusted) {

@@ -188,6 +188,7 @@ Exit codes: 0 after SIGTERM; 64 bad command line; 78 bad configuration
 )";
 
 constexpr const char* kLmtp = R"(usage: mailroom lmtp [-c FILE] [-o SECTION.KEY=VALUE]...
+       mailroom lmtp --stats [-c FILE]
 
 Accepts mail over LMTP (RFC 2033: LHLO, MAIL, RCPT, DATA, RSET, NOOP,
 QUIT, XFORWARD; PIPELINING, ENHANCEDSTATUSCODES, 8BITMIME, SMTPUTF8, SIZE)
@@ -202,9 +203,12 @@ transactions finish (lmtp.shutdown_grace). SIGHUP: reload the configuration.
 
   -c FILE  configuration file (default /etc/mailroom/mailroom.toml)
   -o K=V   override one key, e.g. -o lmtp.listeners=lmtp://127.0.0.1:2424
+  --stats  print the running server's counters (lmtp.stats_listener, which
+           also serves them over HTTP in the Prometheus text format)
 
 Exit codes: 0 after SIGTERM; 64 bad command line; 78 bad configuration or
-cannot listen; 75 a failure while running.
+cannot listen; 75 a failure while running. --stats: 0, 69 no answer, 78 no
+lmtp.stats_listener.
 )";
 
 constexpr const char* kPasswd = R"(usage: mailroom passwd [-s SCHEME]

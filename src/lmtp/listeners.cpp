@@ -117,6 +117,18 @@ Result<std::vector<Listening>> open_listeners(const LmtpConfig& config) {
   return listening;
 }
 
+Result<Listening> open_stats_listener(const std::string& address) {
+  auto spec = net::parse_listener("lmtp://" + address, {"lmtp"});
+  if (!spec) return tl::unexpected(spec.error());
+  if (!net::is_loopback(spec->address))
+    return fail(ErrorKind::config, "lmtp.stats_listener " + address + ": loopback addresses only");
+  auto opened = open_tcp("lmtp://" + address);
+  if (!opened) return opened;
+  opened->name = "http://" + address + "/metrics";
+  opened->stats = true;
+  return opened;
+}
+
 std::vector<Listening> activated_listeners() {
   std::vector<Listening> listening;
   const char* pid = std::getenv("LISTEN_PID");  // NOLINT(concurrency-mt-unsafe): one thread

@@ -16,9 +16,14 @@ struct Listening {
   UniqueFd fd;
   std::string name;         // for the log: the listener as configured
   std::string unlink_path;  // a Unix socket we made, removed at exit
+  bool stats = false;       // lmtp.stats_listener: HTTP, the counters
 };
 
 [[nodiscard]] Result<std::vector<Listening>> open_listeners(const LmtpConfig& config);
+
+// lmtp.stats_listener, "ADDRESS:PORT" on loopback only: the counters are
+// for the host's own monitoring.
+[[nodiscard]] Result<Listening> open_stats_listener(const std::string& address);
 
 // The sockets systemd passed to this process; empty when none.
 [[nodiscard]] std::vector<Listening> activated_listeners();

@@ -46,6 +46,7 @@ Protocol::Output Protocol::run() {
       // RFC 1870 §6.2 and RFC 2033 §4.2: the refusal, once per recipient.
       for (std::size_t i = 0; i < transaction_->recipients.size(); ++i)
         out.replies += render({552, "5.3.4", "message too large"});
+      out.too_large += transaction_->recipients.size();
       end_transaction();
       continue;
     }

@@ -69,6 +69,7 @@ class Protocol {
     std::string replies;                 // to send now, in order
     std::optional<Transaction> message;  // to deliver; then finish()
     bool close = false;                  // after sending `replies`
+    std::size_t too_large = 0;           // recipients refused 552 5.3.4 after DATA
   };
   // Runs the commands received so far. Stops at a complete message: the
   // commands pipelined after it wait until finish() gave its replies.

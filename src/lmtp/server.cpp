@@ -19,6 +19,7 @@
 #include <chrono>
 #include <set>
 
+#include "lmtp/counters.hpp"
 #include "lmtp/listeners.hpp"
 #include "lmtp/session.hpp"
 #include "mailroom/lmtp/lmtp.hpp"
@@ -56,7 +57,8 @@ class Listener {
       : config_(std::move(config)),
         source_(std::move(source)),
         listening_(std::move(listening)),
-        signals_(signals) {
+        signals_(signals),
+        counters_(create_counters()) {
     // A client that went away between poll() and accept() must not block
     // the loop in accept().
     for (const auto& listener : listening_)
@@ -135,6 +137,7 @@ class Listener {
   void accept_one(const Listening& listener) {
     UniqueFd connection(::accept4(listener.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (!connection) return;  // the client went away, or EMFILE: poll again
+    if (listener.stats) return serve_stats(connection.get());
     if (sessions_.size() >= config_.lmtp.max_connections) {
       // RFC 5321 §3.1: a server that cannot serve now says so with 421 in
       // place of the greeting; the MTA tries again later.
@@ -143,6 +146,7 @@ class Listener {
       [[maybe_unused]] auto sent =
           ::send(connection.get(), kBusy.data(), kBusy.size(), MSG_DONTWAIT);
       log::warn("lmtp: refused a connection: lmtp.max_connections ({}) open", sessions_.size());
+      if (counters_ != nullptr) counters_->refused_connections.fetch_add(1);
       return;
     }
     pid_t pid = ::fork();
@@ -151,7 +155,22 @@ class Listener {
       return;
     }
     if (pid == 0) serve_child(connection.get());
+    if (counters_ != nullptr) counters_->connections.fetch_add(1);
     sessions_.insert(pid);
+  }
+
+  // HTTP/1.0 from the loopback monitoring: whatever was asked, the
+  // counters, then close. Answered here, in a moment, without a process.
+  void serve_stats(int connection) {
+    pollfd ready{connection, POLLIN, 0};
+    char request[1024];
+    if (::poll(&ready, 1, 200) > 0) [[maybe_unused]]
+      auto got = ::read(connection, request, sizeof request);
+    std::string body = counters_ != nullptr ? prometheus_text(*counters_) : "";
+    std::string response =
+        "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    [[maybe_unused]] auto sent = ::send(connection, response.data(), response.size(), MSG_NOSIGNAL);
   }
 
   [[noreturn]] void serve_child(int connection) {
@@ -165,7 +184,7 @@ class Listener {
     ::sigaction(SIGHUP, &action, nullptr);
     sigset_t set = handled_signals();
     ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
-    int status = run_session(connection, peer_of(connection), config_);
+    int status = run_session(connection, peer_of(connection), config_, counters_);
     log::flush();
     ::_exit(status);
   }
@@ -174,6 +193,7 @@ class Listener {
   ConfigSource source_;
   std::vector<Listening> listening_;
   int signals_;
+  Counters* counters_;  // shared with the sessions; nullptr: not counted
   std::set<pid_t> sessions_;
   bool stopping_ = false;
   std::chrono::steady_clock::time_point grace_end_{};
@@ -188,6 +208,14 @@ int run_server(const Config& config, const ConfigSource& source) {
       return kExitConfig;
     }
     listening = std::move(*opened);
+  }
+  if (!config.lmtp.stats_listener.empty()) {
+    auto stats = open_stats_listener(config.lmtp.stats_listener);
+    if (!stats) {
+      log::error("lmtp: {}", stats.error().message);
+      return kExitConfig;
+    }
+    listening.push_back(std::move(*stats));
   }
   ::signal(SIGPIPE, SIG_IGN);
   sigset_t set = handled_signals();

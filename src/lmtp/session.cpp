@@ -67,18 +67,26 @@ void log_transaction(const std::string& peer, const Transaction& message,
 
 }  // namespace
 
-int run_session(int fd, const std::string& peer, const Config& config) {
+int run_session(int fd, const std::string& peer, const Config& config, Counters* counters) {
   const std::string& host = config.maildir.hostname.empty() ? host_name() : config.maildir.hostname;
   Protocol protocol(limits_of(config), host,
-                    [&config](std::string_view address, std::string& user) {
-                      return check_recipient(address, config, user);
+                    [&config, counters](std::string_view address, std::string& user) {
+                      auto refused = check_recipient(address, config, user);
+                      if (refused) count_recipient(counters, *refused);
+                      return refused;
                     });
   if (!write_all(fd, protocol.greeting())) return 0;
   std::string input;
   for (;;) {
     auto out = protocol.run();
+    for (std::size_t i = 0; i < out.too_large; ++i) count_recipient(counters, {552, "5.3.4", ""});
     if (out.message) {
+      const auto started = std::chrono::steady_clock::now();
       auto replies = deliver_all(*out.message, config);
+      count_delivery(counters, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now() - started));
+      if (counters != nullptr) counters->messages.fetch_add(1, std::memory_order_relaxed);
+      for (const auto& reply : replies) count_recipient(counters, reply);
       log_transaction(peer, *out.message, replies);
       out.replies += protocol.finish(replies);
     }

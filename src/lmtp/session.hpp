@@ -6,6 +6,7 @@
 #include <csignal>
 #include <string>
 
+#include "lmtp/counters.hpp"
 #include "mailroom/util/config.hpp"
 
 namespace mailroom::lmtp {
@@ -15,6 +16,8 @@ extern volatile std::sig_atomic_t session_stopping;
 
 // Serves the connection on `fd` until QUIT, the client's end, the idle
 // timeout or shutdown; returns the process's exit status.
-[[nodiscard]] int run_session(int fd, const std::string& peer, const Config& config);
+// `counters` may be nullptr.
+[[nodiscard]] int run_session(int fd, const std::string& peer, const Config& config,
+                              Counters* counters);
 
 }  // namespace mailroom::lmtp

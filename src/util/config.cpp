@@ -260,6 +260,10 @@ const std::vector<KeyBinding>& bindings() {
       {{"lmtp.shutdown_grace", "duration",
         "On SIGTERM: time transactions in flight get to finish."},
        duration_setter(&Config::lmtp, &LmtpConfig::shutdown_grace)},
+      {{"lmtp.stats_listener", "string",
+        "Loopback \"ADDRESS:PORT\" serving the counters in the Prometheus text format over "
+        "HTTP (also `mailroom lmtp --stats`); empty: none."},
+       string_setter(&Config::lmtp, &LmtpConfig::stats_listener)},
       {{"spam.enabled", "bool",
         "Score every delivery for spam (rules, the trained classifier, lists) and write the "
         "X-Spam-* fields."},

@@ -6,7 +6,9 @@
 # NUL, over-long lines and oversized DATA answered; a misconfigured user
 # sharing another's uid cannot write into a third user's Maildir; SIGHUP
 # reloads; SIGTERM lets a transaction in flight finish; a socket passed by
-# systemd-socket-activate (LISTEN_FDS) serves; an idle connection gets 421. Every process it
+# systemd-socket-activate (LISTEN_FDS) serves; an idle connection gets 421;
+# past lmtp.max_connections a connection gets 421; the counters (Prometheus
+# text on lmtp.stats_listener, `mailroom lmtp --stats`) match what happened. Every process it
 # starts is killed by pid.
 TEST_NAME=lmtp_server
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 
 require_root
-require_cmd /usr/bin/python3 systemd-socket-activate
+require_cmd /usr/bin/python3 systemd-socket-activate curl
 find_mailroom
 make_scratch
 install_mailroom
@@ -47,6 +49,7 @@ echo "intruder:$(id -u "$A"):$(id -g "$A"):$T/home/$B/Maildir" >"$SAFE/virtual"
 
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 P=$(free_port)
+SP=$(free_port)
 SOCK="$T/lmtp.sock"
 cat >"$SAFE/mailroom.toml" <<TOML
 [deliver]
@@ -59,6 +62,7 @@ enabled = false
 [lmtp]
 listeners = ["unix:$SOCK", "lmtp://127.0.0.1:$P"]
 max_recipients = 10
+stats_listener = "127.0.0.1:$SP"
 TOML
 "$MAILROOM" lmtp -c "$SAFE/mailroom.toml" -o log.target=stderr "${HERMETIC[@]}" 2>"$T/lmtp.log" &
 LMTP_PID=$!
@@ -99,6 +103,16 @@ grep -q '^Return-Path: <sender@example.org>$' "$f" && pass "Return-Path from MAI
 grep -q '^\.a line that starts with a dot$' "$f" && pass "dot-unstuffed, CRLF stored as LF" ||
   fail "body: $(tail -2 "$f" | od -c | head -3)"
 grep -q $'\r' "$f" && fail "CR left in the stored copy" || pass "no CR in the stored copy"
+
+# -- the counters: over HTTP (Prometheus text) and `mailroom lmtp --stats`
+stats=$("$MAILROOM" lmtp --stats -c "$SAFE/mailroom.toml" 2>&1)
+for want in delivered:1 no_user:1 rejected:1 over_quota:1 deferred:1 loop:0; do
+  expect_line "$stats" "mailroom_lmtp_recipients_total{result=\"${want%%:*}\"} ${want#*:}" \
+    "--stats counts ${want%%:*} = ${want#*:}"
+done
+expect_line "$stats" "mailroom_lmtp_messages_total 1" "--stats counts one message"
+http=$(curl -sf "http://127.0.0.1:$SP/metrics")
+[ "$http" = "$stats" ] && pass "the same counters over HTTP" || fail "HTTP: $http"
 
 # -- over TCP: B accepts what its script does not refuse; intruder is kept out
 out=$($PY "$CLIENT" transaction "127.0.0.1:$P" sender@example.org plain "$B@example.net" 2>&1)

@@ -22,4 +22,9 @@ struct ConfigSource {
 // 78 when it cannot listen).
 [[nodiscard]] int serve(const Config& config, const ConfigSource& source) noexcept;
 
+// `mailroom lmtp --stats`: prints the counters of the running server (from
+// lmtp.stats_listener) to stdout; 0, 78 when no stats_listener is set, 69
+// (EX_UNAVAILABLE) when the server does not answer.
+[[nodiscard]] int print_stats(const Config& config) noexcept;
+
 }  // namespace mailroom::lmtp

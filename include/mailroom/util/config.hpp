@@ -139,6 +139,7 @@ struct LmtpConfig {
   std::uint64_t max_line = 2048;
   std::chrono::seconds idle_timeout{300};    // RFC 5321 §4.5.3.2.7: 5 minutes
   std::chrono::seconds shutdown_grace{120};  // SIGTERM: transactions may finish for this long
+  std::string stats_listener;                // "127.0.0.1:9125": the counters over HTTP; "" = none
 };
 
 // [spam]: the spam stage of deliver (issue 14; mailroom.toml(5), "[spam]").
