@@ -76,21 +76,8 @@ Result<Listening> open_tcp(const std::string& text) {
   if (spec->implicit_tls)
     return fail(ErrorKind::config, "listener " + text + ": LMTP has no TLS here");
   sockaddr_storage storage{};
-  socklen_t length = 0;
-  bool v6 = spec->address.find(':') != std::string::npos;
-  if (v6) {
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons(spec->port);
-    ::inet_pton(AF_INET6, spec->address.c_str(), &in6->sin6_addr);
-    length = sizeof *in6;
-  } else {
-    auto* in4 = reinterpret_cast<sockaddr_in*>(&storage);
-    in4->sin_family = AF_INET;
-    in4->sin_port = htons(spec->port);
-    ::inet_pton(AF_INET, spec->address.c_str(), &in4->sin_addr);
-    length = sizeof *in4;
-  }
+  const socklen_t length = socket_address(*spec, storage);
+  const bool v6 = storage.ss_family == AF_INET6;
   UniqueFd fd(::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) return fail_errno(ErrorKind::config, "socket", errno);
   int on = 1;
@@ -104,6 +91,22 @@ Result<Listening> open_tcp(const std::string& text) {
 }
 
 }  // namespace
+
+socklen_t socket_address(const net::ListenerSpec& spec, sockaddr_storage& storage) {
+  storage = {};
+  if (spec.address.find(':') != std::string::npos) {
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(spec.port);
+    ::inet_pton(AF_INET6, spec.address.c_str(), &in6->sin6_addr);
+    return sizeof *in6;
+  }
+  auto* in4 = reinterpret_cast<sockaddr_in*>(&storage);
+  in4->sin_family = AF_INET;
+  in4->sin_port = htons(spec.port);
+  ::inet_pton(AF_INET, spec.address.c_str(), &in4->sin_addr);
+  return sizeof *in4;
+}
 
 Result<std::vector<Listening>> open_listeners(const LmtpConfig& config) {
   std::vector<Listening> listening;

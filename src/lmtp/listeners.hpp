@@ -3,9 +3,12 @@
 // (sd_listen_fds(3): LISTEN_PID, LISTEN_FDS, descriptors from 3).
 #pragma once
 
+#include <sys/socket.h>
+
 #include <string>
 #include <vector>
 
+#include "mailroom/net/listener.hpp"
 #include "mailroom/util/config.hpp"
 #include "mailroom/util/result.hpp"
 #include "mailroom/util/unique_fd.hpp"
@@ -24,6 +27,9 @@ struct Listening {
 // lmtp.stats_listener, "ADDRESS:PORT" on loopback only: the counters are
 // for the host's own monitoring.
 [[nodiscard]] Result<Listening> open_stats_listener(const std::string& address);
+
+// The address of a numeric IPv4 or IPv6 listener spec; returns its length.
+[[nodiscard]] socklen_t socket_address(const net::ListenerSpec& spec, sockaddr_storage& storage);
 
 // The sockets systemd passed to this process; empty when none.
 [[nodiscard]] std::vector<Listening> activated_listeners();

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 
+#include "lmtp/listeners.hpp"
 #include "mailroom/lmtp/lmtp.hpp"
 #include "mailroom/net/listener.hpp"
 #include "mailroom/util/unique_fd.hpp"
@@ -20,21 +21,8 @@ constexpr int kExitConfig = 78;
 
 UniqueFd connect_to(const net::ListenerSpec& spec) {
   sockaddr_storage storage{};
-  socklen_t length = 0;
-  const bool v6 = spec.address.find(':') != std::string::npos;
-  if (v6) {
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons(spec.port);
-    ::inet_pton(AF_INET6, spec.address.c_str(), &in6->sin6_addr);
-    length = sizeof *in6;
-  } else {
-    auto* in4 = reinterpret_cast<sockaddr_in*>(&storage);
-    in4->sin_family = AF_INET;
-    in4->sin_port = htons(spec.port);
-    ::inet_pton(AF_INET, spec.address.c_str(), &in4->sin_addr);
-    length = sizeof *in4;
-  }
+  const socklen_t length = socket_address(spec, storage);
+  const bool v6 = storage.ss_family == AF_INET6;
   UniqueFd fd(::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd || ::connect(fd.get(), reinterpret_cast<sockaddr*>(&storage), length) != 0) return {};
   return fd;
