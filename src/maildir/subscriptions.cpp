@@ -84,6 +84,48 @@ Status subscribe_dovecot(int rootfd, const std::string& root_path, const FolderN
   return lock->replace(options.fsync);
 }
 
+// The file without the lines equal to `line`: UNSUBSCRIBE of IMAP.
+std::string without_line(std::string_view content, std::string_view line) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < content.size()) {
+    auto end = content.find('\n', start);
+    if (end == std::string_view::npos) end = content.size();
+    if (content.substr(start, end - start) != line) {
+      out.append(content.substr(start, end - start));
+      out += '\n';
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+Status unsubscribe_dovecot(int rootfd, const std::string& root_path, const FolderName& name,
+                           const Options& options, const SubscriptionLimits& limits) {
+  const std::string path = root_path + "/subscriptions";
+  DotlockSettings lock_settings;
+  lock_settings.timeout_ms = options.lock_timeout_ms;
+  lock_settings.mode = options.file_mode;
+  auto lock = Dotlock::acquire(rootfd, "subscriptions", root_path, lock_settings);
+  if (!lock) return tl::unexpected(lock.error());
+  bool exists = false;
+  auto old = read_bounded(rootfd, "subscriptions", path, limits, &exists);
+  if (!old) return tl::unexpected(old.error());
+  const bool version2 = old->empty() || old->starts_with(kVersion2Header);
+  const std::string line = version2 ? dovecot_subscription_line(name) : name.mutf7_joined('.');
+  const std::string_view body = version2 && !old->empty()
+                                    ? std::string_view(*old).substr(kVersion2Header.size())
+                                    : std::string_view(*old);
+  if (!has_line(body, line)) return ok();
+  const std::string content =
+      (version2 ? std::string(kVersion2Header) : std::string()) + without_line(body, line);
+  const std::string_view pieces[] = {content};
+  if (const int err = write_all(lock->fd(), pieces); err != 0) {
+    return io_error("cannot write", path + ".lock", err);
+  }
+  return lock->replace(options.fsync);
+}
+
 Status subscribe_courier(int rootfd, const std::string& root_path, const FolderName& name,
                          const Options& options, const std::string& host,
                          const SubscriptionLimits& limits) {

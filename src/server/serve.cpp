@@ -77,7 +77,7 @@ void answer(int broker, std::string_view text, int session) {
 
 // One login request: throttle, delay, check, start the session.
 asio::awaitable<void> check_login(State& state, int broker, std::string ip, std::string user,
-                                  std::string password) {
+                                  std::string password, std::size_t listener) {
   auto now = LoginThrottle::Clock::now();
   asio::steady_timer wait(state.server->io(), state.throttle.delay(ip, user, now));
   co_await wait.async_wait(asio::use_awaitable);
@@ -102,7 +102,7 @@ asio::awaitable<void> check_login(State& state, int broker, std::string ip, std:
   state.throttle.succeeded(user);
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0 ||
-      !request_session(state.spawner, pair[1], *account)) {
+      !request_session(state.spawner, pair[1], *account, listener)) {
     answer(broker, "E-ERR [SYS/TEMP] cannot start the session\r\n", -1);
     co_return;
   }
@@ -113,7 +113,7 @@ asio::awaitable<void> check_login(State& state, int broker, std::string ip, std:
 }
 
 // Serves the requests of one login process until it ends.
-asio::awaitable<void> broker_loop(State& state, int fd, std::string ip,
+asio::awaitable<void> broker_loop(State& state, int fd, std::string ip, std::size_t listener,
                                   net::Server::Closed closed) {
   Packet::socket socket(state.server->io(), Packet(AF_UNIX, 0), fd);
   std::array<char, 1024> buffer{};
@@ -127,7 +127,7 @@ asio::awaitable<void> broker_loop(State& state, int fd, std::string ip,
     auto nul = request.find('\0');
     if (nul == std::string_view::npos) break;  // not from our login process
     co_await check_login(state, socket.native_handle(), ip, std::string(request.substr(0, nul)),
-                         std::string(request.substr(nul + 1)));
+                         std::string(request.substr(nul + 1)), listener);
   }
   closed();
 }
@@ -149,7 +149,8 @@ void start_login(State& state, net::Accepted accepted, net::Server::Closed close
     return;
   }
   asio::co_spawn(state.server->io(),
-                 broker_loop(state, pair[0], accepted.peer_ip, std::move(closed)), asio::detached);
+                 broker_loop(state, pair[0], accepted.peer_ip, accepted.listener, std::move(closed)),
+                 asio::detached);
 }
 
 Result<std::optional<net::TlsContext>> load_tls(const ServeConfig& serve) {
@@ -162,7 +163,7 @@ Result<std::optional<net::TlsContext>> load_tls(const ServeConfig& serve) {
 Result<std::vector<net::ListenerSpec>> listeners_from(const ServeConfig& serve, bool have_tls) {
   std::vector<net::ListenerSpec> specs;
   for (const auto& text : serve.listeners) {
-    auto spec = net::parse_listener(text, {"pop3"});
+    auto spec = net::parse_listener(text, {"pop3", "imap"});
     if (!spec) return tl::unexpected(spec.error());
     if (spec->implicit_tls && !have_tls)
       return fail(ErrorKind::config,
@@ -209,7 +210,8 @@ int serve(const Config& config) {
   state.spawner = spawner_socket;
   server.adopt(spawner_pid);  // SIGTERM at the end of the grace time ends every session
   for (std::size_t i = 0; i < specs->size(); ++i)
-    log::info("serve: listening on {} {}:{}", (*specs)[i].implicit_tls ? "pop3s" : "pop3",
+    log::info("serve: listening on {}{} {}:{}", (*specs)[i].protocol,
+              (*specs)[i].implicit_tls ? "s" : "",
               (*specs)[i].address, server.bound_port(i));
   // SIGHUP: the spawner reads the certificate again; new connections use it.
   auto reload = [pid = spawner_pid] { ::kill(pid, SIGHUP); };

@@ -14,6 +14,7 @@
 
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/privileges.hpp"
+#include "server/imap/processes.hpp"
 #include "server/pop3/processes.hpp"
 #include "server/process.hpp"
 
@@ -123,6 +124,16 @@ void run_login_child(const SpawnerSetup& setup, const std::optional<net::TlsCont
   enter_child({request.fds[0], request.fds[1]}, config.log, config.serve.session_memory);
   die_unless(become_ids(setup.login_user.name, setup.login_user.uid, setup.login_user.gid, false));
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // after the uid change, which clears it
+  if (spec.protocol == "imap") {
+    imap::LoginSetup login;
+    login.implicit_tls = spec.implicit_tls;
+    login.tls = tls ? &*tls : nullptr;
+    login.policy.starttls_possible = tls.has_value() && !spec.implicit_tls;
+    login.policy.plaintext_without_tls =
+        config.serve.plaintext_on_loopback && net::is_loopback(request.fields[2]);
+    login.limits = limits_from(config.serve);
+    exit_process(imap::run_login(net::Stream(UniqueFd(3)), 4, login));
+  }
   pop3::LoginSetup login;
   login.implicit_tls = spec.implicit_tls;
   login.tls = tls ? &*tls : nullptr;
@@ -139,6 +150,10 @@ void run_session_child(const SpawnerSetup& setup, const Request& request) {
   die_unless(become_ids(request.fields[3], to_number<uid_t>(request.fields[1]),
                         to_number<gid_t>(request.fields[2]), config.users.allow_gid_0));
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  std::size_t index = to_number<std::size_t>(request.fields[5]);
+  if (index < setup.specs.size() && setup.specs[index].protocol == "imap")
+    exit_process(imap::run_session(3, request.fields[4], limits_from(config.serve),
+                                   imap::SessionSetup{config.maildir.special_use}));
   exit_process(pop3::run_session(3, request.fields[4], limits_from(config.serve)));
 }
 
@@ -163,7 +178,7 @@ void run_session_child(const SpawnerSetup& setup, const Request& request) {
     bool login =
         request->fields[0] == "L" && request->fields.size() == 3 && request->fds.size() == 2;
     bool session =
-        request->fields[0] == "S" && request->fields.size() == 5 && request->fds.size() == 1;
+        request->fields[0] == "S" && request->fields.size() == 6 && request->fds.size() == 1;
     if ((login || session) && ::fork() == 0) {
       if (login) run_login_child(setup, tls, *request);
       run_session_child(setup, *request);
@@ -210,10 +225,11 @@ Status request_login(int spawner, int client, int broker, std::size_t listener,
                       {client, broker});
 }
 
-Status request_session(int spawner, int login_end, const Account& account) {
+Status request_session(int spawner, int login_end, const Account& account,
+                       std::size_t listener) {
   std::string payload = "S";
-  for (const auto& field :
-       {std::to_string(account.uid), std::to_string(account.gid), account.name, account.maildir})
+  for (const auto& field : {std::to_string(account.uid), std::to_string(account.gid), account.name,
+                            account.maildir, std::to_string(listener)})
     payload += '\0' + field;
   return send_request(spawner, payload, {login_end});
 }

@@ -43,6 +43,9 @@ struct SpawnerSetup {
 // caller still owns and closes afterwards.
 [[nodiscard]] Status request_login(int spawner, int client, int broker, std::size_t listener,
                                    const std::string& peer_ip);
-[[nodiscard]] Status request_session(int spawner, int login_end, const Account& account);
+// `listener` (the index of the login's listener) says which protocol's
+// session process to run.
+[[nodiscard]] Status request_session(int spawner, int login_end, const Account& account,
+                                     std::size_t listener);
 
 }  // namespace mailroom::server

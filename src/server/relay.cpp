@@ -1,0 +1,72 @@
+#include "server/relay.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "server/process.hpp"
+
+namespace mailroom::server {
+namespace {
+
+constexpr std::size_t kBufferSize = 16384;
+
+}  // namespace
+
+Result<BrokerAnswer> ask_broker(int broker, const std::string& user, const std::string& password) {
+  std::string request = user + '\0' + password;
+  if (::send(broker, request.data(), request.size(), MSG_NOSIGNAL) < 0)
+    return fail_errno(ErrorKind::temporary, "send to listener", errno);
+  std::array<char, 512> answer{};
+  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> control{};
+  iovec io{answer.data(), answer.size()};
+  msghdr message{};
+  message.msg_iov = &io;
+  message.msg_iovlen = 1;
+  message.msg_control = control.data();
+  message.msg_controllen = control.size();
+  ssize_t n = 0;
+  do {
+    n = ::recvmsg(broker, &message, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return fail(ErrorKind::temporary, "the listener went away");
+  BrokerAnswer out;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      int fd = -1;
+      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      out.session.reset(fd);
+    }
+  if (answer[0] == 'K' && out.session) return out;
+  out.session.reset();
+  out.reply = std::string(answer.data() + 1, static_cast<std::size_t>(n) - 1);
+  return out;
+}
+
+int relay(net::Stream& client, int session, const std::string& pipelined,
+          std::chrono::milliseconds idle) {
+  if (!send_all(session, pipelined)) return 0;
+  std::array<char, kBufferSize> buffer{};
+  for (;;) {
+    std::array<pollfd, 2> fds{{{client.fd(), POLLIN, 0}, {session, POLLIN, 0}}};
+    int ready =
+        client.has_buffered_input() ? 1 : ::poll(fds.data(), 2, static_cast<int>(idle.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return 0;
+    if (client.has_buffered_input() || (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      auto got = client.read_some(buffer.data(), buffer.size(), idle);
+      if (!got || *got == 0 || !send_all(session, std::string_view(buffer.data(), *got))) return 0;
+    }
+    if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      ssize_t n = ::read(session, buffer.data(), buffer.size());
+      if (n <= 0) return 0;  // the session ended (QUIT, LOGOUT) or failed
+      if (!client.write_all(std::string_view(buffer.data(), static_cast<std::size_t>(n)))) return 0;
+    }
+  }
+}
+
+}  // namespace mailroom::server
