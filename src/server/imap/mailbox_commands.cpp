@@ -57,6 +57,14 @@ std::optional<long long> parse_date_time(std::string_view text) {
   return static_cast<long long>(::timegm(&tm)) - (sign == '+' ? offset : -offset);
 }
 
+std::string to_lf(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) out += text[i];
+  return out;
+}
+
 }  // namespace
 
 std::string Session::special_use(const maildir::FolderName& folder) const {
@@ -308,7 +316,9 @@ std::string Session::append(const Command& c) {
   if (!maildir_.has_folder(name->display()))
     return tagged(c, "NO [TRYCREATE] no such mailbox");  // RFC 3501 6.3.11
   if (a.back().text.empty()) return tagged(c, "NO empty message");
-  auto stored = store_message(*name, a.back().text, flags, date);
+  // Stored with LF line ends, as deliver stores what the MTA hands over:
+  // one convention per Maildir, and FETCH gives the client its CRLF back.
+  auto stored = store_message(*name, to_lf(a.back().text), flags, date);
   if (!stored) return tagged(c, no_for(stored.error()));
   std::string out = updates(true);
   return out + tagged(c, "OK [APPENDUID " + std::to_string(stored->first) + " " +

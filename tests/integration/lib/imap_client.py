@@ -299,7 +299,8 @@ m.store("1:2", "+FLAGS", "(\\Deleted)")
 uids = fetch_map(m.fetch("1:2", "(UID)")[1])
 second_uid = int(re.search(rb"UID (\d+)", uids[2][0]).group(1))
 typ, data = m.uid("EXPUNGE", str(second_uid))
-check(typ == "OK" and data == [b"2"], "UID EXPUNGE removes only the named UID")
+check(typ == "OK" and m.untagged_responses.pop("EXPUNGE", None) == [b"2"],
+      "UID EXPUNGE removes only the named UID")
 check(m.check()[0] == "OK", "CHECK")
 typ, data = m.fetch("1", "(FLAGS)")
 check(b"\\Deleted" in data[0], "message 1 still \\Deleted")
@@ -379,9 +380,16 @@ r = raw(port, [b"a LOGIN %s wrong\r\n" % user_a.encode()])
 check(r[1].startswith("a NO [AUTHENTICATIONFAILED]"), "wrong password: " + r[1])
 # literals: synchronizing, LITERAL+, limits
 u = user_a.encode()
-r = raw(port, [b"a LOGIN {%d}\r\n" % len(u), u + b" {7+}\r\n", b"pw-of-a\r\n", b"b NOOP\r\n"])
-check(r[1].startswith("+") and r[2].startswith("a OK") and r[3].startswith("b OK"),
-      "LOGIN with a synchronizing literal and a LITERAL+ one: %s" % r[1:])
+s = socket.create_connection(("127.0.0.1", port), 10)
+f = s.makefile("rb")
+f.readline()
+s.sendall(b"a LOGIN {%d}\r\n" % len(u))
+r = [f.readline()]
+s.sendall(u + b" {7+}\r\npw-of-a\r\nb NOOP\r\n")
+r += [f.readline(), f.readline()]
+s.close()
+check(r[0].startswith(b"+") and r[1].startswith(b"a OK") and r[2].startswith(b"b OK"),
+      "LOGIN with a synchronizing literal and a LITERAL+ one: %s" % r)
 r = raw(port, [b"a NOOP " + b"x" * 20000 + b"\r\n", b"b NOOP\r\n"])
 check(r[1].startswith("a BAD") and r[2].startswith("b OK"), "over-long line: BAD, session goes on")
 r = raw(port, [b"a LOGIN {99999999}\r\n", b"b NOOP\r\n"])
