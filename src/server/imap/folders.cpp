@@ -132,9 +132,15 @@ Result<UniqueFd> open_folder_dir(int rootfd, const maildir::FolderName& folder) 
 bool pattern_matches(std::string_view pattern, std::string_view name) {
   // RFC 3501 section 5.1: INBOX is case-insensitive, also as the first
   // level of a pattern ("inbox*").
-  if (name == "INBOX" && pattern.size() >= 5 && iequals(pattern.substr(0, 5), "INBOX"))
-    return glob(std::string("INBOX") + std::string(pattern.substr(5)), name);
-  return glob(pattern, name);
+  if (name != "INBOX") return glob(pattern, name);
+  std::string folded(pattern);
+  constexpr std::string_view kInbox = "INBOX";
+  for (std::size_t i = 0; i < folded.size() && i < kInbox.size(); ++i) {
+    char up = static_cast<char>(std::toupper(static_cast<unsigned char>(folded[i])));
+    if (up != kInbox[i]) break;
+    folded[i] = up;
+  }
+  return glob(folded, name);
 }
 
 std::vector<std::string> read_subscriptions(int rootfd) {
