@@ -22,7 +22,7 @@ Commands:
   sieve check|test|filter|from-procmail
                     compile Sieve scripts, show what one does to a message,
                     re-file a Maildir folder, convert a .procmailrc
-  serve           POP3 server over the delivered Maildirs (mailroom-serve(8))
+  serve           POP3 and IMAP server over the delivered Maildirs (mailroom-serve(8))
   passwd          print a password hash for serve.passdb
   srs forward|reverse ADDRESS  SRS-rewrite a sender, or turn an SRS address back
   learn           learn messages as spam or ham (--spam|--ham PATH...)
@@ -168,7 +168,9 @@ See mailroom-sieve(7) for the supported language and its limits.
 
 constexpr const char* kServe = R"(usage: mailroom serve [-c FILE] [-o SECTION.KEY=VALUE]...
 
-Serves POP3 (RFC 1939; STLS, AUTH PLAIN, UIDL, TOP) over the Maildirs that
+Serves POP3 (RFC 1939; STLS, AUTH PLAIN, UIDL, TOP) and IMAP (RFC 3501 with
+LITERAL+, IDLE, UIDPLUS, MOVE, SPECIAL-USE, UNSELECT, NAMESPACE, ID, ENABLE;
+listeners imap:// with STARTTLS and imaps://) over the Maildirs that
 `deliver` writes, on the listeners of [serve] in the configuration, until
 SIGTERM (sessions get serve.shutdown_grace to finish). SIGHUP reloads the
 TLS certificate and key. Runs as root: each connection is handled by a
@@ -176,7 +178,8 @@ process running as serve.login_user until login, then by one running as
 the user (mailroom-serve(8), "Privileges").
 
   -c FILE  configuration file (default /etc/mailroom/mailroom.toml)
-  -o K=V   override one key, e.g. -o serve.listeners=pop3://127.0.0.1:1110
+  -o K=V   override one key, e.g.
+           -o serve.listeners=pop3://127.0.0.1:1110,imap://127.0.0.1:1143
 
 Exit codes: 0 after SIGTERM; 64 bad command line; 78 bad configuration
 (listener, certificate, login user); 75 a failure while running.
