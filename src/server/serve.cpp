@@ -148,9 +148,10 @@ void start_login(State& state, net::Accepted accepted, net::Server::Closed close
     closed();
     return;
   }
-  asio::co_spawn(state.server->io(),
-                 broker_loop(state, pair[0], accepted.peer_ip, accepted.listener, std::move(closed)),
-                 asio::detached);
+  asio::co_spawn(
+      state.server->io(),
+      broker_loop(state, pair[0], accepted.peer_ip, accepted.listener, std::move(closed)),
+      asio::detached);
 }
 
 Result<std::optional<net::TlsContext>> load_tls(const ServeConfig& serve) {
@@ -211,8 +212,7 @@ int serve(const Config& config) {
   server.adopt(spawner_pid);  // SIGTERM at the end of the grace time ends every session
   for (std::size_t i = 0; i < specs->size(); ++i)
     log::info("serve: listening on {}{} {}:{}", (*specs)[i].protocol,
-              (*specs)[i].implicit_tls ? "s" : "",
-              (*specs)[i].address, server.bound_port(i));
+              (*specs)[i].implicit_tls ? "s" : "", (*specs)[i].address, server.bound_port(i));
   // SIGHUP: the spawner reads the certificate again; new connections use it.
   auto reload = [pid = spawner_pid] { ::kill(pid, SIGHUP); };
   return server.run(

@@ -225,8 +225,7 @@ Status request_login(int spawner, int client, int broker, std::size_t listener,
                       {client, broker});
 }
 
-Status request_session(int spawner, int login_end, const Account& account,
-                       std::size_t listener) {
+Status request_session(int spawner, int login_end, const Account& account, std::size_t listener) {
   std::string payload = "S";
   for (const auto& field : {std::to_string(account.uid), std::to_string(account.gid), account.name,
                             account.maildir, std::to_string(listener)})

@@ -23,20 +23,20 @@
 namespace mailroom::server::imap {
 
 struct CommandLimits {
-  std::size_t max_line = 8192;                  // octets of one line, CRLF excluded
-  std::size_t max_literal = 64ULL << 20;        // one literal (APPEND's message)
+  std::size_t max_line = 8192;                      // octets of one line, CRLF excluded
+  std::size_t max_literal = 64ULL << 20;            // one literal (APPEND's message)
   std::size_t max_command = (64ULL << 20) + 65536;  // lines and literals of one command
-  std::size_t max_depth = 16;                   // nested parenthesised lists
-  std::size_t max_values = 100000;              // atoms, strings and lists in one command
+  std::size_t max_depth = 16;                       // nested parenthesised lists
+  std::size_t max_values = 100000;                  // atoms, strings and lists in one command
 };
 
 struct Framed {
   enum class Kind {
-    command,       // text holds the whole command, literals inline, CRLF removed at the end
-    continuation,  // a synchronizing literal was announced: send "+ ..." now
-    too_long,      // a line or the command over the limits; the command was dropped
+    command,          // text holds the whole command, literals inline, CRLF removed at the end
+    continuation,     // a synchronizing literal was announced: send "+ ..." now
+    too_long,         // a line or the command over the limits; the command was dropped
     literal_too_big,  // a synchronizing literal over max_literal: refused, nothing to skip
-    fatal,         // a non-synchronizing literal over the limits: close the connection
+    fatal,            // a non-synchronizing literal over the limits: close the connection
   };
   Kind kind = Kind::command;
   std::string text;
@@ -64,8 +64,8 @@ class CommandReader {
   void reset();
   [[nodiscard]] std::optional<Framed> drop(Framed::Kind kind);
   CommandLimits limits_;
-  std::string pending_;        // received, not yet returned
-  std::size_t scanned_ = 0;    // octets of pending_ that belong to the command being framed
+  std::string pending_;      // received, not yet returned
+  std::size_t scanned_ = 0;  // octets of pending_ that belong to the command being framed
   std::size_t literal_left_ = 0;
   bool in_literal_ = false;
   bool skipping_ = false;  // dropping the rest of an over-long line

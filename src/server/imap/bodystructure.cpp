@@ -100,8 +100,8 @@ std::string structure(const message::Message& m, const Part& part, bool ext, std
 
 // The encapsulated message of a message/rfc822 part, parsed on its own.
 std::optional<message::Message> inner(const Part& part) {
-  auto buffer = std::make_shared<const message::Buffer>(
-      message::Buffer::from_string(std::string(part.body)));
+  auto buffer =
+      std::make_shared<const message::Buffer>(message::Buffer::from_string(std::string(part.body)));
   return message::Message::parse(buffer);
 }
 
@@ -111,10 +111,10 @@ std::string leaf(const message::Message& m, const Part& part, bool ext, std::siz
     const auto* f = part.find(name);
     return f == nullptr ? "NIL" : imap_string(message::unfold(f->value));
   };
-  std::string out = "(" + imap_string(upper(ct.type)) + " " + imap_string(upper(ct.subtype)) +
-                    " " + parameters(ct.params) + " " + optional_field("Content-ID") + " " +
-                    optional_field("Content-Description") + " " +
-                    imap_string(encoding_name(part)) + " " + std::to_string(part.body.size());
+  std::string out = "(" + imap_string(upper(ct.type)) + " " + imap_string(upper(ct.subtype)) + " " +
+                    parameters(ct.params) + " " + optional_field("Content-ID") + " " +
+                    optional_field("Content-Description") + " " + imap_string(encoding_name(part)) +
+                    " " + std::to_string(part.body.size());
   if (ct.is_message() && ct.subtype == "rfc822" && depth < kMaxNesting) {
     auto encapsulated = inner(part);
     out += " " + envelope(*encapsulated) + " " +
@@ -175,8 +175,7 @@ std::string header_fields(const Part& part, std::string_view list, bool exclude)
 }  // namespace
 
 std::string imap_string(std::string_view text) {
-  bool quotable = text.size() <= kMaxQuoted &&
-                  std::none_of(text.begin(), text.end(), [](char c) {
+  bool quotable = text.size() <= kMaxQuoted && std::none_of(text.begin(), text.end(), [](char c) {
                     auto u = static_cast<unsigned char>(c);
                     return u == '\r' || u == '\n' || u == 0 || u >= 0x80;
                   });
@@ -209,7 +208,7 @@ std::string body_structure(const message::Message& m, bool extensible) {
 
 std::optional<std::string> section_text(const message::Message& m, std::string_view section) {
   const Part* part = &m.root();
-  bool is_message = true;  // the root, or the message inside a message/rfc822 part
+  bool is_message = true;                  // the root, or the message inside a message/rfc822 part
   std::optional<message::Message> holder;  // keeps an encapsulated message alive
   std::string_view rest = section;
   while (!rest.empty() && std::isdigit(static_cast<unsigned char>(rest[0])) != 0) {

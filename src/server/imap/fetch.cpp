@@ -44,11 +44,16 @@ Result<FetchItem> parse_item(std::string_view text) {
   FetchItem item;
   if (text.find('[') == std::string_view::npos) {
     static const std::pair<std::string_view, Kind> kSimple[] = {
-        {"FLAGS", Kind::flags},          {"UID", Kind::uid},
-        {"INTERNALDATE", Kind::internal_date}, {"RFC822.SIZE", Kind::size},
-        {"ENVELOPE", Kind::envelope},    {"BODY", Kind::body},
-        {"BODYSTRUCTURE", Kind::body_structure}, {"RFC822", Kind::rfc822},
-        {"RFC822.HEADER", Kind::rfc822_header}, {"RFC822.TEXT", Kind::rfc822_text}};
+        {"FLAGS", Kind::flags},
+        {"UID", Kind::uid},
+        {"INTERNALDATE", Kind::internal_date},
+        {"RFC822.SIZE", Kind::size},
+        {"ENVELOPE", Kind::envelope},
+        {"BODY", Kind::body},
+        {"BODYSTRUCTURE", Kind::body_structure},
+        {"RFC822", Kind::rfc822},
+        {"RFC822.HEADER", Kind::rfc822_header},
+        {"RFC822.TEXT", Kind::rfc822_text}};
     for (const auto& [word, kind] : kSimple)
       if (name == word) {
         item.kind = kind;
@@ -63,7 +68,8 @@ Result<FetchItem> parse_item(std::string_view text) {
   item.kind = Kind::section;
   item.peek = name == "BODY.PEEK";
   item.section = std::string(text.substr(open + 1, close - open - 1));
-  if (!parse_partial(text.substr(close + 1), item)) return bad("bad partial in " + std::string(text));
+  if (!parse_partial(text.substr(close + 1), item))
+    return bad("bad partial in " + std::string(text));
   return item;
 }
 
@@ -193,9 +199,9 @@ Result<std::string> fetch_message(Selected& box, std::size_t index,
         auto p = parse();
         if (!p) return tl::unexpected(p.error());
         std::string section = item.kind == Kind::rfc822          ? ""
-                                   : item.kind == Kind::rfc822_header ? "HEADER"
-                                   : item.kind == Kind::rfc822_text   ? "TEXT"
-                                                                      : item.section;
+                              : item.kind == Kind::rfc822_header ? "HEADER"
+                              : item.kind == Kind::rfc822_text   ? "TEXT"
+                                                                 : item.section;
         auto bytes = section_text(**p, section);
         std::string name = item.kind == Kind::rfc822          ? "RFC822"
                            : item.kind == Kind::rfc822_header ? "RFC822.HEADER"

@@ -14,12 +14,21 @@ namespace mailroom::server::imap {
 
 struct FetchItem {
   enum class Kind {
-    flags, uid, internal_date, size, envelope, body, body_structure, section, rfc822,
-    rfc822_header, rfc822_text
+    flags,
+    uid,
+    internal_date,
+    size,
+    envelope,
+    body,
+    body_structure,
+    section,
+    rfc822,
+    rfc822_header,
+    rfc822_text
   };
   Kind kind = Kind::flags;
-  std::string section;  // BODY[<section>]
-  bool peek = false;    // BODY.PEEK: \Seen is not set
+  std::string section;                                             // BODY[<section>]
+  bool peek = false;                                               // BODY.PEEK: \Seen is not set
   std::optional<std::pair<std::uint64_t, std::uint64_t>> partial;  // <offset.length>
 };
 

@@ -15,7 +15,7 @@
 namespace mailroom::server::imap {
 namespace {
 
-constexpr std::size_t kMaxSubscriptions = 1024 * 1024;
+constexpr std::size_t kMaxSubscriptions = std::size_t{1024} * 1024;
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -33,8 +33,8 @@ bool glob(std::string_view pattern, std::string_view name) {
     std::fill(next.begin(), next.end(), 0);
     for (std::size_t j = 0; j <= name.size(); ++j) {
       if (p == '*' || p == '%') {
-        bool carry = row[j] != 0 || (j > 0 && next[j - 1] != 0 &&
-                                     (p == '*' || name[j - 1] != kSeparator));
+        bool carry =
+            row[j] != 0 || (j > 0 && next[j - 1] != 0 && (p == '*' || name[j - 1] != kSeparator));
         next[j] = carry ? 1 : 0;
       } else if (j > 0 && row[j - 1] != 0 && name[j - 1] == p) {
         next[j] = 1;
@@ -113,9 +113,8 @@ Result<std::vector<maildir::FolderName>> list_folders(int rootfd) {
     out.push_back(std::move(*name));
   }
   ::closedir(dir);
-  std::sort(out.begin() + 1, out.end(), [](const auto& a, const auto& b) {
-    return a.components < b.components;
-  });
+  std::sort(out.begin() + 1, out.end(),
+            [](const auto& a, const auto& b) { return a.components < b.components; });
   return out;
 }
 
@@ -123,9 +122,9 @@ Result<UniqueFd> open_folder_dir(int rootfd, const maildir::FolderName& folder) 
   const std::string directory = folder.is_inbox() ? "." : folder.directory();
   int fd = ::openat(rootfd, directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
-    return fail_errno(errno == ENOENT || errno == ENOTDIR ? ErrorKind::no_user
-                                                          : ErrorKind::temporary,
-                      "open mailbox " + wire_name(folder), errno);
+    return fail_errno(
+        errno == ENOENT || errno == ENOTDIR ? ErrorKind::no_user : ErrorKind::temporary,
+        "open mailbox " + wire_name(folder), errno);
   return UniqueFd(fd);
 }
 
@@ -171,8 +170,8 @@ std::vector<std::string> read_subscriptions(int rootfd) {
 Status remove_folder(int rootfd, const maildir::FolderName& folder) {
   const std::string directory = folder.directory();
   // ".." + a name: never a valid folder, so never listed while it goes.
-  const std::string doomed = "..mailroom-deleted." + std::to_string(::getpid()) + "." +
-                             std::to_string(std::time(nullptr));
+  const std::string doomed =
+      "..mailroom-deleted." + std::to_string(::getpid()) + "." + std::to_string(std::time(nullptr));
   if (::renameat(rootfd, directory.c_str(), rootfd, doomed.c_str()) != 0)
     return fail_errno(errno == ENOENT ? ErrorKind::no_user : ErrorKind::temporary,
                       "delete mailbox " + wire_name(folder), errno);

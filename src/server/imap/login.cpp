@@ -48,9 +48,9 @@ Next run_step(Login& login, Step step, int& status) {
         return Next::done;
       }
       if (answer->session) {
-        status = relay(login.client, answer->session.get(),
-                       step.tag + "\r\n" + login.reader.take_pending(),
-                       autologout(login.setup.limits));
+        status =
+            relay(login.client, answer->session.get(),
+                  step.tag + "\r\n" + login.reader.take_pending(), autologout(login.setup.limits));
         return Next::done;
       }
       if (!login.client.write_all(refusal(step.tag, answer->reply))) return Next::done;

@@ -40,8 +40,8 @@ std::optional<long long> parse_date_time(std::string_view text) {
   char month[4] = {};
   char sign = '+';
   std::string copy(text);
-  if (std::sscanf(copy.c_str(), "%2d-%3c-%4d %2d:%2d:%2d %c%4d", &day, month, &year, &hour,
-                  &minute, &second, &sign, &zone) != 8)
+  if (std::sscanf(copy.c_str(), "%2d-%3c-%4d %2d:%2d:%2d %c%4d", &day, month, &year, &hour, &minute,
+                  &second, &sign, &zone) != 8)
     return std::nullopt;
   auto index = kMonths.find(std::string_view(month, 3));
   if (index == std::string_view::npos || index % 3 != 0 || (sign != '+' && sign != '-'))
@@ -149,8 +149,7 @@ std::string Session::remove(const Command& c) {
   auto name = folder_from_wire(c.args[0].text);
   if (!name) return tagged(c, no_for(name.error()));
   if (name->is_inbox()) return tagged(c, "NO [CANNOT] INBOX cannot be deleted");
-  if (!maildir_.has_folder(name->display()))
-    return tagged(c, "NO [NONEXISTENT] no such mailbox");
+  if (!maildir_.has_folder(name->display())) return tagged(c, "NO [NONEXISTENT] no such mailbox");
   if (selected_ && selected_->name.components == name->components) selected_.reset();
   auto removed = remove_folder(maildir_.root_fd(), *name);
   if (!removed) return tagged(c, no_for(removed.error()));
@@ -196,7 +195,8 @@ std::string Session::rename(const Command& c) {
 }
 
 std::string Session::subscribe(const Command& c, bool on) {
-  if (c.args.size() != 1 || !c.args[0].is_astring()) return tagged(c, "BAD " + c.name + " needs a name");
+  if (c.args.size() != 1 || !c.args[0].is_astring())
+    return tagged(c, "BAD " + c.name + " needs a name");
   auto name = folder_from_wire(c.args[0].text);
   if (!name) return tagged(c, no_for(name.error()));
   if (name->is_inbox() && !on) return tagged(c, "OK UNSUBSCRIBE done");
@@ -224,13 +224,22 @@ std::string Session::status(const Command& c) {
   for (const auto& item : c.args[1].items) {
     std::string word = upper(item.text);
     std::string value;
-    if (word == "MESSAGES") value = std::to_string(synced->list.entries.size());
-    else if (word == "RECENT") value = std::to_string(recent);
-    else if (word == "UIDNEXT") value = std::to_string(synced->list.next);
-    else if (word == "UIDVALIDITY") value = std::to_string(synced->list.validity);
-    else if (word == "UNSEEN") value = std::to_string(unseen);
-    else return tagged(c, "BAD unknown STATUS item " + item.text);
-    items += (items.empty() ? "" : " ") + word + " " + value;
+    if (word == "MESSAGES")
+      value = std::to_string(synced->list.entries.size());
+    else if (word == "RECENT")
+      value = std::to_string(recent);
+    else if (word == "UIDNEXT")
+      value = std::to_string(synced->list.next);
+    else if (word == "UIDVALIDITY")
+      value = std::to_string(synced->list.validity);
+    else if (word == "UNSEEN")
+      value = std::to_string(unseen);
+    else
+      return tagged(c, "BAD unknown STATUS item " + item.text);
+    if (!items.empty()) items += ' ';
+    items += word;
+    items += ' ';
+    items += value;
   }
   return "* STATUS " + quote_string(wire_name(*name)) + " (" + items + ")\r\n" +
          tagged(c, "OK STATUS done");
@@ -245,8 +254,8 @@ std::string Session::select(const Command& c, bool read_only) {
   if (!maildir_.has_folder(name->display())) return tagged(c, "NO [NONEXISTENT] no such mailbox");
   auto folder = maildir_.folder(name->display());
   if (!folder) return tagged(c, no_for(folder.error()));
-  auto box = Selected::open(maildir_.root_fd(), *name, std::move(*folder), read_only,
-                            maildir_.options());
+  auto box =
+      Selected::open(maildir_.root_fd(), *name, std::move(*folder), read_only, maildir_.options());
   if (!box) return tagged(c, no_for(box.error()));
   selected_ = std::move(*box);
   return selected_->select_responses() +
@@ -254,8 +263,8 @@ std::string Session::select(const Command& c, bool read_only) {
 }
 
 Result<std::pair<std::uint32_t, std::uint32_t>> Session::store_message(
-    const maildir::FolderName& name, std::string_view bytes,
-    const std::vector<std::string>& flags, long long internal_date) {
+    const maildir::FolderName& name, std::string_view bytes, const std::vector<std::string>& flags,
+    long long internal_date) {
   auto folder = maildir_.folder(name.display());
   if (!folder) return tl::unexpected(folder.error());
   std::string letters;
@@ -305,7 +314,8 @@ std::string Session::append(const Command& c) {
   for (std::size_t i = 1; i + 1 < a.size(); ++i) {
     if (a[i].kind == Value::Kind::list) {
       for (const auto& f : a[i].items) flags.push_back(f.text);
-    } else if (auto parsed = parse_date_time(a[i].text); parsed && a[i].kind == Value::Kind::string) {
+    } else if (auto parsed = parse_date_time(a[i].text);
+               parsed && a[i].kind == Value::Kind::string) {
       date = *parsed;
     } else {
       return tagged(c, "BAD APPEND: bad flags or date-time");

@@ -30,8 +30,8 @@ std::string upper(std::string_view text) {
 std::optional<std::vector<std::size_t>> Session::messages_of(const Value& set, bool uid) const {
   if (set.kind != Value::Kind::atom) return std::nullopt;
   const auto& all = selected_->messages;
-  std::uint32_t star = uid ? (all.empty() ? 0 : all.back().uid)
-                           : static_cast<std::uint32_t>(all.size());
+  std::uint32_t star =
+      uid ? (all.empty() ? 0 : all.back().uid) : static_cast<std::uint32_t>(all.size());
   auto parsed = parse_sequence_set(set.text, star);
   if (!parsed) return std::nullopt;
   std::vector<std::size_t> out;
@@ -206,9 +206,8 @@ std::string Session::expunge(const Command& c, bool uid) {
 
 std::string Session::selected_command(const Command& c, bool& handled) {
   static constexpr std::string_view kSelectedOnly[] = {
-      "CLOSE",     "UNSELECT",  "EXPUNGE",   "SEARCH",     "FETCH",     "STORE",
-      "COPY",      "MOVE",      "UID FETCH", "UID SEARCH", "UID STORE", "UID COPY",
-      "UID MOVE",  "UID EXPUNGE"};
+      "CLOSE", "UNSELECT",  "EXPUNGE",    "SEARCH",    "FETCH",    "STORE",    "COPY",
+      "MOVE",  "UID FETCH", "UID SEARCH", "UID STORE", "UID COPY", "UID MOVE", "UID EXPUNGE"};
   handled = std::find(std::begin(kSelectedOnly), std::end(kSelectedOnly), c.name) !=
             std::end(kSelectedOnly);
   if (!handled) return {};

@@ -54,12 +54,13 @@ Step NotAuthenticated::command(const Command& c) {
   const auto& args = c.args;
   if (c.name == "CAPABILITY") {
     CapaState state{false, policy_.starttls_possible && !policy_.tls_active, plaintext_allowed()};
-    return reply("* CAPABILITY " + capabilities(state) + "\r\n" + c.tag + " OK CAPABILITY done\r\n");
+    return reply("* CAPABILITY " + capabilities(state) + "\r\n" + c.tag +
+                 " OK CAPABILITY done\r\n");
   }
   if (c.name == "NOOP") return tagged(c.tag, "OK NOOP done");
   if (c.name == "LOGOUT")
-    return Step{Step::Action::logout, "* BYE logging out\r\n" + c.tag + " OK LOGOUT done\r\n",
-                {}, {}, {}};
+    return Step{
+        Step::Action::logout, "* BYE logging out\r\n" + c.tag + " OK LOGOUT done\r\n", {}, {}, {}};
   if (c.name == "ID")  // RFC 2971: any state; we say who we are, not what version
     return reply("* ID (\"name\" \"mailroom\")\r\n" + c.tag + " OK ID done\r\n");
   if (c.name == "STARTTLS") {

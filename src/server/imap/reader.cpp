@@ -109,7 +109,8 @@ std::optional<Framed> CommandReader::next() {
     if (too_big) {
       // RFC 7888 section 4: a non-synchronizing literal the server will
       // not take is already on its way; the connection cannot be resynced.
-      auto event = drop(literal->synchronizing ? Framed::Kind::literal_too_big : Framed::Kind::fatal);
+      auto event =
+          drop(literal->synchronizing ? Framed::Kind::literal_too_big : Framed::Kind::fatal);
       pending_.erase(0, lf + 1);
       reset();
       return event;

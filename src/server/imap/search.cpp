@@ -14,17 +14,37 @@ namespace mailroom::server::imap {
 
 struct SearchKey {
   enum class Kind {
-    all, flag, not_flag, header, body, text, larger, smaller, before, on, since, sent_before,
-    sent_on, sent_since, uid_set, seq_set, not_key, or_key, and_keys, recent, is_new, old
+    all,
+    flag,
+    not_flag,
+    header,
+    body,
+    text,
+    larger,
+    smaller,
+    before,
+    on,
+    since,
+    sent_before,
+    sent_on,
+    sent_since,
+    uid_set,
+    seq_set,
+    not_key,
+    or_key,
+    and_keys,
+    recent,
+    is_new,
+    old
   };
   Kind kind = Kind::all;
-  char letter = 0;                   // flag / not_flag ('a'..'z' keywords)
-  std::string field;                 // header
-  std::string needle;                // header, body, text
-  std::uint64_t number = 0;          // larger, smaller
-  long long day = 0;                 // dates: days since the epoch
-  SequenceSet set;                   // uid_set, seq_set
-  std::vector<SearchKey> children;   // not (1), or (2), and (n)
+  char letter = 0;                  // flag / not_flag ('a'..'z' keywords)
+  std::string field;                // header
+  std::string needle;               // header, body, text
+  std::uint64_t number = 0;         // larger, smaller
+  long long day = 0;                // dates: days since the epoch
+  SequenceSet set;                  // uid_set, seq_set
+  std::vector<SearchKey> children;  // not (1), or (2), and (n)
 };
 
 namespace {
@@ -148,10 +168,12 @@ class Parser {
   Result<SearchKey> size_key(Kind kind) {
     auto text = string_arg();
     if (!text) return tl::unexpected(text.error());
+    const std::string digits = std::move(*text);
     SearchKey k;
     k.kind = kind;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), k.number);
-    if (ec != std::errc{} || end != text->data() + text->size()) return bad("bad number");
+    const char* last = digits.data() + digits.size();
+    auto [end, ec] = std::from_chars(digits.data(), last, k.number);
+    if (ec != std::errc{} || end != last) return bad("bad number");
     return k;
   }
 
@@ -172,16 +194,16 @@ class Parser {
     if (v.kind != Value::Kind::atom) return bad("expected a SEARCH key");
     std::string word = upper(v.text);
     static const std::pair<std::string_view, std::pair<char, bool>> kFlags[] = {
-        {"ANSWERED", {'R', true}}, {"DELETED", {'T', true}},    {"DRAFT", {'D', true}},
-        {"FLAGGED", {'F', true}},  {"SEEN", {'S', true}},       {"UNANSWERED", {'R', false}},
+        {"ANSWERED", {'R', true}},   {"DELETED", {'T', true}},  {"DRAFT", {'D', true}},
+        {"FLAGGED", {'F', true}},    {"SEEN", {'S', true}},     {"UNANSWERED", {'R', false}},
         {"UNDELETED", {'T', false}}, {"UNDRAFT", {'D', false}}, {"UNFLAGGED", {'F', false}},
         {"UNSEEN", {'S', false}}};
     for (const auto& [name, flag] : kFlags)
       if (word == name) return flag_key(flag.first, flag.second);
     static const std::pair<std::string_view, Kind> kDates[] = {
-        {"BEFORE", Kind::before},          {"ON", Kind::on},
-        {"SINCE", Kind::since},            {"SENTBEFORE", Kind::sent_before},
-        {"SENTON", Kind::sent_on},         {"SENTSINCE", Kind::sent_since}};
+        {"BEFORE", Kind::before},  {"ON", Kind::on},
+        {"SINCE", Kind::since},    {"SENTBEFORE", Kind::sent_before},
+        {"SENTON", Kind::sent_on}, {"SENTSINCE", Kind::sent_since}};
     for (const auto& [name, kind] : kDates)
       if (word == name) return date_key(kind);
     for (std::string_view field : {"BCC", "CC", "FROM", "SUBJECT", "TO"})

@@ -20,9 +20,7 @@ constexpr std::size_t kMaxMessage = 256ULL << 20;
 
 std::uint32_t now() { return static_cast<std::uint32_t>(std::time(nullptr)); }
 
-std::string path_of(const MaildirFile& file) {
-  return (file.in_cur ? "cur/" : "new/") + file.name;
-}
+std::string path_of(const MaildirFile& file) { return (file.in_cur ? "cur/" : "new/") + file.name; }
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -43,9 +41,8 @@ std::string to_crlf(std::string_view text) {
   return out;
 }
 
-Result<Selected> Selected::open(int rootfd, const maildir::FolderName& name,
-                                maildir::Folder folder, bool read_only,
-                                const maildir::Options& options) {
+Result<Selected> Selected::open(int rootfd, const maildir::FolderName& name, maildir::Folder folder,
+                                bool read_only, const maildir::Options& options) {
   auto dir = open_folder_dir(rootfd, name);
   if (!dir) return tl::unexpected(dir.error());
   auto synced = sync_uidlist(dir->get(), now());
@@ -105,7 +102,8 @@ void Selected::read_keywords() {
       index = (index < 0 ? 0 : index * 10) + (c - '0');
       if (index > 25) break;
     }
-    if (index >= 0 && index <= 25) keywords_[static_cast<std::size_t>(index)] = line.substr(space + 1);
+    if (index >= 0 && index <= 25)
+      keywords_[static_cast<std::size_t>(index)] = line.substr(space + 1);
   }
 }
 
@@ -117,11 +115,21 @@ std::string Selected::flag_list(const Message& message) const {
   };
   for (char c : message.file.flags()) {
     switch (c) {
-      case 'S': add("\\Seen"); break;
-      case 'R': add("\\Answered"); break;
-      case 'F': add("\\Flagged"); break;
-      case 'T': add("\\Deleted"); break;
-      case 'D': add("\\Draft"); break;
+      case 'S':
+        add("\\Seen");
+        break;
+      case 'R':
+        add("\\Answered");
+        break;
+      case 'F':
+        add("\\Flagged");
+        break;
+      case 'T':
+        add("\\Deleted");
+        break;
+      case 'D':
+        add("\\Draft");
+        break;
       default:
         if (c >= 'a' && c <= 'z' && !keywords_[static_cast<std::size_t>(c - 'a')].empty())
           add(keywords_[static_cast<std::size_t>(c - 'a')]);
@@ -159,15 +167,15 @@ std::optional<std::string> Selected::letters_for(const std::vector<std::string>&
   return out;
 }
 
-Status Selected::set_letters(Message& message, std::string letters) {
+Status Selected::set_letters(Message& message, const std::string& letters) {
   auto sorted = maildir::normalise_flags(letters);
   if (!sorted) return tl::unexpected(sorted.error());
   if (message.file.in_cur && message.file.flags() == *sorted &&
       message.file.name.find(":2,") != std::string::npos)
     return ok();
   MaildirFile renamed{true, std::string(message.file.unique()) + ":2," + *sorted};
-  if (::renameat(dir.get(), path_of(message.file).c_str(), dir.get(),
-                 path_of(renamed).c_str()) != 0)
+  if (::renameat(dir.get(), path_of(message.file).c_str(), dir.get(), path_of(renamed).c_str()) !=
+      0)
     return fail_errno(ErrorKind::temporary, "rename " + path_of(message.file), errno);
   message.file = std::move(renamed);
   return ok();
@@ -189,8 +197,8 @@ std::string Selected::expunge(const std::vector<std::uint32_t>* only,
 }
 
 Result<std::string> Selected::read(const Message& message) const {
-  UniqueFd fd(::openat(dir.get(), path_of(message.file).c_str(),
-                       O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd fd(
+      ::openat(dir.get(), path_of(message.file).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) return fail_errno(ErrorKind::temporary, "open " + path_of(message.file), errno);
   std::string text;
   char buffer[65536];
@@ -275,7 +283,8 @@ std::string Selected::select_responses() const {
                          keywords + " \\*)] flags are kept\r\n";
   out += "* " + std::to_string(messages.size()) + " EXISTS\r\n";
   out += "* " + std::to_string(recent) + " RECENT\r\n";
-  if (first_unseen != 0) out += "* OK [UNSEEN " + std::to_string(first_unseen) + "] first unseen\r\n";
+  if (first_unseen != 0)
+    out += "* OK [UNSEEN " + std::to_string(first_unseen) + "] first unseen\r\n";
   out += "* OK [UIDVALIDITY " + std::to_string(validity) + "] UIDs valid\r\n";
   out += "* OK [UIDNEXT " + std::to_string(next_uid) + "] predicted next UID\r\n";
   return out;

@@ -51,7 +51,7 @@ class Selected {
   // cannot be stored (an unknown system flag, or no keyword letter left).
   [[nodiscard]] std::optional<std::string> letters_for(const std::vector<std::string>& flags);
   // Renames the file to carry `letters` (moving it to cur/).
-  [[nodiscard]] Status set_letters(Message& message, std::string letters);
+  [[nodiscard]] Status set_letters(Message& message, const std::string& letters);
   // Unlinks the \Deleted messages (all, or those whose UID is in `only`);
   // the "* n EXPUNGE" responses, and the expunged UIDs.
   [[nodiscard]] std::string expunge(const std::vector<std::uint32_t>* only,

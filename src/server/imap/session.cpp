@@ -26,8 +26,7 @@ std::string tagged(const Command& c, std::string_view text) {
 }  // namespace
 
 std::string Session::login_ok(const std::string& tag) {
-  return tag + " OK [CAPABILITY " + capabilities(CapaState{true, false, false}) +
-         "] logged in\r\n";
+  return tag + " OK [CAPABILITY " + capabilities(CapaState{true, false, false}) + "] logged in\r\n";
 }
 
 std::string Session::updates(bool report_expunges) {

@@ -54,10 +54,9 @@ class Session {
   std::optional<std::vector<std::size_t>> messages_of(const Value& set, bool uid) const;
   // A new message in `folder` from `bytes` (APPEND, COPY into the same
   // folder): its UID and the folder's UIDVALIDITY.
-  Result<std::pair<std::uint32_t, std::uint32_t>> store_message(const maildir::FolderName& name,
-                                                                std::string_view bytes,
-                                                                const std::vector<std::string>& flags,
-                                                                long long internal_date);
+  Result<std::pair<std::uint32_t, std::uint32_t>> store_message(
+      const maildir::FolderName& name, std::string_view bytes,
+      const std::vector<std::string>& flags, long long internal_date);
   std::string updates(bool report_expunges);
 
   maildir::Maildir maildir_;

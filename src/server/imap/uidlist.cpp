@@ -50,8 +50,8 @@ Result<std::string> read_all(int fd) {
 
 Status write_list(int dirfd, const UidList& list) {
   std::string tmp = std::string(kFile) + ".tmp." + std::to_string(::getpid());
-  UniqueFd fd(::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-                       0600));
+  UniqueFd fd(
+      ::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) return fail_errno(ErrorKind::temporary, "create " + tmp, errno);
   std::string text = format_uidlist(list);
   std::string_view rest(text);
@@ -151,8 +151,8 @@ Result<UidList> parse_uidlist(std::string_view text) {
 }
 
 std::string format_uidlist(const UidList& list) {
-  std::string out = std::string(kMagic) + std::to_string(list.validity) + " " +
-                    std::to_string(list.next) + "\n";
+  std::string out =
+      std::string(kMagic) + std::to_string(list.validity) + " " + std::to_string(list.next) + "\n";
   for (const auto& entry : list.entries)
     out += std::to_string(entry.uid) + " " + entry.unique + "\n";
   return out;

@@ -9,8 +9,8 @@
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/unique_fd.hpp"
 #include "server/pop3/processes.hpp"
-#include "server/relay.hpp"
 #include "server/process.hpp"
+#include "server/relay.hpp"
 
 namespace mailroom::server::pop3 {
 namespace {
@@ -62,9 +62,9 @@ int run_login(net::Stream client, int broker, const LoginSetup& setup) {
             return 0;
           }
           if (answer->session)
-            return relay(client, answer->session.get(), reader.take_pending(),
-                         std::chrono::duration_cast<std::chrono::milliseconds>(
-                             setup.limits.idle_timeout));
+            return relay(
+                client, answer->session.get(), reader.take_pending(),
+                std::chrono::duration_cast<std::chrono::milliseconds>(setup.limits.idle_timeout));
           if (!client.write_all(answer->reply)) return 0;
           if (++failures >= kMaxFailedLogins) return 0;
           break;

@@ -58,12 +58,13 @@ TEST(ImapReader, EnforcesLimitsWhileReading) {
   EXPECT_EQ(events[1].text, "t2 NOOP");  // the session goes on
   events = frame("t3 APPEND x {11}\r\nt4 NOOP\r\n", limits);
   ASSERT_EQ(events.size(), 2U);
-  EXPECT_EQ(events[0].kind, Framed::Kind::literal_too_big);  // the client waits for "+": no bytes follow
+  EXPECT_EQ(events[0].kind,
+            Framed::Kind::literal_too_big);  // the client waits for "+": no bytes follow
   EXPECT_EQ(events[0].tag, "t3");
   EXPECT_EQ(events[1].text, "t4 NOOP");
   events = frame("t5 APPEND x {11+}\r\n01234567890\r\n", limits);
   ASSERT_GE(events.size(), 1U);
-  EXPECT_EQ(events[0].kind, Framed::Kind::fatal);  // RFC 7888: cannot resync
+  EXPECT_EQ(events[0].kind, Framed::Kind::fatal);               // RFC 7888: cannot resync
   events = frame("t6 APPEND x {99999999999999999999999}\r\n");  // overflows size_t
   ASSERT_EQ(events.size(), 1U);
   EXPECT_EQ(events[0].kind, Framed::Kind::literal_too_big);
@@ -121,20 +122,20 @@ TEST(ImapParser, RefusesMalformedCommands) {
   CommandLimits limits;
   limits.max_depth = 3;
   const char* bad[] = {
-      "",                          // no tag
-      "+a NOOP",                   // '+' is no tag character
-      "a",                         // no command
-      "a  NOOP",                   // two spaces
-      "a 123",                     // command is no atom of letters
-      "a LOGIN \"unterminated",    // quoted string
+      "",                        // no tag
+      "+a NOOP",                 // '+' is no tag character
+      "a",                       // no command
+      "a  NOOP",                 // two spaces
+      "a 123",                   // command is no atom of letters
+      "a LOGIN \"unterminated",  // quoted string
       "a LOGIN \"bad \\x escape\"",
-      "a LOGIN {5}\r\nabc",        // literal shorter than announced
-      "a LOGIN {5}abcde",          // no line end after the announcement
-      "a LOGIN {}\r\n",            // no length
-      "a X ((((1))))",             // nested deeper than max_depth
-      "a X (1",                    // unterminated list
-      "a FETCH 1 BODY[HEADER",     // unterminated section
-      "a X )",                     // stray parenthesis
+      "a LOGIN {5}\r\nabc",     // literal shorter than announced
+      "a LOGIN {5}abcde",       // no line end after the announcement
+      "a LOGIN {}\r\n",         // no length
+      "a X ((((1))))",          // nested deeper than max_depth
+      "a X (1",                 // unterminated list
+      "a FETCH 1 BODY[HEADER",  // unterminated section
+      "a X )",                  // stray parenthesis
   };
   for (const char* text : bad) {
     std::string tag;
@@ -149,8 +150,7 @@ TEST(ImapParser, RefusesMalformedCommands) {
 TEST(ImapParser, QuotesStringsForResponses) {
   EXPECT_EQ(quote_string("a \"b\" \\c"), "\"a \\\"b\\\" \\\\c\"");
   EXPECT_TRUE(is_atom_char('a'));
-  for (char c : std::string_view("(){ %*\"\\]\x7f"))
-    EXPECT_FALSE(is_atom_char(c)) << c;
+  for (char c : std::string_view("(){ %*\"\\]\x7f")) EXPECT_FALSE(is_atom_char(c)) << c;
 }
 
 }  // namespace

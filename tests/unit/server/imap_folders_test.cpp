@@ -13,9 +13,12 @@ TEST(ImapFolders, WireNamesMapToMaildirDirectories) {
     const char* wire;
     const char* directory;
   };
-  const Case cases[] = {{"INBOX", ""},           {"inbox", ""},
-                        {"Junk", ".Junk"},       {"Lists.Work", ".Lists.Work"},
-                        {"&AMQ-rger", ".&AMQ-rger"}, {"INBOX.Sent", ".Sent"}};
+  const Case cases[] = {{"INBOX", ""},
+                        {"inbox", ""},
+                        {"Junk", ".Junk"},
+                        {"Lists.Work", ".Lists.Work"},
+                        {"&AMQ-rger", ".&AMQ-rger"},
+                        {"INBOX.Sent", ".Sent"}};
   for (const auto& c : cases) {
     auto name = folder_from_wire(c.wire);
     ASSERT_TRUE(name) << c.wire;
@@ -78,8 +81,9 @@ TEST(ImapLogin, ListenerRefusalsBecomeResponseCodes) {
             "a NO [AUTHENTICATIONFAILED] invalid user name or password\r\n");
   EXPECT_EQ(refusal("a", "-ERR [SYS/TEMP] cannot check the password now\r\n"),
             "a NO [UNAVAILABLE] cannot log in now, try again later\r\n");
-  EXPECT_TRUE(refusal("a", "-ERR [AUTH] too many failed logins, try again later\r\n")
-                  .find("too many") != std::string::npos);
+  EXPECT_TRUE(
+      refusal("a", "-ERR [AUTH] too many failed logins, try again later\r\n").find("too many") !=
+      std::string::npos);
 }
 
 }  // namespace

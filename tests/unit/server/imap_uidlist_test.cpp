@@ -20,7 +20,9 @@ namespace {
 TEST(ImapUidList, FormatAndParseRoundTrip) {
   UidList list{1700000000, 5, {{1, "1700000000.M1P1Q1.host"}, {4, "1700000001.M2P1Q1.host"}}};
   auto text = format_uidlist(list);
-  EXPECT_EQ(text, "mailroom-uidlist 1 1700000000 5\n1 1700000000.M1P1Q1.host\n4 1700000001.M2P1Q1.host\n");
+  EXPECT_EQ(
+      text,
+      "mailroom-uidlist 1 1700000000 5\n1 1700000000.M1P1Q1.host\n4 1700000001.M2P1Q1.host\n");
   auto parsed = parse_uidlist(text);
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed->validity, 1700000000U);
@@ -33,12 +35,12 @@ TEST(ImapUidList, RefusesDamagedFiles) {
   const char* bad[] = {
       "",
       "dovecot-uidlist 1 2\n",
-      "mailroom-uidlist 1 0 5\n",                 // UIDVALIDITY 0
-      "mailroom-uidlist 1 7 5\n3 a\n2 b\n",      // not ascending
-      "mailroom-uidlist 1 7 5\n5 a\n",           // a UID at or past the next
-      "mailroom-uidlist 1 7 5\n1 a:2,S\n",       // a file name, not a unique name
+      "mailroom-uidlist 1 0 5\n",            // UIDVALIDITY 0
+      "mailroom-uidlist 1 7 5\n3 a\n2 b\n",  // not ascending
+      "mailroom-uidlist 1 7 5\n5 a\n",       // a UID at or past the next
+      "mailroom-uidlist 1 7 5\n1 a:2,S\n",   // a file name, not a unique name
       "mailroom-uidlist 1 7 5\n1 ../x\n",
-      "mailroom-uidlist 1 7 5\n1 a",             // torn last line
+      "mailroom-uidlist 1 7 5\n1 a",  // torn last line
   };
   for (const char* text : bad) EXPECT_FALSE(parse_uidlist(text)) << text;
 }
