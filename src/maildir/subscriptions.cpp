@@ -55,34 +55,7 @@ bool has_line(std::string_view content, std::string_view line) {
   return false;
 }
 
-Status subscribe_dovecot(int rootfd, const std::string& root_path, const FolderName& name,
-                         const Options& options, const SubscriptionLimits& limits) {
-  const std::string path = root_path + "/subscriptions";
-  DotlockSettings lock_settings;
-  lock_settings.timeout_ms = options.lock_timeout_ms;
-  lock_settings.mode = options.file_mode;
-  auto lock = Dotlock::acquire(rootfd, "subscriptions", root_path, lock_settings);
-  if (!lock) return tl::unexpected(lock.error());
-  // Read only while holding the lock: another writer may be replacing it.
-  bool exists = false;
-  auto old = read_bounded(rootfd, "subscriptions", path, limits, &exists);
-  if (!old) return tl::unexpected(old.error());
-  // A file without the header is version 1 (Dovecot before 2.2): names there
-  // use the storage separator, which is '.' for Maildir++.
-  const bool version2 = old->empty() || old->starts_with(kVersion2Header);
-  const std::string line = version2 ? dovecot_subscription_line(name) : name.mutf7_joined('.');
-  const std::string_view body = version2 && !old->empty()
-                                    ? std::string_view(*old).substr(kVersion2Header.size())
-                                    : std::string_view(*old);
-  if (has_line(body, line)) return ok();  // the lock is dropped unchanged
-  const std::string content =
-      appended(old->empty() ? std::string(kVersion2Header) : std::move(*old), line);
-  const std::string_view pieces[] = {content};
-  if (const int err = write_all(lock->fd(), pieces); err != 0) {
-    return io_error("cannot write", path + ".lock", err);
-  }
-  return lock->replace(options.fsync);
-}
+namespace {
 
 // The file without the lines equal to `line`: UNSUBSCRIBE of IMAP.
 std::string without_line(std::string_view content, std::string_view line) {
@@ -100,30 +73,48 @@ std::string without_line(std::string_view content, std::string_view line) {
   return out;
 }
 
-Status unsubscribe_dovecot(int rootfd, const std::string& root_path, const FolderName& name,
-                           const Options& options, const SubscriptionLimits& limits) {
+// Adds (subscribe) or removes the name's line, under Dovecot's dotlock.
+Status change_dovecot(int rootfd, const std::string& root_path, const FolderName& name,
+                      const Options& options, const SubscriptionLimits& limits, bool subscribe) {
   const std::string path = root_path + "/subscriptions";
   DotlockSettings lock_settings;
   lock_settings.timeout_ms = options.lock_timeout_ms;
   lock_settings.mode = options.file_mode;
   auto lock = Dotlock::acquire(rootfd, "subscriptions", root_path, lock_settings);
   if (!lock) return tl::unexpected(lock.error());
+  // Read only while holding the lock: another writer may be replacing it.
   bool exists = false;
   auto old = read_bounded(rootfd, "subscriptions", path, limits, &exists);
   if (!old) return tl::unexpected(old.error());
+  // A file without the header is version 1 (Dovecot before 2.2): names there
+  // use the storage separator, which is '.' for Maildir++.
   const bool version2 = old->empty() || old->starts_with(kVersion2Header);
   const std::string line = version2 ? dovecot_subscription_line(name) : name.mutf7_joined('.');
   const std::string_view body = version2 && !old->empty()
                                     ? std::string_view(*old).substr(kVersion2Header.size())
                                     : std::string_view(*old);
-  if (!has_line(body, line)) return ok();
+  if (has_line(body, line) == subscribe) return ok();  // the lock is dropped unchanged
   const std::string content =
-      (version2 ? std::string(kVersion2Header) : std::string()) + without_line(body, line);
+      subscribe
+          ? appended(old->empty() ? std::string(kVersion2Header) : std::move(*old), line)
+          : (version2 ? std::string(kVersion2Header) : std::string()) + without_line(body, line);
   const std::string_view pieces[] = {content};
   if (const int err = write_all(lock->fd(), pieces); err != 0) {
     return io_error("cannot write", path + ".lock", err);
   }
   return lock->replace(options.fsync);
+}
+
+}  // namespace
+
+Status subscribe_dovecot(int rootfd, const std::string& root_path, const FolderName& name,
+                         const Options& options, const SubscriptionLimits& limits) {
+  return change_dovecot(rootfd, root_path, name, options, limits, true);
+}
+
+Status unsubscribe_dovecot(int rootfd, const std::string& root_path, const FolderName& name,
+                           const Options& options, const SubscriptionLimits& limits) {
+  return change_dovecot(rootfd, root_path, name, options, limits, false);
 }
 
 Status subscribe_courier(int rootfd, const std::string& root_path, const FolderName& name,

@@ -124,23 +124,23 @@ void run_login_child(const SpawnerSetup& setup, const std::optional<net::TlsCont
   enter_child({request.fds[0], request.fds[1]}, config.log, config.serve.session_memory);
   die_unless(become_ids(setup.login_user.name, setup.login_user.uid, setup.login_user.gid, false));
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // after the uid change, which clears it
-  if (spec.protocol == "imap") {
-    imap::LoginSetup login;
+  // What every protocol's login process needs; the STARTTLS/STLS flag is
+  // the one field whose name differs.
+  auto fill = [&](auto& login, bool& tls_command_possible) {
     login.implicit_tls = spec.implicit_tls;
     login.tls = tls ? &*tls : nullptr;
-    login.policy.starttls_possible = tls.has_value() && !spec.implicit_tls;
+    tls_command_possible = tls.has_value() && !spec.implicit_tls;
     login.policy.plaintext_without_tls =
         config.serve.plaintext_on_loopback && net::is_loopback(request.fields[2]);
     login.limits = limits_from(config.serve);
+  };
+  if (spec.protocol == "imap") {
+    imap::LoginSetup login;
+    fill(login, login.policy.starttls_possible);
     exit_process(imap::run_login(net::Stream(UniqueFd(3)), 4, login));
   }
   pop3::LoginSetup login;
-  login.implicit_tls = spec.implicit_tls;
-  login.tls = tls ? &*tls : nullptr;
-  login.policy.stls_possible = tls.has_value() && !spec.implicit_tls;
-  login.policy.plaintext_without_tls =
-      config.serve.plaintext_on_loopback && net::is_loopback(request.fields[2]);
-  login.limits = limits_from(config.serve);
+  fill(login, login.policy.stls_possible);
   exit_process(pop3::run_login(net::Stream(UniqueFd(3)), 4, login));
 }
 

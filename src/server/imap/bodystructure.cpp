@@ -7,6 +7,7 @@
 
 #include "mailroom/message/address.hpp"
 #include "mailroom/message/header.hpp"
+#include "server/imap/text.hpp"
 
 namespace mailroom::server::imap {
 namespace {
@@ -15,14 +16,6 @@ using message::Part;
 
 constexpr std::size_t kMaxQuoted = 1024;
 constexpr std::size_t kMaxNesting = 20;  // message/rfc822 inside message/rfc822 ...
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) { return upper(a) == upper(b); }
 
 std::string base64(std::string_view in) {
   static constexpr char kTable[] =

@@ -1,4 +1,5 @@
 #include "server/imap/fetch.hpp"
+#include "server/imap/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -13,12 +14,6 @@ namespace mailroom::server::imap {
 namespace {
 
 using Kind = FetchItem::Kind;
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 tl::unexpected<Error> bad(std::string why) { return fail(ErrorKind::parse, std::move(why)); }
 

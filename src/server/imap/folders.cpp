@@ -1,4 +1,5 @@
 #include "server/imap/folders.hpp"
+#include "server/imap/text.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -16,13 +17,6 @@ namespace mailroom::server::imap {
 namespace {
 
 constexpr std::size_t kMaxSubscriptions = std::size_t{1024} * 1024;
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::toupper(static_cast<unsigned char>(x)) ==
-                  std::toupper(static_cast<unsigned char>(y));
-         });
-}
 
 // Dynamic programming over pattern x name: linear in both, whatever the
 // number of wildcards (a pattern of many '*' cannot make LIST slow).

@@ -14,19 +14,10 @@
 #include "mailroom/maildir/delivery.hpp"
 #include "server/imap/folders.hpp"
 #include "server/imap/session.hpp"
+#include "server/imap/text.hpp"
 
 namespace mailroom::server::imap {
 namespace {
-
-std::string tagged(const Command& c, std::string_view text) {
-  return c.tag + " " + std::string(text) + "\r\n";
-}
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (auto& ch : out) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return out;
-}
 
 std::string no_for(const Error& error) {
   return error.kind == ErrorKind::parse ? "NO [CANNOT] " + error.message

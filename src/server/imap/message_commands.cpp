@@ -11,21 +11,9 @@
 #include "server/imap/search.hpp"
 #include "server/imap/sequence.hpp"
 #include "server/imap/session.hpp"
+#include "server/imap/text.hpp"
 
 namespace mailroom::server::imap {
-namespace {
-
-std::string tagged(const Command& c, std::string_view text) {
-  return c.tag + " " + std::string(text) + "\r\n";
-}
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (auto& ch : out) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return out;
-}
-
-}  // namespace
 
 std::optional<std::vector<std::size_t>> Session::messages_of(const Value& set, bool uid) const {
   if (set.kind != Value::Kind::atom) return std::nullopt;

@@ -1,4 +1,5 @@
 #include "server/imap/search.hpp"
+#include "server/imap/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -51,12 +52,6 @@ namespace {
 
 using Kind = SearchKey::Kind;
 constexpr std::size_t kMaxDepth = 16;
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string fold(std::string_view text) {
   std::string out(text);

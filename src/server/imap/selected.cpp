@@ -1,4 +1,5 @@
 #include "server/imap/selected.hpp"
+#include "server/imap/text.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -21,13 +22,6 @@ constexpr std::size_t kMaxMessage = 256ULL << 20;
 std::uint32_t now() { return static_cast<std::uint32_t>(std::time(nullptr)); }
 
 std::string path_of(const MaildirFile& file) { return (file.in_cur ? "cur/" : "new/") + file.name; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 }  // namespace
 

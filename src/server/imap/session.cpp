@@ -1,6 +1,7 @@
 // The session process of an IMAP connection (processes.hpp) and the
 // commands of every state after login.
 #include "server/imap/session.hpp"
+#include "server/imap/text.hpp"
 
 #include <poll.h>
 #include <unistd.h>
@@ -18,10 +19,6 @@ namespace {
 
 constexpr std::size_t kBufferSize = 65536;
 constexpr int kIdlePollMs = 500;  // IDLE: a delivery shows up within a second
-
-std::string tagged(const Command& c, std::string_view text) {
-  return c.tag + " " + std::string(text) + "\r\n";
-}
 
 }  // namespace
 
