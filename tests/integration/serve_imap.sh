@@ -68,6 +68,7 @@ grep -q "listening on imaps 127.0.0.1:$PS" "$T/serve.log" && pass "imap:// and i
 
 # -- imaplib: every command
 export DELIVER_A="printf 'From: s@example.com\nSubject: idle\nX-Test-Id: idle1\n\nbody\n' | $MAILROOM deliver ${HERMETIC[*]} -c /dev/null -d $A"
+export DELIVER_N="printf 'From: s@example.com\nSubject: concurrent\nX-Test-Id: %s\n\nbody\n' \"\$1\" | $MAILROOM deliver ${HERMETIC[*]} -c /dev/null -d $A"
 if $PY "$here/lib/imap_client.py" "$P" "$PS" "$PN" "$A" "$B" "$T/home/$A/Maildir" >"$T/imap.out" 2>&1; then
   pass "imaplib: $(grep -c '^ok:' "$T/imap.out") checks"
 else

@@ -346,6 +346,41 @@ typ, data = m.status("INBOX", "(UIDVALIDITY)")
 check(str(validity).encode() in data[0], "UIDVALIDITY unchanged by the delivery")
 check(m.logout()[0] == "BYE", "LOGOUT")
 
+# -- concurrent deliveries while two sessions sync: every message gets one
+# UID, and every session (and a later one) agrees on it
+import subprocess
+
+
+def uid_map(conn):
+    typ, data = conn.fetch("1:*", "(UID BODY.PEEK[HEADER.FIELDS (X-Test-Id)])")
+    out = {}
+    for item in data:
+        if isinstance(item, tuple):
+            uid = int(re.search(rb"UID (\d+)", item[0]).group(1))
+            out[uid] = item[1].strip().decode()
+    return out
+
+
+m1, m2 = login(), login()
+m1.select("INBOX")
+m2.select("INBOX")
+procs = [subprocess.Popen(["sh", "-c", os.environ["DELIVER_N"], "sh", "c%d" % i]) for i in range(12)]
+while any(p.poll() is None for p in procs):
+    m1.noop()
+    m2.noop()
+check(all(p.returncode == 0 for p in procs), "12 concurrent deliveries")
+m1.noop()
+m2.noop()
+map1, map2 = uid_map(m1), uid_map(m2)
+m3 = login()
+m3.select("INBOX")
+map3 = uid_map(m3)
+ids = sorted(v for v in map1.values() if v.startswith("X-Test-Id: c"))
+check(len(ids) == 12 and len(set(ids)) == 12, "each delivered message listed once: %d" % len(ids))
+check(map1 == map2 == map3, "sessions syncing during the deliveries agree on every UID")
+for conn in (m1, m2, m3):
+    conn.logout()
+
 # -- AUTHENTICATE PLAIN (with SASL-IR and with a continuation), STARTTLS, IMAPS
 m = imaplib.IMAP4("127.0.0.1", port, timeout=10)
 typ, data = m.authenticate("PLAIN", lambda _: ("\0%s\0pw-of-a" % user_a).encode())
