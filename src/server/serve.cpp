@@ -54,6 +54,7 @@ struct State {
   LoginThrottle throttle;
   int spawner = -1;  // request socket of the spawner
   net::Server* server = nullptr;
+  std::vector<std::string> protocols;  // per listener, for the log: "pop3", "imap"
 };
 
 // Sends the answer to a login process; `session` (if valid) goes along.
@@ -78,11 +79,13 @@ void answer(int broker, std::string_view text, int session) {
 // One login request: throttle, delay, check, start the session.
 asio::awaitable<void> check_login(State& state, int broker, std::string ip, std::string user,
                                   std::string password, std::size_t listener) {
+  const std::string& proto =
+      listener < state.protocols.size() ? state.protocols[listener] : state.protocols.front();
   auto now = LoginThrottle::Clock::now();
   asio::steady_timer wait(state.server->io(), state.throttle.delay(ip, user, now));
   co_await wait.async_wait(asio::use_awaitable);
   if (state.throttle.refused(ip, user, LoginThrottle::Clock::now())) {
-    log::warn("pop3: login refused for {} from {}: too many failures", user, ip);
+    log::warn("{}: login refused for {} from {}: too many failures", proto, user, ip);
     answer(broker, "E-ERR [AUTH] too many failed logins, try again later\r\n", -1);
     co_return;
   }
@@ -90,12 +93,12 @@ asio::awaitable<void> check_login(State& state, int broker, std::string ip, std:
   std::fill(password.begin(), password.end(), '\0');
   if (!account) {
     if (account.error().kind == ErrorKind::temporary || account.error().kind == ErrorKind::config) {
-      log::error("pop3: login of {} from {}: {}", user, ip, account.error().message);
+      log::error("{}: login of {} from {}: {}", proto, user, ip, account.error().message);
       answer(broker, "E-ERR [SYS/TEMP] cannot check the password now\r\n", -1);
       co_return;
     }
     state.throttle.failed(ip, user, LoginThrottle::Clock::now());
-    log::info("pop3: login failed for {} from {}", user, ip);
+    log::info("{}: login failed for {} from {}", proto, user, ip);
     answer(broker, "E-ERR [AUTH] invalid user name or password\r\n", -1);
     co_return;
   }
@@ -107,7 +110,7 @@ asio::awaitable<void> check_login(State& state, int broker, std::string ip, std:
     co_return;
   }
   ::close(pair[1]);
-  log::info("pop3: login {} from {}", user, ip);
+  log::info("{}: login {} from {}", proto, user, ip);
   answer(broker, "K", pair[0]);
   ::close(pair[0]);
 }
@@ -195,6 +198,7 @@ int serve(const Config& config) {
   policy.base_delay = config.serve.auth_delay;
   policy.max_failures = config.serve.auth_max_failures;
   State state{config, LoginThrottle(policy)};
+  for (const auto& spec : *specs) state.protocols.push_back(spec.protocol);
   net::Server server(*specs, limits_from(config.serve));
   state.server = &server;
   if (auto bound = server.bind(); !bound) {

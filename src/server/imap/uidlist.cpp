@@ -35,6 +35,14 @@ unsigned long long leading_seconds(std::string_view name) {
   return value;
 }
 
+unsigned long long microseconds(std::string_view name) {
+  auto m = name.find(".M");
+  if (m == std::string_view::npos) return 0;
+  unsigned long long value = 0;
+  std::from_chars(name.data() + m + 2, name.data() + name.size(), value);
+  return value;
+}
+
 Result<std::string> read_all(int fd) {
   std::string out;
   char buffer[65536];
@@ -161,7 +169,13 @@ std::string format_uidlist(const UidList& list) {
 bool delivered_before(std::string_view a, std::string_view b) {
   auto sa = leading_seconds(a);
   auto sb = leading_seconds(b);
-  return sa != sb ? sa < sb : a < b;
+  if (sa != sb) return sa < sb;
+  // Within one second: the microseconds of "<secs>.M<usec>P<pid>..." (the
+  // unique names deliver and Dovecot write), compared as numbers; "M99"
+  // came before "M100" though it sorts after it as text.
+  auto ua = microseconds(a);
+  auto ub = microseconds(b);
+  return ua != ub ? ua < ub : a < b;
 }
 
 bool merge_uidlist(UidList& list, std::vector<std::string> present) {

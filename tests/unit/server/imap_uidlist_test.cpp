@@ -59,6 +59,9 @@ TEST(ImapUidList, MergeKeepsUidsAndNumbersNewMessagesInDeliveryOrder) {
   EXPECT_EQ(list.next, 5U);
   EXPECT_FALSE(merge_uidlist(list, {"99999.c", "1000.d", "100.a"}));  // nothing new
   EXPECT_TRUE(delivered_before("9.x", "10.x"));
+  // Same second: microseconds as numbers (M99 before M100).
+  EXPECT_TRUE(delivered_before("1796630770.M99P5Q0.vm", "1796630770.M100P4Q0.vm"));
+  EXPECT_FALSE(delivered_before("1796630770.M100P4Q0.vm", "1796630770.M99P5Q0.vm"));
 }
 
 class UidDir : public ::testing::Test {
