@@ -2,7 +2,7 @@
 # man page with the paths of this install and installs it by section
 # (mailroom.1 into man1, ...), where man(1) looks. CMAKE_INSTALL_PREFIX is
 # the prefix given at install time; file(INSTALL) adds DESTDIR itself.
-foreach(dir BINDIR DOCDIR MANDIR)
+foreach(dir BINDIR DOCDIR MANDIR LIBEXECDIR)
   if(IS_ABSOLUTE "${MAILROOM_${dir}}")
     set(CMAKE_INSTALL_FULL_${dir} "${MAILROOM_${dir}}")
   else()

@@ -28,6 +28,7 @@ function(mailroom_add_install_rules)
     set(MAILROOM_BINDIR \"${CMAKE_INSTALL_BINDIR}\")
     set(MAILROOM_DOCDIR \"${CMAKE_INSTALL_DOCDIR}\")
     set(MAILROOM_MANDIR \"${CMAKE_INSTALL_MANDIR}\")
+    set(MAILROOM_LIBEXECDIR \"${CMAKE_INSTALL_LIBEXECDIR}\")
     include(\"${PROJECT_SOURCE_DIR}/scripts/cmake/install-man.cmake\")")
   # Sieve scripts and spam rules, once there are any.
   if(EXISTS ${PROJECT_SOURCE_DIR}/rules)

@@ -22,7 +22,7 @@ Commands:
   sieve check|test|filter|from-procmail
                     compile Sieve scripts, show what one does to a message,
                     re-file a Maildir folder, convert a .procmailrc
-  serve           POP3 and IMAP server over the delivered Maildirs (mailroom-serve(8))
+  serve           POP3, IMAP and ManageSieve server for the delivered mail (mailroom-serve(8))
   passwd          print a password hash for serve.passdb
   srs forward|reverse ADDRESS  SRS-rewrite a sender, or turn an SRS address back
   learn           learn messages as spam or ham (--spam|--ham PATH...)
@@ -170,8 +170,11 @@ constexpr const char* kServe = R"(usage: mailroom serve [-c FILE] [-o SECTION.KE
 
 Serves POP3 (RFC 1939; STLS, AUTH PLAIN, UIDL, TOP) and IMAP (RFC 3501 with
 LITERAL+, IDLE, UIDPLUS, MOVE, SPECIAL-USE, UNSELECT, NAMESPACE, ID, ENABLE;
-listeners imap:// with STARTTLS and imaps://) over the Maildirs that
-`deliver` writes, on the listeners of [serve] in the configuration, until
+imap://ADDRESS with STARTTLS, port 143, and imaps://ADDRESS, port 993) over
+the Maildirs that `deliver` writes, and ManageSieve (RFC 5804; sieve://ADDRESS, port 4190:
+STARTTLS, AUTHENTICATE PLAIN, scripts compiled on upload and stored as
+~/sieve/NAME.sieve with ~/.dovecot.sieve linked to the active one, where
+deliver reads it), on the listeners of [serve] in the configuration, until
 SIGTERM (sessions get serve.shutdown_grace to finish). SIGHUP reloads the
 TLS certificate and key. Runs as root: each connection is handled by a
 process running as serve.login_user until login, then by one running as

@@ -14,6 +14,14 @@ bool numeric_address(const std::string& text) {
          ::inet_pton(AF_INET6, text.c_str(), buf) == 1;
 }
 
+// The IANA ports, for a listener written without one.
+std::uint16_t default_port(std::string_view protocol, bool implicit_tls) {
+  if (protocol == "pop3") return implicit_tls ? 995 : 110;
+  if (protocol == "imap") return implicit_tls ? 993 : 143;
+  if (protocol == "sieve" && !implicit_tls) return 4190;  // RFC 5804 §1.8
+  return 0;
+}
+
 }  // namespace
 
 Result<ListenerSpec> parse_listener(std::string_view text,
@@ -36,7 +44,14 @@ Result<ListenerSpec> parse_listener(std::string_view text,
   }
   if (spec.protocol.empty()) return bad("unknown protocol '" + std::string(protocol) + "'");
   auto colon = where.rfind(':');
-  if (colon == std::string_view::npos) return bad("expected ADDRESS:PORT");
+  std::string with_port;
+  if (colon == std::string_view::npos || (!where.empty() && where.back() == ']')) {
+    auto port = default_port(spec.protocol, spec.implicit_tls);
+    if (port == 0) return bad("expected ADDRESS:PORT");
+    with_port = std::string(where) + ":" + std::to_string(port);
+    where = with_port;
+    colon = where.rfind(':');
+  }
   std::string_view host = where.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);

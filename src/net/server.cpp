@@ -1,12 +1,15 @@
 #include "mailroom/net/server.hpp"
 
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio.hpp>
 #include <set>
 
+#include "mailroom/net/activation.hpp"
 #include "mailroom/util/log.hpp"
 
 namespace mailroom::net {
@@ -124,7 +127,36 @@ Server::~Server() = default;
 
 asio::io_context& Server::io() { return impl_->io; }
 
+namespace {
+
+// The address a socket is bound to (port 0 when it cannot be read).
+tcp::endpoint bound_to(int fd) {
+  tcp::endpoint bound;
+  auto size = static_cast<socklen_t>(bound.capacity());
+  if (::getsockname(fd, bound.data(), &size) != 0) return {};
+  bound.resize(size);
+  return bound;
+}
+
+// A socket systemd passed that is bound to `endpoint`, taken out of
+// `inherited`; -1 when there is none.
+int take_inherited(std::vector<int>& inherited, const tcp::endpoint& endpoint) {
+  for (auto it = inherited.begin(); it != inherited.end(); ++it) {
+    if (bound_to(*it) == endpoint) {
+      int fd = *it;
+      inherited.erase(it);
+      return fd;
+    }
+  }
+  return -1;
+}
+
+}  // namespace
+
 Status Server::bind() {
+  // Socket activation: a listener whose address and port systemd already
+  // bound (mailroom-serve.socket) takes that socket; the others are bound here.
+  auto inherited = take_activation_sockets();
   for (const auto& spec : impl_->specs) {
     boost::system::error_code ec;
     auto address = asio::ip::make_address(spec.address, ec);
@@ -132,6 +164,13 @@ Status Server::bind() {
       return fail(ErrorKind::config, "listener address " + spec.address + ": " + ec.message());
     tcp::endpoint endpoint(address, spec.port);
     tcp::acceptor acceptor(impl_->io);
+    if (int fd = take_inherited(inherited, endpoint); fd >= 0) {
+      acceptor.assign(endpoint.protocol(), fd, ec);
+      if (ec) return fail(ErrorKind::config, "socket from systemd: " + ec.message());
+      log::info("serve: {}:{} from systemd", spec.address, spec.port);
+      impl_->acceptors.push_back(std::move(acceptor));
+      continue;
+    }
     acceptor.open(endpoint.protocol(), ec);
     if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec && address.is_v6()) acceptor.set_option(asio::ip::v6_only(true), ec);
@@ -141,6 +180,13 @@ Status Server::bind() {
       return fail(ErrorKind::config, "listen on " + spec.address + ":" + std::to_string(spec.port) +
                                          ": " + ec.message());
     impl_->acceptors.push_back(std::move(acceptor));
+  }
+  if (!inherited.empty()) {
+    auto bound = bound_to(inherited.front());
+    std::string where = bound.address().to_string() + " port " + std::to_string(bound.port());
+    for (int fd : inherited) ::close(fd);
+    return fail(ErrorKind::config,
+                "systemd passed a socket (" + where + ") that no serve.listeners entry names");
   }
   return ok();
 }

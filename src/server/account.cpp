@@ -50,6 +50,7 @@ Result<Account> authenticate(const Config& config, std::string_view user,
     account.gid = *entry->gid;
   }
   account.maildir = expand_user_path(config.users.maildir, home, account.name);
+  account.home = home;
   return account;
 }
 

@@ -17,6 +17,7 @@ struct Account {
   uid_t uid = 0;
   gid_t gid = 0;
   std::string maildir;  // users.maildir with ~ and %u expanded
+  std::string home;     // for ManageSieve's ~/sieve and ~/.dovecot.sieve
 };
 
 // ErrorKind::rejected for a wrong password or unknown user (the same

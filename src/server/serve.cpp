@@ -41,6 +41,8 @@
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/passwd.hpp"
 #include "server/account.hpp"
+#include "server/broker.hpp"
+#include "server/pam_login.hpp"
 #include "server/spawner.hpp"
 
 namespace mailroom::server {
@@ -54,8 +56,13 @@ struct State {
   LoginThrottle throttle;
   int spawner = -1;  // request socket of the spawner
   net::Server* server = nullptr;
-  std::vector<std::string> protocols;  // per listener, for the log: "pop3", "imap"
+  std::vector<net::ListenerSpec> specs;
 };
+
+// "pop3", "imap", "sieve": for the log.
+const std::string& protocol_of(const State& state, std::size_t listener) {
+  return state.specs.at(listener).protocol;
+}
 
 // Sends the answer to a login process; `session` (if valid) goes along.
 void answer(int broker, std::string_view text, int session) {
@@ -77,46 +84,52 @@ void answer(int broker, std::string_view text, int session) {
 }
 
 // One login request: throttle, delay, check, start the session.
-asio::awaitable<void> check_login(State& state, int broker, std::string ip, std::string user,
-                                  std::string password, std::size_t listener) {
-  const std::string& proto =
-      listener < state.protocols.size() ? state.protocols[listener] : state.protocols.front();
+asio::awaitable<void> check_login(State& state, int broker, std::size_t listener, std::string ip,
+                                  std::string user, std::string password) {
+  const auto& protocol = protocol_of(state, listener);
+  auto refuse = [broker](Refusal why) { answer(broker, "E" + std::string(refusal_word(why)), -1); };
   auto now = LoginThrottle::Clock::now();
   asio::steady_timer wait(state.server->io(), state.throttle.delay(ip, user, now));
   co_await wait.async_wait(asio::use_awaitable);
   if (state.throttle.refused(ip, user, LoginThrottle::Clock::now())) {
-    log::warn("{}: login refused for {} from {}: too many failures", proto, user, ip);
-    answer(broker, "E-ERR [AUTH] too many failed logins, try again later\r\n", -1);
+    log::warn("{}: login refused for {} from {}: too many failures", protocol, user, ip);
+    refuse(Refusal::throttled);
     co_return;
   }
-  auto account = authenticate(state.config, user, password);
+  // GCC 12 cannot compile co_await inside ?: (an internal compiler error).
+  Result<Account> account = fail(ErrorKind::internal, "not checked");
+  if (pam_service(state.config.serve.passdb)) {
+    account = co_await pam_login(state.server->io(), state.config, ip, user, password);
+  } else {
+    account = authenticate(state.config, user, password);
+  }
   std::fill(password.begin(), password.end(), '\0');
   if (!account) {
     if (account.error().kind == ErrorKind::temporary || account.error().kind == ErrorKind::config) {
-      log::error("{}: login of {} from {}: {}", proto, user, ip, account.error().message);
-      answer(broker, "E-ERR [SYS/TEMP] cannot check the password now\r\n", -1);
+      log::error("{}: login of {} from {}: {}", protocol, user, ip, account.error().message);
+      refuse(Refusal::temporary);
       co_return;
     }
     state.throttle.failed(ip, user, LoginThrottle::Clock::now());
-    log::info("{}: login failed for {} from {}", proto, user, ip);
-    answer(broker, "E-ERR [AUTH] invalid user name or password\r\n", -1);
+    log::info("{}: login failed for {} from {}", protocol, user, ip);
+    refuse(Refusal::password);
     co_return;
   }
   state.throttle.succeeded(user);
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0 ||
       !request_session(state.spawner, pair[1], *account, listener)) {
-    answer(broker, "E-ERR [SYS/TEMP] cannot start the session\r\n", -1);
+    refuse(Refusal::temporary);
     co_return;
   }
   ::close(pair[1]);
-  log::info("{}: login {} from {}", proto, user, ip);
+  log::info("{}: login {} from {}", protocol, user, ip);
   answer(broker, "K", pair[0]);
   ::close(pair[0]);
 }
 
 // Serves the requests of one login process until it ends.
-asio::awaitable<void> broker_loop(State& state, int fd, std::string ip, std::size_t listener,
+asio::awaitable<void> broker_loop(State& state, int fd, std::size_t listener, std::string ip,
                                   net::Server::Closed closed) {
   Packet::socket socket(state.server->io(), Packet(AF_UNIX, 0), fd);
   std::array<char, 1024> buffer{};
@@ -129,8 +142,8 @@ asio::awaitable<void> broker_loop(State& state, int fd, std::string ip, std::siz
     std::string_view request(buffer.data(), n);
     auto nul = request.find('\0');
     if (nul == std::string_view::npos) break;  // not from our login process
-    co_await check_login(state, socket.native_handle(), ip, std::string(request.substr(0, nul)),
-                         std::string(request.substr(nul + 1)), listener);
+    co_await check_login(state, socket.native_handle(), listener, ip,
+                         std::string(request.substr(0, nul)), std::string(request.substr(nul + 1)));
   }
   closed();
 }
@@ -153,7 +166,7 @@ void start_login(State& state, net::Accepted accepted, net::Server::Closed close
   }
   asio::co_spawn(
       state.server->io(),
-      broker_loop(state, pair[0], accepted.peer_ip, accepted.listener, std::move(closed)),
+      broker_loop(state, pair[0], accepted.listener, accepted.peer_ip, std::move(closed)),
       asio::detached);
 }
 
@@ -167,8 +180,11 @@ Result<std::optional<net::TlsContext>> load_tls(const ServeConfig& serve) {
 Result<std::vector<net::ListenerSpec>> listeners_from(const ServeConfig& serve, bool have_tls) {
   std::vector<net::ListenerSpec> specs;
   for (const auto& text : serve.listeners) {
-    auto spec = net::parse_listener(text, {"pop3", "imap"});
+    auto spec = net::parse_listener(text, {"pop3", "imap", "sieve"});
     if (!spec) return tl::unexpected(spec.error());
+    if (spec->protocol == "sieve" && spec->implicit_tls)  // RFC 5804 §2.2: STARTTLS only
+      return fail(ErrorKind::config,
+                  "listener '" + text + "': ManageSieve uses sieve:// and STARTTLS");
     if (spec->implicit_tls && !have_tls)
       return fail(ErrorKind::config,
                   "listener '" + text + "' needs serve.tls_cert and serve.tls_key");
@@ -194,11 +210,16 @@ int serve(const Config& config) {
                !specs ? specs.error().message : "serve.login_user: " + login_user.error().message);
     return 78;
   }
+  if (pam_service(config.serve.passdb) && ::access(pam_helper_path(config).c_str(), X_OK) != 0) {
+    log::error("serve: serve.passdb is {} but the PAM helper {} cannot be run: {}",
+               config.serve.passdb, pam_helper_path(config), std::strerror(errno));
+    return 78;
+  }
   LoginThrottle::Policy policy;
   policy.base_delay = config.serve.auth_delay;
   policy.max_failures = config.serve.auth_max_failures;
-  State state{config, LoginThrottle(policy)};
-  for (const auto& spec : *specs) state.protocols.push_back(spec.protocol);
+  State state{config, LoginThrottle(policy), -1, nullptr, {}};
+  state.specs = *specs;
   net::Server server(*specs, limits_from(config.serve));
   state.server = &server;
   if (auto bound = server.bind(); !bound) {

@@ -15,6 +15,7 @@
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/privileges.hpp"
 #include "server/imap/processes.hpp"
+#include "server/managesieve/processes.hpp"
 #include "server/pop3/processes.hpp"
 #include "server/process.hpp"
 
@@ -115,6 +116,32 @@ void die_unless(const Status& status) {
   exit_process(75);
 }
 
+// The login process of a ManageSieve connection (after the privilege drop).
+int run_managesieve_login(const Config& config, const std::optional<net::TlsContext>& tls,
+                          const std::string& peer_ip) {
+  managesieve::LoginSetup login;
+  login.tls = tls ? &*tls : nullptr;
+  login.policy.starttls_possible = tls.has_value();
+  login.policy.plaintext_without_tls =
+      config.serve.plaintext_on_loopback && net::is_loopback(peer_ip);
+  login.policy.max_redirects = config.sieve.max_redirects;
+  login.limits = limits_from(config.serve);
+  return managesieve::run_login(net::Stream(UniqueFd(3)), 4, login);
+}
+
+// The login process of an IMAP connection (after the privilege drop).
+int run_imap_login(const Config& config, const std::optional<net::TlsContext>& tls,
+                   const net::ListenerSpec& spec, const std::string& peer_ip) {
+  imap::LoginSetup login;
+  login.implicit_tls = spec.implicit_tls;
+  login.tls = tls ? &*tls : nullptr;
+  login.policy.starttls_possible = tls.has_value() && !spec.implicit_tls;
+  login.policy.plaintext_without_tls =
+      config.serve.plaintext_on_loopback && net::is_loopback(peer_ip);
+  login.limits = limits_from(config.serve);
+  return imap::run_login(net::Stream(UniqueFd(3)), 4, login);
+}
+
 void run_login_child(const SpawnerSetup& setup, const std::optional<net::TlsContext>& tls,
                      const Request& request) {
   const auto& config = *setup.config;
@@ -124,23 +151,15 @@ void run_login_child(const SpawnerSetup& setup, const std::optional<net::TlsCont
   enter_child({request.fds[0], request.fds[1]}, config.log, config.serve.session_memory);
   die_unless(become_ids(setup.login_user.name, setup.login_user.uid, setup.login_user.gid, false));
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // after the uid change, which clears it
-  // What every protocol's login process needs; the STARTTLS/STLS flag is
-  // the one field whose name differs.
-  auto fill = [&](auto& login, bool& tls_command_possible) {
-    login.implicit_tls = spec.implicit_tls;
-    login.tls = tls ? &*tls : nullptr;
-    tls_command_possible = tls.has_value() && !spec.implicit_tls;
-    login.policy.plaintext_without_tls =
-        config.serve.plaintext_on_loopback && net::is_loopback(request.fields[2]);
-    login.limits = limits_from(config.serve);
-  };
-  if (spec.protocol == "imap") {
-    imap::LoginSetup login;
-    fill(login, login.policy.starttls_possible);
-    exit_process(imap::run_login(net::Stream(UniqueFd(3)), 4, login));
-  }
   pop3::LoginSetup login;
-  fill(login, login.policy.stls_possible);
+  login.implicit_tls = spec.implicit_tls;
+  login.tls = tls ? &*tls : nullptr;
+  login.policy.stls_possible = tls.has_value() && !spec.implicit_tls;
+  login.policy.plaintext_without_tls =
+      config.serve.plaintext_on_loopback && net::is_loopback(request.fields[2]);
+  login.limits = limits_from(config.serve);
+  if (spec.protocol == "sieve") exit_process(run_managesieve_login(config, tls, request.fields[2]));
+  if (spec.protocol == "imap") exit_process(run_imap_login(config, tls, spec, request.fields[2]));
   exit_process(pop3::run_login(net::Stream(UniqueFd(3)), 4, login));
 }
 
@@ -150,7 +169,10 @@ void run_session_child(const SpawnerSetup& setup, const Request& request) {
   die_unless(become_ids(request.fields[3], to_number<uid_t>(request.fields[1]),
                         to_number<gid_t>(request.fields[2]), config.users.allow_gid_0));
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  std::size_t index = to_number<std::size_t>(request.fields[5]);
+  std::size_t index = to_number<std::size_t>(request.fields[6]);
+  if (index < setup.specs.size() && setup.specs[index].protocol == "sieve")
+    exit_process(managesieve::run_session(
+        3, managesieve::session_setup(config, request.fields[3], request.fields[5])));
   if (index < setup.specs.size() && setup.specs[index].protocol == "imap")
     exit_process(imap::run_session(3, request.fields[4], limits_from(config.serve),
                                    imap::SessionSetup{config.maildir.special_use}));
@@ -178,7 +200,7 @@ void run_session_child(const SpawnerSetup& setup, const Request& request) {
     bool login =
         request->fields[0] == "L" && request->fields.size() == 3 && request->fds.size() == 2;
     bool session =
-        request->fields[0] == "S" && request->fields.size() == 6 && request->fds.size() == 1;
+        request->fields[0] == "S" && request->fields.size() == 7 && request->fds.size() == 1;
     if ((login || session) && ::fork() == 0) {
       if (login) run_login_child(setup, tls, *request);
       run_session_child(setup, *request);
@@ -228,7 +250,7 @@ Status request_login(int spawner, int client, int broker, std::size_t listener,
 Status request_session(int spawner, int login_end, const Account& account, std::size_t listener) {
   std::string payload = "S";
   for (const auto& field : {std::to_string(account.uid), std::to_string(account.gid), account.name,
-                            account.maildir, std::to_string(listener)})
+                            account.maildir, account.home, std::to_string(listener)})
     payload += '\0' + field;
   return send_request(spawner, payload, {login_end});
 }

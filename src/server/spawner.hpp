@@ -43,8 +43,7 @@ struct SpawnerSetup {
 // caller still owns and closes afterwards.
 [[nodiscard]] Status request_login(int spawner, int client, int broker, std::size_t listener,
                                    const std::string& peer_ip);
-// `listener` (the index of the login's listener) says which protocol's
-// session process to run.
+// `listener` is the index of the listener the client came in on.
 [[nodiscard]] Status request_session(int spawner, int login_end, const Account& account,
                                      std::size_t listener);
 

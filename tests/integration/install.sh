@@ -50,7 +50,8 @@ MANPAGER=cat MANWIDTH=80 man -M "$prefix/share/man" mailroom-deliver 2>/dev/null
 for f in "$prefix"/share/man/man*/*; do
   grep -q '@CMAKE_' "$f" && fail "$f keeps a @CMAKE_...@ placeholder"
   sed -e "s|$prefix/bin|@CMAKE_INSTALL_FULL_BINDIR@|g" \
-      -e "s|$prefix/share/doc/mailroom|@CMAKE_INSTALL_FULL_DOCDIR@|g" "$f" |
+      -e "s|$prefix/share/doc/mailroom|@CMAKE_INSTALL_FULL_DOCDIR@|g" \
+      -e "s|$prefix/libexec|@CMAKE_INSTALL_FULL_LIBEXECDIR@|g" "$f" |
     cmp -s - "$repo/man/$(basename "$f")" || fail "$f differs from man/$(basename "$f") beyond its paths"
   while read -r path; do
     path=$(sed -E 's/[).,;:"]+$//' <<<"$path")

@@ -1,5 +1,6 @@
 // One listening socket from the configuration, as a URL without a path:
-// "pop3://127.0.0.1:110", "pop3s://[::1]:995" (no spaces, so it survives
+// "pop3://127.0.0.1:110", "pop3s://[::1]:995", "sieve://127.0.0.1" (without
+// a port: the protocol's IANA port, 4190 for ManageSieve; no spaces, so it survives
 // `-o serve.listeners=...`). A protocol name ending in
 // "s" (pop3s, imaps) speaks TLS from the first byte; the others start in
 // plaintext and offer STLS/STARTTLS when a certificate is configured.

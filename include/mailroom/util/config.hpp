@@ -106,9 +106,10 @@ struct ServeConfig {
   std::vector<std::string> listeners;  // "pop3://127.0.0.1:110", "pop3s://[::]:995"
   std::string tls_cert;                // PEM chain; with tls_key: STLS and pop3s
   std::string tls_key;
-  std::string passdb = "/etc/mailroom/users";  // Dovecot passwd-file format
-  std::string login_user = "nobody";           // pre-login processes run as this user
-  bool plaintext_on_loopback = true;           // USER/PASS, AUTH PLAIN without TLS from 127/8, ::1
+  std::string passdb = "/etc/mailroom/users";  // Dovecot passwd-file format, or "pam:SERVICE"
+  std::string pam_helper;             // "": the installed LIBEXECDIR/mailroom/mailroom-pam-auth
+  std::string login_user = "nobody";  // pre-login processes run as this user
+  bool plaintext_on_loopback = true;  // USER/PASS, AUTH PLAIN without TLS from 127/8, ::1
   std::uint64_t max_connections_per_ip = 10;
   std::uint64_t max_line = 8192;
   std::chrono::seconds login_timeout{60};
@@ -117,6 +118,10 @@ struct ServeConfig {
   std::chrono::seconds shutdown_grace{10};
   std::chrono::seconds auth_delay{1};    // first delay after a failed login; doubles each time
   std::uint64_t auth_max_failures = 10;  // per address or user in 15 minutes, then refused
+  // ManageSieve (RFC 5804 §2.3 HAVESPACE, §2.6 PUTSCRIPT): per user.
+  std::uint64_t managesieve_max_scripts = 100;
+  std::uint64_t managesieve_max_script_size = 1U << 20;  // at most the compiler's 1 MiB
+  std::uint64_t managesieve_quota = 10U << 20;           // all scripts together
 };
 
 // [spam]: the spam stage of deliver (issue 14; mailroom.toml(5), "[spam]").

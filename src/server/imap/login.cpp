@@ -3,8 +3,8 @@
 #include <chrono>
 
 #include "mailroom/server/imap.hpp"
+#include "server/broker.hpp"
 #include "server/imap/processes.hpp"
-#include "server/relay.hpp"
 
 namespace mailroom::server::imap {
 namespace {
@@ -48,12 +48,13 @@ Next run_step(Login& login, Step step, int& status) {
         return Next::done;
       }
       if (answer->session) {
-        status =
-            relay(login.client, answer->session.get(),
-                  step.tag + "\r\n" + login.reader.take_pending(), autologout(login.setup.limits));
+        net::Limits limits = login.setup.limits;
+        limits.idle_timeout = std::chrono::duration_cast<std::chrono::seconds>(autologout(limits));
+        status = relay(login.client, answer->session.get(),
+                       step.tag + "\r\n" + login.reader.take_pending(), limits);
         return Next::done;
       }
-      if (!login.client.write_all(refusal(step.tag, answer->reply))) return Next::done;
+      if (!login.client.write_all(refusal(step.tag, answer->refusal))) return Next::done;
       return ++login.failures >= kMaxFailedLogins ? Next::done : Next::go_on;
     }
   }

@@ -88,15 +88,13 @@ Step NotAuthenticated::command(const Command& c) {
   return tagged(c.tag, "BAD " + c.name + " is not valid before login");
 }
 
-std::string refusal(std::string_view tag, std::string_view broker_reply) {
-  std::string code = broker_reply.find("[SYS/TEMP]") != std::string_view::npos
-                         ? "UNAVAILABLE"
-                         : "AUTHENTICATIONFAILED";
-  std::string words = broker_reply.find("too many") != std::string_view::npos
-                          ? "too many failed logins, try again later"
-                      : code == "UNAVAILABLE" ? "cannot log in now, try again later"
-                                              : "invalid user name or password";
-  return std::string(tag) + " NO [" + code + "] " + words + "\r\n";
+std::string refusal(std::string_view tag, Refusal reason) {
+  std::string_view words = reason == Refusal::throttled
+                               ? "[AUTHENTICATIONFAILED] too many failed logins, try again later"
+                           : reason == Refusal::temporary
+                               ? "[UNAVAILABLE] cannot log in now, try again later"
+                               : "[AUTHENTICATIONFAILED] invalid user name or password";
+  return std::string(tag) + " NO " + std::string(words) + "\r\n";
 }
 
 }  // namespace mailroom::server::imap

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "mailroom/server/imap.hpp"
+#include "server/broker.hpp"
 
 namespace mailroom::server::imap {
 
@@ -47,8 +48,7 @@ class NotAuthenticated {
   std::string auth_tag_;  // AUTHENTICATE waiting for its response
 };
 
-// The listener's refusal (POP3 wording, "-ERR [AUTH] ...") as the tagged
-// NO of RFC 5530's response codes.
-[[nodiscard]] std::string refusal(std::string_view tag, std::string_view broker_reply);
+// The listener's refusal as the tagged NO of RFC 5530's response codes.
+[[nodiscard]] std::string refusal(std::string_view tag, Refusal reason);
 
 }  // namespace mailroom::server::imap

@@ -1,22 +1,28 @@
 // The login process of a POP3 connection (processes.hpp).
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
-#include <cstring>
 
 #include "mailroom/net/line_reader.hpp"
 #include "mailroom/util/log.hpp"
-#include "mailroom/util/unique_fd.hpp"
+#include "server/broker.hpp"
 #include "server/pop3/processes.hpp"
-#include "server/process.hpp"
-#include "server/relay.hpp"
 
 namespace mailroom::server::pop3 {
 namespace {
 
 constexpr int kMaxFailedLogins = 3;  // per connection; the listener throttles across them
 constexpr std::size_t kBufferSize = 16384;
+
+// RFC 2449 section 8 / RFC 3206: [AUTH] for the password, [SYS/TEMP] for us.
+std::string_view refusal_reply(Refusal refusal) {
+  switch (refusal) {
+    case Refusal::password:
+      return "-ERR [AUTH] invalid user name or password\r\n";
+    case Refusal::throttled:
+      return "-ERR [AUTH] too many failed logins, try again later\r\n";
+    default:
+      return "-ERR [SYS/TEMP] cannot check the password now\r\n";
+  }
+}
 
 }  // namespace
 
@@ -62,10 +68,8 @@ int run_login(net::Stream client, int broker, const LoginSetup& setup) {
             return 0;
           }
           if (answer->session)
-            return relay(
-                client, answer->session.get(), reader.take_pending(),
-                std::chrono::duration_cast<std::chrono::milliseconds>(setup.limits.idle_timeout));
-          if (!client.write_all(answer->reply)) return 0;
+            return relay(client, answer->session.get(), reader.take_pending(), setup.limits);
+          if (!client.write_all(refusal_reply(answer->refusal))) return 0;
           if (++failures >= kMaxFailedLogins) return 0;
           break;
         }

@@ -77,13 +77,11 @@ TEST(ImapLogin, PlaintextRefusedBeforeTlsUnlessLoopback) {
 }
 
 TEST(ImapLogin, ListenerRefusalsBecomeResponseCodes) {
-  EXPECT_EQ(refusal("a", "-ERR [AUTH] invalid user name or password\r\n"),
+  EXPECT_EQ(refusal("a", Refusal::password),
             "a NO [AUTHENTICATIONFAILED] invalid user name or password\r\n");
-  EXPECT_EQ(refusal("a", "-ERR [SYS/TEMP] cannot check the password now\r\n"),
+  EXPECT_EQ(refusal("a", Refusal::temporary),
             "a NO [UNAVAILABLE] cannot log in now, try again later\r\n");
-  EXPECT_TRUE(
-      refusal("a", "-ERR [AUTH] too many failed logins, try again later\r\n").find("too many") !=
-      std::string::npos);
+  EXPECT_TRUE(refusal("a", Refusal::throttled).find("too many") != std::string::npos);
 }
 
 }  // namespace

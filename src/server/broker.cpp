@@ -1,4 +1,4 @@
-#include "server/relay.hpp"
+#include "server/broker.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -15,12 +15,30 @@ namespace {
 
 constexpr std::size_t kBufferSize = 16384;
 
+Refusal refusal_of(std::string_view word) {
+  if (word == "auth") return Refusal::password;
+  if (word == "throttled") return Refusal::throttled;
+  return Refusal::temporary;
+}
+
 }  // namespace
+
+std::string_view refusal_word(Refusal reason) {
+  switch (reason) {
+    case Refusal::password:
+      return "auth";
+    case Refusal::throttled:
+      return "throttled";
+    default:
+      return "temp";
+  }
+}
 
 Result<BrokerAnswer> ask_broker(int broker, const std::string& user, const std::string& password) {
   std::string request = user + '\0' + password;
   if (::send(broker, request.data(), request.size(), MSG_NOSIGNAL) < 0)
     return fail_errno(ErrorKind::temporary, "send to listener", errno);
+  std::fill(request.begin(), request.end(), '\0');
   std::array<char, 512> answer{};
   alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> control{};
   iovec io{answer.data(), answer.size()};
@@ -43,14 +61,15 @@ Result<BrokerAnswer> ask_broker(int broker, const std::string& user, const std::
     }
   if (answer[0] == 'K' && out.session) return out;
   out.session.reset();
-  out.reply = std::string(answer.data() + 1, static_cast<std::size_t>(n) - 1);
+  out.refusal = refusal_of(std::string_view(answer.data() + 1, static_cast<std::size_t>(n) - 1));
   return out;
 }
 
 int relay(net::Stream& client, int session, const std::string& pipelined,
-          std::chrono::milliseconds idle) {
+          const net::Limits& limits) {
   if (!send_all(session, pipelined)) return 0;
   std::array<char, kBufferSize> buffer{};
+  auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(limits.idle_timeout);
   for (;;) {
     std::array<pollfd, 2> fds{{{client.fd(), POLLIN, 0}, {session, POLLIN, 0}}};
     int ready =

@@ -1,0 +1,44 @@
+// What every login process (POP3, ManageSieve) does around the password
+// check (mailroom-serve(8), "Privileges"): hand the password to the
+// listening process over `broker`, a SOCK_SEQPACKET socket, as
+// "user NUL password"; the answer is "K" with the descriptor of the new
+// session process attached, or "E" and a refusal word that each protocol
+// words its own way. After a login it relays bytes between the client (TLS
+// included) and the session.
+#pragma once
+
+#include <string>
+
+#include "mailroom/net/limits.hpp"
+#include "mailroom/net/tls.hpp"
+#include "mailroom/util/result.hpp"
+#include "mailroom/util/unique_fd.hpp"
+
+namespace mailroom::server {
+
+enum class Refusal {
+  none,
+  password,   // "auth": wrong user name or password
+  throttled,  // "throttled": too many failures from this address or for this user
+  temporary,  // "temp": the password file cannot be read, or the session not started
+};
+
+// The listening process's side: the refusal word of `reason`.
+[[nodiscard]] std::string_view refusal_word(Refusal reason);
+
+struct BrokerAnswer {
+  UniqueFd session;  // valid on success
+  Refusal refusal = Refusal::none;
+};
+
+// One request, one answer; the answer carries the session's descriptor.
+[[nodiscard]] Result<BrokerAnswer> ask_broker(int broker, const std::string& user,
+                                              const std::string& password);
+
+// After the login: bytes both ways until either side ends or the client is
+// idle for limits.idle_timeout. `pipelined` (bytes the client sent after
+// its login command) goes to the session first. Returns the exit status.
+int relay(net::Stream& client, int session, const std::string& pipelined,
+          const net::Limits& limits);
+
+}  // namespace mailroom::server
