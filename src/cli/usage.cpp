@@ -22,7 +22,7 @@ Commands:
   sieve check|test|filter|from-procmail
                     compile Sieve scripts, show what one does to a message,
                     re-file a Maildir folder, convert a .procmailrc
-  serve           POP3 and ManageSieve server for the delivered mail (mailroom-serve(8))
+  serve           POP3, IMAP and ManageSieve server for the delivered mail (mailroom-serve(8))
   lmtp            LMTP server: deliver's pipeline for MTAs that speak LMTP
                     (mailroom-lmtp(8))
   passwd          print a password hash for serve.passdb
@@ -170,8 +170,10 @@ See mailroom-sieve(7) for the supported language and its limits.
 
 constexpr const char* kServe = R"(usage: mailroom serve [-c FILE] [-o SECTION.KEY=VALUE]...
 
-Serves POP3 (RFC 1939; STLS, AUTH PLAIN, UIDL, TOP) over the Maildirs that
-`deliver` writes, and ManageSieve (RFC 5804; sieve://ADDRESS, port 4190:
+Serves POP3 (RFC 1939; STLS, AUTH PLAIN, UIDL, TOP) and IMAP (RFC 3501 with
+LITERAL+, IDLE, UIDPLUS, MOVE, SPECIAL-USE, UNSELECT, NAMESPACE, ID, ENABLE;
+imap://ADDRESS with STARTTLS, port 143, and imaps://ADDRESS, port 993) over
+the Maildirs that `deliver` writes, and ManageSieve (RFC 5804; sieve://ADDRESS, port 4190:
 STARTTLS, AUTHENTICATE PLAIN, scripts compiled on upload and stored as
 ~/sieve/NAME.sieve with ~/.dovecot.sieve linked to the active one, where
 deliver reads it), on the listeners of [serve] in the configuration, until
@@ -181,7 +183,8 @@ process running as serve.login_user until login, then by one running as
 the user (mailroom-serve(8), "Privileges").
 
   -c FILE  configuration file (default /etc/mailroom/mailroom.toml)
-  -o K=V   override one key, e.g. -o serve.listeners=pop3://127.0.0.1:1110
+  -o K=V   override one key, e.g.
+           -o serve.listeners=pop3://127.0.0.1:1110,imap://127.0.0.1:1143
 
 Exit codes: 0 after SIGTERM; 64 bad command line; 78 bad configuration
 (listener, certificate, login user); 75 a failure while running.
