@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "deliver/authenticate_stage.hpp"
+#include "deliver/dmarc_report_stage.hpp"
 #include "deliver/envelope.hpp"
 #include "deliver/envelope_check.hpp"
 #include "deliver/input.hpp"
@@ -57,6 +58,7 @@ struct Context {
   std::optional<spam::SpamVerdict> spam{};      // for Sieve's spamtest; nullopt: spam off
   OutgoingKeys keys{};  // arc_seal.key, srs.secret_file: opened before privileges drop
   std::optional<double> trusted_spam_score{};  // sieve.trusted_spam_header's, as it arrived
+  dmarc_report::Recorder dmarc_records{};  // dmarc_report.spool's day file, opened as root
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {
@@ -379,6 +381,7 @@ Outcome run(const Request& request, const Config& config) {
   context.user = std::move(*user);
   context.as_root = ::geteuid() == 0;
   context.keys = open_outgoing_keys(config);
+  context.dmarc_records = open_dmarc_recorder(config);
   if (auto dropped = become_user(context.user, config.users.allow_gid_0); !dropped)
     return failed(&context, dropped.error());
   if (is_our_srs_address(config.srs, context.envelope.final_recipient))
@@ -405,6 +408,7 @@ Outcome run(const Request& request, const Config& config) {
   auto auth = authenticate(context, message);
   context.auth = std::move(auth.results);
   context.auth_summary = std::move(auth.summary);
+  record_for_reports(context.dmarc_records, message, context.envelope, context.auth, config.auth);
   auto spam = spam_stage(config, context.user, message, context.auth, context.envelope);
   context.spam_note = spam.log_text;
   context.spam = spam.verdict;
