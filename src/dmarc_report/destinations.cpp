@@ -71,7 +71,7 @@ Destinations destinations(const std::string& policy_domain, const auth::DmarcRec
   for (const auto& uri : record.aggregate_reports) {
     auto address = mailto_address(uri.uri);
     if (!address) {
-      out.notes.push_back("rua " + uri.uri + " left out: only mailto: addresses are supported");
+      out.notes.push_back("rua " + uri.uri + " left out: not a mailto: address we can use");
       continue;
     }
     const auto dest_domain = lower(address->substr(address->rfind('@') + 1));
