@@ -11,8 +11,10 @@
 namespace mailroom::dmarc_report {
 namespace {
 
-Status make_dir(const std::string& path) {
-  if (::mkdir(path.c_str(), 0750) == 0 || errno == EEXIST) return ok();
+// True when the directory was made now (its parent then needs a sync).
+Result<bool> make_dir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0750) == 0) return true;
+  if (errno == EEXIST) return false;
   return fail_errno(ErrorKind::temporary, "cannot make " + path, errno);
 }
 
@@ -65,7 +67,8 @@ bool SentState::is_marked(const std::string& day, const std::string& name) const
 Status SentState::mark(const std::string& day, const std::string& name,
                        const std::string& text) const {
   const std::string day_dir = dir_ + "/" + day;
-  if (auto made = make_dir(day_dir); !made) return made;
+  auto made = make_dir(day_dir);
+  if (!made) return tl::unexpected(made.error());
   const std::string path = day_dir + "/" + name;
   const std::string temporary = path + ".tmp";
   UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
@@ -77,7 +80,7 @@ Status SentState::mark(const std::string& day, const std::string& name,
   if (::rename(temporary.c_str(), path.c_str()) != 0)
     return fail_errno(ErrorKind::temporary, "cannot rename " + temporary, errno);
   if (auto synced = sync_dir(day_dir); !synced) return synced;
-  return sync_dir(dir_);
+  return *made ? sync_dir(dir_) : ok();
 }
 
 }  // namespace mailroom::dmarc_report
