@@ -28,6 +28,7 @@ Commands:
   passwd          print a password hash for serve.passdb
   srs forward|reverse ADDRESS  SRS-rewrite a sender, or turn an SRS address back
   dmarc send      send the DMARC aggregate reports of the recorded days
+  dmarc summary   what the DMARC reports others sent us say, and what to fix
   learn           learn messages as spam or ham (--spam|--ham PATH...)
   score           score a message: "SCL <level> score=<n>" (--explain: why)
   help [COMMAND]  this text, or the help of COMMAND
@@ -252,6 +253,20 @@ one that failed is sent by the next run. Run it daily (contrib/dmarc/).
   --dry-run         print what would be sent; send and mark nothing
 Prints a line per report. Exit codes: 0 done; 75 a report must be retried
 (the next run does); 64 bad command line; 78 configuration error.
+
+usage: mailroom dmarc summary [--domain DOMAIN] [--since YYYY-MM-DD] [--json]
+                             [--store DIR] [--no-dns] [-c CONFIG] [-o ...]
+
+The aggregate reports others sent about our domains, read from the mail to
+dmarc_report.reports_mailbox into dmarc_report.received_store: per domain
+and source address (with its reverse DNS name) how much passed DMARC, DKIM
+and SPF alignment and, in words, what to fix; then per reporter.
+  --domain DOMAIN     that domain only
+  --since YYYY-MM-DD  reports whose period ends on or after that day
+  --json              the same as JSON
+  --store DIR         another store than received_store (~ is $HOME)
+  --no-dns            no reverse DNS names
+Exit codes: 0 printed; 64 bad command line; 66 no store; 78 configuration.
 )";
 
 constexpr const char* kConfig = R"(usage: mailroom config check [-c FILE] [-o SECTION.KEY=VALUE]...

@@ -3,7 +3,10 @@
 // file when the From domain's DMARC record asks for reports (rua=).
 #pragma once
 
+#include <string>
+
 #include "deliver/envelope.hpp"
+#include "mailroom/deliver/deliver.hpp"
 #include "mailroom/auth/authenticate.hpp"
 #include "mailroom/dmarc_report/recorder.hpp"
 #include "mailroom/message/message.hpp"
@@ -20,5 +23,13 @@ namespace mailroom::deliver {
 void record_for_reports(const dmarc_report::Recorder& recorder, const message::Message& message,
                         const Envelope& envelope, const auth::AuthResults& results,
                         const AuthenticationConfig& config) noexcept;
+
+// After a delivery to dmarc_report.reports_mailbox (exit 0 only): the
+// aggregate reports attached to the message into received_store, as the
+// recipient. Never changes the outcome; what it did is logged.
+[[nodiscard]] Outcome read_reports_after(Outcome outcome, const Config& config,
+                                         const Envelope& envelope, const std::string& home,
+                                         const std::string& user,
+                                         const message::Message& message) noexcept;
 
 }  // namespace mailroom::deliver

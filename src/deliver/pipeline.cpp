@@ -428,10 +428,14 @@ Outcome run(const Request& request, const Config& config) {
   pieces.insert(pieces.end(), stored.begin(), stored.end());
   if (scripts->empty()) {
     context.sieve_note = no_scripts_text(config.sieve, context.user);
-    return store_copies(context, message, *store, choose_targets(context), pieces);
+    return read_reports_after(
+        store_copies(context, message, *store, choose_targets(context), pieces), config,
+        context.envelope, context.user.home, context.user.name, message);
   }
-  return carry_out(context, message, *store,
-                   run_sieve(context, *store, *scripts, pieces, added.size()), pieces);
+  return read_reports_after(carry_out(context, message, *store,
+                                      run_sieve(context, *store, *scripts, pieces, added.size()),
+                                      pieces),
+                            config, context.envelope, context.user.home, context.user.name, message);
 }
 
 }  // namespace

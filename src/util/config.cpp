@@ -339,6 +339,14 @@ const std::vector<KeyBinding>& bindings() {
         "How `mailroom dmarc send` mails reports: the MTA's sendmail, %f sender, %a "
         "recipients, no shell."},
        string_setter(&Config::dmarc_report, &DmarcReportConfig::sendmail)},
+      {{"dmarc_report.reports_mailbox", "string",
+        "The recipient address whose mail carries the DMARC reports others send us: read into "
+        "received_store after delivery; empty: none."},
+       string_setter(&Config::dmarc_report, &DmarcReportConfig::reports_mailbox)},
+      {{"dmarc_report.received_store", "string",
+        "Where received DMARC reports are kept (~ and %u: that recipient's); read by `mailroom "
+        "dmarc summary`."},
+       string_setter(&Config::dmarc_report, &DmarcReportConfig::received_store)},
   };
   return table;
 }

@@ -179,6 +179,9 @@ struct DmarcReportConfig {
   std::string org_name;  // our domain in reports (Submitter:); "" = the host name
   std::string email;     // the address reports come from (report_metadata/email)
   std::string sendmail = "/usr/sbin/sendmail -oi -f %f -- %a";  // as sieve.sendmail
+  // The recipient whose mail carries reports others send us; "" = none.
+  std::string reports_mailbox;
+  std::string received_store = "~/.mailroom/dmarc-reports";  // "~", "%u": that recipient's
 };
 
 struct Config {
