@@ -36,7 +36,7 @@ Result<std::string> inflate_bounded(std::string_view in, int window_bits, std::s
     out.append(buffer, sizeof buffer - stream.avail_out);
     if (out.size() > max_out) {
       inflateEnd(&stream);
-      return fail(ErrorKind::parse,
+      return fail(ErrorKind::limit,
                   "the report inflates past " + std::to_string(max_out) + " bytes: refused");
     }
     if (rc == Z_OK && stream.avail_in == 0 && stream.avail_out != 0) break;  // truncated input
@@ -121,7 +121,7 @@ Result<std::string> report_xml(std::string_view attachment, const ReceivedLimits
       return fail(ErrorKind::parse, "the report is larger than the limit");
     return std::string(attachment);
   }
-  return fail(ErrorKind::parse, "neither gzip, zip nor XML");
+  return fail(ErrorKind::data, "neither gzip, zip nor XML");
 }
 
 }  // namespace mailroom::dmarc_report

@@ -75,6 +75,13 @@ Status make_dir(const std::string& path) {
   return fail_errno(ErrorKind::temporary, "cannot make " + path, errno);
 }
 
+// mkdir -p: ~/.mailroom may not exist yet at the first report.
+Status make_dirs(const std::string& path) {
+  for (auto slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1))
+    if (auto made = make_dir(path.substr(0, slash)); !made) return made;
+  return make_dir(path);
+}
+
 Result<std::string> read_file(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd) return fail_errno(ErrorKind::temporary, "cannot read " + path, errno);
@@ -104,7 +111,7 @@ void load_file(const std::string& path, std::int64_t since, std::vector<StoredRo
 }  // namespace
 
 Result<bool> store_report(const ReceivedReport& report, const std::string& store) {
-  if (auto made = make_dir(store); !made) return tl::unexpected(made.error());
+  if (auto made = make_dirs(store); !made) return tl::unexpected(made.error());
   if (auto made = make_dir(store + "/seen"); !made) return tl::unexpected(made.error());
   const std::string seen = store + "/seen/" + seen_name(report);
   UniqueFd mark(::open(seen.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
@@ -131,7 +138,11 @@ std::vector<std::string> store_reports(const message::Message& message, const st
     for (const auto& part : message.parts()) {
       if (!part.is_leaf()) continue;
       auto xml = report_xml(message.decoded(part), limits);
-      if (!xml) continue;  // the text part, a logo: not a report
+      if (!xml && xml.error().kind == ErrorKind::data) continue;  // the text part, a logo
+      if (!xml) {
+        notes.push_back("attachment " + part.filename() + " refused: " + xml.error().message);
+        continue;
+      }
       auto report = parse_report(*xml, limits);
       if (!report) {
         notes.push_back("not a DMARC report (" + part.filename() + "): " + report.error().message);

@@ -23,9 +23,10 @@ struct ReceivedLimits {
 };
 
 // The report XML of one attachment: gzip (RFC 1952), zip (the first entry
-// named *.xml, stored or deflated) or the XML itself. ErrorKind::parse for
-// a damaged archive, one with no XML in it, or one that inflates past
-// max_xml_bytes (a zip bomb stops there).
+// named *.xml, stored or deflated) or the XML itself. ErrorKind::data when
+// it is none of these (a text part, a logo), parse for a damaged archive
+// or one with no XML in it, limit for one that inflates past max_xml_bytes
+// (a zip bomb stops there).
 [[nodiscard]] Result<std::string> report_xml(std::string_view attachment,
                                              const ReceivedLimits& limits = {});
 
