@@ -15,21 +15,15 @@ dmarc_report::Recorder open_dmarc_recorder(const Config& config) {
   return dmarc_report::Recorder::open(config.dmarc_report.spool, std::time(nullptr));
 }
 
-void record_for_reports(const dmarc_report::Recorder& recorder, const message::Message& message,
-                        const Envelope& envelope, const auth::AuthResults& results,
-                        const AuthenticationConfig& config) noexcept {
-  if (!recorder.active() || !results.dmarc.record) return;
-  try {
-    const auto input = auth_input_from(envelope, message, config);
-    auto record = dmarc_report::record_from(results, input.client_ip, input.mail_from.value_or(""),
-                                            std::time(nullptr));
-    if (record) recorder.append(*record);
-  } catch (...) {
-    log::warn("dmarc_report: this delivery could not be recorded (out of memory)");
-  }
-}
-
 namespace {
+
+void record_for_reports(const DeliveredMessage& d) {
+  if (!d.recorder.active() || !d.auth.dmarc.record) return;
+  const auto input = auth_input_from(d.envelope, d.message, d.config.auth);
+  auto record = dmarc_report::record_from(d.auth, input.client_ip, input.mail_from.value_or(""),
+                                          std::time(nullptr));
+  if (record) d.recorder.append(*record);
+}
 
 bool same_address(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -41,22 +35,26 @@ bool same_address(std::string_view a, std::string_view b) {
   return true;
 }
 
+void read_reports(const DeliveredMessage& d) {
+  const auto& report = d.config.dmarc_report;
+  if (report.reports_mailbox.empty() ||
+      !same_address(d.envelope.final_recipient, report.reports_mailbox))
+    return;
+  if (report.received_store.empty() || (report.received_store[0] == '~' && d.home.empty())) return;
+  const auto store = expand_user_path(report.received_store, d.home, d.user);
+  for (const auto& note : dmarc_report::store_reports(d.message, store))
+    log::info("dmarc_report: {}", note);
+}
+
 }  // namespace
 
-Outcome read_reports_after(Outcome outcome, const Config& config, const Envelope& envelope,
-                           const std::string& home, const std::string& user,
-                           const message::Message& message) noexcept {
-  const auto& report = config.dmarc_report;
-  if (outcome.exit_code != 0 || report.reports_mailbox.empty() ||
-      !same_address(envelope.final_recipient, report.reports_mailbox))
-    return outcome;
+Outcome dmarc_after_delivery(Outcome outcome, const DeliveredMessage& delivered) noexcept {
+  if (outcome.exit_code != 0) return outcome;
   try {
-    const auto store = expand_user_path(report.received_store, home, user);
-    if (store.empty() || (report.received_store[0] == '~' && home.empty())) return outcome;
-    for (const auto& note : dmarc_report::store_reports(message, store))
-      log::info("dmarc_report: {}", note);
+    record_for_reports(delivered);
+    read_reports(delivered);
   } catch (...) {
-    log::warn("dmarc_report: the reports of this message could not be read (out of memory)");
+    log::warn("dmarc_report: not recorded or read after delivery (out of memory)");
   }
   return outcome;
 }

@@ -408,7 +408,6 @@ Outcome run(const Request& request, const Config& config) {
   auto auth = authenticate(context, message);
   context.auth = std::move(auth.results);
   context.auth_summary = std::move(auth.summary);
-  record_for_reports(context.dmarc_records, message, context.envelope, context.auth, config.auth);
   auto spam = spam_stage(config, context.user, message, context.auth, context.envelope);
   context.spam_note = spam.log_text;
   context.spam = spam.verdict;
@@ -428,14 +427,16 @@ Outcome run(const Request& request, const Config& config) {
   pieces.insert(pieces.end(), stored.begin(), stored.end());
   if (scripts->empty()) {
     context.sieve_note = no_scripts_text(config.sieve, context.user);
-    return read_reports_after(
-        store_copies(context, message, *store, choose_targets(context), pieces), config,
-        context.envelope, context.user.home, context.user.name, message);
+    return dmarc_after_delivery(
+        store_copies(context, message, *store, choose_targets(context), pieces),
+        {config, context.envelope, context.user.home, context.user.name, message, context.auth,
+         context.dmarc_records});
   }
-  return read_reports_after(carry_out(context, message, *store,
-                                      run_sieve(context, *store, *scripts, pieces, added.size()),
-                                      pieces),
-                            config, context.envelope, context.user.home, context.user.name, message);
+  return dmarc_after_delivery(
+      carry_out(context, message, *store,
+                run_sieve(context, *store, *scripts, pieces, added.size()), pieces),
+      {config, context.envelope, context.user.home, context.user.name, message, context.auth,
+       context.dmarc_records});
 }
 
 }  // namespace
