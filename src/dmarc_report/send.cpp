@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -192,6 +193,20 @@ DayOutcome send_day(const std::string& day, std::int64_t day_start, const SentSt
   return outcome;
 }
 
+// Day files are kept a while after their reports went out (a postmaster
+// may want to look), then removed with their markers.
+constexpr std::int64_t kKeepDays = 35;
+
+void prune(const SendOptions& options, const SentState& state) {
+  const std::string oldest_kept = day_of(options.now - kKeepDays * kDay);
+  for (const auto& day : recorded_days(options.spool, oldest_kept)) {
+    if (!state.day_done(day)) continue;
+    if (::unlink((options.spool + "/" + day + ".records").c_str()) != 0) continue;
+    std::error_code ignored;
+    std::filesystem::remove_all(options.spool + "/sent/" + day, ignored);
+  }
+}
+
 }  // namespace
 
 std::optional<std::int64_t> parse_day(std::string_view day) {
@@ -231,6 +246,7 @@ Result<std::vector<std::string>> send_reports(const SendOptions& options) {
     if (outcome.settled && !options.dry_run && *start + kDay <= options.now)
       (void)state->mark(day, ".done", "done\n");
   }
+  if (!options.day && !options.dry_run) prune(options, *state);
   return lines;
 }
 

@@ -88,6 +88,19 @@ TEST_F(DmarcSend, EveryFinishedDayOnceThenDone) {
   EXPECT_EQ(sent().size(), 2U);  // the next day, its own report
 }
 
+// Done days older than 35 days go, with their markers; the rest stay.
+TEST_F(DmarcSend, OldDoneDaysArePruned) {
+  record(kDec7 - 3600, "a.com", "v=DMARC1; p=none; rua=mailto:r@a.com");
+  ASSERT_TRUE(send_reports(options(kDec7 + 60)));
+  ASSERT_TRUE(std::filesystem::exists(spool_ + "/2026-12-06.records"));
+  ASSERT_TRUE(send_reports(options(kDec7 + 30 * 86400)));
+  EXPECT_TRUE(std::filesystem::exists(spool_ + "/2026-12-06.records"));
+  ASSERT_TRUE(send_reports(options(kDec7 + 36 * 86400)));
+  EXPECT_FALSE(std::filesystem::exists(spool_ + "/2026-12-06.records"));
+  EXPECT_FALSE(std::filesystem::exists(spool_ + "/sent/2026-12-06"));
+  EXPECT_EQ(sent().size(), 1U);
+}
+
 TEST_F(DmarcSend, FailedSendIsRetriedNextRun) {
   record(kDec7 - 3600, "a.com", "v=DMARC1; p=none; rua=mailto:r@a.com");
   auto lines = send_reports(options(kDec7 + 60, 75));
