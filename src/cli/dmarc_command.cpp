@@ -6,10 +6,10 @@
 // [--no-dns]`: the reports received, per source and reporter, with advice.
 #include <array>
 #include <chrono>
-#include <cstdlib>
-#include <functional>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -59,8 +59,8 @@ int run_summary(const Config& config, const SendRequest& request) {
   if (store.empty()) {
     const char* home = std::getenv("HOME");
     const char* user = std::getenv("USER");
-    store = expand_user_path(config.dmarc_report.received_store, home ? home : "",
-                             user ? user : "");
+    store =
+        expand_user_path(config.dmarc_report.received_store, home ? home : "", user ? user : "");
   }
   std::int64_t since = 0;
   if (request.since) since = *dmarc_report::parse_day(*request.since);
@@ -71,9 +71,11 @@ int run_summary(const Config& config, const SendRequest& request) {
   }
   dns::StubResolver resolver(stub_options(config));
   std::function<std::string(const std::string&)> names;
-  if (!request.no_dns) names = [&resolver](const std::string& ip) { return reverse_name(resolver, ip); };
+  if (!request.no_dns)
+    names = [&resolver](const std::string& ip) { return reverse_name(resolver, ip); };
   auto summary = dmarc_report::summarize(*rows, names);
-  auto text = request.json ? dmarc_report::summary_json(summary) : dmarc_report::summary_text(summary);
+  auto text =
+      request.json ? dmarc_report::summary_json(summary) : dmarc_report::summary_text(summary);
   std::fputs(text.c_str(), stdout);
   return 0;
 }

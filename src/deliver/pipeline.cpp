@@ -58,7 +58,7 @@ struct Context {
   std::optional<spam::SpamVerdict> spam{};      // for Sieve's spamtest; nullopt: spam off
   OutgoingKeys keys{};  // arc_seal.key, srs.secret_file: opened before privileges drop
   std::optional<double> trusted_spam_score{};  // sieve.trusted_spam_header's, as it arrived
-  dmarc_report::Recorder dmarc_records{};  // dmarc_report.spool's day file, opened as root
+  dmarc_report::Recorder dmarc_records{};      // dmarc_report.spool's day file, opened as root
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {

@@ -49,7 +49,8 @@ Result<std::string> inflate_bounded(std::string_view in, int window_bits, std::s
 bool ends_with_xml(std::string_view name) {
   if (name.size() < 4) return false;
   auto ext = name.substr(name.size() - 4);
-  return ext[0] == '.' && (ext[1] | 0x20) == 'x' && (ext[2] | 0x20) == 'm' && (ext[3] | 0x20) == 'l';
+  return ext[0] == '.' && (ext[1] | 0x20) == 'x' && (ext[2] | 0x20) == 'm' &&
+         (ext[3] | 0x20) == 'l';
 }
 
 // The end of central directory record: the last "PK\5\6" in the final
@@ -112,9 +113,8 @@ Result<std::string> report_xml(std::string_view attachment, const ReceivedLimits
   if (attachment.starts_with("PK\x03\x04") || attachment.starts_with("PK\x05\x06"))
     return unzip(attachment, limits);
   std::size_t start = attachment.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-  while (start < attachment.size() &&
-         (attachment[start] == ' ' || attachment[start] == '\n' || attachment[start] == '\r' ||
-          attachment[start] == '\t'))
+  while (start < attachment.size() && (attachment[start] == ' ' || attachment[start] == '\n' ||
+                                       attachment[start] == '\r' || attachment[start] == '\t'))
     ++start;
   if (start < attachment.size() && attachment[start] == '<') {
     if (attachment.size() > limits.max_xml_bytes)

@@ -22,8 +22,8 @@ int hex_value(char c) {
 // nullopt for another scheme or an address we would not pass to sendmail.
 std::optional<std::string> mailto_address(const std::string& uri) {
   if (uri.size() < 7 || lower(uri.substr(0, 7)) != "mailto:") return std::nullopt;
-  std::string raw = uri.substr(7, uri.find('?') == std::string::npos ? std::string::npos
-                                                                      : uri.find('?') - 7);
+  std::string raw =
+      uri.substr(7, uri.find('?') == std::string::npos ? std::string::npos : uri.find('?') - 7);
   std::string address;
   for (std::size_t i = 0; i < raw.size(); ++i) {
     if (raw[i] == '%' && i + 2 < raw.size() && hex_value(raw[i + 1]) >= 0 &&
@@ -55,9 +55,10 @@ enum class Verified { yes, no, unknown };
 Verified verify_external(const std::string& policy_domain, const std::string& dest_domain,
                          dns::Resolver& resolver) {
   const auto name = policy_domain + "._report._dmarc." + dest_domain;
-  auto answer = resolver.query(name, dns::RecordType::txt,
-                               dns::Deadline::after(std::chrono::seconds(10)));
-  if (!answer) return answer.error().kind == ErrorKind::temporary ? Verified::unknown : Verified::no;
+  auto answer =
+      resolver.query(name, dns::RecordType::txt, dns::Deadline::after(std::chrono::seconds(10)));
+  if (!answer)
+    return answer.error().kind == ErrorKind::temporary ? Verified::unknown : Verified::no;
   for (const auto& text : answer->texts)
     if (auth::is_dmarc_record(text)) return Verified::yes;
   return Verified::no;

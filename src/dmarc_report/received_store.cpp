@@ -77,7 +77,8 @@ Status make_dir(const std::string& path) {
 
 // mkdir -p: ~/.mailroom may not exist yet at the first report.
 Status make_dirs(const std::string& path) {
-  for (auto slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1))
+  for (auto slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1))
     if (auto made = make_dir(path.substr(0, slash)); !made) return made;
   return make_dir(path);
 }

@@ -90,7 +90,8 @@ void set_disposition(DeliveryRecord& record, const auth::DmarcResult& dmarc) {
   if (dmarc.policy == auth::DmarcPolicy::reject) {
     record.disposition = "quarantine";
     record.reason = "local_policy";
-    record.reason_comment = "delivered after SMTP and scored as spam: a delivery agent cannot reject";
+    record.reason_comment =
+        "delivered after SMTP and scored as spam: a delivery agent cannot reject";
   }
 }
 
@@ -170,7 +171,8 @@ Result<DeliveryRecord> decode(std::string_view line) {
   if (!fields.back().empty()) {
     for (auto item : split(fields.back(), ',')) {
       auto parts = split(item, ':');
-      if (parts.size() != 3) return fail(ErrorKind::parse, "bad DKIM item in a DMARC report record");
+      if (parts.size() != 3)
+        return fail(ErrorKind::parse, "bad DKIM item in a DMARC report record");
       auto domain = unescape(parts[0]);
       auto selector = unescape(parts[1]);
       auto result = unescape(parts[2]);

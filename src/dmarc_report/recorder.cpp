@@ -29,8 +29,8 @@ Recorder Recorder::open(const std::string& spool, std::int64_t now) {
   Recorder recorder;
   if (spool.empty()) return recorder;
   recorder.path_ = spool + "/" + day_of(now) + ".records";
-  int fd = ::open(recorder.path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-                  0640);
+  int fd =
+      ::open(recorder.path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
   if (fd < 0) {
     log::warn("dmarc_report.spool: cannot open {}: {} (this delivery is not recorded for reports)",
               recorder.path_, std::strerror(errno));

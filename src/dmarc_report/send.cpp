@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 #include "dmarc_report/day_files.hpp"
@@ -66,9 +66,9 @@ struct Built {
 // message exceeds is left out (§6.4).
 Result<Built> build(AggregateReport report, const std::string& day, const SendOptions& options) {
   Built built;
-  built.metadata = {options.org_name, options.email,
-                    report_id(day, report.policy_domain, report.begin, report.end,
-                              options.org_name)};
+  built.metadata = {
+      options.org_name, options.email,
+      report_id(day, report.policy_domain, report.begin, report.end, options.org_name)};
   auto gzipped = gzip(to_xml(report, built.metadata));
   if (!gzipped) return tl::unexpected(gzipped.error());
   auto record = auth::parse_dmarc_record(report.policy_record);
@@ -87,8 +87,7 @@ Result<Built> build(AggregateReport report, const std::string& day, const SendOp
     }
     built.recipients.push_back(d.address);
   }
-  built.message =
-      report_message(report, built.metadata, built.recipients, *gzipped, options.now);
+  built.message = report_message(report, built.metadata, built.recipients, *gzipped, options.now);
   built.report = std::move(report);
   return built;
 }

@@ -121,9 +121,10 @@ Summary summarize(const std::vector<StoredRow>& rows,
     if (reverse_name) s.reverse_name = reverse_name(s.source_ip);
     summary.sources.push_back(std::move(s));
   }
-  std::stable_sort(summary.sources.begin(), summary.sources.end(), [](const auto& a, const auto& b) {
-    return a.domain != b.domain ? a.domain < b.domain : a.messages > b.messages;
-  });
+  std::stable_sort(summary.sources.begin(), summary.sources.end(),
+                   [](const auto& a, const auto& b) {
+                     return a.domain != b.domain ? a.domain < b.domain : a.messages > b.messages;
+                   });
   for (auto& [key, r] : reporters) {
     r.reports = reports_of[key].size();
     summary.reporters.push_back(std::move(r));
@@ -219,7 +220,8 @@ std::string summary_json(const Summary& summary) {
   for (std::size_t i = 0; i < summary.reporters.size(); ++i) {
     const auto& r = summary.reporters[i];
     out += std::string(i ? "," : "") + "{\"domain\":" + json_string(r.domain) +
-           ",\"reporter\":" + json_string(r.reporter) + ",\"reports\":" + std::to_string(r.reports) +
+           ",\"reporter\":" + json_string(r.reporter) +
+           ",\"reports\":" + std::to_string(r.reports) +
            ",\"messages\":" + std::to_string(r.messages) +
            ",\"dmarc_pass\":" + std::to_string(r.dmarc_pass) + "}";
   }

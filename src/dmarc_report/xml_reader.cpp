@@ -59,7 +59,8 @@ class Reader {
   }
   Status skip_past(std::string_view end) {
     auto found = text_.find(end, pos_);
-    if (found == std::string_view::npos) return error("unterminated, no '" + std::string(end) + "'");
+    if (found == std::string_view::npos)
+      return error("unterminated, no '" + std::string(end) + "'");
     pos_ = found + end.size();
     return ok();
   }
@@ -102,16 +103,17 @@ class Reader {
     if (ref == "amp") return out += '&', ok();
     if (ref == "quot") return out += '"', ok();
     if (ref == "apos") return out += '\'', ok();
-    if (ref.size() < 2 || ref[0] != '#') return error("undeclared entity &" + std::string(ref) + ";");
+    if (ref.size() < 2 || ref[0] != '#')
+      return error("undeclared entity &" + std::string(ref) + ";");
     bool hex = ref[1] == 'x';
     std::uint32_t cp = 0;
     auto digits = ref.substr(hex ? 2 : 1);
     if (digits.empty()) return error("empty character reference");
     for (char c : digits) {
-      int v = (c >= '0' && c <= '9')             ? c - '0'
-              : hex && (c >= 'a' && c <= 'f')    ? c - 'a' + 10
-              : hex && (c >= 'A' && c <= 'F')    ? c - 'A' + 10
-                                                 : -1;
+      int v = (c >= '0' && c <= '9')          ? c - '0'
+              : hex && (c >= 'a' && c <= 'f') ? c - 'a' + 10
+              : hex && (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                              : -1;
       if (v < 0) return error("bad character reference");
       cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
       if (cp > 0x10FFFF) return error("character reference out of range");

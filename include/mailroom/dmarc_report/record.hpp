@@ -23,20 +23,20 @@ struct DkimOutcome {
 
 // One delivery, in the terms of the report's <record> (Appendix C).
 struct DeliveryRecord {
-  std::int64_t time = 0;        // seconds since the epoch (UTC)
-  std::string source_ip;        // the SMTP client
-  std::string header_from;      // RFC5322.From domain
-  std::string envelope_from;    // RFC5321.MailFrom domain; "" for the null sender
-  std::string policy_domain;    // where the DMARC record was found (reports go by it)
-  std::string policy_record;    // that record as published (policy_published, rua, ri)
-  std::string disposition;      // none, quarantine, reject: what was applied
-  std::string reason;           // PolicyOverrideType, "" when none
-  std::string reason_comment;   // in words, "" when none
-  bool dkim_aligned = false;    // policy_evaluated/dkim
-  bool spf_aligned = false;     // policy_evaluated/spf
-  std::string spf_domain;       // auth_results/spf
-  std::string spf_scope;        // mfrom or helo
-  std::string spf_result;       // SPFResultType
+  std::int64_t time = 0;       // seconds since the epoch (UTC)
+  std::string source_ip;       // the SMTP client
+  std::string header_from;     // RFC5322.From domain
+  std::string envelope_from;   // RFC5321.MailFrom domain; "" for the null sender
+  std::string policy_domain;   // where the DMARC record was found (reports go by it)
+  std::string policy_record;   // that record as published (policy_published, rua, ri)
+  std::string disposition;     // none, quarantine, reject: what was applied
+  std::string reason;          // PolicyOverrideType, "" when none
+  std::string reason_comment;  // in words, "" when none
+  bool dkim_aligned = false;   // policy_evaluated/dkim
+  bool spf_aligned = false;    // policy_evaluated/spf
+  std::string spf_domain;      // auth_results/spf
+  std::string spf_scope;       // mfrom or helo
+  std::string spf_result;      // SPFResultType
   std::vector<DkimOutcome> dkim;
   friend bool operator==(const DeliveryRecord&, const DeliveryRecord&) = default;
 };

@@ -29,14 +29,14 @@
 namespace mailroom::dmarc_report {
 
 // Hands a message to the MTA; ErrorKind::temporary when it was not taken.
-using SendFunction = std::function<Status(const std::string& sender,
-                                          const std::vector<std::string>& recipients,
-                                          std::string_view message)>;
+using SendFunction =
+    std::function<Status(const std::string& sender, const std::vector<std::string>& recipients,
+                         std::string_view message)>;
 
 struct SendOptions {
-  std::string spool;     // dmarc_report.spool
-  std::string org_name;  // our domain: Submitter:, the file name's receiver
-  std::string email;     // report_metadata/email and the envelope sender
+  std::string spool;               // dmarc_report.spool
+  std::string org_name;            // our domain: Submitter:, the file name's receiver
+  std::string email;               // report_metadata/email and the envelope sender
   std::optional<std::string> day;  // YYYY-MM-DD; nullopt: every finished day not yet done
   bool dry_run = false;            // say what would be sent; send and mark nothing
   std::int64_t now = 0;            // seconds since the epoch

@@ -19,7 +19,7 @@ struct SourceSummary {
   std::uint64_t messages = 0;
   std::uint64_t dkim_aligned = 0;
   std::uint64_t spf_aligned = 0;
-  std::uint64_t dmarc_pass = 0;  // DKIM or SPF aligned
+  std::uint64_t dmarc_pass = 0;               // DKIM or SPF aligned
   std::map<std::string, std::uint64_t> dkim;  // "d=esp.example pass" -> messages
   std::map<std::string, std::uint64_t> spf;   // "esp.example pass" -> messages
   std::map<std::string, std::uint64_t> reporters;

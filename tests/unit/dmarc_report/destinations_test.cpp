@@ -33,9 +33,10 @@ TEST(DmarcDestinations, ExternalOnlyWhenVerified) {
   resolver.add_txt("example.com._report._dmarc.agg.example.net", "v=DMARC1");
   resolver.add_txt("example.com._report._dmarc.other.example.net", "v=spf1 -all");
   resolver.add_name("example.com._report._dmarc.none.example.net");
-  auto d = of("v=DMARC1; p=none; rua=mailto:r@agg.example.net,mailto:r@other.example.net,"
-              "mailto:r@none.example.net",
-              resolver);
+  auto d =
+      of("v=DMARC1; p=none; rua=mailto:r@agg.example.net,mailto:r@other.example.net,"
+         "mailto:r@none.example.net",
+         resolver);
   ASSERT_EQ(d.verified.size(), 1U);
   EXPECT_EQ(d.verified[0].address, "r@agg.example.net");
   EXPECT_EQ(d.notes.size(), 2U);
@@ -52,9 +53,10 @@ TEST(DmarcDestinations, DnsTroubleIsRetriedLater) {
 
 TEST(DmarcDestinations, OnlyPlainMailto) {
   dns::StaticResolver resolver;
-  auto d = of("v=DMARC1; p=none; rua=https://example.com/r,mailto:-oQ@example.com,"
-              "mailto:a%20b@example.com,mailto:ok@example.com?subject=x",
-              resolver);
+  auto d =
+      of("v=DMARC1; p=none; rua=https://example.com/r,mailto:-oQ@example.com,"
+         "mailto:a%20b@example.com,mailto:ok@example.com?subject=x",
+         resolver);
   ASSERT_EQ(d.verified.size(), 1U);
   EXPECT_EQ(d.verified[0].address, "ok@example.com");
   EXPECT_EQ(d.notes.size(), 3U);

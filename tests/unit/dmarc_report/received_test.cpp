@@ -112,9 +112,8 @@ TEST(DmarcXmlReader, Basics) {
   EXPECT_EQ(root->name, "r");
   EXPECT_EQ(root->text_of("x"), "1 < 2 AB<raw>");
   EXPECT_NE(root->find("y"), nullptr);
-  for (std::string_view bad :
-       {"", "<a>", "<a></b>", "<a>&foo;</a>", "<a x=1></a>", "<a></a><b/>", "<a>&#xFFFFFF;</a>",
-        "<!DOCTYPE a><a/>", "<a><!ENTITY x 'y'></a>"})
+  for (std::string_view bad : {"", "<a>", "<a></b>", "<a>&foo;</a>", "<a x=1></a>", "<a></a><b/>",
+                               "<a>&#xFFFFFF;</a>", "<!DOCTYPE a><a/>", "<a><!ENTITY x 'y'></a>"})
     EXPECT_FALSE(parse_xml(bad)) << bad;
   std::string deep;
   for (int i = 0; i < 100; ++i) deep += "<a>";
@@ -142,8 +141,8 @@ class DmarcStore : public ::testing::Test {
 };
 
 TEST_F(DmarcStore, EveryShapeStoredOnceAndSummarised) {
-  for (const char* name : {"google-zip", "outlook-gzip", "yahoo-plain", "zip-bomb", "entities",
-                           "xxe", "google-zip"}) {
+  for (const char* name :
+       {"google-zip", "outlook-gzip", "yahoo-plain", "zip-bomb", "entities", "xxe", "google-zip"}) {
     auto notes = store_reports(sample(name), store_);
     ASSERT_FALSE(notes.empty() && std::string(name) != "zip-bomb") << name;
   }
@@ -158,12 +157,14 @@ TEST_F(DmarcStore, EveryShapeStoredOnceAndSummarised) {
   };
   auto summary = summarize(*rows, names);
   ASSERT_EQ(summary.sources.size(), 3U);
-  EXPECT_EQ(advice(summary.sources[0]),
-            "192.0.2.7 (mail.example.net) sent 1,340 messages as steamr.com: DKIM not aligned "
-            "(d=esp.example), SPF pass but not aligned (esp.example): add a DKIM key for steamr.com "
-            "at your ESP, or align the return path (a MAIL FROM in steamr.com)");
-  EXPECT_EQ(advice(summary.sources[1]),
-            "198.51.100.10 sent 70 messages as steamr.com: DMARC pass (DKIM aligned): nothing to fix");
+  EXPECT_EQ(
+      advice(summary.sources[0]),
+      "192.0.2.7 (mail.example.net) sent 1,340 messages as steamr.com: DKIM not aligned "
+      "(d=esp.example), SPF pass but not aligned (esp.example): add a DKIM key for steamr.com "
+      "at your ESP, or align the return path (a MAIL FROM in steamr.com)");
+  EXPECT_EQ(
+      advice(summary.sources[1]),
+      "198.51.100.10 sent 70 messages as steamr.com: DMARC pass (DKIM aligned): nothing to fix");
   EXPECT_EQ(advice(summary.sources[2]),
             "203.0.113.66 sent 5 messages as steamr.com: no DKIM signature, SPF fail for "
             "steamr.com: sign its mail with DKIM for steamr.com, or add 203.0.113.66 to the SPF "

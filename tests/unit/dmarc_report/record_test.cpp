@@ -49,7 +49,8 @@ TEST(DmarcRecord, HostileValuesStayInTheirField) {
 }
 
 TEST(DmarcRecord, RefusesWhatIsNotARecord) {
-  for (std::string_view bad : {"", "2\tx", "1\t1\t2", "garbage\n"}) EXPECT_FALSE(decode(bad)) << bad;
+  for (std::string_view bad : {"", "2\tx", "1\t1\t2", "garbage\n"})
+    EXPECT_FALSE(decode(bad)) << bad;
   auto line = encode(sample());
   EXPECT_FALSE(decode(line.substr(0, line.size() / 2)));  // a write cut short
   auto bad_escape = line;

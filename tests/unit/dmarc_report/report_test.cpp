@@ -79,7 +79,8 @@ TEST(DmarcMessage, SubjectFileNameAndMediaType) {
   std::vector<DeliveryRecord> records{at(1796601700, "192.0.2.1", "example.com", true)};
   auto report = aggregate(records, 1796601600, 1796687999)[0];
   ReportMetadata meta{"mx.example.net", "dmarc@example.net", "20261207.abc"};
-  EXPECT_EQ(report_filename(report, meta), "mx.example.net!example.com!1796601600!1796687999.xml.gz");
+  EXPECT_EQ(report_filename(report, meta),
+            "mx.example.net!example.com!1796601600!1796687999.xml.gz");
   auto gz = gzip(to_xml(report, meta));
   ASSERT_TRUE(gz);
   EXPECT_EQ(static_cast<unsigned char>((*gz)[0]), 0x1f);  // RFC 1952 magic
