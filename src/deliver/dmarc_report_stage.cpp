@@ -7,6 +7,7 @@
 #include "mailroom/dmarc_report/received_store.hpp"
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/passwd.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::deliver {
 
@@ -25,20 +26,10 @@ void record_for_reports(const DeliveredMessage& d) {
   if (record) d.recorder.append(*record);
 }
 
-bool same_address(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-    char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
-    if (x != y) return false;
-  }
-  return true;
-}
-
 void read_reports(const DeliveredMessage& d) {
   const auto& report = d.config.dmarc_report;
   if (report.reports_mailbox.empty() ||
-      !same_address(d.envelope.final_recipient, report.reports_mailbox))
+      !iequals(d.envelope.final_recipient, report.reports_mailbox))
     return;
   if (report.received_store.empty() || (report.received_store[0] == '~' && d.home.empty())) return;
   const auto store = expand_user_path(report.received_store, d.home, d.user);

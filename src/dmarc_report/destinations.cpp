@@ -3,25 +3,17 @@
 
 #include <chrono>
 
+#include <fmt/format.h>
+
+#include "mailroom/util/text.hpp"
+
 namespace mailroom::dmarc_report {
 namespace {
-
-std::string lower(std::string text) {
-  for (char& c : text)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return text;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = static_cast<char>(c | 0x20);
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
 
 // "mailto:dmarc%40example.com?subject=x" -> "dmarc@example.com" (RFC 6068);
 // nullopt for another scheme or an address we would not pass to sendmail.
 std::optional<std::string> mailto_address(const std::string& uri) {
-  if (uri.size() < 7 || lower(uri.substr(0, 7)) != "mailto:") return std::nullopt;
+  if (uri.size() < 7 || ascii_lower(uri.substr(0, 7)) != "mailto:") return std::nullopt;
   std::string raw =
       uri.substr(7, uri.find('?') == std::string::npos ? std::string::npos : uri.find('?') - 7);
   std::string address;
@@ -47,7 +39,7 @@ bool same_organisation(const std::string& a, const std::string& b,
                        const auth::PublicSuffixList& psl) {
   auto org_a = psl.registrable_domain(a);
   auto org_b = psl.registrable_domain(b);
-  return org_a && org_b ? *org_a == *org_b : lower(a) == lower(b);
+  return org_a && org_b ? *org_a == *org_b : iequals(a, b);
 }
 
 enum class Verified { yes, no, unknown };
@@ -75,19 +67,21 @@ Destinations destinations(const std::string& policy_domain, const auth::DmarcRec
       out.notes.push_back("rua " + uri.uri + " left out: not a mailto: address we can use");
       continue;
     }
-    const auto dest_domain = lower(address->substr(address->rfind('@') + 1));
+    const auto dest_domain = ascii_lower(address->substr(address->rfind('@') + 1));
     if (!same_organisation(policy_domain, dest_domain, psl)) {
       auto verified = verify_external(policy_domain, dest_domain, resolver);
       if (verified == Verified::unknown) {
         out.retry_later = true;
-        out.notes.push_back("rua " + uri.uri + ": " + policy_domain + "._report._dmarc." +
-                            dest_domain + " could not be asked now (DNS), retried next run");
+        out.notes.push_back(fmt::format(
+            "rua {}: {}._report._dmarc.{} could not be asked now (DNS), retried next run", uri.uri,
+            policy_domain, dest_domain));
         continue;
       }
       if (verified == Verified::no) {
-        out.notes.push_back("rua " + uri.uri + " left out: " + dest_domain +
-                            " does not accept reports for " + policy_domain + " (no v=DMARC1 at " +
-                            policy_domain + "._report._dmarc." + dest_domain + ", RFC 7489 §7.1)");
+        out.notes.push_back(
+            fmt::format("rua {} left out: {} does not accept reports for {} (no v=DMARC1 at "
+                        "{}._report._dmarc.{}, RFC 7489 §7.1)",
+                        uri.uri, dest_domain, policy_domain, policy_domain, dest_domain));
         continue;
       }
     }

@@ -9,6 +9,9 @@
 #include <cerrno>
 #include <cstdio>
 
+#include <fmt/format.h>
+
+#include "dmarc_report/fnv.hpp"
 #include "dmarc_report/sent_state.hpp"
 #include "mailroom/util/unique_fd.hpp"
 
@@ -60,14 +63,8 @@ StoredRow from_record(const DeliveryRecord& r) {
 }
 
 std::string seen_name(const ReceivedReport& report) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (char c : report.org_name + "\n" + report.report_id + "\n" + report.policy_domain) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  char text[20];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
+  return fnv1a_hex(
+      fmt::format("{}\n{}\n{}", report.org_name, report.report_id, report.policy_domain));
 }
 
 Status make_dir(const std::string& path) {
@@ -180,7 +177,7 @@ Result<std::vector<StoredRow>> load_rows(const std::string& store, const std::st
     if (name.ends_with(".rows")) files.emplace_back(name);
   }
   ::closedir(dir);
-  for (const auto& file : files) load_file(store + "/" + file, since, rows);
+  for (const auto& file : files) load_file(fmt::format("{}/{}", store, file), since, rows);
   return rows;
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "mailroom/util/text.hpp"
+
 namespace mailroom::dmarc_report {
 namespace {
 
@@ -31,13 +33,6 @@ void append_escaped(std::string& out, std::string_view text) {
     out += kHex[c >> 4];
     out += kHex[c & 0xf];
   }
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
 }
 
 Result<std::string> unescape(std::string_view text) {
@@ -71,10 +66,7 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 
 std::string domain_of(std::string_view address) {
   auto at = address.rfind('@');
-  std::string domain(at == std::string_view::npos ? address : address.substr(at + 1));
-  for (char& c : domain)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return domain;
+  return ascii_lower(at == std::string_view::npos ? address : address.substr(at + 1));
 }
 
 // RFC 7489 §7.2.1 disposition: what was done. mailroom delivers after the

@@ -5,6 +5,7 @@
 
 #include "dmarc_report/xml_reader.hpp"
 #include "mailroom/dmarc_report/received.hpp"
+#include "mailroom/util/text.hpp"
 
 namespace mailroom::dmarc_report {
 namespace {
@@ -16,11 +17,7 @@ Number number(const std::string& text) {
   return value;
 }
 
-std::string lower(std::string text) {
-  for (char& c : text)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return text;
-}
+std::string lower(const std::string& text) { return ascii_lower(text); }
 
 ReceivedRow row_of(const XmlNode& record) {
   ReceivedRow row;

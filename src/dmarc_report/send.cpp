@@ -11,8 +11,11 @@
 #include <filesystem>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "dmarc_report/day_files.hpp"
 #include "dmarc_report/destinations.hpp"
+#include "dmarc_report/fnv.hpp"
 #include "dmarc_report/gzip.hpp"
 #include "dmarc_report/report_message.hpp"
 #include "dmarc_report/sent_state.hpp"
@@ -40,17 +43,9 @@ std::int64_t period_days(const std::string& policy_record) {
 // sends the same Report-ID (FNV-1a, 64 bits; not a secret, only unique).
 std::string report_id(const std::string& day, const std::string& domain, std::int64_t begin,
                       std::int64_t end, const std::string& org) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (char c : domain + "!" + std::to_string(begin) + "!" + std::to_string(end) + "!" + org) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  char text[40];
-  std::snprintf(text, sizeof text, "%s.%016llx", day.c_str(),
-                static_cast<unsigned long long>(hash));
-  std::string id = text;
+  std::string id = day;
   id.erase(std::remove(id.begin(), id.end(), '-'), id.end());
-  return id;
+  return id + "." + fnv1a_hex(fmt::format("{}!{}!{}!{}", domain, begin, end, org));
 }
 
 struct Built {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <fmt/format.h>
+
 #include "mailroom/dmarc_report/recorder.hpp"
 
 namespace mailroom::dmarc_report {
@@ -41,8 +43,9 @@ void dkim_findings(const SourceSummary& s, Findings& f) {
     auto space = key.rfind(' ');
     auto d = key.substr(2, space - 2);
     auto result = key.substr(space + 1);
-    if (result == "pass" && !aligned_with(s.domain, d)) passing_elsewhere.push_back("d=" + d);
-    if (result != "pass") failing.push_back("d=" + d + " " + result);
+    if (result == "pass" && !aligned_with(s.domain, d))
+      passing_elsewhere.push_back(fmt::format("d={}", d));
+    if (result != "pass") failing.push_back(fmt::format("d={} {}", d, result));
   }
   auto list = [](const std::vector<std::string>& items) {
     std::string out;
