@@ -7,19 +7,17 @@
 
 #include <algorithm>
 
-#include "mailroom/util/unique_fd.hpp"
+#include "mailroom/util/file.hpp"
 
 namespace mailroom::dmarc_report {
 
 DayRecords read_day(const std::string& spool, const std::string& day) {
   DayRecords out;
-  UniqueFd fd(::open((spool + "/" + day + ".records").c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return out;
-  std::string text;
-  char buffer[1 << 16];
-  ssize_t n = 0;
-  while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0)
-    text.append(buffer, static_cast<std::size_t>(n));
+  // A day of a busy server is some hundred MB at most; past 4 GiB, refuse.
+  auto read =
+      read_whole_file(spool + "/" + day + ".records", std::size_t{4} << 30, ErrorKind::temporary);
+  if (!read) return out;
+  const std::string& text = *read;
   std::size_t start = 0;
   while (start < text.size()) {
     auto end = text.find('\n', start);

@@ -13,6 +13,7 @@
 
 #include "dmarc_report/fnv.hpp"
 #include "dmarc_report/sent_state.hpp"
+#include "mailroom/util/file.hpp"
 #include "mailroom/util/unique_fd.hpp"
 
 namespace mailroom::dmarc_report {
@@ -80,19 +81,8 @@ Status make_dirs(const std::string& path) {
   return make_dir(path);
 }
 
-Result<std::string> read_file(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd) return fail_errno(ErrorKind::temporary, "cannot read " + path, errno);
-  std::string text;
-  char buffer[1 << 16];
-  ssize_t n = 0;
-  while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0)
-    text.append(buffer, static_cast<std::size_t>(n));
-  return text;
-}
-
 void load_file(const std::string& path, std::int64_t since, std::vector<StoredRow>& out) {
-  auto text = read_file(path);
+  auto text = read_whole_file(path, std::size_t{4} << 30, ErrorKind::temporary);
   if (!text) return;
   std::size_t start = 0;
   while (start < text->size()) {
