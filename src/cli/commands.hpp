@@ -16,6 +16,7 @@ int serve_command(Args args);   // `mailroom serve`
 int lmtp_command(Args args);    // `mailroom lmtp`
 int passwd_command(Args args);  // `mailroom passwd`
 int srs_command(Args args);     // `mailroom srs forward|reverse`
+int dmarc_command(Args args);   // `mailroom dmarc send`
 // `mailroom learn` and `mailroom score` (spam_command.cpp)
 int spam_command(std::string_view command, Args args);
 void print_spam_usage(std::string_view command);

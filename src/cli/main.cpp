@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   if (command == "lmtp") return lmtp_command(rest);
   if (command == "passwd") return passwd_command(rest);
   if (command == "srs") return srs_command(rest);
+  if (command == "dmarc") return dmarc_command(rest);
   if (command == "learn" || command == "score") return spam_command(command, rest);
   if (command == "--version" || command == "version") {
     print_version();

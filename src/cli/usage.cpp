@@ -22,11 +22,13 @@ Commands:
   sieve check|test|filter|from-procmail
                     compile Sieve scripts, show what one does to a message,
                     re-file a Maildir folder, convert a .procmailrc
-  serve           POP3 and ManageSieve server for the delivered mail (mailroom-serve(8))
+  serve           POP3, IMAP and ManageSieve server for the delivered mail (mailroom-serve(8))
   lmtp            LMTP server: deliver's pipeline for MTAs that speak LMTP
                     (mailroom-lmtp(8))
   passwd          print a password hash for serve.passdb
   srs forward|reverse ADDRESS  SRS-rewrite a sender, or turn an SRS address back
+  dmarc send      send the DMARC aggregate reports of the recorded days
+  dmarc summary   what the DMARC reports others sent us say, and what to fix
   learn           learn messages as spam or ham (--spam|--ham PATH...)
   score           score a message: "SCL <level> score=<n>" (--explain: why)
   help [COMMAND]  this text, or the help of COMMAND
@@ -170,8 +172,10 @@ See mailroom-sieve(7) for the supported language and its limits.
 
 constexpr const char* kServe = R"(usage: mailroom serve [-c FILE] [-o SECTION.KEY=VALUE]...
 
-Serves POP3 (RFC 1939; STLS, AUTH PLAIN, UIDL, TOP) over the Maildirs that
-`deliver` writes, and ManageSieve (RFC 5804; sieve://ADDRESS, port 4190:
+Serves POP3 (RFC 1939; STLS, AUTH PLAIN, UIDL, TOP) and IMAP (RFC 3501 with
+LITERAL+, IDLE, UIDPLUS, MOVE, SPECIAL-USE, UNSELECT, NAMESPACE, ID, ENABLE;
+imap://ADDRESS with STARTTLS, port 143, and imaps://ADDRESS, port 993) over
+the Maildirs that `deliver` writes, and ManageSieve (RFC 5804; sieve://ADDRESS, port 4190:
 STARTTLS, AUTHENTICATE PLAIN, scripts compiled on upload and stored as
 ~/sieve/NAME.sieve with ~/.dovecot.sieve linked to the active one, where
 deliver reads it), on the listeners of [serve] in the configuration, until
@@ -181,7 +185,8 @@ process running as serve.login_user until login, then by one running as
 the user (mailroom-serve(8), "Privileges").
 
   -c FILE  configuration file (default /etc/mailroom/mailroom.toml)
-  -o K=V   override one key, e.g. -o serve.listeners=pop3://127.0.0.1:1110
+  -o K=V   override one key, e.g.
+           -o serve.listeners=pop3://127.0.0.1:1110,imap://127.0.0.1:1143
 
 Exit codes: 0 after SIGTERM; 64 bad command line; 78 bad configuration
 (listener, certificate, login user); 75 a failure while running.
@@ -236,6 +241,37 @@ Prints the address. Exit codes: 0 done; 1 refused (forged, expired, not SRS);
 64 bad command line; 78 configuration error (no srs.domain or secret).
 )";
 
+constexpr const char* kDmarc =
+    R"(usage: mailroom dmarc send [--day YYYY-MM-DD] [--dry-run] [-c CONFIG]
+                          [-o SECTION.KEY=VALUE]...
+
+DMARC aggregate reports (RFC 7489 section 7.2) of the deliveries recorded in
+dmarc_report.spool: one per domain that asks for them (rua=) and period
+(ri=, daily up to weekly), gzipped XML mailed through dmarc_report.sendmail
+to each rua= address (an address outside the domain only when its domain
+publishes <domain>._report._dmarc.<its domain>; !size limits honoured).
+Each report is sent once: marked under <spool>/sent when sendmail took it;
+one that failed is sent by the next run. Run it daily (contrib/dmarc/).
+  --day YYYY-MM-DD  that day only (UTC); default: every finished day not done
+  --dry-run         print what would be sent; send and mark nothing
+Prints a line per report. Exit codes: 0 done; 75 a report must be retried
+(the next run does); 64 bad command line; 78 configuration error.
+
+usage: mailroom dmarc summary [--domain DOMAIN] [--since YYYY-MM-DD] [--json]
+                             [--store DIR] [--no-dns] [-c CONFIG] [-o ...]
+
+The aggregate reports others sent about our domains, read from the mail to
+dmarc_report.reports_mailbox into dmarc_report.received_store: per domain
+and source address (with its reverse DNS name) how much passed DMARC, DKIM
+and SPF alignment and, in words, what to fix; then per reporter.
+  --domain DOMAIN     that domain only
+  --since YYYY-MM-DD  reports whose period ends on or after that day
+  --json              the same as JSON
+  --store DIR         another store than received_store (~ is $HOME)
+  --no-dns            no reverse DNS names
+Exit codes: 0 printed; 64 bad command line; 66 no store; 78 configuration.
+)";
+
 constexpr const char* kConfig = R"(usage: mailroom config check [-c FILE] [-o SECTION.KEY=VALUE]...
 
 Loads the configuration (default /etc/mailroom/mailroom.toml; no file means
@@ -270,6 +306,8 @@ void print_usage(std::string_view command) {
     std::fputs(kPasswd, stdout);
   } else if (command == "srs") {
     std::fputs(kSrs, stdout);
+  } else if (command == "dmarc") {
+    std::fputs(kDmarc, stdout);
   } else if (command == "learn" || command == "score") {
     print_spam_usage(command);
   } else if (command == "config") {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "deliver/authenticate_stage.hpp"
+#include "deliver/dmarc_report_stage.hpp"
 #include "deliver/envelope.hpp"
 #include "deliver/envelope_check.hpp"
 #include "deliver/input.hpp"
@@ -57,6 +58,7 @@ struct Context {
   std::optional<spam::SpamVerdict> spam{};      // for Sieve's spamtest; nullopt: spam off
   OutgoingKeys keys{};  // arc_seal.key, srs.secret_file: opened before privileges drop
   std::optional<double> trusted_spam_score{};  // sieve.trusted_spam_header's, as it arrived
+  dmarc_report::Recorder dmarc_records{};      // dmarc_report.spool's day file, opened as root
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {
@@ -379,6 +381,7 @@ Outcome run(const Request& request, const Config& config) {
   context.user = std::move(*user);
   context.as_root = ::geteuid() == 0;
   context.keys = open_outgoing_keys(config);
+  context.dmarc_records = open_dmarc_recorder(config);
   if (auto dropped = become_user(context.user, config.users.allow_gid_0); !dropped)
     return failed(&context, dropped.error());
   if (is_our_srs_address(config.srs, context.envelope.final_recipient))
@@ -424,10 +427,16 @@ Outcome run(const Request& request, const Config& config) {
   pieces.insert(pieces.end(), stored.begin(), stored.end());
   if (scripts->empty()) {
     context.sieve_note = no_scripts_text(config.sieve, context.user);
-    return store_copies(context, message, *store, choose_targets(context), pieces);
+    return dmarc_after_delivery(
+        store_copies(context, message, *store, choose_targets(context), pieces),
+        {config, context.envelope, context.user.home, context.user.name, message, context.auth,
+         context.dmarc_records});
   }
-  return carry_out(context, message, *store,
-                   run_sieve(context, *store, *scripts, pieces, added.size()), pieces);
+  return dmarc_after_delivery(
+      carry_out(context, message, *store,
+                run_sieve(context, *store, *scripts, pieces, added.size()), pieces),
+      {config, context.envelope, context.user.home, context.user.name, message, context.auth,
+       context.dmarc_records});
 }
 
 }  // namespace

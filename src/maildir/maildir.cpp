@@ -176,6 +176,13 @@ Result<Folder> Maildir::open_folder(const FolderName& name) {
   return folder;
 }
 
+Status Maildir::set_subscribed(const FolderName& name, bool subscribed) {
+  return detail::guarded("changing a subscription", [&]() -> Status {
+    return subscribed ? detail::subscribe_dovecot(root_fd(), root_, name, options_)
+                      : detail::unsubscribe_dovecot(root_fd(), root_, name, options_);
+  });
+}
+
 std::string Maildir::subscribe(const FolderName& name) {
   std::string warning;
   if (auto s = detail::subscribe_dovecot(root_fd(), root_, name, options_); !s) {

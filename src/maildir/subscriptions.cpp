@@ -55,8 +55,27 @@ bool has_line(std::string_view content, std::string_view line) {
   return false;
 }
 
-Status subscribe_dovecot(int rootfd, const std::string& root_path, const FolderName& name,
-                         const Options& options, const SubscriptionLimits& limits) {
+namespace {
+
+// The file without the lines equal to `line`: UNSUBSCRIBE of IMAP.
+std::string without_line(std::string_view content, std::string_view line) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < content.size()) {
+    auto end = content.find('\n', start);
+    if (end == std::string_view::npos) end = content.size();
+    if (content.substr(start, end - start) != line) {
+      out.append(content.substr(start, end - start));
+      out += '\n';
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+// Adds (subscribe) or removes the name's line, under Dovecot's dotlock.
+Status change_dovecot(int rootfd, const std::string& root_path, const FolderName& name,
+                      const Options& options, const SubscriptionLimits& limits, bool subscribe) {
   const std::string path = root_path + "/subscriptions";
   DotlockSettings lock_settings;
   lock_settings.timeout_ms = options.lock_timeout_ms;
@@ -74,14 +93,28 @@ Status subscribe_dovecot(int rootfd, const std::string& root_path, const FolderN
   const std::string_view body = version2 && !old->empty()
                                     ? std::string_view(*old).substr(kVersion2Header.size())
                                     : std::string_view(*old);
-  if (has_line(body, line)) return ok();  // the lock is dropped unchanged
+  if (has_line(body, line) == subscribe) return ok();  // the lock is dropped unchanged
   const std::string content =
-      appended(old->empty() ? std::string(kVersion2Header) : std::move(*old), line);
+      subscribe
+          ? appended(old->empty() ? std::string(kVersion2Header) : std::move(*old), line)
+          : (version2 ? std::string(kVersion2Header) : std::string()) + without_line(body, line);
   const std::string_view pieces[] = {content};
   if (const int err = write_all(lock->fd(), pieces); err != 0) {
     return io_error("cannot write", path + ".lock", err);
   }
   return lock->replace(options.fsync);
+}
+
+}  // namespace
+
+Status subscribe_dovecot(int rootfd, const std::string& root_path, const FolderName& name,
+                         const Options& options, const SubscriptionLimits& limits) {
+  return change_dovecot(rootfd, root_path, name, options, limits, true);
+}
+
+Status unsubscribe_dovecot(int rootfd, const std::string& root_path, const FolderName& name,
+                           const Options& options, const SubscriptionLimits& limits) {
+  return change_dovecot(rootfd, root_path, name, options, limits, false);
 }
 
 Status subscribe_courier(int rootfd, const std::string& root_path, const FolderName& name,

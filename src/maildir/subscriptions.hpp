@@ -24,6 +24,11 @@ struct SubscriptionLimits {
 Status subscribe_dovecot(int rootfd, const std::string& root_path, const FolderName& name,
                          const Options& options, const SubscriptionLimits& limits = {});
 
+// Removes the name from Dovecot's "subscriptions" (IMAP UNSUBSCRIBE), in
+// the same way: under the dotlock, replaced by rename. Absent: nothing to do.
+Status unsubscribe_dovecot(int rootfd, const std::string& root_path, const FolderName& name,
+                           const Options& options, const SubscriptionLimits& limits = {});
+
 // Courier's "courierimapsubscribed", only if it exists: "INBOX.<a>.<b>"
 // lines (modified UTF-7). Replaced through a unique temp file + rename.
 Status subscribe_courier(int rootfd, const std::string& root_path, const FolderName& name,

@@ -59,7 +59,7 @@ struct State {
   std::vector<net::ListenerSpec> specs;
 };
 
-// "pop3", "sieve": for the log.
+// "pop3", "imap", "sieve": for the log.
 const std::string& protocol_of(const State& state, std::size_t listener) {
   return state.specs.at(listener).protocol;
 }
@@ -180,7 +180,7 @@ Result<std::optional<net::TlsContext>> load_tls(const ServeConfig& serve) {
 Result<std::vector<net::ListenerSpec>> listeners_from(const ServeConfig& serve, bool have_tls) {
   std::vector<net::ListenerSpec> specs;
   for (const auto& text : serve.listeners) {
-    auto spec = net::parse_listener(text, {"pop3", "sieve"});
+    auto spec = net::parse_listener(text, {"pop3", "imap", "sieve"});
     if (!spec) return tl::unexpected(spec.error());
     if (spec->protocol == "sieve" && spec->implicit_tls)  // RFC 5804 §2.2: STARTTLS only
       return fail(ErrorKind::config,

@@ -14,6 +14,7 @@
 
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/privileges.hpp"
+#include "server/imap/processes.hpp"
 #include "server/managesieve/processes.hpp"
 #include "server/pop3/processes.hpp"
 #include "server/process.hpp"
@@ -128,6 +129,19 @@ int run_managesieve_login(const Config& config, const std::optional<net::TlsCont
   return managesieve::run_login(net::Stream(UniqueFd(3)), 4, login);
 }
 
+// The login process of an IMAP connection (after the privilege drop).
+int run_imap_login(const Config& config, const std::optional<net::TlsContext>& tls,
+                   const net::ListenerSpec& spec, const std::string& peer_ip) {
+  imap::LoginSetup login;
+  login.implicit_tls = spec.implicit_tls;
+  login.tls = tls ? &*tls : nullptr;
+  login.policy.starttls_possible = tls.has_value() && !spec.implicit_tls;
+  login.policy.plaintext_without_tls =
+      config.serve.plaintext_on_loopback && net::is_loopback(peer_ip);
+  login.limits = limits_from(config.serve);
+  return imap::run_login(net::Stream(UniqueFd(3)), 4, login);
+}
+
 void run_login_child(const SpawnerSetup& setup, const std::optional<net::TlsContext>& tls,
                      const Request& request) {
   const auto& config = *setup.config;
@@ -145,6 +159,7 @@ void run_login_child(const SpawnerSetup& setup, const std::optional<net::TlsCont
       config.serve.plaintext_on_loopback && net::is_loopback(request.fields[2]);
   login.limits = limits_from(config.serve);
   if (spec.protocol == "sieve") exit_process(run_managesieve_login(config, tls, request.fields[2]));
+  if (spec.protocol == "imap") exit_process(run_imap_login(config, tls, spec, request.fields[2]));
   exit_process(pop3::run_login(net::Stream(UniqueFd(3)), 4, login));
 }
 
@@ -158,6 +173,9 @@ void run_session_child(const SpawnerSetup& setup, const Request& request) {
   if (index < setup.specs.size() && setup.specs[index].protocol == "sieve")
     exit_process(managesieve::run_session(
         3, managesieve::session_setup(config, request.fields[3], request.fields[5])));
+  if (index < setup.specs.size() && setup.specs[index].protocol == "imap")
+    exit_process(imap::run_session(3, request.fields[4], limits_from(config.serve),
+                                   imap::SessionSetup{config.maildir.special_use}));
   exit_process(pop3::run_session(3, request.fields[4], limits_from(config.serve)));
 }
 

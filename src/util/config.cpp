@@ -325,6 +325,28 @@ const std::vector<KeyBinding>& bindings() {
         "Subject, Date, Message-ID, Reply-To, In-Reply-To, References, MIME-Version, "
         "Content-Type, Content-Transfer-Encoding, DKIM-Signature."},
        strings_setter(&Config::arc_seal, &ArcSealConfig::headers)},
+      {{"dmarc_report.spool", "string",
+        "Directory of the DMARC aggregate report records, a file per day; deliver opens it "
+        "before privileges drop; empty: nothing is recorded."},
+       string_setter(&Config::dmarc_report, &DmarcReportConfig::spool)},
+      {{"dmarc_report.org_name", "string",
+        "Our domain in the reports we send (Submitter:, the file name); empty: the host name."},
+       string_setter(&Config::dmarc_report, &DmarcReportConfig::org_name)},
+      {{"dmarc_report.email", "string",
+        "The address DMARC reports come from (report_metadata email, envelope sender)."},
+       string_setter(&Config::dmarc_report, &DmarcReportConfig::email)},
+      {{"dmarc_report.sendmail", "string",
+        "How `mailroom dmarc send` mails reports: the MTA's sendmail, %f sender, %a "
+        "recipients, no shell."},
+       string_setter(&Config::dmarc_report, &DmarcReportConfig::sendmail)},
+      {{"dmarc_report.reports_mailbox", "string",
+        "The recipient address whose mail carries the DMARC reports others send us: read into "
+        "received_store after delivery; empty: none."},
+       string_setter(&Config::dmarc_report, &DmarcReportConfig::reports_mailbox)},
+      {{"dmarc_report.received_store", "string",
+        "Where received DMARC reports are kept (~ and %u: that recipient's); read by `mailroom "
+        "dmarc summary`."},
+       string_setter(&Config::dmarc_report, &DmarcReportConfig::received_store)},
   };
   return table;
 }

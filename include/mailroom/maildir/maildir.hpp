@@ -69,6 +69,11 @@ class Maildir {
   // Sieve's mailboxexists (RFC 5490 §3.1) asks this.
   [[nodiscard]] bool has_folder(std::string_view utf8_name) const;
 
+  // IMAP SUBSCRIBE/UNSUBSCRIBE (mailroom serve): adds the name to, or
+  // removes it from, Dovecot's "subscriptions" file under its lock (the
+  // file deliver adds created folders to).
+  [[nodiscard]] Status set_subscribed(const FolderName& name, bool subscribed);
+
   // Maildir++ quota: check before writing. No quota => ok.
   // Once a check found neither a maildirsize file nor a default quota,
   // later checks and record_delivery() on this object do no I/O: a

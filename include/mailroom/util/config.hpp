@@ -172,6 +172,18 @@ struct ArcSealConfig {
   std::vector<std::string> headers;  // h= of the message signature; empty: the built-in list
 };
 
+// [dmarc_report]: DMARC aggregate reports we send (RFC 7489 §7.2;
+// mailroom-dmarc(8)).
+struct DmarcReportConfig {
+  std::string spool;     // day files of delivery records; "" = nothing recorded
+  std::string org_name;  // our domain in reports (Submitter:); "" = the host name
+  std::string email;     // the address reports come from (report_metadata/email)
+  std::string sendmail = "/usr/sbin/sendmail -oi -f %f -- %a";  // as sieve.sendmail
+  // The recipient whose mail carries reports others send us; "" = none.
+  std::string reports_mailbox;
+  std::string received_store = "~/.mailroom/dmarc-reports";  // "~", "%u": that recipient's
+};
+
 struct Config {
   std::string source = "(defaults)";  // the file it came from, for messages
   DeliverConfig deliver;
@@ -185,6 +197,7 @@ struct Config {
   SpamConfig spam;
   SrsConfig srs;
   ArcSealConfig arc_seal;
+  DmarcReportConfig dmarc_report;
 };
 
 inline constexpr std::string_view kDefaultConfigPath = "/etc/mailroom/mailroom.toml";

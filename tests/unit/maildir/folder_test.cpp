@@ -122,6 +122,24 @@ TEST(Folder, SubscriptionKeepsExistingEntriesAndSkipsDuplicates) {
   EXPECT_EQ(read_file(dir / "Maildir/subscriptions"), "V\t2\n\nSent\nJunk\nDrafts\n");
 }
 
+TEST(Folder, SetSubscribedAddsAndRemovesOneLine) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  write_file(dir / "Maildir/subscriptions", "V\t2\n\nSent\nLists\tWork\nJunk\n");
+  auto work = parse_folder_name("Lists/Work");
+  ASSERT_TRUE(work);
+  ASSERT_TRUE(md.set_subscribed(*work, false));  // IMAP UNSUBSCRIBE
+  EXPECT_EQ(read_file(dir / "Maildir/subscriptions"), "V\t2\n\nSent\nJunk\n");
+  ASSERT_TRUE(md.set_subscribed(*work, false));  // not there: unchanged
+  EXPECT_EQ(read_file(dir / "Maildir/subscriptions"), "V\t2\n\nSent\nJunk\n");
+  ASSERT_TRUE(md.set_subscribed(*work, true));  // IMAP SUBSCRIBE
+  EXPECT_EQ(read_file(dir / "Maildir/subscriptions"), "V\t2\n\nSent\nJunk\nLists\tWork\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "Maildir/subscriptions.lock"));
+  write_file(dir / "Maildir/subscriptions", "Sent\nLists.Work\n");  // version 1
+  ASSERT_TRUE(md.set_subscribed(*work, false));
+  EXPECT_EQ(read_file(dir / "Maildir/subscriptions"), "Sent\n");
+}
+
 TEST(Folder, Version1SubscriptionsUseTheStorageSeparator) {
   TempDir dir;
   auto md = open_maildir(dir);

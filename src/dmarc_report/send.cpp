@@ -1,0 +1,247 @@
+// `mailroom dmarc send` (send.hpp): the days to report, the reports due on
+// each, and sending each once.
+#include "mailroom/dmarc_report/send.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "dmarc_report/day_files.hpp"
+#include "dmarc_report/destinations.hpp"
+#include "dmarc_report/fnv.hpp"
+#include "dmarc_report/gzip.hpp"
+#include "dmarc_report/report_message.hpp"
+#include "dmarc_report/sent_state.hpp"
+#include "mailroom/auth/dmarc_record.hpp"
+#include "mailroom/dmarc_report/recorder.hpp"
+#include "mailroom/dmarc_report/report.hpp"
+#include "mailroom/util/log.hpp"
+
+namespace mailroom::dmarc_report {
+namespace {
+
+// ri= asks for a report every ri seconds (§6.3). Daily is the finest we
+// send (RFC 7489 §7.2: daily reports are what every receiver must offer);
+// a longer interval is honoured in whole days up to a week.
+constexpr std::int64_t kMaxPeriodDays = 7;
+
+std::int64_t period_days(const std::string& policy_record) {
+  auto record = auth::parse_dmarc_record(policy_record);
+  if (!record) return 1;
+  auto days = static_cast<std::int64_t>(record->report_interval / kDay);
+  return std::clamp<std::int64_t>(days, 1, kMaxPeriodDays);
+}
+
+// The same id for the same report on every run: a retry after a crash
+// sends the same Report-ID (FNV-1a, 64 bits; not a secret, only unique).
+std::string report_id(const std::string& day, const std::string& domain, std::int64_t begin,
+                      std::int64_t end, const std::string& org) {
+  std::string id = day;
+  id.erase(std::remove(id.begin(), id.end(), '-'), id.end());
+  return id + "." + fnv1a_hex(fmt::format("{}!{}!{}!{}", domain, begin, end, org));
+}
+
+struct Built {
+  AggregateReport report;
+  ReportMetadata metadata;
+  std::string message;
+  std::vector<std::string> recipients;
+  std::vector<std::string> notes;
+  bool retry_later = false;
+};
+
+// The message, and who gets it: a destination whose !size limit the
+// message exceeds is left out (§6.4).
+Result<Built> build(AggregateReport report, const std::string& day, const SendOptions& options) {
+  Built built;
+  built.metadata = {
+      options.org_name, options.email,
+      report_id(day, report.policy_domain, report.begin, report.end, options.org_name)};
+  auto gzipped = gzip(to_xml(report, built.metadata));
+  if (!gzipped) return tl::unexpected(gzipped.error());
+  auto record = auth::parse_dmarc_record(report.policy_record);
+  Destinations where;
+  if (record) where = destinations(report.policy_domain, *record, *options.resolver, *options.psl);
+  built.notes = where.notes;
+  built.retry_later = where.retry_later;
+  std::vector<std::string> everyone;
+  for (const auto& d : where.verified) everyone.push_back(d.address);
+  const auto size = report_message(report, built.metadata, everyone, *gzipped, options.now).size();
+  for (const auto& d : where.verified) {
+    if (d.max_bytes && size > *d.max_bytes) {
+      built.notes.push_back("<" + d.address + "> left out: the report is " + std::to_string(size) +
+                            " bytes, over its limit of " + std::to_string(*d.max_bytes));
+      continue;
+    }
+    built.recipients.push_back(d.address);
+  }
+  built.message = report_message(report, built.metadata, built.recipients, *gzipped, options.now);
+  built.report = std::move(report);
+  return built;
+}
+
+// Sends in a child that marks the report sent when sendmail took it: a
+// kill of this process between the two cannot lose the mark (send.hpp).
+Status send_and_mark(const Built& built, const SentState& state, const std::string& day,
+                     const SendOptions& options) {
+  const std::string name = marker_name(built.report.policy_domain);
+  std::fflush(nullptr);  // NOLINT(cert-err33-c): nothing buffered must be written twice
+  pid_t child = ::fork();
+  if (child < 0) return fail_errno(ErrorKind::temporary, "fork", errno);
+  if (child == 0) {
+    auto sent = options.send(options.email, built.recipients, built.message);
+    if (!sent) {
+      log::warn("dmarc send: report for {} not sent: {}", built.report.policy_domain,
+                sent.error().message);
+      ::_exit(1);
+    }
+    auto marked = state.mark(day, name, "sent " + built.metadata.report_id + "\n");
+    if (!marked) log::error("dmarc send: sent but not marked: {}", marked.error().message);
+    ::_exit(marked ? 0 : 2);
+  }
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0)
+    if (errno != EINTR) return fail_errno(ErrorKind::temporary, "waitpid", errno);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) == 1)
+    return fail(ErrorKind::temporary, "sendmail did not take the report");
+  if (WEXITSTATUS(status) != 0) return fail(ErrorKind::temporary, "sent, but the mark failed");
+  return ok();
+}
+
+std::string describe(const Built& built, const std::string& day) {
+  std::string to;
+  for (const auto& r : built.recipients) to += (to.empty() ? "<" : ", <") + r + ">";
+  return built.report.policy_domain + " " + day + " to " + to + " (" +
+         std::to_string(built.report.rows.size()) + " records, " +
+         std::to_string(built.report.messages) + " messages, " +
+         std::to_string(built.message.size()) + " bytes, Report-ID " + built.metadata.report_id +
+         ")";
+}
+
+struct DayOutcome {
+  std::vector<std::string> lines;
+  bool settled = true;  // every report of the day sent, given up or not yet due
+};
+
+void one_report(AggregateReport report, const std::string& day, const SentState& state,
+                const SendOptions& options, DayOutcome& outcome) {
+  auto built = build(std::move(report), day, options);
+  if (!built) {
+    outcome.lines.push_back("error " + day + ": " + built.error().message);
+    outcome.settled = false;
+    return;
+  }
+  for (const auto& note : built->notes) outcome.lines.push_back("  " + note);
+  const std::string name = marker_name(built->report.policy_domain);
+  if (built->recipients.empty()) {
+    if (built->retry_later) {
+      outcome.settled = false;
+      outcome.lines.push_back("later " + built->report.policy_domain + " " + day);
+      return;
+    }
+    outcome.lines.push_back("skipped " + built->report.policy_domain + " " + day +
+                            ": no destination takes it");
+    if (!options.dry_run) (void)state.mark(day, name, "skipped: no destination\n");
+    return;
+  }
+  if (options.dry_run) {
+    outcome.lines.push_back("would send " + describe(*built, day));
+    return;
+  }
+  if (auto sent = send_and_mark(*built, state, day, options); !sent) {
+    outcome.settled = false;
+    outcome.lines.push_back("failed " + built->report.policy_domain + " " + day + ": " +
+                            sent.error().message + " (retried next run)");
+    return;
+  }
+  outcome.lines.push_back("sent " + describe(*built, day));
+}
+
+DayOutcome send_day(const std::string& day, std::int64_t day_start, const SentState& state,
+                    const SendOptions& options) {
+  DayOutcome outcome;
+  // The records of this day and the days before it that a longer ri= covers.
+  std::map<std::string, std::vector<DeliveryRecord>> by_domain;
+  for (std::int64_t back = kMaxPeriodDays - 1; back >= 0; --back) {
+    auto read = read_day(options.spool, day_of(day_start - back * kDay));
+    if (read.bad_lines > 0)
+      log::warn("dmarc send: {} unreadable line(s) in {}.records", read.bad_lines,
+                day_of(day_start - back * kDay));
+    for (auto& record : read.records) by_domain[record.policy_domain].push_back(std::move(record));
+  }
+  for (auto& [domain, records] : by_domain) {
+    if (domain.empty() || state.is_marked(day, marker_name(domain))) continue;
+    const auto days = period_days(records.back().policy_record);
+    if ((day_start / kDay + 1) % days != 0) continue;  // its period ends on a later day
+    const std::int64_t begin = day_start - (days - 1) * kDay;
+    auto reports = aggregate(records, begin, day_start + kDay - 1);
+    for (auto& report : reports) one_report(std::move(report), day, state, options, outcome);
+  }
+  return outcome;
+}
+
+// Day files are kept a while after their reports went out (a postmaster
+// may want to look), then removed with their markers.
+constexpr std::int64_t kKeepDays = 35;
+
+void prune(const SendOptions& options, const SentState& state) {
+  const std::string oldest_kept = day_of(options.now - kKeepDays * kDay);
+  for (const auto& day : recorded_days(options.spool, oldest_kept)) {
+    if (!state.day_done(day)) continue;
+    if (::unlink((options.spool + "/" + day + ".records").c_str()) != 0) continue;
+    std::error_code ignored;
+    std::filesystem::remove_all(options.spool + "/sent/" + day, ignored);
+  }
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_day(std::string_view day) {
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  char tail = 0;
+  if (day.size() != 10 ||
+      std::sscanf(std::string(day).c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+    return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(m),
+                                         std::chrono::day(d)};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_days(date).time_since_epoch().count() * kDay;
+}
+
+Result<std::vector<std::string>> send_reports(const SendOptions& options) {
+  if (options.spool.empty())
+    return fail(ErrorKind::config, "dmarc_report.spool is not set: nothing is recorded");
+  if (options.email.empty() || options.email.find('@') == std::string::npos)
+    return fail(ErrorKind::config, "dmarc_report.email must be the address reports come from");
+  auto state = SentState::open(options.spool);
+  if (!state) return tl::unexpected(state.error());
+  std::vector<std::string> days;
+  if (options.day) {
+    days.push_back(*options.day);
+  } else {
+    for (auto& day : recorded_days(options.spool, day_of(options.now)))
+      if (!state->day_done(day)) days.push_back(std::move(day));
+  }
+  std::vector<std::string> lines;
+  for (const auto& day : days) {
+    auto start = parse_day(day);
+    if (!start) return fail(ErrorKind::usage, "not a day (YYYY-MM-DD): " + day);
+    auto outcome = send_day(day, *start, *state, options);
+    lines.insert(lines.end(), outcome.lines.begin(), outcome.lines.end());
+    if (outcome.settled && !options.dry_run && *start + kDay <= options.now)
+      (void)state->mark(day, ".done", "done\n");
+  }
+  if (!options.day && !options.dry_run) prune(options, *state);
+  return lines;
+}
+
+}  // namespace mailroom::dmarc_report

@@ -1,0 +1,248 @@
+#include "server/imap/bodystructure.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <vector>
+
+#include "mailroom/message/address.hpp"
+#include "mailroom/message/header.hpp"
+#include "server/imap/text.hpp"
+
+namespace mailroom::server::imap {
+namespace {
+
+using message::Part;
+
+constexpr std::size_t kMaxQuoted = 1024;
+constexpr std::size_t kMaxNesting = 20;  // message/rfc822 inside message/rfc822 ...
+
+std::string base64(std::string_view in) {
+  static constexpr char kTable[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t i = 0; i < in.size(); i += 3) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    if (i + 2 < in.size()) v |= static_cast<unsigned char>(in[i + 2]);
+    out += kTable[(v >> 18) & 63];
+    out += kTable[(v >> 12) & 63];
+    out += i + 1 < in.size() ? kTable[(v >> 6) & 63] : '=';
+    out += i + 2 < in.size() ? kTable[v & 63] : '=';
+  }
+  return out;
+}
+
+// A display name the message module decoded to UTF-8 goes back out as an
+// RFC 2047 word: ENVELOPE strings are as in the header, 7-bit.
+std::string encoded_word(std::string_view utf8) {
+  bool ascii = std::all_of(utf8.begin(), utf8.end(),
+                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return ascii ? std::string(utf8) : "=?UTF-8?B?" + base64(utf8) + "?=";
+}
+
+std::optional<std::string> field(const message::Message& m, std::string_view name) {
+  if (m.find(name) == nullptr) return std::nullopt;
+  return m.value(name);
+}
+
+std::string address_list(const message::Message& m, std::string_view name,
+                         std::string_view fallback = {}) {
+  auto list = m.addresses(name);
+  if (list.empty() && !fallback.empty()) list = m.addresses(fallback);
+  if (list.empty()) return "NIL";
+  std::string out = "(";
+  for (const auto& a : list) {
+    out += "(" +
+           nstring(a.display_name.empty() ? std::nullopt
+                                          : std::optional(encoded_word(a.display_name))) +
+           " NIL " + imap_string(a.local_part) + " " +
+           (a.domain.empty() ? std::string("NIL") : imap_string(a.domain)) + ")";
+  }
+  return out + ")";
+}
+
+std::string parameters(const message::Parameters& params) {
+  if (params.list().empty()) return "NIL";
+  std::string out = "(";
+  for (const auto& p : params.list()) {
+    if (out.size() > 1) out += ' ';
+    out += imap_string(upper(p.name)) + " " + imap_string(encoded_word(p.value));
+  }
+  return out + ")";
+}
+
+std::string encoding_name(const Part& part) {
+  const auto* f = part.find("Content-Transfer-Encoding");
+  std::string value = f != nullptr ? upper(message::unfold(f->value)) : "7BIT";
+  return value.empty() ? "7BIT" : value;
+}
+
+std::size_t lines(std::string_view text) {
+  auto n = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  return n + (!text.empty() && text.back() != '\n' ? 1 : 0);
+}
+
+std::string disposition(const Part& part) {
+  auto d = part.disposition();
+  if (d.type.empty()) return "NIL";
+  return "(" + imap_string(upper(d.type)) + " " + parameters(d.params) + ")";
+}
+
+std::string structure(const message::Message& m, const Part& part, bool ext, std::size_t depth);
+
+// The encapsulated message of a message/rfc822 part, parsed on its own.
+std::optional<message::Message> inner(const Part& part) {
+  auto buffer =
+      std::make_shared<const message::Buffer>(message::Buffer::from_string(std::string(part.body)));
+  return message::Message::parse(buffer);
+}
+
+std::string leaf(const message::Message& m, const Part& part, bool ext, std::size_t depth) {
+  const auto& ct = part.content_type;
+  auto optional_field = [&](std::string_view name) -> std::string {
+    const auto* f = part.find(name);
+    return f == nullptr ? "NIL" : imap_string(message::unfold(f->value));
+  };
+  std::string out = "(" + imap_string(upper(ct.type)) + " " + imap_string(upper(ct.subtype)) + " " +
+                    parameters(ct.params) + " " + optional_field("Content-ID") + " " +
+                    optional_field("Content-Description") + " " + imap_string(encoding_name(part)) +
+                    " " + std::to_string(part.body.size());
+  if (ct.is_message() && ct.subtype == "rfc822" && depth < kMaxNesting) {
+    auto encapsulated = inner(part);
+    out += " " + envelope(*encapsulated) + " " +
+           structure(*encapsulated, encapsulated->root(), ext, depth + 1) + " " +
+           std::to_string(lines(part.body));
+  } else if (ct.type == "text") {
+    out += " " + std::to_string(lines(part.body));
+  }
+  if (ext) out += " NIL " + disposition(part) + " NIL NIL";  // md5, disposition, language, location
+  (void)m;
+  return out + ")";
+}
+
+std::string structure(const message::Message& m, const Part& part, bool ext, std::size_t depth) {
+  if (!part.content_type.is_multipart() || part.children.empty()) {
+    if (part.content_type.is_multipart())  // no parts found: shown as an empty text part
+      return ext ? "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 0 0 NIL NIL NIL NIL)"
+                 : "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 0 0)";
+    return leaf(m, part, ext, depth);
+  }
+  std::string out = "(";
+  for (std::size_t child : part.children) out += structure(m, m.parts()[child], ext, depth);
+  out += " " + imap_string(upper(part.content_type.subtype));
+  if (ext) out += " " + parameters(part.content_type.params) + " " + disposition(part) + " NIL NIL";
+  return out + ")";
+}
+
+// The header of a part or message: its fields and the blank line.
+std::string_view header_of(const Part& part) {
+  if (part.body.data() >= part.raw.data() && part.body.data() <= part.raw.data() + part.raw.size())
+    return part.raw.substr(0, static_cast<std::size_t>(part.body.data() - part.raw.data()));
+  return part.header_block;
+}
+
+std::string header_fields(const Part& part, std::string_view list, bool exclude) {
+  std::vector<std::string> names;
+  std::string_view rest = list;
+  while (!rest.empty()) {
+    auto start = rest.find_first_not_of(" ()");
+    if (start == std::string_view::npos) break;
+    rest.remove_prefix(start);
+    auto end = rest.find_first_of(" ()");
+    std::string name(rest.substr(0, end));
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+      name = name.substr(1, name.size() - 2);
+    names.push_back(name);
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+  }
+  std::string out;
+  for (const auto& f : part.headers) {
+    bool listed = std::any_of(names.begin(), names.end(),
+                              [&](const std::string& n) { return iequals(n, f.name); });
+    if (listed != exclude) out += f.raw;
+  }
+  return out + "\r\n";
+}
+
+}  // namespace
+
+std::string imap_string(std::string_view text) {
+  bool quotable = text.size() <= kMaxQuoted && std::none_of(text.begin(), text.end(), [](char c) {
+                    auto u = static_cast<unsigned char>(c);
+                    return u == '\r' || u == '\n' || u == 0 || u >= 0x80;
+                  });
+  if (quotable) {
+    std::string out = "\"";
+    for (char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  }
+  return "{" + std::to_string(text.size()) + "}\r\n" + std::string(text);
+}
+
+std::string nstring(const std::optional<std::string>& text) {
+  return text ? imap_string(*text) : std::string("NIL");
+}
+
+std::string envelope(const message::Message& m) {
+  return "(" + nstring(field(m, "Date")) + " " + nstring(field(m, "Subject")) + " " +
+         address_list(m, "From") + " " + address_list(m, "Sender", "From") + " " +
+         address_list(m, "Reply-To", "From") + " " + address_list(m, "To") + " " +
+         address_list(m, "Cc") + " " + address_list(m, "Bcc") + " " +
+         nstring(field(m, "In-Reply-To")) + " " + nstring(field(m, "Message-ID")) + ")";
+}
+
+std::string body_structure(const message::Message& m, bool extensible) {
+  return structure(m, m.root(), extensible, 0);
+}
+
+std::optional<std::string> section_text(const message::Message& m, std::string_view section) {
+  const Part* part = &m.root();
+  bool is_message = true;                  // the root, or the message inside a message/rfc822 part
+  std::optional<message::Message> holder;  // keeps an encapsulated message alive
+  std::string_view rest = section;
+  while (!rest.empty() && std::isdigit(static_cast<unsigned char>(rest[0])) != 0) {
+    std::size_t n = 0;
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
+    if (ec != std::errc{} || n == 0) return std::nullopt;
+    rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
+    const message::Message& owner = holder ? *holder : m;
+    if (part->content_type.is_multipart() && !part->children.empty()) {
+      if (n > part->children.size()) return std::nullopt;
+      part = &owner.parts()[part->children[n - 1]];
+    } else if (n != 1 || !is_message) {
+      return std::nullopt;
+    }
+    is_message = false;
+    if (!rest.empty()) {
+      if (rest[0] != '.') return std::nullopt;
+      rest.remove_prefix(1);
+      // Beyond a message/rfc822 part the numbers count its message's parts.
+      if (part->content_type.is_message() && !rest.empty() &&
+          std::isdigit(static_cast<unsigned char>(rest[0])) != 0) {
+        holder = inner(*part);
+        part = &holder->root();
+        is_message = true;
+      }
+    }
+  }
+  bool numbered = rest.size() != section.size();
+  std::string keyword = upper(rest.substr(0, rest.find(' ')));
+  if (numbered && !keyword.empty() && keyword != "MIME" && part->content_type.is_message() &&
+      !is_message) {
+    holder = inner(*part);  // 3.HEADER: the header of the message in part 3
+    part = &holder->root();
+  }
+  if (keyword.empty()) return std::string(numbered ? part->body : m.raw());
+  if (keyword == "HEADER" || keyword == "MIME") return std::string(header_of(*part));
+  if (keyword == "TEXT") return std::string(part->body);
+  auto list = rest.substr(std::min(rest.size(), keyword.size()));
+  if (keyword == "HEADER.FIELDS") return header_fields(*part, list, false);
+  if (keyword == "HEADER.FIELDS.NOT") return header_fields(*part, list, true);
+  return std::nullopt;
+}
+
+}  // namespace mailroom::server::imap

@@ -1,0 +1,287 @@
+#include "server/imap/selected.hpp"
+#include "server/imap/text.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <ctime>
+#include <unordered_map>
+
+#include "mailroom/maildir/delivery.hpp"
+#include "server/imap/folders.hpp"
+
+namespace mailroom::server::imap {
+namespace {
+
+constexpr std::size_t kMaxMessage = 256ULL << 20;
+
+std::uint32_t now() { return static_cast<std::uint32_t>(std::time(nullptr)); }
+
+std::string path_of(const MaildirFile& file) { return (file.in_cur ? "cur/" : "new/") + file.name; }
+
+}  // namespace
+
+std::string to_crlf(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 32);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+    out += text[i];
+  }
+  return out;
+}
+
+Result<Selected> Selected::open(int rootfd, const maildir::FolderName& name, maildir::Folder folder,
+                                bool read_only, const maildir::Options& options) {
+  auto dir = open_folder_dir(rootfd, name);
+  if (!dir) return tl::unexpected(dir.error());
+  auto synced = sync_uidlist(dir->get(), now());
+  if (!synced) return tl::unexpected(synced.error());
+  Selected out;
+  out.read_only = read_only;
+  out.name = name;
+  out.folder = std::move(folder);
+  out.options = options;
+  out.dir = std::move(*dir);
+  out.validity = synced->list.validity;
+  out.next_uid = synced->list.next;
+  out.read_keywords();
+  std::unordered_map<std::string_view, const MaildirFile*> by_unique;
+  for (const auto& f : synced->files) by_unique[f.unique()] = &f;
+  for (const auto& entry : synced->list.entries) {
+    auto it = by_unique.find(entry.unique);
+    if (it == by_unique.end()) continue;
+    Message m{entry.uid, *it->second, !it->second->in_cur, false};
+    // RFC 3501 2.3.2 \Recent: this session is the first to see it. As
+    // Dovecot does, a read-write SELECT moves it to cur/ so no later
+    // session sees it as recent again.
+    if (!read_only && !m.file.in_cur) {
+      std::string moved = m.file.name + ":2,";
+      if (::renameat(out.dir.get(), ("new/" + m.file.name).c_str(), out.dir.get(),
+                     ("cur/" + moved).c_str()) == 0)
+        m.file = MaildirFile{true, moved};
+    }
+    out.messages.push_back(std::move(m));
+  }
+  return out;
+}
+
+void Selected::read_keywords() {
+  keywords_ = {};
+  UniqueFd fd(::openat(dir.get(), "dovecot-keywords", O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) return;
+  std::string text;
+  char buffer[8192];
+  ssize_t n = 0;
+  while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0 && text.size() < 65536)
+    text.append(buffer, static_cast<std::size_t>(n));
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line = std::string_view(text).substr(start, end - start);
+    start = end + 1;
+    auto space = line.find(' ');
+    if (space == std::string_view::npos) continue;
+    int index = -1;
+    for (char c : line.substr(0, space)) {
+      if (c < '0' || c > '9') {
+        index = -1;
+        break;
+      }
+      index = (index < 0 ? 0 : index * 10) + (c - '0');
+      if (index > 25) break;
+    }
+    if (index >= 0 && index <= 25)
+      keywords_[static_cast<std::size_t>(index)] = line.substr(space + 1);
+  }
+}
+
+std::string Selected::flag_list(const Message& message) const {
+  std::string out = "(";
+  auto add = [&](std::string_view flag) {
+    if (out.size() > 1) out += ' ';
+    out += flag;
+  };
+  for (char c : message.file.flags()) {
+    switch (c) {
+      case 'S':
+        add("\\Seen");
+        break;
+      case 'R':
+        add("\\Answered");
+        break;
+      case 'F':
+        add("\\Flagged");
+        break;
+      case 'T':
+        add("\\Deleted");
+        break;
+      case 'D':
+        add("\\Draft");
+        break;
+      default:
+        if (c >= 'a' && c <= 'z' && !keywords_[static_cast<std::size_t>(c - 'a')].empty())
+          add(keywords_[static_cast<std::size_t>(c - 'a')]);
+    }
+  }
+  if (message.recent) add("\\Recent");
+  return out + ")";
+}
+
+std::optional<std::string> Selected::letters_for(const std::vector<std::string>& flags) {
+  std::string out;
+  for (const auto& flag : flags) {
+    if (flag.starts_with('\\')) {
+      if (iequals(flag, "\\Recent")) continue;  // RFC 3501 2.3.2: the server's alone
+      char letter = maildir::system_flag_letter(flag);
+      if (letter == 0) return std::nullopt;
+      out += letter;
+      continue;
+    }
+    auto find = [&]() -> int {
+      for (std::size_t i = 0; i < keywords_.size(); ++i)
+        if (!keywords_[i].empty() && iequals(keywords_[i], flag)) return static_cast<int>(i);
+      return -1;
+    };
+    int index = find();
+    if (index < 0) {
+      std::string_view wanted[] = {flag};
+      (void)folder.add_keywords(wanted, options);  // Dovecot's way, under its lock
+      read_keywords();
+      index = find();
+    }
+    if (index < 0) return std::nullopt;
+    out += static_cast<char>('a' + index);
+  }
+  return out;
+}
+
+Status Selected::set_letters(Message& message, const std::string& letters) {
+  auto sorted = maildir::normalise_flags(letters);
+  if (!sorted) return tl::unexpected(sorted.error());
+  if (message.file.in_cur && message.file.flags() == *sorted &&
+      message.file.name.find(":2,") != std::string::npos)
+    return ok();
+  MaildirFile renamed{true, std::string(message.file.unique()) + ":2," + *sorted};
+  if (::renameat(dir.get(), path_of(message.file).c_str(), dir.get(), path_of(renamed).c_str()) !=
+      0)
+    return fail_errno(ErrorKind::temporary, "rename " + path_of(message.file), errno);
+  message.file = std::move(renamed);
+  return ok();
+}
+
+std::string Selected::expunge(const std::vector<std::uint32_t>* only,
+                              std::vector<std::uint32_t>* expunged) {
+  std::string out;
+  for (std::size_t i = messages.size(); i-- > 0;) {
+    auto& m = messages[i];
+    if (m.file.flags().find('T') == std::string_view::npos) continue;
+    if (only != nullptr && std::find(only->begin(), only->end(), m.uid) == only->end()) continue;
+    if (::unlinkat(dir.get(), path_of(m.file).c_str(), 0) != 0 && errno != ENOENT) continue;
+    if (expunged != nullptr) expunged->push_back(m.uid);
+    out += "* " + std::to_string(i + 1) + " EXPUNGE\r\n";
+    messages.erase(messages.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  return out;
+}
+
+Result<std::string> Selected::read(const Message& message) const {
+  UniqueFd fd(
+      ::openat(dir.get(), path_of(message.file).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) return fail_errno(ErrorKind::temporary, "open " + path_of(message.file), errno);
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail_errno(ErrorKind::temporary, "read " + path_of(message.file), errno);
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+    if (text.size() > kMaxMessage) return fail(ErrorKind::limit, "message too large");
+  }
+  return to_crlf(text);
+}
+
+long long Selected::internal_date(const Message& message) const {
+  struct stat st {};
+  if (::fstatat(dir.get(), path_of(message.file).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return 0;
+  return st.st_mtime;
+}
+
+Result<std::string> Selected::sync(bool report_expunges) {
+  auto synced = sync_uidlist(dir.get(), now());
+  if (!synced) return tl::unexpected(synced.error());
+  read_keywords();
+  std::unordered_map<std::string_view, const MaildirFile*> by_unique;
+  for (const auto& f : synced->files) by_unique[f.unique()] = &f;
+  std::unordered_map<std::uint32_t, const MaildirFile*> by_uid;
+  for (const auto& e : synced->list.entries) {
+    auto it = by_unique.find(e.unique);
+    if (it != by_unique.end()) by_uid[e.uid] = it->second;
+  }
+  std::string out;
+  for (std::size_t i = messages.size(); i-- > 0;) {  // descending: each number still valid
+    if (by_uid.count(messages[i].uid) != 0) continue;
+    if (!report_expunges) {
+      messages[i].gone = true;
+      continue;
+    }
+    out += "* " + std::to_string(i + 1) + " EXPUNGE\r\n";
+    messages.erase(messages.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    auto it = by_uid.find(messages[i].uid);
+    if (it == by_uid.end() || it->second->name == messages[i].file.name) continue;
+    bool flags_changed = it->second->flags() != messages[i].file.flags();
+    messages[i].file = *it->second;
+    if (flags_changed)
+      out += "* " + std::to_string(i + 1) + " FETCH (FLAGS " + flag_list(messages[i]) + ")\r\n";
+  }
+  std::uint32_t last = messages.empty() ? 0 : messages.back().uid;
+  std::size_t before = messages.size();
+  for (const auto& e : synced->list.entries) {
+    if (e.uid <= last) continue;
+    auto it = by_uid.find(e.uid);
+    if (it == by_uid.end()) continue;
+    messages.push_back(Message{e.uid, *it->second, !it->second->in_cur, false});
+  }
+  next_uid = synced->list.next;
+  if (messages.size() != before) {
+    out += "* " + std::to_string(messages.size()) + " EXISTS\r\n";
+    std::size_t all_recent = 0;
+    for (const auto& m : messages) all_recent += m.recent ? 1 : 0;
+    out += "* " + std::to_string(all_recent) + " RECENT\r\n";
+  }
+  return out;
+}
+
+std::string Selected::select_responses() const {
+  std::string keywords;
+  for (const auto& k : keywords_)
+    if (!k.empty()) keywords += " " + k;
+  std::size_t recent = 0;
+  std::size_t first_unseen = 0;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    recent += messages[i].recent ? 1 : 0;
+    if (first_unseen == 0 && messages[i].file.flags().find('S') == std::string_view::npos)
+      first_unseen = i + 1;
+  }
+  std::string out = "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft" + keywords + ")\r\n";
+  out += read_only ? "* OK [PERMANENTFLAGS ()] read-only\r\n"
+                   : "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft" +
+                         keywords + " \\*)] flags are kept\r\n";
+  out += "* " + std::to_string(messages.size()) + " EXISTS\r\n";
+  out += "* " + std::to_string(recent) + " RECENT\r\n";
+  if (first_unseen != 0)
+    out += "* OK [UNSEEN " + std::to_string(first_unseen) + "] first unseen\r\n";
+  out += "* OK [UIDVALIDITY " + std::to_string(validity) + "] UIDs valid\r\n";
+  out += "* OK [UIDNEXT " + std::to_string(next_uid) + "] predicted next UID\r\n";
+  return out;
+}
+
+}  // namespace mailroom::server::imap

@@ -1,0 +1,171 @@
+// `dmarc send` over a spool: which days and domains are due (ri=), marks,
+// retries. The send function records into a file: it runs in the child
+// that marks (send.hpp).
+#include "mailroom/dmarc_report/send.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "dmarc_report/sent_state.hpp"
+#include "mailroom/dmarc_report/recorder.hpp"
+#include "mailroom/dns/static_resolver.hpp"
+
+namespace mailroom::dmarc_report {
+namespace {
+
+constexpr std::int64_t kDec7 = 1796601600;  // 2026-12-07 00:00:00 UTC (a Monday)
+
+class DmarcSend : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/dmarc_send_test.XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    spool_ = pattern;
+    psl_ = auth::PublicSuffixList::from_text("com\nnet\n");
+  }
+  void TearDown() override { std::filesystem::remove_all(spool_); }
+
+  void record(std::int64_t time, const std::string& domain, const std::string& policy) {
+    DeliveryRecord r;
+    r.time = time;
+    r.source_ip = "192.0.2.1";
+    r.header_from = r.envelope_from = r.policy_domain = r.spf_domain = domain;
+    r.policy_record = policy;
+    r.disposition = "none";
+    r.spf_scope = "mfrom";
+    r.spf_result = "pass";
+    auto recorder = Recorder::open(spool_, time);
+    ASSERT_TRUE(recorder.active());
+    recorder.append(r);
+  }
+
+  SendOptions options(std::int64_t now, int exit_code = 0) {
+    SendOptions o;
+    o.spool = spool_;
+    o.org_name = "mx.example.net";
+    o.email = "dmarc@example.net";
+    o.now = now;
+    o.resolver = &resolver_;
+    o.psl = &psl_;
+    const std::string log = spool_ + "/sent.log";
+    o.send = [log, exit_code](const std::string&, const std::vector<std::string>& to,
+                              std::string_view message) -> Status {
+      std::ofstream(log, std::ios::app) << to.at(0) << " " << message.size() << "\n";
+      if (exit_code != 0) return fail(ErrorKind::temporary, "sendmail exit 75");
+      return ok();
+    };
+    return o;
+  }
+
+  std::vector<std::string> sent() const {
+    std::ifstream in(spool_ + "/sent.log");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line.substr(0, line.find(' ')));
+    return lines;
+  }
+
+  std::string spool_;
+  dns::StaticResolver resolver_;
+  auth::PublicSuffixList psl_;
+};
+
+TEST_F(DmarcSend, EveryFinishedDayOnceThenDone) {
+  record(kDec7 - 3600, "a.com", "v=DMARC1; p=none; rua=mailto:r@a.com");
+  record(kDec7 + 60, "a.com", "v=DMARC1; p=none; rua=mailto:r@a.com");  // today: not yet
+  auto lines = send_reports(options(kDec7 + 7200));
+  ASSERT_TRUE(lines) << lines.error().message;
+  EXPECT_EQ(sent(), std::vector<std::string>{"r@a.com"});
+  EXPECT_TRUE(std::filesystem::exists(spool_ + "/sent/2026-12-06/.done"));
+  EXPECT_TRUE(std::filesystem::exists(spool_ + "/sent/2026-12-06/a.com"));
+  ASSERT_TRUE(send_reports(options(kDec7 + 7300)));
+  EXPECT_EQ(sent().size(), 1U);  // nothing twice
+  ASSERT_TRUE(send_reports(options(kDec7 + 86400 + 10)));
+  EXPECT_EQ(sent().size(), 2U);  // the next day, its own report
+}
+
+// Done days older than 35 days go, with their markers; the rest stay.
+TEST_F(DmarcSend, OldDoneDaysArePruned) {
+  record(kDec7 - 3600, "a.com", "v=DMARC1; p=none; rua=mailto:r@a.com");
+  ASSERT_TRUE(send_reports(options(kDec7 + 60)));
+  ASSERT_TRUE(std::filesystem::exists(spool_ + "/2026-12-06.records"));
+  ASSERT_TRUE(send_reports(options(kDec7 + 30 * 86400)));
+  EXPECT_TRUE(std::filesystem::exists(spool_ + "/2026-12-06.records"));
+  ASSERT_TRUE(send_reports(options(kDec7 + 36 * 86400)));
+  EXPECT_FALSE(std::filesystem::exists(spool_ + "/2026-12-06.records"));
+  EXPECT_FALSE(std::filesystem::exists(spool_ + "/sent/2026-12-06"));
+  EXPECT_EQ(sent().size(), 1U);
+}
+
+TEST_F(DmarcSend, FailedSendIsRetriedNextRun) {
+  record(kDec7 - 3600, "a.com", "v=DMARC1; p=none; rua=mailto:r@a.com");
+  auto lines = send_reports(options(kDec7 + 60, 75));
+  ASSERT_TRUE(lines);
+  ASSERT_FALSE(lines->empty());
+  EXPECT_EQ(lines->back().rfind("failed a.com 2026-12-06", 0), 0U) << lines->back();
+  EXPECT_FALSE(std::filesystem::exists(spool_ + "/sent/2026-12-06/.done"));
+  ASSERT_TRUE(send_reports(options(kDec7 + 120)));
+  EXPECT_EQ(sent().size(), 2U);  // the failed attempt and the retry
+  ASSERT_TRUE(send_reports(options(kDec7 + 180)));
+  EXPECT_EQ(sent().size(), 2U);
+}
+
+// ri=172800: one report every two days, covering both.
+TEST_F(DmarcSend, TwoDayIntervalCoversBothDays) {
+  const std::string policy = "v=DMARC1; p=none; ri=172800; rua=mailto:r@a.com";
+  // 2026-12-07 is day 20794 since the epoch: (20794 + 1) % 2 == 1, not due;
+  // 2026-12-08 is due and covers the 7th and the 8th.
+  record(kDec7 + 100, "a.com", policy);
+  record(kDec7 + 86400 + 100, "a.com", policy);
+  ASSERT_TRUE(send_reports(options(kDec7 + 86400 + 200)));
+  EXPECT_TRUE(sent().empty());
+  EXPECT_TRUE(std::filesystem::exists(spool_ + "/sent/2026-12-07/.done"));
+  auto lines = send_reports(options(kDec7 + 2 * 86400 + 10));
+  ASSERT_TRUE(lines);
+  ASSERT_EQ(sent().size(), 1U);
+  std::string all;
+  for (const auto& line : *lines) all += line + "\n";
+  EXPECT_NE(all.find("(1 records, 2 messages"), std::string::npos) << all;
+}
+
+TEST_F(DmarcSend, DryRunSendsAndMarksNothing) {
+  record(kDec7 - 3600, "a.com", "v=DMARC1; p=none; rua=mailto:r@a.com");
+  auto o = options(kDec7 + 60);
+  o.dry_run = true;
+  auto lines = send_reports(o);
+  ASSERT_TRUE(lines);
+  ASSERT_EQ(lines->size(), 1U);
+  EXPECT_EQ((*lines)[0].rfind("would send a.com 2026-12-06 to <r@a.com>", 0), 0U) << (*lines)[0];
+  EXPECT_TRUE(sent().empty());
+  EXPECT_FALSE(std::filesystem::exists(spool_ + "/sent/2026-12-06"));
+}
+
+TEST_F(DmarcSend, NeedsSpoolAndEmail) {
+  auto o = options(kDec7);
+  o.email = "";
+  EXPECT_EQ(send_reports(o).error().kind, ErrorKind::config);
+  o = options(kDec7);
+  o.spool = "";
+  EXPECT_EQ(send_reports(o).error().kind, ErrorKind::config);
+}
+
+TEST(DmarcSendDays, ParseDay) {
+  EXPECT_EQ(parse_day("2026-12-07"), kDec7);
+  EXPECT_EQ(parse_day("1970-01-01"), 0);
+  for (std::string_view bad : {"2026-13-01", "2026-02-30", "2026-1-1", "x", "2026-12-07x"})
+    EXPECT_FALSE(parse_day(bad)) << bad;
+}
+
+TEST(DmarcSendDays, MarkerNames) {
+  EXPECT_EQ(marker_name("example.com"), "example.com");
+  EXPECT_EQ(marker_name("../x/y"), "%2E.%2Fx%2Fy");
+  EXPECT_EQ(marker_name(".done"), "%2Edone");
+  EXPECT_EQ(marker_name(""), "%");
+}
+
+}  // namespace
+}  // namespace mailroom::dmarc_report
