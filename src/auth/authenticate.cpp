@@ -155,6 +155,7 @@ void check_everything(const message::Message& message, const AuthInput& input,
 
   DkimOptions options;
   if (config.clock) options.clock = config.clock;
+  options.hash_body_without_key = config.hash_body_without_key;
   BudgetResolver dkim_dns(resolver, ends.dkim, config.dns_timeout);
   DkimVerifier verifier(dns_key_fetcher(dkim_dns, ends.dkim), options);
   SignedMessage signed_message(message);

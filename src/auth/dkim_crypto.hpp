@@ -35,7 +35,9 @@ Result<PublicKey> load_public_key(KeyType type, std::string_view der);
 bool verify_signature(const PublicKey& key, SignatureAlgorithm alg, std::string_view data,
                       std::string_view signature);
 
-// SHA-256 of the first `limit` bytes written (all when no limit).
+// SHA-256 of the first `limit` bytes written (all when no limit). Hashing
+// needs no key and no provider: it runs on OpenSSL's low-level SHA-256
+// (dkim_crypto.cpp says why).
 class Sha256Sink final : public canon::ByteSink {
  public:
   explicit Sha256Sink(std::optional<std::uint64_t> limit = std::nullopt);
@@ -46,7 +48,8 @@ class Sha256Sink final : public canon::ByteSink {
   Digest finish();
 
  private:
-  EVP_MD_CTX* ctx_;
+  struct State;
+  std::unique_ptr<State> state_;
   std::optional<std::uint64_t> left_;
 };
 

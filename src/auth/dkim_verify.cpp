@@ -230,9 +230,11 @@ DkimResult DkimVerifier::check_field(SignedMessage& msg, std::size_t index, Sign
   if (keys.status != DkimStatus::pass) {
     // The body hash needs no key; with none (DNS down, no record) it still
     // tells a postmaster whether the body survived (issue 11).
-    const auto& bh = msg.body_hash(sig->body_canon, sig->length);
-    if (!sig->length || *sig->length <= bh.canonical_length)
-      r.body_hash_matches = same_digest(bh.digest, sig->body_hash);
+    if (opt.hash_body_without_key) {
+      const auto& bh = msg.body_hash(sig->body_canon, sig->length);
+      if (!sig->length || *sig->length <= bh.canonical_length)
+        r.body_hash_matches = same_digest(bh.digest, sig->body_hash);
+    }
     return finish(r, keys.status, keys.reason);
   }
   r.key_testing = keys.testing;

@@ -5,7 +5,8 @@
 
 #include <array>
 #include <cstdio>
-#include <iostream>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "cli/commands.hpp"
@@ -15,7 +16,24 @@
 namespace mailroom::cli {
 namespace {
 
-// One line from stdin; without echo when stdin is a terminal.
+// One line from stdin; without echo when stdin is a terminal. Through
+// stdio, not std::cin: a translation unit that includes <iostream> gets a
+// static std::ios_base::Init, which builds the C++ locale and the eight
+// standard streams at every start of the executable, `deliver` included
+// (44 K instructions and 4 page faults a delivery, callgrind and perf).
+bool read_line(std::string& out) {
+  char* line = nullptr;
+  std::size_t capacity = 0;
+  const ssize_t n = ::getline(&line, &capacity, stdin);
+  if (n >= 0) {
+    out.assign(line, static_cast<std::size_t>(n));
+    if (!out.empty() && out.back() == '\n') out.pop_back();
+  }
+  if (line != nullptr) std::memset(line, 0, capacity);  // a password: leave no copy behind
+  std::free(line);                                      // NOLINT: getline(3) allocates with malloc
+  return n >= 0;
+}
+
 bool read_password(std::string& out) {
   bool terminal = ::isatty(STDIN_FILENO) != 0;
   termios saved{};
@@ -26,7 +44,7 @@ bool read_password(std::string& out) {
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
   }
-  bool got = static_cast<bool>(std::getline(std::cin, out));
+  bool got = read_line(out);
   if (terminal) {
     ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     std::fputs("\n", stderr);

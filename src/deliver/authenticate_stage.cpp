@@ -165,10 +165,13 @@ std::vector<std::string_view> rename_fields(std::string_view raw,
 }
 
 AuthStageResult authenticate_stage(const message::Message& message, const Envelope& envelope,
-                                   const AuthenticationConfig& config, dns::Resolver& resolver) {
+                                   const AuthenticationConfig& config, dns::Resolver& resolver,
+                                   AuthPurpose purpose) {
   AuthStageResult out;
+  auth::AuthConfig auth_config = auth_config_from(config);
+  auth_config.hash_body_without_key = purpose == AuthPurpose::explain;
   out.results = auth::authenticate(message, auth_input_from(envelope, message, config), resolver,
-                                   auth_config_from(config));
+                                   auth_config);
   const auto& results = out.results;
   if (config.enabled && !results.header_value.empty())
     out.added_header = "Authentication-Results: " + results.header_value + "\n";

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -90,6 +91,11 @@ class DeliveryResolver final : public dns::Resolver {
     std::string_view raw, std::span<const message::HeaderField> headers,
     std::span<const std::size_t> forged, std::string_view new_name);
 
+// Who reads the results: `deliver` only renders them, `mailroom auth check`
+// explains them too (auth::explain needs what a delivery can skip, such as
+// the body hash of a signature whose key is missing).
+enum class AuthPurpose : std::uint8_t { deliver, explain };
+
 // The stage. `resolver` is asked only when checks need DNS: never with
 // auth.enabled = false (forged fields are still renamed: a pass claimed in
 // our name must not reach the user's filters), nor when a trusted upstream
@@ -97,6 +103,7 @@ class DeliveryResolver final : public dns::Resolver {
 [[nodiscard]] AuthStageResult authenticate_stage(const message::Message& message,
                                                  const Envelope& envelope,
                                                  const AuthenticationConfig& config,
-                                                 dns::Resolver& resolver);
+                                                 dns::Resolver& resolver,
+                                                 AuthPurpose purpose = AuthPurpose::explain);
 
 }  // namespace mailroom::deliver

@@ -235,7 +235,7 @@ AuthStageResult authenticate(const Context& context, const message::Message& mes
   const auto& config = context.config.auth;
   DeliveryResolver network(resolver_options(config));
   dns::CachingResolver cache(network);
-  return authenticate_stage(message, context.envelope, config, cache);
+  return authenticate_stage(message, context.envelope, config, cache, AuthPurpose::deliver);
 }
 
 long elapsed_ms(const Context& context) {

@@ -1,6 +1,9 @@
 #include "deliver/received_client.hpp"
 
-#include <fstream>
+#include <sys/types.h>
+
+#include <cstdio>
+#include <cstdlib>
 
 #include "deliver/authenticate_stage.hpp"
 #include "mailroom/message/header.hpp"
@@ -25,15 +28,26 @@ std::vector<std::string> words_of(std::string_view text, std::string_view separa
 }
 
 // hosts(5): "address canonical_name [aliases...]", '#' starts a comment.
+// Read through stdio: an std::ifstream builds the C++ locale in a process
+// that has none yet, 36 K instructions of a delivery's 1.08 M (callgrind).
 std::string canonical_name(std::string_view hosts_file, std::string_view host) {
-  std::ifstream in{std::string(hosts_file)};
-  std::string line;
-  while (std::getline(in, line)) {
-    auto names = words_of(std::string_view(line).substr(0, line.find('#')), " \t");
+  std::FILE* in = std::fopen(std::string(hosts_file).c_str(), "re");
+  if (in == nullptr) return {};
+  char* line = nullptr;
+  std::size_t capacity = 0;
+  std::string found;
+  for (ssize_t n = 0; found.empty() && (n = ::getline(&line, &capacity, in)) >= 0;) {
+    std::string_view text(line, static_cast<std::size_t>(n));
+    auto names = words_of(text.substr(0, text.find('#')), " \t\n");
     for (std::size_t i = 1; i < names.size(); ++i)
-      if (iequals(names[i], host)) return names[1];
+      if (iequals(names[i], host)) {
+        found = names[1];
+        break;
+      }
   }
-  return {};
+  std::free(line);  // NOLINT(*-no-malloc): getline(3) allocates with malloc
+  std::fclose(in);
+  return found;
 }
 
 }  // namespace

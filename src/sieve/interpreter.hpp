@@ -20,7 +20,9 @@ class RegexCache;
 class Interpreter {
  public:
   Interpreter(const message::Message& message, const Envelope& envelope, const RunOptions& options)
-      : message_(message), envelope_(envelope), limits_(options.limits), options_(options) {}
+      : message_(message), envelope_(envelope), limits_(options.limits), options_(options) {
+    regexes_ = options.regex_cache;
+  }
 
   // Runs `commands`; false when the script stopped (stop or an error).
   bool run(const std::vector<CompiledCommand>& commands);

@@ -38,6 +38,8 @@ struct RegexCache::Compiled {
 RegexCache::RegexCache() = default;
 RegexCache::~RegexCache() = default;
 
+std::shared_ptr<RegexCache> make_regex_cache() { return std::make_shared<RegexCache>(); }
+
 std::optional<std::string> regex_problem(std::string_view pattern, Comparator comparator) {
   if (pattern.size() > kMaxRegexLength)
     return "longer than " + std::to_string(kMaxRegexLength) + " bytes";
@@ -54,11 +56,18 @@ std::optional<bool> RegexCache::search(std::string_view pattern, Comparator comp
     if (c->pattern == pattern && c->fold == folds_case(comparator)) found = c.get();
   }
   if (found == nullptr) {
-    if (auto why = regex_problem(pattern, comparator)) {
-      problem = *why;
+    // Compiled once, the check and the cache the same RE2: compiling is
+    // what a regex rule costs (regex_problem compiled it a second time).
+    if (pattern.size() > kMaxRegexLength) {
+      problem = "longer than " + std::to_string(kMaxRegexLength) + " bytes";
       return std::nullopt;
     }
-    compiled_.push_back(std::make_unique<Compiled>(pattern, comparator));
+    auto compiled = std::make_unique<Compiled>(pattern, comparator);
+    if (!compiled->re.ok()) {
+      problem = compiled->re.error();
+      return std::nullopt;
+    }
+    compiled_.push_back(std::move(compiled));
     found = compiled_.back().get();
   }
   const RE2& re = found->re;

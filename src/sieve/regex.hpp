@@ -22,7 +22,8 @@ inline constexpr std::int64_t kRegexMaxMemory = std::int64_t{1} << 20;
 // Why `pattern` cannot be used, or nullopt when it compiles.
 std::optional<std::string> regex_problem(std::string_view pattern, Comparator comparator);
 
-// Compiled patterns of one run, by pattern and case mode.
+// Compiled patterns, by pattern and case mode: of one run, or of many
+// (RunOptions::regex_cache).
 class RegexCache {
  public:
   RegexCache();
@@ -36,6 +37,9 @@ class RegexCache {
   std::optional<bool> search(std::string_view pattern, Comparator comparator,
                              std::string_view value, std::vector<std::string>* captures,
                              std::string& problem);
+
+  // How many patterns it holds.
+  [[nodiscard]] std::size_t size() const noexcept { return compiled_.size(); }
 
  private:
   struct Compiled;

@@ -32,6 +32,8 @@ struct AuthConfig {
   std::function<unsigned()> random_percent;
   // DKIM clock (seconds since the epoch); unset: the system clock.
   std::function<std::int64_t()> clock;
+  // DkimOptions::hash_body_without_key: false where no explain() follows.
+  bool hash_body_without_key = true;
 };
 
 struct AuthInput {

@@ -65,6 +65,11 @@ struct DkimOptions {
   // l= lets anyone append to the body (RFC 6376 §8.2); false turns every
   // signature with l= into "policy".
   bool accept_body_length = true;
+  // With no key (DNS down, no record), hash the body all the same, so that
+  // explain() can say whether it survived (issue 11). `deliver` turns it
+  // off: nothing there reads it, and a signature whose key is missing then
+  // costs no hashing, RFC 6376 §6.1.2 (the key) coming before §6.1.3.
+  bool hash_body_without_key = true;
 };
 
 using BodyDigest = std::array<unsigned char, 32>;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <ctime>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,8 +49,18 @@ struct TestVerdict {
   int percent = 0;  // spamtestplus :percent 0..100
 };
 
+class RegexCache;  // sieve/regex.hpp
+
+// A cache for RunOptions::regex_cache.
+[[nodiscard]] std::shared_ptr<RegexCache> make_regex_cache();
+
 struct RunOptions {
   RunLimits limits;
+  // :regex patterns compiled by earlier runs. A caller that runs many
+  // messages (sieve filter, bench/sieve) keeps one, so that each pattern is
+  // compiled once, not once a message: compiling is what a regex rule
+  // costs. Unset: each run compiles its own (one message a process).
+  std::shared_ptr<RegexCache> regex_cache;
   // RFC 5233 subaddress: the characters that separate user and detail in a
   // local part; the first one found splits it ("user+detail").
   std::string detail_separators = "+";

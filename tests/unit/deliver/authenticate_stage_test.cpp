@@ -229,6 +229,29 @@ TEST(AuthenticateStage, AddsOneFieldAndRenamesForgedOnes) {
   EXPECT_GT(zone.queries(), 0U);
 }
 
+// A signature whose key is missing: `deliver` renders the same results
+// without hashing the body (nothing there reads body_hash_matches), `auth
+// check` hashes it for its explanation.
+TEST(AuthenticateStage, DeliverHashesNoBodyForASignatureWithoutKey) {
+  dns::StaticResolver zone;
+  load_example(zone);
+  auto message = parse(
+      "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=gone;\n"
+      " h=from:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=dGVzdA==\n"
+      "From: ceo@example.com\nSubject: x\n\nbody\n");
+  const Envelope envelope = client("192.0.2.1", "ceo@example.com");
+  auto deliver = authenticate_stage(message, envelope, test_config(), zone, AuthPurpose::deliver);
+  auto explain = authenticate_stage(message, envelope, test_config(), zone, AuthPurpose::explain);
+  ASSERT_EQ(deliver.results.dkim.size(), 1U);
+  ASSERT_EQ(explain.results.dkim.size(), 1U);
+  EXPECT_EQ(deliver.results.dkim[0].status, auth::DkimStatus::permerror);
+  EXPECT_FALSE(deliver.results.dkim[0].body_hash_matches.has_value());
+  ASSERT_TRUE(explain.results.dkim[0].body_hash_matches.has_value());
+  EXPECT_FALSE(*explain.results.dkim[0].body_hash_matches);  // bh= is the empty body's
+  EXPECT_EQ(deliver.added_header, explain.added_header);
+  EXPECT_EQ(deliver.summary, explain.summary);
+}
+
 TEST(AuthenticateStage, SpfFailNamesTheDmarcPolicy) {
   dns::StaticResolver zone;
   load_example(zone);

@@ -70,6 +70,52 @@ TEST(Charset, MaxOutputIsHonoured) {
   EXPECT_TRUE(is_valid_utf8(out2));
 }
 
+// UTF-8 in, runs of valid sequences appended at once: the same bytes and
+// defects as a sequence at a time, for every max_out (a multibyte sequence
+// is never cut, an invalid byte becomes U+FFFD).
+TEST(Charset, Utf8RunsMatchASequenceAtATime) {
+  const std::string inputs[] = {"plain ascii text",
+                                "caf\xc3\xa9 \xe2\x82\xac"
+                                "5 \xf0\x9f\x93\xa7!",
+                                "a\xffb\xc3(\xed\xa0\x80z", std::string("\xe2\x82", 2)};
+  for (const std::string& in : inputs) {
+    for (std::size_t max = 0; max <= in.size() + 4; ++max) {
+      std::string want;
+      bool want_truncated = false;
+      bool want_bad = false;
+      for (std::size_t i = 0; i < in.size();) {
+        if (want.size() >= max) {
+          want_truncated = true;
+          break;
+        }
+        std::size_t len = 0;
+        while (len < 4 && i + len < in.size() && !is_valid_utf8(in.substr(i, len + 1))) ++len;
+        ++len;  // the shortest prefix that is valid, if any
+        if (i + len <= in.size() && is_valid_utf8(in.substr(i, len))) {
+          want += in.substr(i, len);
+          i += len;
+        } else {
+          want += "\xef\xbf\xbd";
+          want_bad = true;
+          ++i;
+        }
+      }
+      if (want.size() > max) {  // append_utf8 cuts at a character boundary
+        std::size_t cut = max;
+        while (cut > 0 && (static_cast<unsigned char>(want[cut]) & 0xC0) == 0x80) --cut;
+        want.resize(cut);
+        want_truncated = true;
+      }
+      Defects d;
+      std::string out;
+      append_utf8(in, "utf-8", out, d, max);
+      EXPECT_EQ(out, want) << "max_out " << max;
+      EXPECT_EQ(d.has(Defect::decoded_truncated), want_truncated) << "max_out " << max;
+      EXPECT_EQ(d.has(Defect::bad_charset), want_bad) << "max_out " << max;
+    }
+  }
+}
+
 // More charsets than the per-thread converter cache holds: evicted
 // converters are closed and reopened, results stay right.
 TEST(Charset, ManyCharsetsCycleThroughTheCache) {

@@ -45,6 +45,18 @@ TEST(SieveRegex, MatchVariables) {
             (Words{"fileinto:order 42 confirmed|42||confirmed"}));
 }
 
+// RunOptions::regex_cache outlives a run: many messages in one process
+// (sieve filter, bench/sieve) compile each pattern once, not once each.
+TEST(SieveRegex, ACacheInRunOptionsKeepsPatternsAcrossRuns) {
+  RunOptions options;
+  options.regex_cache = make_regex_cache();
+  const std::string script =
+      kRequire + "if header :regex \"subject\" \"order [0-9]+\" { fileinto \"hit\"; }";
+  EXPECT_EQ(run_words(script, kMessage, options), (Words{"fileinto:hit"}));
+  EXPECT_EQ(run_words(script, kMessage, options), (Words{"fileinto:hit"}));
+  EXPECT_EQ(options.regex_cache->size(), 1U);
+}
+
 TEST(SieveRegex, QuoteregexMatchesLiterally) {
   EXPECT_EQ(run_words(kRequire + "set :quoteregex \"q\" \"Test*Mailer?v1\";\n"
                                  "if header :regex \"x-mailer\" \"^${q}$\" { fileinto \"hit\"; }",
