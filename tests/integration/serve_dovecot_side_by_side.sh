@@ -115,7 +115,7 @@ done
 [ -n "$missing" ] && fail "missing:$missing (have: $(cd "$M" && find . -name '*uidlist*' -o -name 'dovecot*' | tr '\n' ' '))" ||
   pass "dovecot-uidlist, dovecot.index* and mailroom-uidlist coexist in INBOX, Junk and Work"
 ids=$(cat "$M"/cur/* "$M"/new/* "$M"/.*/cur/* "$M"/.*/new/* 2>/dev/null | grep -i '^Message-ID:' | sort | tr -d '\r' | tr '\n' ' ')
-want='Message-ID: <ad@side.test> Message-ID: <am@side.test> Message-ID: <j1@side.test> Message-ID: <m1@side.test> Message-ID: <m2@side.test> Message-ID: <w1@side.test> '
+want='Message-ID: <ad@side.test> Message-ID: <am@side.test> Message-ID: <j1@side.test> Message-ID: <m1@side.test> Message-ID: <m2@side.test> Message-ID: <ndovecot@side.test> Message-ID: <nmailroom@side.test> Message-ID: <w1@side.test> '
 [ "$ids" = "$want" ] && pass "on disk: every message once by Message-ID" || fail "on disk: '$ids'"
 [ -z "$(find "$M" -user root)" ] && pass "no file in the Maildir owned by root" ||
   fail "owned by root: $(find "$M" -user root)"

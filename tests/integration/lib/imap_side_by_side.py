@@ -152,11 +152,34 @@ check(sorted(messages(dovecot, "Junk")) == ["<j1@side.test>", "<w1@side.test>"]
 check(flags_of(mailroom, "Work", "<m2@side.test>") == {"\\Flagged", "$Label1"}
       and "<m2@side.test>" not in messages(mailroom, "INBOX"), "mailroom sees dovecot's MOVE, flags kept")
 
+# -- changes by the other server show up in an open session at NOOP (no
+# re-SELECT): a flag change as untagged FETCH, a new message as EXISTS
+for name, conn, other in (("mailroom", mailroom, dovecot), ("dovecot", dovecot, mailroom)):
+    typ, data = conn.select("Junk")
+    before = int(data[0])
+    conn.noop()
+    conn.untagged_responses.clear()
+    other.select("Junk")
+    other.uid("STORE", uid_of(other, "Junk", "<j1@side.test>"), "+FLAGS", "($Seen%s)" % name)
+    other.append("Junk", None, None, appended % (name.encode(), b"n" + name.encode()))
+    conn.noop()
+    fetched = b" ".join(x for x in conn.untagged_responses.get("FETCH", []) if isinstance(x, bytes))
+    exists = [int(x) for x in conn.untagged_responses.get("EXISTS", [])]
+    check(("$Seen%s" % name).encode() in fetched, "%s: NOOP reports the other's flag change: %r" % (name, fetched))
+    check(exists and exists[-1] == before + 1, "%s: NOOP reports the other's APPEND as EXISTS: %r" % (name, exists))
+
+# -- UIDs stay: a fresh mailroom session sees the UIDs its first one saw
+first_uids = {box: {k: v[2] for k, v in messages(mailroom, box).items()} for box in ("INBOX", "Junk", "Work")}
+mailroom.logout()
+mailroom = servers["mailroom"] = connect(mport)
+again = {box: {k: v[2] for k, v in messages(mailroom, box).items()} for box in ("INBOX", "Junk", "Work")}
+check(first_uids == again, "mailroom: the same UIDs in a new session: %s / %s" % (first_uids, again))
+
 # -- the end: the same view, nothing lost
 views = same_view("at the end")
 every = sorted(i for box in views.values() for i in box)
 check(every == sorted(["<m1@side.test>", "<m2@side.test>", "<ad@side.test>", "<am@side.test>",
-                       "<j1@side.test>", "<w1@side.test>"]), "every message once, by Message-ID: %s" % every)
+                       "<j1@side.test>", "<w1@side.test>", "<nmailroom@side.test>", "<ndovecot@side.test>"]), "every message once, by Message-ID: %s" % every)
 for conn in servers.values():
     conn.logout()
 sys.exit(1 if failures else 0)
