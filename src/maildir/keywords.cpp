@@ -7,6 +7,9 @@
 // content written into it and renamed over the file), keeping every line
 // that is there and giving each new name the lowest free index. The
 // decision and its limits are in mailroom-deliver(8), "Keywords".
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 
@@ -31,6 +34,19 @@ bool storable(std::string_view keyword) {
   });
 }
 
+// Dovecot re-reads dovecot-keywords only when its mtime, in whole seconds,
+// has grown since it last read or wrote it (maildir-keywords.c; its own
+// writer moves the mtime to old + 1 when the clock has not). A name added
+// within the same second as Dovecot's last write would stay unseen, and
+// Dovecot would then write the letter back as "unknown-N", losing the name.
+// So the new file gets an mtime past the old file's, the way Dovecot does.
+void outgrow_mtime(int new_fd, const struct stat& old) {
+  struct stat now {};
+  if (::fstat(new_fd, &now) != 0 || now.st_mtime > old.st_mtime) return;
+  const struct timespec times[2] = {{0, UTIME_OMIT}, {old.st_mtime + 1, 0}};
+  (void)::futimens(new_fd, times);  // best effort: Dovecot copes, as with its own failed utime()
+}
+
 }  // namespace
 
 Status Folder::add_keywords(std::span<const std::string_view> keywords,
@@ -47,6 +63,9 @@ Status Folder::add_keywords(std::span<const std::string_view> keywords,
   if (!lock) return tl::unexpected(lock.error());
   // Read under the lock: Dovecot may have just replaced the file.
   int err = 0;
+  struct stat old {};
+  const bool had_file =
+      ::fstatat(dirs_->dir.get(), "dovecot-keywords", &old, AT_SYMLINK_NOFOLLOW) == 0;
   auto content = detail::read_file_at(dirs_->dir.get(), "dovecot-keywords", kMaxKeywordFile, &err);
   std::string text = content.value_or("");
   if (!text.empty() && text.back() != '\n') text.push_back('\n');
@@ -78,6 +97,7 @@ Status Folder::add_keywords(std::span<const std::string_view> keywords,
   if (const int werr = detail::write_all(lock->fd(), pieces); werr != 0)
     return fail_errno(ErrorKind::temporary,
                       "cannot write " + dirs_->path + "/dovecot-keywords.lock", werr);
+  if (had_file) outgrow_mtime(lock->fd(), old);
   return lock->replace(options.fsync);
 }
 

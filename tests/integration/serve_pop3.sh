@@ -2,7 +2,7 @@
 # `mailroom serve` as POP3 server (issue 15): messages delivered with
 # `mailroom deliver`, read back by real clients: Python's poplib (every
 # command, STLS, POP3S, AUTH PLAIN, pipelining), curl pop3:// and pop3s://,
-# fetchmail over TLS, openssl s_client -starttls pop3. Also: DELE applied
+# fetchmail over POP3S and STLS (byte for byte), openssl s_client -starttls pop3. Also: DELE applied
 # only at QUIT, UIDL stable across sessions and deliveries, plaintext
 # refused before TLS when loopback is not trusted, TLS 1.1 refused, the
 # certificate reloaded on SIGHUP, the session running as the user and
@@ -237,24 +237,50 @@ grep -q "X-Test-Id: a2" <<<"$out" && pass "curl pop3s:// RETR 2" || fail "curl p
 out=$(curl -s -k --ssl-reqd --max-time 10 "pop3://$B:pw-of-b@127.0.0.1:$PN/")
 grep -q "^1 " <<<"$out" && pass "curl pop3:// with STLS required (LIST)" || fail "curl STLS: $out"
 
-# -- fetchmail over POP3S, keeping the mail on the server
+# -- fetchmail over POP3S and over STLS, keeping the mail on the server: its
+# mda writes each message to a file of its own; with `invisible` (no
+# Received: line of fetchmail's) each file equals the delivered one, byte
+# for byte (dot-stuffing and CRLF undone)
 mkdir -p "$T/fm"
-cat >"$T/fm/rc" <<EOF
-poll 127.0.0.1 port $PS protocol pop3 auth password
-  user "$A" there with password "pw-of-a" is root here
-  ssl sslcertck sslcertfile "$T/tls.crt" sslcommonname "localhost" keep
-  mda "/bin/sh -c 'cat >> $T/fm/fetched'"
+printf '#!/bin/sh\n# one file per message\nexec cat >"$(mktemp "$1/msg.XXXXXX")"\n' >"$T/fm/mda"
+chmod 0755 "$T/fm/mda"
+fetchmail_run() { # NAME PORT USER PASSWORD TLS-OPTIONS
+  mkdir -p "$T/fm/$1"
+  cat >"$T/fm/$1.rc" <<EOF
+set invisible
+poll 127.0.0.1 port $2 protocol pop3 auth password
+  user "$3" there with password "$4" is root here
+  $5 sslcertck sslcertfile "$T/tls.crt" sslcommonname "localhost" keep
+  mda "$T/fm/mda $T/fm/$1"
 EOF
-chmod 0600 "$T/fm/rc"
-HOME="$T/fm" fetchmail -f "$T/fm/rc" --nosyslog --pidfile "$T/fm/pid" >"$T/fm/log" 2>&1
+  chmod 0600 "$T/fm/$1.rc"
+  HOME="$T/fm" fetchmail -v -f "$T/fm/$1.rc" --nosyslog --pidfile "$T/fm/pid" >"$T/fm/$1.log" 2>&1
+}
+same_files() { # MAILDIR DIR: the same set of file contents
+  $PY - "$1" "$2" <<'EOF'
+import os, sys
+def contents(*dirs):
+    return sorted(open(os.path.join(d, n), "rb").read() for d in dirs for n in os.listdir(d))
+m, f = sys.argv[1], sys.argv[2]
+sys.exit(0 if contents(m + "/new", m + "/cur") == contents(f) else 1)
+EOF
+}
+fetchmail_run pop3s "$PS" "$A" pw-of-a ssl
 rc=$?
-if [ $rc -eq 0 ] && [ "$(grep -c '^X-Test-Id: a' "$T/fm/fetched" 2>/dev/null)" = 3 ]; then
-  pass "fetchmail over TLS fetched 3 messages"
-else
-  fail "fetchmail rc=$rc: $(tail -5 "$T/fm/log")"
-fi
+n=$(count_files "$T/fm/pop3s")
+[ $rc -eq 0 ] && [ "$n" = 3 ] && pass "fetchmail over POP3S fetched 3 messages" ||
+  fail "fetchmail POP3S rc=$rc, $n files: $(tail -5 "$T/fm/pop3s.log")"
+same_files "$T/home/$A/Maildir" "$T/fm/pop3s" && pass "fetchmail POP3S: each message equals the delivered file" ||
+  fail "fetchmail POP3S: fetched files differ from the Maildir: $(head -c 600 "$T"/fm/pop3s/* | cat -A | head -30)"
 [ "$(count_files "$T/home/$A/Maildir/new") + $(count_files "$T/home/$A/Maildir/cur")" != "0 + 0" ] &&
   pass "fetchmail keep: mail still on the server" || fail "fetchmail removed the mail"
+# The strict listener refuses a login before TLS: fetchmail must do STLS.
+fetchmail_run stls "$PN" "$B" pw-of-b "sslproto tls1.2+"
+rc=$?
+[ $rc -eq 0 ] && [ "$(count_files "$T/fm/stls")" = 1 ] && grep -q "secret of b" "$T"/fm/stls/* &&
+  grep -q "POP3> STLS" "$T/fm/stls.log" && same_files "$T/home/$B/Maildir" "$T/fm/stls" &&
+  pass "fetchmail over STLS: B's message, byte for byte" ||
+  fail "fetchmail STLS rc=$rc: $(tail -5 "$T/fm/stls.log")"
 
 # -- openssl s_client: STARTTLS handshake, and TLS 1.1 refused
 out=$( (printf 'CAPA\r\n'; sleep 1; printf 'QUIT\r\n') |

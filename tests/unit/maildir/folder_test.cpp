@@ -314,6 +314,27 @@ TEST(Folder, AddKeywordsKeepsDovecotsLinesAndFillsFreeIndexes) {
             "0 $Junk\n2 $Label1\n1 Work\n3 Home\n");
 }
 
+// Dovecot re-reads dovecot-keywords only when its whole-second mtime grew
+// (it moves its own writes to old + 1 when the clock has not): our rewrite
+// must outgrow the old mtime too, or Dovecot misses the new name and writes
+// the letter back as "unknown-N". The old file here is a second ahead of us.
+TEST(Folder, AddKeywordsMtimeOutgrowsTheOldFile) {
+  TempDir dir;
+  auto md = open_maildir(dir);
+  auto junk = md.folder("Junk");
+  ASSERT_TRUE(junk.has_value());
+  const auto path = dir / "Maildir/.Junk/dovecot-keywords";
+  write_file(path, "0 $Junk\n");
+  const struct timespec ahead[2] = {{0, UTIME_OMIT}, {::time(nullptr) + 100, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), ahead, 0), 0);
+  const std::string_view wanted[] = {"$Label1"};
+  ASSERT_TRUE(junk->add_keywords(wanted, test_options()).has_value());
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mtime, ahead[1].tv_sec + 1);
+  EXPECT_EQ(read_file(path), "0 $Junk\n1 $Label1\n");
+}
+
 TEST(Folder, AddKeywordsStopsAtTwentySixLetters) {
   TempDir dir;
   auto md = open_maildir(dir);
