@@ -30,7 +30,11 @@ struct PackedTotals {
   std::uint32_t spam;
   std::uint32_t ham;
   float bias;
+  std::uint32_t switches;
+  std::uint32_t last_class;
 };
+// Stores written before switches were kept hold the first three fields.
+constexpr std::size_t kOldTotalsSize = 12;
 
 constexpr std::string_view kTotalsKey = "totals";
 
@@ -56,11 +60,11 @@ Result<Totals> read_totals(MDB_txn* txn, MDB_dbi meta) {
   const int rc = mdb_get(txn, meta, &key, &val);
   if (rc == MDB_NOTFOUND) return Totals{};
   if (rc != 0) return lmdb_error("read totals", rc);
-  if (val.mv_size != sizeof(PackedTotals))
+  if (val.mv_size != sizeof(PackedTotals) && val.mv_size != kOldTotalsSize)
     return fail(ErrorKind::temporary, "spam store: bad totals");
   PackedTotals t{};
-  std::memcpy(&t, val.mv_data, sizeof t);
-  return Totals{t.spam, t.ham, t.bias};
+  std::memcpy(&t, val.mv_data, val.mv_size);
+  return Totals{t.spam, t.ham, t.bias, t.switches, static_cast<std::uint8_t>(t.last_class)};
 }
 
 Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::uint64_t> keys) {
@@ -124,7 +128,8 @@ class LmdbWriter final : public StoreWriter {
       }
       if (rc != 0) return lmdb_error("write token", rc);
     }
-    const PackedTotals packed{totals.spam, totals.ham, totals.bias};
+    const PackedTotals packed{totals.spam, totals.ham, totals.bias, totals.switches,
+                              totals.last_class};
     MDB_val key = as_val(kTotalsKey.data(), kTotalsKey.size());
     MDB_val val = as_val(&packed, sizeof packed);
     const int rc = mdb_put(txn_, dbis_.meta, &key, &val, 0);

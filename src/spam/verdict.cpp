@@ -86,7 +86,8 @@ std::optional<Hit> classifier_hit(const ScoreInput& in, const RuleTable& table, 
     return std::nullopt;
   }
   out.classifier_used = true;
-  const double margin = v.classifier.combined - in.params.spam_cutoff;
+  const double margin =
+      v.classifier.combined - effective_params(in.params, snap->totals).spam_cutoff;
   char found[32];
   (void)std::snprintf(found, sizeof found, "margin %+.2f", margin);
   return make_hit(table, bayes_band(margin), found);
