@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
       ++trained;
       continue;
     }
-    auto snap = store->read(features.keys);
+    auto snap = store->read(features.keys, features.counted);
     if (!snap) return 75;
     const auto s = spam::classify(features, *snap, o.model);
     // The cutoff of the parameters that scored (Fisher alone until the

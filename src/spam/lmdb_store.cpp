@@ -1,6 +1,9 @@
 // The LMDB token store (store.hpp). Three named databases in one
 // environment: "tokens" (8-byte key -> 12-byte TokenRecord), "messages"
-// (32-byte digest -> 1-byte class) and "meta" ("totals" -> Totals).
+// (32-byte digest -> 1-byte class) and "meta" ("totals" -> Totals,
+// "format" -> 4-byte version, "weights" -> the hashed weight table,
+// kWeightSlots floats: LMDB keeps a large value on consecutive overflow
+// pages, so a reader reads its slots in place in the map).
 // Values are stored in host byte order: a store is local to its machine
 // (the shared store for several hosts is Redis).
 #include <lmdb.h>
@@ -9,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "mailroom/spam/store.hpp"
 
@@ -37,6 +41,25 @@ struct PackedTotals {
 constexpr std::size_t kOldTotalsSize = 12;
 
 constexpr std::string_view kTotalsKey = "totals";
+constexpr std::string_view kFormatKey = "format";
+constexpr std::string_view kWeightsKey = "weights";
+// Format 1: a record per key, byte 4-grams included (stores written before
+// the weight table; they carry no "format" key). Format 2: the keys past
+// `counted` keep their weight in the table.
+constexpr std::uint32_t kFormatPerKey = 1;
+constexpr std::uint32_t kFormatHashed = 2;
+constexpr std::size_t kWeightBytes = kWeightSlots * sizeof(float);
+
+// A weight table's bytes: mapped by LMDB (a reader) or the writer's copy;
+// none (all weights 0) before the first one is written.
+struct TableView {
+  const unsigned char* bytes = nullptr;
+  [[nodiscard]] float at(std::size_t slot) const noexcept {
+    float w = 0.0F;
+    if (bytes != nullptr) std::memcpy(&w, bytes + slot * sizeof w, sizeof w);
+    return w;
+  }
+};
 
 tl::unexpected<Error> lmdb_error(const std::string& what, int rc) {
   // Every store failure may pass (a full disk, a busy reader table):
@@ -67,14 +90,53 @@ Result<Totals> read_totals(MDB_txn* txn, MDB_dbi meta) {
   return Totals{t.spam, t.ham, t.bias, t.switches, static_cast<std::uint8_t>(t.last_class)};
 }
 
-Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::uint64_t> keys) {
+// The store's format: its "format" key, else 1 when it has records (it was
+// written before formats were kept) and 2 when it is new.
+Result<std::uint32_t> read_format(MDB_txn* txn, const Dbis& dbis) {
+  MDB_val key = as_val(kFormatKey.data(), kFormatKey.size());
+  MDB_val val;
+  int rc = mdb_get(txn, dbis.meta, &key, &val);
+  if (rc == 0) {
+    std::uint32_t format = 0;
+    if (val.mv_size == sizeof format) std::memcpy(&format, val.mv_data, sizeof format);
+    if (format == kFormatPerKey || format == kFormatHashed) return format;
+    return fail(ErrorKind::temporary, "spam store: format " + std::to_string(format) +
+                                          " is not one this mailroom reads (1 or 2)");
+  }
+  if (rc != MDB_NOTFOUND) return lmdb_error("read format", rc);
+  MDB_stat st{};
+  rc = mdb_stat(txn, dbis.tokens, &st);
+  if (rc != 0) return lmdb_error("stat tokens", rc);
+  return st.ms_entries == 0 ? kFormatHashed : kFormatPerKey;
+}
+
+Result<TableView> read_table(MDB_txn* txn, const Dbis& dbis) {
+  MDB_val key = as_val(kWeightsKey.data(), kWeightsKey.size());
+  MDB_val val;
+  const int rc = mdb_get(txn, dbis.meta, &key, &val);
+  if (rc == MDB_NOTFOUND) return TableView{};
+  if (rc != 0) return lmdb_error("read weight table", rc);
+  if (val.mv_size != kWeightBytes)
+    return fail(ErrorKind::temporary, "spam store: weight table of " + std::to_string(val.mv_size) +
+                                          " bytes, expected " + std::to_string(kWeightBytes));
+  return TableView{static_cast<const unsigned char*>(val.mv_data)};
+}
+
+// Keys before `counted` (all of them in format 1: table.bytes unused) are
+// looked up one by one; the rest read their slot of the table.
+Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::uint64_t> keys,
+                         std::size_t counted, TableView table) {
   Snapshot snap;
   auto totals = read_totals(txn, dbis.meta);
   if (!totals) return tl::unexpected(totals.error());
   snap.totals = *totals;
   snap.records.reserve(keys.size());
-  for (const std::uint64_t k : keys) {
-    MDB_val key = as_val(&k, sizeof k);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i >= counted) {
+      snap.records.push_back(TokenRecord{0, 0, table.at(weight_slot(keys[i]))});
+      continue;
+    }
+    MDB_val key = as_val(&keys[i], sizeof keys[i]);
     MDB_val val;
     const int rc = mdb_get(txn, dbis.tokens, &key, &val);
     if (rc == MDB_NOTFOUND || (rc == 0 && val.mv_size != sizeof(PackedRecord))) {
@@ -98,8 +160,12 @@ class LmdbWriter final : public StoreWriter {
   LmdbWriter(const LmdbWriter&) = delete;
   LmdbWriter& operator=(const LmdbWriter&) = delete;
 
-  Result<Snapshot> read(std::span<const std::uint64_t> keys) override {
-    return read_in(txn_, dbis_, keys);
+  Result<Snapshot> read(std::span<const std::uint64_t> keys, std::size_t counted) override {
+    auto hashed = load_table();
+    if (!hashed) return tl::unexpected(hashed.error());
+    if (!*hashed) return read_in(txn_, dbis_, keys, keys.size(), {});
+    return read_in(txn_, dbis_, keys, counted,
+                   TableView{reinterpret_cast<const unsigned char*>(table_.data())});
   }
 
   Result<MessageClass> message_class(const Digest& digest) override {
@@ -112,9 +178,17 @@ class LmdbWriter final : public StoreWriter {
     return cls <= 2 ? static_cast<MessageClass>(cls) : MessageClass::none;
   }
 
-  Status put(std::span<const std::uint64_t> keys, std::span<const TokenRecord> records,
-             const Totals& totals) override {
+  Status put(std::span<const std::uint64_t> keys, std::size_t counted,
+             std::span<const TokenRecord> records, const Totals& totals) override {
+    auto hashed = load_table();
+    if (!hashed) return tl::unexpected(hashed.error());
+    if (!*hashed) counted = keys.size();
     for (std::size_t i = 0; i < keys.size() && i < records.size(); ++i) {
+      if (i >= counted) {
+        table_[weight_slot(keys[i])] = records[i].weight;
+        table_dirty_ = true;
+        continue;
+      }
       MDB_val key = as_val(&keys[i], sizeof keys[i]);
       const TokenRecord& r = records[i];
       int rc = 0;
@@ -147,6 +221,7 @@ class LmdbWriter final : public StoreWriter {
   }
 
   Status commit() override {
+    if (auto saved = save_table(); !saved) return saved;
     const int rc = mdb_txn_commit(txn_);
     txn_ = nullptr;  // committed or failed: LMDB freed it either way
     if (rc != 0) return lmdb_error("commit", rc);
@@ -154,8 +229,45 @@ class LmdbWriter final : public StoreWriter {
   }
 
  private:
+  // Whether the store is format 2; if so the table is copied into table_
+  // (once per transaction: 4 MB, about 1 ms) for reads and writes.
+  Result<bool> load_table() {
+    if (format_ == 0) {
+      auto format = read_format(txn_, dbis_);
+      if (!format) return tl::unexpected(format.error());
+      format_ = *format;
+    }
+    if (format_ != kFormatHashed) return false;
+    if (!table_.empty()) return true;
+    auto stored = read_table(txn_, dbis_);
+    if (!stored) return tl::unexpected(stored.error());
+    table_.resize(kWeightSlots);
+    for (std::size_t i = 0; i < kWeightSlots; ++i) table_[i] = stored->at(i);
+    return true;
+  }
+
+  // The table written whole (MDB_RESERVE: LMDB gives the space, one copy),
+  // with the format, in the transaction being committed.
+  Status save_table() {
+    if (!table_dirty_) return ok();
+    MDB_val key = as_val(kWeightsKey.data(), kWeightsKey.size());
+    MDB_val val{kWeightBytes, nullptr};
+    int rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
+    if (rc != 0) return lmdb_error("write weight table", rc);
+    std::memcpy(val.mv_data, table_.data(), kWeightBytes);
+    MDB_val format_key = as_val(kFormatKey.data(), kFormatKey.size());
+    MDB_val format_val = as_val(&format_, sizeof format_);
+    rc = mdb_put(txn_, dbis_.meta, &format_key, &format_val, 0);
+    if (rc != 0) return lmdb_error("write format", rc);
+    table_dirty_ = false;
+    return ok();
+  }
+
   MDB_txn* txn_;
   Dbis dbis_;
+  std::uint32_t format_ = 0;  // 0: not read yet
+  std::vector<float> table_;
+  bool table_dirty_ = false;
 };
 
 class LmdbStore final : public TokenStore {
@@ -182,13 +294,25 @@ class LmdbStore final : public TokenStore {
     return ok();
   }
 
-  Result<Snapshot> read(std::span<const std::uint64_t> keys) override {
+  Result<Snapshot> read(std::span<const std::uint64_t> keys, std::size_t counted) override {
     MDB_txn* txn = nullptr;
     const int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
     if (rc != 0) return lmdb_error("begin read", rc);
-    auto snap = read_in(txn, dbis_, keys);
+    auto snap = read_snapshot(txn, keys, counted);
     mdb_txn_abort(txn);
     return snap;
+  }
+
+  // The table is read in place: only the pages of the slots asked for
+  // are touched.
+  Result<Snapshot> read_snapshot(MDB_txn* txn, std::span<const std::uint64_t> keys,
+                                 std::size_t counted) {
+    auto format = read_format(txn, dbis_);
+    if (!format) return tl::unexpected(format.error());
+    if (*format != kFormatHashed) return read_in(txn, dbis_, keys, keys.size(), {});
+    auto table = read_table(txn, dbis_);
+    if (!table) return tl::unexpected(table.error());
+    return read_in(txn, dbis_, keys, counted, *table);
   }
 
   Result<std::unique_ptr<StoreWriter>> write() override {

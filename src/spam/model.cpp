@@ -22,6 +22,16 @@ std::vector<TokenRecord> fisher_records(const MessageFeatures& m, const Snapshot
   return out;
 }
 
+// Orders the features counted first, then weight_only (each part keeps
+// its order), and fills keys and counted.
+void finish_keys(MessageFeatures& m) {
+  const auto hashed = std::stable_partition(m.features.begin(), m.features.end(),
+                                            [](const Feature& f) { return !weight_only(f.kind); });
+  m.counted = static_cast<std::size_t>(hashed - m.features.begin());
+  m.keys.reserve(m.features.size());
+  for (const Feature& f : m.features) m.keys.push_back(f.key);
+}
+
 void count(std::uint32_t& counter, int delta) {
   if (delta > 0) ++counter;
   if (delta < 0 && counter > 0) --counter;  // never below zero, whatever the store held
@@ -60,8 +70,7 @@ MessageFeatures message_features(const message::Message& msg, const ModelParams&
   const Tokens tokens = tokenize(msg, params.limits);
   m.truncated = tokens.truncated;
   m.features = unique_features(tokens);
-  m.keys.reserve(m.features.size());
-  for (const Feature& f : m.features) m.keys.push_back(f.key);
+  finish_keys(m);
   m.digest = message_digest(msg);
   return m;
 }
@@ -81,8 +90,7 @@ MessageFeatures scoring_features(const message::Message& msg, const ModelParams&
     std::erase_if(m.features, [](const Feature& f) {
       return f.kind == TokenKind::bigram || f.kind == TokenKind::ngram;
     });
-  m.keys.reserve(m.features.size());
-  for (const Feature& f : m.features) m.keys.push_back(f.key);
+  finish_keys(m);
   return m;
 }
 
@@ -131,7 +139,7 @@ Result<LearnOutcome> learn(StoreWriter& writer, const MessageFeatures& m, bool s
   auto previous = writer.message_class(m.digest);
   if (!previous) return tl::unexpected(previous.error());
   if (*previous == target) return LearnOutcome::already_known;
-  auto snap = writer.read(m.keys);
+  auto snap = writer.read(m.keys, m.counted);
   if (!snap) return tl::unexpected(snap.error());
   const bool moving = *previous != MessageClass::none;
   for (TokenRecord& r : snap->records) {
@@ -149,7 +157,7 @@ Result<LearnOutcome> learn(StoreWriter& writer, const MessageFeatures& m, bool s
                                     snap->records.size(), params.logistic);
   for (TokenRecord& r : snap->records) r.weight += static_cast<float>(step);
   snap->totals.bias += static_cast<float>(step);
-  if (auto put = writer.put(m.keys, snap->records, snap->totals); !put)
+  if (auto put = writer.put(m.keys, m.counted, snap->records, snap->totals); !put)
     return tl::unexpected(put.error());
   if (auto set = writer.set_message_class(m.digest, target); !set)
     return tl::unexpected(set.error());

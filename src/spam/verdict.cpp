@@ -72,7 +72,7 @@ std::optional<Hit> classifier_hit(const ScoreInput& in, const RuleTable& table, 
     return std::nullopt;
   }
   const MessageFeatures features = scoring_features(in.message, in.params);
-  auto snap = in.store->read(features.keys);
+  auto snap = in.store->read(features.keys, features.counted);
   if (!snap) {
     out.note = "rules only: token store not read: " + snap.error().message;
     return std::nullopt;

@@ -57,12 +57,22 @@ struct ClassifierScore {
 };
 
 // The features of a message, and the digest that identifies it in a store.
+// Features with a record in the store come first (`counted` of them),
+// then those that keep only a hashed weight (weight_only, store.hpp).
 struct MessageFeatures {
   std::vector<Feature> features;
   std::vector<std::uint64_t> keys;  // features' keys, same order
+  std::size_t counted = 0;
   Digest digest{};
   bool truncated = false;
 };
+
+// The features whose weight lives in the store's hashed table, without
+// counts: the byte 4-grams (the logistic model's alone; Fisher reads only
+// words and structure tokens).
+[[nodiscard]] constexpr bool weight_only(TokenKind kind) noexcept {
+  return kind == TokenKind::ngram;
+}
 
 MessageFeatures message_features(const message::Message& msg, const ModelParams& params);
 

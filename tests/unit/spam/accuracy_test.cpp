@@ -125,7 +125,7 @@ TEST(SpamAccuracy, FixedSplitOfTheSpamAssassinCorpus) {
       auto msg = read_message_file(spam ? corpus.spam[i] : corpus.ham[i]);
       ASSERT_TRUE(msg.has_value());
       const auto features = message_features(*msg, params);
-      auto snap = store->read(features.keys);
+      auto snap = store->read(features.keys, features.counted);
       ASSERT_TRUE(snap.has_value());
       const Verdict v = verdict(classify(features, *snap, params), snap->totals, params);
       (spam ? spam_scores : ham_scores).push_back(v.score);

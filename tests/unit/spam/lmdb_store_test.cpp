@@ -37,7 +37,7 @@ class LmdbStoreTest : public ::testing::Test {
     ASSERT_TRUE(writer.has_value());
     const std::vector<std::uint64_t> keys{key};
     const std::vector<TokenRecord> records{r};
-    ASSERT_TRUE((*writer)->put(keys, records, t).has_value());
+    ASSERT_TRUE((*writer)->put(keys, keys.size(), records, t).has_value());
     if (commit) ASSERT_TRUE((*writer)->commit().has_value());
   }
 
@@ -63,7 +63,7 @@ TEST_F(LmdbStoreTest, CommittedWritesPersistAcrossOpens) {
   }
   auto store = open(StoreMode::read_only);
   const std::vector<std::uint64_t> keys{42, 43};
-  auto snap = store->read(keys);
+  auto snap = store->read(keys, keys.size());
   ASSERT_TRUE(snap.has_value());
   EXPECT_EQ(snap->totals.spam, 7U);
   EXPECT_EQ(snap->totals.ham, 9U);
@@ -83,14 +83,14 @@ TEST_F(LmdbStoreTest, UncommittedWriterIsInvisibleAndReadersDoNotWait) {
   ASSERT_TRUE(writer.has_value());
   const std::vector<std::uint64_t> keys{1};
   const std::vector<TokenRecord> records{TokenRecord{5, 5, 0}};
-  ASSERT_TRUE((*writer)->put(keys, records, Totals{5, 5, 0}).has_value());
+  ASSERT_TRUE((*writer)->put(keys, keys.size(), records, Totals{5, 5, 0}).has_value());
   // A second process (deliver) reads while the writer holds its transaction.
   auto reader = open(StoreMode::read_only);
-  auto snap = reader->read(keys);
+  auto snap = reader->read(keys, keys.size());
   ASSERT_TRUE(snap.has_value());
   EXPECT_EQ(snap->records[0].spam, 1U);
   writer->reset();  // destroyed uncommitted: aborted
-  snap = store->read(keys);
+  snap = store->read(keys, keys.size());
   ASSERT_TRUE(snap.has_value());
   EXPECT_EQ(snap->totals.spam, 1U);
 }
@@ -110,7 +110,7 @@ TEST_F(LmdbStoreTest, WriterKilledMidTransactionLeavesTheLastCommit) {
     for (std::uint64_t k = 0; k < 100000; ++k) {
       const std::vector<std::uint64_t> keys{k};
       const std::vector<TokenRecord> records{TokenRecord{9, 9, 1}};
-      if (!(*writer)->put(keys, records, Totals{9, 9, 0})) ::_exit(4);
+      if (!(*writer)->put(keys, keys.size(), records, Totals{9, 9, 0})) ::_exit(4);
     }
     ::kill(::getpid(), SIGKILL);  // the crash: no commit, no destructors
   }
@@ -119,7 +119,7 @@ TEST_F(LmdbStoreTest, WriterKilledMidTransactionLeavesTheLastCommit) {
   ASSERT_TRUE(WIFSIGNALED(status)) << "child exited " << WEXITSTATUS(status);
   auto store = open(StoreMode::read_write);  // usable: the stale writer lock is released
   const std::vector<std::uint64_t> keys{7, 8};
-  auto snap = store->read(keys);
+  auto snap = store->read(keys, keys.size());
   ASSERT_TRUE(snap.has_value());
   EXPECT_EQ(snap->totals.spam, 2U);
   EXPECT_EQ(snap->records[0].spam, 2U);

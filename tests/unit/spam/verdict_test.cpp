@@ -188,8 +188,8 @@ TEST(SpamVerdict, ClassifierBandFromATrainedStore) {
   ModelParams fisher_only = params;
   fisher_only.logistic_weight = 0.0;
   EXPECT_LT(scoring_features(spam, fisher_only).keys.size(), full.keys.size());
-  auto full_snap = store->read(full.keys);
-  auto lean_snap = store->read(lean.keys);
+  auto full_snap = store->read(full.keys, full.counted);
+  auto lean_snap = store->read(lean.keys, lean.counted);
   ASSERT_TRUE(full_snap && lean_snap);
   EXPECT_DOUBLE_EQ(classify(lean, *lean_snap, params).combined,
                    classify(full, *full_snap, params).combined);
