@@ -1,14 +1,15 @@
 // The LMDB token store (store.hpp). Three named databases in one
 // environment: "tokens" (8-byte key -> 12-byte TokenRecord), "messages"
 // (32-byte digest -> 1-byte class) and "meta" ("totals" -> Totals,
-// "format" -> 4-byte version, "weights" -> the hashed weight table,
-// kWeightSlots floats: LMDB keeps a large value on consecutive overflow
-// pages, so a reader reads its slots in place in the map).
+// "format" -> 4-byte version, "weights.<n>" -> chunk n of the hashed
+// weight table: LMDB keeps a large value on consecutive overflow pages, so
+// a reader reads its slots in place in the map).
 // Values are stored in host byte order: a store is local to its machine
 // (the shared store for several hosts is Redis).
 #include <lmdb.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -42,22 +43,32 @@ constexpr std::size_t kOldTotalsSize = 12;
 
 constexpr std::string_view kTotalsKey = "totals";
 constexpr std::string_view kFormatKey = "format";
-constexpr std::string_view kWeightsKey = "weights";
 // Format 1: a record per key, byte 4-grams included (stores written before
 // the weight table; they carry no "format" key). Format 2: the keys past
 // `counted` keep their weight in the table.
 constexpr std::uint32_t kFormatPerKey = 1;
 constexpr std::uint32_t kFormatHashed = 2;
-constexpr std::size_t kWeightBytes = kWeightSlots * sizeof(float);
+// The table is kept in 64 KB chunks, one value each: every commit writes
+// the chunks anew (copy-on-write), and LMDB reuses freed runs of 16 pages
+// readily, where one 16 MB value needed 4,096 free pages in a row and grew
+// the file instead (2^22 float slots in one value: a 118 MB store).
+constexpr std::size_t kChunkSlots = std::size_t{1} << 15;
+constexpr std::size_t kChunks = kWeightSlots / kChunkSlots;
+constexpr std::size_t kChunkBytes = kChunkSlots * sizeof(std::int16_t);
+static_assert(kWeightSlots % kChunkSlots == 0);
 
-// A weight table's bytes: mapped by LMDB (a reader) or the writer's copy;
-// none (all weights 0) before the first one is written.
+std::string chunk_key(std::size_t n) { return "weights." + std::to_string(n); }
+
+// A weight table's chunks: mapped by LMDB (a reader) or the writer's copy;
+// a chunk never written reads as all weights 0.
 struct TableView {
-  const unsigned char* bytes = nullptr;
+  std::vector<const unsigned char*> chunks;
   [[nodiscard]] float at(std::size_t slot) const noexcept {
-    float w = 0.0F;
-    if (bytes != nullptr) std::memcpy(&w, bytes + slot * sizeof w, sizeof w);
-    return w;
+    std::int16_t units = 0;
+    const std::size_t n = slot / kChunkSlots;
+    if (n < chunks.size() && chunks[n] != nullptr)
+      std::memcpy(&units, chunks[n] + (slot % kChunkSlots) * sizeof units, sizeof units);
+    return weight_of(units);
   }
 };
 
@@ -111,15 +122,22 @@ Result<std::uint32_t> read_format(MDB_txn* txn, const Dbis& dbis) {
 }
 
 Result<TableView> read_table(MDB_txn* txn, const Dbis& dbis) {
-  MDB_val key = as_val(kWeightsKey.data(), kWeightsKey.size());
-  MDB_val val;
-  const int rc = mdb_get(txn, dbis.meta, &key, &val);
-  if (rc == MDB_NOTFOUND) return TableView{};
-  if (rc != 0) return lmdb_error("read weight table", rc);
-  if (val.mv_size != kWeightBytes)
-    return fail(ErrorKind::temporary, "spam store: weight table of " + std::to_string(val.mv_size) +
-                                          " bytes, expected " + std::to_string(kWeightBytes));
-  return TableView{static_cast<const unsigned char*>(val.mv_data)};
+  TableView table;
+  table.chunks.resize(kChunks);
+  for (std::size_t n = 0; n < kChunks; ++n) {
+    const std::string name = chunk_key(n);
+    MDB_val key = as_val(name.data(), name.size());
+    MDB_val val;
+    const int rc = mdb_get(txn, dbis.meta, &key, &val);
+    if (rc == MDB_NOTFOUND) continue;
+    if (rc != 0) return lmdb_error("read weight table", rc);
+    if (val.mv_size != kChunkBytes)
+      return fail(ErrorKind::temporary, "spam store: weight table chunk " + name + " of " +
+                                            std::to_string(val.mv_size) + " bytes, expected " +
+                                            std::to_string(kChunkBytes));
+    table.chunks[n] = static_cast<const unsigned char*>(val.mv_data);
+  }
+  return table;
 }
 
 // Keys before `counted` (all of them in format 1: table.bytes unused) are
@@ -133,7 +151,8 @@ Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::ui
   snap.records.reserve(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (i >= counted) {
-      snap.records.push_back(TokenRecord{0, 0, table.at(weight_slot(keys[i]))});
+      snap.records.push_back(
+          TokenRecord{0, 0, weight_sign(keys[i]) * table.at(weight_slot(keys[i]))});
       continue;
     }
     MDB_val key = as_val(&keys[i], sizeof keys[i]);
@@ -164,8 +183,10 @@ class LmdbWriter final : public StoreWriter {
     auto hashed = load_table();
     if (!hashed) return tl::unexpected(hashed.error());
     if (!*hashed) return read_in(txn_, dbis_, keys, keys.size(), {});
-    return read_in(txn_, dbis_, keys, counted,
-                   TableView{reinterpret_cast<const unsigned char*>(table_.data())});
+    TableView own;
+    for (std::size_t n = 0; n < kChunks; ++n)
+      own.chunks.push_back(reinterpret_cast<const unsigned char*>(&table_[n * kChunkSlots]));
+    return read_in(txn_, dbis_, keys, counted, own);
   }
 
   Result<MessageClass> message_class(const Digest& digest) override {
@@ -185,8 +206,8 @@ class LmdbWriter final : public StoreWriter {
     if (!*hashed) counted = keys.size();
     for (std::size_t i = 0; i < keys.size() && i < records.size(); ++i) {
       if (i >= counted) {
-        table_[weight_slot(keys[i])] = records[i].weight;
-        table_dirty_ = true;
+        table_[weight_slot(keys[i])] = quantize_weight(weight_sign(keys[i]) * records[i].weight);
+        dirty_[weight_slot(keys[i]) / kChunkSlots] = true;
         continue;
       }
       MDB_val key = as_val(&keys[i], sizeof keys[i]);
@@ -230,7 +251,7 @@ class LmdbWriter final : public StoreWriter {
 
  private:
   // Whether the store is format 2; if so the table is copied into table_
-  // (once per transaction: 4 MB, about 1 ms) for reads and writes.
+  // (once per transaction: 8 MB, a few ms) for reads and writes.
   Result<bool> load_table() {
     if (format_ == 0) {
       auto format = read_format(txn_, dbis_);
@@ -242,32 +263,37 @@ class LmdbWriter final : public StoreWriter {
     auto stored = read_table(txn_, dbis_);
     if (!stored) return tl::unexpected(stored.error());
     table_.resize(kWeightSlots);
-    for (std::size_t i = 0; i < kWeightSlots; ++i) table_[i] = stored->at(i);
+    dirty_.assign(kChunks, false);
+    for (std::size_t i = 0; i < kWeightSlots; ++i) table_[i] = quantize_weight(stored->at(i));
     return true;
   }
 
-  // The table written whole (MDB_RESERVE: LMDB gives the space, one copy),
-  // with the format, in the transaction being committed.
+  // The changed chunks written (MDB_RESERVE: LMDB gives the space, one
+  // copy), with the format, in the transaction being committed.
   Status save_table() {
-    if (!table_dirty_) return ok();
-    MDB_val key = as_val(kWeightsKey.data(), kWeightsKey.size());
-    MDB_val val{kWeightBytes, nullptr};
-    int rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
-    if (rc != 0) return lmdb_error("write weight table", rc);
-    std::memcpy(val.mv_data, table_.data(), kWeightBytes);
+    if (std::find(dirty_.begin(), dirty_.end(), true) == dirty_.end()) return ok();
+    for (std::size_t n = 0; n < kChunks; ++n) {
+      if (!dirty_[n]) continue;
+      const std::string name = chunk_key(n);
+      MDB_val key = as_val(name.data(), name.size());
+      MDB_val val{kChunkBytes, nullptr};
+      const int rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
+      if (rc != 0) return lmdb_error("write weight table", rc);
+      std::memcpy(val.mv_data, &table_[n * kChunkSlots], kChunkBytes);
+      dirty_[n] = false;
+    }
     MDB_val format_key = as_val(kFormatKey.data(), kFormatKey.size());
     MDB_val format_val = as_val(&format_, sizeof format_);
-    rc = mdb_put(txn_, dbis_.meta, &format_key, &format_val, 0);
+    const int rc = mdb_put(txn_, dbis_.meta, &format_key, &format_val, 0);
     if (rc != 0) return lmdb_error("write format", rc);
-    table_dirty_ = false;
     return ok();
   }
 
   MDB_txn* txn_;
   Dbis dbis_;
   std::uint32_t format_ = 0;  // 0: not read yet
-  std::vector<float> table_;
-  bool table_dirty_ = false;
+  std::vector<std::int16_t> table_;
+  std::vector<bool> dirty_;  // per chunk: changed in this transaction
 };
 
 class LmdbStore final : public TokenStore {

@@ -14,7 +14,7 @@ namespace {
 struct MemoryData {
   std::unordered_map<std::uint64_t, TokenRecord> tokens;
   std::map<Digest, MessageClass> messages;
-  std::vector<float> weights = std::vector<float>(kWeightSlots, 0.0F);
+  std::vector<std::int16_t> weights = std::vector<std::int16_t>(kWeightSlots, 0);
   Totals totals;
 
   Snapshot read(std::span<const std::uint64_t> keys, std::size_t counted) const {
@@ -23,7 +23,8 @@ struct MemoryData {
     snap.records.reserve(keys.size());
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (i >= counted) {
-        snap.records.push_back(TokenRecord{0, 0, weights[weight_slot(keys[i])]});
+        snap.records.push_back(
+            TokenRecord{0, 0, weight_sign(keys[i]) * weight_of(weights[weight_slot(keys[i])])});
         continue;
       }
       const auto it = tokens.find(keys[i]);
@@ -49,7 +50,8 @@ class MemoryWriter final : public StoreWriter {
       if (i < counted)
         data_.tokens[keys[i]] = records[i];
       else
-        data_.weights[weight_slot(keys[i])] = records[i].weight;
+        data_.weights[weight_slot(keys[i])] =
+            quantize_weight(weight_sign(keys[i]) * records[i].weight);
     }
     data_.totals = totals;
     return ok();

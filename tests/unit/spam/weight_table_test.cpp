@@ -1,6 +1,6 @@
 // The hashed weight table of the token store (store.hpp): byte 4-grams
 // keep a weight in a fixed table, not a record per key; two keys in one
-// slot share it; the table persists in the LMDB store; a store written
+// slot share it (each with its sign); the table persists in the LMDB store; a store written
 // before the table (format 1: a record per 4-gram, no "format" key) is
 // still read and learnt into per key; an unknown format or a damaged table
 // is an error, never a crash.
@@ -106,6 +106,10 @@ TEST(WeightSlot, SpreadsSequentialKeysOverTheTable) {
   }
   // Uniform hashing expects ~48 collisions among 10,000 keys in 2^20 slots.
   EXPECT_GT(slots.size(), 9900U);
+  int negative = 0;
+  for (std::uint64_t k = 0; k < 10000; ++k) negative += weight_sign(k) < 0 ? 1 : 0;
+  EXPECT_GT(negative, 4500);  // about half the keys are stored negated
+  EXPECT_LT(negative, 5500);
 }
 
 TEST_F(WeightTableTest, WeightOnlyKeysShareTheirSlotAndPersist) {
@@ -122,8 +126,9 @@ TEST_F(WeightTableTest, WeightOnlyKeysShareTheirSlotAndPersist) {
   ASSERT_TRUE(snap.has_value()) << snap.error().message;
   EXPECT_EQ(snap->records[0].spam, 2U);
   EXPECT_EQ(snap->records[0].weight, 0.25F);
-  // b was never written: it reads a's weight (the collision), no counts.
-  EXPECT_EQ(snap->records[1].weight, 0.75F);
+  // b was never written: it reads a's weight (the collision), with its own
+  // sign, and no counts.
+  EXPECT_EQ(snap->records[1].weight, weight_sign(a) * weight_sign(b) * 0.75F);
   EXPECT_EQ(snap->records[1].spam + snap->records[1].ham, 0U);
   EXPECT_EQ(snap->records[2].weight, 0.0F);
   // No record per weight-only key.
@@ -140,7 +145,7 @@ TEST_F(WeightTableTest, MemoryStoreHashesAsLmdbDoes) {
   const std::vector<std::uint64_t> keys{b};
   auto snap = store->read(keys, 0);
   ASSERT_TRUE(snap.has_value());
-  EXPECT_EQ(snap->records[0].weight, -0.5F);
+  EXPECT_EQ(snap->records[0].weight, weight_sign(a) * weight_sign(b) * -0.5F);
 }
 
 TEST_F(WeightTableTest, LearntStoreHasNoRecordPerByteNgram) {
@@ -218,8 +223,8 @@ TEST_F(WeightTableTest, UnknownFormatOrDamagedTableIsAnError) {
     Raw raw(dir_);
     const std::uint32_t format = 2;
     raw.put(raw.meta, "format", 6, &format, sizeof format);
-    const std::vector<float> short_table(100, 1.0F);
-    raw.put(raw.meta, "weights", 7, short_table.data(), short_table.size() * sizeof(float));
+    const std::vector<float> short_chunk(100, 1.0F);
+    raw.put(raw.meta, "weights.0", 9, short_chunk.data(), short_chunk.size() * sizeof(float));
     raw.commit();
   }
   store = open(StoreMode::read_write);
