@@ -11,27 +11,13 @@
 #include <vector>
 
 #include "mailroom/spam/store.hpp"
+#include "store_dir.hpp"
 
 namespace mailroom::spam {
 namespace {
 
-namespace fs = std::filesystem;
-
-class LmdbStoreTest : public ::testing::Test {
+class LmdbStoreTest : public test::StoreDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/mailroom-spam-store-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = std::string(tmpl) + "/store";
-  }
-  void TearDown() override { fs::remove_all(fs::path(dir_).parent_path()); }
-
-  std::unique_ptr<TokenStore> open(StoreMode mode) {
-    auto store = open_lmdb_store(dir_, mode);
-    EXPECT_TRUE(store.has_value()) << (store ? "" : store.error().message);
-    return store ? std::move(*store) : nullptr;
-  }
-
   static void put(TokenStore& store, std::uint64_t key, TokenRecord r, Totals t, bool commit) {
     auto writer = store.write();
     ASSERT_TRUE(writer.has_value());
@@ -40,8 +26,6 @@ class LmdbStoreTest : public ::testing::Test {
     ASSERT_TRUE((*writer)->put(keys, keys.size(), records, t).has_value());
     if (commit) ASSERT_TRUE((*writer)->commit().has_value());
   }
-
-  std::string dir_;
 };
 
 TEST_F(LmdbStoreTest, MissingStoreFailsReadOnly) {

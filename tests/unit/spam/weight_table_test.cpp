@@ -18,6 +18,7 @@
 #include "mailroom/spam/model.hpp"
 #include "mailroom/spam/store.hpp"
 #include "message_builder.hpp"
+#include "store_dir.hpp"
 
 namespace mailroom::spam {
 namespace {
@@ -33,21 +34,8 @@ std::pair<std::uint64_t, std::uint64_t> colliding_keys() {
   }
 }
 
-class WeightTableTest : public ::testing::Test {
+class WeightTableTest : public test::StoreDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/mailroom-spam-table-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = std::string(tmpl) + "/store";
-  }
-  void TearDown() override { fs::remove_all(fs::path(dir_).parent_path()); }
-
-  std::unique_ptr<TokenStore> open(StoreMode mode) {
-    auto store = open_lmdb_store(dir_, mode);
-    EXPECT_TRUE(store.has_value()) << (store ? "" : store.error().message);
-    return store ? std::move(*store) : nullptr;
-  }
-
   static void put(TokenStore& store, const std::vector<std::uint64_t>& keys, std::size_t counted,
                   const std::vector<TokenRecord>& records) {
     auto writer = store.write();
@@ -93,8 +81,6 @@ class WeightTableTest : public ::testing::Test {
       txn = nullptr;
     }
   };
-
-  std::string dir_;
 };
 
 TEST(WeightSlot, SpreadsSequentialKeysOverTheTable) {
