@@ -143,7 +143,7 @@ Result<TableView> read_table(MDB_txn* txn, const Dbis& dbis) {
 // Keys before `counted` (all of them in format 1: table.bytes unused) are
 // looked up one by one; the rest read their slot of the table.
 Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::uint64_t> keys,
-                         std::size_t counted, TableView table) {
+                         std::size_t counted, const TableView& table) {
   Snapshot snap;
   auto totals = read_totals(txn, dbis.meta);
   if (!totals) return tl::unexpected(totals.error());
