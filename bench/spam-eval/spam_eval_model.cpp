@@ -9,7 +9,7 @@
 // and, last, "# key value" lines with the CPU figures. It runs the code
 // `mailroom learn` and `score` run (model.hpp) over an in-memory store, so
 // the figures are the classifier's, not the disk's. Options tune the model:
-// --window N --rate R --margin M --strength S --min-dev D --prior X
+// --window N --ngram N --ngram-bytes B --rate R --margin M --strength S --min-dev D --prior X
 // --fisher-weight W --logistic-weight W --cutoff C
 // --judge fisher|logistic|combined.
 #include <sys/resource.h>
@@ -49,6 +49,10 @@ Options parse_options(int argc, char** argv) {
     const double v = std::atof(argv[i + 1]);
     if (k == "--window")
       o.model.limits.bigram_window = static_cast<std::size_t>(v);
+    else if (k == "--ngram")
+      o.model.limits.char_ngram = static_cast<std::size_t>(v);
+    else if (k == "--ngram-bytes")
+      o.model.limits.char_ngram_bytes = static_cast<std::size_t>(v);
     else if (k == "--rate")
       o.model.logistic.rate = v;
     else if (k == "--margin")
@@ -111,9 +115,12 @@ int main(int argc, char** argv) {
       ++trained;
       continue;
     }
-    auto snap = store->read(features.keys);
+    auto snap = store->read(features.keys, features.counted);
     if (!snap) return 75;
     const auto s = spam::classify(features, *snap, o.model);
+    // The cutoff of the parameters that scored (Fisher alone until the
+    // training is interleaved: model.hpp).
+    const double cutoff = spam::effective_params(o.model, snap->totals).spam_cutoff;
     score_cpu += cpu_seconds() - t0;
     ++scored;
     spam::ScoreInput input(*msg, {});
@@ -121,9 +128,9 @@ int main(int argc, char** argv) {
     input.params = o.model;
     const auto shipped = spam::score_message(input);
     std::printf("%s %.9g %.9g %.9g %.9g %.9g\n", label.c_str(), s.fisher.probability,
-                s.fisher.log_ratio, s.logistic, s.combined - o.model.spam_cutoff,
+                s.fisher.log_ratio, s.logistic, s.combined - cutoff,
                 shipped.score - shipped.required);
-    if (phase == "online" && wrong(s, is_spam, o.judge, o.model.spam_cutoff)) {
+    if (phase == "online" && wrong(s, is_spam, o.judge, cutoff)) {
       const double t2 = cpu_seconds();
       if (!learn(*store, features, is_spam, o.model)) return 75;
       train_cpu += cpu_seconds() - t2;

@@ -227,7 +227,7 @@ int run_score(const SpamArgs& a, const StoreOwner& owner, const Config& config) 
   if (!v.classifier_used) return 0;
   const spam::ModelParams params;
   const auto features = spam::scoring_features(*msg, params);
-  auto snap = store->read(features.keys);
+  auto snap = store->read(features.keys, features.counted);
   if (!snap) return report("score", snap.error());
   snap->records.resize(features.keys.size());
   const auto classified =

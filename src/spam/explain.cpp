@@ -18,8 +18,9 @@ std::string format(const char* fmt, double a, double b = 0.0, double c = 0.0) {
 }  // namespace
 
 std::vector<Evidence> strongest_evidence(const message::Message& msg, const MessageFeatures& m,
-                                         const Snapshot& snap, const ModelParams& params,
+                                         const Snapshot& snap, const ModelParams& requested,
                                          std::size_t n) {
+  const ModelParams params = effective_params(requested, snap.totals);
   std::unordered_map<std::uint64_t, std::string> names;
   for (const Token& t : tokenize(msg, params.limits).tokens)
     names.emplace(token_hash(t.text), t.text);
@@ -28,11 +29,13 @@ std::vector<Evidence> strongest_evidence(const message::Message& msg, const Mess
   for (std::size_t i = 0; i < m.keys.size() && i < snap.records.size(); ++i) {
     const TokenRecord& r = snap.records[i];
     // The token's share of the verdict: its logistic weight (if used) plus
-    // its Fisher evidence ln(f/(1-f)) when Fisher counts it (not a bigram,
-    // |f - 0.5| >= min_dev), each scaled as in classify().
+    // its Fisher evidence ln(f/(1-f)) when Fisher counts it (a word or a
+    // structure token, |f - 0.5| >= min_dev), each scaled as in classify().
     double weight = params.logistic_weight * r.weight * scale;
     const double f = std::clamp(token_probability(r, snap.totals, params.fisher), 1e-6, 1 - 1e-6);
-    if (m.features[i].kind != TokenKind::bigram && std::abs(f - 0.5) >= params.fisher.min_dev)
+    const bool fisher_counts =
+        m.features[i].kind == TokenKind::word || m.features[i].kind == TokenKind::meta;
+    if (fisher_counts && std::abs(f - 0.5) >= params.fisher.min_dev)
       weight += params.fisher_weight * std::log(f / (1.0 - f));
     if (weight == 0.0) continue;
     const auto name = names.find(m.keys[i]);
@@ -49,7 +52,8 @@ std::vector<Evidence> strongest_evidence(const message::Message& msg, const Mess
 
 std::vector<std::string> explain_lines(const Verdict& v, const Totals& totals,
                                        const std::vector<Evidence>& evidence,
-                                       const ModelParams& params) {
+                                       const ModelParams& requested) {
+  const ModelParams params = effective_params(requested, totals);
   std::vector<std::string> lines;
   lines.push_back("training: " + std::to_string(totals.spam) + " spam, " +
                   std::to_string(totals.ham) + " ham learnt");
@@ -57,6 +61,11 @@ std::vector<std::string> explain_lines(const Verdict& v, const Totals& totals,
     lines.push_back("classifier not used: it needs " + std::to_string(params.min_learnt) +
                     " learnt messages of each class (mailroom learn --spam|--ham)");
     return lines;
+  }
+  if (params.logistic_weight != requested.logistic_weight) {
+    lines.push_back("logistic model not used: training was not interleaved (" +
+                    std::to_string(totals.switches) +
+                    " changes of class; learn spam and ham mixed, or move mail)");
   }
   const auto& c = v.classifier;
   lines.push_back(format("classifier: logistic log-odds %+.2f, Robinson-Fisher I = %.4f",

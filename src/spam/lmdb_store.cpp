@@ -1,14 +1,19 @@
 // The LMDB token store (store.hpp). Three named databases in one
 // environment: "tokens" (8-byte key -> 12-byte TokenRecord), "messages"
-// (32-byte digest -> 1-byte class) and "meta" ("totals" -> Totals).
+// (32-byte digest -> 1-byte class) and "meta" ("totals" -> Totals,
+// "format" -> 4-byte version, "weights.<n>" -> chunk n of the hashed
+// weight table: LMDB keeps a large value on consecutive overflow pages, so
+// a reader reads its slots in place in the map).
 // Values are stored in host byte order: a store is local to its machine
 // (the shared store for several hosts is Redis).
 #include <lmdb.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "mailroom/spam/store.hpp"
 
@@ -30,9 +35,42 @@ struct PackedTotals {
   std::uint32_t spam;
   std::uint32_t ham;
   float bias;
+  std::uint32_t switches;
+  std::uint32_t last_class;
 };
+// Stores written before switches were kept hold the first three fields.
+constexpr std::size_t kOldTotalsSize = 12;
 
 constexpr std::string_view kTotalsKey = "totals";
+constexpr std::string_view kFormatKey = "format";
+// Format 1: a record per key, byte 4-grams included (stores written before
+// the weight table; they carry no "format" key). Format 2: the keys past
+// `counted` keep their weight in the table.
+constexpr std::uint32_t kFormatPerKey = 1;
+constexpr std::uint32_t kFormatHashed = 2;
+// The table is kept in 64 KB chunks, one value each: every commit writes
+// the chunks anew (copy-on-write), and LMDB reuses freed runs of 16 pages
+// readily, where one 16 MB value needed 4,096 free pages in a row and grew
+// the file instead (2^22 float slots in one value: a 118 MB store).
+constexpr std::size_t kChunkSlots = std::size_t{1} << 15;
+constexpr std::size_t kChunks = kWeightSlots / kChunkSlots;
+constexpr std::size_t kChunkBytes = kChunkSlots * sizeof(std::int16_t);
+static_assert(kWeightSlots % kChunkSlots == 0);
+
+std::string chunk_key(std::size_t n) { return "weights." + std::to_string(n); }
+
+// A weight table's chunks: mapped by LMDB (a reader) or the writer's copy;
+// a chunk never written reads as all weights 0.
+struct TableView {
+  std::vector<const unsigned char*> chunks;
+  [[nodiscard]] float at(std::size_t slot) const noexcept {
+    std::int16_t units = 0;
+    const std::size_t n = slot / kChunkSlots;
+    if (n < chunks.size() && chunks[n] != nullptr)
+      std::memcpy(&units, chunks[n] + (slot % kChunkSlots) * sizeof units, sizeof units);
+    return weight_of(units);
+  }
+};
 
 tl::unexpected<Error> lmdb_error(const std::string& what, int rc) {
   // Every store failure may pass (a full disk, a busy reader table):
@@ -56,21 +94,68 @@ Result<Totals> read_totals(MDB_txn* txn, MDB_dbi meta) {
   const int rc = mdb_get(txn, meta, &key, &val);
   if (rc == MDB_NOTFOUND) return Totals{};
   if (rc != 0) return lmdb_error("read totals", rc);
-  if (val.mv_size != sizeof(PackedTotals))
+  if (val.mv_size != sizeof(PackedTotals) && val.mv_size != kOldTotalsSize)
     return fail(ErrorKind::temporary, "spam store: bad totals");
   PackedTotals t{};
-  std::memcpy(&t, val.mv_data, sizeof t);
-  return Totals{t.spam, t.ham, t.bias};
+  std::memcpy(&t, val.mv_data, val.mv_size);
+  return Totals{t.spam, t.ham, t.bias, t.switches, static_cast<std::uint8_t>(t.last_class)};
 }
 
-Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::uint64_t> keys) {
+// The store's format: its "format" key, else 1 when it has records (it was
+// written before formats were kept) and 2 when it is new.
+Result<std::uint32_t> read_format(MDB_txn* txn, const Dbis& dbis) {
+  MDB_val key = as_val(kFormatKey.data(), kFormatKey.size());
+  MDB_val val;
+  int rc = mdb_get(txn, dbis.meta, &key, &val);
+  if (rc == 0) {
+    std::uint32_t format = 0;
+    if (val.mv_size == sizeof format) std::memcpy(&format, val.mv_data, sizeof format);
+    if (format == kFormatPerKey || format == kFormatHashed) return format;
+    return fail(ErrorKind::temporary, "spam store: format " + std::to_string(format) +
+                                          " is not one this mailroom reads (1 or 2)");
+  }
+  if (rc != MDB_NOTFOUND) return lmdb_error("read format", rc);
+  MDB_stat st{};
+  rc = mdb_stat(txn, dbis.tokens, &st);
+  if (rc != 0) return lmdb_error("stat tokens", rc);
+  return st.ms_entries == 0 ? kFormatHashed : kFormatPerKey;
+}
+
+Result<TableView> read_table(MDB_txn* txn, const Dbis& dbis) {
+  TableView table;
+  table.chunks.resize(kChunks);
+  for (std::size_t n = 0; n < kChunks; ++n) {
+    const std::string name = chunk_key(n);
+    MDB_val key = as_val(name.data(), name.size());
+    MDB_val val;
+    const int rc = mdb_get(txn, dbis.meta, &key, &val);
+    if (rc == MDB_NOTFOUND) continue;
+    if (rc != 0) return lmdb_error("read weight table", rc);
+    if (val.mv_size != kChunkBytes)
+      return fail(ErrorKind::temporary, "spam store: weight table chunk " + name + " of " +
+                                            std::to_string(val.mv_size) + " bytes, expected " +
+                                            std::to_string(kChunkBytes));
+    table.chunks[n] = static_cast<const unsigned char*>(val.mv_data);
+  }
+  return table;
+}
+
+// Keys before `counted` (all of them in format 1: table.bytes unused) are
+// looked up one by one; the rest read their slot of the table.
+Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::uint64_t> keys,
+                         std::size_t counted, const TableView& table) {
   Snapshot snap;
   auto totals = read_totals(txn, dbis.meta);
   if (!totals) return tl::unexpected(totals.error());
   snap.totals = *totals;
   snap.records.reserve(keys.size());
-  for (const std::uint64_t k : keys) {
-    MDB_val key = as_val(&k, sizeof k);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i >= counted) {
+      snap.records.push_back(
+          TokenRecord{0, 0, weight_sign(keys[i]) * table.at(weight_slot(keys[i]))});
+      continue;
+    }
+    MDB_val key = as_val(&keys[i], sizeof keys[i]);
     MDB_val val;
     const int rc = mdb_get(txn, dbis.tokens, &key, &val);
     if (rc == MDB_NOTFOUND || (rc == 0 && val.mv_size != sizeof(PackedRecord))) {
@@ -94,8 +179,14 @@ class LmdbWriter final : public StoreWriter {
   LmdbWriter(const LmdbWriter&) = delete;
   LmdbWriter& operator=(const LmdbWriter&) = delete;
 
-  Result<Snapshot> read(std::span<const std::uint64_t> keys) override {
-    return read_in(txn_, dbis_, keys);
+  Result<Snapshot> read(std::span<const std::uint64_t> keys, std::size_t counted) override {
+    auto hashed = load_table();
+    if (!hashed) return tl::unexpected(hashed.error());
+    if (!*hashed) return read_in(txn_, dbis_, keys, keys.size(), {});
+    TableView own;
+    for (std::size_t n = 0; n < kChunks; ++n)
+      own.chunks.push_back(reinterpret_cast<const unsigned char*>(&table_[n * kChunkSlots]));
+    return read_in(txn_, dbis_, keys, counted, own);
   }
 
   Result<MessageClass> message_class(const Digest& digest) override {
@@ -108,9 +199,17 @@ class LmdbWriter final : public StoreWriter {
     return cls <= 2 ? static_cast<MessageClass>(cls) : MessageClass::none;
   }
 
-  Status put(std::span<const std::uint64_t> keys, std::span<const TokenRecord> records,
-             const Totals& totals) override {
+  Status put(std::span<const std::uint64_t> keys, std::size_t counted,
+             std::span<const TokenRecord> records, const Totals& totals) override {
+    auto hashed = load_table();
+    if (!hashed) return tl::unexpected(hashed.error());
+    if (!*hashed) counted = keys.size();
     for (std::size_t i = 0; i < keys.size() && i < records.size(); ++i) {
+      if (i >= counted) {
+        table_[weight_slot(keys[i])] = quantize_weight(weight_sign(keys[i]) * records[i].weight);
+        dirty_[weight_slot(keys[i]) / kChunkSlots] = true;
+        continue;
+      }
       MDB_val key = as_val(&keys[i], sizeof keys[i]);
       const TokenRecord& r = records[i];
       int rc = 0;
@@ -124,7 +223,8 @@ class LmdbWriter final : public StoreWriter {
       }
       if (rc != 0) return lmdb_error("write token", rc);
     }
-    const PackedTotals packed{totals.spam, totals.ham, totals.bias};
+    const PackedTotals packed{totals.spam, totals.ham, totals.bias, totals.switches,
+                              totals.last_class};
     MDB_val key = as_val(kTotalsKey.data(), kTotalsKey.size());
     MDB_val val = as_val(&packed, sizeof packed);
     const int rc = mdb_put(txn_, dbis_.meta, &key, &val, 0);
@@ -142,6 +242,7 @@ class LmdbWriter final : public StoreWriter {
   }
 
   Status commit() override {
+    if (auto saved = save_table(); !saved) return saved;
     const int rc = mdb_txn_commit(txn_);
     txn_ = nullptr;  // committed or failed: LMDB freed it either way
     if (rc != 0) return lmdb_error("commit", rc);
@@ -149,8 +250,50 @@ class LmdbWriter final : public StoreWriter {
   }
 
  private:
+  // Whether the store is format 2; if so the table is copied into table_
+  // (once per transaction: 8 MB, a few ms) for reads and writes.
+  Result<bool> load_table() {
+    if (format_ == 0) {
+      auto format = read_format(txn_, dbis_);
+      if (!format) return tl::unexpected(format.error());
+      format_ = *format;
+    }
+    if (format_ != kFormatHashed) return false;
+    if (!table_.empty()) return true;
+    auto stored = read_table(txn_, dbis_);
+    if (!stored) return tl::unexpected(stored.error());
+    table_.resize(kWeightSlots);
+    dirty_.assign(kChunks, false);
+    for (std::size_t i = 0; i < kWeightSlots; ++i) table_[i] = quantize_weight(stored->at(i));
+    return true;
+  }
+
+  // The changed chunks written (MDB_RESERVE: LMDB gives the space, one
+  // copy), with the format, in the transaction being committed.
+  Status save_table() {
+    if (std::find(dirty_.begin(), dirty_.end(), true) == dirty_.end()) return ok();
+    for (std::size_t n = 0; n < kChunks; ++n) {
+      if (!dirty_[n]) continue;
+      const std::string name = chunk_key(n);
+      MDB_val key = as_val(name.data(), name.size());
+      MDB_val val{kChunkBytes, nullptr};
+      const int rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
+      if (rc != 0) return lmdb_error("write weight table", rc);
+      std::memcpy(val.mv_data, &table_[n * kChunkSlots], kChunkBytes);
+      dirty_[n] = false;
+    }
+    MDB_val format_key = as_val(kFormatKey.data(), kFormatKey.size());
+    MDB_val format_val = as_val(&format_, sizeof format_);
+    const int rc = mdb_put(txn_, dbis_.meta, &format_key, &format_val, 0);
+    if (rc != 0) return lmdb_error("write format", rc);
+    return ok();
+  }
+
   MDB_txn* txn_;
   Dbis dbis_;
+  std::uint32_t format_ = 0;  // 0: not read yet
+  std::vector<std::int16_t> table_;
+  std::vector<bool> dirty_;  // per chunk: changed in this transaction
 };
 
 class LmdbStore final : public TokenStore {
@@ -177,13 +320,25 @@ class LmdbStore final : public TokenStore {
     return ok();
   }
 
-  Result<Snapshot> read(std::span<const std::uint64_t> keys) override {
+  Result<Snapshot> read(std::span<const std::uint64_t> keys, std::size_t counted) override {
     MDB_txn* txn = nullptr;
     const int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
     if (rc != 0) return lmdb_error("begin read", rc);
-    auto snap = read_in(txn, dbis_, keys);
+    auto snap = read_snapshot(txn, keys, counted);
     mdb_txn_abort(txn);
     return snap;
+  }
+
+  // The table is read in place: only the pages of the slots asked for
+  // are touched.
+  Result<Snapshot> read_snapshot(MDB_txn* txn, std::span<const std::uint64_t> keys,
+                                 std::size_t counted) {
+    auto format = read_format(txn, dbis_);
+    if (!format) return tl::unexpected(format.error());
+    if (*format != kFormatHashed) return read_in(txn, dbis_, keys, keys.size(), {});
+    auto table = read_table(txn, dbis_);
+    if (!table) return tl::unexpected(table.error());
+    return read_in(txn, dbis_, keys, counted, *table);
   }
 
   Result<std::unique_ptr<StoreWriter>> write() override {

@@ -1,7 +1,10 @@
 // make_memory_store (store.hpp): an unordered_map behind the interface.
 // Writes go straight to the maps (no isolation): single-threaded use only.
+// Keys past `counted` use the hashed weight table as the LMDB store does,
+// so bench/spam-eval measures what a real store scores.
 #include <map>
 #include <unordered_map>
+#include <vector>
 
 #include "mailroom/spam/store.hpp"
 
@@ -11,14 +14,20 @@ namespace {
 struct MemoryData {
   std::unordered_map<std::uint64_t, TokenRecord> tokens;
   std::map<Digest, MessageClass> messages;
+  std::vector<std::int16_t> weights = std::vector<std::int16_t>(kWeightSlots, 0);
   Totals totals;
 
-  Snapshot read(std::span<const std::uint64_t> keys) const {
+  Snapshot read(std::span<const std::uint64_t> keys, std::size_t counted) const {
     Snapshot snap;
     snap.totals = totals;
     snap.records.reserve(keys.size());
-    for (const std::uint64_t k : keys) {
-      const auto it = tokens.find(k);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (i >= counted) {
+        snap.records.push_back(
+            TokenRecord{0, 0, weight_sign(keys[i]) * weight_of(weights[weight_slot(keys[i])])});
+        continue;
+      }
+      const auto it = tokens.find(keys[i]);
       snap.records.push_back(it == tokens.end() ? TokenRecord{} : it->second);
     }
     return snap;
@@ -28,15 +37,22 @@ struct MemoryData {
 class MemoryWriter final : public StoreWriter {
  public:
   explicit MemoryWriter(MemoryData& data) : data_(data) {}
-  Result<Snapshot> read(std::span<const std::uint64_t> keys) override { return data_.read(keys); }
+  Result<Snapshot> read(std::span<const std::uint64_t> keys, std::size_t counted) override {
+    return data_.read(keys, counted);
+  }
   Result<MessageClass> message_class(const Digest& digest) override {
     const auto it = data_.messages.find(digest);
     return it == data_.messages.end() ? MessageClass::none : it->second;
   }
-  Status put(std::span<const std::uint64_t> keys, std::span<const TokenRecord> records,
-             const Totals& totals) override {
-    for (std::size_t i = 0; i < keys.size() && i < records.size(); ++i)
-      data_.tokens[keys[i]] = records[i];
+  Status put(std::span<const std::uint64_t> keys, std::size_t counted,
+             std::span<const TokenRecord> records, const Totals& totals) override {
+    for (std::size_t i = 0; i < keys.size() && i < records.size(); ++i) {
+      if (i < counted)
+        data_.tokens[keys[i]] = records[i];
+      else
+        data_.weights[weight_slot(keys[i])] =
+            quantize_weight(weight_sign(keys[i]) * records[i].weight);
+    }
     data_.totals = totals;
     return ok();
   }
@@ -52,7 +68,9 @@ class MemoryWriter final : public StoreWriter {
 
 class MemoryStore final : public TokenStore {
  public:
-  Result<Snapshot> read(std::span<const std::uint64_t> keys) override { return data_.read(keys); }
+  Result<Snapshot> read(std::span<const std::uint64_t> keys, std::size_t counted) override {
+    return data_.read(keys, counted);
+  }
   Result<std::unique_ptr<StoreWriter>> write() override {
     return std::unique_ptr<StoreWriter>(std::make_unique<MemoryWriter>(data_));
   }

@@ -10,13 +10,26 @@
 namespace mailroom::spam {
 namespace {
 
-std::vector<TokenRecord> without_bigrams(const MessageFeatures& m, const Snapshot& snap) {
+// Fisher's tokens: words and structure (bigrams and byte n-grams made it
+// worse: model.hpp).
+std::vector<TokenRecord> fisher_records(const MessageFeatures& m, const Snapshot& snap) {
   std::vector<TokenRecord> out;
   out.reserve(snap.records.size());
   for (std::size_t i = 0; i < m.features.size() && i < snap.records.size(); ++i) {
-    if (m.features[i].kind != TokenKind::bigram) out.push_back(snap.records[i]);
+    if (m.features[i].kind == TokenKind::word || m.features[i].kind == TokenKind::meta)
+      out.push_back(snap.records[i]);
   }
   return out;
+}
+
+// Orders the features counted first, then weight_only (each part keeps
+// its order), and fills keys and counted.
+void finish_keys(MessageFeatures& m) {
+  const auto hashed = std::stable_partition(m.features.begin(), m.features.end(),
+                                            [](const Feature& f) { return !weight_only(f.kind); });
+  m.counted = static_cast<std::size_t>(hashed - m.features.begin());
+  m.keys.reserve(m.features.size());
+  for (const Feature& f : m.features) m.keys.push_back(f.key);
 }
 
 void count(std::uint32_t& counter, int delta) {
@@ -57,8 +70,7 @@ MessageFeatures message_features(const message::Message& msg, const ModelParams&
   const Tokens tokens = tokenize(msg, params.limits);
   m.truncated = tokens.truncated;
   m.features = unique_features(tokens);
-  m.keys.reserve(m.features.size());
-  for (const Feature& f : m.features) m.keys.push_back(f.key);
+  finish_keys(m);
   m.digest = message_digest(msg);
   return m;
 }
@@ -67,21 +79,40 @@ MessageFeatures scoring_features(const message::Message& msg, const ModelParams&
   MessageFeatures m;
   TokenLimits limits = params.limits;
   const bool unigrams_only = params.logistic_weight == 0.0;
-  if (unigrams_only) limits.bigram_window = 1;  // not even made
+  if (unigrams_only) {  // not even made
+    limits.bigram_window = 1;
+    limits.char_ngram = 0;
+  }
   const Tokens tokens = tokenize(msg, limits);
   m.truncated = tokens.truncated;
   m.features = unique_features(tokens);
   if (unigrams_only)
-    std::erase_if(m.features, [](const Feature& f) { return f.kind == TokenKind::bigram; });
-  m.keys.reserve(m.features.size());
-  for (const Feature& f : m.features) m.keys.push_back(f.key);
+    std::erase_if(m.features, [](const Feature& f) {
+      return f.kind == TokenKind::bigram || f.kind == TokenKind::ngram;
+    });
+  finish_keys(m);
   return m;
 }
 
+bool interleaved_training(const Totals& totals) noexcept {
+  const std::uint64_t fewer = std::min(totals.spam, totals.ham);
+  return std::uint64_t{totals.switches} * 4 >= fewer && totals.switches > 0;
+}
+
+ModelParams effective_params(const ModelParams& params, const Totals& totals) {
+  if (params.logistic_weight == 0.0 || interleaved_training(totals)) return params;
+  ModelParams fisher = params;
+  fisher.logistic_weight = 0.0;
+  fisher.fisher_weight = params.fisher_alone_weight;
+  fisher.spam_cutoff = params.fisher_alone_cutoff;
+  return fisher;
+}
+
 ClassifierScore classify(const MessageFeatures& m, const Snapshot& snap,
-                         const ModelParams& params) {
+                         const ModelParams& requested) {
+  const ModelParams params = effective_params(requested, snap.totals);
   ClassifierScore s;
-  s.fisher = fisher_score(without_bigrams(m, snap), snap.totals, params.fisher);
+  s.fisher = fisher_score(fisher_records(m, snap), snap.totals, params.fisher);
   s.logistic = logistic_log_odds(snap.records, snap.totals);
   s.combined = params.logistic_weight * s.logistic + params.fisher_weight * s.fisher.log_ratio;
   return s;
@@ -92,7 +123,8 @@ int scl_of(double score) noexcept {
   return score >= 9.0 ? 9 : static_cast<int>(score);
 }
 
-Verdict verdict(const ClassifierScore& s, const Totals& totals, const ModelParams& params) {
+Verdict verdict(const ClassifierScore& s, const Totals& totals, const ModelParams& requested) {
+  const ModelParams params = effective_params(requested, totals);
   Verdict v;
   v.classifier = s;
   v.trained = totals.spam >= params.min_learnt && totals.ham >= params.min_learnt;
@@ -107,7 +139,7 @@ Result<LearnOutcome> learn(StoreWriter& writer, const MessageFeatures& m, bool s
   auto previous = writer.message_class(m.digest);
   if (!previous) return tl::unexpected(previous.error());
   if (*previous == target) return LearnOutcome::already_known;
-  auto snap = writer.read(m.keys);
+  auto snap = writer.read(m.keys, m.counted);
   if (!snap) return tl::unexpected(snap.error());
   const bool moving = *previous != MessageClass::none;
   for (TokenRecord& r : snap->records) {
@@ -116,12 +148,16 @@ Result<LearnOutcome> learn(StoreWriter& writer, const MessageFeatures& m, bool s
   }
   if (moving) count(spam ? snap->totals.ham : snap->totals.spam, -1);
   count(spam ? snap->totals.spam : snap->totals.ham, +1);
+  const auto target_byte = static_cast<std::uint8_t>(target);
+  if (snap->totals.last_class != 0 && snap->totals.last_class != target_byte)
+    ++snap->totals.switches;
+  snap->totals.last_class = target_byte;
   // The logistic step uses the weights as they were before this message.
   const double step = logistic_step(logistic_log_odds(snap->records, snap->totals), spam,
                                     snap->records.size(), params.logistic);
   for (TokenRecord& r : snap->records) r.weight += static_cast<float>(step);
   snap->totals.bias += static_cast<float>(step);
-  if (auto put = writer.put(m.keys, snap->records, snap->totals); !put)
+  if (auto put = writer.put(m.keys, m.counted, snap->records, snap->totals); !put)
     return tl::unexpected(put.error());
   if (auto set = writer.set_message_class(m.digest, target); !set)
     return tl::unexpected(set.error());

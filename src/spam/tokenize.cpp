@@ -98,6 +98,27 @@ std::size_t add_text_part(const message::Message& msg, const message::Part& part
   return scanned + text.size();
 }
 
+// The raw message's byte n-grams; line ends and runs of white space count
+// as one space, so re-wrapping by a relay does not change them, and other
+// control bytes as '?' (`score --explain` prints tokens on a terminal).
+void add_byte_ngrams(std::string_view raw, const TokenLimits& limits, Tokens& out) {
+  const std::size_t n = limits.char_ngram;
+  if (n == 0) return;
+  std::string text;
+  text.reserve(std::min(raw.size(), limits.char_ngram_bytes));
+  for (const char c : raw.substr(0, std::min(raw.size(), limits.char_ngram_bytes))) {
+    const auto u = static_cast<unsigned char>(c);
+    const char folded = is_space(c) ? ' ' : (u < 0x20 || u == 0x7f) ? '?' : c;
+    if (folded == ' ' && !text.empty() && text.back() == ' ') continue;
+    text += folded;
+  }
+  for (std::size_t i = 0; i + n <= text.size(); ++i) {
+    std::string token = "c:";
+    token.append(text, i, n);
+    out.tokens.push_back(Token{std::move(token), TokenKind::ngram});
+  }
+}
+
 }  // namespace
 
 Tokens tokenize(const message::Message& msg, const TokenLimits& limits) {
@@ -118,6 +139,7 @@ Tokens tokenize(const message::Message& msg, const TokenLimits& limits) {
   }
   if (msg.limits_hit()) sink.add("meta:", "message-limits", TokenKind::meta);
   Tokens out = sink.finish();
+  add_byte_ngrams(msg.raw(), limits, out);
   if (out_of_budget) {
     out.truncated = true;
     out.tokens.push_back(Token{"meta:scan-budget", TokenKind::meta});

@@ -72,7 +72,7 @@ std::optional<Hit> classifier_hit(const ScoreInput& in, const RuleTable& table, 
     return std::nullopt;
   }
   const MessageFeatures features = scoring_features(in.message, in.params);
-  auto snap = in.store->read(features.keys);
+  auto snap = in.store->read(features.keys, features.counted);
   if (!snap) {
     out.note = "rules only: token store not read: " + snap.error().message;
     return std::nullopt;
@@ -86,7 +86,8 @@ std::optional<Hit> classifier_hit(const ScoreInput& in, const RuleTable& table, 
     return std::nullopt;
   }
   out.classifier_used = true;
-  const double margin = v.classifier.combined - in.params.spam_cutoff;
+  const double margin =
+      v.classifier.combined - effective_params(in.params, snap->totals).spam_cutoff;
   char found[32];
   (void)std::snprintf(found, sizeof found, "margin %+.2f", margin);
   return make_hit(table, bayes_band(margin), found);

@@ -27,6 +27,12 @@ struct Totals {
   std::uint32_t spam = 0;
   std::uint32_t ham = 0;
   float bias = 0.0F;
+  // How often learning changed class (a spam learnt after a ham or the
+  // reverse), and the class learnt last (MessageClass: 0 none, 1 ham,
+  // 2 spam): the online logistic model is trusted only after interleaved
+  // training (model.hpp).
+  std::uint32_t switches = 0;
+  std::uint8_t last_class = 0;
 };
 
 struct FisherParams {

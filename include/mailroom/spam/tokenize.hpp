@@ -35,12 +35,20 @@ struct TokenLimits {
   // ("a b", "a * b", ...: orthogonal sparse bigrams, Siefkes et al. 2004);
   // 1 turns bigrams off. Chosen by bench/spam-eval.
   std::size_t bigram_window = 3;
+  // Byte n-grams of the message as it arrived (headers first), over its
+  // first char_ngram_bytes bytes: they see through the obfuscation that
+  // defeats words ("V1agra", "f r e e", split HTML) and carry the header
+  // layout (Sculley & Wachman 2007). 0 turns them off. Chosen by
+  // bench/spam-eval.
+  std::size_t char_ngram = 4;
+  std::size_t char_ngram_bytes = 3000;
 };
 
 enum class TokenKind : std::uint8_t {
   word,    // a word of the text or of a header (prefixed by its field)
   bigram,  // a sparse bigram of the body text: "a b", "a * b"
   meta,    // structure: MIME types, attachment names, URL hosts, HTML tags
+  ngram,   // a byte n-gram of the raw message (TokenLimits::char_ngram)
 };
 
 struct Token {

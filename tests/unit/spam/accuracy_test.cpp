@@ -4,7 +4,7 @@
 // then 200 + 200 other messages scored through learn()/classify()/verdict()
 // over the in-memory store (the LMDB store has its own tests). Thresholds a
 // broken classifier cannot pass: a classifier that ignores its input scores
-// (1-ROCA) = 50 %, this one about 0.5 %.
+// (1-ROCA) = 50 %, this one 0.16 %.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -125,7 +125,7 @@ TEST(SpamAccuracy, FixedSplitOfTheSpamAssassinCorpus) {
       auto msg = read_message_file(spam ? corpus.spam[i] : corpus.ham[i]);
       ASSERT_TRUE(msg.has_value());
       const auto features = message_features(*msg, params);
-      auto snap = store->read(features.keys);
+      auto snap = store->read(features.keys, features.counted);
       ASSERT_TRUE(snap.has_value());
       const Verdict v = verdict(classify(features, *snap, params), snap->totals, params);
       (spam ? spam_scores : ham_scores).push_back(v.score);
@@ -137,9 +137,12 @@ TEST(SpamAccuracy, FixedSplitOfTheSpamAssassinCorpus) {
   RecordProperty("one_minus_roca_percent", std::to_string(roca));
   RecordProperty("ham_as_spam", ham_as_spam);
   RecordProperty("spam_as_ham", spam_as_ham);
-  EXPECT_LT(roca, 1.0);        // measured 0.213; chance is 50
-  EXPECT_LE(ham_as_spam, 4);   // of 200 ham: measured 1
-  EXPECT_LE(spam_as_ham, 30);  // of 200 spam: measured 17
+  // Measured 0.162, 3 and 4. The previous classifier (Robinson-Fisher
+  // alone, cutoff 1.5) measured 0.213, 1 and 17 and fails the last bound;
+  // one that ignores its input scores 50 % and fails the first.
+  EXPECT_LT(roca, 0.4);
+  EXPECT_LE(ham_as_spam, 4);   // of 200 ham
+  EXPECT_LE(spam_as_ham, 10);  // of 200 spam
   std::printf("(1-ROCA)%% %.3f, ham as spam %d/200, spam as ham %d/200\n", roca, ham_as_spam,
               spam_as_ham);
 }

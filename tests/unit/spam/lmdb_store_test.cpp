@@ -11,37 +11,21 @@
 #include <vector>
 
 #include "mailroom/spam/store.hpp"
+#include "store_dir.hpp"
 
 namespace mailroom::spam {
 namespace {
 
-namespace fs = std::filesystem;
-
-class LmdbStoreTest : public ::testing::Test {
+class LmdbStoreTest : public test::StoreDirTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/mailroom-spam-store-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = std::string(tmpl) + "/store";
-  }
-  void TearDown() override { fs::remove_all(fs::path(dir_).parent_path()); }
-
-  std::unique_ptr<TokenStore> open(StoreMode mode) {
-    auto store = open_lmdb_store(dir_, mode);
-    EXPECT_TRUE(store.has_value()) << (store ? "" : store.error().message);
-    return store ? std::move(*store) : nullptr;
-  }
-
   static void put(TokenStore& store, std::uint64_t key, TokenRecord r, Totals t, bool commit) {
     auto writer = store.write();
     ASSERT_TRUE(writer.has_value());
     const std::vector<std::uint64_t> keys{key};
     const std::vector<TokenRecord> records{r};
-    ASSERT_TRUE((*writer)->put(keys, records, t).has_value());
+    ASSERT_TRUE((*writer)->put(keys, keys.size(), records, t).has_value());
     if (commit) ASSERT_TRUE((*writer)->commit().has_value());
   }
-
-  std::string dir_;
 };
 
 TEST_F(LmdbStoreTest, MissingStoreFailsReadOnly) {
@@ -53,7 +37,7 @@ TEST_F(LmdbStoreTest, MissingStoreFailsReadOnly) {
 TEST_F(LmdbStoreTest, CommittedWritesPersistAcrossOpens) {
   {
     auto store = open(StoreMode::read_write);
-    put(*store, 42, TokenRecord{3, 1, 0.5F}, Totals{7, 9, -0.25F}, true);
+    put(*store, 42, TokenRecord{3, 1, 0.5F}, Totals{7, 9, -0.25F, 5, 2}, true);
     Digest d{};
     d[0] = 1;
     auto writer = store->write();
@@ -63,11 +47,13 @@ TEST_F(LmdbStoreTest, CommittedWritesPersistAcrossOpens) {
   }
   auto store = open(StoreMode::read_only);
   const std::vector<std::uint64_t> keys{42, 43};
-  auto snap = store->read(keys);
+  auto snap = store->read(keys, keys.size());
   ASSERT_TRUE(snap.has_value());
   EXPECT_EQ(snap->totals.spam, 7U);
   EXPECT_EQ(snap->totals.ham, 9U);
   EXPECT_FLOAT_EQ(snap->totals.bias, -0.25F);
+  EXPECT_EQ(snap->totals.switches, 5U);
+  EXPECT_EQ(snap->totals.last_class, 2U);
   EXPECT_EQ(snap->records[0].spam, 3U);
   EXPECT_EQ(snap->records[0].ham, 1U);
   EXPECT_FLOAT_EQ(snap->records[0].weight, 0.5F);
@@ -81,14 +67,14 @@ TEST_F(LmdbStoreTest, UncommittedWriterIsInvisibleAndReadersDoNotWait) {
   ASSERT_TRUE(writer.has_value());
   const std::vector<std::uint64_t> keys{1};
   const std::vector<TokenRecord> records{TokenRecord{5, 5, 0}};
-  ASSERT_TRUE((*writer)->put(keys, records, Totals{5, 5, 0}).has_value());
+  ASSERT_TRUE((*writer)->put(keys, keys.size(), records, Totals{5, 5, 0}).has_value());
   // A second process (deliver) reads while the writer holds its transaction.
   auto reader = open(StoreMode::read_only);
-  auto snap = reader->read(keys);
+  auto snap = reader->read(keys, keys.size());
   ASSERT_TRUE(snap.has_value());
   EXPECT_EQ(snap->records[0].spam, 1U);
   writer->reset();  // destroyed uncommitted: aborted
-  snap = store->read(keys);
+  snap = store->read(keys, keys.size());
   ASSERT_TRUE(snap.has_value());
   EXPECT_EQ(snap->totals.spam, 1U);
 }
@@ -108,7 +94,7 @@ TEST_F(LmdbStoreTest, WriterKilledMidTransactionLeavesTheLastCommit) {
     for (std::uint64_t k = 0; k < 100000; ++k) {
       const std::vector<std::uint64_t> keys{k};
       const std::vector<TokenRecord> records{TokenRecord{9, 9, 1}};
-      if (!(*writer)->put(keys, records, Totals{9, 9, 0})) ::_exit(4);
+      if (!(*writer)->put(keys, keys.size(), records, Totals{9, 9, 0})) ::_exit(4);
     }
     ::kill(::getpid(), SIGKILL);  // the crash: no commit, no destructors
   }
@@ -117,7 +103,7 @@ TEST_F(LmdbStoreTest, WriterKilledMidTransactionLeavesTheLastCommit) {
   ASSERT_TRUE(WIFSIGNALED(status)) << "child exited " << WEXITSTATUS(status);
   auto store = open(StoreMode::read_write);  // usable: the stale writer lock is released
   const std::vector<std::uint64_t> keys{7, 8};
-  auto snap = store->read(keys);
+  auto snap = store->read(keys, keys.size());
   ASSERT_TRUE(snap.has_value());
   EXPECT_EQ(snap->totals.spam, 2U);
   EXPECT_EQ(snap->records[0].spam, 2U);

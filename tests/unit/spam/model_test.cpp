@@ -29,7 +29,7 @@ LearnOutcome learn_one(TokenStore& store, const MessageFeatures& m, bool spam) {
 }
 
 ClassifierScore score(TokenStore& store, const MessageFeatures& m) {
-  auto snap = store.read(m.keys);
+  auto snap = store.read(m.keys, m.counted);
   EXPECT_TRUE(snap.has_value());
   return classify(m, *snap, ModelParams{});
 }
@@ -39,19 +39,24 @@ TEST(Model, RelearningMovesAMessageInsteadOfCountingItTwice) {
   const auto m = features("hello", "cheap watches here");
   EXPECT_EQ(learn_one(*store, m, true), LearnOutcome::learnt);
   EXPECT_EQ(learn_one(*store, m, true), LearnOutcome::already_known);
-  auto snap = store->read(m.keys);
+  auto snap = store->read(m.keys, m.counted);
   ASSERT_TRUE(snap);
   EXPECT_EQ(snap->totals.spam, 1U);
   EXPECT_EQ(snap->records.front().spam, 1U);
 
   EXPECT_EQ(learn_one(*store, m, false), LearnOutcome::moved);
-  snap = store->read(m.keys);
+  snap = store->read(m.keys, m.counted);
   ASSERT_TRUE(snap);
   EXPECT_EQ(snap->totals.spam, 0U);
   EXPECT_EQ(snap->totals.ham, 1U);
-  for (const TokenRecord& r : snap->records) {
+  // Counts are kept for the counted features only; byte 4-grams keep a
+  // hashed weight (store.hpp).
+  ASSERT_GT(m.counted, 0U);
+  ASSERT_LT(m.counted, snap->records.size());
+  for (std::size_t i = 0; i < snap->records.size(); ++i) {
+    const TokenRecord& r = snap->records[i];
     EXPECT_EQ(r.spam, 0U);
-    EXPECT_EQ(r.ham, 1U);
+    EXPECT_EQ(r.ham, i < m.counted ? 1U : 0U);
   }
 }
 
@@ -105,10 +110,13 @@ TEST(Model, SmallFixedTrainingSetHasKnownOutcomes) {
   EXPECT_LT(unseen_ham.logistic, 0.0);
 }
 
-// `learn --spam DIR; learn --ham DIR` must score as an interleaved
-// training does: the default verdict depends on counts only (model.hpp
-// says why; with logistic_weight = 1 this fails).
-TEST(Model, DefaultVerdictDoesNotDependOnTrainingOrder) {
+// Robinson-Fisher depends on counts only: `learn --spam DIR; learn --ham
+// DIR` scores as an interleaved training does. (The default combination
+// with the online logistic model does not: model.hpp; this test with
+// logistic_weight = 1 fails.)
+TEST(Model, FisherVerdictDoesNotDependOnTrainingOrder) {
+  ModelParams fisher_only;
+  fisher_only.logistic_weight = 0.0;
   // Overlapping vocabularies, so that a learner that depends on order
   // sees different errors in the two orders: word w0..w39, spam drawn more
   // often from the low half, ham from the high half.
@@ -135,14 +143,49 @@ TEST(Model, DefaultVerdictDoesNotDependOnTrainingOrder) {
     learn_one(*interleaved, ham[i], false);
   }
   for (const auto& probe : {features("m", text(true)), features("m", text(false))}) {
-    auto a = grouped->read(probe.keys);
-    auto b = interleaved->read(probe.keys);
+    auto a = grouped->read(probe.keys, probe.counted);
+    auto b = interleaved->read(probe.keys, probe.counted);
     ASSERT_TRUE(a && b);
-    const Verdict va = verdict(classify(probe, *a, ModelParams{}), a->totals, ModelParams{});
-    const Verdict vb = verdict(classify(probe, *b, ModelParams{}), b->totals, ModelParams{});
+    const Verdict va = verdict(classify(probe, *a, fisher_only), a->totals, fisher_only);
+    const Verdict vb = verdict(classify(probe, *b, fisher_only), b->totals, fisher_only);
     EXPECT_DOUBLE_EQ(va.score, vb.score);
     EXPECT_EQ(va.scl, vb.scl);
   }
+}
+
+// The default combination trusts the online logistic model only after
+// interleaved training: a store learnt class by class (`learn --spam DIR;
+// learn --ham DIR`, where the logistic model collapses: model.hpp) scores
+// with Robinson-Fisher alone, weighted and cut as calibrated for it.
+TEST(Model, ClassByClassTrainingScoresWithFisherAlone) {
+  auto grouped = make_memory_store();
+  auto interleaved = make_memory_store();
+  for (int i = 0; i < 30; ++i) {
+    learn_one(*grouped, features("s", "cheap pills " + std::to_string(i)), true);
+    learn_one(*interleaved, features("s", "cheap pills " + std::to_string(i)), true);
+    learn_one(*interleaved, features("h", "patch review " + std::to_string(i)), false);
+  }
+  for (int i = 0; i < 30; ++i)
+    learn_one(*grouped, features("h", "patch review " + std::to_string(i)), false);
+  const auto probe = features("s", "cheap pills now");
+  auto a = grouped->read(probe.keys, probe.counted);
+  auto b = interleaved->read(probe.keys, probe.counted);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->totals.switches, 1U);
+  EXPECT_EQ(b->totals.switches, 59U);
+  EXPECT_FALSE(interleaved_training(a->totals));
+  EXPECT_TRUE(interleaved_training(b->totals));
+  const ModelParams defaults;
+  ModelParams fisher_alone;
+  fisher_alone.logistic_weight = 0.0;
+  fisher_alone.fisher_weight = defaults.fisher_alone_weight;
+  fisher_alone.spam_cutoff = defaults.fisher_alone_cutoff;
+  const Verdict by_default = verdict(classify(probe, *a, defaults), a->totals, defaults);
+  const Verdict by_fisher = verdict(classify(probe, *a, fisher_alone), a->totals, fisher_alone);
+  EXPECT_DOUBLE_EQ(by_default.score, by_fisher.score);
+  EXPECT_GE(by_default.scl, 5);
+  EXPECT_EQ(effective_params(defaults, b->totals).logistic_weight, defaults.logistic_weight);
+  EXPECT_GE(verdict(classify(probe, *b, defaults), b->totals, defaults).scl, 5);
 }
 
 }  // namespace

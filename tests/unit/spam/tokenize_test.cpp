@@ -91,6 +91,7 @@ TEST(Tokenize, LimitsBoundTheWork) {
   const auto msg = test::parse("Subject: x\r\n\r\n" + body + "\r\n");
   TokenLimits limits;
   limits.max_tokens = 100;
+  limits.char_ngram = 0;  // byte n-grams have their own bound (below)
   const Tokens capped = tokenize(msg, limits);
   EXPECT_TRUE(capped.truncated);
   EXPECT_EQ(capped.tokens.size(), 101U);  // the cap plus "meta:truncated"
@@ -123,6 +124,7 @@ TEST(Tokenize, UniqueHashesAreSortedAndDistinct) {
             keys.end());
   TokenLimits unigrams;
   unigrams.bigram_window = 1;
+  unigrams.char_ngram = 0;
   // A repeated word counts once: the same keys as with one occurrence.
   EXPECT_EQ(unique_features(
                 tokenize(test::parse("Subject: a\r\n\r\nsame same same other\r\n"), unigrams)),
@@ -135,6 +137,42 @@ TEST(Tokenize, TokenHashIsFnv1a) {
   EXPECT_EQ(token_hash(""), 0xcbf29ce484222325ULL);
   EXPECT_EQ(token_hash("a"), 0xaf63dc4c8601ec8cULL);
   EXPECT_EQ(token_hash("foobar"), 0x85944171f73967e8ULL);
+}
+
+}  // namespace
+}  // namespace mailroom::spam
+
+namespace mailroom::spam {
+namespace {
+
+std::size_t ngram_count(const Tokens& t) {
+  return static_cast<std::size_t>(std::count_if(
+      t.tokens.begin(), t.tokens.end(), [](const Token& k) { return k.kind == TokenKind::ngram; }));
+}
+
+TEST(Tokenize, ByteNgramsOfTheRawMessage) {
+  // White space folds to one space (re-wrapping changes nothing), control
+  // bytes to '?'; the n-grams span the header and body as they arrived.
+  const Tokens t = tokenize(test::parse("Subject: V1agra\r\n\r\nbuy\t\r\n  now\x1b!\r\n"));
+  EXPECT_TRUE(has(t, "c:V1ag"));
+  EXPECT_TRUE(has(t, "c:uy n"));
+  EXPECT_TRUE(has(t, "c:now?"));
+  for (const Token& k : t.tokens) {
+    if (k.kind != TokenKind::ngram) continue;
+    EXPECT_EQ(std::count_if(k.text.begin(), k.text.end(),
+                            [](char c) { return static_cast<unsigned char>(c) < 0x20; }),
+              0)
+        << k.text;
+  }
+  // Bounded by char_ngram_bytes, whatever the message's size.
+  std::string body;
+  for (int i = 0; i < 2000; ++i) body += "filler" + std::to_string(i) + " ";
+  TokenLimits limits;
+  limits.char_ngram_bytes = 500;
+  const std::size_t n = ngram_count(tokenize(test::parse("Subject: x\r\n\r\n" + body), limits));
+  EXPECT_EQ(n, 500U - 3 - 4 + 1);  // CR LF CR LF after the Subject fold to one space
+  limits.char_ngram = 0;
+  EXPECT_EQ(ngram_count(tokenize(test::parse("Subject: x\r\n\r\n" + body), limits)), 0U);
 }
 
 }  // namespace

@@ -179,12 +179,17 @@ TEST(SpamVerdict, ClassifierBandFromATrainedStore) {
   EXPECT_TRUE(fired(v, "BAYES_99") || fired(v, "BAYES_95") || fired(v, "BAYES_80"))
       << symbol_list(v);
   EXPECT_GE(v.scl, 5);
-  // Scoring reads fewer keys (no bigrams, no digest) and decides the same.
+  // Scoring reads the same keys (it skips only the digest) and decides the
+  // same; with the logistic model off it reads no bigrams and no byte
+  // n-grams (Fisher does not count them).
   const auto full = message_features(spam, params);
   const auto lean = scoring_features(spam, params);
-  EXPECT_LT(lean.keys.size(), full.keys.size());
-  auto full_snap = store->read(full.keys);
-  auto lean_snap = store->read(lean.keys);
+  EXPECT_EQ(lean.keys, full.keys);
+  ModelParams fisher_only = params;
+  fisher_only.logistic_weight = 0.0;
+  EXPECT_LT(scoring_features(spam, fisher_only).keys.size(), full.keys.size());
+  auto full_snap = store->read(full.keys, full.counted);
+  auto lean_snap = store->read(lean.keys, lean.counted);
   ASSERT_TRUE(full_snap && lean_snap);
   EXPECT_DOUBLE_EQ(classify(lean, *lean_snap, params).combined,
                    classify(full, *full_snap, params).combined);

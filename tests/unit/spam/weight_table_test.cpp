@@ -1,0 +1,226 @@
+// The hashed weight table of the token store (store.hpp): byte 4-grams
+// keep a weight in a fixed table, not a record per key; two keys in one
+// slot share it (each with its sign); the table persists in the LMDB store; a store written
+// before the table (format 1: a record per 4-gram, no "format" key) is
+// still read and learnt into per key; an unknown format or a damaged table
+// is an error, never a crash.
+#include <gtest/gtest.h>
+#include <lmdb.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "mailroom/spam/model.hpp"
+#include "mailroom/spam/store.hpp"
+#include "message_builder.hpp"
+#include "store_dir.hpp"
+
+namespace mailroom::spam {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Two keys with the same slot, found by search (about 1,300 keys at 2^20).
+std::pair<std::uint64_t, std::uint64_t> colliding_keys() {
+  std::unordered_map<std::size_t, std::uint64_t> seen;
+  for (std::uint64_t k = 1;; ++k) {
+    const auto [it, fresh] = seen.emplace(weight_slot(k), k);
+    if (!fresh) return {it->second, k};
+  }
+}
+
+class WeightTableTest : public test::StoreDirTest {
+ protected:
+  static void put(TokenStore& store, const std::vector<std::uint64_t>& keys, std::size_t counted,
+                  const std::vector<TokenRecord>& records) {
+    auto writer = store.write();
+    ASSERT_TRUE(writer.has_value());
+    ASSERT_TRUE((*writer)->put(keys, counted, records, Totals{1, 1, 0.0F}).has_value());
+    ASSERT_TRUE((*writer)->commit().has_value());
+  }
+
+  // Raw LMDB access, as the format-1 code wrote and as a damaged store holds.
+  struct Raw {
+    MDB_env* env = nullptr;
+    MDB_txn* txn = nullptr;
+    MDB_dbi tokens = 0, messages = 0, meta = 0;
+    explicit Raw(const std::string& dir) {
+      fs::create_directories(dir);
+      EXPECT_EQ(mdb_env_create(&env), 0);
+      EXPECT_EQ(mdb_env_set_maxdbs(env, 3), 0);
+      EXPECT_EQ(mdb_env_open(env, dir.c_str(), 0, 0600), 0);
+      EXPECT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+      EXPECT_EQ(mdb_dbi_open(txn, "tokens", MDB_CREATE | MDB_INTEGERKEY, &tokens), 0);
+      EXPECT_EQ(mdb_dbi_open(txn, "messages", MDB_CREATE, &messages), 0);
+      EXPECT_EQ(mdb_dbi_open(txn, "meta", MDB_CREATE, &meta), 0);
+    }
+    ~Raw() {
+      if (txn != nullptr) mdb_txn_abort(txn);
+      mdb_env_close(env);
+    }
+    Raw(const Raw&) = delete;
+    Raw& operator=(const Raw&) = delete;
+    void put(MDB_dbi dbi, const void* key, std::size_t key_size, const void* val,
+             std::size_t val_size) const {
+      MDB_val k{key_size, const_cast<void*>(key)};  // NOLINT: LMDB's C API
+      MDB_val v{val_size, const_cast<void*>(val)};  // NOLINT
+      EXPECT_EQ(mdb_put(txn, dbi, &k, &v, 0), 0);
+    }
+    std::size_t entries(MDB_dbi dbi) const {
+      MDB_stat st{};
+      EXPECT_EQ(mdb_stat(txn, dbi, &st), 0);
+      return st.ms_entries;
+    }
+    void commit() {
+      EXPECT_EQ(mdb_txn_commit(txn), 0);
+      txn = nullptr;
+    }
+  };
+};
+
+TEST(WeightSlot, SpreadsSequentialKeysOverTheTable) {
+  std::unordered_map<std::size_t, int> slots;
+  for (std::uint64_t k = 0; k < 10000; ++k) {
+    const std::size_t s = weight_slot(k);
+    ASSERT_LT(s, kWeightSlots);
+    ++slots[s];
+  }
+  // Uniform hashing expects ~48 collisions among 10,000 keys in 2^20 slots.
+  EXPECT_GT(slots.size(), 9900U);
+  int negative = 0;
+  for (std::uint64_t k = 0; k < 10000; ++k) negative += weight_sign(k) < 0 ? 1 : 0;
+  EXPECT_GT(negative, 4500);  // about half the keys are stored negated
+  EXPECT_LT(negative, 5500);
+}
+
+TEST_F(WeightTableTest, WeightOnlyKeysShareTheirSlotAndPersist) {
+  const auto [a, b] = colliding_keys();
+  const std::uint64_t other = a + 1;
+  ASSERT_NE(weight_slot(other), weight_slot(a));
+  {
+    auto store = open(StoreMode::read_write);
+    put(*store, {7, a}, 1, {TokenRecord{2, 1, 0.25F}, TokenRecord{5, 5, 0.75F}});
+  }
+  auto store = open(StoreMode::read_only);
+  const std::vector<std::uint64_t> keys{7, b, other};
+  auto snap = store->read(keys, 1);
+  ASSERT_TRUE(snap.has_value()) << snap.error().message;
+  EXPECT_EQ(snap->records[0].spam, 2U);
+  EXPECT_EQ(snap->records[0].weight, 0.25F);
+  // b was never written: it reads a's weight (the collision), with its own
+  // sign, and no counts.
+  EXPECT_EQ(snap->records[1].weight, weight_sign(a) * weight_sign(b) * 0.75F);
+  EXPECT_EQ(snap->records[1].spam + snap->records[1].ham, 0U);
+  EXPECT_EQ(snap->records[2].weight, 0.0F);
+  // No record per weight-only key.
+  const std::vector<std::uint64_t> as_counted{a};
+  auto per_key = store->read(as_counted, 1);
+  ASSERT_TRUE(per_key.has_value());
+  EXPECT_EQ(per_key->records[0].weight, 0.0F);
+}
+
+TEST_F(WeightTableTest, MemoryStoreHashesAsLmdbDoes) {
+  const auto [a, b] = colliding_keys();
+  auto store = make_memory_store();
+  put(*store, {a}, 0, {TokenRecord{1, 0, -0.5F}});
+  const std::vector<std::uint64_t> keys{b};
+  auto snap = store->read(keys, 0);
+  ASSERT_TRUE(snap.has_value());
+  EXPECT_EQ(snap->records[0].weight, weight_sign(a) * weight_sign(b) * -0.5F);
+}
+
+TEST_F(WeightTableTest, LearntStoreHasNoRecordPerByteNgram) {
+  const auto msg = test::parse(
+      "From: a@example.org\r\nSubject: cheap watches\r\n\r\nbuy cheap watches here today\r\n");
+  const ModelParams params;
+  const auto m = message_features(msg, params);
+  ASSERT_LT(m.counted, m.keys.size());  // it has byte 4-grams
+  {
+    auto store = open(StoreMode::read_write);
+    auto writer = store->write();
+    ASSERT_TRUE(writer.has_value());
+    ASSERT_TRUE(learn(**writer, m, true, params).has_value());
+    ASSERT_TRUE((*writer)->commit().has_value());
+    auto snap = store->read(m.keys, m.counted);
+    ASSERT_TRUE(snap.has_value());
+    EXPECT_NE(snap->records.back().weight, 0.0F);  // the 4-grams learnt a weight
+  }
+  Raw raw(dir_);
+  EXPECT_EQ(raw.entries(raw.tokens), m.counted);
+}
+
+TEST_F(WeightTableTest, FormatOneStoreIsReadAndLearntPerKey) {
+  const std::uint64_t ngram = 0x1234;
+  {
+    Raw raw(dir_);
+    // The format-1 layout: 12-byte records, 12-byte totals, no "format".
+    const struct {
+      std::uint32_t spam, ham;
+      float weight;
+    } record{1, 0, 0.75F};
+    raw.put(raw.tokens, &ngram, sizeof ngram, &record, sizeof record);
+    const struct {
+      std::uint32_t spam, ham;
+      float bias;
+    } totals{30, 30, 0.125F};
+    raw.put(raw.meta, "totals", 6, &totals, sizeof totals);
+    raw.commit();
+  }
+  auto store = open(StoreMode::read_write);
+  const std::vector<std::uint64_t> keys{ngram};
+  auto snap = store->read(keys, 0);  // weight-only, but read per key in format 1
+  ASSERT_TRUE(snap.has_value()) << snap.error().message;
+  EXPECT_EQ(snap->records[0].weight, 0.75F);
+  EXPECT_EQ(snap->totals.spam, 30U);
+  EXPECT_EQ(snap->totals.bias, 0.125F);
+  const std::uint64_t fresh = 0x5678;
+  put(*store, {fresh}, 0, {TokenRecord{0, 1, -0.5F}});
+  const std::vector<std::uint64_t> again{ngram, fresh};
+  snap = store->read(again, 0);
+  ASSERT_TRUE(snap.has_value());
+  EXPECT_EQ(snap->records[0].weight, 0.75F);
+  EXPECT_EQ(snap->records[1].weight, -0.5F);
+  EXPECT_EQ(snap->records[1].ham, 1U);  // a record, not a slot
+  store.reset();
+  Raw raw(dir_);
+  EXPECT_EQ(raw.entries(raw.tokens), 2U);
+}
+
+TEST_F(WeightTableTest, UnknownFormatOrDamagedTableIsAnError) {
+  {
+    Raw raw(dir_);
+    const std::uint32_t format = 3;
+    raw.put(raw.meta, "format", 6, &format, sizeof format);
+    raw.commit();
+  }
+  auto store = open(StoreMode::read_only);
+  const std::vector<std::uint64_t> keys{1, 2};
+  auto snap = store->read(keys, 1);
+  ASSERT_FALSE(snap.has_value());
+  EXPECT_EQ(snap.error().kind, ErrorKind::temporary);
+  EXPECT_NE(snap.error().message.find("format 3"), std::string::npos) << snap.error().message;
+  store.reset();
+  {
+    Raw raw(dir_);
+    const std::uint32_t format = 2;
+    raw.put(raw.meta, "format", 6, &format, sizeof format);
+    const std::vector<float> short_chunk(100, 1.0F);
+    raw.put(raw.meta, "weights.0", 9, short_chunk.data(), short_chunk.size() * sizeof(float));
+    raw.commit();
+  }
+  store = open(StoreMode::read_write);
+  snap = store->read(keys, 1);
+  ASSERT_FALSE(snap.has_value());
+  EXPECT_NE(snap.error().message.find("weight table"), std::string::npos) << snap.error().message;
+  auto writer = store->write();
+  ASSERT_TRUE(writer.has_value());
+  EXPECT_FALSE((*writer)->read(keys, 1).has_value());
+}
+
+}  // namespace
+}  // namespace mailroom::spam
