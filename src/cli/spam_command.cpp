@@ -28,6 +28,7 @@ namespace {
 
 constexpr const char* kLearnUsage =
     R"(usage: mailroom learn --spam|--ham [--user USER] [--store DIR] PATH...
+       mailroom learn --stats [--user USER] [--store DIR]
 
 Learns the messages in PATH (message files, directories of them, Maildirs:
 cur/ and new/ of the folder named, not its subfolders) as spam or as ham.
@@ -36,6 +37,8 @@ before in this class is not counted again. Shows progress on a terminal and
 ends with a summary.
 
   --spam | --ham  the class of every message named
+  --stats         learn nothing; print the messages learnt so far, as
+                  "spam <n> ham <n>" (0 and 0 without a store)
   --user USER     the store of USER (root only, or yourself); default: the
                   user running the command, spam.store (~/.mailroom/spam)
   --store DIR     this store directory instead (an LMDB environment)
@@ -68,15 +71,16 @@ line; 67 no such user; 75 the store could not be read.
 )";
 
 constexpr std::array kOptions{
-    OptionSpec{"--spam", ""},     OptionSpec{"--ham", ""},      OptionSpec{"--explain", ""},
-    OptionSpec{"--user", "USER"}, OptionSpec{"--store", "DIR"}, OptionSpec{"-h", ""},
-    OptionSpec{"--help", ""},
+    OptionSpec{"--spam", ""},  OptionSpec{"--ham", ""},      OptionSpec{"--explain", ""},
+    OptionSpec{"--stats", ""}, OptionSpec{"--user", "USER"}, OptionSpec{"--store", "DIR"},
+    OptionSpec{"-h", ""},      OptionSpec{"--help", ""},
 };
 
 struct SpamArgs {
   bool spam = false;
   bool ham = false;
   bool explain = false;
+  bool stats = false;
   bool help = false;
   std::string user;
   std::string store;
@@ -92,12 +96,19 @@ Result<SpamArgs> parse(Args args, std::string_view command) {
     if (o.name == "--spam") out.spam = true;
     if (o.name == "--ham") out.ham = true;
     if (o.name == "--explain") out.explain = true;
+    if (o.name == "--stats") out.stats = true;
     if (o.name == "--user") out.user = o.value;
     if (o.name == "--store") out.store = o.value;
     if (o.name == "-h" || o.name == "--help") out.help = true;
   }
   if (out.help) return out;
   const bool learn = command == "learn";
+  if (out.stats) {  // the counts IMAP training and learn leave (issue 15)
+    if (!learn) return fail(ErrorKind::usage, "--stats is for learn");
+    if (out.spam || out.ham || !out.paths.empty())
+      return fail(ErrorKind::usage, "--stats takes no --spam, --ham or PATH");
+    return out;
+  }
   if (learn && out.spam == out.ham)
     return fail(ErrorKind::usage, "give exactly one of --spam, --ham");
   if (!learn && (out.spam || out.ham)) return fail(ErrorKind::usage, "--spam/--ham are for learn");
@@ -182,6 +193,19 @@ int run_learn(const SpamArgs& a, const std::string& dir) {
   return 0;
 }
 
+int run_stats(const std::string& dir) {
+  spam::Totals totals;
+  if (auto store = spam::open_lmdb_store(dir, spam::StoreMode::read_only)) {
+    auto snap = (*store)->read({});
+    if (!snap) return report("learn", snap.error());
+    totals = snap->totals;
+  } else if (store.error().kind != ErrorKind::data) {  // data: no store yet, nothing learnt
+    return report("learn", store.error());
+  }
+  std::printf("spam %u ham %u\n", totals.spam, totals.ham);
+  return 0;
+}
+
 // The user's spam-lists file (spam.user_lists), as deliver reads it.
 std::optional<spam::SenderLists> user_lists(const Config& config, const StoreOwner& owner) {
   const std::string& pattern = config.spam.user_lists;
@@ -260,6 +284,7 @@ int spam_command(std::string_view command, Args args) {
   if (!config) return report(command, config.error());
   auto owner = store_dir(*parsed, *config);
   if (!owner) return report(command, owner.error());
+  if (parsed->stats) return run_stats(owner->dir);
   return command == "learn" ? run_learn(*parsed, owner->dir) : run_score(*parsed, *owner, *config);
 }
 

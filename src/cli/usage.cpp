@@ -29,7 +29,7 @@ Commands:
   srs forward|reverse ADDRESS  SRS-rewrite a sender, or turn an SRS address back
   dmarc send      send the DMARC aggregate reports of the recorded days
   dmarc summary   what the DMARC reports others sent us say, and what to fix
-  learn           learn messages as spam or ham (--spam|--ham PATH...)
+  learn           learn messages as spam or ham (--spam|--ham PATH...; --stats)
   score           score a message: "SCL <level> score=<n>" (--explain: why)
   help [COMMAND]  this text, or the help of COMMAND
   version         print the version

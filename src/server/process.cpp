@@ -15,7 +15,8 @@
 
 namespace mailroom::server {
 
-void enter_child(std::initializer_list<int> keep, const LogConfig& log, std::uint64_t memory) {
+void enter_child(std::initializer_list<int> keep, const LogConfig& log, std::uint64_t memory,
+                 std::uint64_t headroom) {
   LogConfig to_stderr = log;
   to_stderr.target = log.target == "none" ? "none" : "stderr";
   log::init(to_stderr);  // closes the syslog socket while its number is still its own
@@ -30,7 +31,7 @@ void enter_child(std::initializer_list<int> keep, const LogConfig& log, std::uin
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  rlimit limit{memory, memory};
+  rlimit limit{memory, memory + headroom};
   ::setrlimit(RLIMIT_AS, &limit);
 }
 

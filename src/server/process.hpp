@@ -20,8 +20,10 @@ namespace mailroom::server {
 // descriptor above 2; logging goes to stderr from here on, because the
 // syslog socket's number is about to be reused. Resets signals, makes the
 // process undumpable (no ptrace by other processes of the same uid) and
-// caps its address space at `memory` bytes.
-void enter_child(std::initializer_list<int> keep, const LogConfig& log, std::uint64_t memory);
+// caps its address space at `memory` bytes (the hard limit at `headroom`
+// more, which only its children may take up: the spawner's IMAP sessions).
+void enter_child(std::initializer_list<int> keep, const LogConfig& log, std::uint64_t memory,
+                 std::uint64_t headroom = 0);
 
 // Writes all of `bytes` to a socket (EINTR retried, no SIGPIPE); false
 // when the peer is gone.

@@ -12,8 +12,11 @@
 #include <optional>
 #include <vector>
 
+#include "mailroom/spam/learn_files.hpp"
 #include "mailroom/util/log.hpp"
+#include "mailroom/util/passwd.hpp"
 #include "mailroom/util/privileges.hpp"
+#include "server/imap/junk_learning.hpp"
 #include "server/imap/processes.hpp"
 #include "server/managesieve/processes.hpp"
 #include "server/pop3/processes.hpp"
@@ -163,25 +166,43 @@ void run_login_child(const SpawnerSetup& setup, const std::optional<net::TlsCont
   exit_process(pop3::run_login(net::Stream(UniqueFd(3)), 4, login));
 }
 
+// The IMAP session's folders and, for learning from moves into and out of
+// Junk, the user's spam store where deliver and `mailroom learn` find it.
+imap::SessionSetup imap_setup(const Config& config, const std::string& user,
+                              const std::string& home) {
+  imap::SessionSetup setup{config.maildir.special_use};
+  setup.learn_junk = config.serve.imap_learn_junk;
+  setup.spam_store = config.spam.store.empty() ? spam::user_store_dir(home)
+                                               : expand_user_path(config.spam.store, home, user);
+  return setup;
+}
+
 void run_session_child(const SpawnerSetup& setup, const Request& request) {
   const auto& config = *setup.config;
-  enter_child({request.fds[0]}, config.log, config.serve.session_memory);
+  std::size_t index = to_number<std::size_t>(request.fields[6]);
+  const bool imap = index < setup.specs.size() && setup.specs[index].protocol == "imap";
+  // The spam store is an LMDB map: address space, not memory, that
+  // RLIMIT_AS would otherwise refuse (junk_learning.hpp).
+  const std::uint64_t learning =
+      imap && config.serve.imap_learn_junk ? imap::kSpamStoreAddressSpace : 0;
+  enter_child({request.fds[0]}, config.log, config.serve.session_memory + learning);
   die_unless(become_ids(request.fields[3], to_number<uid_t>(request.fields[1]),
                         to_number<gid_t>(request.fields[2]), config.users.allow_gid_0));
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  std::size_t index = to_number<std::size_t>(request.fields[6]);
   if (index < setup.specs.size() && setup.specs[index].protocol == "sieve")
     exit_process(managesieve::run_session(
         3, managesieve::session_setup(config, request.fields[3], request.fields[5])));
-  if (index < setup.specs.size() && setup.specs[index].protocol == "imap")
+  if (imap)
     exit_process(imap::run_session(3, request.fields[4], limits_from(config.serve),
-                                   imap::SessionSetup{config.maildir.special_use}));
+                                   imap_setup(config, request.fields[3], request.fields[5])));
   exit_process(pop3::run_session(3, request.fields[4], limits_from(config.serve)));
 }
 
 [[noreturn]] void spawner_main(const SpawnerSetup& setup, int control) {
   const auto& config = *setup.config;
-  enter_child({control}, config.log, config.serve.session_memory);
+  // Its IMAP sessions may train the spam store (run_session_child).
+  enter_child({control}, config.log, config.serve.session_memory,
+              config.serve.imap_learn_junk ? imap::kSpamStoreAddressSpace : 0);
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // the listener is gone: so are we
   ::signal(SIGCHLD, SIG_IGN);          // the kernel reaps our children
   struct sigaction hangup {};

@@ -234,6 +234,10 @@ const std::vector<KeyBinding>& bindings() {
       {{"serve.managesieve_quota", "size",
         "ManageSieve: octets all scripts of one user may take together (QUOTA beyond)."},
        size_setter(&Config::serve, &ServeConfig::managesieve_quota)},
+      {{"serve.imap_learn_junk", "bool",
+        "IMAP: moving, copying or APPENDing into the \\Junk folder trains the user's spam "
+        "store as spam, out of it (except to \\Trash) as ham; so do $Junk and $NotJunk."},
+       bool_setter(&Config::serve, &ServeConfig::imap_learn_junk)},
       {{"lmtp.listeners", "strings",
         "Where `mailroom lmtp` listens: \"unix:/PATH\" and/or \"lmtp://ADDRESS:PORT\"; "
         "systemd socket activation (LISTEN_FDS) replaces them."},

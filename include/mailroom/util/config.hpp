@@ -122,6 +122,7 @@ struct ServeConfig {
   std::uint64_t managesieve_max_scripts = 100;
   std::uint64_t managesieve_max_script_size = 1U << 20;  // at most the compiler's 1 MiB
   std::uint64_t managesieve_quota = 10U << 20;           // all scripts together
+  bool imap_learn_junk = true;  // moves into/out of \Junk and $Junk/$NotJunk train the spam store
 };
 
 // [lmtp]: `mailroom lmtp` (mailroom-lmtp(8)).

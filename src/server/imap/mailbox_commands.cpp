@@ -279,6 +279,7 @@ Result<std::pair<std::uint32_t, std::uint32_t>> Session::store_message(
   auto report = delivery.commit();
   if (!report.all_delivered()) return tl::unexpected(*report.first_error());
   std::string path = report.copies.front().path;
+  last_stored_path_ = path;
   std::string file = path.substr(path.rfind('/') + 1);
   std::string unique = file.substr(0, file.find(':'));
   auto dir = open_folder_dir(maildir_.root_fd(), name);
@@ -321,6 +322,8 @@ std::string Session::append(const Command& c) {
   // one convention per Maildir, and FETCH gives the client its CRLF back.
   auto stored = store_message(*name, to_lf(a.back().text), flags, date);
   if (!stored) return tagged(c, no_for(stored.error()));
+  // Outlook moves into Junk by APPEND and a delete: an APPEND trains too.
+  learn({last_stored_path_}, transfer_training({}, special_use(*name)));
   std::string out = updates(true);
   return out + tagged(c, "OK [APPENDUID " + std::to_string(stored->first) + " " +
                              std::to_string(stored->second) + "] APPEND done");

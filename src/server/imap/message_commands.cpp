@@ -74,6 +74,9 @@ std::string Session::store(const Command& c, bool uid) {
   }
   auto letters = selected_->letters_for(flags);
   if (!letters) return tagged(c, "NO [CANNOT] a flag cannot be stored (or 26 keywords in use)");
+  // $Junk / $NotJunk added by FLAGS or +FLAGS train (junk_learning.hpp).
+  const Training training = item == "-FLAGS" ? Training::none : keyword_training(flags);
+  std::vector<std::string> trained;
   std::string out;
   for (std::size_t i : *indices) {
     auto& m = selected_->messages[i];
@@ -95,11 +98,13 @@ std::string Session::store(const Command& c, bool uid) {
     }
     if (auto set = selected_->set_letters(m, next); !set)
       return out + tagged(c, "NO [SERVERBUG] cannot change flags: " + set.error().message);
+    trained.push_back(selected_->folder.path() + (m.file.in_cur ? "/cur/" : "/new/") + m.file.name);
     if (!silent)
       out += "* " + std::to_string(i + 1) + " FETCH (" +
              (uid ? "UID " + std::to_string(m.uid) + " " : std::string()) + "FLAGS " +
              selected_->flag_list(m) + ")\r\n";
   }
+  learn(trained, training);
   return out + updates(uid) + tagged(c, "OK STORE done");
 }
 
@@ -117,6 +122,7 @@ std::string Session::copy(const Command& c, bool uid, bool move) {
   if (!to) return tagged(c, "NO [SERVERBUG] " + to.error().message);
   std::vector<std::uint32_t> source_uids;
   std::vector<std::string> uniques;
+  std::vector<std::string> copied;  // the new files, for training
   for (std::size_t i : *indices) {
     const auto& m = selected_->messages[i];
     if (m.gone) continue;
@@ -135,7 +141,10 @@ std::string Session::copy(const Command& c, bool uid, bool move) {
     if (!linked) return tagged(c, "NO [SERVERBUG] " + linked.error().message);
     source_uids.push_back(m.uid);
     uniques.emplace_back(linked->unique());
+    copied.push_back(to->path() + (linked->in_cur ? "/cur/" : "/new/") + linked->name);
   }
+  // Into Junk is spam, out of it (but to Trash) ham: junk_learning.hpp.
+  learn(copied, transfer_training(special_use(selected_->name), special_use(*target)));
   auto dir = open_folder_dir(maildir_.root_fd(), *target);
   if (!dir) return tagged(c, "NO [SERVERBUG] " + dir.error().message);
   auto synced = sync_uidlist(dir->get(), static_cast<std::uint32_t>(std::time(nullptr)));
@@ -166,6 +175,10 @@ std::string Session::copy(const Command& c, bool uid, bool move) {
     selected_->messages.erase(selected_->messages.begin() + static_cast<std::ptrdiff_t>(i));
   }
   return out + updates(true) + tagged(c, "OK MOVE done");
+}
+
+void Session::learn(const std::vector<std::string>& files, Training training) const {
+  if (setup_.learn_junk) train_files(setup_.spam_store, files, training);
 }
 
 std::string Session::search(const Command& c, bool uid) {

@@ -10,12 +10,15 @@
 
 #include "mailroom/maildir/maildir.hpp"
 #include "mailroom/server/imap.hpp"
+#include "server/imap/junk_learning.hpp"
 #include "server/imap/selected.hpp"
 
 namespace mailroom::server::imap {
 
 struct SessionSetup {
   std::vector<std::string> special_use;  // maildir.special_use: "\Junk=Junk"
+  bool learn_junk = false;               // serve.imap_learn_junk (junk_learning.hpp)
+  std::string spam_store;                // the user's store: spam.store, ~/.mailroom/spam
 };
 
 class Session {
@@ -58,10 +61,13 @@ class Session {
       const maildir::FolderName& name, std::string_view bytes,
       const std::vector<std::string>& flags, long long internal_date);
   std::string updates(bool report_expunges);
+  // Trains the files when serve.imap_learn_junk is on (junk_learning.hpp).
+  void learn(const std::vector<std::string>& files, Training training) const;
 
   maildir::Maildir maildir_;
   SessionSetup setup_;
   std::optional<Selected> selected_;
+  std::string last_stored_path_;  // the file store_message wrote last
 };
 
 }  // namespace mailroom::server::imap
