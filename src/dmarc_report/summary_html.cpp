@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "dmarc_report/escape.hpp"
 #include "dmarc_report/figures.hpp"
 #include "mailroom/dmarc_report/recorder.hpp"
 #include "mailroom/dmarc_report/summary.hpp"
@@ -22,27 +23,7 @@ namespace {
 std::string escaped(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += ch;
-    }
-  }
+  append_escaped(out, text);
   return out;
 }
 
