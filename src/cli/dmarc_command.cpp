@@ -3,11 +3,14 @@
 // report; exit 0 when every report due was sent (or needs no sending), 75
 // when one must be retried (the next run does), 64 usage, 78 configuration.
 // `mailroom dmarc summary [--domain D] [--since DATE] [--json] [--store DIR]
-// [--no-dns]`: the reports received, per source and reporter, with advice.
+// [--no-dns] [--html FILE]`: the reports received, per source and reporter,
+// with advice; --html writes them as one self-contained page besides.
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <functional>
 #include <string>
@@ -36,6 +39,7 @@ struct SendRequest {
   std::string store;
   bool json = false;
   bool no_dns = false;
+  std::string html;  // --html FILE
 };
 
 dns::StubOptions stub_options(const Config& config) {
@@ -52,6 +56,19 @@ std::string reverse_name(dns::Resolver& resolver, const std::string& ip) {
   auto answer = resolver.query(address->reverse_name(), dns::RecordType::ptr,
                                dns::Deadline::after(std::chrono::seconds(2)));
   return answer && !answer->names.empty() ? answer->names.front() : std::string();
+}
+
+// `page` into `path` whole or not at all: written beside it, then renamed.
+bool write_page(const std::string& path, const std::string& page) {
+  const std::string temporary = path + ".tmp";
+  std::FILE* file = std::fopen(temporary.c_str(), "w");
+  if (file == nullptr) return false;
+  const bool written = std::fwrite(page.data(), 1, page.size(), file) == page.size();
+  if (std::fclose(file) != 0 || !written || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return false;
+  }
+  return true;
 }
 
 int run_summary(const Config& config, const SendRequest& request) {
@@ -77,6 +94,12 @@ int run_summary(const Config& config, const SendRequest& request) {
   auto text =
       request.json ? dmarc_report::summary_json(summary) : dmarc_report::summary_text(summary);
   std::fputs(text.c_str(), stdout);
+  if (!request.html.empty() &&
+      !write_page(request.html, dmarc_report::summary_html(summary, *rows))) {
+    std::fprintf(stderr, "mailroom dmarc summary: cannot write %s: %s\n", request.html.c_str(),
+                 std::strerror(errno));
+    return 73;
+  }
   return 0;
 }
 
@@ -118,7 +141,7 @@ int run_send(const Config& config, const SendRequest& request) {
 }  // namespace
 
 int dmarc_command(Args args) {
-  static constexpr std::array<OptionSpec, 11> kSpecs{{{"-c", "FILE"},
+  static constexpr std::array<OptionSpec, 12> kSpecs{{{"-c", "FILE"},
                                                       {"-o", "SECTION.KEY=VALUE"},
                                                       {"--day", "YYYY-MM-DD"},
                                                       {"--dry-run", ""},
@@ -127,6 +150,7 @@ int dmarc_command(Args args) {
                                                       {"--json", ""},
                                                       {"--store", "DIR"},
                                                       {"--no-dns", ""},
+                                                      {"--html", "FILE"},
                                                       {"--help", ""}}};
   auto options = scan_options(args, kSpecs, "mailroom dmarc");
   if (!options) {
@@ -147,6 +171,7 @@ int dmarc_command(Args args) {
     if (option.name == "--json") request.json = true;
     if (option.name == "--store") request.store = option.value;
     if (option.name == "--no-dns") request.no_dns = true;
+    if (option.name == "--html") request.html = option.value;
     if (option.name.empty()) words.push_back(option.value);
   }
   if (words.size() != 1 || (words[0] != "send" && words[0] != "summary")) {

@@ -258,7 +258,8 @@ Prints a line per report. Exit codes: 0 done; 75 a report must be retried
 (the next run does); 64 bad command line; 78 configuration error.
 
 usage: mailroom dmarc summary [--domain DOMAIN] [--since YYYY-MM-DD] [--json]
-                             [--store DIR] [--no-dns] [-c CONFIG] [-o ...]
+                             [--store DIR] [--no-dns] [--html FILE]
+                             [-c CONFIG] [-o ...]
 
 The aggregate reports others sent about our domains, read from the mail to
 dmarc_report.reports_mailbox into dmarc_report.received_store: per domain
@@ -269,7 +270,12 @@ and SPF alignment and, in words, what to fix; then per reporter.
   --json              the same as JSON
   --store DIR         another store than received_store (~ is $HOME)
   --no-dns            no reverse DNS names
-Exit codes: 0 printed; 64 bad command line; 66 no store; 78 configuration.
+  --html FILE         also write FILE: one self-contained page (inline CSS
+                      and SVG, no scripts) charting per source the DMARC,
+                      DKIM and SPF pass rates per report period, the
+                      tables and the advice
+Exit codes: 0 printed; 64 bad command line; 66 no store; 73 cannot write
+the --html FILE; 78 configuration.
 )";
 
 constexpr const char* kConfig = R"(usage: mailroom config check [-c FILE] [-o SECTION.KEY=VALUE]...

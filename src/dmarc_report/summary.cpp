@@ -6,23 +6,11 @@
 
 #include <fmt/format.h>
 
+#include "dmarc_report/figures.hpp"
 #include "mailroom/dmarc_report/recorder.hpp"
 
 namespace mailroom::dmarc_report {
 namespace {
-
-// "1,240"
-std::string grouped(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3)
-    digits.insert(static_cast<std::size_t>(at), ",");
-  return digits;
-}
-
-std::string percent(std::uint64_t part, std::uint64_t whole) {
-  if (whole == 0) return "-";
-  return std::to_string((part * 100 + whole / 2) / whole) + "%";
-}
 
 bool aligned_with(const std::string& domain, const std::string& other) {
   return other == domain || (other.size() > domain.size() && other.ends_with("." + domain)) ||

@@ -2,42 +2,18 @@
 // the schema is small and fixed, and every text is escaped.
 #include <string>
 
+#include "dmarc_report/escape.hpp"
 #include "mailroom/auth/dmarc_record.hpp"
 #include "mailroom/dmarc_report/report.hpp"
 
 namespace mailroom::dmarc_report {
 namespace {
 
-// XML 1.0 §2.2: control characters other than tab, LF and CR cannot
-// appear even as references; a hostile selector's are dropped.
-void append_text(std::string& out, std::string_view text) {
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
-    switch (ch) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-}
-
 void element(std::string& out, std::string_view name, std::string_view text) {
   out += '<';
   out += name;
   out += '>';
-  append_text(out, text);
+  append_escaped(out, text);
   out += "</";
   out += name;
   out += ">";

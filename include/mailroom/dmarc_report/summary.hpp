@@ -52,4 +52,12 @@ struct Summary {
 [[nodiscard]] std::string summary_text(const Summary& summary);
 [[nodiscard]] std::string summary_json(const Summary& summary);
 
+// One self-contained HTML page (inline CSS and SVG, no script, font or
+// image from anywhere; a Content-Security-Policy forbids them too): per
+// source a chart of its DMARC, DKIM-aligned and SPF-aligned pass rates per
+// report period (the UTC day a report begins), the figures behind it, the
+// advice, and the per-reporter table. `rows` are those `summary` was made
+// of. Every string from a report is HTML-escaped: reports are hostile input.
+[[nodiscard]] std::string summary_html(const Summary& summary, const std::vector<StoredRow>& rows);
+
 }  // namespace mailroom::dmarc_report
