@@ -196,7 +196,7 @@ int run_learn(const SpamArgs& a, const std::string& dir) {
 int run_stats(const std::string& dir) {
   spam::Totals totals;
   if (auto store = spam::open_lmdb_store(dir, spam::StoreMode::read_only)) {
-    auto snap = (*store)->read({});
+    auto snap = (*store)->read({}, 0);
     if (!snap) return report("learn", snap.error());
     totals = snap->totals;
   } else if (store.error().kind != ErrorKind::data) {  // data: no store yet, nothing learnt
