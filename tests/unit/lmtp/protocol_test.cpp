@@ -202,7 +202,8 @@ TEST(LmtpProtocol, NonAsciiAddressesNeedSmtputf8) {
   std::string input(kLhlo);
   input +=
       "MAIL FROM:<j\xc3\xb6rg@example.org>\r\nMAIL FROM:<j\xc3\xb6rg@example.org> SMTPUTF8\r\n"
-      "RCPT TO:<b\xc3\xb6" "b@example.net>\r\n";
+      "RCPT TO:<b\xc3\xb6"
+      "b@example.net>\r\n";
   auto result = both(input);
   EXPECT_EQ(result.replies.substr(kLhloReply.size()),
             "553 5.6.7 non-ASCII address needs SMTPUTF8\r\n250 2.1.0 OK\r\n250 2.1.5 OK\r\n");

@@ -77,7 +77,9 @@ TEST(Charset, Utf8RunsMatchASequenceAtATime) {
   const std::string inputs[] = {"plain ascii text",
                                 "caf\xc3\xa9 \xe2\x82\xac"
                                 "5 \xf0\x9f\x93\xa7!",
-                                "a\xff" "b\xc3(\xed\xa0\x80z", std::string("\xe2\x82", 2)};
+                                "a\xff"
+                                "b\xc3(\xed\xa0\x80z",
+                                std::string("\xe2\x82", 2)};
   for (const std::string& in : inputs) {
     for (std::size_t max = 0; max <= in.size() + 4; ++max) {
       std::string want;
