@@ -73,7 +73,7 @@ tl::unexpected<Error> nothing_to_deliver(bool had_from_line) {
 class Reader {
  public:
   Reader(const InputLimits& limits, const std::string& spool_dir)
-      : limits_(limits), spool_dir_(spool_dir) {}
+      : limits_(limits), spool_dir_(spool_dir), first_line_done_(!limits.from_line) {}
 
   Status consume(std::string_view chunk) {
     if (!first_line_done_) chunk = take_first_line(chunk);

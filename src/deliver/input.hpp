@@ -16,6 +16,10 @@ namespace mailroom::deliver {
 struct InputLimits {
   std::uint64_t max_size = 100ULL << 20;
   std::uint64_t spool_threshold = 1ULL << 20;
+  // An MTA's pipe may start with an mbox From_ line (Postfix local(8));
+  // LMTP's DATA is RFC 5322 from its first octet (RFC 2033 §4.2), where a
+  // first line "From " is content and must not become the envelope sender.
+  bool from_line = true;
 };
 
 struct Input {

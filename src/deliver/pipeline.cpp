@@ -59,6 +59,24 @@ struct Context {
   OutgoingKeys keys{};  // arc_seal.key, srs.secret_file: opened before privileges drop
   std::optional<double> trusted_spam_score{};  // sieve.trusted_spam_header's, as it arrived
   dmarc_report::Recorder dmarc_records{};      // dmarc_report.spool's day file, opened as root
+  StageTimes* stages = nullptr;                // filled as the stages run (Outcome::stages)
+};
+
+// Adds the time from its making to its end to a stage's total (a stage
+// may run more than once: a copy per fileinto is one store, each run counts).
+class StageTimer {
+ public:
+  explicit StageTimer(std::optional<std::chrono::microseconds>& total) : total_(total) {}
+  StageTimer(const StageTimer&) = delete;
+  StageTimer& operator=(const StageTimer&) = delete;
+  ~StageTimer() {
+    auto spent = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
+    total_ = total_.value_or(std::chrono::microseconds{0}) + spent;
+  }
+
+ private:
+  std::optional<std::chrono::microseconds>& total_;
+  Clock::time_point started_ = Clock::now();
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {
@@ -79,7 +97,7 @@ Result<Input> read_input(const Request& request, const Context& context, const S
   auto fd = open_input(request);
   if (!fd) return tl::unexpected(fd.error());
   InputLimits limits{context.config.deliver.max_message_size,
-                     context.config.deliver.spool_threshold};
+                     context.config.deliver.spool_threshold, request.from_line};
   return read_message(fd->get(), limits, store.spool_directory());
 }
 
@@ -144,6 +162,7 @@ std::string script_view(std::span<const std::string_view> pieces, std::size_t ou
 SieveDecision run_sieve(Context& context, const Store& store,
                         const std::vector<ScriptFile>& scripts,
                         std::span<const std::string_view> pieces, std::size_t ours) {
+  StageTimer timer(context.stages->sieve);
   auto loaded = load_scripts(scripts);
   sieve::RunOptions options;
   auto text = script_view(pieces, ours, scripts_read_body(loaded), options.message_size.emplace());
@@ -233,6 +252,8 @@ Status send_redirects(Context& context, const message::Message& message,
 // this one message.
 AuthStageResult authenticate(const Context& context, const message::Message& message) {
   const auto& config = context.config.auth;
+  std::optional<StageTimer> timer;
+  if (config.enabled) timer.emplace(context.stages->authentication);
   DeliveryResolver network(resolver_options(config));
   dns::CachingResolver cache(network);
   return authenticate_stage(message, context.envelope, config, cache, AuthPurpose::deliver);
@@ -273,7 +294,10 @@ Result<StoreReport> save_copies(const message::Message& message, Store& store,
 
 Outcome store_copies(Context& context, const message::Message& message, Store& store,
                      const std::vector<Target>& targets, std::span<const std::string_view> pieces) {
-  auto report = save_copies(message, store, targets, pieces);
+  auto report = [&] {
+    StageTimer timer(context.stages->store);
+    return save_copies(message, store, targets, pieces);
+  }();
   if (!report) return failed(&context, report.error());
   log_delivery(context, message, *report);
   return {kExitOk, {}};
@@ -354,7 +378,8 @@ Outcome bounce_to_srs_address(const Request& request, Context& context) {
   const auto& config = context.config;
   auto fd = open_input(request);
   if (!fd) return failed(&context, fd.error());
-  InputLimits limits{config.deliver.max_message_size, config.deliver.max_message_size};
+  InputLimits limits{config.deliver.max_message_size, config.deliver.max_message_size,
+                     request.from_line};
   auto input = read_message(fd->get(), limits, "/tmp");
   if (!input) return failed(&context, input.error());
   std::string sender = context.envelope.sender.value_or(input->from_line_sender.value_or(""));
@@ -367,9 +392,10 @@ Outcome bounce_to_srs_address(const Request& request, Context& context) {
   return {kExitOk, {}};
 }
 
-Outcome run(const Request& request, const Config& config) {
+Outcome run(const Request& request, const Config& config, StageTimes& stages) {
   watchdog::arm(config.deliver.deadline);
   Context context{config, make_envelope(request, process_env, config.deliver.detail_separator), {}};
+  context.stages = &stages;
   if (auto clean = check_envelope(context.envelope); !clean) {
     context.envelope = {};  // the log line must not repeat what was refused
     return failed(&context, clean.error());
@@ -408,7 +434,11 @@ Outcome run(const Request& request, const Config& config) {
   auto auth = authenticate(context, message);
   context.auth = std::move(auth.results);
   context.auth_summary = std::move(auth.summary);
-  auto spam = spam_stage(config, context.user, message, context.auth, context.envelope);
+  auto spam = [&] {
+    std::optional<StageTimer> timer;
+    if (config.spam.enabled) timer.emplace(stages.spam);
+    return spam_stage(config, context.user, message, context.auth, context.envelope);
+  }();
   context.spam_note = spam.log_text;
   context.spam = spam.verdict;
   context.trusted_spam_score = trusted_spam_score(message, config.sieve.trusted_spam_header);
@@ -445,7 +475,10 @@ Outcome deliver(const Request& request, const Config& config) noexcept {
   // The last line of defence: whatever escaped a stage becomes a tempfail,
   // so the MTA keeps the message (Dovecot lda/main.c does the same).
   try {
-    return run(request, config);
+    StageTimes stages;
+    auto outcome = run(request, config, stages);
+    outcome.stages = stages;
+    return outcome;
   } catch (const std::bad_alloc&) {
     return failed(nullptr, Error{ErrorKind::temporary, "out of memory"});
   } catch (const std::exception& e) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "lmtp/protocol.hpp"
+#include "mailroom/deliver/deliver.hpp"
 
 namespace mailroom::lmtp {
 
@@ -28,6 +29,21 @@ inline constexpr std::size_t kOutcomes = 7;
 // Upper bounds of the delivery time histogram, in milliseconds.
 inline constexpr std::array<std::uint64_t, 8> kBucketsMs = {5, 10, 25, 50, 100, 250, 1000, 5000};
 
+// The stages of deliver's pipeline that are timed one by one
+// (deliver::StageTimes), in the order they run.
+enum class Stage : std::uint8_t { authentication, spam, sieve, store };
+inline constexpr std::size_t kStages = 4;
+// Upper bounds of the per-stage histograms, in microseconds: a stage
+// often takes well under a millisecond, an fsync a few, DNS up to seconds.
+inline constexpr std::array<std::uint64_t, 11> kStageBucketsUs = {
+    500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 1000000, 5000000};
+
+struct StageHistogram {
+  std::array<std::atomic<std::uint64_t>, kStageBucketsUs.size()> bucket{};
+  std::atomic<std::uint64_t> sum_us{0};
+  std::atomic<std::uint64_t> count{0};
+};
+
 struct Counters {
   static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
   std::atomic<std::uint64_t> connections{0};
@@ -37,6 +53,7 @@ struct Counters {
   std::array<std::atomic<std::uint64_t>, kBucketsMs.size()> delivery_ms_bucket{};
   std::atomic<std::uint64_t> delivery_ms_sum{0};
   std::atomic<std::uint64_t> delivery_count{0};
+  std::array<StageHistogram, kStages> stages{};  // per recipient, in its delivery process
 };
 
 // In shared memory; nullptr when mmap fails (then nothing is counted).
@@ -46,6 +63,9 @@ struct Counters {
 void count_recipient(Counters* counters, const Reply& reply);
 // One delivery (DATA to its reply) that took `elapsed`.
 void count_delivery(Counters* counters, std::chrono::milliseconds elapsed);
+
+// The stages one recipient's delivery ran, with their times.
+void count_stages(Counters* counters, const deliver::StageTimes& times);
 
 // The Prometheus text exposition format (version 0.0.4).
 [[nodiscard]] std::string prometheus_text(const Counters& counters);

@@ -48,7 +48,8 @@ Result<UniqueFd> message_file(const std::string& data) {
 // recipients delivered side by side do not share a file offset), fd 3 the
 // report pipe, nothing else of the session stays open.
 [[noreturn]] void run_child(const Transaction& message, const Recipient& recipient,
-                            const Config& config, int message_fd, int report_fd) {
+                            const Config& config, Counters* counters, int message_fd,
+                            int report_fd) {
   struct sigaction action {};
   action.sa_handler = SIG_DFL;
   for (int number : {SIGTERM, SIGHUP, SIGCHLD, SIGINT}) ::sigaction(number, &action, nullptr);
@@ -68,7 +69,9 @@ Result<UniqueFd> message_file(const std::string& data) {
   request.final_recipient = recipient.address;
   request.client_address = message.client.addr;
   request.client_helo = message.client.helo;
+  request.from_line = false;  // DATA is the message itself (RFC 2033 §4.2)
   auto outcome = deliver::deliver(request, config);
+  count_stages(counters, outcome.stages);  // the shared page is mapped here too
   std::string report = std::string(outcome.status) + "\t" + outcome.reason;
   [[maybe_unused]] auto sent = ::write(kReportFd, report.data(), report.size());
   log::flush();
@@ -81,13 +84,13 @@ struct Child {
 };
 
 Child start(const Transaction& message, const Recipient& recipient, const Config& config,
-            int message_fd) {
+            Counters* counters, int message_fd) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return {};
   UniqueFd read_end(pipe_fds[0]);
   UniqueFd write_end(pipe_fds[1]);
   pid_t pid = ::fork();
-  if (pid == 0) run_child(message, recipient, config, message_fd, write_end.get());
+  if (pid == 0) run_child(message, recipient, config, counters, message_fd, write_end.get());
   return {pid, pid > 0 ? std::move(read_end) : UniqueFd()};
 }
 
@@ -184,7 +187,8 @@ Reply reply_for(int exit_code, std::string_view status, std::string_view reason)
   return {code.compare(0, 3, "4.2") == 0 ? 450 : 451, code, text("try again later")};
 }
 
-std::vector<Reply> deliver_all(const Transaction& message, const Config& config) {
+std::vector<Reply> deliver_all(const Transaction& message, const Config& config,
+                               Counters* counters) {
   std::vector<Reply> replies(message.recipients.size());
   auto file = message_file(message.data);
   if (!file) {
@@ -195,7 +199,7 @@ std::vector<Reply> deliver_all(const Transaction& message, const Config& config)
   std::vector<Child> children;
   children.reserve(message.recipients.size());
   for (const auto& recipient : message.recipients)
-    children.push_back(start(message, recipient, config, file->get()));
+    children.push_back(start(message, recipient, config, counters, file->get()));
   for (std::size_t i = 0; i < children.size(); ++i) {
     if (children[i].pid <= 0) {
       replies[i] = {451, "4.3.0", "cannot start a delivery process, try again later"};

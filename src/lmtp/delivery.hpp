@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lmtp/counters.hpp"
 #include "lmtp/protocol.hpp"
 #include "mailroom/util/config.hpp"
 
@@ -29,6 +30,8 @@ namespace mailroom::lmtp {
 
 // One reply per recipient of `message`, in order; each only after that
 // recipient's copy is durable (or refused).
-[[nodiscard]] std::vector<Reply> deliver_all(const Transaction& message, const Config& config);
+// The time of each stage is added to `counters` (nullptr: not counted).
+[[nodiscard]] std::vector<Reply> deliver_all(const Transaction& message, const Config& config,
+                                             Counters* counters);
 
 }  // namespace mailroom::lmtp

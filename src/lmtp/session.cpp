@@ -82,7 +82,7 @@ int run_session(int fd, const std::string& peer, const Config& config, Counters*
     for (std::size_t i = 0; i < out.too_large; ++i) count_recipient(counters, {552, "5.3.4", ""});
     if (out.message) {
       const auto started = std::chrono::steady_clock::now();
-      auto replies = deliver_all(*out.message, config);
+      auto replies = deliver_all(*out.message, config, counters);
       count_delivery(counters, std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::steady_clock::now() - started));
       if (counters != nullptr) counters->messages.fetch_add(1, std::memory_order_relaxed);

@@ -111,6 +111,18 @@ for want in delivered:1 no_user:1 rejected:1 over_quota:1 deferred:1 loop:0; do
     "--stats counts ${want%%:*} = ${want#*:}"
 done
 expect_line "$stats" "mailroom_lmtp_messages_total 1" "--stats counts one message"
+# Per-stage latency, per recipient's delivery: A and B were scored (spam),
+# B's script ran (sieve), only A's copy was written (store); authentication
+# is off here; Q was refused before any stage, S killed inside spam.
+for want in authentication:0 spam:2 sieve:1 store:1; do
+  expect_line "$stats" "mailroom_lmtp_stage_seconds_count{stage=\"${want%%:*}\"} ${want#*:}" \
+    "--stats: stage ${want%%:*} timed ${want#*:} times"
+  expect_line "$stats" "mailroom_lmtp_stage_seconds_bucket{stage=\"${want%%:*}\",le=\"+Inf\"} ${want#*:}" \
+    "--stats: stage ${want%%:*} histogram +Inf bucket = count"
+done
+awk '$1 == "mailroom_lmtp_stage_seconds_sum{stage=\"store\"}" && $2 > 0 { ok = 1 } END { exit !ok }' <<<"$stats" &&
+  pass "--stats: the store stage took a measured, non-zero time (write + fsync)" ||
+  fail "store sum: $(grep 'stage_seconds_sum{stage="store"}' <<<"$stats")"
 http=$(curl -sf "http://127.0.0.1:$SP/metrics")
 [ "$http" = "$stats" ] && pass "the same counters over HTTP" || fail "HTTP: $http"
 
@@ -154,6 +166,21 @@ expect_line "$out" "552 5.3.4 message size exceeds the limit of 1048576" "SIZE o
 expect_line "$out" "552 5.3.4 message too large" "oversized DATA: 552 5.3.4"
 [ "$(new_count "$A")" = 4 ] && pass "nothing stored from the malformed session" || fail "A has $(new_count "$A")"
 kill -0 "$LMTP_PID" && pass "server alive after malformed input" || fail "server died"
+
+# -- a first line "From " in DATA is message content (RFC 2033 §4.2: DATA
+# is RFC 5322 after dot-unstuffing), not an mbox From_ line: it is kept and
+# does not become the envelope sender of a null-sender (<>) message.
+{
+  printf 'LHLO x\r\nMAIL FROM:<>\r\nRCPT TO:<%s@example.net>\r\nDATA\r\n' "$A"
+  printf 'From forged@example.com Sat Nov 28 20:00:00 2026\r\nSubject: from-line\r\n\r\nx\r\n.\r\nQUIT\r\n'
+} >"$T/from_line"
+out=$($PY "$CLIENT" raw "$SOCK" "$T/from_line")
+expect_line "$out" "250 2.0.0 delivered" "DATA starting with 'From ' delivered"
+f=$(grep -l '^Subject: from-line$' "$T/home/$A/Maildir/new"/* | head -1)
+grep -qx 'From forged@example.com Sat Nov 28 20:00:00 2026' "$f" &&
+  pass "a first DATA line 'From ' is kept as content" || fail "From line lost: $(head -8 "$f")"
+grep -qx 'Return-Path: <>' "$f" && pass "the 'From ' line is not taken as the envelope sender" ||
+  fail "Return-Path: $(grep '^Return-Path' "$f")"
 
 # -- SIGHUP reloads: max_recipients 10 -> 1
 sed -i 's/^max_recipients = 10$/max_recipients = 1/' "$SAFE/mailroom.toml"

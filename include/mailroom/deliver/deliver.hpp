@@ -24,12 +24,25 @@ struct Request {
   std::optional<std::string> input_path;          // -p, else stdin
   std::optional<std::string> client_address;      // --client-address ("" = not known)
   std::optional<std::string> client_helo;         // --client-helo
+  bool from_line = true;  // false: the input has no mbox From_ line to take (LMTP)
+};
+
+// How long the stages of one delivery took, for `mailroom lmtp`'s
+// per-stage latency counters; nullopt: the stage did not run (refused
+// before it, or turned off). `store` is the Maildir write with its fsyncs,
+// every copy of the message together.
+struct StageTimes {
+  std::optional<std::chrono::microseconds> authentication;
+  std::optional<std::chrono::microseconds> spam;
+  std::optional<std::chrono::microseconds> sieve;
+  std::optional<std::chrono::microseconds> store;
 };
 
 struct Outcome {
   int exit_code = 0;             // sysexits: 0, 64, 65, 67, 75, 77
   std::string reason;            // one line for the MTA's log (stderr); empty when delivered
   std::string_view status = {};  // RFC 3463 enhanced status code, "" when delivered
+  StageTimes stages = {};
 };
 
 [[nodiscard]] Outcome deliver(const Request& request, const Config& config) noexcept;

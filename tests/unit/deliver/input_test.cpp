@@ -74,6 +74,19 @@ TEST(Input, WithoutFromLineEverythingIsKept) {
   EXPECT_EQ(input->buffer->bytes(), "Subject: hi\n\nbody");
 }
 
+// LMTP's DATA is the message from its first octet (RFC 2033 §4.2): a first
+// line "From " is content, not an mbox envelope line.
+TEST(Input, WithoutFromLineHandlingAFirstFromLineIsKept) {
+  InputLimits limits;
+  limits.from_line = false;
+  auto input =
+      read("From alice@example.org Sat Nov 28 20:00:00 2026\r\nSubject: hi\r\n\r\nb\r\n", limits);
+  ASSERT_TRUE(input) << input.error().message;
+  EXPECT_FALSE(input->from_line_sender);
+  EXPECT_EQ(input->buffer->bytes(),
+            "From alice@example.org Sat Nov 28 20:00:00 2026\nSubject: hi\n\nb\n");
+}
+
 // Issue 12 item 14: nothing to store is a data error (65), not an empty file.
 TEST(Input, EmptyInputIsRefusedAsDataError) {
   auto input = read("");

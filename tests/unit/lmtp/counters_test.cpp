@@ -42,5 +42,30 @@ TEST(LmtpCounters, SharedCountersShowInPrometheusText) {
   EXPECT_NE(text.find("mailroom_lmtp_delivery_seconds_count 2\n"), std::string::npos);
 }
 
+TEST(LmtpCounters, StagesThatRanAreTimedInTheirBuckets) {
+  Counters* counters = create_counters();
+  ASSERT_NE(counters, nullptr);
+  deliver::StageTimes times;
+  times.spam = std::chrono::microseconds(700);
+  times.store = std::chrono::microseconds(4000);
+  count_stages(counters, times);
+  times.store = std::chrono::microseconds(2000000);
+  count_stages(counters, times);
+  const std::string text = prometheus_text(*counters);
+  auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
+  EXPECT_TRUE(has("# TYPE mailroom_lmtp_stage_seconds histogram")) << text;
+  EXPECT_TRUE(has("mailroom_lmtp_stage_seconds_count{stage=\"authentication\"} 0"));
+  EXPECT_TRUE(has("mailroom_lmtp_stage_seconds_count{stage=\"sieve\"} 0"));
+  EXPECT_TRUE(has("mailroom_lmtp_stage_seconds_bucket{stage=\"spam\",le=\"0.0005\"} 0"));
+  EXPECT_TRUE(has("mailroom_lmtp_stage_seconds_bucket{stage=\"spam\",le=\"0.001\"} 2"));
+  EXPECT_TRUE(has("mailroom_lmtp_stage_seconds_sum{stage=\"spam\"} 0.001400"));
+  EXPECT_TRUE(has("mailroom_lmtp_stage_seconds_bucket{stage=\"store\",le=\"0.005\"} 1"));
+  EXPECT_TRUE(has("mailroom_lmtp_stage_seconds_bucket{stage=\"store\",le=\"1\"} 1"));
+  EXPECT_TRUE(has("mailroom_lmtp_stage_seconds_bucket{stage=\"store\",le=\"5\"} 2"));
+  EXPECT_TRUE(has("mailroom_lmtp_stage_seconds_bucket{stage=\"store\",le=\"+Inf\"} 2"));
+  EXPECT_TRUE(has("mailroom_lmtp_stage_seconds_sum{stage=\"store\"} 2.004000"));
+  EXPECT_TRUE(has("mailroom_lmtp_stage_seconds_count{stage=\"store\"} 2"));
+}
+
 }  // namespace
 }  // namespace mailroom::lmtp
