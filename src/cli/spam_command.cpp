@@ -7,6 +7,8 @@
 #include <grp.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <array>
 #include <cstdio>
 #include <memory>
@@ -27,8 +29,8 @@ namespace mailroom::cli {
 namespace {
 
 constexpr const char* kLearnUsage =
-    R"(usage: mailroom learn --spam|--ham [--user USER] [--store DIR] PATH...
-       mailroom learn --stats [--user USER] [--store DIR]
+    R"(usage: mailroom learn --spam|--ham [OPTIONS] PATH...
+       mailroom learn --stats [OPTIONS]
 
 Learns the messages in PATH (message files, directories of them, Maildirs:
 cur/ and new/ of the folder named, not its subfolders) as spam or as ham.
@@ -41,14 +43,18 @@ ends with a summary.
                   "spam <n> ham <n>" (0 and 0 without a store)
   --user USER     the store of USER (root only, or yourself); default: the
                   user running the command, spam.store (~/.mailroom/spam)
-  --store DIR     this store directory instead (an LMDB environment)
+  --store DIR     this store directory instead (an LMDB environment), or
+                  a Redis store "redis://HOST:PORT[/DB]" (spam.redis_prefix)
+  -c FILE         the configuration file (/etc/mailroom/mailroom.toml)
+  -o SECTION.KEY=VALUE  overrides one configuration key
 
 Exit codes: 0 learnt (unreadable files are named and counted); 64 bad
-command line; 67 no such user; 75 the store could not be written.
+command line; 67 no such user; 75 the store could not be written (or a
+Redis store not reached within spam.redis_timeout).
 )";
 
 constexpr const char* kScoreUsage =
-    R"(usage: mailroom score [--explain] [--user USER] [--store DIR] MESSAGE
+    R"(usage: mailroom score [--explain] [OPTIONS] MESSAGE
 
 Scores the message in the file MESSAGE against the user's training. The
 first line is "SCL <level> score=<number>": the score is the sum of the
@@ -64,7 +70,8 @@ address), so no authentication symbol fires here.
                  and the classifier's figures and the tokens that weighed
                  most
   --user USER    the store of USER (root only, or yourself)
-  --store DIR    this store directory instead
+  --store DIR    this store directory or Redis URL instead
+  -c FILE, -o SECTION.KEY=VALUE  as for learn
 
 Exit codes: 0 scored; 1 the message could not be read; 64 bad command
 line; 67 no such user; 75 the store could not be read.
@@ -73,7 +80,8 @@ line; 67 no such user; 75 the store could not be read.
 constexpr std::array kOptions{
     OptionSpec{"--spam", ""},  OptionSpec{"--ham", ""},      OptionSpec{"--explain", ""},
     OptionSpec{"--stats", ""}, OptionSpec{"--user", "USER"}, OptionSpec{"--store", "DIR"},
-    OptionSpec{"-h", ""},      OptionSpec{"--help", ""},
+    OptionSpec{"-h", ""},      OptionSpec{"--help", ""},     OptionSpec{"-c", "FILE"},
+    OptionSpec{"-o", "SECTION.KEY=VALUE"},
 };
 
 struct SpamArgs {
@@ -85,6 +93,7 @@ struct SpamArgs {
   std::string user;
   std::string store;
   std::vector<std::string> paths;
+  std::vector<ScannedOption> config;  // -c and -o
 };
 
 Result<SpamArgs> parse(Args args, std::string_view command) {
@@ -100,6 +109,7 @@ Result<SpamArgs> parse(Args args, std::string_view command) {
     if (o.name == "--user") out.user = o.value;
     if (o.name == "--store") out.store = o.value;
     if (o.name == "-h" || o.name == "--help") out.help = true;
+    if (o.name == "-c" || o.name == "-o") out.config.push_back(o);
   }
   if (out.help) return out;
   const bool learn = command == "learn";
@@ -138,7 +148,9 @@ struct StoreOwner {
 // as deliver finds it), after switching to --user's identity when root
 // asks for another user.
 Result<StoreOwner> store_dir(const SpamArgs& a, const Config& config) {
-  if (!a.store.empty() && a.user.empty()) return StoreOwner{a.store, {}, {}};
+  // A Redis store's prefix names the user (%u): the user is needed then.
+  if (!a.store.empty() && a.user.empty() && !a.store.starts_with("redis://"))
+    return StoreOwner{a.store, {}, {}};
   auto user = a.user.empty() ? find_user_by_uid(::getuid()) : find_user_by_name(a.user);
   if (!user) return tl::unexpected(user.error());
   if (user->uid != ::getuid()) {
@@ -171,10 +183,16 @@ int report(std::string_view command, const Error& e) {
   return exit_code(e);
 }
 
-int run_learn(const SpamArgs& a, const std::string& dir) {
+// The store as the summary names it: the directory, or the Redis URL and
+// the prefix of its keys.
+std::string describe(const spam::StoreLocation& where) {
+  return where.redis() ? where.path + " " + where.redis_prefix : where.path;
+}
+
+int run_learn(const SpamArgs& a, const spam::StoreLocation& where) {
   auto files = spam::message_files(a.paths);
   if (!files) return report("learn", files.error());
-  auto store = spam::open_lmdb_store(dir, spam::StoreMode::read_write);
+  auto store = spam::open_store(where, spam::StoreMode::read_write);
   if (!store) return report("learn", store.error());
   const bool tty = ::isatty(2) != 0;
   auto progress = [&](std::size_t done, std::size_t total, const std::string& error) {
@@ -189,13 +207,13 @@ int run_learn(const SpamArgs& a, const std::string& dir) {
   if (!summary) return report("learn", summary.error());
   std::printf("learnt as %s: %zu new, %zu moved from %s, %zu already known, %zu unreadable (%s)\n",
               a.spam ? "spam" : "ham", summary->learnt, summary->moved, a.spam ? "ham" : "spam",
-              summary->already_known, summary->unreadable, dir.c_str());
+              summary->already_known, summary->unreadable, describe(where).c_str());
   return 0;
 }
 
-int run_stats(const std::string& dir) {
+int run_stats(const spam::StoreLocation& where) {
   spam::Totals totals;
-  if (auto store = spam::open_lmdb_store(dir, spam::StoreMode::read_only)) {
+  if (auto store = spam::open_store(where, spam::StoreMode::read_only)) {
     auto snap = (*store)->read({}, 0);
     if (!snap) return report("learn", snap.error());
     totals = snap->totals;
@@ -222,13 +240,14 @@ std::optional<spam::SenderLists> user_lists(const Config& config, const StoreOwn
 // in deliver.
 int run_score(const SpamArgs& a, const StoreOwner& owner, const Config& config) {
   const std::string& dir = owner.dir;
+  const spam::StoreLocation where = spam::store_location(dir, config.spam, owner.name);
   auto msg = spam::read_message_file(a.paths.front());
   if (!msg) return report("score", msg.error());
   auto table = spam::load_rule_table(config.spam.rules);
   if (!table) return report("score", table.error());
   std::unique_ptr<spam::TokenStore> store;
   std::string note;
-  if (auto opened = spam::open_lmdb_store(dir, spam::StoreMode::read_only)) {
+  if (auto opened = spam::open_store(where, spam::StoreMode::read_only)) {
     store = std::move(*opened);
   } else if (opened.error().kind == ErrorKind::data) {  // no store yet: rules only
     note = "no token store at " + dir;
@@ -280,12 +299,16 @@ int spam_command(std::string_view command, Args args) {
     print_spam_usage(command);
     return 0;
   }
-  auto config = load_config(std::string(kDefaultConfigPath), false, {});
+  auto config = config_from(parsed->config);
   if (!config) return report(command, config.error());
+  // A Redis server gone mid-write is an error value, not a signal (as in
+  // deliver).
+  (void)std::signal(SIGPIPE, SIG_IGN);
   auto owner = store_dir(*parsed, *config);
   if (!owner) return report(command, owner.error());
-  if (parsed->stats) return run_stats(owner->dir);
-  return command == "learn" ? run_learn(*parsed, owner->dir) : run_score(*parsed, *owner, *config);
+  const spam::StoreLocation where = spam::store_location(owner->dir, config->spam, owner->name);
+  if (parsed->stats) return run_stats(where);
+  return command == "learn" ? run_learn(*parsed, where) : run_score(*parsed, *owner, *config);
 }
 
 }  // namespace mailroom::cli

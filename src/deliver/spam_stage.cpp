@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "mailroom/spam/learn_files.hpp"
 #include "mailroom/util/file.hpp"
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/passwd.hpp"
@@ -68,7 +69,10 @@ struct OpenedStore {
 OpenedStore open_store(const SpamConfig& config, const MailUser& user) {
   const std::string dir = user_path(config.store, user);
   if (dir.empty()) return {nullptr, config.store.empty() ? "spam.store is empty" : "no home"};
-  auto store = spam::open_lmdb_store(dir, spam::StoreMode::read_only);
+  // A Redis store that does not answer within spam.redis_timeout is a
+  // note like a broken LMDB store: rules only, never a failed delivery.
+  auto store = spam::open_store(spam::store_location(dir, config, user.name),
+                                spam::StoreMode::read_only);
   if (store) return {std::move(*store), {}};
   if (store.error().kind == ErrorKind::data) return {nullptr, "no token store at " + dir};
   return {nullptr, store.error().message};

@@ -172,8 +172,10 @@ imap::SessionSetup imap_setup(const Config& config, const std::string& user,
                               const std::string& home) {
   imap::SessionSetup setup{config.maildir.special_use};
   setup.learn_junk = config.serve.imap_learn_junk;
-  setup.spam_store = config.spam.store.empty() ? spam::user_store_dir(home)
-                                               : expand_user_path(config.spam.store, home, user);
+  setup.spam_store = spam::store_location(config.spam.store.empty()
+                                              ? spam::user_store_dir(home)
+                                              : expand_user_path(config.spam.store, home, user),
+                                          config.spam, user);
   return setup;
 }
 

@@ -274,7 +274,8 @@ const std::vector<KeyBinding>& bindings() {
        bool_setter(&Config::spam, &SpamConfig::enabled)},
       {{"spam.store", "string",
         "Token store that `mailroom learn` trains; ~ is the home directory, %u the user name "
-        "(per user); a path without them is one store for all users; empty: rules only."},
+        "(per user); a path without them is one store for all users; \"redis://HOST:PORT[/DB]\" "
+        "a store shared by several hosts on Redis; empty: rules only."},
        string_setter(&Config::spam, &SpamConfig::store)},
       {{"spam.rules", "string",
         "File of [SYMBOL] entries (weight, reason) replacing those of the built-in table "
@@ -297,6 +298,15 @@ const std::vector<KeyBinding>& bindings() {
         "ARC sealers (d= domains, e.g. a mailing list host) whose passing ARC chain keeps "
         "authentication failures of forwarded mail from counting."},
        strings_setter(&Config::spam, &SpamConfig::trusted_arc_sealers)},
+      {{"spam.redis_prefix", "string",
+        "With a Redis spam.store: the start of every key of a store; %u is the user name (one "
+        "store per user), a prefix without it is one store for all users. Sites sharing one "
+        "Redis give each its own prefix."},
+       string_setter(&Config::spam, &SpamConfig::redis_prefix)},
+      {{"spam.redis_timeout", "duration",
+        "With a Redis spam.store: longest wait to connect and for each reply; past it deliver "
+        "scores with the rules alone (logged), never fails."},
+       millis_setter(&Config::spam, &SpamConfig::redis_timeout)},
       {{"srs.domain", "string",
         "Our SRS domain: redirect rewrites the envelope sender to an SRS address there; empty: "
         "no rewriting."},

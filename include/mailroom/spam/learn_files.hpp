@@ -11,6 +11,7 @@
 #include "mailroom/message/message.hpp"
 #include "mailroom/spam/model.hpp"
 #include "mailroom/spam/store.hpp"
+#include "mailroom/util/config.hpp"
 #include "mailroom/util/result.hpp"
 
 namespace mailroom::spam {
@@ -18,6 +19,12 @@ namespace mailroom::spam {
 // The store of the user whose home is `home`: <home>/.mailroom/spam (an
 // LMDB environment directory).
 [[nodiscard]] std::string user_store_dir(const std::string& home);
+
+// The store at `path` (spam.store with ~ and %u expanded: an LMDB
+// directory or a Redis URL) of the user `user_name`, with the Redis key
+// prefix and timeout of `config` (%u in spam.redis_prefix: the user name).
+[[nodiscard]] StoreLocation store_location(std::string path, const SpamConfig& config,
+                                           const std::string& user_name);
 
 // The message files under each path, in sorted order: a file is itself; a
 // Maildir (a directory with cur/ and new/) gives the files of cur/ and new/

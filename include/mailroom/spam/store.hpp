@@ -6,7 +6,9 @@
 // ~30 us and reads 600 tokens in ~0.9 ms with 178 page faults, SQLite (WAL)
 // 240 us, 1.9 ms and 546 faults; readers never wait for the writer (MVCC),
 // and a crash at any point leaves the last committed state (copy-on-write
-// B+tree, two meta pages). A Redis implementation comes later.
+// B+tree, two meta pages). Sites with several MX hosts share one store on
+// Redis instead (open_redis_store, redis_store.hpp; spam.store =
+// "redis://..."): the same interface, chosen by open_store.
 //
 // Keys come in two parts (read/put's `counted`): the first keys have a
 // record each (counts and weight: one B+tree lookup per key); the rest,
@@ -26,6 +28,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -116,6 +119,21 @@ enum class StoreMode { read_only, read_write };
 // is still read and learnt into as it is, record per key.
 [[nodiscard]] Result<std::unique_ptr<TokenStore>> open_lmdb_store(const std::string& dir,
                                                                   StoreMode mode);
+
+// Where a user's store is (user_store_location): an LMDB directory, or a
+// "redis://HOST:PORT[/DB]" URL with the prefix of the store's keys.
+struct StoreLocation {
+  std::string path;
+  std::string redis_prefix;
+  std::chrono::milliseconds redis_timeout{200};
+  [[nodiscard]] bool redis() const noexcept { return path.starts_with("redis://"); }
+};
+
+// The LMDB store or the Redis store, as location says. A Redis store
+// with nothing in it reads as an empty store (read_only included); one
+// that cannot be reached fails with ErrorKind::temporary.
+[[nodiscard]] Result<std::unique_ptr<TokenStore>> open_store(const StoreLocation& location,
+                                                             StoreMode mode);
 
 // A store in this process's memory, for tests and bench/spam-eval (the
 // same learn/score code as with LMDB, without the disk).

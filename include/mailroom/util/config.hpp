@@ -154,6 +154,11 @@ struct SpamConfig {
   std::vector<std::string> allow;                     // global: addresses and domains
   std::vector<std::string> block;
   std::vector<std::string> trusted_arc_sealers;  // ARC d= trusted for forwarded mail
+  // store = "redis://HOST:PORT[/DB]": the keys of a store start with this
+  // prefix (%u the user name: one store per user; without it one for all);
+  // connecting and each reply wait at most redis_timeout.
+  std::string redis_prefix = "mailroom:%u:";
+  std::chrono::milliseconds redis_timeout{200};
 };
 
 // [srs]: the Sender Rewriting Scheme on redirect (mailroom.toml(5), "SRS").

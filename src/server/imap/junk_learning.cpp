@@ -40,11 +40,12 @@ Training keyword_training(const std::vector<std::string>& added) {
   return junk ? Training::spam : Training::ham;
 }
 
-void train_files(const std::string& store_dir, const std::vector<std::string>& files,
+void train_files(const spam::StoreLocation& where, const std::vector<std::string>& files,
                  Training training) {
+  const std::string& store_dir = where.path;
   if (training == Training::none || files.empty() || store_dir.empty()) return;
   const bool spam = training == Training::spam;
-  auto store = spam::open_lmdb_store(store_dir, spam::StoreMode::read_write);
+  auto store = spam::open_store(where, spam::StoreMode::read_write);
   if (!store) {
     log::error("imap: cannot train {}: {}", store_dir, store.error().message);
     return;

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mailroom/spam/store.hpp"
+
 namespace mailroom::server::imap {
 
 enum class Training { none, spam, ham };
@@ -33,11 +35,11 @@ inline constexpr std::uint64_t kSpamStoreAddressSpace = (std::uint64_t{1} << 30)
 // neither, is nothing.
 [[nodiscard]] Training keyword_training(const std::vector<std::string>& added);
 
-// Trains the message files into the spam store directory `store_dir`.
+// Trains the message files into the user's spam store (LMDB or Redis).
 // Relearning moves a message between classes (the store remembers each
 // message's class), so a message moved back and forth is counted once.
 // Errors are logged.
-void train_files(const std::string& store_dir, const std::vector<std::string>& files,
+void train_files(const spam::StoreLocation& store, const std::vector<std::string>& files,
                  Training training);
 
 }  // namespace mailroom::server::imap

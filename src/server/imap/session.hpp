@@ -18,7 +18,7 @@ namespace mailroom::server::imap {
 struct SessionSetup {
   std::vector<std::string> special_use;  // maildir.special_use: "\Junk=Junk"
   bool learn_junk = false;               // serve.imap_learn_junk (junk_learning.hpp)
-  std::string spam_store;                // the user's store: spam.store, ~/.mailroom/spam
+  spam::StoreLocation spam_store;        // the user's store: spam.store, ~/.mailroom/spam
 };
 
 class Session {

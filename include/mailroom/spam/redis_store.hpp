@@ -1,0 +1,36 @@
+// The token store on Redis (issue 14: "Sites with several MX hosts share
+// one store on Redis"): the TokenStore interface of store.hpp over one
+// Redis server that every host's deliver, learn, score and IMAP session
+// reach by TCP. Needs Redis 6.2 or later (BITFIELD_RO, so that a read-only
+// replica can serve the scoring reads too).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "mailroom/spam/store.hpp"
+#include "mailroom/util/result.hpp"
+
+namespace mailroom::spam {
+
+// "redis://HOST[:PORT][/DB]": HOST an IPv4 address, an IPv6 address in
+// brackets or "localhost" (the static mailroom uses no NSS, so no name
+// lookups: util/passwd.cpp), PORT 6379 by default, DB 0 by default.
+struct RedisAddress {
+  std::string host;  // numeric
+  std::uint16_t port = 6379;
+  unsigned db = 0;
+};
+[[nodiscard]] Result<RedisAddress> parse_redis_url(std::string_view url);
+
+// The store whose keys start with `prefix` on the server at `url`;
+// connecting and every reply wait at most `timeout` (ErrorKind::temporary
+// past it). Nothing is created before the first commit.
+[[nodiscard]] Result<std::unique_ptr<TokenStore>> open_redis_store(std::string_view url,
+                                                                   const std::string& prefix,
+                                                                   std::chrono::milliseconds timeout);
+
+}  // namespace mailroom::spam

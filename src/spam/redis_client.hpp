@@ -1,0 +1,81 @@
+// A small blocking Redis client over hiredis for the Redis token store:
+// commands are queued (append) and their replies read in one go (replies),
+// so a whole snapshot or commit is one round trip (pipelining).
+// The caller ignores SIGPIPE (deliver, learn/score and serve do): hiredis
+// writes with write(2), and a server gone mid-write must be an error value.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailroom/spam/redis_store.hpp"
+#include "mailroom/util/result.hpp"
+
+struct redisContext;
+struct redisReply;
+
+namespace mailroom::spam {
+
+struct ReplyFree {
+  void operator()(redisReply* reply) const noexcept;
+};
+using Reply = std::unique_ptr<redisReply, ReplyFree>;
+
+// One command's arguments, binary-safe, in one buffer (a scoring read has
+// thousands of them: no allocation per argument).
+class RedisCommand {
+ public:
+  explicit RedisCommand(std::string_view name) { arg(name); }
+  RedisCommand& arg(std::string_view bytes);
+  RedisCommand& arg(std::int64_t number);
+  [[nodiscard]] std::size_t size() const noexcept { return ends_.size(); }
+
+ private:
+  friend class RedisClient;
+  std::string bytes_;
+  std::vector<std::size_t> ends_;
+};
+
+class RedisClient {
+ public:
+  // Connects (non-blocking connect, at most `timeout`) and selects the db.
+  [[nodiscard]] static Result<RedisClient> connect(const RedisAddress& address,
+                                                   std::chrono::milliseconds timeout);
+  RedisClient(RedisClient&&) noexcept;
+  RedisClient& operator=(RedisClient&&) noexcept;
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
+  ~RedisClient();
+
+  // Queues a command; nothing is sent before replies().
+  void append(const RedisCommand& command);
+  // Sends what is queued and reads the replies of the `count` commands
+  // queued since the last call. An error reply is a reply (the caller
+  // checks); a lost connection or timeout is an error.
+  [[nodiscard]] Result<std::vector<Reply>> replies(std::size_t count);
+  // append + replies(1).
+  [[nodiscard]] Result<Reply> call(const RedisCommand& command);
+
+  [[nodiscard]] const std::string& where() const noexcept { return where_; }
+
+ private:
+  RedisClient(redisContext* context, std::string where, std::chrono::milliseconds timeout)
+      : context_(context), where_(std::move(where)), timeout_(timeout) {}
+  [[nodiscard]] tl::unexpected<Error> io_error(const char* what) const;
+
+  redisContext* context_ = nullptr;
+  std::string where_;  // "redis 127.0.0.1:6379" for messages
+  std::chrono::milliseconds timeout_;
+  std::size_t queued_ = 0;
+};
+
+// Reply checks: the error text of an error reply, else "".
+[[nodiscard]] std::string reply_error(const redisReply& reply);
+[[nodiscard]] bool is_nil(const redisReply& reply) noexcept;
+[[nodiscard]] std::string_view reply_string(const redisReply& reply) noexcept;
+
+}  // namespace mailroom::spam
