@@ -42,7 +42,7 @@ deb=${debs[0]}
 pass "built $(basename "$deb") in $((SECONDS - started)) s"
 
 built_using=$(dpkg-deb -f "$deb" Built-Using)
-for src in glibc gcc-12 openssl icu libidn2 libunistring libxcrypt lmdb re2 zlib; do
+for src in glibc gcc-12 openssl icu libidn2 libunistring libxcrypt lmdb hiredis re2 zlib; do
   grep -qE "(^|, )$src \\(= " <<<"$built_using" && pass "Built-Using names $src" ||
     fail "Built-Using does not name $src: $built_using"
 done
