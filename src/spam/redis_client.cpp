@@ -141,8 +141,9 @@ RedisCommand& RedisCommand::arg(std::int64_t number) {
 }
 
 Result<RedisClient> RedisClient::connect(const RedisAddress& address,
-                                         std::chrono::milliseconds timeout) {
-  const std::string where = "redis " + (address.host.find(':') == std::string::npos
+                                         std::chrono::milliseconds timeout,
+                                         std::string_view user) {
+  const std::string where = std::string(user) + ": redis " + (address.host.find(':') == std::string::npos
                                             ? address.host
                                             : "[" + address.host + "]") +
                             ":" + std::to_string(address.port);

@@ -43,8 +43,10 @@ class RedisCommand {
 class RedisClient {
  public:
   // Connects (non-blocking connect, at most `timeout`) and selects the db.
+  // Error messages start with `user` ("spam store"), then the server.
   [[nodiscard]] static Result<RedisClient> connect(const RedisAddress& address,
-                                                   std::chrono::milliseconds timeout);
+                                                   std::chrono::milliseconds timeout,
+                                                   std::string_view user);
   RedisClient(RedisClient&&) noexcept;
   RedisClient& operator=(RedisClient&&) noexcept;
   RedisClient(const RedisClient&) = delete;
@@ -68,7 +70,7 @@ class RedisClient {
   [[nodiscard]] tl::unexpected<Error> io_error(const char* what) const;
 
   redisContext* context_ = nullptr;
-  std::string where_;  // "redis 127.0.0.1:6379" for messages
+  std::string where_;  // "spam store: redis 127.0.0.1:6379", for messages
   std::chrono::milliseconds timeout_;
   std::size_t queued_ = 0;
 };

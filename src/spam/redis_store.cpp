@@ -116,8 +116,9 @@ Result<Totals> decode_totals(const redisReply& reply, const std::string& where) 
                 static_cast<std::uint8_t>(in[16])};
 }
 
+// where: "spam store: redis HOST:PORT" (RedisClient::where).
 tl::unexpected<Error> store_error(const std::string& where, const std::string& what) {
-  return fail(ErrorKind::temporary, "spam store: " + where + ": " + what);
+  return fail(ErrorKind::temporary, where + ": " + what);
 }
 
 Status check_format(const redisReply& reply, const std::string& where) {
@@ -470,12 +471,8 @@ Result<std::unique_ptr<TokenStore>> open_redis_store(std::string_view url,
                                                      std::chrono::milliseconds timeout) {
   auto address = parse_redis_url(url);
   if (!address) return tl::unexpected(address.error());
-  auto client = RedisClient::connect(*address, timeout);
-  if (!client) {
-    Error e = client.error();
-    e.message = "spam store: " + e.message;
-    return tl::unexpected(e);
-  }
+  auto client = RedisClient::connect(*address, timeout, "spam store");
+  if (!client) return tl::unexpected(client.error());
   return std::unique_ptr<TokenStore>(std::make_unique<RedisStore>(std::move(*client), prefix));
 }
 }  // namespace mailroom::spam

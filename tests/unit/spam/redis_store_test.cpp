@@ -299,7 +299,7 @@ TEST_F(RedisStoreTest, WriterWhoseLockWasTakenCommitsNothing) {
   ASSERT_TRUE((*writer)->put(keys, 1, records, Totals{1, 0, 0.0F, 0, 2}).has_value());
   auto address = parse_redis_url(url_);
   ASSERT_TRUE(address.has_value());
-  auto raw = RedisClient::connect(*address, milliseconds(2000));
+  auto raw = RedisClient::connect(*address, milliseconds(2000), "test");
   ASSERT_TRUE(raw.has_value());
   auto taken = raw->call(RedisCommand("SET").arg(prefix_ + "lock").arg("someone-else"));
   ASSERT_TRUE(taken.has_value());
@@ -327,7 +327,7 @@ TEST_F(RedisStoreTest, PrefixesAreSeparateStores) {
 TEST_F(RedisStoreTest, ForeignFormatIsRefused) {
   auto address = parse_redis_url(url_);
   ASSERT_TRUE(address.has_value());
-  auto raw = RedisClient::connect(*address, milliseconds(2000));
+  auto raw = RedisClient::connect(*address, milliseconds(2000), "test");
   ASSERT_TRUE(raw.has_value());
   ASSERT_TRUE(raw->call(RedisCommand("SET").arg(prefix_ + "format").arg("9")).has_value());
   auto snap = open()->read({}, 0);
