@@ -78,10 +78,11 @@ line; 67 no such user; 75 the store could not be read.
 )";
 
 constexpr std::array kOptions{
-    OptionSpec{"--spam", ""},  OptionSpec{"--ham", ""},      OptionSpec{"--explain", ""},
-    OptionSpec{"--stats", ""}, OptionSpec{"--user", "USER"}, OptionSpec{"--store", "DIR"},
-    OptionSpec{"-h", ""},      OptionSpec{"--help", ""},     OptionSpec{"-c", "FILE"},
-    OptionSpec{"-o", "SECTION.KEY=VALUE"},
+    OptionSpec{"--spam", ""},     OptionSpec{"--ham", ""},
+    OptionSpec{"--explain", ""},  OptionSpec{"--stats", ""},
+    OptionSpec{"--user", "USER"}, OptionSpec{"--store", "DIR"},
+    OptionSpec{"-h", ""},         OptionSpec{"--help", ""},
+    OptionSpec{"-c", "FILE"},     OptionSpec{"-o", "SECTION.KEY=VALUE"},
 };
 
 struct SpamArgs {

@@ -71,8 +71,8 @@ OpenedStore open_store(const SpamConfig& config, const MailUser& user) {
   if (dir.empty()) return {nullptr, config.store.empty() ? "spam.store is empty" : "no home"};
   // A Redis store that does not answer within spam.redis_timeout is a
   // note like a broken LMDB store: rules only, never a failed delivery.
-  auto store = spam::open_store(spam::store_location(dir, config, user.name),
-                                spam::StoreMode::read_only);
+  auto store =
+      spam::open_store(spam::store_location(dir, config, user.name), spam::StoreMode::read_only);
   if (store) return {std::move(*store), {}};
   if (store.error().kind == ErrorKind::data) return {nullptr, "no token store at " + dir};
   return {nullptr, store.error().message};

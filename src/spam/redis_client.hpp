@@ -20,24 +20,39 @@ struct redisReply;
 
 namespace mailroom::spam {
 
+// Frees a reply of this client (not hiredis's freeReplyObject: the
+// elements of an array are one block here).
 struct ReplyFree {
   void operator()(redisReply* reply) const noexcept;
 };
 using Reply = std::unique_ptr<redisReply, ReplyFree>;
 
-// One command's arguments, binary-safe, in one buffer (a scoring read has
-// thousands of them: no allocation per argument).
+// One command, binary-safe, formatted in the protocol (RESP) as its
+// arguments come: a scoring read has thousands of them, and hiredis's own
+// formatting (sdscatfmt per argument) cost more CPU than the rest of the
+// read (callgrind: 2.5 of 7.6 million instructions of `mailroom score`).
 class RedisCommand {
  public:
   explicit RedisCommand(std::string_view name) { arg(name); }
   RedisCommand& arg(std::string_view bytes);
   RedisCommand& arg(std::int64_t number);
-  [[nodiscard]] std::size_t size() const noexcept { return ends_.size(); }
+  // One argument `prefix` followed by `number` in decimal ("#12", BITFIELD's
+  // slot offsets), with no allocation.
+  RedisCommand& arg(char prefix, std::uint64_t number);
+  // `args` arguments already in the protocol ("$3\r\nGET\r\n"): the ones
+  // repeated per slot are formatted once.
+  RedisCommand& formatted(std::string_view resp, std::size_t args) {
+    body_.append(resp.data(), resp.size());
+    count_ += args;
+    return *this;
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return count_; }
+  void reserve(std::size_t bytes) { body_.reserve(bytes); }
 
  private:
   friend class RedisClient;
-  std::string bytes_;
-  std::vector<std::size_t> ends_;
+  std::string body_;  // "$<length>\r\n<bytes>\r\n" per argument
+  std::size_t count_ = 0;
 };
 
 class RedisClient {

@@ -55,6 +55,10 @@ constexpr std::chrono::milliseconds kLockPoll{20};
 // the server's other clients (deliveries reading) from waiting long.
 constexpr std::size_t kPerCommand = 1024;
 
+// BITFIELD's "GET i16" and "SET i16", formatted once (RESP).
+constexpr std::string_view kGetI16 = "$3\r\nGET\r\n$3\r\ni16\r\n";
+constexpr std::string_view kSetI16 = "$3\r\nSET\r\n$3\r\ni16\r\n";
+
 constexpr std::size_t kTotalsSize = 17;
 constexpr std::size_t kRecordSize = 12;
 
@@ -145,15 +149,16 @@ void append_reads(RedisClient& client, const Keys& k, std::span<const std::uint6
                   std::span<const std::size_t> slots) {
   if (!fields.empty()) {
     RedisCommand hmget("HMGET");
+    hmget.reserve(k.tokens.size() + 16 * fields.size() + 32);  // "$8\r\n" 8 bytes "\r\n"
     hmget.arg(k.tokens);
     for (const std::uint64_t key : fields) hmget.arg(token_field(key));
     client.append(hmget);
   }
   if (!slots.empty()) {
     RedisCommand bitfield("BITFIELD_RO");
+    bitfield.reserve(k.weights.size() + 32 * slots.size() + 32);  // GET i16 #<7 digits>
     bitfield.arg(k.weights);
-    for (const std::size_t slot : slots)
-      bitfield.arg("GET").arg("i16").arg("#" + std::to_string(slot));
+    for (const std::size_t slot : slots) bitfield.formatted(kGetI16, 2).arg('#', slot);
     client.append(bitfield);
   }
 }
@@ -347,7 +352,7 @@ class RedisWriter final : public StoreWriter {
     for (const auto& [slot, value] : slots_) {
       if (!value.dirty) continue;
       if (!bits) bits.emplace("BITFIELD").arg(keys_.weights);
-      bits->arg("SET").arg("i16").arg("#" + std::to_string(slot)).arg(std::int64_t{value.units});
+      bits->formatted(kSetI16, 2).arg('#', slot).arg(std::int64_t{value.units});
       if (bits->size() >= kPerCommand) flush(bits, 2);
     }
     flush(bits, 2);

@@ -29,8 +29,7 @@ struct RedisAddress {
 // The store whose keys start with `prefix` on the server at `url`;
 // connecting and every reply wait at most `timeout` (ErrorKind::temporary
 // past it). Nothing is created before the first commit.
-[[nodiscard]] Result<std::unique_ptr<TokenStore>> open_redis_store(std::string_view url,
-                                                                   const std::string& prefix,
-                                                                   std::chrono::milliseconds timeout);
+[[nodiscard]] Result<std::unique_ptr<TokenStore>> open_redis_store(
+    std::string_view url, const std::string& prefix, std::chrono::milliseconds timeout);
 
 }  // namespace mailroom::spam

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -85,8 +85,8 @@ class RedisStoreTest : public ::testing::Test {
     if (pid_ <= 0 || !open_store_at(url_, "ping:").has_value())
       MAILROOM_SKIP_OR_FAIL() << kServer << " did not start (Debian redis-server)";
     // Every test its own keys.
-    prefix_ = std::string("t:") + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
-              ":";
+    prefix_ =
+        std::string("t:") + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ":";
   }
 
   static Result<std::unique_ptr<TokenStore>> open_store_at(const std::string& url,
@@ -161,16 +161,15 @@ TEST(RedisConnectTest, SilentServerTimesOut) {
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   ASSERT_EQ(::listen(fd, 4), 0);
   ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size), 0);
-  auto store = open_redis_store("redis://127.0.0.1:" + std::to_string(ntohs(a.sin_port)), "x:",
-                                milliseconds(100));
+  auto store = open_redis_store("redis://127.0.0.1:" + std::to_string(ntohs(a.sin_port)),
+                                "x:", milliseconds(100));
   ASSERT_TRUE(store.has_value()) << store.error().message;
   const std::vector<std::uint64_t> keys{1, 2};
   auto snap = (*store)->read(keys, 1);
   ::close(fd);
   ASSERT_FALSE(snap.has_value());
   EXPECT_EQ(snap.error().kind, ErrorKind::temporary);
-  EXPECT_NE(snap.error().message.find("within 100 ms"), std::string::npos)
-      << snap.error().message;
+  EXPECT_NE(snap.error().message.find("within 100 ms"), std::string::npos) << snap.error().message;
 }
 
 TEST_F(RedisStoreTest, EmptyStoreReadsZero) {
@@ -342,15 +341,16 @@ TEST_F(RedisStoreTest, SameTrainingAsTheMemoryStore) {
   auto memory = make_memory_store();
   const ModelParams params;
   const std::vector<std::pair<std::string, bool>> messages{
-      {"cheap pills winner prize casino", true}, {"meeting patch review agenda", false},
-      {"casino loan credit offer", true},        {"release minutes build kernel", false},
+      {"cheap pills winner prize casino", true},
+      {"meeting patch review agenda", false},
+      {"casino loan credit offer", true},
+      {"release minutes build kernel", false},
       {"cheap pills winner prize casino", false}};  // learnt again as ham: a move
   int n = 0;
   for (const auto& [body, spam] : messages) {
-    const auto m = message_features(
-        test::parse("Message-ID: <" + std::to_string(n++ % 4) + "@x>\r\nSubject: s\r\n\r\n" +
-                    body + "\r\n"),
-        params);
+    const auto m = message_features(test::parse("Message-ID: <" + std::to_string(n++ % 4) +
+                                                "@x>\r\nSubject: s\r\n\r\n" + body + "\r\n"),
+                                    params);
     for (TokenStore* store : {redis.get(), memory.get()}) {
       auto writer = store->write();
       ASSERT_TRUE(writer.has_value());
