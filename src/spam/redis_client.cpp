@@ -264,11 +264,8 @@ Result<RedisClient> RedisClient::connect(const RedisAddress& address,
   }
   context->reader->fn = &kCompactReplies;
   RedisClient client(context, where, timeout);
-  const auto millis = timeout.count();
-  const timeval tv{static_cast<time_t>(millis / 1000),
-                   static_cast<suseconds_t>(millis % 1000 * 1000)};
-  if (context->err != 0 || redisSetTimeout(context, tv) != REDIS_OK)
-    return client.io_error("set up");
+  if (context->err != 0) return client.io_error("set up");
+  if (auto set = client.set_timeout(timeout); !set) return tl::unexpected(set.error());
   if (address.db != 0) {
     auto selected = client.call(RedisCommand("SELECT").arg(std::int64_t{address.db}));
     if (!selected) return tl::unexpected(selected.error());
@@ -325,6 +322,15 @@ Result<std::vector<Reply>> RedisClient::replies(std::size_t count) {
   }
   queued_ -= std::min(queued_, count);
   return out;
+}
+
+Status RedisClient::set_timeout(std::chrono::milliseconds timeout) {
+  const auto millis = timeout.count();
+  const timeval tv{static_cast<time_t>(millis / 1000),
+                   static_cast<suseconds_t>(millis % 1000 * 1000)};
+  if (redisSetTimeout(context_, tv) != REDIS_OK) return io_error("set up");
+  timeout_ = timeout;
+  return ok();
 }
 
 Result<Reply> RedisClient::call(const RedisCommand& command) {

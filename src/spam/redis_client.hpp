@@ -78,6 +78,8 @@ class RedisClient {
   [[nodiscard]] Result<Reply> call(const RedisCommand& command);
 
   [[nodiscard]] const std::string& where() const noexcept { return where_; }
+  // The wait for each reply from now on.
+  [[nodiscard]] Status set_timeout(std::chrono::milliseconds timeout);
 
  private:
   RedisClient(redisContext* context, std::string where, std::chrono::milliseconds timeout)

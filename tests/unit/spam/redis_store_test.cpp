@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "mailroom/spam/model.hpp"
@@ -332,6 +333,48 @@ TEST_F(RedisStoreTest, ForeignFormatIsRefused) {
   auto snap = open()->read({}, 0);
   ASSERT_FALSE(snap.has_value());
   EXPECT_NE(snap.error().message.find("format \"9\""), std::string::npos) << snap.error().message;
+}
+
+// A commit that changes many slots writes whole chunks of the table
+// (GETRANGE, patch, SETRANGE): the slots read back through BITFIELD_RO
+// as written, and a slot written before by BITFIELD SET survives.
+TEST_F(RedisStoreTest, ManySlotsWrittenAsWholeChunks) {
+  auto store = open();
+  const std::uint64_t earlier = 0x5151515151ULL;
+  const std::vector<std::uint64_t> one{earlier};
+  const std::vector<TokenRecord> one_record{{0, 0, 1.5F}};
+  {
+    auto writer = store->write();
+    ASSERT_TRUE(writer.has_value());
+    ASSERT_TRUE((*writer)->put(one, 0, one_record, Totals{}).has_value());
+    ASSERT_TRUE((*writer)->commit().has_value());
+  }
+  std::vector<std::uint64_t> keys;
+  std::vector<TokenRecord> records;
+  std::unordered_map<std::size_t, std::int16_t> expected;  // slot -> units, last write wins
+  std::uint64_t x = 88172645463325252ULL;
+  while (keys.size() < 40'000) {
+    x ^= x << 13;  // xorshift64
+    x ^= x >> 7;
+    x ^= x << 17;
+    if (weight_slot(x) == weight_slot(earlier)) continue;
+    const float weight = static_cast<float>(static_cast<int>(x % 2001) - 1000) / 100.0F;
+    keys.push_back(x);
+    records.push_back(TokenRecord{0, 0, weight});
+    expected[weight_slot(x)] = quantize_weight(weight_sign(x) * weight);
+  }
+  auto writer = store->write();
+  ASSERT_TRUE(writer.has_value());
+  ASSERT_TRUE((*writer)->put(keys, 0, records, Totals{1, 0, 0.0F, 0, 2}).has_value());
+  ASSERT_TRUE((*writer)->commit().has_value());
+  keys.push_back(earlier);
+  auto snap = open()->read(keys, 0);
+  ASSERT_TRUE(snap.has_value()) << snap.error().message;
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i)
+    ASSERT_EQ(snap->records[i].weight,
+              weight_sign(keys[i]) * weight_of(expected.at(weight_slot(keys[i]))))
+        << i;
+  EXPECT_NEAR(snap->records.back().weight, 1.5F, 1e-3);
 }
 
 // learn() through Redis and through the memory store: the same records
