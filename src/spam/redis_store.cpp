@@ -4,9 +4,11 @@
 //   P"totals"   Totals, 17 bytes little-endian
 //   P"tokens"   hash: 8-byte key (LE) -> TokenRecord, 12 bytes LE
 //   P"weights"  the hashed weight table (store.hpp): kWeightSlots i16 in
-//               one string, read and written with BITFIELD #slot, so one
-//               command moves the slots of a whole message (one round
-//               trip) and nobody moves the 8 MB table
+//               one string, read with BITFIELD_RO #slot, so one command
+//               reads the slots of a whole message (one round trip) and no
+//               delivery moves the 8 MB table; a training writes its slots
+//               with BITFIELD SET, a large one whole 64 KB chunks
+//               (kWholeChunksFrom)
 //   P"messages" hash: 32-byte digest -> 1-byte MessageClass
 //   P"lock"     the writer's lock (a random token, SET NX PX)
 // Little-endian explicitly: the hosts sharing a store need not share a
