@@ -57,12 +57,17 @@ class RedisStoreTest : public ::testing::Test {
     char tmpl[] = "/tmp/mailroom-redis-test-XXXXXX";
     if (::mkdtemp(tmpl) == nullptr) return;
     dir_ = tmpl;
+    // Another process may take the free port first: then the server exits
+    // and another port is tried.
+    for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) start_server();
+  }
+  static void start_server() {
     port_ = free_port();
     const std::string port = std::to_string(port_);
     pid_ = ::fork();
     if (pid_ == 0) {
       const std::string log = dir_ + "/log";  // its notices, not in the test output
-      if (std::freopen(log.c_str(), "w", stdout) == nullptr) ::_exit(127);
+      if (std::freopen(log.c_str(), "a", stdout) == nullptr) ::_exit(127);
       ::dup2(STDOUT_FILENO, STDERR_FILENO);
       ::execl(kServer, kServer, "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
               "--appendonly", "no", "--dir", dir_.c_str(), "--loglevel", "warning",
@@ -71,8 +76,14 @@ class RedisStoreTest : public ::testing::Test {
     }
     url_ = "redis://127.0.0.1:" + port;
     // Ready when it answers (a few ms; up to 5 s on a loaded machine).
-    for (int i = 0; i < 250 && !open_store_at(url_, "ping:").has_value(); ++i)
+    for (int i = 0; i < 250; ++i) {
+      if (open_store_at(url_, "ping:").has_value()) return;
+      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) break;  // exited: port taken
       std::this_thread::sleep_for(milliseconds(20));
+    }
+    if (::waitpid(pid_, nullptr, WNOHANG) == pid_ ||
+        (::kill(pid_, SIGTERM) == 0 && ::waitpid(pid_, nullptr, 0) == pid_))
+      pid_ = -1;
   }
   static void TearDownTestSuite() {
     if (pid_ > 0) {
