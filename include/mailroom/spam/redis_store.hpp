@@ -3,6 +3,11 @@
 // Redis server that every host's deliver, learn, score and IMAP session
 // reach by TCP. Needs Redis 6.2 or later (BITFIELD_RO, so that a read-only
 // replica can serve the scoring reads too).
+// Measured (bench/spam-eval/redis-compare, 2,000 corpus messages learnt,
+// messages of 3.5-4.5 KB scored, CPU): `mailroom score` 1.56 ms in the
+// client and 0.95 ms in the server, LMDB 1.46 ms, no store 0.69 ms;
+// `mailroom learn` 1,161 messages per client CPU second (763 counting the
+// server's), LMDB 1,360.
 #pragma once
 
 #include <chrono>
