@@ -239,9 +239,9 @@ std::optional<spam::SenderLists> user_lists(const Config& config, const StoreOwn
 
 // The administrator's [spam] keys (rules, required score, lists) apply, as
 // in deliver.
-int run_score(const SpamArgs& a, const StoreOwner& owner, const Config& config) {
+int run_score(const SpamArgs& a, const StoreOwner& owner, const spam::StoreLocation& where,
+              const Config& config) {
   const std::string& dir = owner.dir;
-  const spam::StoreLocation where = spam::store_location(dir, config.spam, owner.name);
   auto msg = spam::read_message_file(a.paths.front());
   if (!msg) return report("score", msg.error());
   auto table = spam::load_rule_table(config.spam.rules);
@@ -309,7 +309,8 @@ int spam_command(std::string_view command, Args args) {
   if (!owner) return report(command, owner.error());
   const spam::StoreLocation where = spam::store_location(owner->dir, config->spam, owner->name);
   if (parsed->stats) return run_stats(where);
-  return command == "learn" ? run_learn(*parsed, where) : run_score(*parsed, *owner, *config);
+  return command == "learn" ? run_learn(*parsed, where)
+                            : run_score(*parsed, *owner, where, *config);
 }
 
 }  // namespace mailroom::cli
