@@ -4,7 +4,8 @@
 # redis-server started here on loopback (a free port, no persistence,
 # stopped by its pid). Two "hosts" are two configuration files (their own
 # Maildir root and hostname) pointing at that server: what host A learns,
-# host B's `mailroom score` sees, and the reverse; relearning moves a
+# host B's `mailroom score` sees, and the reverse (also what A's IMAP
+# server learns from a move into Junk); relearning moves a
 # message between classes instead of counting it twice (learn --stats on
 # both hosts); another site's prefix sees nothing of it. With the server
 # gone or silent, `mailroom deliver` still delivers (exit 0), the log
@@ -16,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 
 require_root
-require_cmd redis-server /usr/bin/python3
+require_cmd redis-server openssl /usr/bin/python3
 find_mailroom
 make_scratch
 install_mailroom
@@ -138,6 +139,36 @@ if deliver B "trained" 900; then
     grep -q '^X-Spam-Flag: YES' "$STORED" && pass "B's deliver scores with A's training (SCL >= 5)" ||
     fail "B's deliver: $(cat "$T/err")"
 fi
+
+# -- host A's IMAP server: a message moved into Junk is learnt into the
+#    shared store (serve.imap_learn_junk), host B counts it
+printf 'From: Ann <ann@example.com>\nTo: %s\nSubject: imap\nMessage-ID: <imap1@example.com>\nX-Test-Id: imap1\n\nwinner casino prize imap1\n' \
+  "$RCPT" >"$T/imap1.eml"
+"$MAILROOM" deliver -c "$G/A.toml" -d "$U" -f ann@example.com -r "$RCPT" <"$T/imap1.eml" 2>"$T/err" ||
+  fail "deliver imap1: $(cat "$T/err")"
+openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=localhost" -days 2 \
+  -keyout "$T/tls.key" -out "$T/tls.crt" 2>/dev/null || die "openssl req"
+echo "$U:{PLAIN}pw-of-u:$(id -u "$U"):$(id -g "$U")::$HOME_U::" >"$T/users"
+chmod 0600 "$T/users"
+IMAP=$(free_port)
+"$MAILROOM" serve -c "$G/A.toml" -o "serve.tls_cert=$T/tls.crt" -o "serve.tls_key=$T/tls.key" \
+  -o "serve.passdb=$T/users" -o "serve.listeners=imap://127.0.0.1:$IMAP" 2>"$T/serve.log" &
+cleanup_add "kill -KILL $!"
+port_open() { /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1).close()" 2>/dev/null; }
+wait_for 10 port_open "$IMAP" || die "serve did not listen: $(cat "$T/serve.log")"
+/usr/bin/python3 - "$IMAP" "$U" >"$T/imap.out" 2>&1 <<'EOF_PY'
+import imaplib, sys
+m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+m.login(sys.argv[2], "pw-of-u")
+m.create("Junk")
+m.select("INBOX")
+typ, data = m.uid("SEARCH", "HEADER", "X-Test-Id", "imap1")
+typ, data = m.uid("MOVE", data[0].split()[0], "Junk")
+print(typ, data)
+m.logout()
+EOF_PY
+[ "$(stats B)" = "spam 31 ham 30" ] && pass "IMAP MOVE into Junk on host A: host B counts spam 31 ham 30" ||
+  fail "IMAP training: B has $(stats B); $(cat "$T/imap.out"); $(grep -i 'imap: ' "$T/serve.log" | tail -3)"
 
 # -- a server that accepts and never answers: the timeout, then rules only
 SILENT=$(free_port)
