@@ -153,7 +153,9 @@ endfunction()
 # cannot do well is not used: NSS (util/passwd.cpp reads /etc/passwd or
 # asks getent) and iconv's dlopen'ed gconv (message/charset.cpp uses ICU).
 # libcrypto.a still names getaddrinfo, gethostbyname and dlopen (BIO
-# sockets, engines), so the linker warns; mailroom never calls them.
+# sockets, engines), and libhiredis.a getaddrinfo (its TCP connect, which
+# spam/redis_client.cpp does itself), so the linker warns; mailroom never
+# calls them.
 #
 # Not position-independent unless MAILROOM_PIE: a PIE must rewrite its
 # relocated read-only data (libcrypto's tables, about 390 KB) at every

@@ -20,8 +20,12 @@ struct redisReply;
 
 namespace mailroom::spam {
 
-// Frees a reply of this client (not hiredis's freeReplyObject: the
-// elements of an array are one block here).
+// Replies whose array elements live in one block with the array's element
+// pointers (redis_reply.cpp): `context` makes its replies so, free_reply
+// frees one (not hiredis's freeReplyObject).
+void use_compact_replies(redisContext* context);
+void free_reply(void* reply);
+
 struct ReplyFree {
   void operator()(redisReply* reply) const noexcept;
 };
