@@ -249,11 +249,12 @@ constexpr const char* kDmarc =
 
 DMARC aggregate reports (RFC 7489 section 7.2) of the deliveries recorded in
 dmarc_report.spool: one per domain that asks for them (rua=) and period
-(ri=, daily up to weekly), gzipped XML mailed through dmarc_report.sendmail
+(ri=: daily by default, hourly up to weekly), gzipped XML mailed through dmarc_report.sendmail
 to each rua= address (an address outside the domain only when its domain
 publishes <domain>._report._dmarc.<its domain>; !size limits honoured).
 Each report is sent once: marked under <spool>/sent when sendmail took it;
-one that failed is sent by the next run. Run it daily (contrib/dmarc/).
+one that failed is sent by the next run. Run it hourly (contrib/dmarc/):
+a period is sent by the first run after it ended.
   --day YYYY-MM-DD  that day only (UTC); default: every finished day not done
   --dry-run         print what would be sent; send and mark nothing
 Prints a line per report. Exit codes: 0 done; 75 a report must be retried

@@ -17,6 +17,7 @@
 #include "dmarc_report/destinations.hpp"
 #include "dmarc_report/fnv.hpp"
 #include "dmarc_report/gzip.hpp"
+#include "dmarc_report/interval.hpp"
 #include "dmarc_report/report_message.hpp"
 #include "dmarc_report/sent_state.hpp"
 #include "mailroom/auth/dmarc_record.hpp"
@@ -27,10 +28,23 @@
 namespace mailroom::dmarc_report {
 namespace {
 
-// ri= asks for a report every ri seconds (§6.3). Daily is the finest we
-// send (RFC 7489 §7.2: daily reports are what every receiver must offer);
-// a longer interval is honoured in whole days up to a week.
+// ri= asks for a report every ri seconds (§6.3). Under a day it is
+// honoured in whole hours (interval.hpp); a longer interval in whole days
+// up to a week.
 constexpr std::int64_t kMaxPeriodDays = 7;
+
+// A period is reported once it ended this long ago: a delivery takes its
+// record's time just before the write(2) that appends it, so a run at the
+// very second an hour ends could miss a record of that hour still in flight.
+constexpr std::int64_t kSettleSeconds = 5;
+
+// Which report of which day: the marker under sent/<day>/ and the words
+// for the printed line.
+struct Slot {
+  std::string day;
+  std::string marker;
+  std::string label;
+};
 
 std::int64_t period_days(const std::string& policy_record) {
   auto record = auth::parse_dmarc_record(policy_record);
@@ -89,9 +103,8 @@ Result<Built> build(AggregateReport report, const std::string& day, const SendOp
 
 // Sends in a child that marks the report sent when sendmail took it: a
 // kill of this process between the two cannot lose the mark (send.hpp).
-Status send_and_mark(const Built& built, const SentState& state, const std::string& day,
+Status send_and_mark(const Built& built, const SentState& state, const Slot& slot,
                      const SendOptions& options) {
-  const std::string name = marker_name(built.report.policy_domain);
   std::fflush(nullptr);  // NOLINT(cert-err33-c): nothing buffered must be written twice
   pid_t child = ::fork();
   if (child < 0) return fail_errno(ErrorKind::temporary, "fork", errno);
@@ -102,7 +115,7 @@ Status send_and_mark(const Built& built, const SentState& state, const std::stri
                 sent.error().message);
       ::_exit(1);
     }
-    auto marked = state.mark(day, name, "sent " + built.metadata.report_id + "\n");
+    auto marked = state.mark(slot.day, slot.marker, "sent " + built.metadata.report_id + "\n");
     if (!marked) log::error("dmarc send: sent but not marked: {}", marked.error().message);
     ::_exit(marked ? 0 : 2);
   }
@@ -130,16 +143,16 @@ struct DayOutcome {
   bool settled = true;  // every report of the day sent, given up or not yet due
 };
 
-void one_report(AggregateReport report, const std::string& day, const SentState& state,
+void one_report(AggregateReport report, const Slot& slot, const SentState& state,
                 const SendOptions& options, DayOutcome& outcome) {
-  auto built = build(std::move(report), day, options);
+  const std::string& day = slot.label;
+  auto built = build(std::move(report), slot.day, options);
   if (!built) {
     outcome.lines.push_back("error " + day + ": " + built.error().message);
     outcome.settled = false;
     return;
   }
   for (const auto& note : built->notes) outcome.lines.push_back("  " + note);
-  const std::string name = marker_name(built->report.policy_domain);
   if (built->recipients.empty()) {
     if (built->retry_later) {
       outcome.settled = false;
@@ -148,14 +161,14 @@ void one_report(AggregateReport report, const std::string& day, const SentState&
     }
     outcome.lines.push_back("skipped " + built->report.policy_domain + " " + day +
                             ": no destination takes it");
-    if (!options.dry_run) (void)state.mark(day, name, "skipped: no destination\n");
+    if (!options.dry_run) (void)state.mark(slot.day, slot.marker, "skipped: no destination\n");
     return;
   }
   if (options.dry_run) {
     outcome.lines.push_back("would send " + describe(*built, day));
     return;
   }
-  if (auto sent = send_and_mark(*built, state, day, options); !sent) {
+  if (auto sent = send_and_mark(*built, state, slot, options); !sent) {
     outcome.settled = false;
     outcome.lines.push_back("failed " + built->report.policy_domain + " " + day + ": " +
                             sent.error().message + " (retried next run)");
@@ -164,12 +177,45 @@ void one_report(AggregateReport report, const std::string& day, const SentState&
   outcome.lines.push_back("sent " + describe(*built, day));
 }
 
+// Without --day, a period is sent once it has ended; with it, as it stands.
+bool due(std::int64_t period_end, const SendOptions& options) {
+  return options.day.has_value() || period_end + kSettleSeconds <= options.now;
+}
+
+// A day of a domain whose ri= asks for less than a day (interval.hpp): one
+// report per interval that has records, each marked on its own.
+void send_intervals(const std::string& domain, const std::vector<DeliveryRecord>& records,
+                    std::int64_t interval, const std::string& day, std::int64_t day_start,
+                    const SentState& state, const SendOptions& options, DayOutcome& outcome) {
+  for (std::int64_t begin = day_start; begin < day_start + kDay; begin += interval) {
+    if (!due(begin + interval, options)) {
+      outcome.settled = false;
+      return;
+    }
+    const Slot slot{day, interval_marker(domain, begin), interval_label(begin, interval)};
+    if (state.is_marked(day, slot.marker)) continue;
+    for (auto& report : aggregate(records, begin, begin + interval - 1))
+      one_report(std::move(report), slot, state, options, outcome);
+  }
+}
+
+// The interval the day's first record of the domain asks for: the day's
+// first record, not its latest, so that a record changed during the day
+// cannot switch a day half reported hourly to daily (and report twice).
+std::int64_t day_interval(const std::vector<DeliveryRecord>& records, std::int64_t day_start) {
+  for (const auto& record : records)
+    if (record.time >= day_start) return sub_day_interval(record.policy_record);
+  return 0;
+}
+
 DayOutcome send_day(const std::string& day, std::int64_t day_start, const SentState& state,
                     const SendOptions& options) {
   DayOutcome outcome;
-  // The records of this day and the days before it that a longer ri= covers.
+  // The records of this day and, once it is over, the days before it that
+  // a longer ri= covers (an unfinished day can only have hourly reports due).
+  const bool over = due(day_start + kDay, options);
   std::map<std::string, std::vector<DeliveryRecord>> by_domain;
-  for (std::int64_t back = kMaxPeriodDays - 1; back >= 0; --back) {
+  for (std::int64_t back = over ? kMaxPeriodDays - 1 : 0; back >= 0; --back) {
     auto read = read_day(options.spool, day_of(day_start - back * kDay));
     if (read.bad_lines > 0)
       log::warn("dmarc send: {} unreadable line(s) in {}.records", read.bad_lines,
@@ -178,11 +224,20 @@ DayOutcome send_day(const std::string& day, std::int64_t day_start, const SentSt
   }
   for (auto& [domain, records] : by_domain) {
     if (domain.empty() || state.is_marked(day, marker_name(domain))) continue;
+    if (const auto interval = day_interval(records, day_start); interval > 0) {
+      send_intervals(domain, records, interval, day, day_start, state, options, outcome);
+      continue;
+    }
+    if (!over) {
+      outcome.settled = false;
+      continue;
+    }
     const auto days = period_days(records.back().policy_record);
     if ((day_start / kDay + 1) % days != 0) continue;  // its period ends on a later day
     const std::int64_t begin = day_start - (days - 1) * kDay;
-    auto reports = aggregate(records, begin, day_start + kDay - 1);
-    for (auto& report : reports) one_report(std::move(report), day, state, options, outcome);
+    const Slot slot{day, marker_name(domain), day};
+    for (auto& report : aggregate(records, begin, day_start + kDay - 1))
+      one_report(std::move(report), slot, state, options, outcome);
   }
   return outcome;
 }
@@ -228,7 +283,8 @@ Result<std::vector<std::string>> send_reports(const SendOptions& options) {
   if (options.day) {
     days.push_back(*options.day);
   } else {
-    for (auto& day : recorded_days(options.spool, day_of(options.now)))
+    // Today too: its hourly reports (ri=3600) fall due before it ends.
+    for (auto& day : recorded_days(options.spool, day_of(options.now + kDay)))
       if (!state->day_done(day)) days.push_back(std::move(day));
   }
   std::vector<std::string> lines;

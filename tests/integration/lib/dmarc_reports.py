@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """Reads the DMARC aggregate reports a recording sendmail kept (issue 17).
 
-usage: dmarc_reports.py SENT_DIR OUT_DIR
+usage: dmarc_reports.py [--range] SENT_DIR OUT_DIR
 For each file of SENT_DIR (argv lines, "----", the message): checks the
 RFC 7489 §7.2.1.1 form (Subject, one application/gzip attachment named
 receiver!domain!begin!end.xml.gz), writes the XML to OUT_DIR/<domain>-<n>.xml
 and prints one line per report:
   <domain> <recipients,> <report_id> rows=<ip>/<disposition>/<dkim>/<spf>=<count>;...
+(with --range, then " range=<begin>-<end>", the report's date_range)
 and exits 1 with the reason when a report is malformed.
 """
 import email
@@ -26,7 +27,8 @@ def fail(why):
 
 
 def main():
-    sent, out = sys.argv[1:3]
+    with_range = sys.argv[1] == "--range"
+    sent, out = sys.argv[1 + with_range:3 + with_range]
     for n, name in enumerate(sorted(os.listdir(sent), key=lambda s: int(s) if s.isdigit() else 0)):
         raw = open(os.path.join(sent, name), "rb").read()
         argv, _, message = raw.partition(b"----\n")
@@ -58,7 +60,14 @@ def main():
             rows.append("%s/%s/%s/%s=%s" % (
                 row.findtext(NS + "source_ip"), pe.findtext(NS + "disposition"),
                 pe.findtext(NS + "dkim"), pe.findtext(NS + "spf"), row.findtext(NS + "count")))
-        print("%s %s %s rows=%s" % (domain, ",".join(recipients), report_id, ";".join(sorted(rows))))
+        line = "%s %s %s rows=%s" % (domain, ",".join(recipients), report_id, ";".join(sorted(rows)))
+        if with_range:
+            dr = NS + "report_metadata/" + NS + "date_range/" + NS
+            begin, end = root.findtext(dr + "begin"), root.findtext(dr + "end")
+            if (begin, end) != (fm.group(3), fm.group(4)):
+                fail("date_range differs from the file name's")
+            line += " range=%s-%s" % (begin, end)
+        print(line)
 
 
 main()

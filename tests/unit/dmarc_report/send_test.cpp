@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "dmarc_report/interval.hpp"
 #include "dmarc_report/sent_state.hpp"
 #include "mailroom/dmarc_report/recorder.hpp"
 #include "mailroom/dns/static_resolver.hpp"
@@ -165,6 +166,81 @@ TEST(DmarcSendDays, MarkerNames) {
   EXPECT_EQ(marker_name("../x/y"), "%2E.%2Fx%2Fy");
   EXPECT_EQ(marker_name(".done"), "%2Edone");
   EXPECT_EQ(marker_name(""), "%");
+}
+
+// ri=3600 (RFC 7489 §6.3: hourly SHOULD be offered): one report per UTC
+// hour that has records, sent once the hour is over, each once; the
+// messages of a day's hourly reports add up to the day's records.
+TEST_F(DmarcSend, HourlyReportsPerEndedHourOnce) {
+  const std::string policy = "v=DMARC1; p=none; ri=3600; rua=mailto:r@a.com";
+  const std::int64_t dec6 = kDec7 - 86400;
+  for (std::int64_t hour : {0, 5, 5, 13, 23, 23, 23}) record(dec6 + hour * 3600 + 10, "a.com", policy);
+  record(kDec7 + 600, "a.com", policy);         // 2026-12-07 00:xx
+  record(kDec7 + 3600 + 600, "a.com", policy);  // 2026-12-07 01:xx: not over at 01:00:10
+  auto first = send_reports(options(kDec7 + 3600 + 10));
+  ASSERT_TRUE(first) << first.error().message;
+  std::string all;
+  for (const auto& line : *first) all += line + "\n";
+  EXPECT_EQ(sent().size(), 5U) << all;  // the 6th: hours 0, 5, 13, 23; the 7th: hour 0
+  for (const char* want : {"sent a.com 2026-12-06 00:00-01:00 to <r@a.com> (1 records, 1 messages",
+                           "sent a.com 2026-12-06 05:00-06:00 to <r@a.com> (1 records, 2 messages",
+                           "sent a.com 2026-12-06 13:00-14:00 to <r@a.com> (1 records, 1 messages",
+                           "sent a.com 2026-12-06 23:00-24:00 to <r@a.com> (1 records, 3 messages",
+                           "sent a.com 2026-12-07 00:00-01:00 to <r@a.com> (1 records, 1 messages"})
+    EXPECT_NE(all.find(want), std::string::npos) << want << "\n" << all;
+  EXPECT_TRUE(std::filesystem::exists(spool_ + "/sent/2026-12-06/a.com+23"));
+  EXPECT_TRUE(std::filesystem::exists(spool_ + "/sent/2026-12-06/.done"));
+  EXPECT_FALSE(std::filesystem::exists(spool_ + "/sent/2026-12-07/.done"));
+  ASSERT_TRUE(send_reports(options(kDec7 + 3600 + 20)));
+  EXPECT_EQ(sent().size(), 5U);  // a second run in the same hour: nothing again
+  auto later = send_reports(options(kDec7 + 7200 + 10));
+  ASSERT_TRUE(later);
+  ASSERT_EQ(sent().size(), 6U);
+  EXPECT_EQ(later->back().rfind("sent a.com 2026-12-07 01:00-02:00", 0), 0U) << later->back();
+}
+
+// The report's date_range is the interval: begin and end in the file name.
+TEST_F(DmarcSend, HourlyReportCoversItsHour) {
+  record(kDec7 - 86400 + 13 * 3600 + 5, "a.com", "v=DMARC1; p=none; ri=7200; rua=mailto:r@a.com");
+  auto o = options(kDec7 + 60);
+  const std::string copy = spool_ + "/message";
+  o.send = [copy](const std::string&, const std::vector<std::string>&, std::string_view message) {
+    std::ofstream(copy) << message;
+    return ok();
+  };
+  ASSERT_TRUE(send_reports(o));
+  std::ifstream in(copy);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::int64_t begin = kDec7 - 86400 + 12 * 3600;  // ri=7200: 12:00-14:00
+  const std::string name =
+      "mx.example.net!a.com!" + std::to_string(begin) + "!" + std::to_string(begin + 7199);
+  EXPECT_NE(text.str().find(name), std::string::npos) << text.str().substr(0, 600);
+}
+
+// Under --day, a day's intervals go as they stand, ended or not (as a day does).
+TEST_F(DmarcSend, HourlyWithDaySendsTheDayAsItStands) {
+  record(kDec7 + 600, "a.com", "v=DMARC1; p=none; ri=3600; rua=mailto:r@a.com");
+  auto o = options(kDec7 + 700);
+  o.day = "2026-12-07";
+  ASSERT_TRUE(send_reports(o));
+  EXPECT_EQ(sent().size(), 1U);
+}
+
+TEST(DmarcSendDays, SubDayIntervals) {
+  const auto ri = [](const std::string& value) {
+    return sub_day_interval("v=DMARC1; p=none; rua=mailto:r@a.com; ri=" + value);
+  };
+  EXPECT_EQ(ri("3600"), 3600);
+  EXPECT_EQ(ri("60"), 3600);      // never more often than hourly
+  EXPECT_EQ(ri("5400"), 7200);    // rounded up to hours that divide the day
+  EXPECT_EQ(ri("18000"), 21600);  // 5 h: 6 h
+  EXPECT_EQ(ri("43200"), 43200);
+  EXPECT_EQ(ri("50000"), 0);  // over 12 h: daily
+  EXPECT_EQ(ri("86400"), 0);
+  EXPECT_EQ(sub_day_interval("v=DMARC1; p=none"), 0);
+  EXPECT_EQ(interval_marker("a.com", kDec7 + 13 * 3600), "a.com+13");
+  EXPECT_EQ(interval_label(kDec7 + 22 * 3600, 7200), "2026-12-07 22:00-24:00");
 }
 
 }  // namespace
