@@ -118,6 +118,8 @@ int run_send(const Config& config, const SendRequest& request) {
   options.now = std::time(nullptr);
   options.resolver = &resolver;
   options.psl = psl ? &*psl : &empty;
+  options.failure_reports = report.failure_reports;
+  options.failures_per_hour = report.failure_reports_per_hour;
   options.send = [&report](const std::string& sender, const std::vector<std::string>& to,
                            std::string_view message) {
     return deliver::run_sendmail(report.sendmail, sender, to, message, {});

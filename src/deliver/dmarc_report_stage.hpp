@@ -9,6 +9,7 @@
 #include "deliver/envelope.hpp"
 #include "mailroom/auth/authenticate.hpp"
 #include "mailroom/deliver/deliver.hpp"
+#include "mailroom/dmarc_report/failure.hpp"
 #include "mailroom/dmarc_report/recorder.hpp"
 #include "mailroom/message/message.hpp"
 #include "mailroom/util/config.hpp"
@@ -18,6 +19,9 @@ namespace mailroom::deliver {
 // Opens today's day file of dmarc_report.spool (before privileges drop:
 // the spool is root's); inactive when the spool or authentication is off.
 [[nodiscard]] dmarc_report::Recorder open_dmarc_recorder(const Config& config);
+// Today's failure-report file of the spool, the same way; inactive unless
+// dmarc_report.failure_reports is on.
+[[nodiscard]] dmarc_report::FailureRecorder open_dmarc_failures(const Config& config);
 
 // What the DMARC steps after a delivery need.
 struct DeliveredMessage {
@@ -28,6 +32,7 @@ struct DeliveredMessage {
   const message::Message& message;
   const auth::AuthResults& auth;
   const dmarc_report::Recorder& recorder;
+  const dmarc_report::FailureRecorder& failures;
 };
 
 // After a delivery that succeeded (exit 0; a tempfailed one will come

@@ -59,6 +59,7 @@ struct Context {
   OutgoingKeys keys{};  // arc_seal.key, srs.secret_file: opened before privileges drop
   std::optional<double> trusted_spam_score{};  // sieve.trusted_spam_header's, as it arrived
   dmarc_report::Recorder dmarc_records{};      // dmarc_report.spool's day file, opened as root
+  dmarc_report::FailureRecorder dmarc_failures{};  // its failure reports, the same
   StageTimes* stages = nullptr;                // filled as the stages run (Outcome::stages)
 };
 
@@ -408,6 +409,7 @@ Outcome run(const Request& request, const Config& config, StageTimes& stages) {
   context.as_root = ::geteuid() == 0;
   context.keys = open_outgoing_keys(config);
   context.dmarc_records = open_dmarc_recorder(config);
+  context.dmarc_failures = open_dmarc_failures(config);
   if (auto dropped = become_user(context.user, config.users.allow_gid_0); !dropped)
     return failed(&context, dropped.error());
   if (is_our_srs_address(config.srs, context.envelope.final_recipient))
@@ -460,13 +462,13 @@ Outcome run(const Request& request, const Config& config, StageTimes& stages) {
     return dmarc_after_delivery(
         store_copies(context, message, *store, choose_targets(context), pieces),
         {config, context.envelope, context.user.home, context.user.name, message, context.auth,
-         context.dmarc_records});
+         context.dmarc_records, context.dmarc_failures});
   }
   return dmarc_after_delivery(
       carry_out(context, message, *store,
                 run_sieve(context, *store, *scripts, pieces, added.size()), pieces),
       {config, context.envelope, context.user.home, context.user.name, message, context.auth,
-       context.dmarc_records});
+       context.dmarc_records, context.dmarc_failures});
 }
 
 }  // namespace

@@ -36,14 +36,14 @@ DayRecords read_day(const std::string& spool, const std::string& day) {
   return out;
 }
 
-std::vector<std::string> recorded_days(const std::string& spool, const std::string& today) {
+std::vector<std::string> recorded_days(const std::string& spool, const std::string& today,
+                                       std::string_view suffix) {
   std::vector<std::string> days;
   DIR* dir = ::opendir(spool.c_str());
   if (dir == nullptr) return days;
-  constexpr std::string_view kSuffix = ".records";
   while (const dirent* entry = ::readdir(dir)) {
     std::string_view name = entry->d_name;
-    if (name.size() != 10 + kSuffix.size() || !name.ends_with(kSuffix)) continue;
+    if (name.size() != 10 + suffix.size() || !name.ends_with(suffix)) continue;
     std::string day(name.substr(0, 10));
     if (day < today) days.push_back(day);
   }

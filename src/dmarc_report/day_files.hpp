@@ -19,8 +19,9 @@ struct DayRecords {
 };
 [[nodiscard]] DayRecords read_day(const std::string& spool, const std::string& day);
 
-// The days of <spool>/*.records before `today`, oldest first.
+// The days of <spool>/*.records (or *`suffix`) before `today`, oldest first.
 [[nodiscard]] std::vector<std::string> recorded_days(const std::string& spool,
-                                                     const std::string& today);
+                                                     const std::string& today,
+                                                     std::string_view suffix = ".records");
 
 }  // namespace mailroom::dmarc_report

@@ -32,6 +32,8 @@ std::string base64_lines(const std::string& data) {
   return out;
 }
 
+}  // namespace
+
 // RFC 5322 §3.3 date-time in UTC, from the civil calendar (no tzset).
 std::string rfc5322_date(std::int64_t now) {
   using namespace std::chrono;
@@ -50,6 +52,8 @@ std::string rfc5322_date(std::int64_t now) {
                 static_cast<int>(time.seconds().count()));
   return text;
 }
+
+namespace {
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;

@@ -10,6 +10,9 @@
 
 namespace mailroom::dmarc_report {
 
+// RFC 5322 §3.3 date-time in UTC: "Mon, 7 Dec 2026 10:00:00 +0000".
+[[nodiscard]] std::string rfc5322_date(std::int64_t now);
+
 // receiver "!" policy-domain "!" begin "!" end ".xml.gz"
 [[nodiscard]] std::string report_filename(const AggregateReport& report,
                                           const ReportMetadata& metadata);

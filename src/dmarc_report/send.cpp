@@ -2,10 +2,10 @@
 // each, and sending each once.
 #include "mailroom/dmarc_report/send.hpp"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,10 +15,12 @@
 
 #include "dmarc_report/day_files.hpp"
 #include "dmarc_report/destinations.hpp"
+#include "dmarc_report/failure_send.hpp"
 #include "dmarc_report/fnv.hpp"
 #include "dmarc_report/gzip.hpp"
 #include "dmarc_report/interval.hpp"
 #include "dmarc_report/report_message.hpp"
+#include "dmarc_report/send_child.hpp"
 #include "dmarc_report/sent_state.hpp"
 #include "mailroom/auth/dmarc_record.hpp"
 #include "mailroom/dmarc_report/recorder.hpp"
@@ -101,31 +103,12 @@ Result<Built> build(AggregateReport report, const std::string& day, const SendOp
   return built;
 }
 
-// Sends in a child that marks the report sent when sendmail took it: a
-// kill of this process between the two cannot lose the mark (send.hpp).
+// Marked sent by the child that sends it (send_child.hpp).
 Status send_and_mark(const Built& built, const SentState& state, const Slot& slot,
                      const SendOptions& options) {
-  std::fflush(nullptr);  // NOLINT(cert-err33-c): nothing buffered must be written twice
-  pid_t child = ::fork();
-  if (child < 0) return fail_errno(ErrorKind::temporary, "fork", errno);
-  if (child == 0) {
-    auto sent = options.send(options.email, built.recipients, built.message);
-    if (!sent) {
-      log::warn("dmarc send: report for {} not sent: {}", built.report.policy_domain,
-                sent.error().message);
-      ::_exit(1);
-    }
-    auto marked = state.mark(slot.day, slot.marker, "sent " + built.metadata.report_id + "\n");
-    if (!marked) log::error("dmarc send: sent but not marked: {}", marked.error().message);
-    ::_exit(marked ? 0 : 2);
-  }
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0)
-    if (errno != EINTR) return fail_errno(ErrorKind::temporary, "waitpid", errno);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) == 1)
-    return fail(ErrorKind::temporary, "sendmail did not take the report");
-  if (WEXITSTATUS(status) != 0) return fail(ErrorKind::temporary, "sent, but the mark failed");
-  return ok();
+  return send_in_child(options, built.recipients, built.message, built.report.policy_domain, [&] {
+    return state.mark(slot.day, slot.marker, "sent " + built.metadata.report_id + "\n");
+  });
 }
 
 std::string describe(const Built& built, const std::string& day) {
@@ -242,15 +225,26 @@ DayOutcome send_day(const std::string& day, std::int64_t day_start, const SentSt
   return outcome;
 }
 
+// The days with delivery records or failure reports before `before`.
+std::vector<std::string> spool_days(const std::string& spool, const std::string& before) {
+  auto days = recorded_days(spool, before);
+  for (auto& day : recorded_days(spool, before, ".failures")) days.push_back(std::move(day));
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  return days;
+}
+
 // Day files are kept a while after their reports went out (a postmaster
 // may want to look), then removed with their markers.
 constexpr std::int64_t kKeepDays = 35;
 
 void prune(const SendOptions& options, const SentState& state) {
   const std::string oldest_kept = day_of(options.now - kKeepDays * kDay);
-  for (const auto& day : recorded_days(options.spool, oldest_kept)) {
+  for (const auto& day : spool_days(options.spool, oldest_kept)) {
     if (!state.day_done(day)) continue;
-    if (::unlink((options.spool + "/" + day + ".records").c_str()) != 0) continue;
+    (void)::unlink((options.spool + "/" + day + ".failures").c_str());
+    if (::unlink((options.spool + "/" + day + ".records").c_str()) != 0 && errno != ENOENT)
+      continue;
     std::error_code ignored;
     std::filesystem::remove_all(options.spool + "/sent/" + day, ignored);
   }
@@ -284,7 +278,7 @@ Result<std::vector<std::string>> send_reports(const SendOptions& options) {
     days.push_back(*options.day);
   } else {
     // Today too: its hourly reports (ri=3600) fall due before it ends.
-    for (auto& day : recorded_days(options.spool, day_of(options.now + kDay)))
+    for (auto& day : spool_days(options.spool, day_of(options.now + kDay)))
       if (!state->day_done(day)) days.push_back(std::move(day));
   }
   std::vector<std::string> lines;
@@ -292,7 +286,10 @@ Result<std::vector<std::string>> send_reports(const SendOptions& options) {
     auto start = parse_day(day);
     if (!start) return fail(ErrorKind::usage, "not a day (YYYY-MM-DD): " + day);
     auto outcome = send_day(day, *start, *state, options);
+    auto failures = send_failures(day, *state, options);
+    outcome.settled = outcome.settled && failures.settled;
     lines.insert(lines.end(), outcome.lines.begin(), outcome.lines.end());
+    lines.insert(lines.end(), failures.lines.begin(), failures.lines.end());
     if (outcome.settled && !options.dry_run && *start + kDay <= options.now)
       (void)state->mark(day, ".done", "done\n");
   }

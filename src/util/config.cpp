@@ -361,6 +361,15 @@ const std::vector<KeyBinding>& bindings() {
         "Where received DMARC reports are kept (~ and %u: that recipient's); read by `mailroom "
         "dmarc summary`."},
        string_setter(&Config::dmarc_report, &DmarcReportConfig::received_store)},
+      {{"dmarc_report.failure_reports", "bool",
+        "Send DMARC failure reports (ruf=, RFC 6591 auth-failure, fo= honoured, addresses "
+        "outside the reported domain redacted): recorded at delivery in the spool, sent by "
+        "`mailroom dmarc send`; off by default (they carry header fields of our users' mail)."},
+       bool_setter(&Config::dmarc_report, &DmarcReportConfig::failure_reports)},
+      {{"dmarc_report.failure_reports_per_hour", "size",
+        "At most this many failure reports per reported domain and hour of arrival (the first "
+        "ones); the rest are counted and not sent."},
+       size_setter(&Config::dmarc_report, &DmarcReportConfig::failure_reports_per_hour)},
   };
   return table;
 }
