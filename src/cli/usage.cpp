@@ -254,7 +254,10 @@ to each rua= address (an address outside the domain only when its domain
 publishes <domain>._report._dmarc.<its domain>; !size limits honoured).
 Each report is sent once: marked under <spool>/sent when sendmail took it;
 one that failed is sent by the next run. Run it hourly (contrib/dmarc/):
-a period is sent by the first run after it ended.
+a period is sent by the first run after it ended. With
+dmarc_report.failure_reports on (off by default), also the failure reports
+(ruf=, fo=; RFC 6591, redacted) deliver recorded, at most
+failure_reports_per_hour per domain and hour.
   --day YYYY-MM-DD  that day only (UTC); default: every finished day not done
   --dry-run         print what would be sent; send and mark nothing
 Prints a line per report. Exit codes: 0 done; 75 a report must be retried
