@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "dmarc_report/destinations.hpp"
 #include "dmarc_report/fnv.hpp"
@@ -147,7 +148,13 @@ FailureOutcome send_failures(const std::string& day, const SentState& state,
   // run picks the same first N of a domain's hour.
   std::map<std::string, std::size_t> seen;
   std::map<std::string, std::size_t> over;
+  // The MTA runs deliver once per recipient: a message to three of our
+  // users is recorded three times, alike once redacted. The first is sent.
+  std::set<std::string> copies;
   for (const auto& line : read_failures(options.spool, day)) {
+    const auto& r = line.record;
+    if (!copies.insert(fnv1a_hex(r.auth_failure + '\0' + r.source_ip + '\0' + r.headers)).second)
+      continue;
     const std::string hour = line.record.reported_domain + " " +
                              interval_label(line.record.time / kHour * kHour, kHour);
     if (++seen[hour] > options.failures_per_hour) {

@@ -16,7 +16,8 @@ struct FailureOutcome {
 };
 
 // The failure reports of <spool>/<day>.failures not yet sent (marker
-// sent/<day>/F<offset of its line>), at most options.failures_per_hour
+// sent/<day>/F<offset of its line>), one of those alike (the same message
+// for several of our recipients), at most options.failures_per_hour
 // per reported domain and UTC hour of arrival (the first ones in the
 // file), to the ruf= addresses §7.1 allows. Nothing when
 // options.failure_reports is off.

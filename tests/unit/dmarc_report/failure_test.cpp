@@ -133,9 +133,12 @@ class FailureSend : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(spool_); }
 
-  void record(std::int64_t time, const std::string& domain) {
+  // A failure of a message whose header section is `headers` ("": one of
+  // its own, as different messages have).
+  void record(std::int64_t time, const std::string& domain, std::string headers = "") {
+    if (headers.empty()) headers = "Subject: " + std::to_string(time) + "\n";
     FailureRecord r{time,   domain, "v=DMARC1; p=none; ruf=mailto:ruf@" + domain,
-                    domain, "dmarc", "192.0.2.1", "Feedback-Type: auth-failure\n", "Subject: x\n"};
+                    domain, "dmarc", "192.0.2.1", "Feedback-Type: auth-failure\n", headers};
     FailureRecorder::open(spool_, time).append(r);
   }
 
@@ -184,6 +187,15 @@ TEST_F(FailureSend, RateLimitPerDomainAndHourOnce) {
   ASSERT_TRUE(send_reports(options(kDec7 + 7300, 2)));
   EXPECT_EQ(sent(), 4U);  // once
   EXPECT_TRUE(std::filesystem::exists(spool_ + "/sent/2026-12-07/F0"));
+}
+
+// One message to three of our recipients: three records, one report.
+TEST_F(FailureSend, OneReportForCopiesToSeveralRecipients) {
+  for (int i = 0; i < 3; ++i) record(kDec7 + 600 + i, "a.com", "Subject: the same\n");
+  auto lines = send_reports(options(kDec7 + 7200, 1));
+  ASSERT_TRUE(lines);
+  EXPECT_EQ(sent(), 1U);
+  for (const auto& line : *lines) EXPECT_EQ(line.find("not sent: over"), std::string::npos) << line;
 }
 
 TEST_F(FailureSend, OffSendsNothing) {
