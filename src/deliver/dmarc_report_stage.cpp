@@ -30,9 +30,13 @@ void record_failures(const DeliveredMessage& d, const auth::AuthInput& input) {
   // A failing message under p=quarantine or reject went to the spam stage.
   const bool spam = d.auth.dmarc.policy != auth::DmarcPolicy::none;
   const std::string mail_from = input.mail_from.value_or("");
-  const dmarc_report::FailureFacts facts{
-      d.auth,    d.message, input.client_ip, mail_from, d.envelope.final_recipient,
-      spam ? "spam" : "delivered", std::time(nullptr)};
+  const dmarc_report::FailureFacts facts{d.auth,
+                                         d.message,
+                                         input.client_ip,
+                                         mail_from,
+                                         d.envelope.final_recipient,
+                                         spam ? "spam" : "delivered",
+                                         std::time(nullptr)};
   for (const auto& record : dmarc_report::failure_records(facts)) d.failures.append(record);
 }
 

@@ -80,8 +80,7 @@ std::string feedback_fields(const FailureFacts& facts, const std::string& type) 
   field(out, "Source-IP", facts.client_ip);
   field(out, "Reported-Domain", dmarc.from_domain);
   if (!facts.auth.header_value.empty())
-    field(out, "Authentication-Results",
-          lf_only(redact_addresses(facts.auth.header_value, keep)));
+    field(out, "Authentication-Results", lf_only(redact_addresses(facts.auth.header_value, keep)));
   field(out, "Auth-Failure", type);
   field(out, "Identity-Alignment", identity_alignment(dmarc));  // RFC 7489 §7.3.1
   field(out, "Delivery-Result", facts.delivery);
@@ -90,7 +89,8 @@ std::string feedback_fields(const FailureFacts& facts, const std::string& type) 
   if (dkim == nullptr && !facts.auth.dkim.empty()) dkim = &facts.auth.dkim.front();
   if (dkim != nullptr) {
     field(out, "DKIM-Domain", dkim->domain);
-    if (!dkim->identity.empty()) field(out, "DKIM-Identity", redact_addresses(dkim->identity, keep));
+    if (!dkim->identity.empty())
+      field(out, "DKIM-Identity", redact_addresses(dkim->identity, keep));
     field(out, "DKIM-Selector", dkim->selector);
   }
   return out;

@@ -41,8 +41,8 @@ struct Line {
 
 std::vector<Line> read_failures(const std::string& spool, const std::string& day) {
   std::vector<Line> lines;
-  auto text = read_whole_file(spool + "/" + day + ".failures", std::size_t{80} << 20,
-                              ErrorKind::temporary);
+  auto text =
+      read_whole_file(spool + "/" + day + ".failures", std::size_t{80} << 20, ErrorKind::temporary);
   if (!text) return lines;
   std::size_t start = 0;
   while (start < text->size()) {
@@ -155,8 +155,8 @@ FailureOutcome send_failures(const std::string& day, const SentState& state,
     const auto& r = line.record;
     if (!copies.insert(fnv1a_hex(r.auth_failure + '\0' + r.source_ip + '\0' + r.headers)).second)
       continue;
-    const std::string hour = line.record.reported_domain + " " +
-                             interval_label(line.record.time / kHour * kHour, kHour);
+    const std::string hour =
+        line.record.reported_domain + " " + interval_label(line.record.time / kHour * kHour, kHour);
     if (++seen[hour] > options.failures_per_hour) {
       ++over[hour];
       continue;

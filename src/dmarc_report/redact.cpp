@@ -36,9 +36,8 @@ std::size_t local_start(std::string_view text, std::size_t at) {
 bool kept(std::string_view domain, std::string_view keep) {
   if (keep.empty()) return false;
   const std::string lower = ascii_lower(domain);
-  return lower == keep ||
-         (lower.size() > keep.size() && lower.ends_with(keep) &&
-          lower[lower.size() - keep.size() - 1] == '.');
+  return lower == keep || (lower.size() > keep.size() && lower.ends_with(keep) &&
+                           lower[lower.size() - keep.size() - 1] == '.');
 }
 
 }  // namespace
@@ -51,7 +50,8 @@ std::string redact_addresses(std::string_view text, std::string_view keep_domain
     std::size_t end = at + 1;
     while (end < text.size() && domain_char(text[end])) ++end;
     const std::size_t start = local_start(text, at);
-    if (start == at || start < copied || end == at + 1 || kept(text.substr(at + 1, end - at - 1), keep))
+    if (start == at || start < copied || end == at + 1 ||
+        kept(text.substr(at + 1, end - at - 1), keep))
       continue;
     out.append(text.substr(copied, start - copied));
     out += "redacted";

@@ -30,14 +30,14 @@ namespace mailroom::dmarc_report {
 
 // One failure report, as recorded: everything but its envelope.
 struct FailureRecord {
-  std::int64_t time = 0;       // arrival, seconds since the epoch
-  std::string policy_domain;   // where the DMARC record was found
-  std::string policy_record;   // that record (ruf=, fo=) as published
-  std::string reported_domain; // the RFC5322.From domain
-  std::string auth_failure;    // RFC 6591 Auth-Failure: dmarc, dkim or spf
+  std::int64_t time = 0;        // arrival, seconds since the epoch
+  std::string policy_domain;    // where the DMARC record was found
+  std::string policy_record;    // that record (ruf=, fo=) as published
+  std::string reported_domain;  // the RFC5322.From domain
+  std::string auth_failure;     // RFC 6591 Auth-Failure: dmarc, dkim or spf
   std::string source_ip;
-  std::string feedback;        // the message/feedback-report fields, "\n" line ends
-  std::string headers;         // the original header section, redacted
+  std::string feedback;  // the message/feedback-report fields, "\n" line ends
+  std::string headers;   // the original header section, redacted
   friend bool operator==(const FailureRecord&, const FailureRecord&) = default;
 };
 
@@ -46,9 +46,9 @@ struct FailureFacts {
   const auth::AuthResults& auth;
   const message::Message& message;
   std::string_view client_ip;
-  std::string_view mail_from;   // "" for the null sender
-  std::string_view rcpt_to;     // the recipient of this delivery
-  std::string_view delivery;    // RFC 6591 Delivery-Result: delivered or spam
+  std::string_view mail_from;  // "" for the null sender
+  std::string_view rcpt_to;    // the recipient of this delivery
+  std::string_view delivery;   // RFC 6591 Delivery-Result: delivered or spam
   std::int64_t now = 0;
 };
 

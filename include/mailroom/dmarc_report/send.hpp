@@ -43,8 +43,8 @@ struct SendOptions {
   SendFunction send;
   dns::Resolver* resolver = nullptr;  // external destination verification (§7.1)
   const auth::PublicSuffixList* psl = nullptr;
-  bool failure_reports = false;         // dmarc_report.failure_reports (failure.hpp)
-  std::size_t failures_per_hour = 10;   // dmarc_report.failure_reports_per_hour
+  bool failure_reports = false;        // dmarc_report.failure_reports (failure.hpp)
+  std::size_t failures_per_hour = 10;  // dmarc_report.failure_reports_per_hour
 };
 
 // What was done, one line per report ("sent example.com 2026-12-06 to

@@ -188,7 +188,7 @@ struct DmarcReportConfig {
   // The recipient whose mail carries reports others send us; "" = none.
   std::string reports_mailbox;
   std::string received_store = "~/.mailroom/dmarc-reports";  // "~", "%u": that recipient's
-  bool failure_reports = false;           // ruf= failure reports (RFC 7489 §7.3): off by default
+  bool failure_reports = false;  // ruf= failure reports (RFC 7489 §7.3): off by default
   std::uint64_t failure_reports_per_hour = 10;  // per reported domain and hour of arrival
 };
 

@@ -38,16 +38,21 @@ TEST(DmarcFailure, RedactsLocalPartsOutsideTheReportedDomain) {
 }
 
 TEST(DmarcFailure, SpoolLineRoundTrips) {
-  FailureRecord r{kDec7,     "example.com", "v=DMARC1; p=none; ruf=mailto:r@example.com",
-                  "example.com", "dmarc",   "192.0.2.1",
-                  "Feedback-Type: auth-failure\nX: 100%\n", "Subject: a\tb\r\n\tc\n"};
+  FailureRecord r{kDec7,
+                  "example.com",
+                  "v=DMARC1; p=none; ruf=mailto:r@example.com",
+                  "example.com",
+                  "dmarc",
+                  "192.0.2.1",
+                  "Feedback-Type: auth-failure\nX: 100%\n",
+                  "Subject: a\tb\r\n\tc\n"};
   const auto line = encode_failure(r);
   EXPECT_EQ(line.find('\n'), line.size() - 1);
   auto back = decode_failure(line);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*back, r);
-  EXPECT_FALSE(decode_failure("1\t2\t3\n"));                 // an aggregate record
-  EXPECT_FALSE(decode_failure("F1\tx\ta\tb\tc\td\te\tf\tg"));  // bad time
+  EXPECT_FALSE(decode_failure("1\t2\t3\n"));                    // an aggregate record
+  EXPECT_FALSE(decode_failure("F1\tx\ta\tb\tc\td\te\tf\tg"));   // bad time
   EXPECT_FALSE(decode_failure("F1\t1\t%4\tb\tc\td\te\tf\tg"));  // bad escape
 }
 
@@ -137,8 +142,14 @@ class FailureSend : public ::testing::Test {
   // its own, as different messages have).
   void record(std::int64_t time, const std::string& domain, std::string headers = "") {
     if (headers.empty()) headers = "Subject: " + std::to_string(time) + "\n";
-    FailureRecord r{time,   domain, "v=DMARC1; p=none; ruf=mailto:ruf@" + domain,
-                    domain, "dmarc", "192.0.2.1", "Feedback-Type: auth-failure\n", headers};
+    FailureRecord r{time,
+                    domain,
+                    "v=DMARC1; p=none; ruf=mailto:ruf@" + domain,
+                    domain,
+                    "dmarc",
+                    "192.0.2.1",
+                    "Feedback-Type: auth-failure\n",
+                    headers};
     FailureRecorder::open(spool_, time).append(r);
   }
 
@@ -174,8 +185,8 @@ class FailureSend : public ::testing::Test {
 
 TEST_F(FailureSend, RateLimitPerDomainAndHourOnce) {
   for (int i = 0; i < 4; ++i) record(kDec7 + 600 + i, "a.com");  // 00:xx: 4, limit 2
-  record(kDec7 + 700, "b.com");                                     // another domain
-  record(kDec7 + 3600 + 5, "a.com");                                // 01:xx: its own hour
+  record(kDec7 + 700, "b.com");                                  // another domain
+  record(kDec7 + 3600 + 5, "a.com");                             // 01:xx: its own hour
   auto lines = send_reports(options(kDec7 + 7200, 2));
   ASSERT_TRUE(lines) << lines.error().message;
   std::string all;
@@ -216,7 +227,13 @@ TEST(DmarcFailureMessage, MultipartReport) {
   SendOptions o;
   o.email = "dmarc@example.net";
   o.org_name = "mx.example.net";
-  FailureRecord r{kDec7, "a.com", "", "a.com", "spf", "192.0.2.1", "Feedback-Type: auth-failure\n",
+  FailureRecord r{kDec7,
+                  "a.com",
+                  "",
+                  "a.com",
+                  "spf",
+                  "192.0.2.1",
+                  "Feedback-Type: auth-failure\n",
                   "Subject: \xc3\xa9t\xc3\xa9\n"};
   const auto text = failure_message(r, {"ruf@a.com"}, "id1", o);
   EXPECT_NE(text.find("Content-Type: multipart/report; report-type=feedback-report;"),

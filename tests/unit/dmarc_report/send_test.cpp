@@ -174,7 +174,8 @@ TEST(DmarcSendDays, MarkerNames) {
 TEST_F(DmarcSend, HourlyReportsPerEndedHourOnce) {
   const std::string policy = "v=DMARC1; p=none; ri=3600; rua=mailto:r@a.com";
   const std::int64_t dec6 = kDec7 - 86400;
-  for (std::int64_t hour : {0, 5, 5, 13, 23, 23, 23}) record(dec6 + hour * 3600 + 10, "a.com", policy);
+  for (std::int64_t hour : {0, 5, 5, 13, 23, 23, 23})
+    record(dec6 + hour * 3600 + 10, "a.com", policy);
   record(kDec7 + 600, "a.com", policy);         // 2026-12-07 00:xx
   record(kDec7 + 3600 + 600, "a.com", policy);  // 2026-12-07 01:xx: not over at 01:00:10
   auto first = send_reports(options(kDec7 + 3600 + 10));
