@@ -1,13 +1,10 @@
 // The failure spool (failure.hpp): <spool>/<day>.failures, a line per
 // report, fields %-escaped so that no tab or newline of a header breaks it.
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <charconv>
-#include <cstring>
 
+#include "dmarc_report/append_file.hpp"
 #include "mailroom/dmarc_report/failure.hpp"
 #include "mailroom/dmarc_report/recorder.hpp"
 #include "mailroom/util/log.hpp"
@@ -97,14 +94,7 @@ FailureRecorder FailureRecorder::open(const std::string& spool, std::int64_t now
   FailureRecorder recorder;
   if (spool.empty()) return recorder;
   recorder.path_ = spool + "/" + day_of(now) + ".failures";
-  const int fd =
-      ::open(recorder.path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-  if (fd < 0) {
-    log::warn("dmarc_report.spool: cannot open {}: {} (no failure reports from this delivery)",
-              recorder.path_, std::strerror(errno));
-    return recorder;
-  }
-  recorder.fd_ = UniqueFd(fd);
+  recorder.fd_ = open_append(recorder.path_, "failure report");
   return recorder;
 }
 
@@ -113,12 +103,7 @@ void FailureRecorder::append(const FailureRecord& record) const noexcept {
   try {
     struct stat st {};
     if (::fstat(fd_.get(), &st) == 0 && st.st_size > kMaxFileBytes) return;
-    const std::string line = encode_failure(record);
-    // One write with O_APPEND: the line lands whole after the others.
-    const ssize_t n = ::write(fd_.get(), line.data(), line.size());
-    if (n != static_cast<ssize_t>(line.size()))
-      log::warn("dmarc_report.spool: writing {}: {}", path_,
-                n < 0 ? std::strerror(errno) : "short write");
+    append_line(fd_, encode_failure(record), path_);
   } catch (...) {
     log::warn("dmarc_report.spool: out of memory making a failure report for {}", path_);
   }

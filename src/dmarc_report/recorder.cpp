@@ -1,14 +1,10 @@
 // The day files of delivery records (recorder.hpp).
 #include "mailroom/dmarc_report/recorder.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 
+#include "dmarc_report/append_file.hpp"
 #include "mailroom/util/log.hpp"
 
 namespace mailroom::dmarc_report {
@@ -29,27 +25,14 @@ Recorder Recorder::open(const std::string& spool, std::int64_t now) {
   Recorder recorder;
   if (spool.empty()) return recorder;
   recorder.path_ = spool + "/" + day_of(now) + ".records";
-  int fd =
-      ::open(recorder.path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-  if (fd < 0) {
-    log::warn("dmarc_report.spool: cannot open {}: {} (this delivery is not recorded for reports)",
-              recorder.path_, std::strerror(errno));
-    return recorder;
-  }
-  recorder.fd_ = UniqueFd(fd);
+  recorder.fd_ = open_append(recorder.path_, "aggregate report record");
   return recorder;
 }
 
 void Recorder::append(const DeliveryRecord& record) const noexcept {
   if (!fd_) return;
   try {
-    const std::string line = encode(record);
-    // One write: O_APPEND puts the whole line at the end, whatever other
-    // deliveries write at the same time (no lock, no partial line).
-    ssize_t n = ::write(fd_.get(), line.data(), line.size());
-    if (n != static_cast<ssize_t>(line.size()))
-      log::warn("dmarc_report.spool: writing {}: {}", path_,
-                n < 0 ? std::strerror(errno) : "short write");
+    append_line(fd_, encode(record), path_);
   } catch (...) {
     log::warn("dmarc_report.spool: out of memory making a record for {}", path_);
   }

@@ -14,6 +14,7 @@
 #include "mailroom/auth/dmarc_record.hpp"
 #include "mailroom/dmarc_report/send.hpp"
 #include "mailroom/dns/static_resolver.hpp"
+#include "spool_fixture.hpp"
 
 namespace mailroom::dmarc_report {
 namespace {
@@ -128,16 +129,8 @@ TEST_F(FailureRecords, NoneWithoutClientAddress) {
   EXPECT_EQ(types("0", DmarcCode::fail, SpfCode::fail, DkimStatus::fail, false, false), V{});
 }
 
-class FailureSend : public ::testing::Test {
+class FailureSend : public SpoolTest {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/dmarc_failure_test.XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    spool_ = pattern;
-    psl_ = auth::PublicSuffixList::from_text("com\nnet\n");
-  }
-  void TearDown() override { std::filesystem::remove_all(spool_); }
-
   // A failure of a message whose header section is `headers` ("": one of
   // its own, as different messages have).
   void record(std::int64_t time, const std::string& domain, std::string headers = "") {
@@ -154,33 +147,11 @@ class FailureSend : public ::testing::Test {
   }
 
   SendOptions options(std::int64_t now, std::size_t per_hour = 10, bool on = true) {
-    SendOptions o;
-    o.spool = spool_;
-    o.org_name = "mx.example.net";
-    o.email = "dmarc@example.net";
-    o.now = now;
-    o.resolver = &resolver_;
-    o.psl = &psl_;
+    auto o = base_options(now);
     o.failure_reports = on;
     o.failures_per_hour = per_hour;
-    const std::string log = spool_ + "/sent.log";
-    o.send = [log](const std::string&, const std::vector<std::string>& to, std::string_view) {
-      std::ofstream(log, std::ios::app) << to.at(0) << "\n";
-      return ok();
-    };
     return o;
   }
-
-  std::size_t sent() const {
-    std::ifstream in(spool_ + "/sent.log");
-    std::size_t n = 0;
-    for (std::string line; std::getline(in, line);) ++n;
-    return n;
-  }
-
-  std::string spool_;
-  dns::StaticResolver resolver_;
-  auth::PublicSuffixList psl_;
 };
 
 TEST_F(FailureSend, RateLimitPerDomainAndHourOnce) {
@@ -191,12 +162,12 @@ TEST_F(FailureSend, RateLimitPerDomainAndHourOnce) {
   ASSERT_TRUE(lines) << lines.error().message;
   std::string all;
   for (const auto& line : *lines) all += line + "\n";
-  EXPECT_EQ(sent(), 4U) << all;  // a.com 00:xx two, b.com one, a.com 01:xx one
+  EXPECT_EQ(sent().size(), 4U) << all;  // a.com 00:xx two, b.com one, a.com 01:xx one
   EXPECT_NE(all.find("2 failure report(s) for a.com 2026-12-07 00:00-01:00 not sent"),
             std::string::npos)
       << all;
   ASSERT_TRUE(send_reports(options(kDec7 + 7300, 2)));
-  EXPECT_EQ(sent(), 4U);  // once
+  EXPECT_EQ(sent().size(), 4U);  // once
   EXPECT_TRUE(std::filesystem::exists(spool_ + "/sent/2026-12-07/F0"));
 }
 
@@ -205,21 +176,21 @@ TEST_F(FailureSend, OneReportForCopiesToSeveralRecipients) {
   for (int i = 0; i < 3; ++i) record(kDec7 + 600 + i, "a.com", "Subject: the same\n");
   auto lines = send_reports(options(kDec7 + 7200, 1));
   ASSERT_TRUE(lines);
-  EXPECT_EQ(sent(), 1U);
+  EXPECT_EQ(sent().size(), 1U);
   for (const auto& line : *lines) EXPECT_EQ(line.find("not sent: over"), std::string::npos) << line;
 }
 
 TEST_F(FailureSend, OffSendsNothing) {
   record(kDec7 + 600, "a.com");
   ASSERT_TRUE(send_reports(options(kDec7 + 7200, 10, false)));
-  EXPECT_EQ(sent(), 0U);
+  EXPECT_EQ(sent().size(), 0U);
 }
 
 // A day holding only failure reports (ruf= without rua=) is sent and done.
 TEST_F(FailureSend, DayWithOnlyFailures) {
   record(kDec7 - 600, "a.com");
   ASSERT_TRUE(send_reports(options(kDec7 + 60)));
-  EXPECT_EQ(sent(), 1U);
+  EXPECT_EQ(sent().size(), 1U);
   EXPECT_TRUE(std::filesystem::exists(spool_ + "/sent/2026-12-06/.done"));
 }
 

@@ -15,22 +15,15 @@
 #include "dmarc_report/sent_state.hpp"
 #include "mailroom/dmarc_report/recorder.hpp"
 #include "mailroom/dns/static_resolver.hpp"
+#include "spool_fixture.hpp"
 
 namespace mailroom::dmarc_report {
 namespace {
 
 constexpr std::int64_t kDec7 = 1796601600;  // 2026-12-07 00:00:00 UTC (a Monday)
 
-class DmarcSend : public ::testing::Test {
+class DmarcSend : public SpoolTest {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/dmarc_send_test.XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    spool_ = pattern;
-    psl_ = auth::PublicSuffixList::from_text("com\nnet\n");
-  }
-  void TearDown() override { std::filesystem::remove_all(spool_); }
-
   void record(std::int64_t time, const std::string& domain, const std::string& policy) {
     DeliveryRecord r;
     r.time = time;
@@ -45,34 +38,7 @@ class DmarcSend : public ::testing::Test {
     recorder.append(r);
   }
 
-  SendOptions options(std::int64_t now, int exit_code = 0) {
-    SendOptions o;
-    o.spool = spool_;
-    o.org_name = "mx.example.net";
-    o.email = "dmarc@example.net";
-    o.now = now;
-    o.resolver = &resolver_;
-    o.psl = &psl_;
-    const std::string log = spool_ + "/sent.log";
-    o.send = [log, exit_code](const std::string&, const std::vector<std::string>& to,
-                              std::string_view message) -> Status {
-      std::ofstream(log, std::ios::app) << to.at(0) << " " << message.size() << "\n";
-      if (exit_code != 0) return fail(ErrorKind::temporary, "sendmail exit 75");
-      return ok();
-    };
-    return o;
-  }
-
-  std::vector<std::string> sent() const {
-    std::ifstream in(spool_ + "/sent.log");
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(line.substr(0, line.find(' ')));
-    return lines;
-  }
-
-  std::string spool_;
-  dns::StaticResolver resolver_;
-  auth::PublicSuffixList psl_;
+  SendOptions options(std::int64_t now, int exit_code = 0) { return base_options(now, exit_code); }
 };
 
 TEST_F(DmarcSend, EveryFinishedDayOnceThenDone) {
