@@ -23,12 +23,15 @@ bool domain_char(char c) {
 }
 
 // The start of the local part that ends just before `at`; `at` when none.
+// A quoted string takes the atoms before it along (a."b c"@x, RFC 5322
+// §4.4 obs-local-part): what is left of a local part is redacted with it.
 std::size_t local_start(std::string_view text, std::size_t at) {
+  std::size_t start = at;
   if (at > 0 && text[at - 1] == '"') {  // "quoted string"@domain
     auto open = at >= 2 ? text.rfind('"', at - 2) : std::string_view::npos;
-    return open == std::string_view::npos ? at : open;
+    if (open == std::string_view::npos) return at;
+    start = open;
   }
-  std::size_t start = at;
   while (start > 0 && local_char(text[start - 1])) --start;
   return start;
 }
@@ -50,6 +53,9 @@ std::string redact_addresses(std::string_view text, std::string_view keep_domain
     std::size_t end = at + 1;
     while (end < text.size() && domain_char(text[end])) ++end;
     const std::size_t start = local_start(text, at);
+    // x@y@z: what follows an '@' is its domain, not a new local part (or
+    // redacting it would give the first '@' a domain, "redacted").
+    if (start > 0 && text[start - 1] == '@') continue;
     if (start == at || start < copied || end == at + 1 ||
         kept(text.substr(at + 1, end - at - 1), keep))
       continue;

@@ -1,7 +1,8 @@
 // libFuzzer: failure reports (ruf=) carry the header fields of hostile
-// mail. Input: the domain to keep, '\n', header text. Redaction keeps every
-// '@', redacting twice changes nothing more, and the spool line of a
-// record made of the text decodes to the same record.
+// mail. Input: the domain to keep, '\n', header text. Redaction adds no
+// '@' (a quoted local part may hold one, and goes), redacting twice
+// changes nothing more, and the spool line of a record made of the text
+// decodes to the same record.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -18,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view headers =
       newline == std::string_view::npos ? text : text.substr(newline + 1);
   const std::string once = redact_addresses(headers, keep);
-  if (std::count(once.begin(), once.end(), '@') != std::count(headers.begin(), headers.end(), '@'))
+  if (std::count(once.begin(), once.end(), '@') > std::count(headers.begin(), headers.end(), '@'))
     __builtin_trap();
   if (redact_addresses(once, keep) != once) __builtin_trap();
   FailureRecord record{static_cast<std::int64_t>(size) - 7,

@@ -31,6 +31,12 @@ TEST(DmarcFailure, RedactsLocalPartsOutsideTheReportedDomain) {
             "spf=fail smtp.mailfrom=redacted@x.net;");
   EXPECT_EQ(redact_addresses("\"joe q\"@x.net and ann@y.org", "example.com"),
             "redacted@x.net and redacted@y.org");
+  // Atoms before a quoted string go with it (fuzz_dmarc_failure found the
+  // byte before it left behind, so that a second redaction took it).
+  EXPECT_EQ(redact_addresses("To: \"Joe Q\" \xbc\"joe q\"@x.net", ""),
+            "To: \"Joe Q\" redacted@x.net");
+  EXPECT_EQ(redact_addresses("a.\"b c\"@x.net", ""), "redacted@x.net");
+  EXPECT_EQ(redact_addresses(":r@%x@e", ""), ":r@%x@e");  // not an address: left whole
   for (std::string_view kept : {"@x.net", "a@", "no address", "", "a@@b"})
     EXPECT_EQ(redact_addresses(kept, "example.com"), kept);
   // Received: ... for <user@host>: the recipient goes too.
