@@ -7,8 +7,9 @@
 # part, message/feedback-report with the RFC 6591 fields, the headers as
 # text/rfc822-headers) read with Python's email package, the recipient's
 # local part redacted (RFC 6590); fo= honoured (fo=0 and a DMARC pass: no
-# report; fo=s: an SPF report); the per-domain hourly limit; a second run
-# sends nothing again.
+# report; fo=s: an SPF report; fo=d: a DKIM report for a dkimpy signature
+# broken in transit, with DKIM-Domain and DKIM-Selector, though DMARC
+# passed); the per-domain hourly limit; a second run sends nothing again.
 TEST_NAME=dmarc_failure
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/common.sh
@@ -19,7 +20,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3
 require_root
 find_mailroom
-require_cmd knotd kdig
+require_cmd knotd kdig openssl
+"$PY" -c 'import dkim' 2>/dev/null || skip "needs python3-dkim (scripts/deps/test-dkim.txt)"
 make_scratch
 install_mailroom
 make_user U mrruf
@@ -35,7 +37,13 @@ zone() {  # zone DOMAIN DMARC-RECORD
 }
 zone example.com "v=DMARC1; p=quarantine; ruf=mailto:ruf@example.com; rua=mailto:rua@example.com" >"$Z/example.com.zone"
 zone example.org "v=DMARC1; p=none; fo=s; ruf=mailto:ruf@example.org" >"$Z/example.org.zone"
-start_knot "$Z" example.com example.org
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/rsa.pem" 2>/dev/null || die "openssl"
+RSA_P=$(openssl pkey -in "$T/rsa.pem" -pubout -outform DER 2>/dev/null | base64 -w0)
+{
+  zone example.edu "v=DMARC1; p=none; fo=d; ruf=mailto:ruf@example.edu"
+  printf 'rsa._domainkey TXT ( "v=DKIM1; k=rsa; p=%s" "%s" )\n' "${RSA_P:0:200}" "${RSA_P:200}"
+} >"$Z/example.edu.zone"
+start_knot "$Z" example.com example.org example.edu
 
 SPOOL="$T/spool"
 mkdir -p "$SPOOL" && chmod 0700 "$SPOOL"
@@ -122,10 +130,28 @@ deliver_one bob@example.org 203.0.113.6 "${ON[@]}"
   pass "fo=s: an SPF failure report (Auth-Failure: spf) to example.org's ruf" ||
   fail "fo=s: $(count_files "$SENT") sent: $(cat "$T/send3")"
 
+# fo=d (example.edu): SPF passes aligned, so DMARC passes, but the DKIM
+# signature dkimpy made no longer verifies (the body changed after signing).
+n=$((n + 1))
+printf 'From: Carol <carol@example.edu>\nTo: %s@example.net\nSubject: ruf %s\nMessage-ID: <ruf%s@example.edu>\n\nbody\n' \
+  "$U" "$n" "$n" >"$T/m.eml"
+"$PY" "$here/lib/dkim_sign.py" "$T/m.eml" rsa example.edu "$T/rsa.pem" rsa-sha256 >"$T/m.signed" || die "dkimpy"
+sed 's/^body$/body changed in transit/' "$T/m.signed" >"$T/m.eml"
+CLIENT_ADDRESS=192.0.2.10 CLIENT_HELO=mail.test "$MAILROOM" deliver -d "$U" -f carol@example.edu "${COMMON[@]}" \
+  "${ON[@]}" <"$T/m.eml" >"$T/out" 2>"$T/err" || fail "fo=d delivery: exit $?: $(head -c 300 "$T/err")"
+"$MAILROOM" dmarc send "${COMMON[@]}" "${SEND[@]}" "${ON[@]}" >"$T/send-d" 2>&1 || fail "fo=d run: exit $?"
+if [ "$(count_files "$SENT")" -eq 3 ] && grep -q "^Auth-Failure: dkim$" "$SENT/2" &&
+  grep -q "^DKIM-Domain: example.edu$" "$SENT/2" && grep -q "^DKIM-Selector: rsa$" "$SENT/2" &&
+  grep -q "dmarc=pass" "$SENT/2"; then
+  pass "fo=d: a DKIM failure report (DKIM-Domain, DKIM-Selector) though DMARC passed"
+else
+  fail "fo=d: $(count_files "$SENT") sent: $(cat "$T/send-d") $(sed -n '/feedback-report$/,/^--/p' "$SENT/2" 2>&1)"
+fi
+
 # The limit: 3 an hour per reported domain; five more failures give two more reports.
 for _ in 1 2 3 4 5; do deliver_one alice@example.com 203.0.113.5 "${ON[@]}"; done
 "$MAILROOM" dmarc send "${COMMON[@]}" "${SEND[@]}" "${ON[@]}" >"$T/send4" 2>&1 || fail "fourth run: exit $?"
-if [ "$(count_files "$SENT")" -eq 4 ] && grep -q "3 failure report(s) for example.com .* not sent: over failure_reports_per_hour (3)" "$T/send4"; then
+if [ "$(count_files "$SENT")" -eq 5 ] && grep -q "3 failure report(s) for example.com .* not sent: over failure_reports_per_hour (3)" "$T/send4"; then
   pass "rate limit: 3 an hour for example.com, the rest counted and not sent"
 else
   # An hour boundary between the deliveries splits them over two hours.
