@@ -57,10 +57,11 @@ struct Context {
   std::string spam_note{};                      // "SCL 7 score=7.1 tests=...", for the log
   std::optional<spam::SpamVerdict> spam{};      // for Sieve's spamtest; nullopt: spam off
   OutgoingKeys keys{};  // arc_seal.key, srs.secret_file: opened before privileges drop
-  std::optional<double> trusted_spam_score{};      // sieve.trusted_spam_header's, as it arrived
-  dmarc_report::Recorder dmarc_records{};          // dmarc_report.spool's day file, opened as root
-  dmarc_report::FailureRecorder dmarc_failures{};  // its failure reports, the same
+  std::optional<double> trusted_spam_score{};  // sieve.trusted_spam_header's, as it arrived
+  dmarc_report::Recorder dmarc_records{};      // dmarc_report.spool's day file, opened as root
   StageTimes* stages = nullptr;                // filled as the stages run (Outcome::stages)
+  // dmarc_report.spool's failure reports (failure_reports), opened as root.
+  dmarc_report::FailureRecorder dmarc_failures{};
 };
 
 // Adds the time from its making to its end to a stage's total (a stage
