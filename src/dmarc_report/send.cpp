@@ -196,9 +196,12 @@ DayOutcome send_day(const std::string& day, std::int64_t day_start, const SentSt
   DayOutcome outcome;
   // The records of this day and, once it is over, the days before it that
   // a longer ri= covers (an unfinished day can only have hourly reports due).
+  // The day before always: a delivery opens its day's file when it starts
+  // and stamps its record when it ends, so one that spans midnight writes
+  // a record of this day into yesterday's file.
   const bool over = due(day_start + kDay, options);
   std::map<std::string, std::vector<DeliveryRecord>> by_domain;
-  for (std::int64_t back = over ? kMaxPeriodDays - 1 : 0; back >= 0; --back) {
+  for (std::int64_t back = over ? kMaxPeriodDays - 1 : 1; back >= 0; --back) {
     auto read = read_day(options.spool, day_of(day_start - back * kDay));
     if (read.bad_lines > 0)
       log::warn("dmarc send: {} unreadable line(s) in {}.records", read.bad_lines,

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "dmarc_report/interval.hpp"
@@ -24,7 +25,9 @@ constexpr std::int64_t kDec7 = 1796601600;  // 2026-12-07 00:00:00 UTC (a Monday
 
 class DmarcSend : public SpoolTest {
  protected:
-  void record(std::int64_t time, const std::string& domain, const std::string& policy) {
+  // A delivery at `time` whose day file was opened at `opened` (default: then).
+  void record(std::int64_t time, const std::string& domain, const std::string& policy,
+              std::optional<std::int64_t> opened = std::nullopt) {
     DeliveryRecord r;
     r.time = time;
     r.source_ip = "192.0.2.1";
@@ -33,7 +36,7 @@ class DmarcSend : public SpoolTest {
     r.disposition = "none";
     r.spf_scope = "mfrom";
     r.spf_result = "pass";
-    auto recorder = Recorder::open(spool_, time);
+    auto recorder = Recorder::open(spool_, opened.value_or(time));
     ASSERT_TRUE(recorder.active());
     recorder.append(r);
   }
@@ -164,6 +167,23 @@ TEST_F(DmarcSend, HourlyReportsPerEndedHourOnce) {
   ASSERT_TRUE(later);
   ASSERT_EQ(sent().size(), 6U);
   EXPECT_EQ(later->back().rfind("sent a.com 2026-12-07 01:00-02:00", 0), 0U) << later->back();
+}
+
+// A delivery that began before midnight and ended after it wrote its
+// record (stamped when it ended) into the day file it opened: yesterday's.
+// Today's first hour counts it.
+TEST_F(DmarcSend, HourlyCountsARecordWrittenToYesterdaysFile) {
+  const std::string policy = "v=DMARC1; p=none; ri=3600; rua=mailto:r@a.com";
+  record(kDec7 - 86400 + 600, "a.com", policy);   // yesterday 00:10, its own report
+  record(kDec7 + 2, "a.com", policy, kDec7 - 3);  // 00:00:02, its file opened at 23:59:57
+  record(kDec7 + 1800, "a.com", policy);          // 00:30, in today's file
+  auto lines = send_reports(options(kDec7 + 3600 + 10));
+  ASSERT_TRUE(lines);
+  std::string all;
+  for (const auto& line : *lines) all += line + "\n";
+  EXPECT_NE(all.find("sent a.com 2026-12-07 00:00-01:00 to <r@a.com> (1 records, 2 messages"),
+            std::string::npos)
+      << all;
 }
 
 // The report's date_range is the interval: begin and end in the file name.
