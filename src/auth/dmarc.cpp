@@ -150,7 +150,7 @@ Result<std::string> author_domain(const message::Message& message) {
     return fail(ErrorKind::parse, "the message has " + std::to_string(fields.size()) +
                                       " From fields (RFC 5322 allows one)");
   }
-  auto addresses = message::parse_address_list(fields.front()->value, message.limits());
+  const auto& addresses = message.field_addresses(*fields.front());
   if (addresses.empty()) return fail(ErrorKind::parse, "the From field holds no address");
   std::string domain;
   for (const auto& address : addresses) {

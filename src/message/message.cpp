@@ -1,5 +1,6 @@
 #include "mailroom/message/message.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "mailroom/message/decode.hpp"
@@ -82,13 +83,26 @@ std::string Message::subject(Defects* defects) const {
 
 std::vector<Address> Message::addresses(std::string_view name) const {
   std::vector<Address> out;
-  for (const HeaderField* f : find_all(name)) {
+  for (const auto& f : root().headers) {
+    if (!iequals(f.name, name)) continue;
     if (out.size() >= limits_.max_addresses) break;
-    Limits l = limits_;
-    l.max_addresses = limits_.max_addresses - out.size();
-    for (Address& a : parse_address_list(f->value, l)) out.push_back(std::move(a));
+    // The parser stops at its limit, so the first n of a field's whole list
+    // are what parsing it with a limit of n gives.
+    const auto& list = field_addresses(f);
+    auto take = std::min(list.size(), limits_.max_addresses - out.size());
+    out.insert(out.end(), list.begin(), list.begin() + static_cast<std::ptrdiff_t>(take));
   }
   return out;
+}
+
+const std::vector<Address>& Message::field_addresses(const HeaderField& field) const {
+  auto fields = headers();
+  if (fields.empty() || &field < fields.data() || &field >= fields.data() + fields.size())
+    return other_addresses_.emplace_back(parse_address_list(field.value, limits_));
+  if (field_addresses_.size() < fields.size()) field_addresses_.resize(fields.size());
+  auto& cached = field_addresses_[static_cast<std::size_t>(&field - fields.data())];
+  if (!cached) cached = parse_address_list(field.value, limits_);
+  return *cached;
 }
 
 std::optional<DateTime> Message::date() const {

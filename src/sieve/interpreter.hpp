@@ -150,7 +150,6 @@ class Interpreter {
   std::string break_name_;        // its :name, "" for the innermost loop
   struct FieldCache {
     std::optional<std::string> decoded;
-    std::optional<std::vector<message::Address>> addresses;
   };
   std::vector<FieldCache> fields_;                      // by index in message_.headers()
   std::vector<std::optional<std::string>> part_texts_;  // by index in message_.parts()

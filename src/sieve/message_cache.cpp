@@ -32,16 +32,14 @@ std::string_view Interpreter::decoded(const message::HeaderField& field) {
   return *cached;
 }
 
+// The message keeps its own fields' addresses (authentication and spam
+// scoring read them too); a MIME part's field is parsed each time.
 const std::vector<message::Address>& Interpreter::addresses(const message::HeaderField& field) {
-  std::size_t i = index_of(message_, field);
-  if (i == std::string_view::npos) {
+  if (index_of(message_, field) == std::string_view::npos) {
     scratch_addresses_ = message::parse_address_list(field.value, message_.limits());
     return scratch_addresses_;
   }
-  if (fields_.size() <= i) fields_.resize(message_.headers().size());
-  auto& cached = fields_[i].addresses;
-  if (!cached) cached = message::parse_address_list(field.value, message_.limits());
-  return *cached;
+  return message_.field_addresses(field);
 }
 
 std::string_view Interpreter::part_text(const message::Part& part) {

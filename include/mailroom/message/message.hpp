@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -51,6 +52,12 @@ class Message {
   // Every address of every field `name` ("To", "Cc", ...), in order, at
   // most limits().max_addresses.
   [[nodiscard]] std::vector<Address> addresses(std::string_view name) const;
+  // The addresses of one field (at most limits().max_addresses). A field of
+  // headers() is parsed once and kept: authentication, spam scoring and
+  // Sieve all read From and To, and parsing them again for each was 8 % of
+  // a delivery (callgrind). A field from elsewhere (a MIME part's) is parsed
+  // on each call. The reference lives as long as this Message.
+  [[nodiscard]] const std::vector<Address>& field_addresses(const HeaderField& field) const;
   // The Date field, parsed; nullopt if absent or unparsable.
   [[nodiscard]] std::optional<DateTime> date() const;
 
@@ -88,6 +95,11 @@ class Message {
   std::vector<Part> parts_;  // never empty
   bool separator_ = false;
   Defects defects_;
+  // field_addresses(): by index in headers(), and the lists of fields from
+  // elsewhere (a deque: what it holds never moves). Filled by const
+  // members, so a Message is not for sharing between threads.
+  mutable std::vector<std::optional<std::vector<Address>>> field_addresses_;
+  mutable std::deque<std::vector<Address>> other_addresses_;
 };
 
 }  // namespace mailroom::message

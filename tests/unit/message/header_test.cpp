@@ -152,6 +152,39 @@ TEST(Header, AddressesAndDate) {
   EXPECT_FALSE(parse("Subject: x\n\n").date().has_value());
 }
 
+// Authentication, spam scoring and Sieve each read From and To: a field's
+// list is parsed once per message and the same list handed out again.
+TEST(Header, FieldAddressesParsedOnce) {
+  const Message m = parse(
+      "From: A <a@x>\nTo: b@y, c@z\nTo: d@w, e@v\nContent-Type: multipart/mixed; "
+      "boundary=q\n\n--q\nTo: f@u\n\nbody\n--q--\n");
+  const auto to = m.find_all("To");
+  ASSERT_EQ(to.size(), 2U);
+  const auto& first = m.field_addresses(*to[0]);
+  ASSERT_EQ(first.size(), 2U);
+  EXPECT_EQ(first[1].addr_spec(), "c@z");
+  EXPECT_EQ(&m.field_addresses(*to[0]), &first);
+  EXPECT_EQ(m.field_addresses(*to[1])[0].addr_spec(), "d@w");
+  EXPECT_EQ(m.addresses("From").at(0).display_name, "A");
+  // A MIME part's field is not one of headers(): parsed, and right, too.
+  ASSERT_EQ(m.parts().size(), 2U);
+  const auto* part_to = m.parts()[1].find("To");
+  ASSERT_NE(part_to, nullptr);
+  EXPECT_EQ(m.field_addresses(*part_to).at(0).addr_spec(), "f@u");
+}
+
+// addresses() over several fields stops at max_addresses, as when each
+// field was parsed with what was left of the limit.
+TEST(Header, AddressesLimitAcrossFields) {
+  Limits limits;
+  limits.max_addresses = 3;
+  const Message m = parse("To: a@x, b@y\nTo: c@z, d@w\nTo: e@v\n\n", limits);
+  const auto to = m.addresses("To");
+  ASSERT_EQ(to.size(), 3U);
+  EXPECT_EQ(to[2].addr_spec(), "c@z");
+  EXPECT_EQ(m.field_addresses(*m.find_all("To")[1]).size(), 2U);
+}
+
 TEST(Header, Unfold) {
   EXPECT_EQ(unfold(" a\r\n b"), "a b");
   EXPECT_EQ(unfold("\ta\n\tb  "), "a\tb");
