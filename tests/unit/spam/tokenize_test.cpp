@@ -72,6 +72,37 @@ TEST(Tokenize, DecodedTextHtmlTagsAndUrls) {
   EXPECT_TRUE(has(t, "charset:utf-8"));
 }
 
+// URL starts in any case, right after an h or a w that starts no URL, and
+// an h or w as the text's last byte (find_url looks one byte ahead).
+TEST(Tokenize, UrlsAfterLookalikeLettersAndInAnyCase) {
+  const auto msg = test::parse(
+      "Subject: x\r\n\r\nwith hHTTPS://One.example/ wwWww.two.example "
+      "hwhttp://three.example ht www w\r\nh");
+  const Tokens t = tokenize(msg);
+  EXPECT_TRUE(has(t, "url:one.example"));
+  EXPECT_TRUE(has(t, "url:www.two.example"));
+  EXPECT_TRUE(has(t, "url:three.example"));
+  const auto v = texts(t);
+  EXPECT_EQ(
+      std::count_if(v.begin(), v.end(), [](const std::string& s) { return s.starts_with("url:"); }),
+      4);  // one.example, www.two.example and two.example, three.example
+}
+
+// The URL scan passes over 16 bytes at a time where no "ht" or "ww" can
+// start: a URL is found at every offset, across each block boundary, and
+// at the very end of the text.
+TEST(Tokenize, UrlsAtEveryOffset) {
+  for (std::size_t offset = 0; offset < 40; ++offset) {
+    std::string pad;
+    for (std::size_t i = 0; i < offset; ++i) pad += "th wh "[i % 6];  // h and w, no "ht"/"ww"
+    for (const std::string url : {"HTTP://site.example", "www.site.example"}) {
+      const auto msg = test::parse("Subject: x\r\n\r\n" + pad + url);
+      const std::string want = url[0] == 'H' ? "url:site.example" : "url:www.site.example";
+      EXPECT_TRUE(has(tokenize(msg), want)) << offset << " " << url;
+    }
+  }
+}
+
 TEST(Tokenize, AttachmentTypeAndName) {
   const auto msg = test::parse(
       "Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
