@@ -26,8 +26,11 @@ constexpr auto kTable = make_table();
 }  // namespace
 
 std::optional<std::string> base64_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
+  // Written by index into room for every symbol, then cut to length: a
+  // push_back per byte was most of parsing a DKIM-Signature (b= is 350
+  // symbols, and each signature is parsed twice per delivery).
+  std::string out(text.size() * 3 / 4 + 1, '\0');
+  std::size_t written = 0;
   std::uint32_t acc = 0;
   int bits = 0;
   int pad = 0;
@@ -45,13 +48,14 @@ std::optional<std::string> base64_decode(std::string_view text) {
     ++symbols;
     if (bits >= 8) {
       bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+      out[written++] = static_cast<char>((acc >> bits) & 0xff);
     }
   }
   // A quantum of 1 symbol is never valid; padding, when present, must complete it.
   int rest = symbols % 4;
   if (rest == 1 || pad > 2) return std::nullopt;
   if (pad > 0 && (rest + pad) % 4 != 0) return std::nullopt;
+  out.resize(written);
   return out;
 }
 

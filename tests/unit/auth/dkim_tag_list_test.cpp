@@ -2,6 +2,11 @@
 // that parse and inputs that must fail, side by side, with error positions.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
 #include "auth/dkim_base64.hpp"
 #include "mailroom/auth/arc.hpp"
 #include "mailroom/auth/dkim_key.hpp"
@@ -71,6 +76,32 @@ TEST(DkimBase64, DecodesWithFoldingAndRejectsJunk) {
   EXPECT_FALSE(base64_decode("a"));          // truncated quantum
   EXPECT_FALSE(base64_decode("aGVs!G8="));
   EXPECT_FALSE(base64_decode("aG==="));
+}
+
+// Exactly the bytes, no more (the decoder writes into room for the most
+// the text could hold, then cuts it): every length 0-9, with NUL and 0xff
+// bytes, each with and without padding and with folding white space.
+TEST(DkimBase64, DecodesEveryLengthExactly) {
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (std::size_t n = 0; n < 10; ++n) {
+    std::string bytes;
+    for (std::size_t i = 0; i < n; ++i) bytes += static_cast<char>(i % 2 == 0 ? 0 : 0xff);
+    std::string encoded;
+    for (std::size_t i = 0; i < n; i += 3) {
+      std::uint32_t group = 0;
+      for (std::size_t k = 0; k < 3; ++k)
+        group = (group << 8) | (i + k < n ? static_cast<unsigned char>(bytes[i + k]) : 0U);
+      const std::size_t symbols = std::min<std::size_t>(4, (n - i) * 4 / 3 + 1);
+      for (std::size_t k = 0; k < 4; ++k)
+        encoded += k < symbols ? kAlphabet[(group >> (18 - 6 * k)) & 63] : '=';
+    }
+    EXPECT_EQ(base64_decode(encoded), bytes) << n;
+    std::string unpadded = encoded;
+    while (!unpadded.empty() && unpadded.back() == '=') unpadded.pop_back();
+    EXPECT_EQ(base64_decode(unpadded), bytes) << n;
+    EXPECT_EQ(base64_decode(" " + encoded + "\r\n\t"), bytes) << n;
+  }
 }
 
 constexpr const char* kSig =
