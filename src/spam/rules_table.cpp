@@ -48,6 +48,7 @@ Status apply(std::vector<RuleEntry>& entries, std::string_view text, std::string
 const RuleTable& RuleTable::built_in() {
   static const RuleTable table = [] {
     RuleTable t;
+    t.entries_.reserve(detail::kBuiltInEntryCount);  // built in every delivery: no regrowing
     for (std::size_t i = 0; i < detail::kBuiltInEntryCount; ++i) {
       const auto& e = detail::kBuiltInEntries[i];
       t.entries_.push_back(RuleEntry{e.name, e.weight, e.reason});
