@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "mailroom/util/file.hpp"
+#include "util/config_plain.hpp"
 #include "util/config_setters.hpp"
 
 namespace mailroom {
@@ -424,6 +425,13 @@ Status apply_override(Config& config, std::string_view text) {
   return ok();
 }
 
+Result<Config> apply_overrides(Config config, const std::vector<std::string>& overrides) {
+  for (const auto& text : overrides)
+    if (auto applied = apply_override(config, text); !applied)
+      return tl::unexpected(applied.error());
+  return config;
+}
+
 constexpr std::size_t kMaxConfigFile = std::size_t{16} << 20;
 
 bool file_exists(const std::string& path) {
@@ -462,6 +470,13 @@ Result<Config> load_config(const std::string& path, bool path_is_explicit,
   if (path_is_explicit || file_exists(path)) {
     auto text = read_whole_file(path, kMaxConfigFile, ErrorKind::config);
     if (!text) return tl::unexpected(text.error());
+    // Plain files without toml++ (config_plain.hpp); a value a setter
+    // refuses is read again by toml++, whose nodes know their lines.
+    if (auto plain = config_plain::parse(*text)) {
+      config.source = path;
+      if (apply_table(config, *plain, path)) return apply_overrides(std::move(config), overrides);
+      config = Config{};
+    }
     auto parsed = toml::parse(*text, path);
     if (!parsed) {
       const auto& err = parsed.error();
@@ -473,10 +488,7 @@ Result<Config> load_config(const std::string& path, bool path_is_explicit,
     if (auto applied = apply_table(config, parsed.table(), path); !applied)
       return tl::unexpected(applied.error());
   }
-  for (const auto& text : overrides)
-    if (auto applied = apply_override(config, text); !applied)
-      return tl::unexpected(applied.error());
-  return config;
+  return apply_overrides(std::move(config), overrides);
 }
 
 std::string render_config(const Config& config) {
