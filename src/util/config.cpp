@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 #include <functional>
 #include <map>
+#include <span>
 #include <sstream>
 
 #include "mailroom/util/file.hpp"
@@ -38,9 +39,12 @@ config_setters::Accessor special_use_setter() {
   return accessor;
 }
 
-const std::vector<KeyBinding>& bindings() {
+// An array, not a vector: its entries are made in place, where a vector's
+// would be copied from an initializer list (each std::function again); the
+// table is built in every process (deliver: once per message).
+std::span<const KeyBinding> bindings() {
   using namespace config_setters;
-  static const std::vector<KeyBinding> table = {
+  static const KeyBinding table[] = {
       {{"deliver.max_message_size", "size",
         "Largest message accepted; larger ones are rejected (exit 77)."},
        size_setter(&Config::deliver, &DeliverConfig::max_message_size)},
@@ -394,11 +398,11 @@ Status apply_table(Config& config, const toml::table& root, const std::string& f
     for (auto&& [key, value] : *table) {
       std::string name = std::string(section.str()) + "." + std::string(key.str());
       const auto* binding = find_binding(name);
-      std::string message = where(file, value);
+      // where() only on an error: it is a string made for the message.
       if (binding == nullptr)
-        return fail(ErrorKind::config, message.append(": unknown key '").append(name) += "'");
+        return fail(ErrorKind::config, where(file, value) + ": unknown key '" + name + "'");
       if (auto problem = binding->access.set(config, value); !problem.empty())
-        return fail(ErrorKind::config, message.append(": ").append(name).append(": ") += problem);
+        return fail(ErrorKind::config, where(file, value) + ": " + name + ": " + problem);
     }
   }
   return ok();
