@@ -19,11 +19,6 @@
 namespace mailroom::deliver {
 namespace {
 
-bool is_directory(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 bool exists(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0;
@@ -49,8 +44,12 @@ Result<std::vector<std::string>> sieve_files_in(const std::string& directory) {
 Status add_global(const std::string& entry, bool as_root, std::vector<ScriptFile>& out) {
   if (as_root)
     if (auto trusted = check_trusted_path(entry, "global Sieve script"); !trusted) return trusted;
-  if (!is_directory(entry)) {
-    if (!exists(entry)) return fail(ErrorKind::config, "global Sieve script " + entry + " missing");
+  struct stat st {};
+  const bool found = ::stat(entry.c_str(), &st) == 0;
+  if (!found || !S_ISDIR(st.st_mode)) {
+    // A file stat() found exists; else lstat() still finds a dangling link.
+    if (!found && !exists(entry))
+      return fail(ErrorKind::config, "global Sieve script " + entry + " missing");
     out.push_back({entry});
     return ok();
   }
@@ -78,9 +77,12 @@ std::optional<ScriptFile> user_script(const SieveConfig& config, const MailUser&
   std::string path = expand_user_path(config.script, user.home, user.name);
   if (!exists(path)) return std::nullopt;
   std::string resolved = real_path(path);
-  std::string home = user.home.empty() ? std::string() : real_path(user.home);
   if (resolved.empty()) return ScriptFile{path, "cannot resolve (dangling symbolic link?)"};
-  if (resolved != path && !home.empty() && resolved.rfind(home + "/", 0) != 0)
+  if (resolved == path || user.home.empty()) return ScriptFile{resolved};
+  // The home is resolved only for a script reached through a link: each
+  // realpath() is a readlink per path component, on every delivery.
+  std::string home = real_path(user.home);
+  if (!home.empty() && resolved.rfind(home + "/", 0) != 0)
     return ScriptFile{path, "refused: its symbolic link leads out of the home, to " + resolved};
   return ScriptFile{resolved};
 }
