@@ -3,6 +3,7 @@
 #include "mailroom/message/header.hpp"
 #include "mailroom/util/text.hpp"
 
+#include <cstdint>
 #include <cstring>
 
 namespace mailroom::message {
@@ -61,23 +62,43 @@ std::size_t field_name_length(std::string_view s, const Line& line) noexcept {
   return name_end - line.begin;
 }
 
+// One pass per kind of defect, each with memchr or eight bytes at a time:
+// the block is scanned on every delivery and what is sought is rare (a
+// loop testing each byte for each kind was 38 K instructions for the 3 KB
+// of header blocks of a 4 KB message).
 void scan_defects(std::string_view block, HeaderBlock& out) noexcept {
+  if (block.empty()) return;
+  const char* const begin = block.data();
+  const char* const end = begin + block.size();
+  auto find = [end](const char* from, char c) {
+    return static_cast<const char*>(std::memchr(from, c, static_cast<std::size_t>(end - from)));
+  };
   bool saw_crlf = false;
   bool saw_lf = false;
-  for (std::size_t i = 0; i < block.size(); ++i) {
-    const char c = block[i];
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\n') {
-      (i > 0 && block[i - 1] == '\r' ? saw_crlf : saw_lf) = true;
-    } else if (c == '\r') {
-      if (i + 1 >= block.size() || block[i + 1] != '\n') out.defects.add(Defect::bare_cr);
-    } else if (c == '\0') {
-      out.defects.add(Defect::nul_byte);
-    } else if (u >= 0x80) {
-      out.defects.add(Defect::eight_bit_header);
+  for (const char* lf = find(begin, '\n'); lf != nullptr && !(saw_crlf && saw_lf);
+       lf = find(lf + 1, '\n'))
+    (lf > begin && lf[-1] == '\r' ? saw_crlf : saw_lf) = true;
+  if (saw_crlf && saw_lf) out.defects.add(Defect::mixed_line_endings);
+  for (const char* cr = find(begin, '\r'); cr != nullptr; cr = find(cr + 1, '\r')) {
+    if (cr + 1 == end || cr[1] != '\n') {
+      out.defects.add(Defect::bare_cr);
+      break;
     }
   }
-  if (saw_crlf && saw_lf) out.defects.add(Defect::mixed_line_endings);
+  if (find(begin, '\0') != nullptr) out.defects.add(Defect::nul_byte);
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  const char* at = begin;
+  for (; end - at >= 8; at += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, at, sizeof word);
+    if ((word & kHighBits) != 0) break;
+  }
+  for (; at < end; ++at) {
+    if (static_cast<unsigned char>(*at) >= 0x80) {
+      out.defects.add(Defect::eight_bit_header);
+      break;
+    }
+  }
 }
 
 class BlockParser {

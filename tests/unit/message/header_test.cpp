@@ -185,6 +185,35 @@ TEST(Header, AddressesLimitAcrossFields) {
   EXPECT_EQ(m.field_addresses(*m.find_all("To")[1]).size(), 2U);
 }
 
+// The defect scan reads eight bytes at a time and memchr's: each defect
+// byte is found at every offset (across word boundaries, in the tail),
+// and a clean block of any length has none.
+TEST(Header, DefectBytesFoundAtEveryOffset) {
+  struct Kind {
+    std::string bytes;
+    Defect defect;
+  };
+  const std::vector<Kind> kinds = {{"\xc3\xa9", Defect::eight_bit_header},
+                                   {"\x80", Defect::eight_bit_header},
+                                   {std::string(1, '\0'), Defect::nul_byte},
+                                   {"\r", Defect::bare_cr}};
+  for (std::size_t offset = 0; offset < 24; ++offset) {
+    const std::string pad(offset, 'a');
+    const Message clean = parse("X: " + pad + "\n\n");
+    EXPECT_FALSE(clean.has(Defect::eight_bit_header) || clean.has(Defect::nul_byte) ||
+                 clean.has(Defect::bare_cr) || clean.has(Defect::mixed_line_endings))
+        << offset;
+    for (const auto& kind : kinds) {
+      const Message m = parse("X: " + pad + kind.bytes + "z\n\n");
+      EXPECT_TRUE(m.has(kind.defect)) << offset << " " << static_cast<int>(kind.defect);
+    }
+    // LF then CRLF anywhere: mixed; CRLF alone is not.
+    EXPECT_TRUE(parse("A: " + pad + "\nB: 1\r\n\r\n").has(Defect::mixed_line_endings));
+    EXPECT_FALSE(parse("A: " + pad + "\r\nB: 1\r\n\r\n").has(Defect::mixed_line_endings));
+    EXPECT_FALSE(parse("A: " + pad + "\r\nB: 1\r\n\r\n").has(Defect::bare_cr));
+  }
+}
+
 TEST(Header, Unfold) {
   EXPECT_EQ(unfold(" a\r\n b"), "a b");
   EXPECT_EQ(unfold("\ta\n\tb  "), "a\tb");
