@@ -149,8 +149,13 @@ class Reader {
     std::uint64_t size = 0;
     if (!get_u64(size) || size > in_.size()) return false;
     // Made whole and moved in: assign() into the (empty) string went
-    // through basic_string::_M_replace, a tenth of decoding a script.
-    text = std::string(in_.data(), size);
+    // through basic_string::_M_replace, a tenth of decoding a script. Most
+    // strings of a form are empty (a test's zone, a command's variable);
+    // clear(), not nothing: a member may have a default (Notify::importance).
+    if (size == 0)
+      text.clear();
+    else
+      text = std::string(in_.data(), size);
     in_.remove_prefix(size);
     return true;
   }
