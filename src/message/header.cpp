@@ -191,19 +191,26 @@ class BlockParser {
 }  // namespace
 
 std::string unfold(std::string_view value) {
+  // Whole runs between line ends appended at once (a byte at a time was
+  // 21 K instructions a delivery: trace, Received, Content-Type fields).
   std::string out;
   out.reserve(value.size());
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const char c = value[i];
+  std::size_t pos = 0;
+  while (pos < value.size()) {
+    const std::size_t lf = value.find('\n', pos);
+    const std::size_t stop = lf == std::string_view::npos ? value.size() : lf;
     // Drop CR and LF of a line ending; a bare CR inside a line is kept.
-    if (c == '\n') continue;
-    if (c == '\r' && i + 1 < value.size() && value[i + 1] == '\n') continue;
-    out.push_back(c);
+    const bool crlf = lf != std::string_view::npos && stop > pos && value[stop - 1] == '\r';
+    out.append(value.substr(pos, stop - pos - (crlf ? 1 : 0)));
+    if (lf == std::string_view::npos) break;
+    pos = lf + 1;
   }
   const auto first = out.find_first_not_of(" \t\r");
   if (first == std::string::npos) return {};
   const auto last = out.find_last_not_of(" \t\r");
-  return out.substr(first, last - first + 1);
+  out.erase(last + 1);
+  out.erase(0, first);
+  return out;
 }
 
 HeaderBlock parse_header_block(std::string_view input, const char* base, const Limits& limits) {

@@ -220,6 +220,13 @@ TEST(Header, Unfold) {
   EXPECT_EQ(unfold(""), "");
   EXPECT_EQ(unfold(" \r\n "), "");
   EXPECT_EQ(unfold(" x\ry"), "x\ry");
+  // Only the CR of a CRLF goes; CRs before it, and after the last LF, stay
+  // inside the value (the ends are trimmed of CR too).
+  EXPECT_EQ(unfold(" a\r\r\n b"), "a\r b");
+  EXPECT_EQ(unfold("a\n\r\nb"), "ab");
+  EXPECT_EQ(unfold("a\r\n\r\n\n b\r"), "a b");
+  EXPECT_EQ(unfold("\n\n"), "");
+  EXPECT_EQ(unfold("a\rb\r\n\tc\rd"), "a\rb\tc\rd");
 }
 
 TEST(HeaderLimits, LineTooLongEndsBlock) {
