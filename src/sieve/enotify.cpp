@@ -222,7 +222,7 @@ std::optional<CompiledCommand> validate_notify(Validator& v, const Command& c) {
   CompiledCommand::Send send;
   if (!read_fcc(v, c.name, tags, send.fcc, out.expands)) return std::nullopt;
   send.notify = std::move(notify);
-  out.send = std::move(send);
+  out.send = std::make_shared<const CompiledCommand::Send>(std::move(send));
   return out;
 }
 

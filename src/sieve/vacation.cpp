@@ -101,7 +101,7 @@ std::optional<CompiledCommand> validate_vacation(Validator& v, const Command& c)
   }
   if (!read_fcc(v, c.name, tags, send.fcc, expands)) return std::nullopt;
   send.vacation = std::move(vacation);
-  out.send = std::move(send);
+  out.send = std::make_shared<const CompiledCommand::Send>(std::move(send));
   return out;
 }
 
