@@ -298,6 +298,10 @@ Result<std::vector<std::uint8_t>> encode_query(std::uint16_t id, std::string_vie
     return fail(ErrorKind::parse, "not a valid DNS name: " + std::string(name));
   }
   std::vector<std::uint8_t> out;
+  // Header, the name's labels (one byte more than the name, a byte for the
+  // root), type and class, the OPT record: reserved at once, not regrown
+  // byte by byte (each delivery sends several queries).
+  out.reserve(kHeaderSize + name.size() + 2 + 4 + 11);
   put_u16(out, id);
   out.push_back(kFlagRecursionDesired);
   out.push_back(0);
