@@ -399,10 +399,14 @@ Status apply_table(Config& config, const toml::table& root, const std::string& f
       std::string name = std::string(section.str()) + "." + std::string(key.str());
       const auto* binding = find_binding(name);
       // where() only on an error: it is a string made for the message.
-      if (binding == nullptr)
-        return fail(ErrorKind::config, where(file, value) + ": unknown key '" + name + "'");
-      if (auto problem = binding->access.set(config, value); !problem.empty())
-        return fail(ErrorKind::config, where(file, value) + ": " + name + ": " + problem);
+      if (binding == nullptr) {
+        std::string message = where(file, value);
+        return fail(ErrorKind::config, message.append(": unknown key '").append(name) += "'");
+      }
+      if (auto problem = binding->access.set(config, value); !problem.empty()) {
+        std::string message = where(file, value);
+        return fail(ErrorKind::config, message.append(": ").append(name).append(": ") += problem);
+      }
     }
   }
   return ok();
