@@ -98,7 +98,7 @@ std::vector<Address> Message::addresses(std::string_view name) const {
 const std::vector<Address>& Message::field_addresses(const HeaderField& field) const {
   auto fields = headers();
   if (fields.empty() || &field < fields.data() || &field >= fields.data() + fields.size())
-    return other_addresses_.emplace_back(parse_address_list(field.value, limits_));
+    return other_addresses_.emplace_front(parse_address_list(field.value, limits_));
   if (field_addresses_.size() < fields.size()) field_addresses_.resize(fields.size());
   auto& cached = field_addresses_[static_cast<std::size_t>(&field - fields.data())];
   if (!cached) cached = parse_address_list(field.value, limits_);

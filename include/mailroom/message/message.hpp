@@ -4,7 +4,7 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
+#include <forward_list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -96,10 +96,11 @@ class Message {
   bool separator_ = false;
   Defects defects_;
   // field_addresses(): by index in headers(), and the lists of fields from
-  // elsewhere (a deque: what it holds never moves). Filled by const
-  // members, so a Message is not for sharing between threads.
+  // elsewhere (a forward_list: what it holds never moves, and an empty one
+  // allocates nothing, unlike a deque). Filled by const members, so a
+  // Message is not for sharing between threads.
   mutable std::vector<std::optional<std::vector<Address>>> field_addresses_;
-  mutable std::deque<std::vector<Address>> other_addresses_;
+  mutable std::forward_list<std::vector<Address>> other_addresses_;
 };
 
 }  // namespace mailroom::message
