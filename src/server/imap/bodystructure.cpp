@@ -7,6 +7,7 @@
 
 #include "mailroom/message/address.hpp"
 #include "mailroom/message/header.hpp"
+#include "mailroom/message/transfer_encoding.hpp"
 #include "server/imap/text.hpp"
 
 namespace mailroom::server::imap {
@@ -199,36 +200,73 @@ std::string body_structure(const message::Message& m, bool extensible) {
   return structure(m, m.root(), extensible, 0);
 }
 
-std::optional<std::string> section_text(const message::Message& m, std::string_view section) {
-  const Part* part = &m.root();
-  bool is_message = true;                  // the root, or the message inside a message/rfc822 part
-  std::optional<message::Message> holder;  // keeps an encapsulated message alive
-  std::string_view rest = section;
+namespace {
+
+// The part the leading numbers of a section name ("1.2" of "1.2.HEADER"),
+// with what is left of the section after them; nullptr when they name no
+// part.
+struct Located {
+  const Part* part = nullptr;
+  bool is_message = true;  // the root, or the message inside a message/rfc822 part
+  std::string_view rest;
+};
+
+Located locate(const message::Message& m, std::string_view section,
+               std::optional<message::Message>& holder) {
+  Located at{&m.root(), true, section};
+  std::string_view& rest = at.rest;
   while (!rest.empty() && std::isdigit(static_cast<unsigned char>(rest[0])) != 0) {
     std::size_t n = 0;
     auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
-    if (ec != std::errc{} || n == 0) return std::nullopt;
+    if (ec != std::errc{} || n == 0) return {};
     rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
     const message::Message& owner = holder ? *holder : m;
-    if (part->content_type.is_multipart() && !part->children.empty()) {
-      if (n > part->children.size()) return std::nullopt;
-      part = &owner.parts()[part->children[n - 1]];
-    } else if (n != 1 || !is_message) {
-      return std::nullopt;
+    if (at.part->content_type.is_multipart() && !at.part->children.empty()) {
+      if (n > at.part->children.size()) return {};
+      at.part = &owner.parts()[at.part->children[n - 1]];
+    } else if (n != 1 || !at.is_message) {
+      return {};
     }
-    is_message = false;
+    at.is_message = false;
     if (!rest.empty()) {
-      if (rest[0] != '.') return std::nullopt;
+      if (rest[0] != '.') return {};
       rest.remove_prefix(1);
       // Beyond a message/rfc822 part the numbers count its message's parts.
-      if (part->content_type.is_message() && !rest.empty() &&
+      if (at.part->content_type.is_message() && !rest.empty() &&
           std::isdigit(static_cast<unsigned char>(rest[0])) != 0) {
-        holder = inner(*part);
-        part = &holder->root();
-        is_message = true;
+        holder = inner(*at.part);
+        at.part = &holder->root();
+        at.is_message = true;
       }
     }
   }
+  return at;
+}
+
+}  // namespace
+
+tl::expected<std::string, BinaryError> binary_section(const message::Message& m,
+                                                      std::string_view section) {
+  if (section.empty()) return std::string(m.raw());
+  std::optional<message::Message> holder;  // keeps an encapsulated message alive
+  Located at = locate(m, section, holder);
+  if (at.part == nullptr || !at.rest.empty()) return tl::unexpected(BinaryError::no_part);
+  // RFC 3516 section 4.2: a transfer encoding the server cannot undo is
+  // UNKNOWN-CTE; 7bit, 8bit and binary are the content as it is.
+  if (at.part->encoding == message::TransferEncoding::unknown)
+    return tl::unexpected(BinaryError::unknown_encoding);
+  message::Defects defects;
+  return message::decode_transfer(at.part->body, at.part->encoding, defects,
+                                  m.limits().max_decoded_size);
+}
+
+std::optional<std::string> section_text(const message::Message& m, std::string_view section) {
+  std::optional<message::Message> holder;  // keeps an encapsulated message alive
+  Located at = locate(m, section, holder);
+  if (at.part == nullptr) return std::nullopt;
+  const Part* part = at.part;
+  const bool is_message = at.is_message;
+  std::string_view rest = at.rest;
   bool numbered = rest.size() != section.size();
   std::string keyword = upper(rest.substr(0, rest.find(' ')));
   if (numbered && !keyword.empty() && keyword != "MIME" && part->content_type.is_message() &&

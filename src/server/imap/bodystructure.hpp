@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "mailroom/message/message.hpp"
+#include "mailroom/util/result.hpp"
 
 namespace mailroom::server::imap {
 
@@ -25,5 +26,12 @@ namespace mailroom::server::imap {
 // nullopt when the section names no part or does not parse.
 [[nodiscard]] std::optional<std::string> section_text(const message::Message& message,
                                                       std::string_view section);
+
+// BINARY[<section>] (RFC 3516): the part's content with its
+// Content-Transfer-Encoding undone; the whole message for "". `section`
+// is part numbers only ("1.2").
+enum class BinaryError { no_part, unknown_encoding };
+[[nodiscard]] tl::expected<std::string, BinaryError> binary_section(
+    const message::Message& message, std::string_view section);
 
 }  // namespace mailroom::server::imap

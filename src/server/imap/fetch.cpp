@@ -34,6 +34,14 @@ bool parse_partial(std::string_view text, FetchItem& item) {
   return true;
 }
 
+// "", "1", "1.2.3": what BINARY[...] may name.
+bool part_numbers(std::string_view text) {
+  if (text.empty()) return true;
+  if (text.front() == '.' || text.back() == '.' || text.find("..") != std::string_view::npos)
+    return false;
+  return std::all_of(text.begin(), text.end(), [](char c) { return c == '.' || (c >= '0' && c <= '9'); });
+}
+
 Result<FetchItem> parse_item(std::string_view text) {
   std::string name = upper(text.substr(0, text.find('[')));
   FetchItem item;
@@ -56,12 +64,20 @@ Result<FetchItem> parse_item(std::string_view text) {
       }
     return bad("unknown FETCH item " + std::string(text));
   }
-  if (name != "BODY" && name != "BODY.PEEK") return bad("unknown FETCH item " + std::string(text));
+  const bool binary = name == "BINARY" || name == "BINARY.PEEK" || name == "BINARY.SIZE";
+  if (name != "BODY" && name != "BODY.PEEK" && !binary)
+    return bad("unknown FETCH item " + std::string(text));
   auto open = text.find('[');
   auto close = text.find(']', open);
   if (close == std::string_view::npos) return bad("unterminated section");
-  item.kind = Kind::section;
-  item.peek = name == "BODY.PEEK";
+  item.kind = name == "BINARY.SIZE" ? Kind::binary_size : binary ? Kind::binary : Kind::section;
+  item.peek = name == "BODY.PEEK" || name == "BINARY.PEEK";
+  // RFC 3516 section 4: section-binary is part numbers only; no partial
+  // for BINARY.SIZE.
+  if (binary && !part_numbers(text.substr(open + 1, close - open - 1)))
+    return bad("BINARY takes part numbers only: " + std::string(text));
+  if (item.kind == Kind::binary_size && close + 1 != text.size())
+    return bad("BINARY.SIZE takes no partial");
   item.section = std::string(text.substr(open + 1, close - open - 1));
   if (!parse_partial(text.substr(close + 1), item))
     return bad("bad partial in " + std::string(text));
@@ -69,7 +85,7 @@ Result<FetchItem> parse_item(std::string_view text) {
 }
 
 std::string section_name(const FetchItem& item) {
-  std::string out = "BODY[" + item.section + "]";
+  std::string out = (item.kind == Kind::binary ? "BINARY[" : "BODY[") + item.section + "]";
   if (item.partial) out += "<" + std::to_string(item.partial->first) + ">";
   return out;
 }
@@ -78,7 +94,13 @@ std::string literal(std::string_view bytes) {
   return "{" + std::to_string(bytes.size()) + "}\r\n" + std::string(bytes);
 }
 
-std::string partial_of(std::string text, const FetchItem& item) {
+// RFC 3516 section 4.2: decoded content with a NUL goes as a literal8.
+std::string binary_literal(std::string_view bytes) {
+  if (bytes.find('\0') == std::string_view::npos) return literal(bytes);
+  return "~" + literal(bytes);
+}
+
+std::string_view partial_of(std::string_view text, const FetchItem& item) {
   if (!item.partial) return text;
   auto [offset, length] = *item.partial;
   if (offset >= text.size()) return {};
@@ -129,8 +151,8 @@ Result<std::vector<FetchItem>> parse_fetch_items(const Value& value) {
 
 bool sets_seen(const std::vector<FetchItem>& items) {
   return std::any_of(items.begin(), items.end(), [](const FetchItem& i) {
-    return (i.kind == Kind::section && !i.peek) || i.kind == Kind::rfc822 ||
-           i.kind == Kind::rfc822_text;
+    return ((i.kind == Kind::section || i.kind == Kind::binary) && !i.peek) ||
+           i.kind == Kind::rfc822 || i.kind == Kind::rfc822_text;
   });
 }
 
@@ -140,6 +162,7 @@ Result<std::string> fetch_message(Selected& box, std::size_t index,
   std::vector<std::string> parts;
   bool has_uid = false, has_flags = false;
   std::optional<std::string> text;  // read at most once
+  std::optional<std::string> head;  // the header alone, when that is all it takes
   std::optional<message::Message> parsed;
   auto body = [&]() -> Result<const std::string*> {
     if (!text) {
@@ -149,8 +172,23 @@ Result<std::string> fetch_message(Selected& box, std::size_t index,
     }
     return &*text;
   };
+  // ENVELOPE needs the header fields only: without another item that
+  // reads the body, only the header is read and parsed.
+  const bool header_only = std::none_of(items.begin(), items.end(), [](const FetchItem& i) {
+    return i.kind != Kind::flags && i.kind != Kind::uid && i.kind != Kind::internal_date &&
+           i.kind != Kind::size && i.kind != Kind::envelope;
+  });
   auto parse = [&]() -> Result<const message::Message*> {
     if (!parsed) {
+      if (header_only && !text) {
+        auto read = box.read_header(m);
+        if (!read) return tl::unexpected(read.error());
+        head = std::move(*read);
+        parsed = message::Message::parse(
+            std::make_shared<const message::Buffer>(message::Buffer::from_string(*head)), {},
+            message::Scope::headers);
+        return &*parsed;
+      }
       auto b = body();
       if (!b) return tl::unexpected(b.error());
       parsed = message::Message::parse(
@@ -172,9 +210,13 @@ Result<std::string> fetch_message(Selected& box, std::size_t index,
         parts.push_back("INTERNALDATE \"" + imap_date_time(box.internal_date(m)) + "\"");
         break;
       case Kind::size: {
-        auto b = body();
-        if (!b) return tl::unexpected(b.error());
-        parts.push_back("RFC822.SIZE " + std::to_string((*b)->size()));
+        auto known = Selected::size_from_name(m);
+        if (!known) {
+          auto b = body();
+          if (!b) return tl::unexpected(b.error());
+          known = (*b)->size();
+        }
+        parts.push_back("RFC822.SIZE " + std::to_string(*known));
         break;
       }
       case Kind::envelope:
@@ -187,10 +229,32 @@ Result<std::string> fetch_message(Selected& box, std::size_t index,
                                                     : "BODYSTRUCTURE " + body_structure(**p, true));
         break;
       }
+      case Kind::binary:
+      case Kind::binary_size: {
+        auto p = parse();
+        if (!p) return tl::unexpected(p.error());
+        auto bytes = binary_section(**p, item.section);
+        if (!bytes && bytes.error() == BinaryError::unknown_encoding)
+          return fail(ErrorKind::rejected, "unknown Content-Transfer-Encoding");
+        std::string_view content = bytes ? std::string_view(*bytes) : std::string_view();
+        if (item.kind == Kind::binary_size)
+          parts.push_back("BINARY.SIZE[" + item.section + "] " + std::to_string(content.size()));
+        else
+          parts.push_back(section_name(item) + " " + binary_literal(partial_of(content, item)));
+        break;
+      }
       case Kind::rfc822:
       case Kind::rfc822_header:
       case Kind::rfc822_text:
       case Kind::section: {
+        if (item.kind == Kind::rfc822 || (item.kind == Kind::section && item.section.empty())) {
+          // The whole message: no parse needed.
+          auto b = body();
+          if (!b) return tl::unexpected(b.error());
+          parts.push_back((item.kind == Kind::rfc822 ? std::string("RFC822") : section_name(item)) +
+                          " " + literal(partial_of(**b, item)));
+          break;
+        }
         auto p = parse();
         if (!p) return tl::unexpected(p.error());
         std::string section = item.kind == Kind::rfc822          ? ""

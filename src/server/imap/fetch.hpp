@@ -24,11 +24,13 @@ struct FetchItem {
     section,
     rfc822,
     rfc822_header,
-    rfc822_text
+    rfc822_text,
+    binary,      // BINARY[<part>], BINARY.PEEK (RFC 3516)
+    binary_size  // BINARY.SIZE[<part>]
   };
   Kind kind = Kind::flags;
-  std::string section;                                             // BODY[<section>]
-  bool peek = false;                                               // BODY.PEEK: \Seen is not set
+  std::string section;  // BODY[<section>], BINARY[<part numbers>]
+  bool peek = false;    // BODY.PEEK, BINARY.PEEK: \Seen is not set
   std::optional<std::pair<std::uint64_t, std::uint64_t>> partial;  // <offset.length>
 };
 
@@ -36,7 +38,9 @@ struct FetchItem {
 // ErrorKind::parse with the BAD text.
 [[nodiscard]] Result<std::vector<FetchItem>> parse_fetch_items(const Value& value);
 
-// "* <seq> FETCH (...)\r\n" for one message. `set_seen` is set when a
+// "* <seq> FETCH (...)\r\n" for one message. ErrorKind::rejected when a
+// BINARY part has a transfer encoding that cannot be undone (the command
+// then ends in NO [UNKNOWN-CTE], RFC 3516 section 4.2). `set_seen` is set when a
 // non-peek body item was asked for in a read-write mailbox: the caller
 // has already stored \Seen, so FLAGS is part of the answer.
 [[nodiscard]] Result<std::string> fetch_message(Selected& box, std::size_t index,

@@ -14,6 +14,11 @@
 #include "server/imap/text.hpp"
 
 namespace mailroom::server::imap {
+namespace {
+
+constexpr std::size_t kStreamAt = 256 * 1024;  // FETCH output sent in pieces of about this
+
+}  // namespace
 
 std::optional<std::vector<std::size_t>> Session::messages_of(const Value& set, bool uid) const {
   if (set.kind != Value::Kind::atom) return std::nullopt;
@@ -47,11 +52,17 @@ std::string Session::fetch(const Command& c, bool uid) {
     if (mark_seen && m.file.flags().find('S') == std::string_view::npos)
       (void)selected_->set_letters(m, std::string(m.file.flags()) + "S");
     auto response = fetch_message(*selected_, i, *items, uid);
+    if (!response && response.error().kind == ErrorKind::rejected)
+      return out + tagged(c, "NO [UNKNOWN-CTE] " + response.error().message);
     if (!response) {
       out += "* " + std::to_string(i + 1) + " FETCH (UID " + std::to_string(m.uid) + ")\r\n";
       continue;
     }
     out += *response;
+    if (sink_ && out.size() >= kStreamAt) {
+      if (!sink_(out)) return {};  // the client is gone
+      out.clear();
+    }
   }
   return out + updates(uid) + tagged(c, "OK FETCH done");
 }
@@ -98,7 +109,8 @@ std::string Session::store(const Command& c, bool uid) {
     }
     if (auto set = selected_->set_letters(m, next); !set)
       return out + tagged(c, "NO [SERVERBUG] cannot change flags: " + set.error().message);
-    trained.push_back(selected_->folder.path() + (m.file.in_cur ? "/cur/" : "/new/") + m.file.name);
+    trained.push_back(selected_->folder.path() + (m.file.in_cur ? "/cur/" : "/new/") +
+                      std::string(m.file.name()));
     if (!silent)
       out += "* " + std::to_string(i + 1) + " FETCH (" +
              (uid ? "UID " + std::to_string(m.uid) + " " : std::string()) + "FLAGS " +
@@ -136,7 +148,7 @@ std::string Session::copy(const Command& c, bool uid, bool move) {
       uniques.push_back("#" + std::to_string(stored->second));
       continue;
     }
-    maildir::StoredMessage stored{m.file.in_cur, m.file.name};
+    maildir::StoredMessage stored{m.file.in_cur, std::string(m.file.name())};
     auto linked = maildir::link_message(selected_->folder, stored, *to, m.file.flags());
     if (!linked) return tagged(c, "NO [SERVERBUG] " + linked.error().message);
     source_uids.push_back(m.uid);
@@ -169,7 +181,7 @@ std::string Session::copy(const Command& c, bool uid, bool move) {
     std::size_t i = (*indices)[k];
     auto& m = selected_->messages[i];
     if (m.gone) continue;
-    maildir::StoredMessage stored{m.file.in_cur, m.file.name};
+    maildir::StoredMessage stored{m.file.in_cur, std::string(m.file.name())};
     if (!maildir::unlink_message(selected_->folder, stored)) continue;
     out += "* " + std::to_string(i + 1) + " EXPUNGE\r\n";
     selected_->messages.erase(selected_->messages.begin() + static_cast<std::ptrdiff_t>(i));

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <ctime>
 #include <unordered_map>
 
@@ -18,12 +19,30 @@ namespace mailroom::server::imap {
 namespace {
 
 constexpr std::size_t kMaxMessage = 256ULL << 20;
+constexpr long long kSettleSeconds = 2;  // see Selected::may_have_changed
 
 std::uint32_t now() { return static_cast<std::uint32_t>(std::time(nullptr)); }
 
-std::string path_of(const MaildirFile& file) { return (file.in_cur ? "cur/" : "new/") + file.name; }
+std::string path_of(const FileRef& file) {
+  return (file.in_cur ? "cur/" : "new/") + std::string(file.name());
+}
 
 }  // namespace
+
+std::string_view NameArena::keep(std::string_view name) {
+  kept_ += name.size();
+  if (name.size() > room_) {
+    std::size_t size = std::max(kBlock, name.size());
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
+    next_ = blocks_.back().get();
+    room_ = size;
+  }
+  char* at = next_;
+  std::copy(name.begin(), name.end(), at);
+  next_ += name.size();
+  room_ -= name.size();
+  return {at, name.size()};
+}
 
 std::string to_crlf(std::string_view text) {
   std::string out;
@@ -39,31 +58,33 @@ Result<Selected> Selected::open(int rootfd, const maildir::FolderName& name, mai
                                 bool read_only, const maildir::Options& options) {
   auto dir = open_folder_dir(rootfd, name);
   if (!dir) return tl::unexpected(dir.error());
-  auto synced = sync_uidlist(dir->get(), now());
-  if (!synced) return tl::unexpected(synced.error());
   Selected out;
+  out.dir = std::move(*dir);
+  out.remember_stamps();  // before the scan: a change after it shows
+  auto synced = sync_uidlist(out.dir.get(), now());
+  if (!synced) return tl::unexpected(synced.error());
   out.read_only = read_only;
   out.name = name;
   out.folder = std::move(folder);
   out.options = options;
-  out.dir = std::move(*dir);
   out.validity = synced->list.validity;
   out.next_uid = synced->list.next;
   out.read_keywords();
   std::unordered_map<std::string_view, const MaildirFile*> by_unique;
   for (const auto& f : synced->files) by_unique[f.unique()] = &f;
+  out.messages.reserve(synced->list.entries.size());
   for (const auto& entry : synced->list.entries) {
     auto it = by_unique.find(entry.unique);
     if (it == by_unique.end()) continue;
-    Message m{entry.uid, *it->second, !it->second->in_cur, false};
+    Message m{out.keep(*it->second), entry.uid, !it->second->in_cur, false};
     // RFC 3501 2.3.2 \Recent: this session is the first to see it. As
     // Dovecot does, a read-write SELECT moves it to cur/ so no later
     // session sees it as recent again.
     if (!read_only && !m.file.in_cur) {
-      std::string moved = m.file.name + ":2,";
-      if (::renameat(out.dir.get(), ("new/" + m.file.name).c_str(), out.dir.get(),
+      std::string moved = std::string(m.file.name()) + ":2,";
+      if (::renameat(out.dir.get(), path_of(m.file).c_str(), out.dir.get(),
                      ("cur/" + moved).c_str()) == 0)
-        m.file = MaildirFile{true, moved};
+        m.file = out.keep(MaildirFile{true, moved});
     }
     out.messages.push_back(std::move(m));
   }
@@ -165,13 +186,12 @@ Status Selected::set_letters(Message& message, const std::string& letters) {
   auto sorted = maildir::normalise_flags(letters);
   if (!sorted) return tl::unexpected(sorted.error());
   if (message.file.in_cur && message.file.flags() == *sorted &&
-      message.file.name.find(":2,") != std::string::npos)
+      message.file.name().find(":2,") != std::string_view::npos)
     return ok();
-  MaildirFile renamed{true, std::string(message.file.unique()) + ":2," + *sorted};
-  if (::renameat(dir.get(), path_of(message.file).c_str(), dir.get(), path_of(renamed).c_str()) !=
-      0)
+  std::string renamed = "cur/" + std::string(message.file.unique()) + ":2," + *sorted;
+  if (::renameat(dir.get(), path_of(message.file).c_str(), dir.get(), renamed.c_str()) != 0)
     return fail_errno(ErrorKind::temporary, "rename " + path_of(message.file), errno);
-  message.file = std::move(renamed);
+  message.file = keep(MaildirFile{true, renamed.substr(4)});
   return ok();
 }
 
@@ -207,13 +227,81 @@ Result<std::string> Selected::read(const Message& message) const {
   return to_crlf(text);
 }
 
+Result<std::string> Selected::read_header(const Message& message) const {
+  UniqueFd fd(
+      ::openat(dir.get(), path_of(message.file).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) return fail_errno(ErrorKind::temporary, "open " + path_of(message.file), errno);
+  std::string text;
+  char buffer[16384];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail_errno(ErrorKind::temporary, "read " + path_of(message.file), errno);
+    if (n == 0) break;
+    std::size_t from = text.size() < 2 ? 0 : text.size() - 2;
+    text.append(buffer, static_cast<std::size_t>(n));
+    // The header ends at the first empty line (LF LF, or LF CR LF; an
+    // empty first line is an empty header).
+    if (from == 0 && (text.starts_with("\n") || text.starts_with("\r\n"))) {
+      text.resize(text.find('\n') + 1);
+      return to_crlf(text);
+    }
+    for (auto lf = text.find('\n', from); lf != std::string::npos; lf = text.find('\n', lf + 1)) {
+      std::size_t next = lf + 1;
+      if (next < text.size() && text[next] == '\r') ++next;
+      if (next < text.size() && text[next] == '\n') {
+        text.resize(next + 1);
+        return to_crlf(text);
+      }
+    }
+    if (text.size() > kMaxMessage) return fail(ErrorKind::limit, "message too large");
+  }
+  return to_crlf(text);
+}
+
+std::optional<std::uint64_t> Selected::size_from_name(const Message& message) {
+  std::string_view base = message.file.unique();
+  auto at = base.find(",W=");
+  if (at == std::string_view::npos) return std::nullopt;
+  std::uint64_t value = 0;
+  const char* first = base.data() + at + 3;
+  const char* last = base.data() + base.size();
+  auto [end, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc{} || end == first || (end != last && *end != ',')) return std::nullopt;
+  return value;
+}
+
 long long Selected::internal_date(const Message& message) const {
   struct stat st {};
   if (::fstatat(dir.get(), path_of(message.file).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return 0;
   return st.st_mtime;
 }
 
+void Selected::remember_stamps() {
+  struct stat fresh {}, cur {};
+  stamps_trusted_ = false;
+  if (::fstatat(dir.get(), "new", &fresh, 0) != 0 || ::fstatat(dir.get(), "cur", &cur, 0) != 0)
+    return;
+  stamps_ = {fresh.st_mtim.tv_sec, fresh.st_mtim.tv_nsec, cur.st_mtim.tv_sec, cur.st_mtim.tv_nsec};
+  long long newest = std::max(fresh.st_mtim.tv_sec, cur.st_mtim.tv_sec);
+  stamps_trusted_ = static_cast<long long>(std::time(nullptr)) - newest >= kSettleSeconds;
+}
+
+bool Selected::may_have_changed() const {
+  if (!stamps_trusted_) return true;
+  for (const auto& m : messages)
+    if (m.gone) return true;  // still to be reported as expunged
+  struct stat fresh {}, cur {};
+  if (::fstatat(dir.get(), "new", &fresh, 0) != 0 || ::fstatat(dir.get(), "cur", &cur, 0) != 0)
+    return true;
+  return stamps_ != std::array<long long, 4>{fresh.st_mtim.tv_sec, fresh.st_mtim.tv_nsec,
+                                              cur.st_mtim.tv_sec, cur.st_mtim.tv_nsec};
+}
+
 Result<std::string> Selected::sync(bool report_expunges) {
+  if (!may_have_changed()) return std::string();
+  remember_stamps();
+  ++scans;
   auto synced = sync_uidlist(dir.get(), now());
   if (!synced) return tl::unexpected(synced.error());
   read_keywords();
@@ -236,9 +324,9 @@ Result<std::string> Selected::sync(bool report_expunges) {
   }
   for (std::size_t i = 0; i < messages.size(); ++i) {
     auto it = by_uid.find(messages[i].uid);
-    if (it == by_uid.end() || it->second->name == messages[i].file.name) continue;
+    if (it == by_uid.end() || it->second->name == messages[i].file.name()) continue;
     bool flags_changed = it->second->flags() != messages[i].file.flags();
-    messages[i].file = *it->second;
+    messages[i].file = keep(*it->second);
     if (flags_changed)
       out += "* " + std::to_string(i + 1) + " FETCH (FLAGS " + flag_list(messages[i]) + ")\r\n";
   }
@@ -248,8 +336,9 @@ Result<std::string> Selected::sync(bool report_expunges) {
     if (e.uid <= last) continue;
     auto it = by_uid.find(e.uid);
     if (it == by_uid.end()) continue;
-    messages.push_back(Message{e.uid, *it->second, !it->second->in_cur, false});
+    messages.push_back(Message{keep(*it->second), e.uid, !it->second->in_cur, false});
   }
+  compact_names();
   next_uid = synced->list.next;
   if (messages.size() != before) {
     out += "* " + std::to_string(messages.size()) + " EXISTS\r\n";
@@ -258,6 +347,15 @@ Result<std::string> Selected::sync(bool report_expunges) {
     out += "* " + std::to_string(all_recent) + " RECENT\r\n";
   }
   return out;
+}
+
+void Selected::compact_names() {
+  std::size_t live = 0;
+  for (const auto& m : messages) live += m.file.name().size();
+  if (names_.kept() <= 2 * live + 4096) return;
+  NameArena fresh;
+  for (auto& m : messages) m.file = FileRef(m.file.in_cur, fresh.keep(m.file.name()));
+  names_ = std::move(fresh);
 }
 
 std::string Selected::select_responses() const {

@@ -3,6 +3,7 @@
 #include "server/imap/session.hpp"
 #include "server/imap/text.hpp"
 
+#include <malloc.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -17,7 +18,9 @@
 namespace mailroom::server::imap {
 namespace {
 
-constexpr std::size_t kBufferSize = 65536;
+// Commands are short; an APPEND literal takes a few more reads. (A
+// session's stack pages are its own: 500 idle sessions pay 500 times.)
+constexpr std::size_t kBufferSize = 16384;
 constexpr int kIdlePollMs = 500;  // IDLE: a delivery shows up within a second
 
 }  // namespace
@@ -80,10 +83,17 @@ int run_session(int login, const std::string& maildir_path, const net::Limits& l
   CommandReader reader(CommandLimits{limits.max_line});
   std::array<char, kBufferSize> buffer{};
   std::optional<Session> session;
-  if (maildir) session.emplace(std::move(*maildir), setup);
+  if (maildir) {
+    session.emplace(std::move(*maildir), setup);
+    session->stream_to([login](std::string_view bytes) { return send_all(login, bytes); });
+  }
   bool greeted = false, idling = false;
   std::string idle_tag;
   for (;;) {
+    // Before waiting: give back what the last command freed (a SELECT of
+    // a large folder leaves megabytes of freed scan and uidlist buffers
+    // in the heap, which an idle session would otherwise keep for hours).
+    ::malloc_trim(0);
     ssize_t n = ::read(login, buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return 0;
@@ -146,8 +156,10 @@ int run_session(int login, const std::string& maildir_path, const net::Limits& l
       int ready = ::poll(&fd, 1, kIdlePollMs);
       if (ready < 0 && errno != EINTR) return 0;
       if (ready > 0) break;
+      std::uint64_t scans = session->scans();
       std::string changes = session->idle_tick();
       if (!changes.empty() && !send_all(login, changes)) return 0;
+      if (session->scans() != scans) ::malloc_trim(0);
     }
   }
 }

@@ -4,6 +4,7 @@
 // included.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,13 @@ class Session {
   [[nodiscard]] std::string handle(const Command& command, bool& logout, bool& idle);
   // Untagged updates of the selected mailbox (IDLE, NOOP).
   [[nodiscard]] std::string idle_tick();
+  // How often the selected folder was read from disk: after a read the
+  // session gives the freed scan buffers back (run_session).
+  [[nodiscard]] std::uint64_t scans() const { return selected_ ? selected_->scans : 0; }
+  // Where a long response (FETCH of many messages) goes in pieces as it is
+  // made, so that its size is not bounded by the session's memory; false
+  // from it means the client is gone. Without one, handle() returns all.
+  void stream_to(std::function<bool(std::string_view)> sink) { sink_ = std::move(sink); }
   // The tagged OK of the login (the CAPABILITY response code, RFC 3501
   // section 7.1, since capabilities change at login).
   [[nodiscard]] static std::string login_ok(const std::string& tag);
@@ -68,6 +76,7 @@ class Session {
   SessionSetup setup_;
   std::optional<Selected> selected_;
   std::string last_stored_path_;  // the file store_message wrote last
+  std::function<bool(std::string_view)> sink_;
 };
 
 }  // namespace mailroom::server::imap

@@ -93,7 +93,7 @@ except imaplib.IMAP4.error:
 typ, data = m.login(user_a, "pw-of-a")
 check(typ == "OK" and b"[CAPABILITY" in data[0], "LOGIN: tagged OK with CAPABILITY: " + data[0].decode())
 typ, data = m.capability()
-for cap in ("UIDPLUS", "MOVE", "UNSELECT", "SPECIAL-USE", "IDLE"):
+for cap in ("UIDPLUS", "MOVE", "UNSELECT", "SPECIAL-USE", "IDLE", "BINARY"):
     check(cap in data[0].decode().split(), "CAPABILITY after login has " + cap)
 check("STARTTLS" not in data[0].decode().split(), "no STARTTLS after login")
 typ, data = m.namespace()
@@ -204,6 +204,25 @@ typ, data = m.fetch("3", "(BODY.PEEK[2])")
 check(data[0][1] == b"QUJD", "BODY[2]: the second part, still encoded")
 typ, data = m.fetch("3", "(BODY.PEEK[1.MIME])")
 check(data[0][1].startswith(b"Content-Type: text/plain"), "BODY[1.MIME]")
+# BINARY (RFC 3516): the part with its transfer encoding undone
+typ, data = m.fetch("3", "(BINARY.PEEK[2] BINARY.SIZE[2])")
+check(typ == "OK" and data[0][1] == b"ABC" and b"BINARY[2] {3}" in data[0][0],
+      "BINARY.PEEK[2]: the base64 part decoded: %r" % data)
+check(b"BINARY.SIZE[2] 3" in b"".join(d if isinstance(d, bytes) else d[0] + d[1] for d in data),
+      "BINARY.SIZE[2]: the decoded size: %r" % data)
+typ, data = m.fetch("3", "(BINARY.PEEK[2]<1.5>)")
+check(typ == "OK" and data[0][1] == b"BC" and b"BINARY[2]<1>" in data[0][0],
+      "BINARY.PEEK[2]<1.5>: partial of the decoded bytes: %r" % data)
+typ, data = m.fetch("3", "(BINARY.PEEK[1])")
+check(typ == "OK" and data[0][1].startswith(b"hello"), "BINARY.PEEK[1]: a 7bit part as it is")
+typ, data = m.fetch("3", "(FLAGS)")
+check(b"\\Seen" not in data[0], "BINARY.PEEK does not set \\Seen")
+for bad_item in ("BINARY.PEEK[1.MIME]", "BINARY[HEADER]", "BINARY.SIZE[2]<0.1>"):
+    try:
+        m.fetch("3", "(%s)" % bad_item)
+        check(False, "FETCH %s refused (section-binary is part numbers only)" % bad_item)
+    except imaplib.IMAP4.error:
+        check(True, "FETCH %s refused (section-binary is part numbers only)" % bad_item)
 typ, data = m.fetch("2", "(BODY[])")
 check(b"\\Seen" in data[0][0] or b"\\Seen" in data[1], "BODY[] sets \\Seen, FLAGS in the answer: %r" % data)
 typ, data = m.fetch("1:3", "FAST")
@@ -402,6 +421,32 @@ def raw(p, lines, tls=False, greeting=True):
 
 
 import base64
+# APPEND with a literal8 (RFC 3516 section 4.4), then BINARY of a part
+# whose decoded content holds a NUL: sent as a literal8 ~{n}
+nul_msg = (b"From: s@example.com\r\nSubject: binary\r\nX-Test-Id: bin1\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed; boundary=\"z\"\r\n\r\n--z\r\n"
+           b"Content-Type: text/plain\r\n\r\nsee attachment\r\n--z\r\n"
+           b"Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+           + base64.b64encode(b"A\0B") + b"\r\n--z--\r\n")
+s = socket.create_connection(("127.0.0.1", port), 10)
+f = s.makefile("rb")
+f.readline()
+s.sendall(b"a LOGIN %s pw-of-a\r\na2 CREATE Bin\r\nb APPEND Bin ~{%d}\r\n"
+          % (user_a.encode(), len(nul_msg)))
+r = [f.readline(), f.readline(), f.readline()]
+s.sendall(nul_msg + b"\r\nc SELECT Bin\r\n")
+r.append(f.readline())
+while not r[-1].startswith(b"c "):
+    r.append(f.readline())
+s.sendall(b"d FETCH * (BINARY.PEEK[2])\r\n")
+got = b""
+while b"\r\nd " not in got:
+    got += s.recv(65536)
+s.close()
+check(r[0].startswith(b"a OK") and r[1].startswith(b"a2 OK") and r[2].startswith(b"+")
+      and r[3].startswith(b"b OK"), "APPEND with a literal8 ~{n}: %s" % r[:4])
+check(b"BINARY[2] ~{3}\r\nA\0B)" in got and b"\r\nd OK" in got,
+      "BINARY of content with a NUL comes as a literal8: %r" % got[-120:])
 plain = base64.b64encode(("\0%s\0pw-of-a" % user_a).encode())
 r = raw(port, [b"a AUTHENTICATE PLAIN " + plain + b"\r\n"])
 check(r[1].startswith("a OK"), "AUTHENTICATE PLAIN with SASL-IR: " + r[1])
