@@ -24,6 +24,24 @@ std::string no_for(const Error& error) {
                                         : "NO [SERVERBUG] " + error.message;
 }
 
+// The keyword letters of INBOX's files name the same keywords in a new
+// folder when it starts with a copy of INBOX's dovecot-keywords.
+Status copy_keywords(int from, int to) {
+  UniqueFd in(::openat(from, "dovecot-keywords", O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!in) return errno == ENOENT ? ok() : fail_errno(ErrorKind::temporary, "dovecot-keywords", errno);
+  std::string text;
+  char buffer[8192];
+  ssize_t n = 0;
+  while ((n = ::read(in.get(), buffer, sizeof buffer)) > 0 && text.size() < 65536)
+    text.append(buffer, static_cast<std::size_t>(n));
+  UniqueFd out(::openat(to, "dovecot-keywords", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                        0600));
+  if (!out) return errno == EEXIST ? ok() : fail_errno(ErrorKind::temporary, "dovecot-keywords", errno);
+  if (::write(out.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+    return fail_errno(ErrorKind::temporary, "write dovecot-keywords", errno);
+  return ok();
+}
+
 // RFC 3501 date-time "17-Jul-1996 02:44:25 -0700" as seconds since the epoch.
 std::optional<long long> parse_date_time(std::string_view text) {
   static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -154,8 +172,8 @@ std::string Session::rename(const Command& c) {
   auto to = folder_from_wire(c.args[1].text);
   if (!from) return tagged(c, no_for(from.error()));
   if (!to) return tagged(c, no_for(to.error()));
-  if (from->is_inbox() || to->is_inbox())
-    return tagged(c, "NO [CANNOT] renaming INBOX is not supported");
+  if (to->is_inbox()) return tagged(c, "NO [ALREADYEXISTS] INBOX exists");
+  if (from->is_inbox()) return rename_inbox(c, *to);
   if (!maildir_.has_folder(from->display())) return tagged(c, "NO [NONEXISTENT] no such mailbox");
   if (maildir_.has_folder(to->display())) return tagged(c, "NO [ALREADYEXISTS] target exists");
   auto folders = list_folders(maildir_.root_fd());
@@ -182,6 +200,39 @@ std::string Session::rename(const Command& c) {
   for (const auto& [old_dir, new_dir] : moves)
     if (::renameat(maildir_.root_fd(), old_dir.c_str(), maildir_.root_fd(), new_dir.c_str()) != 0)
       return tagged(c, "NO [SERVERBUG] rename " + old_dir + " failed");
+  return tagged(c, "OK RENAME done");
+}
+
+// RFC 3501 6.3.5: renaming INBOX moves all its messages to a new mailbox
+// of that name and leaves INBOX in place, empty; its inferiors stay. Each
+// file is renamed (new/ to new/, cur/ to cur/), flags and keywords kept:
+// the new folder starts with INBOX's dovecot-keywords. A message that
+// arrives meanwhile may stay in INBOX; none is lost or doubled.
+std::string Session::rename_inbox(const Command& c, const maildir::FolderName& to) {
+  if (maildir_.has_folder(to.display())) return tagged(c, "NO [ALREADYEXISTS] target exists");
+  auto folder = maildir_.folder(to.display());
+  if (!folder) return tagged(c, no_for(folder.error()));
+  auto inbox = open_folder_dir(maildir_.root_fd(), maildir::FolderName{});
+  auto target = open_folder_dir(maildir_.root_fd(), to);
+  if (!inbox || !target) return tagged(c, "NO [SERVERBUG] cannot open the folders");
+  if (auto copied = copy_keywords(inbox->get(), target->get()); !copied)
+    return tagged(c, no_for(copied.error()));
+  auto files = scan_maildir(inbox->get());
+  if (!files) return tagged(c, no_for(files.error()));
+  for (const auto& f : *files) {
+    std::string path = (f.in_cur ? "cur/" : "new/") + f.name;
+    // ENOENT: renamed meanwhile (flags changed by another session); a
+    // second RENAME finds it.
+    if (::renameat(inbox->get(), path.c_str(), target->get(), path.c_str()) != 0 &&
+        errno != ENOENT)
+      return tagged(c, "NO [SERVERBUG] cannot move " + path);
+  }
+  if (maildir_.options().fsync)
+    for (const char* sub : {"new", "cur"})
+      for (int dir : {inbox->get(), target->get()}) {
+        UniqueFd fd(::openat(dir, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (fd) ::fsync(fd.get());
+      }
   return tagged(c, "OK RENAME done");
 }
 

@@ -49,6 +49,7 @@ class Session {
   std::string create(const Command& c);
   std::string remove(const Command& c);
   std::string rename(const Command& c);
+  std::string rename_inbox(const Command& c, const maildir::FolderName& to);
   std::string subscribe(const Command& c, bool on);
   std::string status(const Command& c);
   std::string select(const Command& c, bool read_only);

@@ -533,4 +533,31 @@ m.starttls(ctx)
 m.login(user_a, "pw-of-a")
 check(m.select("INBOX")[0] == "OK", "after STARTTLS the same login works")
 m.logout()
+
+
+# RENAME INBOX (RFC 3501 6.3.5): every message moves to the new mailbox,
+# flags kept; INBOX stays, empty
+def by_test_id(conn):
+    typ, data = conn.fetch("1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (X-Test-Id Message-ID)])")
+    out = {}
+    for meta, header in (d for d in data if isinstance(d, tuple)):
+        flags = set(re.search(rb"FLAGS \(([^)]*)\)", meta).group(1).split()) - {b"\\Recent"}
+        out[header.strip()] = flags
+    return out
+
+
+m = login()
+typ, data = m.select("INBOX")
+before = by_test_id(m)
+check(len(before) >= 3 and any(b"\\Seen" in f for f in before.values()),
+      "INBOX before RENAME: %d messages, one \\Seen" % len(before))
+check(m.rename("INBOX", "Trash")[0] == "NO", "RENAME INBOX onto an existing mailbox: NO")
+check(m.rename("INBOX", "Old")[0] == "OK", "RENAME INBOX Old")
+typ, data = m.status("INBOX", "(MESSAGES)")
+check(typ == "OK" and b"MESSAGES 0" in data[0], "after RENAME INBOX: INBOX is there, empty: %r" % data)
+typ, data = m.list('""', "*")
+check("INBOX" in names(data) and "Old" in names(data), "LIST has INBOX and Old")
+typ, data = m.select("Old")
+check(typ == "OK" and by_test_id(m) == before, "Old holds INBOX's messages, flags kept")
+m.logout()
 sys.exit(1 if failures else 0)
