@@ -41,4 +41,19 @@ struct BrokerAnswer {
 int relay(net::Stream& client, int session, const std::string& pipelined,
           const net::Limits& limits);
 
+// Instead of relay() for a client without TLS: the client's socket and
+// the broker's go to the session over `session` (SCM_RIGHTS, with
+// `first`: the login's tag line and what was pipelined), and the login
+// process ends. The session then talks to the client itself, one process
+// per connection as Dovecot's plaintext imap (bench/serve: memory per idle
+// connection); holding the broker socket, it keeps the connection counted
+// against serve.max_connections_per_ip until it ends. Returns the exit
+// status.
+int hand_over(int session, int client, int broker, const std::string& first);
+
+// The session's side: the first bytes from the login process, into
+// `buffer`; `client` and `broker` are set when they came along. -1 on
+// error, 0 at the end.
+ssize_t receive_first(int login, char* buffer, std::size_t size, UniqueFd& client, UniqueFd& broker);
+
 }  // namespace mailroom::server

@@ -166,16 +166,38 @@ out=$( (sleep 1; printf 'a CAPABILITY\r\n'; sleep 1; printf 'b LOGOUT\r\n') |
 grep -qE 'Protocol *: *TLSv1\.[23]' <<<"$out" && grep -q '^\* CAPABILITY IMAP4rev1' <<<"$out" &&
   pass "openssl s_client -starttls imap" || fail "s_client: $(tail -20 <<<"$out")"
 
-# -- the processes: login as nobody, the session as the user
+# -- the processes: login as nobody, the session as the user. Without TLS
+# the login process hands the client's socket to the session and ends
+# (one process per idle connection, bench/serve); with TLS it stays to
+# relay (checked with openssl s_client below).
+children() { ps -o user= --ppid "$(ps -o pid= --ppid "$MAIN_PID" | tr -d ' ')" | sort | tr '\n' ' '; }
 exec 7<>"/dev/tcp/127.0.0.1/$P"
 read -r -t 5 _ <&7
+before=$(children)
 printf 'a LOGIN %s pw-of-a\r\n' "$A" >&7
 read -r -t 5 _ <&7
-spawner=$(ps -o pid= --ppid "$MAIN_PID" | tr -d ' ')
-users=$(ps -o user= --ppid "$spawner" | sort | tr '\n' ' ')
-[ "$users" = "$A nobody " ] && pass "IMAP session runs as $A, login as nobody" ||
-  fail "spawner '$spawner' children run as: $users"
+only_session() { [ "$(children)" = "$A " ]; }
+if [ "$before" = "nobody " ] && wait_for 5 only_session; then
+  pass "IMAP login as nobody; after a plaintext login only the session, as $A"
+else
+  fail "children before login: '$before', after: '$(children)'"
+fi
+printf 'b NOOP\r\n' >&7
+read -r -t 5 line <&7
+[[ "$line" == "b OK"* ]] && pass "the session answers the client itself: $line" || fail "after the hand-over: '$line'"
 exec 7>&-
+tls_pipe="$T/tls.in"
+mkfifo "$tls_pipe"
+timeout 20 openssl s_client -quiet -starttls imap -connect "127.0.0.1:$P" <"$tls_pipe" >"$T/tls.out" 2>/dev/null &
+ossl=$!
+exec 8>"$tls_pipe"
+printf 'a LOGIN %s pw-of-a\r\n' "$A" >&8
+both() { [ "$(children)" = "$A nobody " ]; }
+wait_for 5 both && pass "after a login over TLS the login process (nobody) stays to relay" ||
+  fail "children after a TLS login: '$(children)'"
+printf 'b LOGOUT\r\n' >&8
+exec 8>&-
+wait "$ossl"
 
 kill -TERM "$MAIN_PID" "$STRICT_PID"
 wait "$MAIN_PID"; rc=$?

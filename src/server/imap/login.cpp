@@ -47,6 +47,11 @@ Next run_step(Login& login, Step step, int& status) {
         (void)login.client.write_all(step.tag + " NO [UNAVAILABLE] try again later\r\n");
         return Next::done;
       }
+      if (answer->session && !login.client.tls()) {
+        status = hand_over(answer->session.get(), login.client.fd(), login.broker,
+                           step.tag + "\r\n" + login.reader.take_pending());
+        return Next::done;
+      }
       if (answer->session) {
         net::Limits limits = login.setup.limits;
         limits.idle_timeout = std::chrono::duration_cast<std::chrono::seconds>(autologout(limits));

@@ -12,6 +12,7 @@
 
 #include "mailroom/util/log.hpp"
 #include "server/imap/capabilities.hpp"
+#include "server/broker.hpp"
 #include "server/imap/processes.hpp"
 #include "server/process.hpp"
 
@@ -82,32 +83,57 @@ int run_session(int login, const std::string& maildir_path, const net::Limits& l
   auto maildir = maildir::Maildir::open(maildir_path, options);
   CommandReader reader(CommandLimits{limits.max_line});
   std::array<char, kBufferSize> buffer{};
+  // Without TLS the login process hands the client over (broker.hpp) and
+  // ends: `peer` is then the client's socket, else the login's relay.
+  UniqueFd client, broker;
+  int peer = login;
+  ssize_t first = receive_first(login, buffer.data(), buffer.size(), client, broker);
+  if (first <= 0) return 0;
+  reader.feed(std::string_view(buffer.data(), static_cast<std::size_t>(first)));
+  if (client) {
+    for (ssize_t n; (n = ::read(login, buffer.data(), buffer.size())) != 0;) {
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return 0;
+      reader.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    }
+    peer = client.get();
+  }
+  const int autologout_ms = static_cast<int>(autologout(limits).count());
   std::optional<Session> session;
   if (maildir) {
     session.emplace(std::move(*maildir), setup);
-    session->stream_to([login](std::string_view bytes) { return send_all(login, bytes); });
+    session->stream_to([peer](std::string_view bytes) { return send_all(peer, bytes); });
   }
-  bool greeted = false, idling = false;
+  bool greeted = false, idling = false, fed = true;
   std::string idle_tag;
   for (;;) {
-    // Before waiting: give back what the last command freed (a SELECT of
-    // a large folder leaves megabytes of freed scan and uidlist buffers
-    // in the heap, which an idle session would otherwise keep for hours).
-    ::malloc_trim(0);
-    ssize_t n = ::read(login, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return 0;
-    reader.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    if (!fed) {
+      // Before waiting: give back what the last command freed (a SELECT
+      // of a large folder leaves megabytes of freed scan and uidlist
+      // buffers in the heap, which an idle session would otherwise keep
+      // for hours).
+      ::malloc_trim(0);
+      pollfd wait{peer, POLLIN, 0};
+      int ready = ::poll(&wait, 1, autologout_ms);  // RFC 3501 5.4 (the relay's, without one)
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready == 0) (void)send_all(peer, "* BYE autologout: idle too long\r\n");
+      if (ready <= 0) return 0;
+      ssize_t n = ::read(peer, buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return 0;
+      reader.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    }
+    fed = false;
     if (!greeted) {
       auto tag = reader.next_line();  // the login process's "<tag>" line
       if (!tag) continue;
       greeted = true;
       if (!session) {
         log::error("imap: cannot open {}: {}", maildir_path, maildir.error().message);
-        (void)send_all(login, *tag + " NO [UNAVAILABLE] cannot open the mailbox\r\n");
+        (void)send_all(peer, *tag + " NO [UNAVAILABLE] cannot open the mailbox\r\n");
         return 75;
       }
-      if (!send_all(login, Session::login_ok(*tag))) return 0;
+      if (!send_all(peer, Session::login_ok(*tag))) return 0;
     }
     for (;;) {
       if (idling) {
@@ -117,7 +143,7 @@ int run_session(int login, const std::string& maildir_path, const net::Limits& l
         std::string reply = (*line == "DONE" || *line == "done")
                                 ? idle_tag + " OK IDLE done\r\n"
                                 : idle_tag + " BAD expected DONE\r\n";
-        if (!send_all(login, reply)) return 0;
+        if (!send_all(peer, reply)) return 0;
         continue;
       }
       auto event = reader.next();
@@ -135,7 +161,7 @@ int run_session(int login, const std::string& maildir_path, const net::Limits& l
           reply = event->tag + " NO [TOOBIG] literal too big\r\n";
           break;
         case Framed::Kind::fatal:
-          (void)send_all(login, "* BYE literal too big\r\n");
+          (void)send_all(peer, "* BYE literal too big\r\n");
           return 0;
         case Framed::Kind::command: {
           std::string tag = "*";
@@ -146,19 +172,23 @@ int run_session(int login, const std::string& maildir_path, const net::Limits& l
           break;
         }
       }
-      if (!send_all(login, reply)) return 0;
+      if (!send_all(peer, reply)) return 0;
       if (logout) return 0;
       idling = idling || idle;
     }
     // IDLE (RFC 2177): look for changes twice a second until DONE arrives.
-    while (idling) {
-      pollfd fd{login, POLLIN, 0};
+    for (int waited = 0; idling; waited += kIdlePollMs) {
+      if (waited >= autologout_ms) {
+        (void)send_all(peer, "* BYE autologout: IDLE for too long\r\n");
+        return 0;
+      }
+      pollfd fd{peer, POLLIN, 0};
       int ready = ::poll(&fd, 1, kIdlePollMs);
       if (ready < 0 && errno != EINTR) return 0;
       if (ready > 0) break;
       std::uint64_t scans = session->scans();
       std::string changes = session->idle_tick();
-      if (!changes.empty() && !send_all(login, changes)) return 0;
+      if (!changes.empty() && !send_all(peer, changes)) return 0;
       if (session->scans() != scans) ::malloc_trim(0);
     }
   }
