@@ -21,8 +21,10 @@
 //    users.allow_gid_0) before it opens the Maildir; one end of a fresh
 //    socketpair goes to it, the other to the login process (SCM_RIGHTS),
 //    which from then on relays bytes between the client's TLS and the
-//    session. So a session reads only what its user may read, and sessions
-//    of different users never share a process.
+//    session (an IMAP client without TLS is handed to the session
+//    instead, and the login process ends: broker.hpp). So a session reads
+//    only what its user may read, and sessions of different users never
+//    share a process.
 #include "mailroom/server/serve.hpp"
 
 #include <signal.h>

@@ -199,6 +199,34 @@ printf 'b LOGOUT\r\n' >&8
 exec 8>&-
 wait "$ossl"
 
+# -- serve.max_connections_per_ip still counts a session after the hand-over
+PL=$(free_port)
+start_serve "$T/serve3.log" -o "serve.listeners=imap://127.0.0.1:$PL" -o serve.max_connections_per_ip=2
+LIMITED_PID=$SERVE_PID
+wait_for 10 port_open "$PL" || die "serve did not listen: $(cat "$T/serve3.log")"
+if $PY - "$PL" "$A" <<'EOF2'; then
+import socket, sys, time
+port, user = int(sys.argv[1]), sys.argv[2]
+held = []
+for i in range(2):
+    s = socket.create_connection(("127.0.0.1", port), 5)
+    f = s.makefile("rb")
+    f.readline()
+    s.sendall(b"a LOGIN %s pw-of-a\r\n" % user.encode())
+    assert f.readline().startswith(b"a OK"), "login %d" % i
+    held.append((s, f))
+time.sleep(0.5)  # the login processes have ended: the sessions hold the connections
+third = socket.create_connection(("127.0.0.1", port), 5)
+third.settimeout(5)
+sys.exit(0 if third.recv(100) == b"" else 1)
+EOF2
+  pass "max_connections_per_ip=2: a third connection is closed while two sessions are logged in"
+else
+  fail "max_connections_per_ip not applied after the hand-over"
+fi
+kill -TERM "$LIMITED_PID"
+wait "$LIMITED_PID"
+
 kill -TERM "$MAIN_PID" "$STRICT_PID"
 wait "$MAIN_PID"; rc=$?
 [ $rc -eq 0 ] && pass "SIGTERM: exit 0" || fail "SIGTERM: exit $rc"

@@ -20,7 +20,8 @@ namespace mailroom::server::imap {
 // The login process, unprivileged: greeting, TLS, the not-authenticated
 // state. A password goes to the listening process over `broker`; on
 // success the session process gets "<tag of the login>\r\n" followed by
-// whatever the client pipelined, and the login process relays bytes.
+// whatever the client pipelined, and the login process relays bytes
+// (with TLS) or hands the client's socket over and ends (without).
 struct LoginSetup {
   bool implicit_tls = false;
   const net::TlsContext* tls = nullptr;  // null: no certificate configured
@@ -31,7 +32,8 @@ int run_login(net::Stream client, int broker, const LoginSetup& setup);
 
 // The session process, running as the user: answers the login's tag and
 // serves the authenticated and selected states over `login` (plaintext;
-// the login process holds the TLS).
+// the login process holds the TLS), or over the client's socket when the
+// login process handed it over.
 int run_session(int login, const std::string& maildir, const net::Limits& limits,
                 const SessionSetup& setup);
 

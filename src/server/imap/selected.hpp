@@ -126,7 +126,11 @@ class Selected {
   }
   // A new arena when renames left more dead names than live ones.
   void compact_names();
+  // cur/ or new/ of the message, open: a message file is opened by its
+  // name alone (one path lookup less per message of a FETCH).
+  [[nodiscard]] int sub_dir(const Message& message) const;
   NameArena names_;
+  UniqueFd new_dir_, cur_dir_;
   // Whether new/ and cur/ may have changed since the last sync: every
   // delivery, expunge and flag change (a rename) changes a directory's
   // mtime, so an unchanged pair spares the scan of the whole folder that
