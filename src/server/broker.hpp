@@ -54,6 +54,7 @@ int hand_over(int session, int client, int broker, const std::string& first);
 // The session's side: the first bytes from the login process, into
 // `buffer`; `client` and `broker` are set when they came along. -1 on
 // error, 0 at the end.
-ssize_t receive_first(int login, char* buffer, std::size_t size, UniqueFd& client, UniqueFd& broker);
+ssize_t receive_first(int login, char* buffer, std::size_t size, UniqueFd& client,
+                      UniqueFd& broker);
 
 }  // namespace mailroom::server

@@ -31,7 +31,7 @@ namespace mailroom::server::imap {
 // Content-Transfer-Encoding undone; the whole message for "". `section`
 // is part numbers only ("1.2").
 enum class BinaryError { no_part, unknown_encoding };
-[[nodiscard]] tl::expected<std::string, BinaryError> binary_section(
-    const message::Message& message, std::string_view section);
+[[nodiscard]] tl::expected<std::string, BinaryError> binary_section(const message::Message& message,
+                                                                    std::string_view section);
 
 }  // namespace mailroom::server::imap

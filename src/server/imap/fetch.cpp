@@ -39,7 +39,8 @@ bool part_numbers(std::string_view text) {
   if (text.empty()) return true;
   if (text.front() == '.' || text.back() == '.' || text.find("..") != std::string_view::npos)
     return false;
-  return std::all_of(text.begin(), text.end(), [](char c) { return c == '.' || (c >= '0' && c <= '9'); });
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c == '.' || (c >= '0' && c <= '9'); });
 }
 
 Result<FetchItem> parse_item(std::string_view text) {

@@ -28,15 +28,17 @@ std::string no_for(const Error& error) {
 // folder when it starts with a copy of INBOX's dovecot-keywords.
 Status copy_keywords(int from, int to) {
   UniqueFd in(::openat(from, "dovecot-keywords", O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!in) return errno == ENOENT ? ok() : fail_errno(ErrorKind::temporary, "dovecot-keywords", errno);
+  if (!in)
+    return errno == ENOENT ? ok() : fail_errno(ErrorKind::temporary, "dovecot-keywords", errno);
   std::string text;
   char buffer[8192];
   ssize_t n = 0;
   while ((n = ::read(in.get(), buffer, sizeof buffer)) > 0 && text.size() < 65536)
     text.append(buffer, static_cast<std::size_t>(n));
-  UniqueFd out(::openat(to, "dovecot-keywords", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                        0600));
-  if (!out) return errno == EEXIST ? ok() : fail_errno(ErrorKind::temporary, "dovecot-keywords", errno);
+  UniqueFd out(
+      ::openat(to, "dovecot-keywords", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!out)
+    return errno == EEXIST ? ok() : fail_errno(ErrorKind::temporary, "dovecot-keywords", errno);
   if (::write(out.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
     return fail_errno(ErrorKind::temporary, "write dovecot-keywords", errno);
   return ok();
@@ -223,8 +225,7 @@ std::string Session::rename_inbox(const Command& c, const maildir::FolderName& t
     std::string path = (f.in_cur ? "cur/" : "new/") + f.name;
     // ENOENT: renamed meanwhile (flags changed by another session); a
     // second RENAME finds it.
-    if (::renameat(inbox->get(), path.c_str(), target->get(), path.c_str()) != 0 &&
-        errno != ENOENT)
+    if (::renameat(inbox->get(), path.c_str(), target->get(), path.c_str()) != 0 && errno != ENOENT)
       return tagged(c, "NO [SERVERBUG] cannot move " + path);
   }
   if (maildir_.options().fsync)

@@ -16,7 +16,8 @@
 namespace mailroom::server::imap {
 namespace {
 
-constexpr std::size_t kStreamAt = 256 * 1024;  // FETCH output sent in pieces of about this
+constexpr std::size_t kStreamAt =
+    std::size_t{256} * 1024;  // FETCH output sent in pieces of about this
 
 }  // namespace
 

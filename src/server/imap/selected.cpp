@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cstring>
 #include <charconv>
+#include <cstring>
 #include <ctime>
 #include <unordered_map>
 
@@ -71,8 +71,10 @@ Result<Selected> Selected::open(int rootfd, const maildir::FolderName& name, mai
   if (!dir) return tl::unexpected(dir.error());
   Selected out;
   out.dir = std::move(*dir);
-  out.new_dir_.reset(::openat(out.dir.get(), "new", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  out.cur_dir_.reset(::openat(out.dir.get(), "cur", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  out.new_dir_.reset(
+      ::openat(out.dir.get(), "new", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  out.cur_dir_.reset(
+      ::openat(out.dir.get(), "cur", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   out.remember_stamps();  // before the scan: a change after it shows
   auto synced = sync_uidlist(out.dir.get(), now());
   if (!synced) return tl::unexpected(synced.error());
@@ -99,7 +101,7 @@ Result<Selected> Selected::open(int rootfd, const maildir::FolderName& name, mai
                      ("cur/" + moved).c_str()) == 0)
         m.file = out.keep(MaildirFile{true, moved});
     }
-    out.messages.push_back(std::move(m));
+    out.messages.push_back(m);
   }
   return out;
 }
@@ -224,9 +226,8 @@ std::string Selected::expunge(const std::vector<std::uint32_t>* only,
 }
 
 Result<std::string> Selected::read(const Message& message) const {
-  UniqueFd fd(
-      ::openat(sub_dir(message), std::string(message.file.name()).c_str(),
-               O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd fd(::openat(sub_dir(message), std::string(message.file.name()).c_str(),
+                       O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) return fail_errno(ErrorKind::temporary, "open " + path_of(message.file), errno);
   std::string text;
   char buffer[65536];
@@ -242,9 +243,8 @@ Result<std::string> Selected::read(const Message& message) const {
 }
 
 Result<std::string> Selected::read_header(const Message& message) const {
-  UniqueFd fd(
-      ::openat(sub_dir(message), std::string(message.file.name()).c_str(),
-               O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd fd(::openat(sub_dir(message), std::string(message.file.name()).c_str(),
+                       O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) return fail_errno(ErrorKind::temporary, "open " + path_of(message.file), errno);
   std::string text;
   char buffer[16384];
@@ -302,7 +302,8 @@ int Selected::sub_dir(const Message& message) const {
 }
 
 void Selected::remember_stamps() {
-  struct stat fresh {}, cur {};
+  struct stat fresh {
+  }, cur{};
   stamps_trusted_ = false;
   if (::fstatat(dir.get(), "new", &fresh, 0) != 0 || ::fstatat(dir.get(), "cur", &cur, 0) != 0)
     return;
@@ -315,11 +316,12 @@ bool Selected::may_have_changed() const {
   if (!stamps_trusted_) return true;
   for (const auto& m : messages)
     if (m.gone) return true;  // still to be reported as expunged
-  struct stat fresh {}, cur {};
+  struct stat fresh {
+  }, cur{};
   if (::fstatat(dir.get(), "new", &fresh, 0) != 0 || ::fstatat(dir.get(), "cur", &cur, 0) != 0)
     return true;
   return stamps_ != std::array<long long, 4>{fresh.st_mtim.tv_sec, fresh.st_mtim.tv_nsec,
-                                              cur.st_mtim.tv_sec, cur.st_mtim.tv_nsec};
+                                             cur.st_mtim.tv_sec, cur.st_mtim.tv_nsec};
 }
 
 Result<std::string> Selected::sync(bool report_expunges) {

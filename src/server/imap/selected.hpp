@@ -55,7 +55,7 @@ class NameArena {
   [[nodiscard]] std::size_t kept() const { return kept_; }
 
  private:
-  static constexpr std::size_t kBlock = 64 * 1024;
+  static constexpr std::size_t kBlock = std::size_t{64} * 1024;
   std::vector<std::unique_ptr<char[]>> blocks_;
   char* next_ = nullptr;  // the free end of the last block
   std::size_t room_ = 0;  // free bytes there

@@ -11,8 +11,8 @@
 #include <cerrno>
 
 #include "mailroom/util/log.hpp"
-#include "server/imap/capabilities.hpp"
 #include "server/broker.hpp"
+#include "server/imap/capabilities.hpp"
 #include "server/imap/processes.hpp"
 #include "server/process.hpp"
 
