@@ -120,24 +120,55 @@ ssize_t receive_first(int login, char* buffer, std::size_t size, UniqueFd& clien
   return n;
 }
 
-int relay(net::Stream& client, int session, const std::string& pipelined,
-          const net::Limits& limits) {
+bool send_unauthenticated(int login, std::string_view reply) {
+  iovec io{const_cast<char*>(reply.data()), reply.size()};
+  msghdr message{};
+  message.msg_iov = &io;
+  message.msg_iovlen = 1;
+  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> control{};
+  message.msg_control = control.data();
+  message.msg_controllen = control.size();
+  cmsghdr* c = CMSG_FIRSTHDR(&message);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &login, sizeof login);  // any descriptor: only its presence counts
+  ssize_t n = 0;
+  do {
+    n = ::sendmsg(login, &message, MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return false;
+  return send_all(login, reply.substr(static_cast<std::size_t>(n)));
+}
+
+int relay(net::Stream& client, int session, const std::string& pipelined, const net::Limits& limits,
+          bool* unauthenticated) {
   if (!send_all(session, pipelined)) return 0;
   std::array<char, kBufferSize> buffer{};
   auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(limits.idle_timeout);
+  bool marked = false;  // the session's last reply: what the client sends next is the login's
   for (;;) {
-    std::array<pollfd, 2> fds{{{client.fd(), POLLIN, 0}, {session, POLLIN, 0}}};
-    int ready =
-        client.has_buffered_input() ? 1 : ::poll(fds.data(), 2, static_cast<int>(idle.count()));
+    std::array<pollfd, 2> fds{
+        {{client.fd(), static_cast<short>(marked ? 0 : POLLIN), 0}, {session, POLLIN, 0}}};
+    int ready = client.has_buffered_input() && !marked
+                    ? 1
+                    : ::poll(fds.data(), 2, static_cast<int>(idle.count()));
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) return 0;
-    if (client.has_buffered_input() || (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+    if (!marked &&
+        (client.has_buffered_input() || (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0)) {
       auto got = client.read_some(buffer.data(), buffer.size(), idle);
       if (!got || *got == 0 || !send_all(session, std::string_view(buffer.data(), *got))) return 0;
     }
     if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-      ssize_t n = ::read(session, buffer.data(), buffer.size());
-      if (n <= 0) return 0;  // the session ended (QUIT, LOGOUT) or failed
+      UniqueFd mark;
+      UniqueFd unused;
+      ssize_t n = receive_first(session, buffer.data(), buffer.size(), mark, unused);
+      marked = marked || static_cast<bool>(mark);
+      if (n <= 0) {  // the session ended (QUIT, LOGOUT, UNAUTHENTICATE) or failed
+        if (unauthenticated != nullptr) *unauthenticated = marked;
+        return 0;
+      }
       if (!client.write_all(std::string_view(buffer.data(), static_cast<std::size_t>(n)))) return 0;
     }
   }

@@ -38,8 +38,16 @@ struct BrokerAnswer {
 // After the login: bytes both ways until either side ends or the client is
 // idle for limits.idle_timeout. `pipelined` (bytes the client sent after
 // its login command) goes to the session first. Returns the exit status.
-int relay(net::Stream& client, int session, const std::string& pipelined,
-          const net::Limits& limits);
+// `unauthenticated` (if given) is set when the session ended with
+// send_unauthenticated(): the connection goes back to the login state.
+int relay(net::Stream& client, int session, const std::string& pipelined, const net::Limits& limits,
+          bool* unauthenticated = nullptr);
+
+// The session's last reply after UNAUTHENTICATE (RFC 5804 section
+// 2.14.1), sent with a descriptor attached: that tells the relay the
+// session ended for the client to log in again, not for the connection
+// to close. False when the login process is gone.
+[[nodiscard]] bool send_unauthenticated(int login, std::string_view reply);
 
 // Instead of relay() for a client without TLS: the client's socket and
 // the broker's go to the session over `session` (SCM_RIGHTS, with

@@ -149,6 +149,7 @@ check('"SASL" "PLAIN"' in caps and '"STARTTLS"' in caps, "SASL PLAIN (loopback) 
 sieve = [l for l in c.greeting if l.startswith('"SIEVE"')][0]
 check(" fileinto " in sieve and " vacation " in sieve and " regex " in sieve, "SIEVE extensions: " + sieve.strip())
 check('"MAXREDIRECTS" "4"' in caps and '"NOTIFY" "mailto"' in caps, "MAXREDIRECTS and NOTIFY")
+check('"UNAUTHENTICATE"' in caps, "UNAUTHENTICATE capability")
 check(last(c.greeting).startswith("OK"), "greeting ends in OK")
 check(last(c.cmd("LISTSCRIPTS\r\n")).startswith("NO"), "LISTSCRIPTS before login refused")
 check(last(c.cmd('AUTHENTICATE "PLAIN" "%s"\r\n' % plain(user, "wrong"))) == 'NO "Authentication failed."',
@@ -205,7 +206,11 @@ for i in range(3):
 check(last(c.cmd(b'PUTSCRIPT "n9" ' + lit("keep;") + b"\r\n")).startswith("NO (QUOTA/MAXSCRIPTS)"), "the 6th script refused")
 for i in range(3):
     c.cmd('DELETESCRIPT "n%d"\r\n' % i)
-check(last(c.cmd("UNAUTHENTICATE\r\n")).startswith("NO"), "UNAUTHENTICATE not offered")
+check(last(c.cmd("UNAUTHENTICATE\r\n")) == 'OK "Unauthenticated."', "UNAUTHENTICATE (RFC 5804 2.14.1)")
+check(last(c.cmd("LISTSCRIPTS\r\n")).startswith("NO"), "after UNAUTHENTICATE: not authenticated")
+check(last(c.cmd('AUTHENTICATE "PLAIN" "%s"\r\n' % plain(other, "pw-of-b"))) == 'OK "Logged in."',
+      "a new login after UNAUTHENTICATE, as another user")
+check(c.cmd("LISTSCRIPTS\r\n") == ['OK "Listscripts completed."\r\n'], "the new session is the other user's")
 check(last(c.cmd("XYZZY\r\n")) == 'NO "Unknown command."', "unknown command")
 check(last(c.cmd("LOGOUT\r\n")).startswith("OK"), "LOGOUT")
 check(c.f.readline() == b"", "connection closed after LOGOUT")
@@ -240,6 +245,10 @@ check(last(c.cmd('AUTHENTICATE "PLAIN" "%s"\r\n' % plain(user, "pw-of-a"))) == '
 check(last(c.cmd('SETACTIVE ""\r\n')) == 'OK "No script is active."', 'SETACTIVE "" deactivates')
 check(not os.path.lexists(os.path.join(home, ".dovecot.sieve")), "~/.dovecot.sieve removed")
 check(last(c.cmd('SETACTIVE "second"\r\n')).startswith("OK"), "SETACTIVE second again")
+check(last(c.cmd("UNAUTHENTICATE\r\n")).startswith("OK"), "UNAUTHENTICATE over TLS")
+check(last(c.cmd('AUTHENTICATE "PLAIN" "%s"\r\n' % plain(user, "pw-of-a"))) == 'OK "Logged in."' and
+      c.s.version() in ("TLSv1.2", "TLSv1.3"), "a new login on the same TLS connection")
+check('"second" ACTIVE\r\n' in c.cmd("LISTSCRIPTS\r\n"), "and its session works")
 c.cmd("LOGOUT\r\n")
 sys.exit(1 if failures else 0)
 EOF

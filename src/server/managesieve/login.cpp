@@ -62,8 +62,14 @@ int run_login(net::Stream client, int broker, const LoginSetup& setup) {
             (void)client.write_all(response("BYE", "TRYLATER", "Try again later."));
             return 0;
           }
-          if (answer->session)
-            return relay(client, answer->session.get(), reader.take_pending(), setup.limits);
+          if (answer->session) {
+            bool unauthenticated = false;
+            int status = relay(client, answer->session.get(), reader.take_pending(), setup.limits,
+                               &unauthenticated);
+            if (!unauthenticated) return status;
+            failures = 0;  // RFC 5804 2.14.1: a new login may follow
+            break;
+          }
           if (!client.write_all(refusal_reply(answer->refusal))) return 0;
           if (++failures >= kMaxFailedLogins) {
             (void)client.write_all(response("BYE", "", "Too many failed logins."));

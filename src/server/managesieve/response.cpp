@@ -75,6 +75,7 @@ std::string capabilities(const CapabilityState& state) {
   out += "\"NOTIFY\" \"mailto\"\r\n";
   if (state.max_redirects > 0)
     out += "\"MAXREDIRECTS\" \"" + std::to_string(state.max_redirects) + "\"\r\n";
+  out += "\"UNAUTHENTICATE\"\r\n";  // RFC 5804 sections 1.7 and 2.14.1
   out += "\"VERSION\" \"1.0\"\r\n";
   return out;
 }

@@ -8,6 +8,7 @@
 #include "mailroom/sieve/parse.hpp"
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/passwd.hpp"
+#include "server/broker.hpp"
 #include "server/managesieve/processes.hpp"
 #include "server/managesieve/session_state.hpp"
 #include "server/process.hpp"
@@ -51,7 +52,12 @@ int run_session(int login, const SessionSetup& setup) {
     reader.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
     while (auto event = reader.next()) {
       bool done = false;
-      if (!send_all(login, state.handle(*event, done))) return 0;
+      std::string reply = state.handle(*event, done);
+      if (state.unauthenticated()) {
+        (void)send_unauthenticated(login, reply);
+        return 0;
+      }
+      if (!send_all(login, reply)) return 0;
       if (done) return 0;
     }
   }

@@ -142,6 +142,12 @@ std::string SessionState::handle(const Event& event, bool& done) {
     done = true;
     return ok("Bye.");
   }
+  // RFC 5804 2.14.1: back to the non-authenticated state, TLS kept (the
+  // login process holds it). This process, which is the user, ends.
+  if (name == "UNAUTHENTICATE" && event.tokens.size() == 1) {
+    done = unauthenticated_ = true;
+    return ok("Unauthenticated.");
+  }
   if (name == "NOOP") return noop_reply(event);
   return dispatch(name, event.tokens);
 }

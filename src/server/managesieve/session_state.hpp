@@ -16,8 +16,12 @@ class SessionState {
  public:
   SessionState(ScriptStore& store, std::size_t max_redirects)
       : store_(store), max_redirects_(max_redirects) {}
-  // The response to `event`; `done` is set after LOGOUT.
+  // The response to `event`; `done` is set after LOGOUT and
+  // UNAUTHENTICATE.
   [[nodiscard]] std::string handle(const Event& event, bool& done);
+  // The session ended with UNAUTHENTICATE (RFC 5804 section 2.14.1): the
+  // connection goes back to the login process.
+  [[nodiscard]] bool unauthenticated() const { return unauthenticated_; }
 
  private:
   [[nodiscard]] std::string dispatch(const std::string& name, const std::vector<Token>& args);
@@ -27,6 +31,7 @@ class SessionState {
   [[nodiscard]] std::string have_space(const std::vector<Token>& args);
   ScriptStore& store_;
   std::size_t max_redirects_;
+  bool unauthenticated_ = false;
 };
 
 // The compiler's verdict on `text`, "" when it compiles; else one line per
