@@ -40,25 +40,10 @@ Result<BrokerAnswer> ask_broker(int broker, const std::string& user, const std::
     return fail_errno(ErrorKind::temporary, "send to listener", errno);
   std::fill(request.begin(), request.end(), '\0');
   std::array<char, 512> answer{};
-  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> control{};
-  iovec io{answer.data(), answer.size()};
-  msghdr message{};
-  message.msg_iov = &io;
-  message.msg_iovlen = 1;
-  message.msg_control = control.data();
-  message.msg_controllen = control.size();
-  ssize_t n = 0;
-  do {
-    n = ::recvmsg(broker, &message, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  if (n <= 0) return fail(ErrorKind::temporary, "the listener went away");
   BrokerAnswer out;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-      int fd = -1;
-      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-      out.session.reset(fd);
-    }
+  UniqueFd unused;
+  ssize_t n = receive_with_fds(broker, answer.data(), answer.size(), out.session, unused);
+  if (n <= 0) return fail(ErrorKind::temporary, "the listener went away");
   if (answer[0] == 'K' && out.session) return out;
   out.session.reset();
   out.refusal = refusal_of(std::string_view(answer.data() + 1, static_cast<std::size_t>(n) - 1));
@@ -66,23 +51,7 @@ Result<BrokerAnswer> ask_broker(int broker, const std::string& user, const std::
 }
 
 int hand_over(int session, int client, int broker, const std::string& first) {
-  iovec io{const_cast<char*>(first.data()), first.size()};
-  msghdr message{};
-  message.msg_iov = &io;
-  message.msg_iovlen = 1;
-  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int) * 2)> control{};
-  message.msg_control = control.data();
-  message.msg_controllen = control.size();
-  cmsghdr* c = CMSG_FIRSTHDR(&message);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int) * 2);
-  const int fds[2] = {client, broker};
-  std::memcpy(CMSG_DATA(c), fds, sizeof fds);
-  ssize_t n = 0;
-  do {
-    n = ::sendmsg(session, &message, MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
+  ssize_t n = send_with_fds(session, first, {client, broker});
   if (n <= 0) return 0;
   // A stream socket may take part of it; the rest follows as plain bytes.
   (void)send_all(session, std::string_view(first).substr(static_cast<std::size_t>(n)));
@@ -91,52 +60,12 @@ int hand_over(int session, int client, int broker, const std::string& first) {
 
 ssize_t receive_first(int login, char* buffer, std::size_t size, UniqueFd& client,
                       UniqueFd& broker) {
-  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int) * 2)> control{};
-  iovec io{buffer, size};
-  msghdr message{};
-  message.msg_iov = &io;
-  message.msg_iovlen = 1;
-  message.msg_control = control.data();
-  message.msg_controllen = control.size();
-  ssize_t n = 0;
-  do {
-    n = ::recvmsg(login, &message, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (std::size_t i = 0; i < count; ++i) {
-      int fd = -1;
-      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-      if (i == 0) {
-        client.reset(fd);
-      } else if (i == 1) {
-        broker.reset(fd);
-      } else {
-        ::close(fd);
-      }
-    }
-  }
-  return n;
+  return receive_with_fds(login, buffer, size, client, broker);
 }
 
 bool send_unauthenticated(int login, std::string_view reply) {
-  iovec io{const_cast<char*>(reply.data()), reply.size()};
-  msghdr message{};
-  message.msg_iov = &io;
-  message.msg_iovlen = 1;
-  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> control{};
-  message.msg_control = control.data();
-  message.msg_controllen = control.size();
-  cmsghdr* c = CMSG_FIRSTHDR(&message);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &login, sizeof login);  // any descriptor: only its presence counts
-  ssize_t n = 0;
-  do {
-    n = ::sendmsg(login, &message, MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
+  // Any descriptor will do: only its presence counts.
+  ssize_t n = send_with_fds(login, reply, {login});
   if (n <= 0) return false;
   return send_all(login, reply.substr(static_cast<std::size_t>(n)));
 }

@@ -13,6 +13,7 @@
 
 #include "mailroom/util/config.hpp"
 #include "mailroom/util/result.hpp"
+#include "mailroom/util/unique_fd.hpp"
 
 namespace mailroom::server {
 
@@ -28,5 +29,15 @@ void enter_child(std::initializer_list<int> keep, const LogConfig& log, std::uin
 // Writes all of `bytes` to a socket (EINTR retried, no SIGPIPE); false
 // when the peer is gone.
 [[nodiscard]] bool send_all(int fd, std::string_view bytes);
+
+// sendmsg of `bytes` with up to two descriptors attached (SCM_RIGHTS; the
+// caller still owns and closes them): the octets sent, -1 on error.
+[[nodiscard]] ssize_t send_with_fds(int socket, std::string_view bytes,
+                                    std::initializer_list<int> fds);
+
+// recvmsg into `buffer`; descriptors that came along go to `first` and
+// `second` (a third is closed). -1 on error, 0 at the end.
+[[nodiscard]] ssize_t receive_with_fds(int socket, char* buffer, std::size_t size, UniqueFd& first,
+                                       UniqueFd& second);
 
 }  // namespace mailroom::server

@@ -35,19 +35,7 @@ void on_hangup(int /*signal*/) { g_reload = 1; }
 }
 
 Status send_request(int spawner, const std::string& payload, std::initializer_list<int> fds) {
-  iovec io{const_cast<char*>(payload.data()), payload.size()};
-  msghdr message{};
-  message.msg_iov = &io;
-  message.msg_iovlen = 1;
-  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int) * 2)> control{};
-  message.msg_control = control.data();
-  message.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-  cmsghdr* c = CMSG_FIRSTHDR(&message);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-  std::memcpy(CMSG_DATA(c), fds.begin(), sizeof(int) * fds.size());
-  if (::sendmsg(spawner, &message, MSG_NOSIGNAL) < 0)
+  if (send_with_fds(spawner, payload, fds) < 0)
     return fail_errno(ErrorKind::temporary, "request to the spawner", errno);
   return ok();
 }
