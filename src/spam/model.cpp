@@ -67,9 +67,9 @@ Digest message_digest(const message::Message& msg) {
 
 MessageFeatures message_features(const message::Message& msg, const ModelParams& params) {
   MessageFeatures m;
-  const Tokens tokens = tokenize(msg, params.limits);
-  m.truncated = tokens.truncated;
-  m.features = unique_features(tokens);
+  DistinctFeatures distinct = distinct_features(msg, params.limits);
+  m.truncated = distinct.truncated;
+  m.features = std::move(distinct.features);
   finish_keys(m);
   m.digest = message_digest(msg);
   return m;
@@ -83,9 +83,9 @@ MessageFeatures scoring_features(const message::Message& msg, const ModelParams&
     limits.bigram_window = 1;
     limits.char_ngram = 0;
   }
-  const Tokens tokens = tokenize(msg, limits);
-  m.truncated = tokens.truncated;
-  m.features = unique_features(tokens);
+  DistinctFeatures distinct = distinct_features(msg, limits);
+  m.truncated = distinct.truncated;
+  m.features = std::move(distinct.features);
   if (unigrams_only)
     std::erase_if(m.features, [](const Feature& f) {
       return f.kind == TokenKind::bigram || f.kind == TokenKind::ngram;
