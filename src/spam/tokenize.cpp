@@ -144,8 +144,12 @@ bool scan_message(const message::Message& msg, const TokenLimits& limits, TokenS
 
 constexpr std::string_view kScanBudget = "meta:scan-budget";
 
-bool by_key(const Feature& a, const Feature& b) noexcept { return a.key < b.key; }
-bool same_key(const Feature& a, const Feature& b) noexcept { return a.key == b.key; }
+// Closures, not functions: std::sort inlines a closure's call, where a
+// function pointer cost a call per comparison (perf: 1.6 % of `score`).
+constexpr auto by_key = [](const Feature& a, const Feature& b) noexcept { return a.key < b.key; };
+constexpr auto same_key = [](const Feature& a, const Feature& b) noexcept {
+  return a.key == b.key;
+};
 
 }  // namespace
 
