@@ -37,9 +37,13 @@ struct PackedTotals {
   float bias;
   std::uint32_t switches;
   std::uint32_t last_class;
+  std::uint32_t corrections;
 };
-// Stores written before switches were kept hold the first three fields.
+// Stores written before switches were kept hold the first three fields,
+// those written before corrections were kept the first five (the rest
+// reads as 0).
 constexpr std::size_t kOldTotalsSize = 12;
+constexpr std::size_t kSwitchesTotalsSize = 20;
 
 constexpr std::string_view kTotalsKey = "totals";
 constexpr std::string_view kFormatKey = "format";
@@ -94,11 +98,13 @@ Result<Totals> read_totals(MDB_txn* txn, MDB_dbi meta) {
   const int rc = mdb_get(txn, meta, &key, &val);
   if (rc == MDB_NOTFOUND) return Totals{};
   if (rc != 0) return lmdb_error("read totals", rc);
-  if (val.mv_size != sizeof(PackedTotals) && val.mv_size != kOldTotalsSize)
+  if (val.mv_size != sizeof(PackedTotals) && val.mv_size != kOldTotalsSize &&
+      val.mv_size != kSwitchesTotalsSize)
     return fail(ErrorKind::temporary, "spam store: bad totals");
   PackedTotals t{};
   std::memcpy(&t, val.mv_data, val.mv_size);
-  return Totals{t.spam, t.ham, t.bias, t.switches, static_cast<std::uint8_t>(t.last_class)};
+  return Totals{t.spam,       t.ham, t.bias, t.switches, static_cast<std::uint8_t>(t.last_class),
+                t.corrections};
 }
 
 // The store's format: its "format" key, else 1 when it has records (it was
@@ -223,8 +229,8 @@ class LmdbWriter final : public StoreWriter {
       }
       if (rc != 0) return lmdb_error("write token", rc);
     }
-    const PackedTotals packed{totals.spam, totals.ham, totals.bias, totals.switches,
-                              totals.last_class};
+    const PackedTotals packed{totals.spam,     totals.ham,        totals.bias,
+                              totals.switches, totals.last_class, totals.corrections};
     MDB_val key = as_val(kTotalsKey.data(), kTotalsKey.size());
     MDB_val val = as_val(&packed, sizeof packed);
     const int rc = mdb_put(txn_, dbis_.meta, &key, &val, 0);

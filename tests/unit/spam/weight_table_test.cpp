@@ -191,6 +191,28 @@ TEST_F(WeightTableTest, FormatOneStoreIsReadAndLearntPerKey) {
   EXPECT_EQ(raw.entries(raw.tokens), 2U);
 }
 
+// Totals written before corrections were counted (20 bytes) still read,
+// with no corrections.
+TEST_F(WeightTableTest, TotalsWithoutCorrectionsAreRead) {
+  {
+    Raw raw(dir_);
+    const struct {
+      std::uint32_t spam, ham;
+      float bias;
+      std::uint32_t switches, last_class;
+    } totals{30, 40, 0.5F, 12, 1};
+    raw.put(raw.meta, "totals", 6, &totals, sizeof totals);
+    raw.commit();
+  }
+  auto store = open(StoreMode::read_only);
+  auto snap = store->read({}, 0);
+  ASSERT_TRUE(snap.has_value()) << snap.error().message;
+  EXPECT_EQ(snap->totals.ham, 40U);
+  EXPECT_EQ(snap->totals.switches, 12U);
+  EXPECT_EQ(snap->totals.last_class, 1U);
+  EXPECT_EQ(snap->totals.corrections, 0U);
+}
+
 TEST_F(WeightTableTest, UnknownFormatOrDamagedTableIsAnError) {
   {
     Raw raw(dir_);
