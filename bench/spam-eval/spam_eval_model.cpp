@@ -11,6 +11,7 @@
 // the figures are the classifier's, not the disk's. Options tune the model:
 // --window N --ngram N --ngram-bytes B --rate R --margin M --strength S --min-dev D --prior X
 // --fisher-weight W --logistic-weight W --cutoff C
+// --correction-margin M --correction-fisher-weight W
 // --judge fisher|logistic|combined.
 #include <sys/resource.h>
 
@@ -55,6 +56,12 @@ Options parse_options(int argc, char** argv) {
       o.model.limits.char_ngram_bytes = static_cast<std::size_t>(v);
     else if (k == "--rate")
       o.model.logistic.rate = v;
+    else if (k == "--correction-margin")
+      o.model.logistic.correction_margin = v;
+    else if (k == "--correction-fisher-weight")
+      o.model.correction_fisher_weight = v;
+    else if (k == "--min-corrections")
+      o.model.min_corrections = static_cast<std::uint32_t>(v);
     else if (k == "--margin")
       o.model.logistic.margin = v;
     else if (k == "--strength")

@@ -66,6 +66,9 @@ std::vector<std::string> explain_lines(const Verdict& v, const Totals& totals,
     lines.push_back("logistic model not used: training was not interleaved (" +
                     std::to_string(totals.switches) +
                     " changes of class; learn spam and ham mixed, or move mail)");
+  } else if (corrected_training(totals, params.min_corrections)) {
+    lines.push_back("taught by corrections (" + std::to_string(totals.corrections) +
+                    " of the messages learnt had been scored wrong): each is learnt fully");
   }
   const auto& c = v.classifier;
   lines.push_back(format("classifier: logistic log-odds %+.2f, Robinson-Fisher I = %.4f",

@@ -42,6 +42,10 @@ struct PackedTotals {
 constexpr std::size_t kOldTotalsSize = 12;
 
 constexpr std::string_view kTotalsKey = "totals";
+// Totals::corrections has a key of its own: "totals" stays the 20 bytes
+// that earlier mailroom releases check for, so a store written by this one
+// still scores with them (a rollback, bench/deliver --compare).
+constexpr std::string_view kCorrectionsKey = "corrections";
 constexpr std::string_view kFormatKey = "format";
 // Format 1: a record per key, byte 4-grams included (stores written before
 // the weight table; they carry no "format" key). Format 2: the keys past
@@ -98,7 +102,14 @@ Result<Totals> read_totals(MDB_txn* txn, MDB_dbi meta) {
     return fail(ErrorKind::temporary, "spam store: bad totals");
   PackedTotals t{};
   std::memcpy(&t, val.mv_data, val.mv_size);
-  return Totals{t.spam, t.ham, t.bias, t.switches, static_cast<std::uint8_t>(t.last_class)};
+  Totals totals{t.spam, t.ham, t.bias, t.switches, static_cast<std::uint8_t>(t.last_class)};
+  key = as_val(kCorrectionsKey.data(), kCorrectionsKey.size());
+  const int found = mdb_get(txn, meta, &key, &val);
+  if (found == 0 && val.mv_size == sizeof totals.corrections)
+    std::memcpy(&totals.corrections, val.mv_data, sizeof totals.corrections);
+  else if (found != 0 && found != MDB_NOTFOUND)  // none: a store written before it was kept
+    return lmdb_error("read corrections", found);
+  return totals;
 }
 
 // The store's format: its "format" key, else 1 when it has records (it was
@@ -227,8 +238,12 @@ class LmdbWriter final : public StoreWriter {
                               totals.last_class};
     MDB_val key = as_val(kTotalsKey.data(), kTotalsKey.size());
     MDB_val val = as_val(&packed, sizeof packed);
-    const int rc = mdb_put(txn_, dbis_.meta, &key, &val, 0);
+    int rc = mdb_put(txn_, dbis_.meta, &key, &val, 0);
     if (rc != 0) return lmdb_error("write totals", rc);
+    key = as_val(kCorrectionsKey.data(), kCorrectionsKey.size());
+    val = as_val(&totals.corrections, sizeof totals.corrections);
+    rc = mdb_put(txn_, dbis_.meta, &key, &val, 0);
+    if (rc != 0) return lmdb_error("write corrections", rc);
     return ok();
   }
 

@@ -32,6 +32,23 @@ void finish_keys(MessageFeatures& m) {
   for (const Feature& f : m.features) m.keys.push_back(f.key);
 }
 
+// The logistic steps for one message: one step (none inside the margin),
+// or for a correction in a store taught by corrections, steps until it is
+// learnt (LogisticParams::correction_margin).
+void logistic_learn(Snapshot& snap, bool spam, bool correction, const LogisticParams& params) {
+  LogisticParams until = params;
+  const bool thick = correction && params.correction_margin > 0.0;
+  if (thick) until.margin = params.correction_margin;
+  for (unsigned n = 0; n < (thick ? params.max_steps : 1U); ++n) {
+    // Each step from the weights as the previous one left them.
+    const double step = logistic_step(logistic_log_odds(snap.records, snap.totals), spam,
+                                      snap.records.size(), until);
+    if (step == 0.0) return;
+    for (TokenRecord& r : snap.records) r.weight += static_cast<float>(step);
+    snap.totals.bias += static_cast<float>(step);
+  }
+}
+
 void count(std::uint32_t& counter, int delta) {
   if (delta > 0) ++counter;
   if (delta < 0 && counter > 0) --counter;  // never below zero, whatever the store held
@@ -67,9 +84,9 @@ Digest message_digest(const message::Message& msg) {
 
 MessageFeatures message_features(const message::Message& msg, const ModelParams& params) {
   MessageFeatures m;
-  const Tokens tokens = tokenize(msg, params.limits);
-  m.truncated = tokens.truncated;
-  m.features = unique_features(tokens);
+  DistinctFeatures distinct = distinct_features(msg, params.limits);
+  m.truncated = distinct.truncated;
+  m.features = std::move(distinct.features);
   finish_keys(m);
   m.digest = message_digest(msg);
   return m;
@@ -83,9 +100,9 @@ MessageFeatures scoring_features(const message::Message& msg, const ModelParams&
     limits.bigram_window = 1;
     limits.char_ngram = 0;
   }
-  const Tokens tokens = tokenize(msg, limits);
-  m.truncated = tokens.truncated;
-  m.features = unique_features(tokens);
+  DistinctFeatures distinct = distinct_features(msg, limits);
+  m.truncated = distinct.truncated;
+  m.features = std::move(distinct.features);
   if (unigrams_only)
     std::erase_if(m.features, [](const Feature& f) {
       return f.kind == TokenKind::bigram || f.kind == TokenKind::ngram;
@@ -99,8 +116,19 @@ bool interleaved_training(const Totals& totals) noexcept {
   return std::uint64_t{totals.switches} * 4 >= fewer && totals.switches > 0;
 }
 
+bool corrected_training(const Totals& totals, std::uint32_t min_corrections) noexcept {
+  return totals.corrections >= min_corrections &&
+         std::uint64_t{totals.corrections} * 2 > std::uint64_t{totals.spam} + totals.ham;
+}
+
 ModelParams effective_params(const ModelParams& params, const Totals& totals) {
-  if (params.logistic_weight == 0.0 || interleaved_training(totals)) return params;
+  if (params.logistic_weight == 0.0) return params;
+  if (interleaved_training(totals)) {
+    if (!corrected_training(totals, params.min_corrections)) return params;
+    ModelParams corrected = params;
+    corrected.fisher_weight = params.correction_fisher_weight;
+    return corrected;
+  }
   ModelParams fisher = params;
   fisher.logistic_weight = 0.0;
   fisher.fisher_weight = params.fisher_alone_weight;
@@ -142,6 +170,11 @@ Result<LearnOutcome> learn(StoreWriter& writer, const MessageFeatures& m, bool s
   auto snap = writer.read(m.keys, m.counted);
   if (!snap) return tl::unexpected(snap.error());
   const bool moving = *previous != MessageClass::none;
+  // Scored wrong before learning (as `score` would have filed it)?
+  const bool correction =
+      (classify(m, *snap, params).combined - effective_params(params, snap->totals).spam_cutoff >=
+       0.0) != spam;
+  if (correction && !moving) ++snap->totals.corrections;
   for (TokenRecord& r : snap->records) {
     if (moving) count(spam ? r.ham : r.spam, -1);
     count(spam ? r.spam : r.ham, +1);
@@ -152,11 +185,9 @@ Result<LearnOutcome> learn(StoreWriter& writer, const MessageFeatures& m, bool s
   if (snap->totals.last_class != 0 && snap->totals.last_class != target_byte)
     ++snap->totals.switches;
   snap->totals.last_class = target_byte;
-  // The logistic step uses the weights as they were before this message.
-  const double step = logistic_step(logistic_log_odds(snap->records, snap->totals), spam,
-                                    snap->records.size(), params.logistic);
-  for (TokenRecord& r : snap->records) r.weight += static_cast<float>(step);
-  snap->totals.bias += static_cast<float>(step);
+  logistic_learn(*snap, spam,
+                 correction && corrected_training(snap->totals, params.min_corrections),
+                 params.logistic);
   if (auto put = writer.put(m.keys, m.counted, snap->records, snap->totals); !put)
     return tl::unexpected(put.error());
   if (auto set = writer.set_message_class(m.digest, target); !set)

@@ -9,7 +9,9 @@
 namespace mailroom::spam::redis {
 namespace {
 
-constexpr std::size_t kTotalsSize = 17;
+// 17 bytes before Totals::corrections was kept (read with none), 21 since.
+constexpr std::size_t kTotalsSize = 21;
+constexpr std::size_t kTotalsSizeBeforeCorrections = 17;
 constexpr std::size_t kRecordSize = 12;
 
 void put_u32(std::string& out, std::uint32_t v) {
@@ -61,15 +63,21 @@ std::string encode_totals(const Totals& t) {
   put_u32(out, float_bits(t.bias));
   put_u32(out, t.switches);
   out.push_back(static_cast<char>(t.last_class));
+  put_u32(out, t.corrections);
   return out;
 }
 
 Result<Totals> decode_totals(const redisReply& reply, const std::string& where) {
   if (is_nil(reply)) return Totals{};
   const std::string_view in = reply_string(reply);
-  if (in.size() != kTotalsSize) return fail(ErrorKind::temporary, where + ": bad totals");
-  return Totals{get_u32(in, 0), get_u32(in, 4), bits_float(get_u32(in, 8)), get_u32(in, 12),
-                static_cast<std::uint8_t>(in[16])};
+  if (in.size() != kTotalsSize && in.size() != kTotalsSizeBeforeCorrections)
+    return fail(ErrorKind::temporary, where + ": bad totals");
+  return Totals{get_u32(in, 0),
+                get_u32(in, 4),
+                bits_float(get_u32(in, 8)),
+                get_u32(in, 12),
+                static_cast<std::uint8_t>(in[16]),
+                in.size() == kTotalsSize ? get_u32(in, 17) : 0U};
 }
 
 tl::unexpected<Error> store_error(const std::string& where, const std::string& what) {

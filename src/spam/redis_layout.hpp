@@ -2,7 +2,7 @@
 // reader (redis_store.cpp) and writer (redis_writer.cpp) share. Keys, all
 // under the store's prefix P (spam.redis_prefix, %u expanded):
 //   P"format"   "1": this layout (a later one is refused, not misread)
-//   P"totals"   Totals, 17 bytes little-endian
+//   P"totals"   Totals, 21 bytes little-endian (17 without corrections)
 //   P"tokens"   hash: 8-byte key (LE) -> TokenRecord, 12 bytes LE
 //   P"weights"  the hashed weight table (store.hpp): kWeightSlots i16 in
 //               one string, read with BITFIELD_RO #slot, so one command

@@ -4,19 +4,28 @@
 
 namespace mailroom::spam::detail {
 
+void TokenSink::emit(std::string_view prefix, std::string_view word, TokenKind kind) {
+  ++count_;
+  if (mode_ == SinkMode::keys) {
+    keys_.push_back(Feature{fnv1a(fnv1a(kFnvBasis, prefix), word), kind});
+    return;
+  }
+  std::string text(prefix);
+  text += word;
+  out_.tokens.push_back(Token{std::move(text), kind});
+}
+
 void TokenSink::add(std::string_view prefix, std::string_view word, TokenKind kind) {
   if (full()) {
     out_.truncated = true;
     return;
   }
-  std::string text(prefix);
   // A bigram's words are capped already (add_bigrams); the pair may be longer.
   if (kind != TokenKind::bigram && word.size() > limits_.max_token_length) {
-    text += "long:" + std::to_string(word.size() / 8);
+    emit(prefix, "long:" + std::to_string(word.size() / 8), kind);
   } else {
-    text += word;
+    emit(prefix, word, kind);
   }
-  out_.tokens.push_back(Token{std::move(text), kind});
 }
 
 void TokenSink::add_text(std::string_view prefix, std::string_view text) {
@@ -32,6 +41,14 @@ void TokenSink::add_bigrams(const std::string& word) {
   // recent_ holds the previous words, oldest first: the newest is distance 1.
   for (std::size_t k = 0; k < recent_.size(); ++k) {
     const std::size_t distance = recent_.size() - k;
+    if (mode_ == SinkMode::keys && !full()) {
+      // The key of the text below, without making it.
+      std::uint64_t h = fnv1a(fnv1a(kFnvBasis, recent_[k]), " ");
+      for (std::size_t gap = 1; gap < distance; ++gap) h = fnv1a(h, "* ");
+      ++count_;
+      keys_.push_back(Feature{fnv1a(h, current), TokenKind::bigram});
+      continue;
+    }
     // "a b" for neighbours, "a * b" with one word between, and so on.
     std::string bigram = recent_[k];
     bigram += ' ';
@@ -44,7 +61,12 @@ void TokenSink::add_bigrams(const std::string& word) {
 }
 
 Tokens TokenSink::finish() {
-  if (out_.truncated) out_.tokens.push_back(Token{"meta:truncated", TokenKind::meta});
+  if (out_.truncated) {
+    if (mode_ == SinkMode::keys)
+      keys_.push_back(Feature{fnv1a(kFnvBasis, "meta:truncated"), TokenKind::meta});
+    else
+      out_.tokens.push_back(Token{"meta:truncated", TokenKind::meta});
+  }
   return std::move(out_);
 }
 

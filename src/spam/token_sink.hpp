@@ -2,6 +2,8 @@
 // token-count and token-length limits (TokenLimits) for all of them.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,11 +12,28 @@
 
 namespace mailroom::spam::detail {
 
+// FNV-1a (token_hash) carried on over more bytes: the key of a + b is
+// fnv1a(fnv1a(kFnvBasis, a), b), so a token's key needs no string of it.
+constexpr std::uint64_t kFnvBasis = 14695981039346656037ULL;
+[[nodiscard]] constexpr std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) noexcept {
+  for (const char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+// What a sink keeps: the tokens' text (tokenize(), `score --explain`), or
+// only their keys (distinct_features(): scoring and learning, which never
+// read the text).
+enum class SinkMode : std::uint8_t { text, keys };
+
 class TokenSink {
  public:
-  explicit TokenSink(const TokenLimits& limits) : limits_(limits) {}
+  explicit TokenSink(const TokenLimits& limits, SinkMode mode = SinkMode::text)
+      : limits_(limits), mode_(mode) {}
 
-  [[nodiscard]] bool full() const noexcept { return out_.tokens.size() >= limits_.max_tokens; }
+  [[nodiscard]] bool full() const noexcept { return count_ >= limits_.max_tokens; }
   [[nodiscard]] const TokenLimits& limits() const noexcept { return limits_; }
 
   // prefix + word, lower-cased by the caller; a word past max_token_length
@@ -25,13 +44,20 @@ class TokenSink {
   // words (prefix "") also make sparse bigrams.
   void add_text(std::string_view prefix, std::string_view text);
 
+  // The tokens (SinkMode::text; none in keys mode) and whether a limit
+  // was reached; then, in keys mode, the tokens' keys in message order.
   Tokens finish();
+  std::vector<Feature> take_keys() { return std::move(keys_); }
 
  private:
   void add_bigrams(const std::string& word);
+  void emit(std::string_view prefix, std::string_view word, TokenKind kind);
 
   const TokenLimits& limits_;
+  SinkMode mode_;
+  std::size_t count_ = 0;  // tokens added, in either mode
   Tokens out_;
+  std::vector<Feature> keys_;
   std::vector<std::string> recent_;  // the last bigram_window-1 body words
 };
 

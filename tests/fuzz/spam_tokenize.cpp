@@ -1,7 +1,8 @@
 // libFuzzer: the spam tokenizer reads every part of a message from anyone.
 // Parse, tokenize within small limits, and check the limits hold: no more
 // tokens than allowed (plus the markers), no token longer than its prefix
-// plus the length cap, and the features unique and sorted by key.
+// plus the length cap, the features unique and sorted by key, and
+// distinct_features() (what scoring uses) the same features.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -33,5 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t i = 1; i < features.size(); ++i) {
     if (!(features[i - 1].key < features[i].key)) __builtin_trap();
   }
+  // What scoring and learning use: the same keys, made without the text.
+  const auto distinct = spam::distinct_features(msg, limits);
+  if (distinct.features != features || distinct.truncated != tokens.truncated) __builtin_trap();
   return 0;
 }

@@ -37,7 +37,7 @@ TEST_F(LmdbStoreTest, MissingStoreFailsReadOnly) {
 TEST_F(LmdbStoreTest, CommittedWritesPersistAcrossOpens) {
   {
     auto store = open(StoreMode::read_write);
-    put(*store, 42, TokenRecord{3, 1, 0.5F}, Totals{7, 9, -0.25F, 5, 2}, true);
+    put(*store, 42, TokenRecord{3, 1, 0.5F}, Totals{7, 9, -0.25F, 5, 2, 4}, true);
     Digest d{};
     d[0] = 1;
     auto writer = store->write();
@@ -54,6 +54,7 @@ TEST_F(LmdbStoreTest, CommittedWritesPersistAcrossOpens) {
   EXPECT_FLOAT_EQ(snap->totals.bias, -0.25F);
   EXPECT_EQ(snap->totals.switches, 5U);
   EXPECT_EQ(snap->totals.last_class, 2U);
+  EXPECT_EQ(snap->totals.corrections, 4U);
   EXPECT_EQ(snap->records[0].spam, 3U);
   EXPECT_EQ(snap->records[0].ham, 1U);
   EXPECT_FLOAT_EQ(snap->records[0].weight, 0.5F);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -186,6 +187,44 @@ TEST(Model, ClassByClassTrainingScoresWithFisherAlone) {
   EXPECT_GE(by_default.scl, 5);
   EXPECT_EQ(effective_params(defaults, b->totals).logistic_weight, defaults.logistic_weight);
   EXPECT_GE(verdict(classify(probe, *b, defaults), b->totals, defaults).scl, 5);
+}
+
+// A store taught by corrections (most messages learnt had been scored in
+// the wrong class, as when users move misfiled mail) learns a correction
+// until the message scores p >= 1 - correction_margin for its class; bulk
+// training takes one step, whatever the message. Fisher weighs more there.
+TEST(Model, CorrectionsAreLearntUntilLearnt) {
+  const ModelParams defaults;
+  const auto spam = features("offer", "cheap watches and pills for you today");
+  const auto learnt_odds = [&](std::uint32_t corrections) {
+    auto store = make_memory_store();
+    auto writer = store->write();
+    EXPECT_TRUE(writer.has_value());
+    // Interleaved, with `corrections` of the 30 learnt scored wrong.
+    const Totals before{15, 15, 0.0F, 29, 1, corrections};
+    EXPECT_TRUE((*writer)->put({}, 0, {}, before).has_value());
+    EXPECT_EQ(learn(**writer, spam, true, defaults), LearnOutcome::learnt);  // scored as ham
+    EXPECT_TRUE((*writer)->commit().has_value());
+    auto snap = store->read(spam.keys, spam.counted);
+    EXPECT_TRUE(snap.has_value());
+    EXPECT_EQ(snap->totals.corrections, corrections + 1);
+    return logistic_log_odds(snap->records, snap->totals);
+  };
+  // One step from log-odds 0 moves them by about rate x 1/2 = 4; the
+  // steps near p = 1 shrink with 1 - p, so 50 of them reach about
+  // ln(rate x 50) = 6 (margin 0.001 asks for ln 999 = 6.9).
+  const double one_step = learnt_odds(5);  // 6 of 31 scored wrong: bulk training
+  EXPECT_GT(one_step, 3.0);
+  EXPECT_LT(one_step, 5.0);
+  EXPECT_GT(learnt_odds(20), 6.0);  // 21 of 31: taught by corrections
+  Totals corrected{15, 15, 0.0F, 29, 1, 20};
+  EXPECT_TRUE(corrected_training(corrected, defaults.min_corrections));
+  EXPECT_EQ(effective_params(defaults, corrected).fisher_weight, defaults.correction_fisher_weight);
+  corrected.corrections = 15;  // half: not most
+  EXPECT_FALSE(corrected_training(corrected, defaults.min_corrections));
+  EXPECT_EQ(effective_params(defaults, corrected).fisher_weight, defaults.fisher_weight);
+  const Totals few{5, 4, 0.0F, 8, 1, 9};  // all corrections, but too few to tell
+  EXPECT_FALSE(corrected_training(few, defaults.min_corrections));
 }
 
 }  // namespace

@@ -199,7 +199,7 @@ TEST_F(RedisStoreTest, EmptyStoreReadsZero) {
 TEST_F(RedisStoreTest, AnotherHostSeesCommittedTraining) {
   auto host_a = open();
   auto host_b = open();
-  put(*host_a, 42, TokenRecord{3, 1, 0.5F}, Totals{7, 9, -0.25F, 5, 2});
+  put(*host_a, 42, TokenRecord{3, 1, 0.5F}, Totals{7, 9, -0.25F, 5, 2, 6});
   const std::vector<std::uint64_t> keys{42, 43, 42};
   auto snap = host_b->read(keys, 2);  // the third key: its slot of the table
   ASSERT_TRUE(snap.has_value()) << snap.error().message;
@@ -208,6 +208,7 @@ TEST_F(RedisStoreTest, AnotherHostSeesCommittedTraining) {
   EXPECT_FLOAT_EQ(snap->totals.bias, -0.25F);
   EXPECT_EQ(snap->totals.switches, 5U);
   EXPECT_EQ(snap->totals.last_class, 2U);
+  EXPECT_EQ(snap->totals.corrections, 6U);
   EXPECT_EQ(snap->records[0].spam, 3U);
   EXPECT_EQ(snap->records[0].ham, 1U);
   EXPECT_FLOAT_EQ(snap->records[0].weight, 0.5F);
@@ -333,6 +334,25 @@ TEST_F(RedisStoreTest, PrefixesAreSeparateStores) {
   ASSERT_TRUE(other.has_value());
   EXPECT_EQ(other->records[0].spam, 0U);
   EXPECT_EQ(other->totals.spam, 0U);
+}
+
+// Totals written before corrections were kept (17 bytes) still read, with
+// none.
+TEST_F(RedisStoreTest, TotalsWithoutCorrectionsAreRead) {
+  auto address = parse_redis_url(url_);
+  ASSERT_TRUE(address.has_value());
+  auto raw = RedisClient::connect(*address, milliseconds(2000), "test");
+  ASSERT_TRUE(raw.has_value());
+  // spam 3, ham 4, bias 0.0, switches 2, last class 1 (ham), little-endian
+  const std::string totals("\x03\0\0\0\x04\0\0\0\0\0\0\0\x02\0\0\0\x01", 17);
+  ASSERT_TRUE(raw->call(RedisCommand("SET").arg(prefix_ + "totals").arg(totals)).has_value());
+  auto snap = open()->read({}, 0);
+  ASSERT_TRUE(snap.has_value()) << snap.error().message;
+  EXPECT_EQ(snap->totals.spam, 3U);
+  EXPECT_EQ(snap->totals.ham, 4U);
+  EXPECT_EQ(snap->totals.switches, 2U);
+  EXPECT_EQ(snap->totals.last_class, 1U);
+  EXPECT_EQ(snap->totals.corrections, 0U);
 }
 
 TEST_F(RedisStoreTest, ForeignFormatIsRefused) {

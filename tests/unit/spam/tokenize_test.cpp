@@ -162,6 +162,42 @@ TEST(Tokenize, UniqueHashesAreSortedAndDistinct) {
             unique_features(tokenize(test::parse("Subject: a\r\n\r\nsame other\r\n"), unigrams)));
 }
 
+// distinct_features() makes the keys without the text: the same features,
+// the same order and the same `truncated` as tokenize() + unique_features()
+// for every kind of token and every limit.
+TEST(Tokenize, DistinctFeaturesAreTheKeysOfTheTokens) {
+  const std::string mixed =
+      "From: Bob <bob@example.org>\r\nSubject: cheap V1agra\r\nReceived: from a\r\n"
+      "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+      "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+      "buy now at http://a.example.com:8080/x call 5551234567 " +
+      std::string(100, 'x') +
+      " same same\r\n--b\r\nContent-Type: text/html\r\n\r\n"
+      "<p>Hello <a href=\"http://192.0.2.1/\">here</a></p>\r\n--b\r\n"
+      "Content-Type: application/pdf; name=\"Invoice.PDF\"\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--b--\r\n";
+  std::string many = "Subject: x\r\n\r\n";
+  for (int i = 0; i < 3000; ++i) many += "word" + std::to_string(i % 700) + " ";
+  TokenLimits capped;
+  capped.max_tokens = 100;
+  TokenLimits short_scan;
+  short_scan.max_bytes_scanned = 40;
+  TokenLimits plain;
+  plain.bigram_window = 1;
+  plain.char_ngram = 0;
+  for (const std::string& raw : {mixed, many}) {
+    const auto msg = test::parse(raw);
+    for (const TokenLimits& limits : {TokenLimits{}, capped, short_scan, plain}) {
+      const Tokens tokens = tokenize(msg, limits);
+      const DistinctFeatures distinct = distinct_features(msg, limits);
+      EXPECT_EQ(distinct.features, unique_features(tokens));
+      EXPECT_EQ(distinct.truncated, tokens.truncated);
+    }
+  }
+  EXPECT_TRUE(distinct_features(test::parse(many), capped).truncated);
+  EXPECT_TRUE(distinct_features(test::parse(mixed), short_scan).truncated);
+}
+
 TEST(Tokenize, TokenHashIsFnv1a) {
   // FNV-1a 64 test vectors (Fowler/Noll/Vo reference): the store depends on
   // the same key in every process.

@@ -191,6 +191,37 @@ TEST_F(WeightTableTest, FormatOneStoreIsReadAndLearntPerKey) {
   EXPECT_EQ(raw.entries(raw.tokens), 2U);
 }
 
+// Totals written before corrections were counted still read, with no
+// corrections; and "totals" stays the 20 bytes that earlier releases read.
+TEST_F(WeightTableTest, TotalsWithoutCorrectionsAreRead) {
+  {
+    Raw raw(dir_);
+    const struct {
+      std::uint32_t spam, ham;
+      float bias;
+      std::uint32_t switches, last_class;
+    } totals{30, 40, 0.5F, 12, 1};
+    raw.put(raw.meta, "totals", 6, &totals, sizeof totals);
+    raw.commit();
+  }
+  auto store = open(StoreMode::read_only);
+  auto snap = store->read({}, 0);
+  ASSERT_TRUE(snap.has_value()) << snap.error().message;
+  EXPECT_EQ(snap->totals.ham, 40U);
+  EXPECT_EQ(snap->totals.switches, 12U);
+  EXPECT_EQ(snap->totals.last_class, 1U);
+  EXPECT_EQ(snap->totals.corrections, 0U);
+  store.reset();
+  store = open(StoreMode::read_write);
+  put(*store, {1}, 1, {TokenRecord{1, 0, 0.0F}});
+  store.reset();
+  Raw raw(dir_);
+  MDB_val key{6, const_cast<char*>("totals")};  // NOLINT: LMDB's C API
+  MDB_val val;
+  ASSERT_EQ(mdb_get(raw.txn, raw.meta, &key, &val), 0);
+  EXPECT_EQ(val.mv_size, 20U);
+}
+
 TEST_F(WeightTableTest, UnknownFormatOrDamagedTableIsAnError) {
   {
     Raw raw(dir_);
