@@ -154,6 +154,12 @@ bool is_marked(const Markers& markers, const std::string& day, const std::string
     outcome.settled = false;
     return true;
   }
+  // Claimed by a sender whose send may yet fail (and give it back): not
+  // settled until it is marked sent.
+  if (text->starts_with("sending ")) {
+    outcome.lines.push_back("later " + day + " " + marker + ": in flight (" + *text + ")");
+    outcome.settled = false;
+  }
   return !text->empty();
 }
 

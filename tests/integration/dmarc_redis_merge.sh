@@ -7,7 +7,8 @@
 # free loopback port. Checked: the sender (mxa, first of merge_hosts) sends
 # nothing while mxb has not published; mxb's run publishes and sends
 # nothing; then mxa sends exactly one report whose counts are the sum of
-# both hosts', valid against RFC 7489 Appendix C; reruns send nothing; with
+# both hosts', valid against RFC 7489 Appendix C; a report another sender
+# has claimed is not sent (exit 75); reruns send nothing; with
 # the grace over and mxb silent, mxa sends its own records and names mxb;
 # with Redis down, `dmarc send` exits 75 and says why.
 TEST_NAME=dmarc_redis_merge
@@ -22,7 +23,7 @@ PY=/usr/bin/python3
 XSD="$top/tests/data/dmarc/rfc7489-appendix-c.xsd"
 require_root
 find_mailroom
-require_cmd knotd kdig xmllint redis-server
+require_cmd knotd kdig xmllint redis-server redis-cli
 make_scratch
 install_mailroom
 make_user U mrmerge
@@ -103,7 +104,20 @@ rc=$?
   pass "mxb publishes, sends no report, and is done with the day" ||
   fail "mxb: exit $rc, $(count_files "$SENT") sent: $(cat "$T/b1")"
 
-# 3. The sender again: one report, the sum of both hosts.
+# 2b. Another sender holds the report (its claim in flight): this one
+# sends nothing, does not settle the day, and exits 75 to come back.
+KEY="site1:sent:$YESTERDAY:example.com"
+redis-cli -p "$PORT" -n 2 SET "$KEY" "sending mxz 1" EX 600 >/dev/null || die "redis-cli SET"
+"$MAILROOM" dmarc send "${BASE[@]}" "${SEND[@]}" "${A[@]}" >"$T/a0" 2>&1
+rc=$?
+[ "$rc" -eq 75 ] && [ "$(count_files "$SENT")" -eq 0 ] && [ ! -e "$T/spool-mxa/sent/$YESTERDAY/.done" ] &&
+  grep -q "^later $YESTERDAY example.com: in flight (sending mxz 1)" "$T/a0" &&
+  pass "a report another sender has in flight: not sent, exit 75, the day stays open" ||
+  fail "claimed elsewhere: exit $rc, $(count_files "$SENT") sent: $(cat "$T/a0")"
+redis-cli -p "$PORT" -n 2 DEL "$KEY" >/dev/null || die "redis-cli DEL"  # that sender's send failed
+
+# 3. The sender again: one report, the sum of both hosts (mxa has
+# published its day three times by now: SET replaced it, 10 not 30).
 "$MAILROOM" dmarc send "${BASE[@]}" "${SEND[@]}" "${A[@]}" >"$T/a2" 2>&1 || fail "sender: exit $?: $(cat "$T/a2")"
 mkdir -p "$T/xml"
 "$PY" "$here/lib/dmarc_reports.py" "$SENT" "$T/xml" >"$T/reports" || fail "$(cat "$T/reports")"
