@@ -45,7 +45,7 @@ class RedisServer {
   [[nodiscard]] bool running() const { return pid_ > 0 && answers(); }
   [[nodiscard]] const std::string& url() const { return url_; }
 
- private:
+  // A TCP port nobody listens on now (bound, then let go).
   static std::uint16_t free_port() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
@@ -57,6 +57,8 @@ class RedisServer {
     ::close(fd);
     return bound ? ntohs(a.sin_port) : 0;
   }
+
+ private:
   [[nodiscard]] bool answers() const {
     auto address = redis::parse_redis_url(url_, "test");
     return address && redis::RedisClient::connect(*address, std::chrono::milliseconds(500), "test")

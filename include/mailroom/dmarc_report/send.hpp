@@ -46,9 +46,9 @@ struct MergeOptions {
   std::string url;     // "redis://..."; "" = no merging
   std::string prefix;  // of every key
   std::chrono::milliseconds timeout{2000};
-  std::string host;                // this host's name in `hosts`
-  std::vector<std::string> hosts;  // the first sends
-  std::int64_t grace = 6 * 3600;   // seconds
+  std::string host;                             // this host's name in `hosts`
+  std::vector<std::string> hosts;               // the first sends
+  std::int64_t grace = std::int64_t{6} * 3600;  // seconds
   [[nodiscard]] bool enabled() const noexcept { return !url.empty(); }
   [[nodiscard]] bool sender() const noexcept { return !hosts.empty() && hosts.front() == host; }
 };
