@@ -416,7 +416,8 @@ Result<std::vector<std::string>> send_reports(const SendOptions& options) {
   if (!days) return tl::unexpected(days.error());
   std::vector<std::string> lines;
   if (merged_elsewhere)
-    lines.push_back("published to " + options.merge.url + "; " + options.merge.hosts.front() +
+    lines.push_back(std::string(options.dry_run ? "would publish" : "published") + " to " +
+                    options.merge.url + "; " + options.merge.hosts.front() +
                     " sends the merged reports");
   for (const auto& day : *days) {
     auto start = parse_day(day);
