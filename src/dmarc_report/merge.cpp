@@ -23,6 +23,16 @@ std::int64_t number(std::string_view text) {
   return out;
 }
 
+// <prefix><kind>[:<day>:<who>] (merge.hpp lists them).
+std::string key(const std::string& prefix, std::string_view kind, std::string_view day = {},
+                std::string_view who = {}) {
+  std::string out = prefix;
+  out.append(kind);
+  if (!day.empty()) out.append(":").append(day);
+  if (!who.empty()) out.append(":").append(who);
+  return out;
+}
+
 }  // namespace
 
 Result<MergeStore> MergeStore::connect(const MergeOptions& options) {
@@ -46,18 +56,19 @@ Status MergeStore::publish(const std::string& spool, const std::vector<std::stri
   const std::string& p = options_.prefix;
   std::size_t queued = 0;
   for (const auto& day : days) {
-    auto text = read_whole_file(spool + "/" + day + ".records", std::size_t{512} << 20,
-                                ErrorKind::temporary);
+    std::string path = spool;
+    path.append("/").append(day).append(".records");
+    auto text = read_whole_file(path, std::size_t{512} << 20, ErrorKind::temporary);
     if (!text) continue;  // a day with failure reports only
     client_.append(redis::RedisCommand("SET")
-                       .arg(p + "records:" + day + ":" + options_.host)
+                       .arg(key(p, "records", day, options_.host))
                        .arg(*text)
                        .arg("EX")
                        .arg(kKeepSeconds));
-    client_.append(redis::RedisCommand("SADD").arg(p + "days").arg(day));
+    client_.append(redis::RedisCommand("SADD").arg(key(p, "days")).arg(day));
     queued += 2;
   }
-  client_.append(redis::RedisCommand("SET").arg(p + "published:" + options_.host).arg(now));
+  client_.append(redis::RedisCommand("SET").arg(key(p, "published:" + options_.host)).arg(now));
   auto replies = client_.replies(queued + 1);
   if (!replies) return tl::unexpected(replies.error());
   for (const auto& reply : *replies)
@@ -67,7 +78,7 @@ Status MergeStore::publish(const std::string& spool, const std::vector<std::stri
 }
 
 Result<std::vector<std::string>> MergeStore::days() {
-  auto reply = call(redis::RedisCommand("SMEMBERS").arg(options_.prefix + "days"));
+  auto reply = call(redis::RedisCommand("SMEMBERS").arg(key(options_.prefix, "days")));
   if (!reply) return tl::unexpected(reply.error());
   std::vector<std::string> out;
   for (std::size_t i = 0; i < (*reply)->elements; ++i)
@@ -77,7 +88,7 @@ Result<std::vector<std::string>> MergeStore::days() {
 
 Status MergeStore::load_published() {
   for (const auto& host : options_.hosts) {
-    auto reply = call(redis::RedisCommand("GET").arg(options_.prefix + "published:" + host));
+    auto reply = call(redis::RedisCommand("GET").arg(key(options_.prefix, "published:" + host)));
     if (!reply) return tl::unexpected(reply.error());
     if (!redis::is_nil(**reply)) published_[host] = number(redis::reply_string(**reply));
   }
@@ -96,8 +107,7 @@ std::vector<std::string> MergeStore::missing(std::int64_t end) const {
 Result<DayRecords> MergeStore::records(const std::string& day) {
   DayRecords out;
   for (const auto& host : options_.hosts) {
-    auto reply =
-        call(redis::RedisCommand("GET").arg(options_.prefix + "records:" + day + ":" + host));
+    auto reply = call(redis::RedisCommand("GET").arg(key(options_.prefix, "records", day, host)));
     if (!reply) return tl::unexpected(reply.error());
     auto some = decode_day(redis::reply_string(**reply));
     out.bad_lines += some.bad_lines;
@@ -107,14 +117,14 @@ Result<DayRecords> MergeStore::records(const std::string& day) {
 }
 
 Result<std::string> MergeStore::marker(const std::string& day, const std::string& name) {
-  auto reply = call(redis::RedisCommand("GET").arg(options_.prefix + "sent:" + day + ":" + name));
+  auto reply = call(redis::RedisCommand("GET").arg(key(options_.prefix, "sent", day, name)));
   if (!reply) return tl::unexpected(reply.error());
   return std::string(redis::reply_string(**reply));
 }
 
 Result<bool> MergeStore::claim(const std::string& day, const std::string& name, std::int64_t now) {
   auto reply = call(redis::RedisCommand("SET")
-                        .arg(options_.prefix + "sent:" + day + ":" + name)
+                        .arg(key(options_.prefix, "sent", day, name))
                         .arg("sending " + options_.host + " " + std::to_string(now))
                         .arg("NX")
                         .arg("EX")
@@ -125,7 +135,7 @@ Result<bool> MergeStore::claim(const std::string& day, const std::string& name, 
 
 Status MergeStore::mark(const std::string& day, const std::string& name, const std::string& text) {
   auto reply = call(redis::RedisCommand("SET")
-                        .arg(options_.prefix + "sent:" + day + ":" + name)
+                        .arg(key(options_.prefix, "sent", day, name))
                         .arg(text)
                         .arg("EX")
                         .arg(kKeepSeconds));
@@ -134,13 +144,13 @@ Status MergeStore::mark(const std::string& day, const std::string& name, const s
 }
 
 Status MergeStore::release(const std::string& day, const std::string& name) {
-  auto reply = call(redis::RedisCommand("DEL").arg(options_.prefix + "sent:" + day + ":" + name));
+  auto reply = call(redis::RedisCommand("DEL").arg(key(options_.prefix, "sent", day, name)));
   if (!reply) return tl::unexpected(reply.error());
   return ok();
 }
 
 Status MergeStore::forget_day(const std::string& day) {
-  auto reply = call(redis::RedisCommand("SREM").arg(options_.prefix + "days").arg(day));
+  auto reply = call(redis::RedisCommand("SREM").arg(key(options_.prefix, "days")).arg(day));
   if (!reply) return tl::unexpected(reply.error());
   return ok();
 }

@@ -215,6 +215,13 @@ bool due(std::int64_t period_end, const SendOptions& options) {
   return options.day.has_value() || period_end + kSettleSeconds <= options.now;
 }
 
+// "example.com 2026-12-06", the report in the output.
+std::string slot_name(const std::string& domain, const std::string& label) {
+  std::string out = domain;
+  out.append(" ").append(label);
+  return out;
+}
+
 // A merged report waits until every host published past the period's end
 // (`end`), or until the grace is over: then it goes out with what is there,
 // and the output names the hosts left out.
@@ -247,7 +254,7 @@ void send_intervals(const std::string& domain, const std::vector<DeliveryRecord>
     }
     const Slot slot{day, interval_marker(domain, begin), interval_label(begin, interval)};
     if (is_marked(markers, day, slot.marker, outcome)) continue;
-    if (wait_for_hosts(markers, begin + interval, domain + " " + slot.label, options, outcome))
+    if (wait_for_hosts(markers, begin + interval, slot_name(domain, slot.label), options, outcome))
       continue;
     for (auto& report : aggregate(records, begin, begin + interval - 1))
       one_report(std::move(report), slot, markers, options, outcome);
@@ -306,7 +313,8 @@ DayOutcome send_day(const std::string& day, std::int64_t day_start, const Marker
     if ((day_start / kDay + 1) % days != 0) continue;  // its period ends on a later day
     const std::int64_t begin = day_start - (days - 1) * kDay;
     const Slot slot{day, marker_name(domain), day};
-    if (wait_for_hosts(markers, day_start + kDay, domain + " " + day, options, outcome)) continue;
+    if (wait_for_hosts(markers, day_start + kDay, slot_name(domain, day), options, outcome))
+      continue;
     for (auto& report : aggregate(records, begin, day_start + kDay - 1))
       one_report(std::move(report), slot, markers, options, outcome);
   }
