@@ -8,6 +8,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -120,6 +121,16 @@ int run_send(const Config& config, const SendRequest& request) {
   options.psl = psl ? &*psl : &empty;
   options.failure_reports = report.failure_reports;
   options.failures_per_hour = report.failure_reports_per_hour;
+  // The Redis client writes with write(2): a server gone must be an error
+  // value, not a SIGPIPE (mailroom/redis/client.hpp).
+  if (!report.redis.empty()) (void)std::signal(SIGPIPE, SIG_IGN);
+  options.merge.url = report.redis;
+  options.merge.prefix = report.redis_prefix;
+  options.merge.timeout = report.redis_timeout;
+  options.merge.host = report.host_id.empty() ? host_name() : report.host_id;
+  options.merge.hosts = report.merge_hosts;
+  options.merge.grace =
+      std::chrono::duration_cast<std::chrono::seconds>(report.merge_grace).count();
   options.send = [&report](const std::string& sender, const std::vector<std::string>& to,
                            std::string_view message) {
     return deliver::run_sendmail(report.sendmail, sender, to, message, {});

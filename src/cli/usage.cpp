@@ -258,6 +258,10 @@ a period is sent by the first run after it ended. With
 dmarc_report.failure_reports on (off by default), also the failure reports
 (ruf=, fo=; RFC 6591, redacted) deliver recorded, at most
 failure_reports_per_hour per domain and hour.
+Several MX hosts: with dmarc_report.redis, each host publishes its records
+there; the first of dmarc_report.merge_hosts sends one report per period
+from all hosts' records once each has published (or merge_grace after the
+period, naming the missing); the others send none. Redis down: exit 75.
   --day YYYY-MM-DD  that day only (UTC); default: every finished day not done
   --dry-run         print what would be sent; send and mark nothing
 Prints a line per report. Exit codes: 0 done; 75 a report must be retried

@@ -12,12 +12,15 @@
 namespace mailroom::dmarc_report {
 
 DayRecords read_day(const std::string& spool, const std::string& day) {
-  DayRecords out;
   // A day of a busy server is some hundred MB at most; past 4 GiB, refuse.
   auto read =
       read_whole_file(spool + "/" + day + ".records", std::size_t{4} << 30, ErrorKind::temporary);
-  if (!read) return out;
-  const std::string& text = *read;
+  if (!read) return {};
+  return decode_day(*read);
+}
+
+DayRecords decode_day(std::string_view text) {
+  DayRecords out;
   std::size_t start = 0;
   while (start < text.size()) {
     auto end = text.find('\n', start);
@@ -25,7 +28,7 @@ DayRecords read_day(const std::string& spool, const std::string& day) {
       ++out.bad_lines;
       break;
     }
-    auto record = decode(std::string_view(text).substr(start, end - start));
+    auto record = decode(text.substr(start, end - start));
     if (record) {
       out.records.push_back(std::move(*record));
     } else {

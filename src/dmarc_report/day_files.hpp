@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mailroom/dmarc_report/record.hpp"
@@ -18,6 +19,8 @@ struct DayRecords {
   std::size_t bad_lines = 0;
 };
 [[nodiscard]] DayRecords read_day(const std::string& spool, const std::string& day);
+// The records of a day file's text (a host's records published to Redis).
+[[nodiscard]] DayRecords decode_day(std::string_view text);
 
 // The days of <spool>/*.records (or *`suffix`) before `today`, oldest first.
 [[nodiscard]] std::vector<std::string> recorded_days(const std::string& spool,

@@ -19,6 +19,7 @@
 #include "dmarc_report/fnv.hpp"
 #include "dmarc_report/gzip.hpp"
 #include "dmarc_report/interval.hpp"
+#include "dmarc_report/merge.hpp"
 #include "dmarc_report/report_message.hpp"
 #include "dmarc_report/send_child.hpp"
 #include "dmarc_report/sent_state.hpp"
@@ -46,6 +47,12 @@ struct Slot {
   std::string day;
   std::string marker;
   std::string label;
+};
+
+// Where the markers are: the spool, or Redis when hosts merge (merge.hpp).
+struct Markers {
+  const SentState& state;
+  MergeStore* merge = nullptr;  // the sending host of merged reports
 };
 
 std::int64_t period_days(const std::string& policy_record) {
@@ -103,12 +110,22 @@ Result<Built> build(AggregateReport report, const std::string& day, const SendOp
   return built;
 }
 
-// Marked sent by the child that sends it (send_child.hpp).
-Status send_and_mark(const Built& built, const SentState& state, const Slot& slot,
+// Marked sent by the child that sends it (send_child.hpp); a merged
+// report in Redis, over a connection of the child's own.
+Status send_and_mark(const Built& built, const Markers& markers, const Slot& slot,
                      const SendOptions& options) {
+  const std::string text = "sent " + built.metadata.report_id + "\n";
   return send_in_child(options, built.recipients, built.message, built.report.policy_domain, [&] {
-    return state.mark(slot.day, slot.marker, "sent " + built.metadata.report_id + "\n");
+    if (markers.merge == nullptr) return markers.state.mark(slot.day, slot.marker, text);
+    auto store = MergeStore::connect(options.merge);
+    if (!store) return Status(tl::unexpected(store.error()));
+    return store->mark(slot.day, slot.marker, text);
   });
+}
+
+Status mark(const Markers& markers, const Slot& slot, const std::string& text) {
+  if (markers.merge == nullptr) return markers.state.mark(slot.day, slot.marker, text);
+  return markers.merge->mark(slot.day, slot.marker, text);
 }
 
 std::string describe(const Built& built, const std::string& day) {
@@ -126,7 +143,40 @@ struct DayOutcome {
   bool settled = true;  // every report of the day sent, given up or not yet due
 };
 
-void one_report(AggregateReport report, const Slot& slot, const SentState& state,
+// Whether the report was sent (or given up); a Redis that fails to answer
+// counts as marked for this run, which then does not settle the day.
+bool is_marked(const Markers& markers, const std::string& day, const std::string& marker,
+               DayOutcome& outcome) {
+  if (markers.merge == nullptr) return markers.state.is_marked(day, marker);
+  auto text = markers.merge->marker(day, marker);
+  if (!text) {
+    outcome.lines.push_back("error " + day + ": " + text.error().message);
+    outcome.settled = false;
+    return true;
+  }
+  // Claimed by a sender whose send may yet fail (and give it back): not
+  // settled until it is marked sent.
+  if (text->starts_with("sending ")) {
+    outcome.lines.push_back("later " + day + " " + marker + ": in flight (" + *text + ")");
+    outcome.settled = false;
+  }
+  return !text->empty();
+}
+
+// A merged report is claimed in Redis first (SET NX), so that two senders
+// never both send it; a failed send gives it back.
+Status claim_and_send(const Built& built, const Markers& markers, const Slot& slot,
+                      const SendOptions& options) {
+  if (markers.merge == nullptr) return send_and_mark(built, markers, slot, options);
+  auto claimed = markers.merge->claim(slot.day, slot.marker, options.now);
+  if (!claimed) return tl::unexpected(claimed.error());
+  if (!*claimed) return fail(ErrorKind::temporary, "another sender has it in flight");
+  auto sent = send_and_mark(built, markers, slot, options);
+  if (!sent) (void)markers.merge->release(slot.day, slot.marker);
+  return sent;
+}
+
+void one_report(AggregateReport report, const Slot& slot, const Markers& markers,
                 const SendOptions& options, DayOutcome& outcome) {
   const std::string& day = slot.label;
   auto built = build(std::move(report), slot.day, options);
@@ -144,14 +194,14 @@ void one_report(AggregateReport report, const Slot& slot, const SentState& state
     }
     outcome.lines.push_back("skipped " + built->report.policy_domain + " " + day +
                             ": no destination takes it");
-    if (!options.dry_run) (void)state.mark(slot.day, slot.marker, "skipped: no destination\n");
+    if (!options.dry_run) (void)mark(markers, slot, "skipped: no destination\n");
     return;
   }
   if (options.dry_run) {
     outcome.lines.push_back("would send " + describe(*built, day));
     return;
   }
-  if (auto sent = send_and_mark(*built, state, slot, options); !sent) {
+  if (auto sent = claim_and_send(*built, markers, slot, options); !sent) {
     outcome.settled = false;
     outcome.lines.push_back("failed " + built->report.policy_domain + " " + day + ": " +
                             sent.error().message + " (retried next run)");
@@ -165,20 +215,49 @@ bool due(std::int64_t period_end, const SendOptions& options) {
   return options.day.has_value() || period_end + kSettleSeconds <= options.now;
 }
 
+// "example.com 2026-12-06", the report in the output.
+std::string slot_name(const std::string& domain, const std::string& label) {
+  std::string out = domain;
+  out.append(" ").append(label);
+  return out;
+}
+
+// A merged report waits until every host published past the period's end
+// (`end`), or until the grace is over: then it goes out with what is there,
+// and the output names the hosts left out.
+bool wait_for_hosts(const Markers& markers, std::int64_t end, const std::string& what,
+                    const SendOptions& options, DayOutcome& outcome) {
+  if (markers.merge == nullptr) return false;
+  const auto missing = markers.merge->missing(end + kSettleSeconds);
+  if (missing.empty()) return false;
+  std::string names;
+  for (const auto& host : missing) names += (names.empty() ? "" : ", ") + host;
+  if (options.now < end + kSettleSeconds + options.merge.grace) {
+    outcome.settled = false;
+    outcome.lines.push_back("waiting " + what + ": not yet published by " + names);
+    return true;
+  }
+  outcome.lines.push_back("  " + what + ": merged without " + names +
+                          " (nothing published since the period ended; grace over)");
+  return false;
+}
+
 // A day of a domain whose ri= asks for less than a day (interval.hpp): one
 // report per interval that has records, each marked on its own.
 void send_intervals(const std::string& domain, const std::vector<DeliveryRecord>& records,
                     std::int64_t interval, const std::string& day, std::int64_t day_start,
-                    const SentState& state, const SendOptions& options, DayOutcome& outcome) {
+                    const Markers& markers, const SendOptions& options, DayOutcome& outcome) {
   for (std::int64_t begin = day_start; begin < day_start + kDay; begin += interval) {
     if (!due(begin + interval, options)) {
       outcome.settled = false;
       return;
     }
     const Slot slot{day, interval_marker(domain, begin), interval_label(begin, interval)};
-    if (state.is_marked(day, slot.marker)) continue;
+    if (is_marked(markers, day, slot.marker, outcome)) continue;
+    if (wait_for_hosts(markers, begin + interval, slot_name(domain, slot.label), options, outcome))
+      continue;
     for (auto& report : aggregate(records, begin, begin + interval - 1))
-      one_report(std::move(report), slot, state, options, outcome);
+      one_report(std::move(report), slot, markers, options, outcome);
   }
 }
 
@@ -191,7 +270,14 @@ std::int64_t day_interval(const std::vector<DeliveryRecord>& records, std::int64
   return 0;
 }
 
-DayOutcome send_day(const std::string& day, std::int64_t day_start, const SentState& state,
+// A day's records: the spool's, or every host's when merged.
+Result<DayRecords> day_records(const Markers& markers, const std::string& day,
+                               const SendOptions& options) {
+  if (markers.merge != nullptr) return markers.merge->records(day);
+  return read_day(options.spool, day);
+}
+
+DayOutcome send_day(const std::string& day, std::int64_t day_start, const Markers& markers,
                     const SendOptions& options) {
   DayOutcome outcome;
   // The records of this day and, once it is over, the days before it that
@@ -202,16 +288,21 @@ DayOutcome send_day(const std::string& day, std::int64_t day_start, const SentSt
   const bool over = due(day_start + kDay, options);
   std::map<std::string, std::vector<DeliveryRecord>> by_domain;
   for (std::int64_t back = over ? kMaxPeriodDays - 1 : 1; back >= 0; --back) {
-    auto read = read_day(options.spool, day_of(day_start - back * kDay));
-    if (read.bad_lines > 0)
-      log::warn("dmarc send: {} unreadable line(s) in {}.records", read.bad_lines,
+    auto read = day_records(markers, day_of(day_start - back * kDay), options);
+    if (!read) {
+      outcome.lines.push_back("error " + day + ": " + read.error().message);
+      outcome.settled = false;
+      return outcome;
+    }
+    if (read->bad_lines > 0)
+      log::warn("dmarc send: {} unreadable line(s) in {}.records", read->bad_lines,
                 day_of(day_start - back * kDay));
-    for (auto& record : read.records) by_domain[record.policy_domain].push_back(std::move(record));
+    for (auto& record : read->records) by_domain[record.policy_domain].push_back(std::move(record));
   }
   for (auto& [domain, records] : by_domain) {
-    if (domain.empty() || state.is_marked(day, marker_name(domain))) continue;
+    if (domain.empty() || is_marked(markers, day, marker_name(domain), outcome)) continue;
     if (const auto interval = day_interval(records, day_start); interval > 0) {
-      send_intervals(domain, records, interval, day, day_start, state, options, outcome);
+      send_intervals(domain, records, interval, day, day_start, markers, options, outcome);
       continue;
     }
     if (!over) {
@@ -222,8 +313,10 @@ DayOutcome send_day(const std::string& day, std::int64_t day_start, const SentSt
     if ((day_start / kDay + 1) % days != 0) continue;  // its period ends on a later day
     const std::int64_t begin = day_start - (days - 1) * kDay;
     const Slot slot{day, marker_name(domain), day};
+    if (wait_for_hosts(markers, day_start + kDay, slot_name(domain, day), options, outcome))
+      continue;
     for (auto& report : aggregate(records, begin, day_start + kDay - 1))
-      one_report(std::move(report), slot, state, options, outcome);
+      one_report(std::move(report), slot, markers, options, outcome);
   }
   return outcome;
 }
@@ -269,32 +362,85 @@ std::optional<std::int64_t> parse_day(std::string_view day) {
   return std::chrono::sys_days(date).time_since_epoch().count() * kDay;
 }
 
+namespace {
+
+// The days not yet done: the spool's and, on the sender of merged reports,
+// those any host published.
+Result<std::vector<std::string>> open_days(const SendOptions& options, const SentState& state,
+                                           MergeStore* merge) {
+  std::vector<std::string> days;
+  if (options.day) return std::vector<std::string>{*options.day};
+  // Today too: its hourly reports (ri=3600) fall due before it ends.
+  const std::string tomorrow = day_of(options.now + kDay);
+  for (auto& day : spool_days(options.spool, tomorrow))
+    if (!state.day_done(day)) days.push_back(std::move(day));
+  if (merge != nullptr && options.merge.sender()) {
+    auto published = merge->days();
+    if (!published) return tl::unexpected(published.error());
+    for (auto& day : *published)
+      if (day < tomorrow && parse_day(day) && !state.day_done(day)) days.push_back(std::move(day));
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+  }
+  return days;
+}
+
+// Merging: this host's open days go to Redis before anything else, then
+// the sender learns how far every host has published.
+Result<std::optional<MergeStore>> open_merge(const SendOptions& options, const SentState& state) {
+  if (!options.merge.enabled()) return std::optional<MergeStore>();
+  auto merge = MergeStore::connect(options.merge);
+  if (!merge) return tl::unexpected(merge.error());
+  if (!options.dry_run) {
+    std::vector<std::string> days;
+    for (auto& day : spool_days(options.spool, day_of(options.now + kDay)))
+      if (!state.day_done(day)) days.push_back(std::move(day));
+    if (auto published = merge->publish(options.spool, days, options.now); !published)
+      return tl::unexpected(published.error());
+  }
+  if (options.merge.sender())
+    if (auto loaded = merge->load_published(); !loaded) return tl::unexpected(loaded.error());
+  return std::optional<MergeStore>(std::move(*merge));
+}
+
+}  // namespace
+
 Result<std::vector<std::string>> send_reports(const SendOptions& options) {
   if (options.spool.empty())
     return fail(ErrorKind::config, "dmarc_report.spool is not set: nothing is recorded");
   if (options.email.empty() || options.email.find('@') == std::string::npos)
     return fail(ErrorKind::config, "dmarc_report.email must be the address reports come from");
+  if (options.merge.enabled() && std::find(options.merge.hosts.begin(), options.merge.hosts.end(),
+                                           options.merge.host) == options.merge.hosts.end())
+    return fail(ErrorKind::config, "dmarc_report.merge_hosts does not name this host (\"" +
+                                       options.merge.host + "\", dmarc_report.host_id)");
   auto state = SentState::open(options.spool);
   if (!state) return tl::unexpected(state.error());
-  std::vector<std::string> days;
-  if (options.day) {
-    days.push_back(*options.day);
-  } else {
-    // Today too: its hourly reports (ri=3600) fall due before it ends.
-    for (auto& day : spool_days(options.spool, day_of(options.now + kDay)))
-      if (!state->day_done(day)) days.push_back(std::move(day));
-  }
+  auto merge = open_merge(options, *state);
+  if (!merge) return tl::unexpected(merge.error());
+  const bool merged_elsewhere = options.merge.enabled() && !options.merge.sender();
+  const Markers markers{*state, *merge ? &**merge : nullptr};
+  auto days = open_days(options, *state, markers.merge);
+  if (!days) return tl::unexpected(days.error());
   std::vector<std::string> lines;
-  for (const auto& day : days) {
+  if (merged_elsewhere)
+    lines.push_back(std::string(options.dry_run ? "would publish" : "published") + " to " +
+                    options.merge.url + "; " + options.merge.hosts.front() +
+                    " sends the merged reports");
+  for (const auto& day : *days) {
     auto start = parse_day(day);
     if (!start) return fail(ErrorKind::usage, "not a day (YYYY-MM-DD): " + day);
-    auto outcome = send_day(day, *start, *state, options);
+    // Another host sends the aggregate reports; failure reports stay per host.
+    auto outcome = merged_elsewhere ? DayOutcome{{}, *start + kDay + kSettleSeconds <= options.now}
+                                    : send_day(day, *start, markers, options);
     auto failures = send_failures(day, *state, options);
     outcome.settled = outcome.settled && failures.settled;
     lines.insert(lines.end(), outcome.lines.begin(), outcome.lines.end());
     lines.insert(lines.end(), failures.lines.begin(), failures.lines.end());
-    if (outcome.settled && !options.dry_run && *start + kDay <= options.now)
+    if (outcome.settled && !options.dry_run && *start + kDay <= options.now) {
       (void)state->mark(day, ".done", "done\n");
+      if (markers.merge != nullptr && options.merge.sender()) (void)markers.merge->forget_day(day);
+    }
   }
   if (!options.day && !options.dry_run) prune(options, *state);
   return lines;

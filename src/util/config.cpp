@@ -375,6 +375,30 @@ std::span<const KeyBinding> bindings() {
         "At most this many failure reports per reported domain and hour of arrival (the first "
         "ones); the rest are counted and not sent."},
        size_setter(&Config::dmarc_report, &DmarcReportConfig::failure_reports_per_hour)},
+      {{"dmarc_report.redis", "string",
+        "\"redis://HOST:PORT[/DB]\": merge the reports of several MX hosts. Each host's dmarc "
+        "send publishes its records there; the first of merge_hosts sends the merged reports. "
+        "Empty: each host reports alone."},
+       string_setter(&Config::dmarc_report, &DmarcReportConfig::redis)},
+      {{"dmarc_report.redis_prefix", "string",
+        "With dmarc_report.redis: the start of every key (sites sharing one Redis give each "
+        "its own)."},
+       string_setter(&Config::dmarc_report, &DmarcReportConfig::redis_prefix)},
+      {{"dmarc_report.redis_timeout", "duration",
+        "With dmarc_report.redis: longest wait to connect and for each reply; past it dmarc "
+        "send exits 75 and the next run retries."},
+       millis_setter(&Config::dmarc_report, &DmarcReportConfig::redis_timeout)},
+      {{"dmarc_report.host_id", "string",
+        "With dmarc_report.redis: this host's name in merge_hosts; empty: the host name."},
+       string_setter(&Config::dmarc_report, &DmarcReportConfig::host_id)},
+      {{"dmarc_report.merge_hosts", "strings",
+        "With dmarc_report.redis: the hosts whose records make up each report; the first "
+        "sends it once all have published the period (or merge_grace after it ended)."},
+       strings_setter(&Config::dmarc_report, &DmarcReportConfig::merge_hosts)},
+      {{"dmarc_report.merge_grace", "duration",
+        "With dmarc_report.redis: how long after a period the sender waits for hosts that "
+        "have not published it before sending without them (named in its output)."},
+       millis_setter(&Config::dmarc_report, &DmarcReportConfig::merge_grace)},
   };
   return table;
 }

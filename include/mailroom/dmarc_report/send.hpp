@@ -15,6 +15,7 @@
 // readers (ours included) take as a duplicate.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -33,6 +34,25 @@ using SendFunction =
     std::function<Status(const std::string& sender, const std::vector<std::string>& recipients,
                          std::string_view message)>;
 
+// Several MX hosts, one report (dmarc_report.redis, merge.hpp): every
+// host's run publishes its day files to Redis (replacing what it published
+// before); the first of `hosts` sends each report from the union of all
+// hosts' records once every host has published past the period's end, or
+// `grace` seconds after it with what is there (the output names the
+// missing hosts), and keeps the exactly-once markers in Redis. The other
+// hosts send no aggregate reports. Redis unreachable: the run fails
+// (ErrorKind::temporary) and the next retries.
+struct MergeOptions {
+  std::string url;     // "redis://..."; "" = no merging
+  std::string prefix;  // of every key
+  std::chrono::milliseconds timeout{2000};
+  std::string host;                             // this host's name in `hosts`
+  std::vector<std::string> hosts;               // the first sends
+  std::int64_t grace = std::int64_t{6} * 3600;  // seconds
+  [[nodiscard]] bool enabled() const noexcept { return !url.empty(); }
+  [[nodiscard]] bool sender() const noexcept { return !hosts.empty() && hosts.front() == host; }
+};
+
 struct SendOptions {
   std::string spool;               // dmarc_report.spool
   std::string org_name;            // our domain: Submitter:, the file name's receiver
@@ -45,6 +65,7 @@ struct SendOptions {
   const auth::PublicSuffixList* psl = nullptr;
   bool failure_reports = false;        // dmarc_report.failure_reports (failure.hpp)
   std::size_t failures_per_hour = 10;  // dmarc_report.failure_reports_per_hour
+  MergeOptions merge;
 };
 
 // What was done, one line per report ("sent example.com 2026-12-06 to

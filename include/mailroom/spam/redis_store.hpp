@@ -16,20 +16,17 @@
 #include <string>
 #include <string_view>
 
+#include "mailroom/redis/client.hpp"
 #include "mailroom/spam/store.hpp"
 #include "mailroom/util/result.hpp"
 
 namespace mailroom::spam {
 
-// "redis://HOST[:PORT][/DB]": HOST an IPv4 address, an IPv6 address in
-// brackets or "localhost" (the static mailroom uses no NSS, so no name
-// lookups: util/passwd.cpp), PORT 6379 by default, DB 0 by default.
-struct RedisAddress {
-  std::string host;  // numeric
-  std::uint16_t port = 6379;
-  unsigned db = 0;
-};
-[[nodiscard]] Result<RedisAddress> parse_redis_url(std::string_view url);
+// The client is shared with the DMARC reports (mailroom/redis/client.hpp).
+using redis::RedisAddress;
+[[nodiscard]] inline Result<RedisAddress> parse_redis_url(std::string_view url) {
+  return redis::parse_redis_url(url, "spam.store");
+}
 
 // The store whose keys start with `prefix` on the server at `url`;
 // connecting and every reply wait at most `timeout` (ErrorKind::temporary

@@ -190,6 +190,15 @@ struct DmarcReportConfig {
   std::string received_store = "~/.mailroom/dmarc-reports";  // "~", "%u": that recipient's
   bool failure_reports = false;  // ruf= failure reports (RFC 7489 §7.3): off by default
   std::uint64_t failure_reports_per_hour = 10;  // per reported domain and hour of arrival
+  // Reports merged across MX hosts (mailroom-dmarc(8), "Several MX hosts"):
+  // each host's `dmarc send` publishes its records to this Redis; the first
+  // of merge_hosts sends the reports of them all. "" = each host reports alone.
+  std::string redis;
+  std::string redis_prefix = "mailroom:dmarc:";
+  std::chrono::milliseconds redis_timeout{2000};
+  std::string host_id;                   // this host in merge_hosts; "" = the host name
+  std::vector<std::string> merge_hosts;  // the hosts whose records make up each report
+  std::chrono::milliseconds merge_grace{std::chrono::hours(6)};  // then send without the late
 };
 
 struct Config {

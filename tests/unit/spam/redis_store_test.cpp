@@ -24,6 +24,7 @@
 #include "mailroom/spam/model.hpp"
 #include "mailroom/spam/redis_store.hpp"
 #include "spam/redis_client.hpp"
+#include "unit/redis_server.hpp"
 #include "unit/skip_or_fail.hpp"
 #include "unit/spam/message_builder.hpp"
 
@@ -32,70 +33,16 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr const char* kServer = "/usr/bin/redis-server";
-
-// A TCP port nobody listens on now (bound, then let go).
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size) != 0) {
-    ::close(fd);
-    return 0;
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+using mailroom::test::RedisServer;
 
 class RedisStoreTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    if (::access(kServer, X_OK) != 0) return;
-    char tmpl[] = "/tmp/mailroom-redis-test-XXXXXX";
-    if (::mkdtemp(tmpl) == nullptr) return;
-    dir_ = tmpl;
-    // Another process may take the free port first: then the server exits
-    // and another port is tried.
-    for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) start_server();
-  }
-  static void start_server() {
-    port_ = free_port();
-    const std::string port = std::to_string(port_);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const std::string log = dir_ + "/log";  // its notices, not in the test output
-      if (std::freopen(log.c_str(), "a", stdout) == nullptr) ::_exit(127);
-      ::dup2(STDOUT_FILENO, STDERR_FILENO);
-      ::execl(kServer, kServer, "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
-              "--appendonly", "no", "--dir", dir_.c_str(), "--loglevel", "warning",
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    url_ = "redis://127.0.0.1:" + port;
-    // Ready when it answers (a few ms; up to 5 s on a loaded machine).
-    for (int i = 0; i < 250; ++i) {
-      if (open_store_at(url_, "ping:").has_value()) return;
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) break;  // exited: port taken
-      std::this_thread::sleep_for(milliseconds(20));
-    }
-    if (::waitpid(pid_, nullptr, WNOHANG) == pid_ ||
-        (::kill(pid_, SIGTERM) == 0 && ::waitpid(pid_, nullptr, 0) == pid_))
-      pid_ = -1;
-  }
-  static void TearDownTestSuite() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
+  static void SetUpTestSuite() { server_.start(); }
+  static void TearDownTestSuite() { server_.stop(); }
 
   void SetUp() override {
-    if (pid_ <= 0 || !open_store_at(url_, "ping:").has_value())
-      MAILROOM_SKIP_OR_FAIL() << kServer << " did not start (Debian redis-server)";
+    if (!server_.running() || !open_store_at(server_.url(), "ping:").has_value())
+      MAILROOM_SKIP_OR_FAIL() << RedisServer::kServer << " did not start (Debian redis-server)";
     // Every test its own keys.
     prefix_ =
         std::string("t:") + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ":";
@@ -106,7 +53,7 @@ class RedisStoreTest : public ::testing::Test {
     return open_redis_store(url, prefix, milliseconds(2000));
   }
   std::unique_ptr<TokenStore> open(const std::string& prefix = {}) {
-    auto store = open_store_at(url_, prefix.empty() ? prefix_ : prefix);
+    auto store = open_store_at(server_.url(), prefix.empty() ? prefix_ : prefix);
     EXPECT_TRUE(store.has_value()) << (store ? "" : store.error().message);
     return store ? std::move(*store) : nullptr;
   }
@@ -119,10 +66,7 @@ class RedisStoreTest : public ::testing::Test {
     ASSERT_TRUE((*writer)->commit().has_value());
   }
 
-  static inline pid_t pid_ = -1;
-  static inline std::string dir_;
-  static inline std::uint16_t port_ = 0;
-  static inline std::string url_;
+  static inline RedisServer server_;
   std::string prefix_;
 };
 
@@ -154,7 +98,7 @@ TEST(RedisUrlTest, Refused) {
 }
 
 TEST(RedisConnectTest, NobodyListeningIsTemporary) {
-  const auto port = free_port();
+  const auto port = RedisServer::free_port();
   auto store =
       open_redis_store("redis://127.0.0.1:" + std::to_string(port), "x:", milliseconds(200));
   ASSERT_FALSE(store.has_value());
@@ -309,7 +253,7 @@ TEST_F(RedisStoreTest, WriterWhoseLockWasTakenCommitsNothing) {
   const std::vector<std::uint64_t> keys{77};
   const std::vector<TokenRecord> records{{1, 0, 0.0F}};
   ASSERT_TRUE((*writer)->put(keys, 1, records, Totals{1, 0, 0.0F, 0, 2}).has_value());
-  auto address = parse_redis_url(url_);
+  auto address = parse_redis_url(server_.url());
   ASSERT_TRUE(address.has_value());
   auto raw = RedisClient::connect(*address, milliseconds(2000), "test");
   ASSERT_TRUE(raw.has_value());
@@ -356,7 +300,7 @@ TEST_F(RedisStoreTest, TotalsWithoutCorrectionsAreRead) {
 }
 
 TEST_F(RedisStoreTest, ForeignFormatIsRefused) {
-  auto address = parse_redis_url(url_);
+  auto address = parse_redis_url(server_.url());
   ASSERT_TRUE(address.has_value());
   auto raw = RedisClient::connect(*address, milliseconds(2000), "test");
   ASSERT_TRUE(raw.has_value());

@@ -1,5 +1,5 @@
-// The Redis client of the token store (redis_client.hpp).
-#include "spam/redis_client.hpp"
+// The Redis client (client.hpp).
+#include "mailroom/redis/client.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace mailroom::spam {
+namespace mailroom::redis {
 namespace {
 
 constexpr std::string_view kScheme = "redis://";
@@ -28,8 +28,8 @@ bool parse_number(std::string_view text, Number& out) {
   return ec == std::errc{} && ptr == end && !text.empty();
 }
 
-tl::unexpected<Error> bad_url(std::string_view url, const std::string& why) {
-  return fail(ErrorKind::config, "spam.store \"" + std::string(url) + "\": " + why);
+tl::unexpected<Error> bad_url(std::string_view key, std::string_view url, const std::string& why) {
+  return fail(ErrorKind::config, std::string(key) + " \"" + std::string(url) + "\": " + why);
 }
 
 // The socket address of a numeric host.
@@ -94,23 +94,24 @@ Result<int> connect_socket(const RedisAddress& a, const std::string& where,
 
 }  // namespace
 
-Result<RedisAddress> parse_redis_url(std::string_view url) {
-  if (!url.starts_with(kScheme)) return bad_url(url, "does not start with redis://");
+Result<RedisAddress> parse_redis_url(std::string_view url, std::string_view key) {
+  if (!url.starts_with(kScheme)) return bad_url(key, url, "does not start with redis://");
   std::string_view rest = url.substr(kScheme.size());
   RedisAddress out;
   const auto slash = rest.find('/');
   if (slash != std::string_view::npos) {
-    if (!parse_number(rest.substr(slash + 1), out.db)) return bad_url(url, "bad database number");
+    if (!parse_number(rest.substr(slash + 1), out.db))
+      return bad_url(key, url, "bad database number");
     rest = rest.substr(0, slash);
   }
   std::string_view host = rest;
   std::string_view port;
   if (rest.starts_with('[')) {  // [IPv6]:port (RFC 3986 3.2.2)
     const auto close = rest.find(']');
-    if (close == std::string_view::npos) return bad_url(url, "no ] after the IPv6 address");
+    if (close == std::string_view::npos) return bad_url(key, url, "no ] after the IPv6 address");
     host = rest.substr(1, close - 1);
     if (close + 1 < rest.size()) {
-      if (rest[close + 1] != ':') return bad_url(url, "junk after ]");
+      if (rest[close + 1] != ':') return bad_url(key, url, "junk after ]");
       port = rest.substr(close + 2);
     }
   } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
@@ -118,12 +119,12 @@ Result<RedisAddress> parse_redis_url(std::string_view url) {
     port = rest.substr(colon + 1);
   }
   if (!port.empty() || (rest.ends_with(':'))) {
-    if (!parse_number(port, out.port) || out.port == 0) return bad_url(url, "bad port");
+    if (!parse_number(port, out.port) || out.port == 0) return bad_url(key, url, "bad port");
   }
   out.host = host == "localhost" ? "127.0.0.1" : std::string(host);
   SocketAddress check;
   if (!socket_address(out, check))
-    return bad_url(url, "the host must be an IP address (no name lookups)");
+    return bad_url(key, url, "the host must be an IP address (no name lookups)");
   return out;
 }
 
@@ -280,4 +281,4 @@ std::string_view reply_string(const redisReply& reply) noexcept {
   return {reply.str, reply.len};
 }
 
-}  // namespace mailroom::spam
+}  // namespace mailroom::redis

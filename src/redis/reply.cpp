@@ -1,4 +1,4 @@
-// The replies of the Redis client (redis_client.hpp), each array's
+// The replies of the Redis client (client.hpp), each array's
 // elements in one block.
 #include <hiredis/hiredis.h>
 
@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "spam/redis_client.hpp"
+#include "mailroom/redis/client.hpp"
 
-namespace mailroom::spam {
+namespace mailroom::redis {
 namespace {
 
 // Replies whose array elements live in one block with the array's element
@@ -100,4 +100,4 @@ void use_compact_replies(redisContext* context) { context->reader->fn = &kCompac
 
 void ReplyFree::operator()(redisReply* reply) const noexcept { free_reply(reply); }
 
-}  // namespace mailroom::spam
+}  // namespace mailroom::redis
