@@ -283,7 +283,7 @@ TEST_F(RedisStoreTest, PrefixesAreSeparateStores) {
 // Totals written before corrections were kept (17 bytes) still read, with
 // none.
 TEST_F(RedisStoreTest, TotalsWithoutCorrectionsAreRead) {
-  auto address = parse_redis_url(url_);
+  auto address = parse_redis_url(server_.url());
   ASSERT_TRUE(address.has_value());
   auto raw = RedisClient::connect(*address, milliseconds(2000), "test");
   ASSERT_TRUE(raw.has_value());
