@@ -1,0 +1,181 @@
+// FETCH responses (server/imap/fetch.hpp) for messages with tricky
+// headers: encoded words, groups, missing fields, folded lines, empty
+// values, 8-bit text, bare CR, no blank line. The expected responses were
+// produced by the FETCH code before ENVELOPE got its header-only path (a
+// Message parsed per message); the path must answer byte for byte the same.
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mailroom/maildir/maildir.hpp"
+#include "server/imap/fetch.hpp"
+#include "server/imap/selected.hpp"
+
+namespace mailroom::server::imap {
+namespace {
+
+namespace fs = std::filesystem;
+
+#define LONG_WORDS                                                                    \
+  "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "     \
+  "incididunt ut labore et dolore magna aliqua ut enim ad minim veniam quis nostrud " \
+  "exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat duis aute "
+
+// Stored as deliver stores them: LF line ends (some with CRLF or a bare
+// CR, as an MTA may pass them).
+const char* const kMessages[] = {
+    // 1: what bench/serve delivers, in short.
+    "Received: from mail.example.com\n\tby mx.example.net; Sat, 28 Nov 2026 12:00:00 +0000\n"
+    "From: Sender Name <sender@example.com>\nTo: Bench User <bench@example.net>\n"
+    "Subject: Envelope shipping\nDate: Sat, 28 Nov 2026 12:00:00 +0000\n"
+    "Message-ID: <0.hroHBf8HcT@example.com>\nMIME-Version: 1.0\n"
+    "Content-Type: text/plain\n\nbody\n",
+    // 2: encoded words in names and subject, a name that is only a comment.
+    "From: =?ISO-8859-1?Q?Andr=E9_B=F6hm?= <andre@example.org>\n"
+    "To: \"=?UTF-8?B?w6nDqQ==?=\" <e@example.org>, bob@example.org (Bob Smith)\n"
+    "Subject: =?UTF-8?Q?caf=C3=A9?= and =?bogus?X?zz?=\nReply-To: Dept <dept@example.org>\n\nx\n",
+    // 3: groups, an empty group, a quoted local part, no domain.
+    "From: \"john \\\"jj\\\" doe\"@example.org\n"
+    "To: Team: a@x.org, \"B B\" <b@y.org>;, undisclosed-recipients:;, c@z.org\n"
+    "Cc: localonly, <@route.example:d@w.org>\nBcc: \n\nx\n",
+    // 4: no field ENVELOPE names at all.
+    "X-Other: 1\n\nonly body\n",
+    // 5: folded fields, a second To, a second Date and Subject, white space
+    // before a colon, quotes and backslashes in the subject.
+    "Subject : say \"hi\" \\ and\n\tfold\n  twice\nDate: Mon, 7 Dec 2026 08:00:00 +0000\n"
+    "Date: Tue, 8 Dec 2026 08:00:00 +0000\nSubject: second\n"
+    "To: one@example.org,\n two@example.org\nTo: three@example.org\n"
+    "In-Reply-To: <a@b>\n <c@d>\nMessage-Id:<id@x>\nSender: Real <real@example.org>\n\nx\n",
+    // 6: 8-bit UTF-8 in subject and name, an empty subject field.
+    "From: J\xc3\xbcrgen <j@example.de>\nSubject:\nTo: \xe4\xbd\xa0\xe5\xa5\xbd <n@example.cn>\n"
+    "Subject: \xc3\xa9t\xc3\xa9\n\nx\n",
+    // 7: CRLF line ends already, a bare CR in the subject.
+    "From: crlf@example.org\r\nSubject: a\rb\r\nTo: t@example.org\r\n\r\nbody\r\n",
+    // 8: no blank line: all header.
+    "From: nobody@example.org\nSubject: no body",
+    // 9: an empty first line: all body.
+    "\nFrom: not-a-header@example.org\n",
+    // 10: a line that is no field ends the header.
+    "From: a@example.org\nthis is not a field\nSubject: in the body\n\nx\n",
+    // 11: 8-bit subject first: a literal.
+    "Subject: \xc3\xa9t\xc3\xa9\nFrom: a@example.org\n\nx\n",
+    // 12: a subject longer than a quoted string may be: a literal.
+    "Subject: " LONG_WORDS LONG_WORDS LONG_WORDS LONG_WORDS LONG_WORDS "\nTo: a@example.org\n\nx\n",
+};
+
+class ImapFetch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/mailroom-fetch-XXXXXX";
+    root_ = ::mkdtemp(pattern);
+    for (const char* sub : {"tmp", "new", "cur"}) fs::create_directories(root_ / sub);
+    int i = 0;
+    for (const char* text : kMessages) {
+      ++i;
+      // Every other one with ",S=" only: RFC822.SIZE then comes from the file.
+      std::string name = "17000000" + std::to_string(10 + i) + ".M1P1Q1.host" +
+                         (i % 2 == 0 ? ",S=" + std::to_string(std::string(text).size()) : "") +
+                         ":2," + (i % 3 == 0 ? "S" : "");
+      std::ofstream(root_ / "cur" / name, std::ios::binary) << text;
+    }
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  Selected open() {
+    auto maildir = maildir::Maildir::open(root_.string(), maildir::Options{});
+    EXPECT_TRUE(maildir);
+    maildir_.emplace(std::move(*maildir));
+    auto inbox = maildir_->folder("");
+    EXPECT_TRUE(inbox);
+    auto box = Selected::open(maildir_->root_fd(), maildir::FolderName{}, std::move(*inbox), true,
+                              maildir_->options());
+    EXPECT_TRUE(box);
+    return std::move(*box);
+  }
+
+  // Every message's response to FETCH of `names`.
+  static std::string fetch_all(Selected& box, const std::vector<std::string>& names) {
+    Value items{Value::Kind::list, "", {}, false};
+    for (const auto& n : names) items.items.push_back(Value{Value::Kind::atom, n, {}, false});
+    auto parsed = parse_fetch_items(items);
+    EXPECT_TRUE(parsed);
+    std::string out;
+    for (std::size_t i = 0; i < box.messages.size(); ++i) {
+      auto response = fetch_message(box, i, *parsed, true);
+      EXPECT_TRUE(response) << i;
+      if (response) out += *response;
+    }
+    return out;
+  }
+
+  fs::path root_;
+  std::optional<maildir::Maildir> maildir_;
+};
+
+std::string golden(const char* name) {
+  std::ifstream in(fs::path(MAILROOM_TEST_DATA) / "imap" / name, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST_F(ImapFetch, EnvelopeAloneAnswersAsBefore) {
+  Selected box = open();
+  ASSERT_EQ(box.messages.size(), std::size(kMessages));
+  EXPECT_EQ(fetch_all(box, {"FLAGS", "RFC822.SIZE", "ENVELOPE"}), golden("fetch-a.golden"));
+  // Twice: nothing a first FETCH leaves behind changes the second.
+  EXPECT_EQ(fetch_all(box, {"ENVELOPE", "FLAGS", "RFC822.SIZE"}).size(),
+            golden("fetch-a.golden").size());
+}
+
+TEST_F(ImapFetch, EnvelopeWithBodyAnswersAsBefore) {
+  Selected box = open();
+  EXPECT_EQ(fetch_all(box, {"ENVELOPE", "BODY.PEEK[]"}), golden("fetch-b.golden"));
+  EXPECT_EQ(fetch_all(box, {"RFC822.SIZE", "BODY.PEEK[HEADER]", "BODY.PEEK[TEXT]", "BODY"}),
+            golden("fetch-c.golden"));
+}
+
+// Every message of the message module's corpus (hostile headers among
+// them): ENVELOPE from the header alone equals ENVELOPE from the whole
+// parsed message (what FETCH ENVELOPE BODY[] answers).
+TEST(ImapFetchCorpus, EnvelopeFromHeaderEqualsEnvelopeFromMessage) {
+  char pattern[] = "/tmp/mailroom-fetch-XXXXXX";
+  fs::path root = ::mkdtemp(pattern);
+  struct Remove {
+    fs::path path;
+    ~Remove() { fs::remove_all(path); }
+  } remove{root};
+  for (const char* sub : {"tmp", "new", "cur"}) fs::create_directories(root / sub);
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(MAILROOM_TEST_DATA) / "message")) {
+    if (e.path().extension() != ".eml") continue;
+    ++n;
+    fs::copy_file(e.path(), root / "cur" / ("1700000000.M" + std::to_string(n) + "P1Q1.host:2,"));
+  }
+  ASSERT_GT(n, 50);
+  auto maildir = maildir::Maildir::open(root.string(), maildir::Options{});
+  ASSERT_TRUE(maildir);
+  auto inbox = maildir->folder("");
+  ASSERT_TRUE(inbox);
+  auto box = Selected::open(maildir->root_fd(), maildir::FolderName{}, std::move(*inbox), true,
+                            maildir->options());
+  ASSERT_TRUE(box);
+  ASSERT_EQ(box->messages.size(), static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < box->messages.size(); ++i) {
+    Value alone{Value::Kind::atom, "ENVELOPE", {}, false};
+    Value with_body{
+        Value::Kind::list, "", {alone, {Value::Kind::atom, "BODY.PEEK[]", {}, false}}, false};
+    auto a = fetch_message(*box, i, *parse_fetch_items(alone), false);
+    auto b = fetch_message(*box, i, *parse_fetch_items(with_body), false);
+    ASSERT_TRUE(a && b) << box->messages[i].file.name();
+    EXPECT_EQ(*a, b->substr(0, b->find(" BODY[]")) + ")\r\n") << box->messages[i].file.name();
+  }
+}
+
+}  // namespace
+}  // namespace mailroom::server::imap
