@@ -8,6 +8,7 @@
 #include "mailroom/message/address.hpp"
 #include "mailroom/message/header.hpp"
 #include "mailroom/message/transfer_encoding.hpp"
+#include "server/imap/envelope.hpp"
 #include "server/imap/text.hpp"
 
 namespace mailroom::server::imap {
@@ -15,53 +16,7 @@ namespace {
 
 using message::Part;
 
-constexpr std::size_t kMaxQuoted = 1024;
 constexpr std::size_t kMaxNesting = 20;  // message/rfc822 inside message/rfc822 ...
-
-std::string base64(std::string_view in) {
-  static constexpr char kTable[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t i = 0; i < in.size(); i += 3) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    if (i + 2 < in.size()) v |= static_cast<unsigned char>(in[i + 2]);
-    out += kTable[(v >> 18) & 63];
-    out += kTable[(v >> 12) & 63];
-    out += i + 1 < in.size() ? kTable[(v >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? kTable[v & 63] : '=';
-  }
-  return out;
-}
-
-// A display name the message module decoded to UTF-8 goes back out as an
-// RFC 2047 word: ENVELOPE strings are as in the header, 7-bit.
-std::string encoded_word(std::string_view utf8) {
-  bool ascii = std::all_of(utf8.begin(), utf8.end(),
-                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  return ascii ? std::string(utf8) : "=?UTF-8?B?" + base64(utf8) + "?=";
-}
-
-std::optional<std::string> field(const message::Message& m, std::string_view name) {
-  if (m.find(name) == nullptr) return std::nullopt;
-  return m.value(name);
-}
-
-std::string address_list(const message::Message& m, std::string_view name,
-                         std::string_view fallback = {}) {
-  auto list = m.addresses(name);
-  if (list.empty() && !fallback.empty()) list = m.addresses(fallback);
-  if (list.empty()) return "NIL";
-  std::string out = "(";
-  for (const auto& a : list) {
-    out += "(" +
-           nstring(a.display_name.empty() ? std::nullopt
-                                          : std::optional(encoded_word(a.display_name))) +
-           " NIL " + imap_string(a.local_part) + " " +
-           (a.domain.empty() ? std::string("NIL") : imap_string(a.domain)) + ")";
-  }
-  return out + ")";
-}
 
 std::string parameters(const message::Parameters& params) {
   if (params.list().empty()) return "NIL";
@@ -169,19 +124,9 @@ std::string header_fields(const Part& part, std::string_view list, bool exclude)
 }  // namespace
 
 std::string imap_string(std::string_view text) {
-  bool quotable = text.size() <= kMaxQuoted && std::none_of(text.begin(), text.end(), [](char c) {
-                    auto u = static_cast<unsigned char>(c);
-                    return u == '\r' || u == '\n' || u == 0 || u >= 0x80;
-                  });
-  if (quotable) {
-    std::string out = "\"";
-    for (char c : text) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    return out + "\"";
-  }
-  return "{" + std::to_string(text.size()) + "}\r\n" + std::string(text);
+  std::string out;
+  append_imap_string(out, text);
+  return out;
 }
 
 std::string nstring(const std::optional<std::string>& text) {
@@ -189,11 +134,9 @@ std::string nstring(const std::optional<std::string>& text) {
 }
 
 std::string envelope(const message::Message& m) {
-  return "(" + nstring(field(m, "Date")) + " " + nstring(field(m, "Subject")) + " " +
-         address_list(m, "From") + " " + address_list(m, "Sender", "From") + " " +
-         address_list(m, "Reply-To", "From") + " " + address_list(m, "To") + " " +
-         address_list(m, "Cc") + " " + address_list(m, "Bcc") + " " +
-         nstring(field(m, "In-Reply-To")) + " " + nstring(field(m, "Message-ID")) + ")";
+  std::string out;
+  append_envelope(out, m.headers(), m.limits());
+  return out;
 }
 
 std::string body_structure(const message::Message& m, bool extensible) {

@@ -9,6 +9,7 @@
 
 #include "mailroom/message/message.hpp"
 #include "server/imap/bodystructure.hpp"
+#include "server/imap/envelope.hpp"
 
 namespace mailroom::server::imap {
 namespace {
@@ -157,91 +158,147 @@ bool sets_seen(const std::vector<FetchItem>& items) {
   });
 }
 
-Result<std::string> fetch_message(Selected& box, std::size_t index,
-                                  const std::vector<FetchItem>& items, bool uid) {
-  Message& m = box.messages[index];
-  std::vector<std::string> parts;
-  bool has_uid = false, has_flags = false;
-  std::optional<std::string> text;  // read at most once
-  std::optional<std::string> head;  // the header alone, when that is all it takes
-  std::optional<message::Message> parsed;
-  auto body = [&]() -> Result<const std::string*> {
-    if (!text) {
-      auto read = box.read(m);
+namespace {
+
+// What one message's FETCH reads, each at most once: the message text,
+// the header alone, the parse.
+class Reads {
+ public:
+  Reads(Selected& box, const Message& m, const std::vector<FetchItem>& items)
+      : box_(box), m_(m), header_only_(std::all_of(items.begin(), items.end(), [](const auto& i) {
+          return i.kind == Kind::flags || i.kind == Kind::uid || i.kind == Kind::internal_date ||
+                 i.kind == Kind::size || i.kind == Kind::envelope;
+        })) {}
+
+  Result<const std::string*> body() {
+    if (!text_) {
+      auto read = box_.read(m_);
       if (!read) return tl::unexpected(read.error());
-      text = std::move(*read);
+      text_ = std::move(*read);
     }
-    return &*text;
-  };
-  // ENVELOPE needs the header fields only: without another item that
-  // reads the body, only the header is read and parsed.
-  const bool header_only = std::none_of(items.begin(), items.end(), [](const FetchItem& i) {
-    return i.kind != Kind::flags && i.kind != Kind::uid && i.kind != Kind::internal_date &&
-           i.kind != Kind::size && i.kind != Kind::envelope;
-  });
-  auto parse = [&]() -> Result<const message::Message*> {
-    if (!parsed) {
-      if (header_only && !text) {
-        auto read = box.read_header(m);
-        if (!read) return tl::unexpected(read.error());
-        head = std::move(*read);
-        parsed = message::Message::parse(
-            std::make_shared<const message::Buffer>(message::Buffer::from_string(*head)), {},
-            message::Scope::headers);
-        return &*parsed;
-      }
+    return &*text_;
+  }
+
+  Result<const message::Message*> parse() {
+    if (!parsed_) {
       auto b = body();
       if (!b) return tl::unexpected(b.error());
-      parsed = message::Message::parse(
+      parsed_ = message::Message::parse(
           std::make_shared<const message::Buffer>(message::Buffer::from_string(**b)));
     }
-    return &*parsed;
+    return &*parsed_;
+  }
+
+  // ENVELOPE needs the header fields only: without another item that
+  // reads the body, only the header is read, and no Message is built
+  // (the first FETCH of a folder does this for every message).
+  Status envelope(std::string& out) {
+    if (!header_only_ || text_ || parsed_) {
+      auto p = parse();
+      if (!p) return tl::unexpected(p.error());
+      append_envelope(out, (*p)->headers(), (*p)->limits());
+      return ok();
+    }
+    auto head = box_.read_header(m_);
+    if (!head) return tl::unexpected(head.error());
+    append_envelope(out, *head);
+    return ok();
+  }
+
+  // BODY[] or RFC822 whole, when nothing else needs the text: the file
+  // goes into the response as it is read, with no copy kept.
+  [[nodiscard]] bool can_stream(const FetchItem& item, const std::vector<FetchItem>& items) const {
+    if (text_ || item.partial) return false;
+    return std::count_if(items.begin(), items.end(), [](const FetchItem& i) {
+             return i.kind != Kind::flags && i.kind != Kind::uid && i.kind != Kind::internal_date &&
+                    i.kind != Kind::size;
+           }) == 1;
+  }
+
+ private:
+  Selected& box_;
+  const Message& m_;
+  const bool header_only_;
+  std::optional<std::string> text_;
+  std::optional<message::Message> parsed_;
+};
+
+}  // namespace
+
+Status fetch_message(Selected& box, std::size_t index, const std::vector<FetchItem>& items,
+                     bool uid, std::string& out) {
+  Message& m = box.messages[index];
+  const std::size_t start = out.size();
+  auto failed = [&](const Error& e) -> Status {
+    out.resize(start);
+    return tl::unexpected(e);
   };
+  Reads reads(box, m, items);
+  const bool has_uid = std::any_of(items.begin(), items.end(),
+                                   [](const FetchItem& i) { return i.kind == Kind::uid; });
+  const bool has_flags = std::any_of(items.begin(), items.end(),
+                                     [](const FetchItem& i) { return i.kind == Kind::flags; });
+  out += "* ";
+  out += std::to_string(index + 1);
+  out += " FETCH (";
+  bool first = true;
+  auto next = [&](std::string_view name) {
+    if (!first) out += ' ';
+    first = false;
+    out += name;
+  };
+  if (uid && !has_uid) next("UID " + std::to_string(m.uid));
   for (const auto& item : items) {
     switch (item.kind) {
       case Kind::flags:
-        has_flags = true;
-        parts.push_back("FLAGS " + box.flag_list(m));
+        next("FLAGS ");
+        out += box.flag_list(m);
         break;
       case Kind::uid:
-        has_uid = true;
-        parts.push_back("UID " + std::to_string(m.uid));
+        next("UID ");
+        out += std::to_string(m.uid);
         break;
       case Kind::internal_date:
-        parts.push_back("INTERNALDATE \"" + imap_date_time(box.internal_date(m)) + "\"");
+        next("INTERNALDATE \"");
+        out += imap_date_time(box.internal_date(m));
+        out += '"';
         break;
       case Kind::size: {
         auto known = Selected::size_from_name(m);
         if (!known) {
-          auto b = body();
-          if (!b) return tl::unexpected(b.error());
+          auto b = reads.body();
+          if (!b) return failed(b.error());
           known = (*b)->size();
         }
-        parts.push_back("RFC822.SIZE " + std::to_string(*known));
+        next("RFC822.SIZE ");
+        out += std::to_string(*known);
         break;
       }
-      case Kind::envelope:
+      case Kind::envelope: {
+        next("ENVELOPE ");
+        if (auto s = reads.envelope(out); !s) return failed(s.error());
+        break;
+      }
       case Kind::body:
       case Kind::body_structure: {
-        auto p = parse();
-        if (!p) return tl::unexpected(p.error());
-        parts.push_back(item.kind == Kind::envelope ? "ENVELOPE " + envelope(**p)
-                        : item.kind == Kind::body   ? "BODY " + body_structure(**p, false)
-                                                    : "BODYSTRUCTURE " + body_structure(**p, true));
+        auto p = reads.parse();
+        if (!p) return failed(p.error());
+        next(item.kind == Kind::body ? "BODY " : "BODYSTRUCTURE ");
+        out += body_structure(**p, item.kind == Kind::body_structure);
         break;
       }
       case Kind::binary:
       case Kind::binary_size: {
-        auto p = parse();
-        if (!p) return tl::unexpected(p.error());
+        auto p = reads.parse();
+        if (!p) return failed(p.error());
         auto bytes = binary_section(**p, item.section);
         if (!bytes && bytes.error() == BinaryError::unknown_encoding)
-          return fail(ErrorKind::rejected, "unknown Content-Transfer-Encoding");
+          return failed(Error{ErrorKind::rejected, "unknown Content-Transfer-Encoding"});
         std::string_view content = bytes ? std::string_view(*bytes) : std::string_view();
         if (item.kind == Kind::binary_size)
-          parts.push_back("BINARY.SIZE[" + item.section + "] " + std::to_string(content.size()));
+          next("BINARY.SIZE[" + item.section + "] " + std::to_string(content.size()));
         else
-          parts.push_back(section_name(item) + " " + binary_literal(partial_of(content, item)));
+          next(section_name(item) + " " + binary_literal(partial_of(content, item)));
         break;
       }
       case Kind::rfc822:
@@ -250,36 +307,36 @@ Result<std::string> fetch_message(Selected& box, std::size_t index,
       case Kind::section: {
         if (item.kind == Kind::rfc822 || (item.kind == Kind::section && item.section.empty())) {
           // The whole message: no parse needed.
-          auto b = body();
-          if (!b) return tl::unexpected(b.error());
-          parts.push_back((item.kind == Kind::rfc822 ? std::string("RFC822") : section_name(item)) +
-                          " " + literal(partial_of(**b, item)));
+          next(item.kind == Kind::rfc822 ? std::string("RFC822 ") : section_name(item) + " ");
+          if (reads.can_stream(item, items)) {
+            if (auto s = box.append_literal(m, out); !s) return failed(s.error());
+            break;
+          }
+          auto b = reads.body();
+          if (!b) return failed(b.error());
+          out += literal(partial_of(**b, item));
           break;
         }
-        auto p = parse();
-        if (!p) return tl::unexpected(p.error());
-        std::string section = item.kind == Kind::rfc822          ? ""
-                              : item.kind == Kind::rfc822_header ? "HEADER"
-                              : item.kind == Kind::rfc822_text   ? "TEXT"
-                                                                 : item.section;
+        auto p = reads.parse();
+        if (!p) return failed(p.error());
+        std::string section = item.kind == Kind::rfc822_header ? "HEADER"
+                              : item.kind == Kind::rfc822_text ? "TEXT"
+                                                               : item.section;
         auto bytes = section_text(**p, section);
-        std::string name = item.kind == Kind::rfc822          ? "RFC822"
-                           : item.kind == Kind::rfc822_header ? "RFC822.HEADER"
-                           : item.kind == Kind::rfc822_text   ? "RFC822.TEXT"
-                                                              : section_name(item);
+        std::string name = item.kind == Kind::rfc822_header ? "RFC822.HEADER"
+                           : item.kind == Kind::rfc822_text ? "RFC822.TEXT"
+                                                            : section_name(item);
         // RFC 3501: a section that does not exist is the empty string.
-        parts.push_back(name + " " + literal(partial_of(bytes.value_or(""), item)));
+        next(name + " " + literal(partial_of(bytes.value_or(""), item)));
         break;
       }
     }
   }
-  if (uid && !has_uid) parts.insert(parts.begin(), "UID " + std::to_string(m.uid));
   if (sets_seen(items) && !box.read_only && !has_flags &&
       m.file.flags().find('S') != std::string_view::npos)
-    parts.push_back("FLAGS " + box.flag_list(m));
-  std::string out = "* " + std::to_string(index + 1) + " FETCH (";
-  for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : " ") + parts[i];
-  return out + ")\r\n";
+    next("FLAGS " + box.flag_list(m));
+  out += ")\r\n";
+  return ok();
 }
 
 }  // namespace mailroom::server::imap

@@ -38,13 +38,14 @@ struct FetchItem {
 // ErrorKind::parse with the BAD text.
 [[nodiscard]] Result<std::vector<FetchItem>> parse_fetch_items(const Value& value);
 
-// "* <seq> FETCH (...)\r\n" for one message. ErrorKind::rejected when a
+// "* <seq> FETCH (...)\r\n" for one message, appended to `out` (left as
+// it was on an error). ErrorKind::rejected when a
 // BINARY part has a transfer encoding that cannot be undone (the command
 // then ends in NO [UNKNOWN-CTE], RFC 3516 section 4.2). `set_seen` is set when a
 // non-peek body item was asked for in a read-write mailbox: the caller
 // has already stored \Seen, so FLAGS is part of the answer.
-[[nodiscard]] Result<std::string> fetch_message(Selected& box, std::size_t index,
-                                                const std::vector<FetchItem>& items, bool uid);
+[[nodiscard]] Status fetch_message(Selected& box, std::size_t index,
+                                   const std::vector<FetchItem>& items, bool uid, std::string& out);
 
 // Whether the items read the body (so \Seen is set without PEEK).
 [[nodiscard]] bool sets_seen(const std::vector<FetchItem>& items);

@@ -52,14 +52,11 @@ std::string Session::fetch(const Command& c, bool uid) {
     if (m.gone) continue;
     if (mark_seen && m.file.flags().find('S') == std::string_view::npos)
       (void)selected_->set_letters(m, std::string(m.file.flags()) + "S");
-    auto response = fetch_message(*selected_, i, *items, uid);
+    auto response = fetch_message(*selected_, i, *items, uid, out);
     if (!response && response.error().kind == ErrorKind::rejected)
       return out + tagged(c, "NO [UNKNOWN-CTE] " + response.error().message);
-    if (!response) {
+    if (!response)
       out += "* " + std::to_string(i + 1) + " FETCH (UID " + std::to_string(m.uid) + ")\r\n";
-      continue;
-    }
-    out += *response;
     if (sink_ && out.size() >= kStreamAt) {
       if (!sink_(out)) return {};  // the client is gone
       out.clear();

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <unordered_map>
 
 #include "mailroom/maildir/delivery.hpp"
@@ -45,10 +46,37 @@ std::string_view NameArena::keep(std::string_view name) {
   return {at, name.size()};
 }
 
-std::string to_crlf(std::string_view text) {
+namespace {
+
+// The octets a text has with every bare LF made CRLF.
+std::size_t crlf_size(std::string_view text) {
+  std::size_t size = text.size();
+  for (std::size_t at = 0; at < text.size();) {
+    const void* hit = std::memchr(text.data() + at, '\n', text.size() - at);
+    if (hit == nullptr) break;
+    auto lf = static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
+    if (lf == 0 || text[lf - 1] != '\r') ++size;
+    at = lf + 1;
+  }
+  return size;
+}
+
+// "S=<size>" of a Maildir++ name: the size of the file as stored.
+std::optional<std::uint64_t> stored_size(std::string_view unique) {
+  auto at = unique.find(",S=");
+  if (at == std::string_view::npos) return std::nullopt;
+  std::uint64_t value = 0;
+  const char* first = unique.data() + at + 3;
+  const char* last = unique.data() + unique.size();
+  auto [end, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc{} || end == first || (end != last && *end != ',')) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+void append_crlf(std::string& out, std::string_view text) {
   // Line by line with memchr: FETCH converts every message it sends.
-  std::string out;
-  out.reserve(text.size() + text.size() / 32 + 16);
   std::size_t start = 0;
   while (start < text.size()) {
     const void* hit = std::memchr(text.data() + start, '\n', text.size() - start);
@@ -62,6 +90,12 @@ std::string to_crlf(std::string_view text) {
     out += '\n';
     start = lf + 1;
   }
+}
+
+std::string to_crlf(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 32 + 16);
+  append_crlf(out, text);
   return out;
 }
 
@@ -225,14 +259,24 @@ std::string Selected::expunge(const std::vector<std::uint32_t>* only,
   return out;
 }
 
-Result<std::string> Selected::read(const Message& message) const {
-  UniqueFd fd(::openat(sub_dir(message), std::string(message.file.name()).c_str(),
-                       O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+Result<UniqueFd> Selected::open_file(const Message& message) const {
+  // NAME_MAX octets and a NUL: no heap string per message.
+  std::array<char, 256> file_name{};
+  auto view = message.file.name();
+  if (view.size() >= file_name.size()) return fail(ErrorKind::temporary, "file name too long");
+  std::copy(view.begin(), view.end(), file_name.begin());
+  UniqueFd fd(::openat(sub_dir(message), file_name.data(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) return fail_errno(ErrorKind::temporary, "open " + path_of(message.file), errno);
+  return fd;
+}
+
+Result<std::string> Selected::read(const Message& message) const {
+  auto fd = open_file(message);
+  if (!fd) return tl::unexpected(fd.error());
   std::string text;
   char buffer[65536];
   for (;;) {
-    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    ssize_t n = ::read(fd->get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return fail_errno(ErrorKind::temporary, "read " + path_of(message.file), errno);
     if (n == 0) break;
@@ -242,10 +286,46 @@ Result<std::string> Selected::read(const Message& message) const {
   return to_crlf(text);
 }
 
+Status Selected::append_literal(const Message& message, std::string& out) const {
+  auto fd = open_file(message);
+  if (!fd) return tl::unexpected(fd.error());
+  // Read in one go: into a buffer on the stack when the message fits
+  // (the ~4 KB of most mail), else into one that grows. A file is
+  // immutable once delivered, so with all the octets ",S=" says are there
+  // read by a read() that asked for more, the end is reached without the
+  // read() that returns 0.
+  const auto expected = stored_size(message.file.unique());
+  std::array<char, 65536> stack;  // NOLINT(cppcoreguidelines-pro-type-member-init): read fills it
+  std::string heap;
+  char* data = stack.data();
+  std::size_t room = stack.size(), have = 0;
+  for (;;) {
+    if (have == room) {
+      if (heap.empty()) heap.assign(stack.data(), have);
+      heap.resize(room * 2);
+      data = heap.data();
+      room = heap.size();
+    }
+    ssize_t n = ::read(fd->get(), data + have, room - have);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail_errno(ErrorKind::temporary, "read " + path_of(message.file), errno);
+    if (n == 0) break;
+    have += static_cast<std::size_t>(n);
+    if (have > kMaxMessage) return fail(ErrorKind::limit, "message too large");
+    if (expected && have == *expected && have < room) break;
+  }
+  std::string_view text(data, have);
+  out += '{';
+  out += std::to_string(crlf_size(text));
+  out += "}\r\n";
+  append_crlf(out, text);
+  return ok();
+}
+
 Result<std::string> Selected::read_header(const Message& message) const {
-  UniqueFd fd(::openat(sub_dir(message), std::string(message.file.name()).c_str(),
-                       O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd) return fail_errno(ErrorKind::temporary, "open " + path_of(message.file), errno);
+  auto opened = open_file(message);
+  if (!opened) return tl::unexpected(opened.error());
+  UniqueFd fd = std::move(*opened);
   std::string text;
   char buffer[16384];
   // Most headers fit in the first 2 KB: the page cache copies no more.

@@ -100,6 +100,10 @@ class Selected {
                                     std::vector<std::uint32_t>* expunged);
   // The message as the client sees it: CRLF line ends (stored with LF).
   [[nodiscard]] Result<std::string> read(const Message& message) const;
+  // The message as a literal ("{n}\r\n" and its text, CRLF) appended to
+  // `out`: read once and converted into `out`, with no copy of its own
+  // (BODY[] of a whole folder is mostly this).
+  [[nodiscard]] Status append_literal(const Message& message, std::string& out) const;
   // Only the header and the blank line after it, CRLF (ENVELOPE needs no
   // more: a 4 KB message is then one read of its first block).
   [[nodiscard]] Result<std::string> read_header(const Message& message) const;
@@ -129,6 +133,8 @@ class Selected {
   // cur/ or new/ of the message, open: a message file is opened by its
   // name alone (one path lookup less per message of a FETCH).
   [[nodiscard]] int sub_dir(const Message& message) const;
+  // The message file, open for reading.
+  [[nodiscard]] Result<UniqueFd> open_file(const Message& message) const;
   NameArena names_;
   UniqueFd new_dir_, cur_dir_;
   // Whether new/ and cur/ may have changed since the last sync: every
@@ -147,6 +153,8 @@ class Selected {
   std::uint64_t scans = 0;  // syncs that read the directories (the session trims after one)
 };
 
+// The message text with every bare LF made CRLF, appended to `out`.
+void append_crlf(std::string& out, std::string_view text);
 // The message text with every bare LF made CRLF (RFC 3501 section 2.3.1:
 // IMAP sends CRLF; deliver stores what the MTA gave, normally LF).
 [[nodiscard]] std::string to_crlf(std::string_view text);
