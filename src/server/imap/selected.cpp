@@ -327,34 +327,36 @@ Result<std::string> Selected::read_header(const Message& message) const {
   if (!opened) return tl::unexpected(opened.error());
   UniqueFd fd = std::move(*opened);
   std::string text;
-  char buffer[16384];
   // Most headers fit in the first 2 KB: the page cache copies no more.
   std::size_t want = 2048;
+  std::size_t from = 0;  // where the search for the blank line goes on
   for (;;) {
-    ssize_t n = ::read(fd.get(), buffer, want);
+    const std::size_t have = text.size();
+    text.resize(have + want);  // read in place: no buffer to copy from
+    ssize_t n = ::read(fd.get(), text.data() + have, want);
+    text.resize(have + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return fail_errno(ErrorKind::temporary, "read " + path_of(message.file), errno);
     if (n == 0) break;
-    want = sizeof buffer;
-    std::size_t from = text.size() < 2 ? 0 : text.size() - 2;
-    text.append(buffer, static_cast<std::size_t>(n));
+    want = 16384;
     // The header ends at the first empty line (LF LF, or LF CR LF; an
     // empty first line is an empty header).
-    if (from == 0 && (text.starts_with("\n") || text.starts_with("\r\n"))) {
+    if (have == 0 && (text.starts_with("\n") || text.starts_with("\r\n"))) {
       text.resize(text.find('\n') + 1);
-      return to_crlf(text);
+      return text;
     }
     for (auto lf = text.find('\n', from); lf != std::string::npos; lf = text.find('\n', lf + 1)) {
       std::size_t next = lf + 1;
       if (next < text.size() && text[next] == '\r') ++next;
       if (next < text.size() && text[next] == '\n') {
         text.resize(next + 1);
-        return to_crlf(text);
+        return text;
       }
     }
+    from = text.size() < 2 ? 0 : text.size() - 2;
     if (text.size() > kMaxMessage) return fail(ErrorKind::limit, "message too large");
   }
-  return to_crlf(text);
+  return text;
 }
 
 std::optional<std::uint64_t> Selected::size_from_name(const Message& message) {

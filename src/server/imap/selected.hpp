@@ -104,8 +104,10 @@ class Selected {
   // `out`: read once and converted into `out`, with no copy of its own
   // (BODY[] of a whole folder is mostly this).
   [[nodiscard]] Status append_literal(const Message& message, std::string& out) const;
-  // Only the header and the blank line after it, CRLF (ENVELOPE needs no
-  // more: a 4 KB message is then one read of its first block).
+  // Only the header and the blank line after it, as stored (LF line
+  // ends, mostly): ENVELOPE needs no more, and the message module's
+  // header parser takes LF and CRLF alike (a 4 KB message is then one
+  // read of its first block, and no copy).
   [[nodiscard]] Result<std::string> read_header(const Message& message) const;
   // RFC822.SIZE from the ",W=" of the file name (the size with CRLF line
   // ends, which deliver writes only when it is exact; Dovecot trusts it

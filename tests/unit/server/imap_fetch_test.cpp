@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "mailroom/maildir/maildir.hpp"
+#include "server/imap/envelope.hpp"
 #include "server/imap/fetch.hpp"
 #include "server/imap/selected.hpp"
 
@@ -166,6 +167,59 @@ TEST_F(ImapFetch, WholeMessageAloneIsEveryOctet) {
   };
   EXPECT_EQ(fetch_all(box, {"BODY.PEEK[]"}), expected("BODY[]"));
   EXPECT_EQ(fetch_all(box, {"RFC822"}), expected("RFC822"));
+}
+
+std::string show(const std::vector<message::Address>& list) {
+  std::string out;
+  for (const auto& a : list)
+    out += "[" + a.display_name + "|" + a.local_part + "|" + a.domain + "|" + a.group + "]";
+  return out;
+}
+
+// The short way through the common address forms answers what the message
+// module's parser answers, and leaves every other form to it.
+TEST(ImapEnvelope, SimpleAddressListsAreTheParsersAnswer) {
+  const char* const simple[] = {
+      "",
+      "  \r\n ",
+      "a@b",
+      "Sender Name <sender@example.com>",
+      "Sender   Name\r\n\t<sender@example.com>  ",
+      "<x.y@a.b.c>",
+      "first.last@example.org, Two Words <two@example.net>,three@x.org",
+      "Name<a@b>",
+      "O'Brien-Smith_99 {x} <o+tag@example.org>",
+  };
+  for (const char* value : simple) {
+    auto fast = simple_address_list(value, 100);
+    ASSERT_TRUE(fast) << value;
+    EXPECT_EQ(show(*fast), show(message::parse_address_list(value))) << value;
+  }
+  const char* const others[] = {
+      "\"Quoted\" <a@b>",
+      "a@b (Comment)",
+      "Group: a@b;",
+      "=?UTF-8?Q?Andr=C3=A9?= <a@b>",
+      "J\xc3\xbcrgen <j@b>",
+      "<@route:a@b>",
+      "a@b,, c@d",
+      "a@b,",
+      "a @ b",
+      "a..b@c",
+      ".a@b",
+      "a@b.",
+      "a@[192.0.2.1]",
+      "localonly",
+      "<>",
+      "a@b c",
+      "Name <a@b",
+      "Name <a@b> x",
+      "a.b <c@d>",
+      "a@b@c",
+  };
+  for (const char* value : others) EXPECT_FALSE(simple_address_list(value, 100)) << value;
+  EXPECT_FALSE(simple_address_list("a@b, c@d, e@f", 2));  // the limit: the parser's answer
+  EXPECT_TRUE(simple_address_list("a@b, c@d", 2));
 }
 
 // Every message of the message module's corpus (hostile headers among
