@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "mailroom/message/address.hpp"
+#include "server/imap/selected.hpp"
 
 namespace mailroom::server::imap {
 namespace {
@@ -320,6 +321,17 @@ void append_envelope(std::string& out, std::span<const message::HeaderField> fie
 }
 
 void append_envelope(std::string& out, std::string_view header) {
+  // A quoted-pair takes the one octet after its backslash: before a bare
+  // LF that is the LF, in the header made CRLF the CR (fuzz_imap_envelope
+  // found it). Only such a header needs the CRLF copy.
+  for (auto at = header.find('\\'); at != std::string_view::npos; at = header.find('\\', at + 1)) {
+    if (at + 1 < header.size() && header[at + 1] == '\n') {
+      const std::string crlf = to_crlf(header);
+      const message::Limits limits;
+      append_envelope(out, message::parse_header_block(crlf, crlf.data(), limits).fields, limits);
+      return;
+    }
+  }
   const message::Limits limits;
   auto block = message::parse_header_block(header, header.data(), limits);
   append_envelope(out, block.fields, limits);

@@ -169,6 +169,22 @@ TEST_F(ImapFetch, WholeMessageAloneIsEveryOctet) {
   EXPECT_EQ(fetch_all(box, {"RFC822"}), expected("RFC822"));
 }
 
+// A quoted-pair before a bare LF: the one place where the header as stored
+// and the header made CRLF differ to the address parser (it takes the LF,
+// or the CR). ENVELOPE from the header alone must still be ENVELOPE from
+// the message (fuzz_imap_envelope found it).
+TEST_F(ImapFetch, QuotedPairBeforeALineEnd) {
+  fs::remove_all(root_ / "cur");
+  fs::create_directories(root_ / "cur");
+  std::ofstream(root_ / "cur" / "1700000001.M1P1Q1.host:2,")
+      << "From: rg \"+p\\\n (c2) @\nTo: (a\\\n b) x@y\n\nbody\n";
+  Selected box = open();
+  ASSERT_EQ(box.messages.size(), 1U);
+  auto alone = fetch_all(box, {"ENVELOPE"});
+  auto with_body = fetch_all(box, {"ENVELOPE", "BODY.PEEK[]"});
+  EXPECT_EQ(alone, with_body.substr(0, with_body.find(" BODY[]")) + ")\r\n");
+}
+
 std::string show(const std::vector<message::Address>& list) {
   std::string out;
   for (const auto& a : list)
