@@ -61,12 +61,13 @@ std::size_t crlf_size(std::string_view text) {
   return size;
 }
 
-// "S=<size>" of a Maildir++ name: the size of the file as stored.
-std::optional<std::uint64_t> stored_size(std::string_view unique) {
-  auto at = unique.find(",S=");
+// A size field of a Maildir++ name: ",S=<size>" the size of the file as
+// stored, ",W=<size>" its size with CRLF line ends.
+std::optional<std::uint64_t> size_field(std::string_view unique, std::string_view key) {
+  auto at = unique.find(key);
   if (at == std::string_view::npos) return std::nullopt;
   std::uint64_t value = 0;
-  const char* first = unique.data() + at + 3;
+  const char* first = unique.data() + at + key.size();
   const char* last = unique.data() + unique.size();
   auto [end, ec] = std::from_chars(first, last, value);
   if (ec != std::errc{} || end == first || (end != last && *end != ',')) return std::nullopt;
@@ -294,7 +295,7 @@ Status Selected::append_literal(const Message& message, std::string& out) const 
   // immutable once delivered, so with all the octets ",S=" says are there
   // read by a read() that asked for more, the end is reached without the
   // read() that returns 0.
-  const auto expected = stored_size(message.file.unique());
+  const auto expected = size_field(message.file.unique(), ",S=");
   std::array<char, 65536> stack;  // NOLINT(cppcoreguidelines-pro-type-member-init): read fills it
   std::string heap;
   char* data = stack.data();
@@ -360,15 +361,7 @@ Result<std::string> Selected::read_header(const Message& message) const {
 }
 
 std::optional<std::uint64_t> Selected::size_from_name(const Message& message) {
-  std::string_view base = message.file.unique();
-  auto at = base.find(",W=");
-  if (at == std::string_view::npos) return std::nullopt;
-  std::uint64_t value = 0;
-  const char* first = base.data() + at + 3;
-  const char* last = base.data() + base.size();
-  auto [end, ec] = std::from_chars(first, last, value);
-  if (ec != std::errc{} || end == first || (end != last && *end != ',')) return std::nullopt;
-  return value;
+  return size_field(message.file.unique(), ",W=");
 }
 
 long long Selected::internal_date(const Message& message) const {

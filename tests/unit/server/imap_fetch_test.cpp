@@ -18,6 +18,7 @@
 #include "server/imap/envelope.hpp"
 #include "server/imap/fetch.hpp"
 #include "server/imap/selected.hpp"
+#include "unit/server/selected_inbox.hpp"
 
 namespace mailroom::server::imap {
 namespace {
@@ -89,17 +90,7 @@ class ImapFetch : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
 
-  Selected open() {
-    auto maildir = maildir::Maildir::open(root_.string(), maildir::Options{});
-    EXPECT_TRUE(maildir);
-    maildir_.emplace(std::move(*maildir));
-    auto inbox = maildir_->folder("");
-    EXPECT_TRUE(inbox);
-    auto box = Selected::open(maildir_->root_fd(), maildir::FolderName{}, std::move(*inbox), true,
-                              maildir_->options());
-    EXPECT_TRUE(box);
-    return std::move(*box);
-  }
+  Selected open() { return select_inbox(root_, maildir_); }
 
   // Every message's response to FETCH of `names`.
   static std::string fetch_all(Selected& box, const std::vector<std::string>& names) {
@@ -256,22 +247,17 @@ TEST(ImapFetchCorpus, EnvelopeFromHeaderEqualsEnvelopeFromMessage) {
     fs::copy_file(e.path(), root / "cur" / ("1700000000.M" + std::to_string(n) + "P1Q1.host:2,"));
   }
   ASSERT_GT(n, 50);
-  auto maildir = maildir::Maildir::open(root.string(), maildir::Options{});
-  ASSERT_TRUE(maildir);
-  auto inbox = maildir->folder("");
-  ASSERT_TRUE(inbox);
-  auto box = Selected::open(maildir->root_fd(), maildir::FolderName{}, std::move(*inbox), true,
-                            maildir->options());
-  ASSERT_TRUE(box);
-  ASSERT_EQ(box->messages.size(), static_cast<std::size_t>(n));
-  for (std::size_t i = 0; i < box->messages.size(); ++i) {
+  std::optional<maildir::Maildir> maildir;
+  Selected box = select_inbox(root, maildir);
+  ASSERT_EQ(box.messages.size(), static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < box.messages.size(); ++i) {
     Value alone{Value::Kind::atom, "ENVELOPE", {}, false};
     Value with_body{
         Value::Kind::list, "", {alone, {Value::Kind::atom, "BODY.PEEK[]", {}, false}}, false};
     std::string a, b;
-    ASSERT_TRUE(fetch_message(*box, i, *parse_fetch_items(alone), false, a));
-    ASSERT_TRUE(fetch_message(*box, i, *parse_fetch_items(with_body), false, b));
-    EXPECT_EQ(a, b.substr(0, b.find(" BODY[]")) + ")\r\n") << box->messages[i].file.name();
+    ASSERT_TRUE(fetch_message(box, i, *parse_fetch_items(alone), false, a));
+    ASSERT_TRUE(fetch_message(box, i, *parse_fetch_items(with_body), false, b));
+    EXPECT_EQ(a, b.substr(0, b.find(" BODY[]")) + ")\r\n") << box.messages[i].file.name();
   }
 }
 

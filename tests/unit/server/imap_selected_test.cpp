@@ -16,6 +16,7 @@
 
 #include "mailroom/maildir/maildir.hpp"
 #include "server/imap/selected.hpp"
+#include "unit/server/selected_inbox.hpp"
 
 namespace mailroom::server::imap {
 namespace {
@@ -69,17 +70,7 @@ class ImapSelectedSync : public ::testing::Test {
     for (const char* sub : {"new", "cur"}) ::utimensat(AT_FDCWD, (root_ / sub).c_str(), old, 0);
   }
 
-  Selected open() {
-    auto maildir = maildir::Maildir::open(root_.string(), maildir::Options{});
-    EXPECT_TRUE(maildir);
-    maildir_.emplace(std::move(*maildir));
-    auto inbox = maildir_->folder("");
-    EXPECT_TRUE(inbox);
-    auto box = Selected::open(maildir_->root_fd(), maildir::FolderName{}, std::move(*inbox), true,
-                              maildir_->options());
-    EXPECT_TRUE(box);
-    return std::move(*box);
-  }
+  Selected open() { return select_inbox(root_, maildir_); }
 
   fs::path root_;
   std::optional<maildir::Maildir> maildir_;
