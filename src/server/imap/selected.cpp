@@ -9,7 +9,6 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <ctime>
 #include <optional>
 #include <unordered_map>
@@ -48,19 +47,6 @@ std::string_view NameArena::keep(std::string_view name) {
 
 namespace {
 
-// The octets a text has with every bare LF made CRLF.
-std::size_t crlf_size(std::string_view text) {
-  std::size_t size = text.size();
-  for (std::size_t at = 0; at < text.size();) {
-    const void* hit = std::memchr(text.data() + at, '\n', text.size() - at);
-    if (hit == nullptr) break;
-    auto lf = static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
-    if (lf == 0 || text[lf - 1] != '\r') ++size;
-    at = lf + 1;
-  }
-  return size;
-}
-
 // A size field of a Maildir++ name: ",S=<size>" the size of the file as
 // stored, ",W=<size>" its size with CRLF line ends.
 std::optional<std::uint64_t> size_field(std::string_view unique, std::string_view key) {
@@ -75,30 +61,6 @@ std::optional<std::uint64_t> size_field(std::string_view unique, std::string_vie
 }
 
 }  // namespace
-
-void append_crlf(std::string& out, std::string_view text) {
-  // Line by line with memchr: FETCH converts every message it sends.
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const void* hit = std::memchr(text.data() + start, '\n', text.size() - start);
-    if (hit == nullptr) {
-      out.append(text.substr(start));
-      break;
-    }
-    auto lf = static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
-    out.append(text.substr(start, lf - start));
-    if (lf == 0 || text[lf - 1] != '\r') out += '\r';
-    out += '\n';
-    start = lf + 1;
-  }
-}
-
-std::string to_crlf(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 32 + 16);
-  append_crlf(out, text);
-  return out;
-}
 
 Result<Selected> Selected::open(int rootfd, const maildir::FolderName& name, maildir::Folder folder,
                                 bool read_only, const maildir::Options& options) {
@@ -317,9 +279,10 @@ Status Selected::append_literal(const Message& message, std::string& out) const 
   }
   std::string_view text(data, have);
   out += '{';
-  out += std::to_string(crlf_size(text));
+  const std::size_t size = crlf_size(text);
+  out += std::to_string(size);
   out += "}\r\n";
-  append_crlf(out, text);
+  append_crlf(out, text, size);
   return ok();
 }
 

@@ -17,6 +17,7 @@
 #include "mailroom/maildir/maildir.hpp"
 #include "mailroom/util/result.hpp"
 #include "mailroom/util/unique_fd.hpp"
+#include "server/imap/crlf.hpp"
 #include "server/imap/uidlist.hpp"
 
 namespace mailroom::server::imap {
@@ -154,11 +155,5 @@ class Selected {
  public:
   std::uint64_t scans = 0;  // syncs that read the directories (the session trims after one)
 };
-
-// The message text with every bare LF made CRLF, appended to `out`.
-void append_crlf(std::string& out, std::string_view text);
-// The message text with every bare LF made CRLF (RFC 3501 section 2.3.1:
-// IMAP sends CRLF; deliver stores what the MTA gave, normally LF).
-[[nodiscard]] std::string to_crlf(std::string_view text);
 
 }  // namespace mailroom::server::imap

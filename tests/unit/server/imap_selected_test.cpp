@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -34,6 +35,34 @@ TEST(ImapSelected, ToCrlfAddsCrOnlyWhereMissing) {
   std::string want;
   for (int i = 0; i < 1000; ++i) want += "line " + std::to_string(i) + "\r\n";
   EXPECT_EQ(to_crlf(long_text), want);
+}
+
+// The conversion scans 16 octets at a time: every mix of CR, LF and other
+// octets, at every position around a block's edges, against one octet at a
+// time.
+TEST(ImapSelected, ToCrlfAtEveryBlockEdge) {
+  auto one_at_a_time = [](std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+      out += text[i];
+    }
+    return out;
+  };
+  std::uint32_t state = 2026;
+  for (int round = 0; round < 20000; ++round) {
+    state = state * 1664525 + 1013904223;  // a fixed sequence: the test repeats exactly
+    std::string text(state % 70, 'x');
+    for (auto& c : text) {
+      state = state * 1664525 + 1013904223;
+      c = "\r\nab\n"[(state >> 24) % 5];
+    }
+    ASSERT_EQ(to_crlf(text), one_at_a_time(text)) << round;
+    ASSERT_EQ(crlf_size(text), one_at_a_time(text).size()) << round;
+    std::string appended = "head";
+    append_crlf(appended, text);
+    ASSERT_EQ(appended, "head" + one_at_a_time(text)) << round;
+  }
 }
 
 TEST(ImapSelected, NameArenaKeepsEveryNameInPlace) {
