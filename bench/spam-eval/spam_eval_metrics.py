@@ -57,6 +57,7 @@ class Result:
                               else rates_at_cutoff(scored, cutoff))
         self.cpu_ms = cpu_ms
         self.train_rate = train_rate
+        self.learnt = None  # online: {"error": n, "unsure": n} messages learnt under each rule
 
 
 def _ms(values):
@@ -74,5 +75,9 @@ def print_summary(name, seeds, results):
 
 
 def print_online(name, r):
-    print(f"{name:34s} online   (1-ROCA)% {r.roca:.3f}  FNR@FPR<=0.1% {r.fnr_at:.3f}"
-          f"  cutoff FPR {r.fpr:.3f} FNR {r.fnr:.3f}  CPU/msg {r.cpu_ms:.3f} ms", flush=True)
+    learnt = ""
+    if r.learnt is not None:
+        learnt = (f"  learnt {r.learnt['error'] + r.learnt['unsure']} ({r.learnt['error']} errors"
+                  f" + {r.learnt['unsure']} unsure)")
+    print(f"{name:46s} online   (1-ROCA)% {r.roca:.3f}  FNR@FPR<=0.1% {r.fnr_at:.3f}"
+          f"  cutoff FPR {r.fpr:.3f} FNR {r.fnr:.3f}  CPU/msg {r.cpu_ms:.3f} ms{learnt}", flush=True)

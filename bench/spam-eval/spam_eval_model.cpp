@@ -12,7 +12,11 @@
 // --window N --ngram N --ngram-bytes B --rate R --margin M --strength S --min-dev D --prior X
 // --fisher-weight W --logistic-weight W --cutoff C
 // --correction-margin M --correction-fisher-weight W
-// --judge fisher|logistic|combined.
+// --judge fisher|logistic|combined --unsure-band B (ModelParams::unsure_band)
+// --online-rule errors|unsure: what an online message is learnt on, its
+// errors alone or its errors and its unsure verdicts (SCL 2-4: the score
+// within unsure_band below the spam score), the way bogofilter's Unsure
+// verdicts are learnt (spam_eval_peers.py). The counts of each are printed.
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -41,6 +45,7 @@ double cpu_seconds() {
 struct Options {
   spam::ModelParams model;
   std::string judge = "combined";
+  bool learn_unsure = false;
 };
 
 Options parse_options(int argc, char** argv) {
@@ -76,8 +81,13 @@ Options parse_options(int argc, char** argv) {
       o.model.logistic_weight = v;
     else if (k == "--cutoff")
       o.model.spam_cutoff = v;
+    else if (k == "--unsure-band")
+      o.model.unsure_band = v;
     else if (k == "--judge")
       o.judge = argv[i + 1];
+    else if (k == "--online-rule" &&
+             (std::string(argv[i + 1]) == "errors" || std::string(argv[i + 1]) == "unsure"))
+      o.learn_unsure = std::string(argv[i + 1]) == "unsure";
     else {
       std::cerr << "unknown option " << k << "\n";
       std::exit(64);
@@ -86,11 +96,11 @@ Options parse_options(int argc, char** argv) {
   return o;
 }
 
-bool wrong(const spam::ClassifierScore& s, bool spam, const std::string& judge, double cutoff) {
-  const double v = judge == "fisher"     ? s.fisher.log_ratio
-                   : judge == "logistic" ? s.logistic
-                                         : s.combined - cutoff;
-  return (v >= 0) != spam;
+// The judged verdict's distance from the spam cutoff (spam at >= 0).
+double judged(const spam::ClassifierScore& s, const std::string& judge, double cutoff) {
+  return judge == "fisher"     ? s.fisher.log_ratio
+         : judge == "logistic" ? s.logistic
+                               : s.combined - cutoff;
 }
 
 bool learn(spam::TokenStore& store, const spam::MessageFeatures& f, bool spam,
@@ -106,7 +116,7 @@ int main(int argc, char** argv) {
   auto store = spam::make_memory_store();
   std::string phase, label, path;
   double train_cpu = 0.0, score_cpu = 0.0;
-  std::size_t trained = 0, scored = 0;
+  std::size_t trained = 0, scored = 0, errors = 0, unsure = 0;
   while (std::cin >> phase >> label >> path) {
     const bool is_spam = label == "spam";
     auto msg = spam::read_message_file(path);  // without the corpus's mbox "From " line
@@ -137,7 +147,11 @@ int main(int argc, char** argv) {
     std::printf("%s %.9g %.9g %.9g %.9g %.9g\n", label.c_str(), s.fisher.probability,
                 s.fisher.log_ratio, s.logistic, s.combined - cutoff,
                 shipped.score - shipped.required);
-    if (phase == "online" && wrong(s, is_spam, o.judge, cutoff)) {
+    const double margin = judged(s, o.judge, cutoff);
+    const bool wrong = (margin >= 0) != is_spam;
+    const bool near = !wrong && o.learn_unsure && spam::unsure(margin, o.model.unsure_band);
+    if (phase == "online" && (wrong || near)) {
+      ++(wrong ? errors : unsure);
       const double t2 = cpu_seconds();
       if (!learn(*store, features, is_spam, o.model)) return 75;
       train_cpu += cpu_seconds() - t2;
@@ -146,6 +160,7 @@ int main(int argc, char** argv) {
   }
   std::printf("# score_cpu_ms_per_msg %.4f\n",
               scored != 0 ? 1e3 * score_cpu / static_cast<double>(scored) : 0.0);
+  std::printf("# learnt_errors %zu\n# learnt_unsure %zu\n", errors, unsure);
   std::printf("# train_msgs_per_s %.1f\n",
               train_cpu > 0 ? static_cast<double>(trained) / train_cpu : 0.0);
   return 0;

@@ -36,7 +36,8 @@ Learns the messages in PATH (message files, directories of them, Maildirs:
 cur/ and new/ of the folder named, not its subfolders) as spam or as ham.
 A message learnt before in the other class moves to this one; one learnt
 before in this class is not counted again. Shows progress on a terminal and
-ends with a summary.
+ends with a summary. Learn the mail delivered as unsure (SCL 2-4: its
+X-Spam-Report says so) as well as the misfiled: the filter learns faster.
 
   --spam | --ham  the class of every message named
   --stats         learn nothing; print the messages learnt so far, as
@@ -61,7 +62,8 @@ first line is "SCL <level> score=<number>": the score is the sum of the
 weights of the rule symbols that fired and of the classifier's band
 (rules/spam-rules.toml); with spam.required_score = 5.0 (the default) SCL =
 floor(score) from 0 to 9, so SCL >= 5 (Junk) exactly when score >= 5.0; -1
-for an authenticated sender on an allow list, 9 for a blocked one. Without
+for an authenticated sender on an allow list, 9 for a blocked one; SCL 2-4
+is unsure (not spam, but near it). Without
 enough training (20 messages of each class) the rules alone score.
 Authentication is not checked again (deliver does it, with the client's
 address), so no authentication symbol fires here.

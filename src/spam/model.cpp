@@ -151,6 +151,10 @@ int scl_of(double score) noexcept {
   return score >= 9.0 ? 9 : static_cast<int>(score);
 }
 
+bool unsure(double margin, double unsure_band) noexcept {
+  return margin < 0.0 && margin >= -unsure_band;
+}
+
 Verdict verdict(const ClassifierScore& s, const Totals& totals, const ModelParams& requested) {
   const ModelParams params = effective_params(requested, totals);
   Verdict v;

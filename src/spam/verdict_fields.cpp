@@ -97,6 +97,10 @@ std::vector<std::string> report_lines(const SpamVerdict& v) {
                     hit.name + " " + printable(hit.reason, 400));
   }
   if (!v.note.empty()) lines.push_back("   0.0 (" + printable(v.note, 400) + ")");
+  if (v.unsure())
+    lines.emplace_back(
+        "   0.0 (unsure: SCL 2-4, not spam but near it; moving it to Junk, or marking it "
+        "Not Junk ($NotJunk), teaches the filter)");
   return lines;
 }
 

@@ -66,6 +66,12 @@ struct SpamVerdict {
   bool classifier_used = false;
   std::string note;  // "rules only: no store at ~/.mailroom/spam", "" normally
   [[nodiscard]] bool spam() const noexcept { return scl >= 5; }
+  // SCL 2-4: not filed as spam, but within 3 points of it (with the default
+  // required 5.0). X-Spam-Report says so and asks for a verdict: learning
+  // it (Junk or $NotJunk over IMAP, `mailroom learn`) is "train on or near
+  // error", which taught the classifier more than errors alone
+  // (bench/spam-eval online, model.hpp ModelParams::unsure_band).
+  [[nodiscard]] bool unsure() const noexcept { return scl >= 2 && scl <= 4; }
 };
 
 [[nodiscard]] SpamVerdict score_message(const ScoreInput& input) noexcept;
@@ -81,7 +87,8 @@ struct SpamVerdict {
 // X-Spam-Flag (YES when spam), X-Spam-Score, X-Spam-Level (one '*' per
 // whole point), X-Spam-Status ("Yes, score=7.1 required=5.0 tests=A,B
 // autolearn=no", SpamAssassin's form), X-Mailroom-SCL, X-Spam-Report
-// (one line per symbol: weight, name, reason).
+// (one line per symbol: weight, name, reason; then, for an unsure verdict,
+// a line that says so).
 [[nodiscard]] std::string verdict_fields(const SpamVerdict& v);
 
 // "A,B" - the names of the symbols that fired, weight 0 ones included.

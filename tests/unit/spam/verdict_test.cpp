@@ -199,6 +199,40 @@ TEST(SpamVerdict, ClassifierBandFromATrainedStore) {
   EXPECT_EQ(bayes_band(3.0), "BAYES_99");
 }
 
+// Issue 14: SCL 2-4 is the unsure band; its report asks the user to
+// teach the filter (train on or near error, model.hpp unsure_band).
+TEST(SpamVerdict, UnsureBandIsSclTwoToFourAndTheReportSaysSo) {
+  SpamVerdict v;
+  const auto says_unsure = [](const SpamVerdict& verdict) {
+    return verdict_fields(verdict).find(
+               "(unsure: SCL 2-4, not spam but near it; moving it to "
+               "Junk, or marking it Not Junk ($NotJunk), teaches the "
+               "filter)") != std::string::npos;
+  };
+  for (const auto& [score, unsure] :
+       {std::pair{1.99, false}, {2.0, true}, {3.5, true}, {4.999, true}, {5.0, false}}) {
+    v.score = score;
+    v.scl = scl_for(score, v.required);
+    EXPECT_EQ(v.unsure(), unsure) << score;
+    EXPECT_EQ(says_unsure(v), unsure) << verdict_fields(v);
+  }
+  v.required = 8.0;  // the band scales with required_score: 3.2 to 8.0
+  v.score = 3.1;
+  v.scl = scl_for(v.score, v.required);
+  EXPECT_FALSE(v.unsure());
+  v.score = 3.2;
+  v.scl = scl_for(v.score, v.required);
+  EXPECT_TRUE(v.unsure());
+  v.scl = -1;  // allow-listed
+  EXPECT_FALSE(v.unsure());
+  // The classifier's own band (its margin below the spam score).
+  const ModelParams params;
+  EXPECT_TRUE(spam::unsure(-0.01, params.unsure_band));
+  EXPECT_TRUE(spam::unsure(-3.0, params.unsure_band));
+  EXPECT_FALSE(spam::unsure(-3.01, params.unsure_band));
+  EXPECT_FALSE(spam::unsure(0.0, params.unsure_band));
+}
+
 TEST(SpamVerdict, HeaderFieldsSpamAssassinCompatible) {
   SpamVerdict v;
   v.score = 7.1;
