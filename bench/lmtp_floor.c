@@ -30,7 +30,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static const char *maildir;
+static const char* maildir;
 static char host[256] = "localhost";
 static atomic_ulong sequence;
 
@@ -42,11 +42,11 @@ struct reader {
 
 /* One line without its LF (a CR before it stays, the caller strips it);
  * NULL at the end of the connection. Lines longer than the buffer are cut. */
-static char *read_line(struct reader *r, size_t *length) {
+static char* read_line(struct reader* r, size_t* length) {
   for (;;) {
-    char *lf = memchr(r->buf + r->start, '\n', r->end - r->start);
+    char* lf = memchr(r->buf + r->start, '\n', r->end - r->start);
     if (lf != NULL) {
-      char *line = r->buf + r->start;
+      char* line = r->buf + r->start;
       *length = (size_t)(lf - line);
       r->start = (size_t)(lf - r->buf) + 1;
       return line;
@@ -64,7 +64,7 @@ static char *read_line(struct reader *r, size_t *length) {
   }
 }
 
-static int write_all(int fd, const char *p, size_t n) {
+static int write_all(int fd, const char* p, size_t n) {
   while (n > 0) {
     ssize_t w = write(fd, p, n);
     if (w < 0 && errno == EINTR) continue;
@@ -75,10 +75,10 @@ static int write_all(int fd, const char *p, size_t n) {
   return 0;
 }
 
-static int reply(int fd, const char *text) { return write_all(fd, text, strlen(text)); }
+static int reply(int fd, const char* text) { return write_all(fd, text, strlen(text)); }
 
 /* mailroom's sequence, step by step; 0 when the message is durable in new/. */
-static int store(const char *data, size_t size) {
+static int store(const char* data, size_t size) {
   struct timeval tv;
   gettimeofday(&tv, NULL);
   char name[512], tmp[4096], dst[4096], newdir[4096];
@@ -111,11 +111,11 @@ static int store(const char *data, size_t size) {
 }
 
 struct message {
-  char *data;
+  char* data;
   size_t size, capacity;
 };
 
-static void append(struct message *m, const char *p, size_t n) {
+static void append(struct message* m, const char* p, size_t n) {
   if (m->size + n > m->capacity) {
     m->capacity = (m->size + n) * 2;
     m->data = realloc(m->data, m->capacity);
@@ -126,10 +126,10 @@ static void append(struct message *m, const char *p, size_t n) {
 }
 
 /* DATA to its "." line: dot-unstuffed, each line ending in LF. */
-static int read_data(struct reader *r, struct message *m) {
+static int read_data(struct reader* r, struct message* m) {
   m->size = 0;
   size_t length;
-  char *line;
+  char* line;
   while ((line = read_line(r, &length)) != NULL) {
     if (length > 0 && line[length - 1] == '\r') --length;
     if (length == 1 && line[0] == '.') return 0;
@@ -140,18 +140,18 @@ static int read_data(struct reader *r, struct message *m) {
   return -1;
 }
 
-static int starts(const char *line, size_t length, const char *verb) {
+static int starts(const char* line, size_t length, const char* verb) {
   size_t n = strlen(verb);
   return length >= n && strncasecmp(line, verb, n) == 0;
 }
 
-static void *serve(void *arg) {
-  struct reader *r = calloc(1, sizeof *r);
+static void* serve(void* arg) {
+  struct reader* r = calloc(1, sizeof *r);
   struct message m = {0};
   r->fd = (int)(long)arg;
   int recipients = 0;
   size_t length;
-  char *line;
+  char* line;
   reply(r->fd, "220 floor LMTP\r\n");
   while ((line = read_line(r, &length)) != NULL) {
     if (length > 0 && line[length - 1] == '\r') --length;
@@ -187,7 +187,7 @@ static void *serve(void *arg) {
   return NULL;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: lmtp_floor SOCKET MAILDIR\n");
     return 64;
@@ -199,7 +199,7 @@ int main(int argc, char **argv) {
   struct sockaddr_un address = {.sun_family = AF_UNIX};
   snprintf(address.sun_path, sizeof address.sun_path, "%s", argv[1]);
   unlink(argv[1]);
-  if (listener < 0 || bind(listener, (struct sockaddr *)&address, sizeof address) < 0 ||
+  if (listener < 0 || bind(listener, (struct sockaddr*)&address, sizeof address) < 0 ||
       chmod(argv[1], 0666) < 0 || listen(listener, 128) < 0) {
     perror("lmtp_floor: listen");
     return 75;
@@ -211,6 +211,6 @@ int main(int argc, char **argv) {
     int fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
     if (fd < 0) continue;
     pthread_t thread;
-    if (pthread_create(&thread, &attr, serve, (void *)(long)fd) != 0) close(fd);
+    if (pthread_create(&thread, &attr, serve, (void*)(long)fd) != 0) close(fd);
   }
 }

@@ -407,7 +407,7 @@ Outcome run(const Request& request, const Config& config, StageTimes& stages) {
   auto user = find_user(request, config);
   if (!user) return failed(&context, user.error());
   context.user = std::move(*user);
-  context.as_root = ::geteuid() == 0;
+  context.as_root = ::geteuid() == 0 || request.dropped_from_root;
   context.keys = open_outgoing_keys(config);
   context.dmarc_records = open_dmarc_recorder(config);
   context.dmarc_failures = open_dmarc_failures(config);

@@ -14,4 +14,14 @@ Status find_recipient(const std::string& user, const Config& config) noexcept {
   }
 }
 
+Result<RecipientIds> recipient_ids(const std::string& user, const Config& config) noexcept {
+  try {
+    auto found = resolve_user(user, config.users);
+    if (!found) return tl::unexpected(found.error());
+    return RecipientIds{found->uid, found->gid};
+  } catch (...) {
+    return fail(ErrorKind::temporary, "user lookup failed");
+  }
+}
+
 }  // namespace mailroom::deliver

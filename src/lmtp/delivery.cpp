@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "lmtp/worker.hpp"
 #include "mailroom/deliver/deliver.hpp"
 #include "mailroom/deliver/exit_code.hpp"
 #include "mailroom/deliver/recipient.hpp"
@@ -187,8 +188,8 @@ Reply reply_for(int exit_code, std::string_view status, std::string_view reason)
   return {code.compare(0, 3, "4.2") == 0 ? 450 : 451, code, text("try again later")};
 }
 
-std::vector<Reply> deliver_all(const Transaction& message, const Config& config,
-                               Counters* counters) {
+std::vector<Reply> deliver_all(const Transaction& message, const Config& config, Counters* counters,
+                               WorkerPool* workers) {
   std::vector<Reply> replies(message.recipients.size());
   auto file = message_file(message.data);
   if (!file) {
@@ -196,6 +197,7 @@ std::vector<Reply> deliver_all(const Transaction& message, const Config& config,
     for (auto& reply : replies) reply = {451, "4.3.0", "cannot spool the message, try again later"};
     return replies;
   }
+  if (workers != nullptr) return workers->deliver(message, file->get());
   std::vector<Child> children;
   children.reserve(message.recipients.size());
   for (const auto& recipient : message.recipients)

@@ -28,10 +28,14 @@ namespace mailroom::lmtp {
 // that recipient (mirrors mailroom-deliver(8), "EXIT STATUS").
 [[nodiscard]] Reply reply_for(int exit_code, std::string_view status, std::string_view reason);
 
+class WorkerPool;
+
 // One reply per recipient of `message`, in order; each only after that
 // recipient's copy is durable (or refused).
 // The time of each stage is added to `counters` (nullptr: not counted).
+// With `workers` (WorkerPool::usable) each recipient goes to the worker of
+// its uid, else to a process of its own.
 [[nodiscard]] std::vector<Reply> deliver_all(const Transaction& message, const Config& config,
-                                             Counters* counters);
+                                             Counters* counters, WorkerPool* workers = nullptr);
 
 }  // namespace mailroom::lmtp

@@ -8,6 +8,7 @@
 
 #include "lmtp/delivery.hpp"
 #include "lmtp/protocol.hpp"
+#include "lmtp/worker.hpp"
 #include "mailroom/util/host.hpp"
 #include "mailroom/util/log.hpp"
 
@@ -75,6 +76,8 @@ int run_session(int fd, const std::string& peer, const Config& config, Counters*
                       if (refused) count_recipient(counters, *refused);
                       return refused;
                     });
+  std::optional<WorkerPool> workers;
+  if (WorkerPool::usable(config)) workers.emplace(config, counters);
   if (!write_all(fd, protocol.greeting())) return 0;
   std::string input;
   for (;;) {
@@ -82,7 +85,7 @@ int run_session(int fd, const std::string& peer, const Config& config, Counters*
     for (std::size_t i = 0; i < out.too_large; ++i) count_recipient(counters, {552, "5.3.4", ""});
     if (out.message) {
       const auto started = std::chrono::steady_clock::now();
-      auto replies = deliver_all(*out.message, config, counters);
+      auto replies = deliver_all(*out.message, config, counters, workers ? &*workers : nullptr);
       count_delivery(counters, std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::steady_clock::now() - started));
       if (counters != nullptr) counters->messages.fetch_add(1, std::memory_order_relaxed);

@@ -69,4 +69,8 @@ bool any_copy_linked_from_signal_handler() noexcept {
   return detail::g_any_linked.load(std::memory_order_acquire);
 }
 
+void forget_linked_copies() noexcept {
+  detail::g_any_linked.store(false, std::memory_order_release);
+}
+
 }  // namespace mailroom::maildir

@@ -25,6 +25,10 @@ struct Request {
   std::optional<std::string> client_address;      // --client-address ("" = not known)
   std::optional<std::string> client_helo;         // --client-helo
   bool from_line = true;  // false: the input has no mbox From_ line to take (LMTP)
+  // The process started as root and dropped to the user before this
+  // delivery (mailroom lmtp's per-uid worker): global Sieve scripts must be
+  // root's, as when running as root.
+  bool dropped_from_root = false;
 };
 
 // How long the stages of one delivery took, for `mailroom lmtp`'s

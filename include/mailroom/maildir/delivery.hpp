@@ -99,6 +99,11 @@ void unlink_staged_tmp_files_from_signal_handler() noexcept;
 // the MTA would retry and the message would be delivered twice.
 bool any_copy_linked_from_signal_handler() noexcept;
 
+// For a process that delivers again once a delivery has ended (mailroom
+// lmtp's per-uid worker): the next delivery's watchdog starts from
+// "nothing linked", so that its deadline can still tempfail it.
+void forget_linked_copies() noexcept;
+
 // Checks flags for stage() and returns them in Maildir order (ASCII, no
 // duplicates). Exposed for callers that validate early.
 Result<std::string> normalise_flags(std::string_view flags);

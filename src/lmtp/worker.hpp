@@ -1,0 +1,79 @@
+// Long-lived delivery workers, one per recipient uid and gid, for one LMTP
+// session (mailroom-lmtp(8), "Privileges"). A worker is forked by the
+// session (root), drops to the uid and gid once, before it reads any
+// request, and then runs deliver's pipeline for each recipient it is sent:
+// the envelope in a datagram (lmtp/worker_wire.hpp), the message as a
+// read-only descriptor of its own (SCM_RIGHTS). This saves the fork, the
+// exit and the copy-on-write faults of a process per recipient.
+//
+// A worker that dies (crash, kill, deadline) fails only the recipients it
+// had been sent, with 451 4.3.0, and the next recipient of its uid gets a
+// new worker. A reply is 2xx only when the worker's report says delivered.
+// Workers are retired after kMaxDeliveries or kMaxIdle, and end when the
+// session ends (their socket closes).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lmtp/counters.hpp"
+#include "lmtp/protocol.hpp"
+#include "mailroom/util/config.hpp"
+#include "mailroom/util/unique_fd.hpp"
+
+namespace mailroom::lmtp {
+
+class WorkerPool {
+ public:
+  static constexpr std::size_t kMaxDeliveries = 1000;
+  static constexpr std::chrono::seconds kMaxIdle{60};
+
+  // Whether deliveries under `config` may run in a worker: only when
+  // nothing that deliver opens as root before it drops privileges is
+  // configured (arc_seal, srs, dmarc_report.spool); else a process per
+  // recipient (delivery.cpp) keeps opening those as root.
+  [[nodiscard]] static bool usable(const Config& config);
+
+  WorkerPool(const Config& config, Counters* counters) : config_(config), counters_(counters) {}
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+  ~WorkerPool();  // closes every worker's socket and reaps it
+
+  // One reply per recipient of `message`, in order; message_fd holds the
+  // message (memfd). Recipients of different uids are delivered side by
+  // side, those of one uid one after the other by its worker.
+  [[nodiscard]] std::vector<Reply> deliver(const Transaction& message, int message_fd);
+
+ private:
+  using Ids = std::pair<uid_t, gid_t>;
+  struct Worker {
+    pid_t pid = -1;
+    UniqueFd channel;
+    std::size_t sent = 0;     // requests over its life, for kMaxDeliveries
+    std::size_t pending = 0;  // sent in this transaction, report not read yet
+    std::chrono::steady_clock::time_point last_used{};
+    bool dead = false;
+  };
+
+  // The uid and gid deliver() will run as for `user`, looked up once per
+  // session; nullopt and `refused` set when the lookup fails.
+  std::optional<Ids> ids_of(const std::string& user, Reply& refused);
+  Worker* worker_for(const Ids& ids, const std::string& user);
+  bool send(Worker& worker, const Transaction& message, const Recipient& recipient, int message_fd);
+  Reply await(Worker& worker, const Recipient& recipient);
+  void retire(Worker& worker);
+  Reply lost(Worker& worker, const Recipient& recipient);
+
+  const Config& config_;
+  Counters* counters_;
+  std::map<Ids, Worker> workers_;
+  std::map<std::string, Ids> ids_;  // user name -> uid, gid, for this session
+};
+
+}  // namespace mailroom::lmtp

@@ -1,0 +1,129 @@
+#include "lmtp/worker_process.hpp"
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+
+#include "lmtp/worker_wire.hpp"
+#include "mailroom/deliver/deliver.hpp"
+#include "mailroom/deliver/exit_code.hpp"
+#include "mailroom/maildir/delivery.hpp"
+#include "mailroom/util/log.hpp"
+#include "mailroom/util/privileges.hpp"
+#include "mailroom/util/unique_fd.hpp"
+
+namespace mailroom::lmtp {
+namespace {
+
+constexpr int kChannelFd = 3;
+
+// The MTA's environment that deliver would otherwise read for a missing
+// flag: a delivery over LMTP takes its envelope from the transaction only.
+constexpr const char* kEnvelopeVariables[] = {"SENDER",         "RECIPIENT",   "ORIGINAL_RECIPIENT",
+                                              "RETURN_PATH",    "EXTENSION",   "LOCAL_PART_SUFFIX",
+                                              "CLIENT_ADDRESS", "CLIENT_HELO", "CLIENT_HOSTNAME",
+                                              "USER",           "LOGNAME",     "HOME"};
+
+struct Received {
+  std::string datagram;
+  UniqueFd message;
+};
+
+// One request and its descriptor; nullopt when the session closed the
+// channel (or it broke): the worker's end.
+std::optional<Received> receive() {
+  Received got;
+  got.datagram.resize(kMaxWorkDatagram + 1);
+  for (;;) {
+    iovec data{got.datagram.data(), got.datagram.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr header{};
+    header.msg_iov = &data;
+    header.msg_iovlen = 1;
+    header.msg_control = control;
+    header.msg_controllen = sizeof control;
+    ssize_t n = ::recvmsg(kChannelFd, &header, MSG_CMSG_CLOEXEC);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+      int fd = -1;
+      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      got.message.reset(fd);
+    }
+    got.datagram.resize(static_cast<std::size_t>(n));
+    if ((header.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) got.datagram.clear();  // refused below
+    return got;
+  }
+}
+
+void report(const WorkReport& outcome) {
+  std::string datagram = encode(outcome);
+  // Lost only when the session is gone; then nobody waits for it.
+  [[maybe_unused]] auto sent = ::send(kChannelFd, datagram.data(), datagram.size(), MSG_NOSIGNAL);
+}
+
+WorkReport deliver_one(const WorkRequest& work, UniqueFd message, const Config& config,
+                       Counters* counters) {
+  if (::dup2(message.get(), STDIN_FILENO) < 0)
+    return {deliver::kExitTempFail, "4.3.0", "cannot read the message"};
+  if (work.client_name.empty()) {
+    ::unsetenv("CLIENT_HOSTNAME");  // NOLINT(concurrency-mt-unsafe): one thread
+  } else {
+    ::setenv("CLIENT_HOSTNAME", work.client_name.c_str(), 1);  // NOLINT(concurrency-mt-unsafe)
+  }
+  deliver::Request request;
+  request.user = work.user;
+  request.sender = work.sender;
+  request.original_recipient = work.original;
+  request.final_recipient = work.address;
+  request.client_address = work.client_addr;
+  request.client_helo = work.client_helo;
+  request.from_line = false;         // DATA is the message itself (RFC 2033 §4.2)
+  request.dropped_from_root = true;  // global scripts must be root's, as for root
+  auto outcome = deliver::deliver(request, config);
+  // This delivery's watchdog ends with it: the next one starts with
+  // nothing linked and its own deadline.
+  ::alarm(0);
+  maildir::forget_linked_copies();
+  count_stages(counters, outcome.stages);  // the shared page is mapped here too
+  log::flush();
+  return {outcome.exit_code, std::string(outcome.status), outcome.reason};
+}
+
+}  // namespace
+
+void run_worker(int channel, uid_t uid, gid_t gid, const std::string& user, const Config& config,
+                Counters* counters) {
+  struct sigaction action {};
+  action.sa_handler = SIG_DFL;
+  for (int number : {SIGTERM, SIGHUP, SIGCHLD, SIGINT}) ::sigaction(number, &action, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  if (::dup2(channel, kChannelFd) < 0) ::_exit(deliver::kExitTempFail);
+  // The client's connection and everything else of the session stay out.
+  ::syscall(SYS_close_range, kChannelFd + 1, ~0U, 0);
+  for (const char* name : kEnvelopeVariables) ::unsetenv(name);  // NOLINT(concurrency-mt-unsafe)
+  if (auto dropped = become_ids(user, uid, gid, config.users.allow_gid_0); !dropped) {
+    log::error("lmtp: delivery worker for uid {}: {}", uid, dropped.error().message);
+    log::flush();
+    ::_exit(deliver::kExitTempFail);
+  }
+  while (auto got = receive()) {
+    auto work = decode_request(got->datagram);
+    if (!work || !got->message) {
+      report({deliver::kExitTempFail, "4.3.0", "malformed request to the delivery worker"});
+      continue;
+    }
+    report(deliver_one(*work, std::move(got->message), config, counters));
+  }
+  log::flush();
+  ::_exit(0);
+}
+
+}  // namespace mailroom::lmtp

@@ -1,0 +1,78 @@
+#include "lmtp/worker_wire.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <initializer_list>
+
+namespace mailroom::lmtp {
+namespace {
+
+constexpr char kSeparator = '\0';
+
+// Exactly N fields, else nullopt: a short or long datagram is a bug or a
+// truncation, never something to guess at.
+template <std::size_t N>
+std::optional<std::array<std::string_view, N>> split(std::string_view datagram) {
+  std::array<std::string_view, N> fields;
+  for (std::size_t i = 0; i < N; ++i) {
+    auto end = datagram.find(kSeparator);
+    if ((end == std::string_view::npos) != (i + 1 == N)) return std::nullopt;
+    fields[i] = datagram.substr(0, end);
+    datagram.remove_prefix(end == std::string_view::npos ? datagram.size() : end + 1);
+  }
+  return fields;
+}
+
+std::optional<std::string> join(std::initializer_list<std::string_view> fields) {
+  std::string out;
+  for (std::string_view field : fields) {
+    if (field.find(kSeparator) != std::string_view::npos) return std::nullopt;
+    out += field;
+    out += kSeparator;
+  }
+  out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> encode(const WorkRequest& r) {
+  auto out =
+      join({r.user, r.sender, r.original, r.address, r.client_addr, r.client_helo, r.client_name});
+  if (out && out->size() > kMaxWorkDatagram) return std::nullopt;
+  return out;
+}
+
+std::optional<WorkRequest> decode_request(std::string_view datagram) {
+  auto f = split<7>(datagram);
+  if (!f || (*f)[0].empty()) return std::nullopt;
+  return WorkRequest{std::string((*f)[0]), std::string((*f)[1]), std::string((*f)[2]),
+                     std::string((*f)[3]), std::string((*f)[4]), std::string((*f)[5]),
+                     std::string((*f)[6])};
+}
+
+std::string encode(const WorkReport& report) {
+  std::string out = std::to_string(report.exit_code);
+  for (std::string_view field :
+       {std::string_view(report.status), std::string_view(report.reason)}) {
+    out += kSeparator;
+    for (char c : field) out += c == kSeparator ? ' ' : c;  // a reason is free text
+  }
+  return out;
+}
+
+std::optional<WorkReport> decode_report(std::string_view datagram) {
+  auto f = split<3>(datagram);
+  if (!f) return std::nullopt;
+  WorkReport report;
+  auto [end, error] =
+      std::from_chars((*f)[0].data(), (*f)[0].data() + (*f)[0].size(), report.exit_code);
+  if (error != std::errc{} || end != (*f)[0].data() + (*f)[0].size() || (*f)[0].empty())
+    return std::nullopt;
+  report.status = std::string((*f)[1]);
+  report.reason = std::string((*f)[2]);
+  return report;
+}
+
+}  // namespace mailroom::lmtp

@@ -1,0 +1,41 @@
+// What a session and its per-uid delivery worker (lmtp/worker.hpp) say to
+// each other over their SOCK_SEQPACKET socketpair: one datagram per
+// request (the envelope of one recipient; the message itself travels as a
+// descriptor, SCM_RIGHTS) and one per report. Fields are separated by NUL,
+// which no envelope field can hold (the LMTP parser refuses NUL in
+// commands), so a field can never be read as the next one.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mailroom::lmtp {
+
+struct WorkRequest {
+  std::string user;         // the recipient's user name (lmtp.user_name)
+  std::string sender;       // MAIL FROM; "" is <>
+  std::string original;     // ORCPT, else the address
+  std::string address;      // RCPT TO
+  std::string client_addr;  // XFORWARD ADDR; "" when not sent
+  std::string client_helo;  // XFORWARD HELO
+  std::string client_name;  // XFORWARD NAME, for $CLIENT_HOSTNAME
+};
+
+struct WorkReport {
+  int exit_code = 75;  // deliver's exit code
+  std::string status;  // RFC 3463 code deliver attached, "" when delivered
+  std::string reason;
+};
+
+// Bigger than any request the protocol limits allow (lmtp.max_line per
+// address): a larger one is refused by encode (nullopt), and the session
+// defers that recipient.
+inline constexpr std::size_t kMaxWorkDatagram = 64 * 1024;
+
+[[nodiscard]] std::optional<std::string> encode(const WorkRequest& request);
+[[nodiscard]] std::optional<WorkRequest> decode_request(std::string_view datagram);
+[[nodiscard]] std::string encode(const WorkReport& report);
+[[nodiscard]] std::optional<WorkReport> decode_report(std::string_view datagram);
+
+}  // namespace mailroom::lmtp

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# `mailroom lmtp`'s per-uid delivery workers (issue 16): a session delivers
+# every message of one uid through one long-lived worker that runs as that
+# uid (not root), two users get two workers with their own uids and
+# Maildirs, and a worker killed mid-message fails only its recipient with
+# 451 4.3.0: the message is not stored, the MTA's retry stores it once, and
+# the next message gets a new worker. Every process it starts is killed by pid.
+TEST_NAME=lmtp_worker
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+
+require_root
+require_cmd /usr/bin/python3
+find_mailroom
+make_scratch
+install_mailroom
+PY=/usr/bin/python3
+make_user A mrwa
+make_user B mrwb
+SOCK="$T/lmtp.sock"
+"$MAILROOM" lmtp -c /dev/null -o log.target=stderr "${HERMETIC[@]}" -o auth.enabled=false \
+  -o "lmtp.listeners=unix:$SOCK" 2>"$T/lmtp.log" &
+LMTP_PID=$!
+cleanup_add "kill -KILL $LMTP_PID"
+wait_for 10 test -S "$SOCK" || die "lmtp did not listen: $(cat "$T/lmtp.log")"
+
+# One session: three messages to A, one to A and B; then, with A's worker
+# stopped (SIGSTOP) before DATA, it is killed (SIGKILL) while the message
+# waits in it; the same message again (the MTA's retry), and one more.
+# Prints what the test checks: pids and uids of the workers, every reply.
+$PY - "$SOCK" "$A" "$B" "$LMTP_PID" >"$T/client.out" 2>&1 <<'PY'
+import os, pwd, signal, smtplib, sys, time
+sock, a, b, server = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+
+def workers():
+    """Grandchildren of the server (its sessions' children): pid -> uid."""
+    found = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = open(f"/proc/{pid}/status").read()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        ppid = int(fields["PPid"])
+        try:
+            grand = int(open(f"/proc/{ppid}/status").read().split("PPid:")[1].split()[0])
+        except (OSError, IndexError):
+            continue
+        if grand == server:
+            found[int(pid)] = int(fields["Uid"].split()[0])
+    return found
+
+def message(n):
+    return f"Subject: w{n}\r\nMessage-ID: <w{n}@worker.example>\r\n\r\nbody {n}\r\n".encode()
+
+c = smtplib.LMTP(sock)
+c.ehlo()
+seen = set()
+for n in range(3):
+    c.mail("s@example.org"); c.rcpt(a + "@example.net")
+    print("send", n, c.data(message(n))[0])
+    seen |= set(workers().items())
+print("workers after three to A:", " ".join(f"{p}:{u}" for p, u in sorted(seen)))
+c.mail("s@example.org"); c.rcpt(a + "@example.net"); c.rcpt(b + "@example.net")
+code, _ = c.data(message(3))
+print("two users", code, c.getreply()[0])
+print("workers after A and B:", " ".join(f"{p}:{u}" for p, u in sorted(workers().items())))
+uid_a = pwd.getpwnam(a).pw_uid
+victim = [p for p, u in workers().items() if u == uid_a][0]
+os.kill(victim, signal.SIGSTOP)
+c.mail("s@example.org"); c.rcpt(a + "@example.net")
+c.putcmd("data")
+print("354", c.getreply()[0])
+c.send(message(4).replace(b"\r\n.", b"\r\n..") + b".\r\n")
+time.sleep(0.5)  # the session has handed the message to the stopped worker
+os.kill(victim, signal.SIGKILL)
+code, text = c.getreply()
+print("killed", code, text.decode().split(" ")[0])
+c.mail("s@example.org"); c.rcpt(a + "@example.net")
+print("retry", c.data(message(4))[0])
+new = [p for p, u in workers().items() if u == uid_a]
+print("new worker", "yes" if new and new[0] != victim else "no")
+c.mail("s@example.org"); c.rcpt(a + "@example.net")
+print("after", c.data(message(5))[0])
+c.quit()
+PY
+out=$(cat "$T/client.out")
+expect_line() { # OUTPUT LINE WHAT
+  if grep -qxF -- "$2" <<<"$1"; then pass "$3"; else fail "$3: no '$2' in: $1"; fi
+}
+uid_a=$(id -u "$A")
+uid_b=$(id -u "$B")
+for n in 0 1 2; do expect_line "$out" "send $n 250" "message $n to A: 250"; done
+line=$(grep '^workers after three to A:' <<<"$out")
+set -- ${line#workers after three to A:}
+[ $# = 1 ] && [ "${1#*:}" = "$uid_a" ] &&
+  pass "three messages to A: one worker, running as A's uid ($uid_a), not root" ||
+  fail "workers for three messages to A (pid:uid): $*"
+expect_line "$out" "two users 250 250" "A and B in one transaction: 250 each"
+line=$(grep '^workers after A and B:' <<<"$out")
+uids=$(tr ' ' '\n' <<<"${line#workers after A and B:}" | sed -n 's/.*://p' | sort -n | tr '\n' ' ')
+want=$(printf '%s\n' "$uid_a" "$uid_b" | sort -n | tr '\n' ' ')
+[ "$uids" = "$want" ] && pass "A and B: a worker each, with their own uids" ||
+  fail "worker uids '$uids', want '$want'"
+expect_line "$out" "354 354" "DATA accepted while A's worker is stopped"
+expect_line "$out" "killed 451 4.3.0" "worker killed mid-message: 451 4.3.0 for its recipient"
+expect_line "$out" "retry 250" "the MTA's retry of that message: 250"
+expect_line "$out" "new worker yes" "a new worker took the killed one's place"
+expect_line "$out" "after 250" "the next message: 250"
+copies=$(grep -l '^Message-ID: <w4@worker.example>$' "$T/home/$A/Maildir/new"/* | wc -l)
+[ "$copies" = 1 ] && pass "the message of the killed worker is stored once" ||
+  fail "the killed worker's message is stored $copies times"
+[ "$(count_files "$T/home/$A/Maildir/new")" = 6 ] && pass "A has six messages" ||
+  fail "A has $(count_files "$T/home/$A/Maildir/new") messages"
+[ "$(count_files "$T/home/$B/Maildir/new")" = 1 ] && pass "B has one message, in B's Maildir" ||
+  fail "B has $(count_files "$T/home/$B/Maildir/new") messages"
+[ -z "$(find "$T/home/$A/Maildir/tmp" -type f)" ] && pass "nothing left in A's tmp/" ||
+  fail "left in tmp/: $(ls "$T/home/$A/Maildir/tmp")"
+bad=$(find "$T/home/$A/Maildir" "$T/home/$B/Maildir" -type f ! -user "$A" ! -user "$B")
+[ -z "$bad" ] && pass "every stored file belongs to its user" || fail "not the user's: $bad"
+grep -q 'ended without a report' "$T/lmtp.log" && pass "the lost worker is logged" ||
+  fail "no log line for the lost worker: $(tail -5 "$T/lmtp.log")"
+kill -TERM "$LMTP_PID"
+wait_for 10 bash -c "! kill -0 $LMTP_PID 2>/dev/null" && pass "server exited after SIGTERM" ||
+  fail "server still running after SIGTERM"
+grep -qE 'AddressSanitizer|runtime error' "$T/lmtp.log" && fail "sanitizer output in the log"
+finish
