@@ -1,7 +1,9 @@
-// Delivering one LMTP transaction: each accepted recipient in a process of
-// its own (mailroom-lmtp(8), "Privileges"), which runs deliver's pipeline
-// and drops to the recipient's uid before it touches any of their files.
-// A crash of one such process fails that recipient alone, with a 4xx.
+// Delivering one LMTP transaction: each accepted recipient by the worker
+// of its uid (lmtp/worker.hpp) or, where the configuration needs files
+// opened as root per message, in a process of its own (mailroom-lmtp(8),
+// "Privileges"); either runs deliver's pipeline and drops to the
+// recipient's uid before it touches any of their files. A crash fails
+// that process's recipients alone, with a 4xx.
 #pragma once
 
 #include <string>
