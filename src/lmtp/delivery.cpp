@@ -60,6 +60,7 @@ Result<UniqueFd> message_file(const std::string& data) {
   if (input < 0 || ::dup2(input, STDIN_FILENO) < 0 || ::dup2(report_fd, kReportFd) < 0)
     ::_exit(deliver::kExitTempFail);
   ::syscall(SYS_close_range, kReportFd + 1, ~0U, 0);
+  log::init(config.log);  // its syslog socket was closed with the rest
   for (const char* name : kEnvelopeVariables) ::unsetenv(name);  // NOLINT(concurrency-mt-unsafe)
   if (!message.client.name.empty())
     ::setenv("CLIENT_HOSTNAME", message.client.name.c_str(), 1);  // NOLINT(concurrency-mt-unsafe)

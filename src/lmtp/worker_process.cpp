@@ -112,6 +112,10 @@ void run_worker(int channel, uid_t uid, gid_t gid, const std::string& user, cons
   if (::dup2(channel, kChannelFd) < 0) ::_exit(deliver::kExitTempFail);
   // The client's connection and everything else of the session stay out.
   ::syscall(SYS_close_range, kChannelFd + 1, ~0U, 0);
+  // The syslog socket inherited from the session was among them: a new
+  // logger connects again (else every line of the worker's deliveries was
+  // lost, sent to a closed or reused descriptor).
+  log::init(config.log);
   for (const char* name : kEnvelopeVariables) ::unsetenv(name);  // NOLINT(concurrency-mt-unsafe)
   if (auto dropped = become_ids(user, uid, gid, config.users.allow_gid_0); !dropped) {
     log::error("lmtp: delivery worker for uid {}: {}", uid, dropped.error().message);

@@ -4,7 +4,8 @@
 # uid (not root), two users get two workers with their own uids and
 # Maildirs, and a worker killed mid-message fails only its recipient with
 # 451 4.3.0: the message is not stored, the MTA's retry stores it once, and
-# the next message gets a new worker. Every process it starts is killed by pid.
+# the next message gets a new worker; with log.target = syslog a worker's
+# lines reach the syslog socket. Every process it starts is killed by pid.
 TEST_NAME=lmtp_worker
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/common.sh
@@ -124,5 +125,39 @@ grep -q 'ended without a report' "$T/lmtp.log" && pass "the lost worker is logge
 kill -TERM "$LMTP_PID"
 wait_for 10 bash -c "! kill -0 $LMTP_PID 2>/dev/null" && pass "server exited after SIGTERM" ||
   fail "server still running after SIGTERM"
+
+# -- log.target = syslog: the worker's own lines ("delivered: ...") reach the
+# syslog socket. The session's socket is among the descriptors a worker
+# closes; before the fix every line of a delivery process was lost.
+$PY - "$T/log.sock" "$T/syslog.out" <<'PY' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o666)  # as /dev/log: the worker runs as the user
+s.settimeout(10)
+with open(sys.argv[2], "w") as out:
+    try:
+        while True:
+            out.write(s.recv(8192).decode(errors="replace") + "\n")
+            out.flush()
+    except socket.timeout:
+        pass
+PY
+RECEIVER=$!
+cleanup_add "kill -KILL $RECEIVER"
+wait_for 5 test -S "$T/log.sock" || die "no syslog receiver"
+"$MAILROOM" lmtp -c /dev/null -o log.target=syslog -o "log.socket=$T/log.sock" "${HERMETIC[@]}" \
+  -o auth.enabled=false -o "lmtp.listeners=unix:$T/syslog-lmtp.sock" 2>>"$T/lmtp.log" &
+SYSLOG_PID=$!
+cleanup_add "kill -KILL $SYSLOG_PID"
+wait_for 10 test -S "$T/syslog-lmtp.sock" || die "second lmtp did not listen"
+$PY "$here/lib/lmtp_client.py" transaction "$T/syslog-lmtp.sock" s@example.org syslogged \
+  "$A@example.net" >"$T/syslog-client.out" 2>&1
+expect_line "$(cat "$T/syslog-client.out")" "$A@example.net 250 2.0.0" "delivered with log.target=syslog"
+wait_for 5 grep -q 'delivered: msgid=<syslogged@lmtp.example>' "$T/syslog.out" &&
+  pass "the worker's 'delivered:' line reached syslog" ||
+  fail "no 'delivered:' line in syslog: $(cat "$T/syslog.out")"
+kill -TERM "$SYSLOG_PID"
+wait_for 10 bash -c "! kill -0 $SYSLOG_PID 2>/dev/null" || fail "second server still running"
 grep -qE 'AddressSanitizer|runtime error' "$T/lmtp.log" && fail "sanitizer output in the log"
 finish
