@@ -5,7 +5,8 @@
 # Maildirs, and a worker killed mid-message fails only its recipient with
 # 451 4.3.0: the message is not stored, the MTA's retry stores it once, and
 # the next message gets a new worker; with log.target = syslog a worker's
-# lines reach the syslog socket. Every process it starts is killed by pid.
+# lines reach the syslog socket; each delivery in a worker has its own
+# deadline. Every process it starts is killed by pid.
 TEST_NAME=lmtp_worker
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/common.sh
@@ -147,7 +148,8 @@ RECEIVER=$!
 cleanup_add "kill -KILL $RECEIVER"
 wait_for 5 test -S "$T/log.sock" || die "no syslog receiver"
 "$MAILROOM" lmtp -c /dev/null -o log.target=syslog -o "log.socket=$T/log.sock" "${HERMETIC[@]}" \
-  -o auth.enabled=false -o "lmtp.listeners=unix:$T/syslog-lmtp.sock" 2>>"$T/lmtp.log" &
+  -o auth.enabled=false -o "lmtp.listeners=unix:$T/syslog-lmtp.sock" -o deliver.deadline=3s \
+  2>>"$T/lmtp.log" &
 SYSLOG_PID=$!
 cleanup_add "kill -KILL $SYSLOG_PID"
 wait_for 10 test -S "$T/syslog-lmtp.sock" || die "second lmtp did not listen"
@@ -157,6 +159,36 @@ expect_line "$(cat "$T/syslog-client.out")" "$A@example.net 250 2.0.0" "delivere
 wait_for 5 grep -q 'delivered: msgid=<syslogged@lmtp.example>' "$T/syslog.out" &&
   pass "the worker's 'delivered:' line reached syslog" ||
   fail "no 'delivered:' line in syslog: $(cat "$T/syslog.out")"
+
+# -- each delivery in a worker has its own deadline: after a delivered
+# message (its copy linked), the next one, blocked before its link (A's
+# spam list is a FIFO nobody writes), is ended by deliver.deadline (3 s
+# here) with 451, not let run on as if it were past its link.
+$PY - "$T/syslog-lmtp.sock" "$A" "$T/home/$A" >"$T/deadline.out" 2>&1 <<'PY'
+import os, pwd, smtplib, sys, time
+sock, a, home = sys.argv[1], sys.argv[2], sys.argv[3]
+c = smtplib.LMTP(sock)
+c.ehlo()
+c.mail("s@example.org"); c.rcpt(a + "@example.net")
+print("first", c.data(b"Subject: d1\r\n\r\nx\r\n")[0])
+user = pwd.getpwnam(a)
+os.makedirs(home + "/.mailroom", exist_ok=True)
+os.chown(home + "/.mailroom", user.pw_uid, user.pw_gid)
+os.mkfifo(home + "/.mailroom/spam-lists")
+os.chown(home + "/.mailroom/spam-lists", user.pw_uid, user.pw_gid)
+c.mail("s@example.org"); c.rcpt(a + "@example.net")
+started = time.time()
+code, text = c.data(b"Subject: d2\r\n\r\nx\r\n")
+print("second", code, "within", "10s" if time.time() - started < 10 else "more")
+c.quit()
+PY
+out=$(cat "$T/deadline.out")
+expect_line "$out" "first 250" "a first message in the session: 250"
+expect_line "$out" "second 451 within 10s" \
+  "the next one, blocked before its link: 451 at its own deadline"
+rm -f "$T/home/$A/.mailroom/spam-lists"
+grep -l '^Subject: d2$' "$T/home/$A/Maildir/new"/* >/dev/null 2>&1 &&
+  fail "the message past its deadline was stored" || pass "the message past its deadline is not stored"
 kill -TERM "$SYSLOG_PID"
 wait_for 10 bash -c "! kill -0 $SYSLOG_PID 2>/dev/null" || fail "second server still running"
 grep -qE 'AddressSanitizer|runtime error' "$T/lmtp.log" && fail "sanitizer output in the log"
