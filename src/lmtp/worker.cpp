@@ -30,13 +30,8 @@ UniqueFd reopen(int message_fd) {
 }
 
 bool send_with_fd(int channel, const std::string& datagram, int fd) {
-  iovec data{const_cast<char*>(datagram.data()), datagram.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr header{};
-  header.msg_iov = &data;
-  header.msg_iovlen = 1;
-  header.msg_control = control;
-  header.msg_controllen = sizeof control;
+  OneDescriptorMessage message(const_cast<char*>(datagram.data()), datagram.size());
+  msghdr& header = message.header;
   cmsghdr* c = CMSG_FIRSTHDR(&header);
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;

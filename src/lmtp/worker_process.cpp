@@ -44,13 +44,8 @@ std::optional<Received> receive() {
   static std::vector<char> buffer(kMaxWorkDatagram + 1);
   Received got;
   for (;;) {
-    iovec data{buffer.data(), buffer.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr header{};
-    header.msg_iov = &data;
-    header.msg_iovlen = 1;
-    header.msg_control = control;
-    header.msg_controllen = sizeof control;
+    OneDescriptorMessage message(buffer.data(), buffer.size());
+    msghdr& header = message.header;
     ssize_t n = ::recvmsg(kChannelFd, &header, MSG_CMSG_CLOEXEC);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return std::nullopt;

@@ -37,6 +37,13 @@ std::optional<std::string> join(std::initializer_list<std::string_view> fields) 
 
 }  // namespace
 
+OneDescriptorMessage::OneDescriptorMessage(void* bytes, std::size_t size) : data{bytes, size} {
+  header.msg_iov = &data;
+  header.msg_iovlen = 1;
+  header.msg_control = control;
+  header.msg_controllen = sizeof control;
+}
+
 std::optional<std::string> encode(const WorkRequest& r) {
   auto out =
       join({r.user, r.sender, r.original, r.address, r.client_addr, r.client_helo, r.client_name});

@@ -6,6 +6,9 @@
 // commands), so a field can never be read as the next one.
 #pragma once
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,5 +40,18 @@ inline constexpr std::size_t kMaxWorkDatagram = 64 * 1024;
 [[nodiscard]] std::optional<WorkRequest> decode_request(std::string_view datagram);
 [[nodiscard]] std::string encode(const WorkReport& report);
 [[nodiscard]] std::optional<WorkReport> decode_report(std::string_view datagram);
+
+// A sendmsg/recvmsg header of one buffer with room for one descriptor
+// (SCM_RIGHTS), as both ends use it. It points into itself: not copied.
+struct OneDescriptorMessage {
+  OneDescriptorMessage(void* bytes, std::size_t size);
+  OneDescriptorMessage(const OneDescriptorMessage&) = delete;
+  OneDescriptorMessage& operator=(const OneDescriptorMessage&) = delete;
+  ~OneDescriptorMessage() = default;
+
+  iovec data;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr header{};
+};
 
 }  // namespace mailroom::lmtp
