@@ -71,6 +71,17 @@ void WorkerPool::retire(Worker& worker) {
   worker.dead = true;
 }
 
+void WorkerPool::trim() {
+  std::erase_if(workers_, [](const auto& entry) { return entry.second.pid <= 0; });
+  while (workers_.size() > kMaxKept) {
+    auto oldest = workers_.begin();
+    for (auto it = workers_.begin(); it != workers_.end(); ++it)
+      if (it->second.last_used < oldest->second.last_used) oldest = it;
+    retire(oldest->second);
+    workers_.erase(oldest);
+  }
+}
+
 WorkerPool::Worker* WorkerPool::worker_for(const Ids& ids, const std::string& user) {
   auto& worker = workers_[ids];
   const auto now = std::chrono::steady_clock::now();
@@ -193,6 +204,7 @@ std::vector<Reply> WorkerPool::deliver(const Transaction& message, int message_f
   }
   for (std::size_t i = 0; i < recipients.size(); ++i)
     if (assigned[i] != nullptr) replies[i] = await(*assigned[i], recipients[i]);
+  trim();
   return replies;
 }
 

@@ -33,6 +33,10 @@ class WorkerPool {
  public:
   static constexpr std::size_t kMaxDeliveries = 1000;
   static constexpr std::chrono::seconds kMaxIdle{60};
+  // Workers kept between transactions, the most recently used: a session
+  // that delivers to many users must not keep a process for each of them
+  // (a process per recipient ended with its delivery).
+  static constexpr std::size_t kMaxKept = 4;
 
   // Whether deliveries under `config` may run in a worker: only when
   // nothing that deliver opens as root before it drops privileges is
@@ -68,6 +72,9 @@ class WorkerPool {
   bool send(Worker& worker, const Transaction& message, const Recipient& recipient, int message_fd);
   Reply await(Worker& worker, const Recipient& recipient);
   void retire(Worker& worker);
+  // After a transaction: dead workers forgotten, live ones beyond kMaxKept
+  // retired, least recently used first.
+  void trim();
   Reply lost(Worker& worker, const Recipient& recipient);
 
   const Config& config_;

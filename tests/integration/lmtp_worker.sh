@@ -20,6 +20,9 @@ install_mailroom
 PY=/usr/bin/python3
 make_user A mrwa
 make_user B mrwb
+make_user C mrwc
+make_user D mrwd
+make_user E mrwe
 SOCK="$T/lmtp.sock"
 "$MAILROOM" lmtp -c /dev/null -o log.target=stderr "${HERMETIC[@]}" -o auth.enabled=false \
   -o "lmtp.listeners=unix:$SOCK" 2>"$T/lmtp.log" &
@@ -123,6 +126,36 @@ bad=$(find "$T/home/$A/Maildir" "$T/home/$B/Maildir" -type f ! -user "$A" ! -use
 [ -z "$bad" ] && pass "every stored file belongs to its user" || fail "not the user's: $bad"
 grep -q 'ended without a report' "$T/lmtp.log" && pass "the lost worker is logged" ||
   fail "no log line for the lost worker: $(tail -5 "$T/lmtp.log")"
+
+# -- a transaction to five users: each is delivered, and the session keeps
+# only the four most recently used workers (WorkerPool::kMaxKept), not a
+# process per user it ever delivered to.
+$PY - "$SOCK" "$LMTP_PID" "$A" "$B" "$C" "$D" "$E" >"$T/five.out" 2>&1 <<'PY'
+import os, smtplib, sys
+sock, server, users = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+def workers():
+    found = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            ppid = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+            grand = int(open(f"/proc/{ppid}/stat").read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        found += grand == server
+    return found
+c = smtplib.LMTP(sock)
+c.ehlo()
+c.mail("s@example.org")
+for user in users:
+    c.rcpt(user + "@example.net")
+code, _ = c.data(b"Subject: five\r\n\r\nx\r\n")
+print("replies", code, *[c.getreply()[0] for _ in users[1:]])
+print("workers kept", workers())
+c.quit()
+PY
+out=$(cat "$T/five.out")
+expect_line "$out" "replies 250 250 250 250 250" "five users in one transaction: 250 each"
+expect_line "$out" "workers kept 4" "the session keeps four workers, not five"
 kill -TERM "$LMTP_PID"
 wait_for 10 bash -c "! kill -0 $LMTP_PID 2>/dev/null" && pass "server exited after SIGTERM" ||
   fail "server still running after SIGTERM"
