@@ -9,8 +9,8 @@
 // A worker that dies (crash, kill, deadline) fails only the recipients it
 // had been sent, with 451 4.3.0, and the next recipient of its uid gets a
 // new worker. A reply is 2xx only when the worker's report says delivered.
-// Workers are retired after kMaxDeliveries or kMaxIdle, and end when the
-// session ends (their socket closes).
+// Workers are retired after kMaxDeliveries or kMaxIdle, or beyond kMaxKept
+// after a transaction, and end when the session ends (their socket closes).
 #pragma once
 
 #include <sys/types.h>
