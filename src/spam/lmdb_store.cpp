@@ -3,8 +3,10 @@
 // (32-byte digest -> 1-byte class) and "meta" ("totals" -> Totals,
 // "format" -> 4-byte version, and the hashed weight table: "sparse.index"
 // and "sparse.<n>" in format 3 (sparse_table.hpp), "weights.<n>" -> dense
-// chunk n in format 2. LMDB keeps a large value on consecutive overflow
-// pages, so a reader reads its slots in place in the map).
+// chunk n in format 2; in format 3 also "records.index" and "records.<n>",
+// the deliveries' copy of "tokens" (records_table.hpp). LMDB keeps a large
+// value on consecutive overflow pages, so a reader reads it in place in
+// the map).
 // Values are stored in host byte order: a store is local to its machine
 // (the shared store for several hosts is Redis).
 #include <lmdb.h>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "mailroom/spam/store.hpp"
+#include "spam/records_table.hpp"
 #include "spam/sparse_table.hpp"
 
 namespace mailroom::spam {
@@ -68,6 +71,8 @@ static_assert(kWeightSlots % kChunkSlots == 0);
 std::string chunk_key(std::size_t n) { return "weights." + std::to_string(n); }
 constexpr std::string_view kSparseIndexKey = "sparse.index";
 std::string sparse_chunk_key(std::size_t n) { return "sparse." + std::to_string(n); }
+constexpr std::string_view kRecordsIndexKey = "records.index";
+std::string records_chunk_key(std::size_t n) { return "records." + std::to_string(n); }
 
 // A weight table: format 2's dense chunks, mapped by LMDB (a reader) or
 // the writer's copy (a chunk never written reads as all weights 0), or
@@ -197,15 +202,45 @@ Result<TableView> read_sparse(MDB_txn* txn, const Dbis& dbis) {
   return table;
 }
 
+// Format 3's copy of the records, in place; none (index nullptr: read the
+// B+tree) when no commit wrote it.
+Result<records::View> read_records(MDB_txn* txn, const Dbis& dbis) {
+  records::View view;
+  MDB_val key = as_val(kRecordsIndexKey.data(), kRecordsIndexKey.size());
+  MDB_val val;
+  int rc = mdb_get(txn, dbis.meta, &key, &val);
+  if (rc == MDB_NOTFOUND) return view;
+  if (rc != 0) return lmdb_error("read records", rc);
+  if (val.mv_size != records::kIndexBytes)
+    return fail(ErrorKind::temporary,
+                "spam store: records index of " + std::to_string(val.mv_size) + " bytes");
+  const auto* index = static_cast<const unsigned char*>(val.mv_data);
+  const std::size_t entries = records::stored_entries(index);
+  for (std::size_t n = 0; n < records::chunk_count(entries); ++n) {
+    const std::string name = records_chunk_key(n);
+    key = as_val(name.data(), name.size());
+    rc = mdb_get(txn, dbis.meta, &key, &val);
+    if (rc != 0 && rc != MDB_NOTFOUND) return lmdb_error("read records", rc);
+    if (rc == MDB_NOTFOUND || val.mv_size != records::chunk_bytes(n, entries))
+      return fail(ErrorKind::temporary, "spam store: records chunk " + name + " damaged");
+    view.chunks.push_back(static_cast<const unsigned char*>(val.mv_data));
+  }
+  view.index = index;
+  view.entries = entries;
+  return view;
+}
+
 // The table of a store in format 2 or 3, read in place.
 Result<TableView> read_weights(MDB_txn* txn, const Dbis& dbis, std::uint32_t format) {
   return format == kFormatSparse ? read_sparse(txn, dbis) : read_table(txn, dbis);
 }
 
 // Keys before `counted` (all of them in format 1: table.bytes unused) are
-// looked up one by one; the rest read their slot of the table.
+// looked up one by one, in the records' copy when there is one, else in
+// the B+tree; the rest read their slot of the table.
 Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::uint64_t> keys,
-                         std::size_t counted, const TableView& table) {
+                         std::size_t counted, const TableView& table,
+                         const records::View& copy = {}) {
   Snapshot snap;
   auto totals = read_totals(txn, dbis.meta);
   if (!totals) return tl::unexpected(totals.error());
@@ -215,6 +250,10 @@ Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::ui
     if (i >= counted) {
       snap.records.push_back(
           TokenRecord{0, 0, weight_sign(keys[i]) * table.at(weight_slot(keys[i]))});
+      continue;
+    }
+    if (copy.index != nullptr) {
+      snap.records.push_back(copy.find(keys[i]).value_or(TokenRecord{}));
       continue;
     }
     MDB_val key = as_val(&keys[i], sizeof keys[i]);
@@ -284,6 +323,7 @@ class LmdbWriter final : public StoreWriter {
         rc = mdb_put(txn_, dbis_.tokens, &key, &val, 0);
       }
       if (rc != 0) return lmdb_error("write token", rc);
+      records_dirty_ = true;
     }
     const PackedTotals packed{totals.spam, totals.ham, totals.bias, totals.switches,
                               totals.last_class};
@@ -338,8 +378,10 @@ class LmdbWriter final : public StoreWriter {
       sparse::decode(stored->sparse, table_);
     else
       for (std::size_t i = 0; i < kWeightSlots; ++i) table_[i] = stored->units(i);
-    // A format-2 table is written anew in format 3 at commit.
+    // A format-2 table is written anew in format 3 at commit, with the
+    // records' copy.
     dirty_ = format_ == kFormatHashed;
+    records_dirty_ = records_dirty_ || dirty_;
     return true;
   }
 
@@ -357,6 +399,10 @@ class LmdbWriter final : public StoreWriter {
         for (std::size_t n = 0; n < kChunks; ++n)
           if (auto dropped = drop_keys(chunk_key, n, n + 1); !dropped) return dropped;
       dirty_ = false;
+    }
+    if (records_dirty_) {
+      if (auto written = write_records(); !written) return written;
+      records_dirty_ = false;
     }
     format_ = kFormatSparse;
     MDB_val format_key = as_val(kFormatKey.data(), kFormatKey.size());
@@ -388,6 +434,44 @@ class LmdbWriter final : public StoreWriter {
     return drop_keys(sparse_chunk_key, chunks, kWeightSlots);
   }
 
+  // The records' copy from the B+tree as this transaction left it (one
+  // cursor pass in key order), stale chunks removed.
+  Status write_records() {
+    records::Builder builder;
+    MDB_cursor* cursor = nullptr;
+    int rc = mdb_cursor_open(txn_, dbis_.tokens, &cursor);
+    if (rc != 0) return lmdb_error("read tokens", rc);
+    MDB_val key;
+    MDB_val val;
+    while ((rc = mdb_cursor_get(cursor, &key, &val, MDB_NEXT)) == 0) {
+      if (key.mv_size != sizeof(std::uint64_t) || val.mv_size != sizeof(PackedRecord)) continue;
+      std::uint64_t k = 0;
+      PackedRecord r{};
+      std::memcpy(&k, key.mv_data, sizeof k);
+      std::memcpy(&r, val.mv_data, sizeof r);
+      builder.add(k, TokenRecord{r.spam, r.ham, r.weight});
+    }
+    mdb_cursor_close(cursor);
+    if (rc != MDB_NOTFOUND) return lmdb_error("read tokens", rc);
+    const std::vector<std::uint32_t> index = builder.finish_index();
+    key = as_val(kRecordsIndexKey.data(), kRecordsIndexKey.size());
+    val = MDB_val{records::kIndexBytes, nullptr};
+    rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
+    if (rc != 0) return lmdb_error("write records", rc);
+    std::memcpy(val.mv_data, index.data(), records::kIndexBytes);
+    const std::size_t entries = builder.entry_count();
+    const std::size_t chunks = records::chunk_count(entries);
+    for (std::size_t n = 0; n < chunks; ++n) {
+      const std::string name = records_chunk_key(n);
+      key = as_val(name.data(), name.size());
+      val = MDB_val{records::chunk_bytes(n, entries), nullptr};
+      rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
+      if (rc != 0) return lmdb_error("write records", rc);
+      std::memcpy(val.mv_data, &builder.entries()[n * records::kChunkBytes], val.mv_size);
+    }
+    return drop_keys(records_chunk_key, chunks, kWeightSlots);
+  }
+
   // Deletes the meta keys name(n) for n from `first` up to the first one
   // missing (or `end`).
   Status drop_keys(std::string (*name)(std::size_t), std::size_t first, std::size_t end) {
@@ -405,7 +489,8 @@ class LmdbWriter final : public StoreWriter {
   Dbis dbis_;
   std::uint32_t format_ = 0;  // 0: not read yet
   std::vector<std::int16_t> table_;
-  bool dirty_ = false;  // table_ changed in this transaction
+  bool dirty_ = false;          // table_ changed in this transaction
+  bool records_dirty_ = false;  // "tokens" changed: the copy is stale
 };
 
 class LmdbStore final : public TokenStore {
@@ -450,7 +535,10 @@ class LmdbStore final : public TokenStore {
     if (*format == kFormatPerKey) return read_in(txn, dbis_, keys, keys.size(), {});
     auto table = read_weights(txn, dbis_, *format);
     if (!table) return tl::unexpected(table.error());
-    return read_in(txn, dbis_, keys, counted, *table);
+    if (*format != kFormatSparse) return read_in(txn, dbis_, keys, counted, *table);
+    auto copy = read_records(txn, dbis_);
+    if (!copy) return tl::unexpected(copy.error());
+    return read_in(txn, dbis_, keys, counted, *table, *copy);
   }
 
   Result<std::unique_ptr<StoreWriter>> write() override {

@@ -1,10 +1,13 @@
-// Format 3 of the LMDB store's weight table (src/spam/sparse_table.hpp):
-// only the slots that hold a weight are kept, each reading exactly the
-// 16-bit value format 2 kept; a format-2 store reads as before and is
-// written in format 3 by its next training; the table shrinks and grows
-// with the training; a damaged table is an error, never a crash.
+// Format 3 of the LMDB store (src/spam/sparse_table.hpp, records_table.hpp):
+// only the weight table's slots that hold a weight are kept, each reading
+// exactly the 16-bit value format 2 kept, and deliveries read the token
+// records from a packed copy that every commit rewrites; a format-2 store
+// reads as before and is written in format 3 by its next training; the
+// table shrinks and grows with the training; a damaged table is an error,
+// never a crash.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <string>
@@ -14,6 +17,7 @@
 #include "mailroom/spam/store.hpp"
 #include "message_builder.hpp"
 #include "raw_lmdb.hpp"
+#include "spam/records_table.hpp"
 #include "spam/sparse_table.hpp"
 #include "store_dir.hpp"
 
@@ -106,6 +110,44 @@ TEST(SparseTable, DamagedIndexReadsZerosInsideItsChunks) {
   EXPECT_EQ(short_view.units(kWeightSlots - 1), 0);
 }
 
+TEST(RecordsTable, FindsEveryKeyAndNoOther) {
+  std::mt19937_64 rng(9);
+  std::vector<std::uint64_t> keys(20000);
+  for (auto& k : keys) k = rng();
+  keys.push_back(0);
+  keys.push_back(~std::uint64_t{0});
+  std::sort(keys.begin(), keys.end());
+  records::Builder builder;
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    builder.add(keys[i], TokenRecord{static_cast<std::uint32_t>(i), 7, static_cast<float>(i)});
+  const auto index = builder.finish_index();
+  ASSERT_EQ(index.size() * sizeof(std::uint32_t), records::kIndexBytes);
+  std::vector<std::vector<unsigned char>> chunks;
+  records::View view;
+  view.index = reinterpret_cast<const unsigned char*>(index.data());
+  view.entries = records::stored_entries(view.index);
+  ASSERT_EQ(view.entries, keys.size());
+  for (std::size_t n = 0; n < records::chunk_count(view.entries); ++n) {
+    const auto* from = builder.entries().data() + n * records::kChunkBytes;
+    chunks.emplace_back(from, from + records::chunk_bytes(n, view.entries));
+  }
+  for (const auto& c : chunks) view.chunks.push_back(c.data());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto r = view.find(keys[i]);
+    ASSERT_TRUE(r.has_value()) << i;
+    ASSERT_EQ(r->spam, i);
+    ASSERT_EQ(r->weight, static_cast<float>(i));
+  }
+  std::size_t found = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const std::uint64_t k = rng();
+    if (!std::binary_search(keys.begin(), keys.end(), k)) found += view.find(k) ? 1 : 0;
+  }
+  EXPECT_EQ(found, 0U);
+  view.chunks.pop_back();  // fewer chunks than the index counts: nothing read
+  EXPECT_FALSE(view.find(keys.front()).has_value());
+}
+
 class SparseStoreTest : public test::StoreDirTest {
  protected:
   static void put(TokenStore& store, const std::vector<std::uint64_t>& keys, std::size_t counted,
@@ -168,6 +210,12 @@ TEST_F(SparseStoreTest, FormatTwoStoreReadsAsBeforeAndTrainingConvertsIt) {
     }
     const std::uint32_t format = 2;
     raw.put(raw.meta, "format", 6, &format, sizeof format);
+    const struct {
+      std::uint32_t spam, ham;
+      float weight;
+    } record{3, 4, -0.5F};
+    const std::uint64_t word = 0xABCDEF0123456789ULL;
+    raw.put(raw.tokens, &word, sizeof word, &record, sizeof record);
     raw.commit();
   }
   auto expected = dense;
@@ -193,6 +241,43 @@ TEST_F(SparseStoreTest, FormatTwoStoreReadsAsBeforeAndTrainingConvertsIt) {
     EXPECT_GT(meta_bytes(raw, "sparse."), 0U);
   }
   check(*open(StoreMode::read_only), "converted to format 3");
+  // The records read from the copy the conversion wrote.
+  const std::vector<std::uint64_t> words{0xABCDEF0123456789ULL, 42, 43};
+  auto snap = open(StoreMode::read_only)->read(words, 3);
+  ASSERT_TRUE(snap.has_value()) << snap.error().message;
+  EXPECT_EQ(snap->records[0].ham, 4U);
+  EXPECT_EQ(snap->records[0].weight, -0.5F);
+  EXPECT_EQ(snap->records[1].spam, 1U);
+  EXPECT_EQ(snap->records[2].spam + snap->records[2].ham, 0U);
+  test::RawLmdb raw(dir_);
+  EXPECT_EQ(raw.get(raw.meta, "records.index").size(), records::kIndexBytes);
+}
+
+// A record unlearnt to nothing is gone from the deliveries' copy too, and
+// a training that adds records grows it past one chunk.
+TEST_F(SparseStoreTest, RecordsCopyFollowsEveryCommit) {
+  std::vector<std::uint64_t> keys;
+  std::vector<TokenRecord> records;
+  for (std::uint64_t k = 1; k <= 5000; ++k) {
+    keys.push_back(k * 0x9E3779B97F4A7C15ULL);
+    records.push_back(TokenRecord{1, 0, 0.125F});
+  }
+  auto store = open(StoreMode::read_write);
+  put(*store, keys, keys.size(), records);
+  records.front() = TokenRecord{};
+  put(*store, {keys.front()}, 1, {records.front()});
+  store.reset();
+  store = open(StoreMode::read_only);
+  auto snap = store->read(keys, keys.size());
+  ASSERT_TRUE(snap.has_value()) << snap.error().message;
+  EXPECT_EQ(snap->records[0].spam, 0U);
+  EXPECT_EQ(snap->records[1].spam, 1U);
+  EXPECT_EQ(snap->records.back().weight, 0.125F);
+  test::RawLmdb raw(dir_);
+  EXPECT_EQ(records::stored_entries(
+                reinterpret_cast<const unsigned char*>(raw.get(raw.meta, "records.index").data())),
+            4999U);
+  EXPECT_FALSE(raw.get(raw.meta, "records.1").empty());  // 4,999 entries: two chunks
 }
 
 // What `mailroom learn` writes reads back exactly as the memory store
