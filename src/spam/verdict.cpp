@@ -65,13 +65,28 @@ std::optional<Hit> list_hit(const ScoreInput& in, const RuleTable& table) {
   return std::nullopt;
 }
 
+// The features to make for the store's model. A store trained class by
+// class scores with Fisher alone (effective_params), which reads no byte
+// n-gram: a local store's delivery reads its totals first and makes none
+// (~1,500 keys a message, 0.15-0.2 ms of `mailroom score`). The words are
+// those of a full scoring (n-grams do not count against max_tokens), so
+// the verdict is the same. A Redis store is not asked twice (a round trip).
+ModelParams feature_params(const ScoreInput& in) {
+  ModelParams params = in.params;
+  if (!in.store->local()) return params;
+  auto totals = in.store->read({}, 0);
+  if (totals && effective_params(in.params, totals->totals).logistic_weight == 0.0)
+    params.limits.char_ngram = 0;
+  return params;
+}
+
 // The classifier's band, or why it was not asked.
 std::optional<Hit> classifier_hit(const ScoreInput& in, const RuleTable& table, SpamVerdict& out) {
   if (in.store == nullptr) {
     out.note = "rules only: " + (in.store_note.empty() ? "no token store" : in.store_note);
     return std::nullopt;
   }
-  const MessageFeatures features = scoring_features(in.message, in.params);
+  const MessageFeatures features = scoring_features(in.message, feature_params(in));
   auto snap = in.store->read(features.keys, features.counted);
   if (!snap) {
     out.note = "rules only: token store not read: " + snap.error().message;

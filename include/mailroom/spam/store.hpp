@@ -111,6 +111,10 @@ class TokenStore {
                                               std::size_t counted) = 0;
   // Waits for other writers (one at a time per store).
   [[nodiscard]] virtual Result<std::unique_ptr<StoreWriter>> write() = 0;
+  // Whether a read costs no round trip to a server (LMDB, memory): a
+  // delivery then reads the totals first and makes only the features its
+  // model reads (verdict.cpp).
+  [[nodiscard]] virtual bool local() const noexcept { return true; }
 };
 
 enum class StoreMode { read_only, read_write };
