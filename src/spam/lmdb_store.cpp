@@ -533,7 +533,10 @@ class LmdbStore final : public TokenStore {
     auto format = read_format(txn, dbis_);
     if (!format) return tl::unexpected(format.error());
     if (*format == kFormatPerKey) return read_in(txn, dbis_, keys, keys.size(), {});
-    auto table = read_weights(txn, dbis_, *format);
+    // No weight-only key (a Fisher-alone scoring): the table is not read
+    // (its index's last page would be touched for nothing).
+    auto table =
+        keys.size() > counted ? read_weights(txn, dbis_, *format) : Result<TableView>(TableView{});
     if (!table) return tl::unexpected(table.error());
     if (*format != kFormatSparse) return read_in(txn, dbis_, keys, counted, *table);
     auto copy = read_records(txn, dbis_);
