@@ -167,67 +167,76 @@ Result<TableView> read_table(MDB_txn* txn, const Dbis& dbis) {
   return table;
 }
 
-tl::unexpected<Error> damaged_table(const std::string& what) {
-  return fail(ErrorKind::temporary, "spam store: weight table " + what);
+// Where format 3 keeps one of its chunked arrays (chunked_array.hpp) in
+// "meta", and what to call it in an error.
+struct ArrayKeys {
+  std::string_view index;
+  std::string (*chunk)(std::size_t);
+  ChunkedArray layout;
+  std::size_t index_bytes;
+  std::string_view what;
+};
+const ArrayKeys kSparseKeys{kSparseIndexKey, sparse_chunk_key, sparse::kArray, sparse::kIndexBytes,
+                            "weight table"};
+const ArrayKeys kRecordsKeys{kRecordsIndexKey, records_chunk_key, records::kArray,
+                             records::kIndexBytes, "records"};
+
+tl::unexpected<Error> damaged(const ArrayKeys& keys, const std::string& what) {
+  return fail(ErrorKind::temporary, "spam store: " + std::string(keys.what) + " " + what);
 }
 
-// Format 3's table, in place: the index and the chunks it counts (a table
-// never written has no index and reads as all weights 0). Only the meta
-// database's leaf is read here; the table's pages are touched by the
-// lookups alone.
-Result<TableView> read_sparse(MDB_txn* txn, const Dbis& dbis) {
-  TableView table;
-  table.is_sparse = true;
-  MDB_val key = as_val(kSparseIndexKey.data(), kSparseIndexKey.size());
+// A chunked array in place: its index and the chunks its last offset
+// counts, each of the size it must have (index nullptr: never written).
+// Only the meta database's leaf is read here (and the index's last page);
+// the array's pages are touched by the lookups alone.
+struct MappedArray {
+  const unsigned char* index = nullptr;
+  std::size_t entries = 0;
+  std::vector<const unsigned char*> chunks;
+};
+Result<MappedArray> read_array(MDB_txn* txn, const Dbis& dbis, const ArrayKeys& keys) {
+  MappedArray array;
+  MDB_val key = as_val(keys.index.data(), keys.index.size());
   MDB_val val;
   int rc = mdb_get(txn, dbis.meta, &key, &val);
-  if (rc == MDB_NOTFOUND) return table;
-  if (rc != 0) return lmdb_error("read weight table", rc);
-  if (val.mv_size != sparse::kIndexBytes)
-    return damaged_table("index of " + std::to_string(val.mv_size) + " bytes");
-  table.sparse.index = static_cast<const unsigned char*>(val.mv_data);
-  table.sparse.entries = sparse::stored_entries(table.sparse.index);
-  if (table.sparse.entries > kWeightSlots) return damaged_table("index past the table");
-  const std::size_t chunks = sparse::chunk_count(table.sparse.entries);
-  for (std::size_t n = 0; n < chunks; ++n) {
-    const std::string name = sparse_chunk_key(n);
+  if (rc == MDB_NOTFOUND) return array;
+  if (rc != 0) return lmdb_error("read " + std::string(keys.what), rc);
+  if (val.mv_size != keys.index_bytes)
+    return damaged(keys, "index of " + std::to_string(val.mv_size) + " bytes");
+  const auto* index = static_cast<const unsigned char*>(val.mv_data);
+  const std::size_t entries = index_offset(index, keys.index_bytes / sizeof(std::uint32_t) - 1);
+  for (std::size_t n = 0; n < keys.layout.chunk_count(entries); ++n) {
+    const std::string name = keys.chunk(n);
     key = as_val(name.data(), name.size());
     rc = mdb_get(txn, dbis.meta, &key, &val);
-    if (rc == MDB_NOTFOUND) return damaged_table(name + " missing");
-    if (rc != 0) return lmdb_error("read weight table", rc);
-    if (val.mv_size != sparse::chunk_bytes(n, table.sparse.entries))
-      return damaged_table(name + " of " + std::to_string(val.mv_size) + " bytes");
-    table.sparse.chunks.push_back(static_cast<const unsigned char*>(val.mv_data));
+    if (rc == MDB_NOTFOUND) return damaged(keys, name + " missing");
+    if (rc != 0) return lmdb_error("read " + std::string(keys.what), rc);
+    if (val.mv_size != keys.layout.chunk_bytes(n, entries))
+      return damaged(keys, name + " of " + std::to_string(val.mv_size) + " bytes");
+    array.chunks.push_back(static_cast<const unsigned char*>(val.mv_data));
   }
+  array.index = index;
+  array.entries = entries;
+  return array;
+}
+
+// Format 3's table, in place (never written: all weights 0).
+Result<TableView> read_sparse(MDB_txn* txn, const Dbis& dbis) {
+  auto array = read_array(txn, dbis, kSparseKeys);
+  if (!array) return tl::unexpected(array.error());
+  if (array->entries > kWeightSlots) return damaged(kSparseKeys, "index past the table");
+  TableView table;
+  table.is_sparse = true;
+  table.sparse = sparse::View{array->index, std::move(array->chunks), array->entries};
   return table;
 }
 
 // Format 3's copy of the records, in place; none (index nullptr: read the
 // B+tree) when no commit wrote it.
 Result<records::View> read_records(MDB_txn* txn, const Dbis& dbis) {
-  records::View view;
-  MDB_val key = as_val(kRecordsIndexKey.data(), kRecordsIndexKey.size());
-  MDB_val val;
-  int rc = mdb_get(txn, dbis.meta, &key, &val);
-  if (rc == MDB_NOTFOUND) return view;
-  if (rc != 0) return lmdb_error("read records", rc);
-  if (val.mv_size != records::kIndexBytes)
-    return fail(ErrorKind::temporary,
-                "spam store: records index of " + std::to_string(val.mv_size) + " bytes");
-  const auto* index = static_cast<const unsigned char*>(val.mv_data);
-  const std::size_t entries = records::stored_entries(index);
-  for (std::size_t n = 0; n < records::chunk_count(entries); ++n) {
-    const std::string name = records_chunk_key(n);
-    key = as_val(name.data(), name.size());
-    rc = mdb_get(txn, dbis.meta, &key, &val);
-    if (rc != 0 && rc != MDB_NOTFOUND) return lmdb_error("read records", rc);
-    if (rc == MDB_NOTFOUND || val.mv_size != records::chunk_bytes(n, entries))
-      return fail(ErrorKind::temporary, "spam store: records chunk " + name + " damaged");
-    view.chunks.push_back(static_cast<const unsigned char*>(val.mv_data));
-  }
-  view.index = index;
-  view.entries = entries;
-  return view;
+  auto array = read_array(txn, dbis, kRecordsKeys);
+  if (!array) return tl::unexpected(array.error());
+  return records::View{array->index, std::move(array->chunks), array->entries};
 }
 
 // The table of a store in format 2 or 3, read in place.
@@ -412,30 +421,14 @@ class LmdbWriter final : public StoreWriter {
     return ok();
   }
 
-  // table_ as format 3: the index and the chunks (MDB_RESERVE: LMDB gives
-  // the space, one copy); chunks past the new count (a table that shrank)
-  // removed.
+  // table_ as format 3.
   Status write_sparse() {
     const sparse::Encoded encoded = sparse::encode(table_);
-    MDB_val key = as_val(kSparseIndexKey.data(), kSparseIndexKey.size());
-    MDB_val val{sparse::kIndexBytes, nullptr};
-    int rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
-    if (rc != 0) return lmdb_error("write weight table", rc);
-    std::memcpy(val.mv_data, encoded.index.data(), sparse::kIndexBytes);
-    const std::size_t chunks = sparse::chunk_count(encoded.entry_count());
-    for (std::size_t n = 0; n < chunks; ++n) {
-      const std::string name = sparse_chunk_key(n);
-      key = as_val(name.data(), name.size());
-      val = MDB_val{sparse::chunk_bytes(n, encoded.entry_count()), nullptr};
-      rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
-      if (rc != 0) return lmdb_error("write weight table", rc);
-      std::memcpy(val.mv_data, &encoded.entries[n * sparse::kChunkBytes], val.mv_size);
-    }
-    return drop_keys(sparse_chunk_key, chunks, kWeightSlots);
+    return write_array(kSparseKeys, encoded.index, encoded.entries);
   }
 
   // The records' copy from the B+tree as this transaction left it (one
-  // cursor pass in key order), stale chunks removed.
+  // cursor pass in key order).
   Status write_records() {
     records::Builder builder;
     MDB_cursor* cursor = nullptr;
@@ -453,23 +446,32 @@ class LmdbWriter final : public StoreWriter {
     }
     mdb_cursor_close(cursor);
     if (rc != MDB_NOTFOUND) return lmdb_error("read tokens", rc);
-    const std::vector<std::uint32_t> index = builder.finish_index();
-    key = as_val(kRecordsIndexKey.data(), kRecordsIndexKey.size());
-    val = MDB_val{records::kIndexBytes, nullptr};
-    rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
-    if (rc != 0) return lmdb_error("write records", rc);
-    std::memcpy(val.mv_data, index.data(), records::kIndexBytes);
-    const std::size_t entries = builder.entry_count();
-    const std::size_t chunks = records::chunk_count(entries);
+    return write_array(kRecordsKeys, builder.finish_index(), builder.entries());
+  }
+
+  // A chunked array: the index and the chunks (MDB_RESERVE: LMDB gives
+  // the space, one copy); chunks past the new count (an array that
+  // shrank) removed.
+  Status write_array(const ArrayKeys& keys, const std::vector<std::uint32_t>& index,
+                     const std::vector<unsigned char>& entries) {
+    if (index.size() * sizeof(std::uint32_t) != keys.index_bytes)
+      return damaged(keys, "index of the wrong size");  // never: encode and Builder make it
+    MDB_val key = as_val(keys.index.data(), keys.index.size());
+    MDB_val val{keys.index_bytes, nullptr};
+    int rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
+    if (rc != 0) return lmdb_error("write " + std::string(keys.what), rc);
+    std::memcpy(val.mv_data, index.data(), keys.index_bytes);
+    const std::size_t count = entries.size() / keys.layout.entry_bytes;
+    const std::size_t chunks = keys.layout.chunk_count(count);
     for (std::size_t n = 0; n < chunks; ++n) {
-      const std::string name = records_chunk_key(n);
+      const std::string name = keys.chunk(n);
       key = as_val(name.data(), name.size());
-      val = MDB_val{records::chunk_bytes(n, entries), nullptr};
+      val = MDB_val{keys.layout.chunk_bytes(n, count), nullptr};
       rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
-      if (rc != 0) return lmdb_error("write records", rc);
-      std::memcpy(val.mv_data, &builder.entries()[n * records::kChunkBytes], val.mv_size);
+      if (rc != 0) return lmdb_error("write " + std::string(keys.what), rc);
+      std::memcpy(val.mv_data, &entries[n * kChunkValueBytes], val.mv_size);
     }
-    return drop_keys(records_chunk_key, chunks, kWeightSlots);
+    return drop_keys(keys.chunk, chunks, kWeightSlots);
   }
 
   // Deletes the meta keys name(n) for n from `first` up to the first one

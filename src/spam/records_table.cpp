@@ -11,14 +11,8 @@ std::size_t bucket_of(std::uint64_t key) noexcept {
   return static_cast<std::size_t>(key >> (64 - kBucketBits));
 }
 
-std::uint32_t offset(const unsigned char* index, std::size_t bucket) noexcept {
-  std::uint32_t value = 0;
-  std::memcpy(&value, index + bucket * sizeof value, sizeof value);
-  return value;
-}
-
 const unsigned char* entry(const View& view, std::size_t n) noexcept {
-  return view.chunks[n / kChunkEntries] + (n % kChunkEntries) * kEntryBytes;
+  return kArray.entry(view.chunks, n);
 }
 
 std::uint64_t entry_key(const unsigned char* e) noexcept {
@@ -46,14 +40,12 @@ std::vector<std::uint32_t> Builder::finish_index() {
   return index;
 }
 
-std::size_t stored_entries(const unsigned char* index) noexcept { return offset(index, kBuckets); }
-
 std::optional<TokenRecord> View::find(std::uint64_t key) const noexcept {
   if (index == nullptr) return std::nullopt;
   const std::size_t bucket = bucket_of(key);
-  std::size_t lo = offset(index, bucket);
-  std::size_t hi = offset(index, bucket + 1);
-  if (lo > hi || hi > entries || chunks.size() < chunk_count(entries)) return std::nullopt;
+  std::size_t lo = index_offset(index, bucket);
+  std::size_t hi = index_offset(index, bucket + 1);
+  if (lo > hi || hi > entries || chunks.size() < kArray.chunk_count(entries)) return std::nullopt;
   while (lo < hi) {
     const std::size_t mid = lo + (hi - lo) / 2;
     if (entry_key(entry(*this, mid)) < key)
@@ -61,7 +53,8 @@ std::optional<TokenRecord> View::find(std::uint64_t key) const noexcept {
     else
       hi = mid;
   }
-  if (lo == offset(index, bucket + 1) || entry_key(entry(*this, lo)) != key) return std::nullopt;
+  if (lo == index_offset(index, bucket + 1) || entry_key(entry(*this, lo)) != key)
+    return std::nullopt;
   const unsigned char* e = entry(*this, lo);
   TokenRecord r;
   std::memcpy(&r.spam, e + 8, 4);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "mailroom/spam/classifier.hpp"
+#include "spam/chunked_array.hpp"
 
 namespace mailroom::spam::records {
 
@@ -30,9 +31,8 @@ constexpr unsigned kBucketBits = 14;
 constexpr std::size_t kBuckets = std::size_t{1} << kBucketBits;
 constexpr std::size_t kIndexBytes = (kBuckets + 1) * sizeof(std::uint32_t);
 constexpr std::size_t kEntryBytes = 20;
-// 65,520 bytes: with LMDB's 16-byte page header, 16 pages exactly.
-constexpr std::size_t kChunkEntries = 3276;
-constexpr std::size_t kChunkBytes = kChunkEntries * kEntryBytes;
+constexpr ChunkedArray kArray{kEntryBytes};
+static_assert(kChunkValueBytes % kEntryBytes == 0);
 
 // Builds the copy from records given in ascending key order.
 class Builder {
@@ -48,16 +48,6 @@ class Builder {
   std::vector<std::uint32_t> index_;
   std::vector<unsigned char> entries_;
 };
-
-[[nodiscard]] constexpr std::size_t chunk_count(std::size_t entries) noexcept {
-  return (entries + kChunkEntries - 1) / kChunkEntries;
-}
-[[nodiscard]] constexpr std::size_t chunk_bytes(std::size_t n, std::size_t entries) noexcept {
-  const std::size_t before = n * kChunkEntries;
-  const std::size_t in_chunk = entries - before < kChunkEntries ? entries - before : kChunkEntries;
-  return in_chunk * kEntryBytes;
-}
-[[nodiscard]] std::size_t stored_entries(const unsigned char* index) noexcept;
 
 // The copy read in place (sizes checked by the caller); a damaged index
 // never reads outside the chunks: its bucket holds nothing.

@@ -8,14 +8,8 @@ namespace {
 
 constexpr std::size_t kBucketSlots = std::size_t{1} << kLowBits;
 
-std::uint32_t offset(const unsigned char* index, std::size_t bucket) noexcept {
-  std::uint32_t value = 0;
-  std::memcpy(&value, index + bucket * sizeof value, sizeof value);
-  return value;
-}
-
 const unsigned char* entry(const View& view, std::size_t n) noexcept {
-  return view.chunks[n / kChunkEntries] + (n % kChunkEntries) * kEntryBytes;
+  return kArray.entry(view.chunks, n);
 }
 
 std::int16_t entry_units(const unsigned char* e) noexcept {
@@ -31,9 +25,9 @@ struct Range {
   std::size_t last = 0;
 };
 Range bucket_range(const View& view, std::size_t bucket) noexcept {
-  const std::size_t first = offset(view.index, bucket);
-  const std::size_t last = offset(view.index, bucket + 1);
-  if (first > last || last > view.entries || view.chunks.size() < chunk_count(view.entries))
+  const std::size_t first = index_offset(view.index, bucket);
+  const std::size_t last = index_offset(view.index, bucket + 1);
+  if (first > last || last > view.entries || view.chunks.size() < kArray.chunk_count(view.entries))
     return {};
   return {first, last};
 }
@@ -57,8 +51,6 @@ Encoded encode(std::span<const std::int16_t> dense) {
   out.index.push_back(static_cast<std::uint32_t>(out.entries.size() / kEntryBytes));
   return out;
 }
-
-std::size_t stored_entries(const unsigned char* index) noexcept { return offset(index, kBuckets); }
 
 std::int16_t View::units(std::size_t slot) const noexcept {
   const std::size_t bucket = slot >> kLowBits;

@@ -17,9 +17,9 @@
 // slots. The index holds kBuckets + 1 offsets (u32, host order): bucket b's
 // entries are [index[b], index[b + 1]) in the entry array. An entry is 3
 // bytes: the slot's low byte, then its weight (i16, host order); a bucket's
-// entries ascend by low byte. The entry array is cut into values of
-// kChunkEntries entries (LMDB keeps each on consecutive overflow pages and
-// reuses freed runs of 16 pages readily, as format 2's 64 KB chunks).
+// entries ascend by low byte. The entry array is cut into values of 16
+// pages (chunked_array.hpp: LMDB keeps each on consecutive overflow pages
+// and reuses freed runs of 16 pages readily, as format 2's 64 KB chunks).
 #pragma once
 
 #include <cstddef>
@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "mailroom/spam/store.hpp"
+#include "spam/chunked_array.hpp"
 
 namespace mailroom::spam::sparse {
 
@@ -35,9 +36,8 @@ constexpr unsigned kLowBits = 8;
 constexpr std::size_t kBuckets = kWeightSlots >> kLowBits;
 constexpr std::size_t kIndexBytes = (kBuckets + 1) * sizeof(std::uint32_t);
 constexpr std::size_t kEntryBytes = 3;
-// 65,520 bytes: with LMDB's 16-byte page header, 16 pages exactly.
-constexpr std::size_t kChunkEntries = 21840;
-constexpr std::size_t kChunkBytes = kChunkEntries * kEntryBytes;
+constexpr ChunkedArray kArray{kEntryBytes};
+static_assert(kChunkValueBytes % kEntryBytes == 0);
 
 // A dense table (kWeightSlots slots) in this format: the index, and the
 // entries (all of them, to be cut into chunks by the caller).
@@ -48,22 +48,8 @@ struct Encoded {
 };
 [[nodiscard]] Encoded encode(std::span<const std::int16_t> dense);
 
-// How many chunks hold `entries` entries.
-[[nodiscard]] constexpr std::size_t chunk_count(std::size_t entries) noexcept {
-  return (entries + kChunkEntries - 1) / kChunkEntries;
-}
-// The size chunk n must have in a table of `entries` entries.
-[[nodiscard]] constexpr std::size_t chunk_bytes(std::size_t n, std::size_t entries) noexcept {
-  const std::size_t before = n * kChunkEntries;
-  const std::size_t in_chunk = entries - before < kChunkEntries ? entries - before : kChunkEntries;
-  return in_chunk * kEntryBytes;
-}
-
-// The number of entries a stored index says the table holds.
-[[nodiscard]] std::size_t stored_entries(const unsigned char* index) noexcept;
-
 // A stored table read in place: the index and the chunks as LMDB maps them
-// (the caller checks their sizes: kIndexBytes, chunk_bytes). A damaged
+// (the caller checks their sizes: kIndexBytes, kArray.chunk_bytes). A damaged
 // index never reads outside them: a bucket whose offsets are out of order
 // or past the entries reads as all zero.
 struct View {

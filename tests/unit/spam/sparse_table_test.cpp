@@ -53,10 +53,10 @@ struct Stored {
 };
 Stored store_of(const std::vector<std::int16_t>& dense) {
   Stored s{sparse::encode(dense), {}};
-  const std::size_t n = sparse::chunk_count(s.encoded.entry_count());
+  const std::size_t n = sparse::kArray.chunk_count(s.encoded.entry_count());
   for (std::size_t c = 0; c < n; ++c) {
-    const auto* from = s.encoded.entries.data() + c * sparse::kChunkBytes;
-    s.chunks.emplace_back(from, from + sparse::chunk_bytes(c, s.encoded.entry_count()));
+    const auto* from = s.encoded.entries.data() + c * kChunkValueBytes;
+    s.chunks.emplace_back(from, from + sparse::kArray.chunk_bytes(c, s.encoded.entry_count()));
   }
   return s;
 }
@@ -125,11 +125,11 @@ TEST(RecordsTable, FindsEveryKeyAndNoOther) {
   std::vector<std::vector<unsigned char>> chunks;
   records::View view;
   view.index = reinterpret_cast<const unsigned char*>(index.data());
-  view.entries = records::stored_entries(view.index);
+  view.entries = index_offset(view.index, records::kBuckets);
   ASSERT_EQ(view.entries, keys.size());
-  for (std::size_t n = 0; n < records::chunk_count(view.entries); ++n) {
-    const auto* from = builder.entries().data() + n * records::kChunkBytes;
-    chunks.emplace_back(from, from + records::chunk_bytes(n, view.entries));
+  for (std::size_t n = 0; n < records::kArray.chunk_count(view.entries); ++n) {
+    const auto* from = builder.entries().data() + n * kChunkValueBytes;
+    chunks.emplace_back(from, from + records::kArray.chunk_bytes(n, view.entries));
   }
   for (const auto& c : chunks) view.chunks.push_back(c.data());
   for (std::size_t i = 0; i < keys.size(); ++i) {
@@ -150,13 +150,6 @@ TEST(RecordsTable, FindsEveryKeyAndNoOther) {
 
 class SparseStoreTest : public test::StoreDirTest {
  protected:
-  static void put(TokenStore& store, const std::vector<std::uint64_t>& keys, std::size_t counted,
-                  const std::vector<TokenRecord>& records) {
-    auto writer = store.write();
-    ASSERT_TRUE(writer.has_value());
-    ASSERT_TRUE((*writer)->put(keys, counted, records, Totals{1, 1, 0.0F}).has_value());
-    ASSERT_TRUE((*writer)->commit().has_value());
-  }
   static std::uint32_t format_of(const test::RawLmdb& raw) {
     const auto v = raw.get(raw.meta, "format");
     std::uint32_t format = 0;
@@ -274,8 +267,9 @@ TEST_F(SparseStoreTest, RecordsCopyFollowsEveryCommit) {
   EXPECT_EQ(snap->records[1].spam, 1U);
   EXPECT_EQ(snap->records.back().weight, 0.125F);
   test::RawLmdb raw(dir_);
-  EXPECT_EQ(records::stored_entries(
-                reinterpret_cast<const unsigned char*>(raw.get(raw.meta, "records.index").data())),
+  const auto index = raw.get(raw.meta, "records.index");
+  ASSERT_EQ(index.size(), records::kIndexBytes);
+  EXPECT_EQ(index_offset(reinterpret_cast<const unsigned char*>(index.data()), records::kBuckets),
             4999U);
   EXPECT_FALSE(raw.get(raw.meta, "records.1").empty());  // 4,999 entries: two chunks
 }

@@ -37,14 +37,6 @@ std::pair<std::uint64_t, std::uint64_t> colliding_keys() {
 
 class WeightTableTest : public test::StoreDirTest {
  protected:
-  static void put(TokenStore& store, const std::vector<std::uint64_t>& keys, std::size_t counted,
-                  const std::vector<TokenRecord>& records) {
-    auto writer = store.write();
-    ASSERT_TRUE(writer.has_value());
-    ASSERT_TRUE((*writer)->put(keys, counted, records, Totals{1, 1, 0.0F}).has_value());
-    ASSERT_TRUE((*writer)->commit().has_value());
-  }
-
   // Raw LMDB access, as the format-1 code wrote and as a damaged store holds.
   using Raw = test::RawLmdb;
 };
