@@ -1,21 +1,25 @@
 // The LMDB token store (store.hpp). Three named databases in one
 // environment: "tokens" (8-byte key -> 12-byte TokenRecord), "messages"
 // (32-byte digest -> 1-byte class) and "meta" ("totals" -> Totals,
-// "format" -> 4-byte version, "weights.<n>" -> chunk n of the hashed
-// weight table: LMDB keeps a large value on consecutive overflow pages, so
-// a reader reads its slots in place in the map).
+// "format" -> 4-byte version, and the hashed weight table: "sparse.index"
+// and "sparse.<n>" in format 3 (sparse_table.hpp), "weights.<n>" -> dense
+// chunk n in format 2; in format 3 also "records.index" and "records.<n>",
+// the deliveries' copy of "tokens" (records_table.hpp). LMDB keeps a large
+// value on consecutive overflow pages, so a reader reads it in place in
+// the map).
 // Values are stored in host byte order: a store is local to its machine
 // (the shared store for several hosts is Redis).
 #include <lmdb.h>
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "mailroom/spam/store.hpp"
+#include "spam/records_table.hpp"
+#include "spam/sparse_table.hpp"
 
 namespace mailroom::spam {
 namespace {
@@ -49,31 +53,43 @@ constexpr std::string_view kCorrectionsKey = "corrections";
 constexpr std::string_view kFormatKey = "format";
 // Format 1: a record per key, byte 4-grams included (stores written before
 // the weight table; they carry no "format" key). Format 2: the keys past
-// `counted` keep their weight in the table.
+// `counted` keep their weight in the dense table. Format 3: the same table
+// kept sparse (sparse_table.hpp); a writer turns a format-2 store into
+// format 3 when it commits, and new stores start in format 3.
 constexpr std::uint32_t kFormatPerKey = 1;
 constexpr std::uint32_t kFormatHashed = 2;
-// The table is kept in 64 KB chunks, one value each: every commit writes
-// the chunks anew (copy-on-write), and LMDB reuses freed runs of 16 pages
-// readily, where one 16 MB value needed 4,096 free pages in a row and grew
-// the file instead (2^22 float slots in one value: a 118 MB store).
+constexpr std::uint32_t kFormatSparse = 3;
+// Format 2 kept the table in 64 KB chunks, one value each: every commit
+// wrote the chunks anew (copy-on-write), and LMDB reuses freed runs of 16
+// pages readily, where one 16 MB value needed 4,096 free pages in a row and
+// grew the file instead (2^22 float slots in one value: a 118 MB store).
 constexpr std::size_t kChunkSlots = std::size_t{1} << 15;
 constexpr std::size_t kChunks = kWeightSlots / kChunkSlots;
 constexpr std::size_t kChunkBytes = kChunkSlots * sizeof(std::int16_t);
 static_assert(kWeightSlots % kChunkSlots == 0);
 
 std::string chunk_key(std::size_t n) { return "weights." + std::to_string(n); }
+constexpr std::string_view kSparseIndexKey = "sparse.index";
+std::string sparse_chunk_key(std::size_t n) { return "sparse." + std::to_string(n); }
+constexpr std::string_view kRecordsIndexKey = "records.index";
+std::string records_chunk_key(std::size_t n) { return "records." + std::to_string(n); }
 
-// A weight table's chunks: mapped by LMDB (a reader) or the writer's copy;
-// a chunk never written reads as all weights 0.
+// A weight table: format 2's dense chunks, mapped by LMDB (a reader) or
+// the writer's copy (a chunk never written reads as all weights 0), or
+// format 3's sparse table mapped by LMDB.
 struct TableView {
   std::vector<const unsigned char*> chunks;
-  [[nodiscard]] float at(std::size_t slot) const noexcept {
+  sparse::View sparse;
+  bool is_sparse = false;
+  [[nodiscard]] std::int16_t units(std::size_t slot) const noexcept {
+    if (is_sparse) return sparse.units(slot);
     std::int16_t units = 0;
     const std::size_t n = slot / kChunkSlots;
     if (n < chunks.size() && chunks[n] != nullptr)
       std::memcpy(&units, chunks[n] + (slot % kChunkSlots) * sizeof units, sizeof units);
-    return weight_of(units);
+    return units;
   }
+  [[nodiscard]] float at(std::size_t slot) const noexcept { return weight_of(units(slot)); }
 };
 
 tl::unexpected<Error> lmdb_error(const std::string& what, int rc) {
@@ -113,7 +129,7 @@ Result<Totals> read_totals(MDB_txn* txn, MDB_dbi meta) {
 }
 
 // The store's format: its "format" key, else 1 when it has records (it was
-// written before formats were kept) and 2 when it is new.
+// written before formats were kept) and 3 when it is new.
 Result<std::uint32_t> read_format(MDB_txn* txn, const Dbis& dbis) {
   MDB_val key = as_val(kFormatKey.data(), kFormatKey.size());
   MDB_val val;
@@ -121,15 +137,15 @@ Result<std::uint32_t> read_format(MDB_txn* txn, const Dbis& dbis) {
   if (rc == 0) {
     std::uint32_t format = 0;
     if (val.mv_size == sizeof format) std::memcpy(&format, val.mv_data, sizeof format);
-    if (format == kFormatPerKey || format == kFormatHashed) return format;
+    if (format >= kFormatPerKey && format <= kFormatSparse) return format;
     return fail(ErrorKind::temporary, "spam store: format " + std::to_string(format) +
-                                          " is not one this mailroom reads (1 or 2)");
+                                          " is not one this mailroom reads (1 to 3)");
   }
   if (rc != MDB_NOTFOUND) return lmdb_error("read format", rc);
   MDB_stat st{};
   rc = mdb_stat(txn, dbis.tokens, &st);
   if (rc != 0) return lmdb_error("stat tokens", rc);
-  return st.ms_entries == 0 ? kFormatHashed : kFormatPerKey;
+  return st.ms_entries == 0 ? kFormatSparse : kFormatPerKey;
 }
 
 Result<TableView> read_table(MDB_txn* txn, const Dbis& dbis) {
@@ -151,10 +167,89 @@ Result<TableView> read_table(MDB_txn* txn, const Dbis& dbis) {
   return table;
 }
 
+// Where format 3 keeps one of its chunked arrays (chunked_array.hpp) in
+// "meta", and what to call it in an error.
+struct ArrayKeys {
+  std::string_view index;
+  std::string (*chunk)(std::size_t);
+  ChunkedArray layout;
+  std::size_t index_bytes;
+  std::string_view what;
+};
+const ArrayKeys kSparseKeys{kSparseIndexKey, sparse_chunk_key, sparse::kArray, sparse::kIndexBytes,
+                            "weight table"};
+const ArrayKeys kRecordsKeys{kRecordsIndexKey, records_chunk_key, records::kArray,
+                             records::kIndexBytes, "records"};
+
+tl::unexpected<Error> damaged(const ArrayKeys& keys, const std::string& what) {
+  return fail(ErrorKind::temporary, "spam store: " + std::string(keys.what) + " " + what);
+}
+
+// A chunked array in place: its index and the chunks its last offset
+// counts, each of the size it must have (index nullptr: never written).
+// Only the meta database's leaf is read here (and the index's last page);
+// the array's pages are touched by the lookups alone.
+struct MappedArray {
+  const unsigned char* index = nullptr;
+  std::size_t entries = 0;
+  std::vector<const unsigned char*> chunks;
+};
+Result<MappedArray> read_array(MDB_txn* txn, const Dbis& dbis, const ArrayKeys& keys) {
+  MappedArray array;
+  MDB_val key = as_val(keys.index.data(), keys.index.size());
+  MDB_val val;
+  int rc = mdb_get(txn, dbis.meta, &key, &val);
+  if (rc == MDB_NOTFOUND) return array;
+  if (rc != 0) return lmdb_error("read " + std::string(keys.what), rc);
+  if (val.mv_size != keys.index_bytes)
+    return damaged(keys, "index of " + std::to_string(val.mv_size) + " bytes");
+  const auto* index = static_cast<const unsigned char*>(val.mv_data);
+  const std::size_t entries = index_offset(index, keys.index_bytes / sizeof(std::uint32_t) - 1);
+  for (std::size_t n = 0; n < keys.layout.chunk_count(entries); ++n) {
+    const std::string name = keys.chunk(n);
+    key = as_val(name.data(), name.size());
+    rc = mdb_get(txn, dbis.meta, &key, &val);
+    if (rc == MDB_NOTFOUND) return damaged(keys, name + " missing");
+    if (rc != 0) return lmdb_error("read " + std::string(keys.what), rc);
+    if (val.mv_size != keys.layout.chunk_bytes(n, entries))
+      return damaged(keys, name + " of " + std::to_string(val.mv_size) + " bytes");
+    array.chunks.push_back(static_cast<const unsigned char*>(val.mv_data));
+  }
+  array.index = index;
+  array.entries = entries;
+  return array;
+}
+
+// Format 3's table, in place (never written: all weights 0).
+Result<TableView> read_sparse(MDB_txn* txn, const Dbis& dbis) {
+  auto array = read_array(txn, dbis, kSparseKeys);
+  if (!array) return tl::unexpected(array.error());
+  if (array->entries > kWeightSlots) return damaged(kSparseKeys, "index past the table");
+  TableView table;
+  table.is_sparse = true;
+  table.sparse = sparse::View{array->index, std::move(array->chunks), array->entries};
+  return table;
+}
+
+// Format 3's copy of the records, in place; none (index nullptr: read the
+// B+tree) when no commit wrote it.
+Result<records::View> read_records(MDB_txn* txn, const Dbis& dbis) {
+  auto array = read_array(txn, dbis, kRecordsKeys);
+  if (!array) return tl::unexpected(array.error());
+  return records::View{array->index, std::move(array->chunks), array->entries};
+}
+
+// The table of a store in format 2 or 3, read in place.
+Result<TableView> read_weights(MDB_txn* txn, const Dbis& dbis, std::uint32_t format) {
+  return format == kFormatSparse ? read_sparse(txn, dbis) : read_table(txn, dbis);
+}
+
 // Keys before `counted` (all of them in format 1: table.bytes unused) are
-// looked up one by one; the rest read their slot of the table.
+// looked up one by one, in the records' copy when there is one, else in
+// the B+tree; the rest read their slot of the table.
 Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::uint64_t> keys,
-                         std::size_t counted, const TableView& table) {
+                         std::size_t counted, const TableView& table,
+                         const records::View& copy = {}) {
   Snapshot snap;
   auto totals = read_totals(txn, dbis.meta);
   if (!totals) return tl::unexpected(totals.error());
@@ -164,6 +259,10 @@ Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::ui
     if (i >= counted) {
       snap.records.push_back(
           TokenRecord{0, 0, weight_sign(keys[i]) * table.at(weight_slot(keys[i]))});
+      continue;
+    }
+    if (copy.index != nullptr) {
+      snap.records.push_back(copy.find(keys[i]).value_or(TokenRecord{}));
       continue;
     }
     MDB_val key = as_val(&keys[i], sizeof keys[i]);
@@ -218,7 +317,7 @@ class LmdbWriter final : public StoreWriter {
     for (std::size_t i = 0; i < keys.size() && i < records.size(); ++i) {
       if (i >= counted) {
         table_[weight_slot(keys[i])] = quantize_weight(weight_sign(keys[i]) * records[i].weight);
-        dirty_[weight_slot(keys[i]) / kChunkSlots] = true;
+        dirty_ = true;
         continue;
       }
       MDB_val key = as_val(&keys[i], sizeof keys[i]);
@@ -233,6 +332,7 @@ class LmdbWriter final : public StoreWriter {
         rc = mdb_put(txn_, dbis_.tokens, &key, &val, 0);
       }
       if (rc != 0) return lmdb_error("write token", rc);
+      records_dirty_ = true;
     }
     const PackedTotals packed{totals.spam, totals.ham, totals.bias, totals.switches,
                               totals.last_class};
@@ -265,38 +365,55 @@ class LmdbWriter final : public StoreWriter {
   }
 
  private:
-  // Whether the store is format 2; if so the table is copied into table_
-  // (once per transaction: 8 MB, a few ms) for reads and writes.
+  Status read_format_once() {
+    if (format_ != 0) return ok();
+    auto format = read_format(txn_, dbis_);
+    if (!format) return tl::unexpected(format.error());
+    format_ = *format;
+    return ok();
+  }
+
+  // Whether the store keeps a weight table (format 2 or 3); if so the
+  // table is copied into table_ (once per transaction: 8 MB, a few ms) for
+  // reads and writes.
   Result<bool> load_table() {
-    if (format_ == 0) {
-      auto format = read_format(txn_, dbis_);
-      if (!format) return tl::unexpected(format.error());
-      format_ = *format;
-    }
-    if (format_ != kFormatHashed) return false;
+    if (auto known = read_format_once(); !known) return tl::unexpected(known.error());
+    if (format_ == kFormatPerKey) return false;
     if (!table_.empty()) return true;
-    auto stored = read_table(txn_, dbis_);
+    auto stored = read_weights(txn_, dbis_, format_);
     if (!stored) return tl::unexpected(stored.error());
-    table_.resize(kWeightSlots);
-    dirty_.assign(kChunks, false);
-    for (std::size_t i = 0; i < kWeightSlots; ++i) table_[i] = quantize_weight(stored->at(i));
+    table_.assign(kWeightSlots, 0);
+    if (stored->is_sparse)
+      sparse::decode(stored->sparse, table_);
+    else
+      for (std::size_t i = 0; i < kWeightSlots; ++i) table_[i] = stored->units(i);
+    // A format-2 table is written anew in format 3 at commit, with the
+    // records' copy.
+    dirty_ = format_ == kFormatHashed;
+    records_dirty_ = records_dirty_ || dirty_;
     return true;
   }
 
-  // The changed chunks written (MDB_RESERVE: LMDB gives the space, one
-  // copy), with the format, in the transaction being committed.
+  // At commit: a changed table (or a format-2 one) written in format 3,
+  // with the format.
   Status save_table() {
-    if (std::find(dirty_.begin(), dirty_.end(), true) == dirty_.end()) return ok();
-    for (std::size_t n = 0; n < kChunks; ++n) {
-      if (!dirty_[n]) continue;
-      const std::string name = chunk_key(n);
-      MDB_val key = as_val(name.data(), name.size());
-      MDB_val val{kChunkBytes, nullptr};
-      const int rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
-      if (rc != 0) return lmdb_error("write weight table", rc);
-      std::memcpy(val.mv_data, &table_[n * kChunkSlots], kChunkBytes);
-      dirty_[n] = false;
+    if (auto known = read_format_once(); !known) return known;
+    if (format_ == kFormatPerKey) return ok();
+    if (format_ == kFormatHashed)
+      if (auto loaded = load_table(); !loaded) return tl::unexpected(loaded.error());
+    if (dirty_) {
+      if (auto written = write_sparse(); !written) return written;
+      // Format 2's chunks, each written or not.
+      if (format_ == kFormatHashed)
+        for (std::size_t n = 0; n < kChunks; ++n)
+          if (auto dropped = drop_keys(chunk_key, n, n + 1); !dropped) return dropped;
+      dirty_ = false;
     }
+    if (records_dirty_) {
+      if (auto written = write_records(); !written) return written;
+      records_dirty_ = false;
+    }
+    format_ = kFormatSparse;
     MDB_val format_key = as_val(kFormatKey.data(), kFormatKey.size());
     MDB_val format_val = as_val(&format_, sizeof format_);
     const int rc = mdb_put(txn_, dbis_.meta, &format_key, &format_val, 0);
@@ -304,11 +421,78 @@ class LmdbWriter final : public StoreWriter {
     return ok();
   }
 
+  // table_ as format 3.
+  Status write_sparse() {
+    const sparse::Encoded encoded = sparse::encode(table_);
+    return write_array(kSparseKeys, encoded.index, encoded.entries);
+  }
+
+  // The records' copy from the B+tree as this transaction left it (one
+  // cursor pass in key order).
+  Status write_records() {
+    records::Builder builder;
+    MDB_cursor* cursor = nullptr;
+    int rc = mdb_cursor_open(txn_, dbis_.tokens, &cursor);
+    if (rc != 0) return lmdb_error("read tokens", rc);
+    MDB_val key;
+    MDB_val val;
+    while ((rc = mdb_cursor_get(cursor, &key, &val, MDB_NEXT)) == 0) {
+      if (key.mv_size != sizeof(std::uint64_t) || val.mv_size != sizeof(PackedRecord)) continue;
+      std::uint64_t k = 0;
+      PackedRecord r{};
+      std::memcpy(&k, key.mv_data, sizeof k);
+      std::memcpy(&r, val.mv_data, sizeof r);
+      builder.add(k, TokenRecord{r.spam, r.ham, r.weight});
+    }
+    mdb_cursor_close(cursor);
+    if (rc != MDB_NOTFOUND) return lmdb_error("read tokens", rc);
+    return write_array(kRecordsKeys, builder.finish_index(), builder.entries());
+  }
+
+  // A chunked array: the index and the chunks (MDB_RESERVE: LMDB gives
+  // the space, one copy); chunks past the new count (an array that
+  // shrank) removed.
+  Status write_array(const ArrayKeys& keys, const std::vector<std::uint32_t>& index,
+                     const std::vector<unsigned char>& entries) {
+    if (index.size() * sizeof(std::uint32_t) != keys.index_bytes)
+      return damaged(keys, "index of the wrong size");  // never: encode and Builder make it
+    MDB_val key = as_val(keys.index.data(), keys.index.size());
+    MDB_val val{keys.index_bytes, nullptr};
+    int rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
+    if (rc != 0) return lmdb_error("write " + std::string(keys.what), rc);
+    std::memcpy(val.mv_data, index.data(), keys.index_bytes);
+    const std::size_t count = entries.size() / keys.layout.entry_bytes;
+    const std::size_t chunks = keys.layout.chunk_count(count);
+    for (std::size_t n = 0; n < chunks; ++n) {
+      const std::string name = keys.chunk(n);
+      key = as_val(name.data(), name.size());
+      val = MDB_val{keys.layout.chunk_bytes(n, count), nullptr};
+      rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
+      if (rc != 0) return lmdb_error("write " + std::string(keys.what), rc);
+      std::memcpy(val.mv_data, &entries[n * kChunkValueBytes], val.mv_size);
+    }
+    return drop_keys(keys.chunk, chunks, kWeightSlots);
+  }
+
+  // Deletes the meta keys name(n) for n from `first` up to the first one
+  // missing (or `end`).
+  Status drop_keys(std::string (*name)(std::size_t), std::size_t first, std::size_t end) {
+    for (std::size_t n = first; n < end; ++n) {
+      const std::string k = name(n);
+      MDB_val key = as_val(k.data(), k.size());
+      const int rc = mdb_del(txn_, dbis_.meta, &key, nullptr);
+      if (rc == MDB_NOTFOUND) return ok();
+      if (rc != 0) return lmdb_error("write weight table", rc);
+    }
+    return ok();
+  }
+
   MDB_txn* txn_;
   Dbis dbis_;
   std::uint32_t format_ = 0;  // 0: not read yet
   std::vector<std::int16_t> table_;
-  std::vector<bool> dirty_;  // per chunk: changed in this transaction
+  bool dirty_ = false;          // table_ changed in this transaction
+  bool records_dirty_ = false;  // "tokens" changed: the copy is stale
 };
 
 class LmdbStore final : public TokenStore {
@@ -350,10 +534,16 @@ class LmdbStore final : public TokenStore {
                                  std::size_t counted) {
     auto format = read_format(txn, dbis_);
     if (!format) return tl::unexpected(format.error());
-    if (*format != kFormatHashed) return read_in(txn, dbis_, keys, keys.size(), {});
-    auto table = read_table(txn, dbis_);
+    if (*format == kFormatPerKey) return read_in(txn, dbis_, keys, keys.size(), {});
+    // No weight-only key (a Fisher-alone scoring): the table is not read
+    // (its index's last page would be touched for nothing).
+    auto table =
+        keys.size() > counted ? read_weights(txn, dbis_, *format) : Result<TableView>(TableView{});
     if (!table) return tl::unexpected(table.error());
-    return read_in(txn, dbis_, keys, counted, *table);
+    if (*format != kFormatSparse) return read_in(txn, dbis_, keys, counted, *table);
+    auto copy = read_records(txn, dbis_);
+    if (!copy) return tl::unexpected(copy.error());
+    return read_in(txn, dbis_, keys, counted, *table, *copy);
   }
 
   Result<std::unique_ptr<StoreWriter>> write() override {

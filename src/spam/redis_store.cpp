@@ -94,6 +94,8 @@ class RedisStore final : public TokenStore {
 
   // SET lock NX PX: one writer at a time; the others poll until it is let
   // go or expires.
+  [[nodiscard]] bool local() const noexcept override { return false; }
+
   Result<std::unique_ptr<StoreWriter>> write() override {
     std::string token = lock_token();
     const auto deadline = std::chrono::steady_clock::now() + kLockWait;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mailroom/spam/store.hpp"
 
@@ -22,6 +23,15 @@ class StoreDirTest : public ::testing::Test {
   }
   void TearDown() override {
     std::filesystem::remove_all(std::filesystem::path(dir_).parent_path());
+  }
+
+  // One committed write of these records (totals 1 and 1).
+  static void put(TokenStore& store, const std::vector<std::uint64_t>& keys, std::size_t counted,
+                  const std::vector<TokenRecord>& records) {
+    auto writer = store.write();
+    ASSERT_TRUE(writer.has_value());
+    ASSERT_TRUE((*writer)->put(keys, counted, records, Totals{1, 1, 0.0F}).has_value());
+    ASSERT_TRUE((*writer)->commit().has_value());
   }
 
   std::unique_ptr<TokenStore> open(StoreMode mode) {

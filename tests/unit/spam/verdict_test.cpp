@@ -2,6 +2,8 @@
 // classifier's band, and the header fields.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "mailroom/spam/verdict.hpp"
 #include "message_builder.hpp"
 
@@ -231,6 +233,87 @@ TEST(SpamVerdict, UnsureBandIsSclTwoToFourAndTheReportSaysSo) {
   EXPECT_TRUE(spam::unsure(-3.0, params.unsure_band));
   EXPECT_FALSE(spam::unsure(-3.01, params.unsure_band));
   EXPECT_FALSE(spam::unsure(0.0, params.unsure_band));
+}
+
+// A store that passes reads through and keeps the most weight-only keys
+// one read asked for; local() as told.
+class RecordingStore final : public TokenStore {
+ public:
+  RecordingStore(TokenStore& inner, bool local) : inner_(inner), local_(local) {}
+  Result<Snapshot> read(std::span<const std::uint64_t> keys, std::size_t counted) override {
+    weight_only_asked = std::max(weight_only_asked, keys.size() - counted);
+    return inner_.read(keys, counted);
+  }
+  Result<std::unique_ptr<StoreWriter>> write() override { return inner_.write(); }
+  [[nodiscard]] bool local() const noexcept override { return local_; }
+  std::size_t weight_only_asked = 0;
+
+ private:
+  TokenStore& inner_;
+  bool local_;
+};
+
+// A store trained class by class scores with Fisher alone: a delivery does
+// not make the byte n-grams nor look up any weight, and decides exactly as
+// with them; an interleaved store (logistic on) still gets them, and so does a
+// store behind a round trip (Redis: the totals are not read first).
+TEST(SpamVerdict, ClassByClassStoreIsScoredWithoutByteNgrams) {
+  const ModelParams params;
+  auto text = [](const std::string& cls, int i) {
+    return cls == "spam" ? "From: s@spam.example\nMessage-ID: <s" + std::to_string(i) +
+                               "@x>\nSubject: cheap pills\n\ncheap pills winner casino prize " +
+                               std::to_string(i) + "\n"
+                         : "From: a@example.org\nMessage-ID: <h" + std::to_string(i) +
+                               "@x>\nSubject: patch review\n\nmeeting patch review agenda " +
+                               std::to_string(i) + "\n";
+  };
+  auto train = [&](TokenStore& store, bool interleaved) {
+    auto writer = store.write();
+    ASSERT_TRUE(writer);
+    for (int n = 0; n < 50; ++n) {
+      const bool spam = interleaved ? n % 2 == 0 : n < 25;
+      const auto m = parse(text(spam ? "spam" : "ham", n));
+      ASSERT_TRUE(learn(**writer, message_features(m, params), spam, params));
+    }
+    ASSERT_TRUE((*writer)->commit());
+  };
+  const auto msg = parse(
+      "From: s@spam.example\nMessage-ID: <t@x>\nSubject: cheap pills\n"
+      "Date: Mon, 05 Jan 2026 09:58:00 +0000\n\ncheap pills winner casino prize today\n");
+  const auto full = scoring_features(msg, params);
+  auto run = [&](TokenStore& store, bool local, std::size_t* asked) {
+    RecordingStore recording(store, local);
+    ScoreInput in{msg, {}};
+    in.store = &recording;
+    in.now = kNow;
+    auto v = score_message(in);
+    *asked = recording.weight_only_asked;
+    return v;
+  };
+  auto class_by_class = make_memory_store();
+  train(*class_by_class, false);
+  std::size_t lean_asked = 0;
+  std::size_t remote_asked = 0;
+  const auto lean = run(*class_by_class, true, &lean_asked);
+  const auto remote = run(*class_by_class, false, &remote_asked);
+  EXPECT_TRUE(lean.classifier_used);
+  EXPECT_EQ(remote_asked, full.keys.size() - full.counted);
+  EXPECT_EQ(lean_asked, 0U);  // no weight looked up
+  EXPECT_EQ(symbol_list(lean), symbol_list(remote));
+  EXPECT_EQ(lean.score, remote.score);
+  ModelParams no_ngrams = params;
+  no_ngrams.limits.char_ngram = 0;
+  const auto words = scoring_features(msg, no_ngrams);
+  auto full_snap = class_by_class->read(full.keys, full.counted);
+  auto words_snap = class_by_class->read(words.keys, words.counted);
+  ASSERT_TRUE(full_snap && words_snap);
+  EXPECT_EQ(classify(words, *words_snap, params).combined,
+            classify(full, *full_snap, params).combined);
+  auto interleaved = make_memory_store();
+  train(*interleaved, true);
+  std::size_t logistic_asked = 0;
+  (void)run(*interleaved, true, &logistic_asked);
+  EXPECT_EQ(logistic_asked, full.keys.size() - full.counted);
 }
 
 TEST(SpamVerdict, HeaderFieldsSpamAssassinCompatible) {

@@ -18,6 +18,7 @@
 #include "mailroom/spam/model.hpp"
 #include "mailroom/spam/store.hpp"
 #include "message_builder.hpp"
+#include "raw_lmdb.hpp"
 #include "store_dir.hpp"
 
 namespace mailroom::spam {
@@ -36,51 +37,8 @@ std::pair<std::uint64_t, std::uint64_t> colliding_keys() {
 
 class WeightTableTest : public test::StoreDirTest {
  protected:
-  static void put(TokenStore& store, const std::vector<std::uint64_t>& keys, std::size_t counted,
-                  const std::vector<TokenRecord>& records) {
-    auto writer = store.write();
-    ASSERT_TRUE(writer.has_value());
-    ASSERT_TRUE((*writer)->put(keys, counted, records, Totals{1, 1, 0.0F}).has_value());
-    ASSERT_TRUE((*writer)->commit().has_value());
-  }
-
   // Raw LMDB access, as the format-1 code wrote and as a damaged store holds.
-  struct Raw {
-    MDB_env* env = nullptr;
-    MDB_txn* txn = nullptr;
-    MDB_dbi tokens = 0, messages = 0, meta = 0;
-    explicit Raw(const std::string& dir) {
-      fs::create_directories(dir);
-      EXPECT_EQ(mdb_env_create(&env), 0);
-      EXPECT_EQ(mdb_env_set_maxdbs(env, 3), 0);
-      EXPECT_EQ(mdb_env_open(env, dir.c_str(), 0, 0600), 0);
-      EXPECT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
-      EXPECT_EQ(mdb_dbi_open(txn, "tokens", MDB_CREATE | MDB_INTEGERKEY, &tokens), 0);
-      EXPECT_EQ(mdb_dbi_open(txn, "messages", MDB_CREATE, &messages), 0);
-      EXPECT_EQ(mdb_dbi_open(txn, "meta", MDB_CREATE, &meta), 0);
-    }
-    ~Raw() {
-      if (txn != nullptr) mdb_txn_abort(txn);
-      mdb_env_close(env);
-    }
-    Raw(const Raw&) = delete;
-    Raw& operator=(const Raw&) = delete;
-    void put(MDB_dbi dbi, const void* key, std::size_t key_size, const void* val,
-             std::size_t val_size) const {
-      MDB_val k{key_size, const_cast<void*>(key)};  // NOLINT: LMDB's C API
-      MDB_val v{val_size, const_cast<void*>(val)};  // NOLINT
-      EXPECT_EQ(mdb_put(txn, dbi, &k, &v, 0), 0);
-    }
-    std::size_t entries(MDB_dbi dbi) const {
-      MDB_stat st{};
-      EXPECT_EQ(mdb_stat(txn, dbi, &st), 0);
-      return st.ms_entries;
-    }
-    void commit() {
-      EXPECT_EQ(mdb_txn_commit(txn), 0);
-      txn = nullptr;
-    }
-  };
+  using Raw = test::RawLmdb;
 };
 
 TEST(WeightSlot, SpreadsSequentialKeysOverTheTable) {
@@ -225,7 +183,7 @@ TEST_F(WeightTableTest, TotalsWithoutCorrectionsAreRead) {
 TEST_F(WeightTableTest, UnknownFormatOrDamagedTableIsAnError) {
   {
     Raw raw(dir_);
-    const std::uint32_t format = 3;
+    const std::uint32_t format = 4;  // a later mailroom's
     raw.put(raw.meta, "format", 6, &format, sizeof format);
     raw.commit();
   }
@@ -234,7 +192,7 @@ TEST_F(WeightTableTest, UnknownFormatOrDamagedTableIsAnError) {
   auto snap = store->read(keys, 1);
   ASSERT_FALSE(snap.has_value());
   EXPECT_EQ(snap.error().kind, ErrorKind::temporary);
-  EXPECT_NE(snap.error().message.find("format 3"), std::string::npos) << snap.error().message;
+  EXPECT_NE(snap.error().message.find("format 4"), std::string::npos) << snap.error().message;
   store.reset();
   {
     Raw raw(dir_);

@@ -1,0 +1,66 @@
+// The read-only copy of the token records, format 3 of the LMDB store
+// (records_table.hpp).
+#include "spam/records_table.hpp"
+
+#include <cstring>
+
+namespace mailroom::spam::records {
+namespace {
+
+std::size_t bucket_of(std::uint64_t key) noexcept {
+  return static_cast<std::size_t>(key >> (64 - kBucketBits));
+}
+
+const unsigned char* entry(const View& view, std::size_t n) noexcept {
+  return kArray.entry(view.chunks, n);
+}
+
+std::uint64_t entry_key(const unsigned char* e) noexcept {
+  std::uint64_t key = 0;
+  std::memcpy(&key, e, sizeof key);
+  return key;
+}
+
+}  // namespace
+
+void Builder::add(std::uint64_t key, const TokenRecord& record) {
+  while (index_.size() <= bucket_of(key))
+    index_.push_back(static_cast<std::uint32_t>(entry_count()));
+  unsigned char e[kEntryBytes];
+  std::memcpy(e, &key, 8);
+  std::memcpy(e + 8, &record.spam, 4);
+  std::memcpy(e + 12, &record.ham, 4);
+  std::memcpy(e + 16, &record.weight, 4);
+  entries_.insert(entries_.end(), e, e + kEntryBytes);
+}
+
+std::vector<std::uint32_t> Builder::finish_index() {
+  std::vector<std::uint32_t> index = index_;
+  while (index.size() <= kBuckets) index.push_back(static_cast<std::uint32_t>(entry_count()));
+  return index;
+}
+
+std::optional<TokenRecord> View::find(std::uint64_t key) const noexcept {
+  if (index == nullptr) return std::nullopt;
+  const std::size_t bucket = bucket_of(key);
+  std::size_t lo = index_offset(index, bucket);
+  std::size_t hi = index_offset(index, bucket + 1);
+  if (lo > hi || hi > entries || chunks.size() < kArray.chunk_count(entries)) return std::nullopt;
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (entry_key(entry(*this, mid)) < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == index_offset(index, bucket + 1) || entry_key(entry(*this, lo)) != key)
+    return std::nullopt;
+  const unsigned char* e = entry(*this, lo);
+  TokenRecord r;
+  std::memcpy(&r.spam, e + 8, 4);
+  std::memcpy(&r.ham, e + 12, 4);
+  std::memcpy(&r.weight, e + 16, 4);
+  return r;
+}
+
+}  // namespace mailroom::spam::records
