@@ -18,6 +18,7 @@
 #include "mailroom/util/host.hpp"
 
 #include "message_pieces.hpp"
+#include "unit/temp_files.hpp"
 
 namespace mailroom::deliver {
 namespace {
@@ -181,7 +182,7 @@ TEST(AuthInput, TopmostReceivedByThisHost) {
 }
 
 TEST(ReceivedByNames, HostNameFqdnFromHostsFileAuthservIdAndTrustedMta) {
-  std::string hosts = ::testing::TempDir() + "/mailroom-hosts";
+  std::string hosts = mailroom::test::removed_at_exit(::testing::TempDir() + "/mailroom-hosts");
   {
     std::ofstream out(hosts);
     out << "# comment " << host_name() << "\n127.0.0.1 localhost\n"

@@ -1,5 +1,6 @@
 #include "deliver/users.hpp"
 #include "unit/skip_or_fail.hpp"
+#include "unit/temp_files.hpp"
 
 #include <gtest/gtest.h>
 
@@ -32,7 +33,7 @@ TEST(VirtualUsers, BadLinesAreRefused) {
 }
 
 TEST(VirtualUsers, LookupInFile) {
-  std::string path = testing::TempDir() + "/mailroom-users";
+  std::string path = mailroom::test::removed_at_exit(testing::TempDir() + "/mailroom-users");
   std::ofstream(path) << "# users\n\nbob:6000:6001:/srv/bob\nalice:5000:5000:/srv/alice\n";
   UsersConfig config;
   config.virtual_file = path;
@@ -49,7 +50,7 @@ TEST(VirtualUsers, LookupInFile) {
 
 // RFC 5321 §2.4: the domain in any case, the local part as configured.
 TEST(VirtualUsers, DomainMatchesInAnyCaseLocalPartExactly) {
-  std::string path = testing::TempDir() + "/mailroom-users-case";
+  std::string path = mailroom::test::removed_at_exit(testing::TempDir() + "/mailroom-users-case");
   std::ofstream(path) << "Vic@Example.ORG:6000:6001:/srv/vic\nplain:6002:6002:/srv/plain\n";
   UsersConfig config;
   config.virtual_file = path;

@@ -5,13 +5,15 @@
 #include <string>
 
 #include "mailroom/util/config.hpp"
+#include "unit/temp_files.hpp"
 
 namespace mailroom {
 namespace {
 
 std::string write_temp(const std::string& content) {
-  std::string path = testing::TempDir() + "/mailroom-config-" +
-                     testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml";
+  std::string path = mailroom::test::removed_at_exit(
+      testing::TempDir() + "/mailroom-config-" +
+      testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
   std::ofstream(path) << content;
   return path;
 }

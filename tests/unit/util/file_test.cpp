@@ -8,13 +8,16 @@
 #include <cstdio>
 #include <string>
 
+#include "unit/temp_files.hpp"
+
 namespace mailroom {
 namespace {
 
 // One file per test: ctest runs the tests of this binary in parallel.
 std::string temp_file_with(const std::string& content) {
   const auto* test = testing::UnitTest::GetInstance()->current_test_info();
-  std::string path = testing::TempDir() + "/mailroom-file-test-" + test->name() + ".txt";
+  std::string path = mailroom::test::removed_at_exit(testing::TempDir() + "/mailroom-file-test-" +
+                                                     test->name() + ".txt");
   FILE* file = std::fopen(path.c_str(), "wb");
   std::fwrite(content.data(), 1, content.size(), file);
   std::fclose(file);
