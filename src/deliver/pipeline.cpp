@@ -82,6 +82,7 @@ class StageTimer {
 };
 
 Result<MailUser> find_user(const Request& request, const Config& config) {
+  if (request.looked_up) return *request.looked_up;
   if (request.user) return resolve_user(*request.user, config.users);
   if (::getuid() == 0)
     return fail(ErrorKind::usage, "running as root needs -d USER to know whose mail this is");

@@ -4,21 +4,9 @@
 
 namespace mailroom::deliver {
 
-Status find_recipient(const std::string& user, const Config& config) noexcept {
+Result<MailUser> find_recipient(const std::string& user, const Config& config) noexcept {
   try {
-    auto found = resolve_user(user, config.users);
-    if (!found) return tl::unexpected(found.error());
-    return ok();
-  } catch (...) {
-    return fail(ErrorKind::temporary, "user lookup failed");
-  }
-}
-
-Result<RecipientIds> recipient_ids(const std::string& user, const Config& config) noexcept {
-  try {
-    auto found = resolve_user(user, config.users);
-    if (!found) return tl::unexpected(found.error());
-    return RecipientIds{found->uid, found->gid};
+    return resolve_user(user, config.users);
   } catch (...) {
     return fail(ErrorKind::temporary, "user lookup failed");
   }

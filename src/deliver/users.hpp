@@ -7,19 +7,12 @@
 #include <optional>
 #include <string>
 
+#include "mailroom/deliver/recipient.hpp"
 #include "mailroom/util/config.hpp"
 #include "mailroom/util/passwd.hpp"
 #include "mailroom/util/result.hpp"
 
 namespace mailroom::deliver {
-
-struct MailUser {
-  std::string name;
-  uid_t uid = 0;
-  gid_t gid = 0;
-  std::string home;     // empty for virtual users
-  std::string maildir;  // absolute path of the Maildir root
-};
 
 // Unknown user -> ErrorKind::no_user; an unreadable users file or passwd
 // failure -> ErrorKind::temporary (the MTA retries, it may be transient).

@@ -49,8 +49,8 @@ Result<UniqueFd> message_file(const std::string& data) {
 // recipients delivered side by side do not share a file offset), fd 3 the
 // report pipe, nothing else of the session stays open.
 [[noreturn]] void run_child(const Transaction& message, const Recipient& recipient,
-                            const Config& config, Counters* counters, int message_fd,
-                            int report_fd) {
+                            const deliver::MailUser* found, const Config& config,
+                            Counters* counters, int message_fd, int report_fd) {
   struct sigaction action {};
   action.sa_handler = SIG_DFL;
   for (int number : {SIGTERM, SIGHUP, SIGCHLD, SIGINT}) ::sigaction(number, &action, nullptr);
@@ -66,6 +66,7 @@ Result<UniqueFd> message_file(const std::string& data) {
     ::setenv("CLIENT_HOSTNAME", message.client.name.c_str(), 1);  // NOLINT(concurrency-mt-unsafe)
   deliver::Request request;
   request.user = recipient.user;
+  if (found != nullptr) request.looked_up = *found;
   request.sender = message.sender;
   request.original_recipient = recipient.original;
   request.final_recipient = recipient.address;
@@ -85,14 +86,16 @@ struct Child {
   UniqueFd report;
 };
 
-Child start(const Transaction& message, const Recipient& recipient, const Config& config,
-            Counters* counters, int message_fd) {
+Child start(const Transaction& message, const Recipient& recipient,
+            const deliver::MailUser* found, const Config& config, Counters* counters,
+            int message_fd) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return {};
   UniqueFd read_end(pipe_fds[0]);
   UniqueFd write_end(pipe_fds[1]);
   pid_t pid = ::fork();
-  if (pid == 0) run_child(message, recipient, config, counters, message_fd, write_end.get());
+  if (pid == 0)
+    run_child(message, recipient, found, config, counters, message_fd, write_end.get());
   return {pid, pid > 0 ? std::move(read_end) : UniqueFd()};
 }
 
@@ -153,10 +156,13 @@ std::string user_for(std::string_view address, const Config& config) {
 }
 
 std::optional<Reply> check_recipient(std::string_view address, const Config& config,
-                                     std::string& user) {
+                                     std::string& user, LookedUp& looked_up) {
   user = user_for(address, config);
   auto found = deliver::find_recipient(user, config);
-  if (found) return std::nullopt;
+  if (found) {
+    looked_up.insert_or_assign(user, std::move(*found));
+    return std::nullopt;
+  }
   if (found.error().kind == ErrorKind::no_user)
     return Reply{550, "5.1.1", "<" + std::string(address) + ">: no such user"};
   log::warn("lmtp: looking up <{}>: {}", address, found.error().message);
@@ -189,8 +195,13 @@ Reply reply_for(int exit_code, std::string_view status, std::string_view reason)
   return {code.compare(0, 3, "4.2") == 0 ? 450 : 451, code, text("try again later")};
 }
 
+const deliver::MailUser* looked_up_user(const LookedUp& looked_up, const std::string& user) {
+  auto found = looked_up.find(user);
+  return found == looked_up.end() ? nullptr : &found->second;
+}
+
 std::vector<Reply> deliver_all(const Transaction& message, const Config& config, Counters* counters,
-                               WorkerPool* workers) {
+                               const LookedUp& looked_up, WorkerPool* workers) {
   std::vector<Reply> replies(message.recipients.size());
   auto file = message_file(message.data);
   if (!file) {
@@ -198,11 +209,12 @@ std::vector<Reply> deliver_all(const Transaction& message, const Config& config,
     for (auto& reply : replies) reply = {451, "4.3.0", "cannot spool the message, try again later"};
     return replies;
   }
-  if (workers != nullptr) return workers->deliver(message, file->get());
+  if (workers != nullptr) return workers->deliver(message, file->get(), looked_up);
   std::vector<Child> children;
   children.reserve(message.recipients.size());
   for (const auto& recipient : message.recipients)
-    children.push_back(start(message, recipient, config, counters, file->get()));
+    children.push_back(start(message, recipient, looked_up_user(looked_up, recipient.user), config,
+                             counters, file->get()));
   for (std::size_t i = 0; i < children.size(); ++i) {
     if (children[i].pid <= 0) {
       replies[i] = {451, "4.3.0", "cannot start a delivery process, try again later"};

@@ -70,9 +70,10 @@ void log_transaction(const std::string& peer, const Transaction& message,
 
 int run_session(int fd, const std::string& peer, const Config& config, Counters* counters) {
   const std::string& host = config.maildir.hostname.empty() ? host_name() : config.maildir.hostname;
+  LookedUp looked_up;
   Protocol protocol(limits_of(config), host,
-                    [&config, counters](std::string_view address, std::string& user) {
-                      auto refused = check_recipient(address, config, user);
+                    [&config, counters, &looked_up](std::string_view address, std::string& user) {
+                      auto refused = check_recipient(address, config, user, looked_up);
                       if (refused) count_recipient(counters, *refused);
                       return refused;
                     });
@@ -85,7 +86,9 @@ int run_session(int fd, const std::string& peer, const Config& config, Counters*
     for (std::size_t i = 0; i < out.too_large; ++i) count_recipient(counters, {552, "5.3.4", ""});
     if (out.message) {
       const auto started = std::chrono::steady_clock::now();
-      auto replies = deliver_all(*out.message, config, counters, workers ? &*workers : nullptr);
+      auto replies =
+          deliver_all(*out.message, config, counters, looked_up, workers ? &*workers : nullptr);
+      looked_up.clear();  // the next transaction's RCPT TO look up afresh
       count_delivery(counters, std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::steady_clock::now() - started));
       if (counters != nullptr) counters->messages.fetch_add(1, std::memory_order_relaxed);

@@ -14,7 +14,6 @@
 #include "lmtp/delivery.hpp"
 #include "lmtp/worker_process.hpp"
 #include "lmtp/worker_wire.hpp"
-#include "mailroom/deliver/recipient.hpp"
 #include "mailroom/util/log.hpp"
 
 namespace mailroom::lmtp {
@@ -44,9 +43,19 @@ bool send_with_fd(int channel, const std::string& datagram, int fd) {
   }
 }
 
-WorkRequest request_for(const Transaction& message, const Recipient& recipient) {
+WorkRequest request_for(const Transaction& message, const Recipient& recipient,
+                        const deliver::MailUser& user) {
   return {recipient.user,      message.sender,      recipient.original, recipient.address,
-          message.client.addr, message.client.helo, message.client.name};
+          message.client.addr, message.client.helo, message.client.name, user.home,
+          user.maildir};
+}
+
+// The user check_recipient found at RCPT TO; looked up again only when it
+// is not there (it always is: a recipient is accepted only once found).
+Result<deliver::MailUser> user_of(const Recipient& recipient, const LookedUp& looked_up,
+                                  const Config& config) {
+  if (const auto* found = looked_up_user(looked_up, recipient.user)) return *found;
+  return deliver::find_recipient(recipient.user, config);
 }
 
 }  // namespace
@@ -105,8 +114,8 @@ WorkerPool::Worker* WorkerPool::worker_for(const Ids& ids, const std::string& us
 }
 
 bool WorkerPool::send(Worker& worker, const Transaction& message, const Recipient& recipient,
-                      int message_fd) {
-  auto datagram = encode(request_for(message, recipient));
+                      const deliver::MailUser& user, int message_fd) {
+  auto datagram = encode(request_for(message, recipient, user));
   UniqueFd own = reopen(message_fd);
   if (!datagram || !own) return false;
   if (!send_with_fd(worker.channel.get(), *datagram, own.get())) return false;
@@ -169,32 +178,27 @@ Reply WorkerPool::await(Worker& worker, const Recipient& recipient) {
   }
 }
 
-std::optional<WorkerPool::Ids> WorkerPool::ids_of(const std::string& user, Reply& refused) {
-  if (auto known = ids_.find(user); known != ids_.end()) return known->second;
-  auto found = deliver::recipient_ids(user, config_);
-  if (!found) {
-    refused = reply_for(found.error().kind == ErrorKind::no_user ? 67 : 75, "", "");
-    return std::nullopt;
-  }
-  return ids_[user] = Ids{found->uid, found->gid};
-}
-
-std::vector<Reply> WorkerPool::deliver(const Transaction& message, int message_fd) {
+std::vector<Reply> WorkerPool::deliver(const Transaction& message, int message_fd,
+                                       const LookedUp& looked_up) {
   const auto& recipients = message.recipients;
   std::vector<Reply> replies(recipients.size());
   std::vector<Worker*> assigned(recipients.size(), nullptr);
   for (std::size_t i = 0; i < recipients.size(); ++i) {
-    auto ids = ids_of(recipients[i].user, replies[i]);
-    if (!ids) continue;
-    Worker* worker = worker_for(*ids, recipients[i].user);
-    bool sent = worker != nullptr && send(*worker, message, recipients[i], message_fd);
+    auto user = user_of(recipients[i], looked_up, config_);
+    if (!user) {
+      replies[i] = reply_for(user.error().kind == ErrorKind::no_user ? 67 : 75, "", "");
+      continue;
+    }
+    const Ids ids{user->uid, user->gid};
+    Worker* worker = worker_for(ids, recipients[i].user);
+    bool sent = worker != nullptr && send(*worker, message, recipients[i], *user, message_fd);
     // A worker that ended while idle (killed, say) never got this request:
     // one new worker, one more try. With requests of this transaction in
     // it, its end is theirs to report.
     if (!sent && worker != nullptr && worker->pending == 0) {
       retire(*worker);
-      worker = worker_for(*ids, recipients[i].user);
-      sent = worker != nullptr && send(*worker, message, recipients[i], message_fd);
+      worker = worker_for(ids, recipients[i].user);
+      sent = worker != nullptr && send(*worker, message, recipients[i], *user, message_fd);
     }
     if (!sent) {
       replies[i] = {451, "4.3.0", "cannot start a delivery process, try again later"};

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "lmtp/counters.hpp"
+#include "lmtp/delivery.hpp"
 #include "lmtp/protocol.hpp"
 #include "mailroom/util/config.hpp"
 #include "mailroom/util/unique_fd.hpp"
@@ -52,7 +53,10 @@ class WorkerPool {
   // One reply per recipient of `message`, in order; message_fd holds the
   // message (memfd). Recipients of different uids are delivered side by
   // side, those of one uid one after the other by its worker.
-  [[nodiscard]] std::vector<Reply> deliver(const Transaction& message, int message_fd);
+  // Each recipient's user is the one check_recipient found (`looked_up`);
+  // the worker is told it and does not look it up again.
+  [[nodiscard]] std::vector<Reply> deliver(const Transaction& message, int message_fd,
+                                           const LookedUp& looked_up);
 
  private:
   using Ids = std::pair<uid_t, gid_t>;
@@ -65,11 +69,9 @@ class WorkerPool {
     bool dead = false;
   };
 
-  // The uid and gid deliver() will run as for `user`, looked up once per
-  // session; nullopt and `refused` set when the lookup fails.
-  std::optional<Ids> ids_of(const std::string& user, Reply& refused);
   Worker* worker_for(const Ids& ids, const std::string& user);
-  bool send(Worker& worker, const Transaction& message, const Recipient& recipient, int message_fd);
+  bool send(Worker& worker, const Transaction& message, const Recipient& recipient,
+            const deliver::MailUser& user, int message_fd);
   Reply await(Worker& worker, const Recipient& recipient);
   void retire(Worker& worker);
   // After a transaction: dead workers forgotten, live ones beyond kMaxKept
@@ -80,7 +82,6 @@ class WorkerPool {
   const Config& config_;
   Counters* counters_;
   std::map<Ids, Worker> workers_;
-  std::map<std::string, Ids> ids_;  // user name -> uid, gid, for this session
 };
 
 }  // namespace mailroom::lmtp

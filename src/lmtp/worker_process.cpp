@@ -68,8 +68,10 @@ void report(const WorkReport& outcome) {
   [[maybe_unused]] auto sent = ::send(kChannelFd, datagram.data(), datagram.size(), MSG_NOSIGNAL);
 }
 
-WorkReport deliver_one(const WorkRequest& work, UniqueFd message, const Config& config,
-                       Counters* counters) {
+// `uid` and `gid` are the worker's own, the recipient's: the session sent
+// this recipient here because they are.
+WorkReport deliver_one(const WorkRequest& work, UniqueFd message, uid_t uid, gid_t gid,
+                       const Config& config, Counters* counters) {
   if (::dup2(message.get(), STDIN_FILENO) < 0)
     return {deliver::kExitTempFail, "4.3.0", "cannot read the message"};
   if (work.client_name.empty()) {
@@ -79,6 +81,7 @@ WorkReport deliver_one(const WorkRequest& work, UniqueFd message, const Config& 
   }
   deliver::Request request;
   request.user = work.user;
+  request.looked_up = deliver::MailUser{work.user, uid, gid, work.home, work.maildir};
   request.sender = work.sender;
   request.original_recipient = work.original;
   request.final_recipient = work.address;
@@ -123,7 +126,7 @@ void run_worker(int channel, uid_t uid, gid_t gid, const std::string& user, cons
       report({deliver::kExitTempFail, "4.3.0", "malformed request to the delivery worker"});
       continue;
     }
-    report(deliver_one(*work, std::move(got->message), config, counters));
+    report(deliver_one(*work, std::move(got->message), uid, gid, config, counters));
   }
   log::flush();
   ::_exit(0);

@@ -45,18 +45,18 @@ OneDescriptorMessage::OneDescriptorMessage(void* bytes, std::size_t size) : data
 }
 
 std::optional<std::string> encode(const WorkRequest& r) {
-  auto out =
-      join({r.user, r.sender, r.original, r.address, r.client_addr, r.client_helo, r.client_name});
+  auto out = join({r.user, r.sender, r.original, r.address, r.client_addr, r.client_helo,
+                   r.client_name, r.home, r.maildir});
   if (out && out->size() > kMaxWorkDatagram) return std::nullopt;
   return out;
 }
 
 std::optional<WorkRequest> decode_request(std::string_view datagram) {
-  auto f = split<7>(datagram);
-  if (!f || (*f)[0].empty()) return std::nullopt;
+  auto f = split<9>(datagram);
+  if (!f || (*f)[0].empty() || (*f)[8].empty()) return std::nullopt;
   return WorkRequest{std::string((*f)[0]), std::string((*f)[1]), std::string((*f)[2]),
                      std::string((*f)[3]), std::string((*f)[4]), std::string((*f)[5]),
-                     std::string((*f)[6])};
+                     std::string((*f)[6]), std::string((*f)[7]), std::string((*f)[8])};
 }
 
 std::string encode(const WorkReport& report) {

@@ -23,6 +23,10 @@ struct WorkRequest {
   std::string client_addr;  // XFORWARD ADDR; "" when not sent
   std::string client_helo;  // XFORWARD HELO
   std::string client_name;  // XFORWARD NAME, for $CLIENT_HOSTNAME
+  // The user as the session found them at RCPT TO (its uid and gid are the
+  // worker's own): the worker does not look them up again.
+  std::string home;     // "" for a virtual user
+  std::string maildir;  // never ""
 };
 
 struct WorkReport {

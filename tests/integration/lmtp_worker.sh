@@ -160,6 +160,39 @@ kill -TERM "$LMTP_PID"
 wait_for 10 bash -c "! kill -0 $LMTP_PID 2>/dev/null" && pass "server exited after SIGTERM" ||
   fail "server still running after SIGTERM"
 
+# -- a virtual user whose users.virtual_file only root may read (mode
+# 0600, as a user table should be): the session looks the user up as root
+# at RCPT TO and the worker, running as the user's uid, delivers where
+# that lookup said. Before, the worker looked the user up again, as the
+# user, could not read the file, and every such message got 451.
+# As root the table must be root's alone up to / (not under /tmp): /run.
+SAFE=$(mktemp -d /run/mailroom-lmtp-worker.XXXXXX) || die "mktemp in /run"
+cleanup_add "rm -rf '$SAFE'"
+chmod 0755 "$SAFE"
+mkdir -p "$T/virtual/vbob"
+chown -R "$A:$A" "$T/virtual/vbob"
+printf 'vbob@example.net:%s:%s:%s\n' "$uid_a" "$(id -g "$A")" "$T/virtual/vbob/Maildir" \
+  >"$SAFE/users"
+chmod 0600 "$SAFE/users"
+"$MAILROOM" lmtp -c /dev/null -o log.target=stderr "${HERMETIC[@]}" -o auth.enabled=false \
+  -o users.system=false -o "users.virtual_file=$SAFE/users" -o lmtp.user_name=address \
+  -o "lmtp.listeners=unix:$T/virtual-lmtp.sock" 2>>"$T/lmtp.log" &
+VIRTUAL_PID=$!
+cleanup_add "kill -KILL $VIRTUAL_PID"
+wait_for 10 test -S "$T/virtual-lmtp.sock" || die "virtual-user lmtp did not listen"
+$PY "$here/lib/lmtp_client.py" transaction "$T/virtual-lmtp.sock" s@example.org rootonly \
+  vbob@example.net nobody@example.net >"$T/virtual-client.out" 2>&1
+out=$(cat "$T/virtual-client.out")
+expect_line "$out" "vbob@example.net 250 2.0.0" \
+  "virtual user of a root-only users file: 250 from the worker"
+expect_line "$out" "nobody@example.net 550 5.1.1" "a name not in the file: 550 5.1.1"
+stored=$(grep -l '^Message-ID: <rootonly@lmtp.example>$' "$T/virtual/vbob/Maildir/new"/* 2>/dev/null)
+[ -n "$stored" ] && [ "$(stat -c %U "$stored")" = "$A" ] &&
+  pass "stored in the virtual user's Maildir, owned by its uid" ||
+  fail "not stored for vbob: $(ls -lR "$T/virtual" 2>&1)"
+kill -TERM "$VIRTUAL_PID"
+wait_for 10 bash -c "! kill -0 $VIRTUAL_PID 2>/dev/null" || fail "virtual-user server still running"
+
 # -- log.target = syslog: the worker's own lines ("delivered: ...") reach the
 # syslog socket. The session's socket is among the descriptors a worker
 # closes; before the fix every line of a delivery process was lost.

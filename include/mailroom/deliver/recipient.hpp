@@ -12,17 +12,22 @@
 
 namespace mailroom::deliver {
 
-// ok when `user` names a mailbox deliver() would write to; ErrorKind::no_user
-// when it does not; ErrorKind::temporary when the lookup failed (passwd
-// service or users file unreadable). Reads only the user tables.
-[[nodiscard]] Status find_recipient(const std::string& user, const Config& config) noexcept;
-
-// The uid and gid deliver() runs as for `user`; errors as find_recipient.
-struct RecipientIds {
+// Whose mail it is: a system user (passwd, ~/Maildir) or a virtual user
+// of users.virtual_file ("name:uid:gid:/path/Maildir").
+struct MailUser {
+  std::string name;
   uid_t uid = 0;
   gid_t gid = 0;
+  std::string home;     // empty for virtual users
+  std::string maildir;  // absolute path of the Maildir root
 };
-[[nodiscard]] Result<RecipientIds> recipient_ids(const std::string& user,
-                                                 const Config& config) noexcept;
+
+// The user deliver() would write to for `user`; ErrorKind::no_user when
+// there is none; ErrorKind::temporary when the lookup failed (passwd
+// service or users file unreadable). Reads only the user tables. A server
+// that looked the user up as root hands the answer to deliver()
+// (Request::looked_up) rather than have it look again.
+[[nodiscard]] Result<MailUser> find_recipient(const std::string& user,
+                                              const Config& config) noexcept;
 
 }  // namespace mailroom::deliver

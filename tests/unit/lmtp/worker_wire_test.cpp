@@ -11,7 +11,8 @@ namespace {
 using namespace std::string_literals;
 
 TEST(LmtpWorkerWire, RequestRoundTripsWithEmptyFields) {
-  WorkRequest sent{"bob", "", "orig@example.net", "bob+x@example.net", "", "helo.example", ""};
+  WorkRequest sent{"bob", "", "orig@example.net", "bob+x@example.net", "", "helo.example", "",
+                   "", "/srv/mail/bob"};
   auto datagram = encode(sent);
   ASSERT_TRUE(datagram);
   auto got = decode_request(*datagram);
@@ -23,6 +24,18 @@ TEST(LmtpWorkerWire, RequestRoundTripsWithEmptyFields) {
   EXPECT_EQ(got->client_addr, "");
   EXPECT_EQ(got->client_helo, "helo.example");
   EXPECT_EQ(got->client_name, "");
+  EXPECT_EQ(got->home, "");  // a virtual user has none
+  EXPECT_EQ(got->maildir, "/srv/mail/bob");
+}
+
+TEST(LmtpWorkerWire, CarriesTheUserTheSessionFound) {
+  // The worker delivers where the session's lookup at RCPT TO said, and
+  // does not look the user up again.
+  auto got = decode_request(
+      *encode(WorkRequest{"bob", "", "", "bob@example.net", "", "", "", "/home/bob", "/m/bob"}));
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->home, "/home/bob");
+  EXPECT_EQ(got->maildir, "/m/bob");
 }
 
 TEST(LmtpWorkerWire, RefusesAFieldHoldingTheSeparator) {
@@ -37,10 +50,11 @@ TEST(LmtpWorkerWire, RefusesARequestOverTheDatagramLimit) {
 
 TEST(LmtpWorkerWire, RefusesMalformedRequests) {
   EXPECT_FALSE(decode_request(""));
-  EXPECT_FALSE(decode_request("bob\0\0\0\0\0"s));      // 6 fields
-  EXPECT_FALSE(decode_request("bob\0\0\0\0\0\0\0"s));  // 8 fields
-  EXPECT_FALSE(decode_request("\0\0\0\0\0\0"s));       // no user
-  EXPECT_TRUE(decode_request("bob\0\0\0\0\0\0"s));     // 7 fields
+  EXPECT_FALSE(decode_request("bob\0\0\0\0\0\0\0/m"s));      // 8 fields
+  EXPECT_FALSE(decode_request("bob\0\0\0\0\0\0\0\0\0/m"s));  // 10 fields
+  EXPECT_FALSE(decode_request("\0\0\0\0\0\0\0\0/m"s));       // no user
+  EXPECT_FALSE(decode_request("bob\0\0\0\0\0\0\0\0"s));      // no Maildir
+  EXPECT_TRUE(decode_request("bob\0\0\0\0\0\0\0\0/m"s));     // 9 fields
 }
 
 TEST(LmtpWorkerWire, ReportRoundTripsAndKeepsItsFieldsApart) {
