@@ -1,8 +1,6 @@
 #include "lmtp/session.hpp"
 
 #include <poll.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -32,34 +30,20 @@ bool write_all(int fd, std::string_view bytes) {
 
 enum class Read { data, end, idle, stopping };
 
-// A read(2) on the connection that waits a second at most (SO_RCVTIMEO),
-// so that read_some needs no poll() before each read: a client that waits
-// for every reply (smtplib, Postfix without pipelining) sends 4 commands
-// a message, and each cost a poll() too (perf trace, bench/lmtp). False
-// when the descriptor is no socket: then read_some polls.
-bool slice_reads(int fd) {
-  timeval slice{1, 0};
-  return ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &slice, sizeof slice) == 0;
-}
-
 // Waits for input in slices of a second, so that SIGTERM is seen between
-// transactions even when the signal arrives outside the wait.
-Read read_some(int fd, std::string& buffer, std::chrono::seconds idle, bool in_transaction,
-               bool sliced) {
+// transactions even when the signal arrives outside poll().
+Read read_some(int fd, std::string& buffer, std::chrono::seconds idle, bool in_transaction) {
   const auto until = std::chrono::steady_clock::now() + idle;
   for (;;) {
     if (session_stopping && !in_transaction) return Read::stopping;
     if (std::chrono::steady_clock::now() >= until) return Read::idle;
-    if (!sliced) {
-      pollfd ready{fd, POLLIN, 0};
-      int n = ::poll(&ready, 1, 1000);
-      if (n < 0 && errno != EINTR) return Read::end;
-      if (n <= 0) continue;
-    }
+    pollfd ready{fd, POLLIN, 0};
+    int n = ::poll(&ready, 1, 1000);
+    if (n < 0 && errno != EINTR) return Read::end;
+    if (n <= 0) continue;
     char chunk[64 * 1024];
     ssize_t got = ::read(fd, chunk, sizeof chunk);
-    // EAGAIN: a second without input (SO_RCVTIMEO), as poll()'s timeout.
-    if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+    if (got < 0 && errno == EINTR) continue;
     if (got <= 0) return Read::end;
     buffer.assign(chunk, static_cast<std::size_t>(got));
     return Read::data;
@@ -95,7 +79,6 @@ int run_session(int fd, const std::string& peer, const Config& config, Counters*
                     });
   std::optional<WorkerPool> workers;
   if (WorkerPool::usable(config)) workers.emplace(config, counters);
-  const bool sliced = slice_reads(fd);
   if (!write_all(fd, protocol.greeting())) return 0;
   std::string input;
   for (;;) {
@@ -116,7 +99,7 @@ int run_session(int fd, const std::string& peer, const Config& config, Counters*
     if (!out.replies.empty() && !write_all(fd, out.replies)) return 0;
     if (out.close) return 0;
     if (out.message) continue;  // commands pipelined after the message
-    auto got = read_some(fd, input, config.lmtp.idle_timeout, protocol.in_transaction(), sliced);
+    auto got = read_some(fd, input, config.lmtp.idle_timeout, protocol.in_transaction());
     if (got == Read::end) return 0;
     if (got != Read::data) {
       // RFC 5321 §4.5.3.2.7 and §3.8: the server may close after a 421.

@@ -1,9 +1,9 @@
 #include "lmtp/worker.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,10 +103,6 @@ WorkerPool::Worker* WorkerPool::worker_for(const Ids& ids, const std::string& us
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) return nullptr;
   UniqueFd ours(pair[0]);
   UniqueFd theirs(pair[1]);
-  // await() reads reports in slices of a second (its deadline is checked
-  // between them) without a poll() before each recv().
-  timeval slice{1, 0};
-  if (::setsockopt(ours.get(), SOL_SOCKET, SO_RCVTIMEO, &slice, sizeof slice) != 0) return nullptr;
   pid_t pid = ::fork();
   if (pid == 0) run_worker(theirs.get(), ids.first, ids.second, user, config_, counters_);
   if (pid < 0) {
@@ -165,9 +161,12 @@ Reply WorkerPool::await(Worker& worker, const Recipient& recipient) {
       ::kill(worker.pid, SIGKILL);
       return lost(worker, recipient);
     }
-    // Waits a second at most (SO_RCVTIMEO, set in worker_for): EAGAIN.
+    pollfd ready{worker.channel.get(), POLLIN, 0};
+    int n = ::poll(&ready, 1, static_cast<int>(std::min<long>(left.count(), 1000)));
+    if (n < 0 && errno != EINTR) return lost(worker, recipient);
+    if (n <= 0) continue;
     ssize_t got = ::recv(worker.channel.get(), datagram, sizeof datagram, 0);
-    if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+    if (got < 0 && errno == EINTR) continue;
     if (got <= 0) return lost(worker, recipient);
     auto report = decode_report(std::string_view(datagram, static_cast<std::size_t>(got)));
     if (!report) {
