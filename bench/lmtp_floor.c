@@ -31,7 +31,6 @@
 #include <unistd.h>
 
 static const char* maildir;
-static int use_tmpfile; /* LMTP_FLOOR_TMPFILE set: store_tmpfile() */
 static char host[256] = "localhost";
 static atomic_ulong sequence;
 
@@ -111,31 +110,6 @@ static int store(const char* data, size_t size) {
   return 0;
 }
 
-/* The same durability without a name in tmp/: an O_TMPFILE inode in new/,
- * written and fsynced, then linked under its name and new/ fsynced. No
- * create or unlink in tmp/ (its directory lock, the unlink). */
-static int store_tmpfile(const char* data, size_t size) {
-  struct timeval tv;
-  gettimeofday(&tv, NULL);
-  char name[512], newdir[4096], proc[64];
-  snprintf(name, sizeof name, "%lld.M%ldP%dQ%lu.%s", (long long)tv.tv_sec, (long)tv.tv_usec,
-           (int)getpid(), atomic_fetch_add(&sequence, 1), host);
-  snprintf(newdir, sizeof newdir, "%s/new", maildir);
-  int dfd = open(newdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return -1;
-  int fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-  int ok = fd >= 0 && write_all(fd, data, size) == 0 && fsync(fd) == 0 &&
-           linkat(AT_FDCWD, proc, dfd, name, AT_SYMLINK_FOLLOW) == 0;
-  if (fd >= 0) close(fd);
-  if (ok && fsync(dfd) != 0) {
-    unlinkat(dfd, name, 0);
-    ok = 0;
-  }
-  close(dfd);
-  return ok ? 0 : -1;
-}
-
 struct message {
   char* data;
   size_t size, capacity;
@@ -193,7 +167,7 @@ static void* serve(void* arg) {
     } else if (starts(line, length, "DATA")) {
       if (reply(r->fd, "354 go ahead\r\n") < 0 || read_data(r, &m) < 0) break;
       for (int i = 0; i < recipients && !failed; ++i)
-        failed = reply(r->fd, (use_tmpfile ? store_tmpfile(m.data, m.size) : store(m.data, m.size)) == 0 ? "250 2.0.0 delivered\r\n"
+        failed = reply(r->fd, store(m.data, m.size) == 0 ? "250 2.0.0 delivered\r\n"
                                                          : "451 4.3.0 not stored\r\n");
       recipients = 0;
     } else if (starts(line, length, "RSET") || starts(line, length, "NOOP")) {
@@ -219,7 +193,6 @@ int main(int argc, char** argv) {
     return 64;
   }
   maildir = argv[2];
-  use_tmpfile = getenv("LMTP_FLOOR_TMPFILE") != NULL;
   gethostname(host, sizeof host - 1);
   signal(SIGPIPE, SIG_IGN);
   int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
