@@ -148,6 +148,20 @@ TEST(AuthInput, TopmostReceivedByATrustedMtaFillsAMissingClient) {
   EXPECT_EQ(auth_input_from(Envelope{}, message, config).client_ip, "");
 }
 
+// With authentication off nobody reads the client: no Received: field is
+// parsed and /etc/hosts (for this host's FQDN) is not read, per message
+// in `mailroom lmtp` (perf trace).
+TEST(AuthInput, AuthenticationOffLooksForNoClient) {
+  auto message = parse(
+      "Received: from relay.example.org (relay [198.51.100.1]) by mx2.example.net; Sat\n"
+      "From: a@example.org\n\nbody\n");
+  auto config = test_config();
+  config.trusted_mta = "mx2.example.net";
+  ASSERT_EQ(auth_input_from(Envelope{}, message, config).client_ip, "198.51.100.1");
+  config.enabled = false;
+  EXPECT_EQ(auth_input_from(Envelope{}, message, config).client_ip, "");
+}
+
 // Never a field below the topmost: the sender can write any Received: it
 // likes under the one our MTA adds.
 TEST(AuthInput, AFieldBelowTheTopmostIsNeverBelieved) {
