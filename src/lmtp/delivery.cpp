@@ -86,16 +86,14 @@ struct Child {
   UniqueFd report;
 };
 
-Child start(const Transaction& message, const Recipient& recipient,
-            const deliver::MailUser* found, const Config& config, Counters* counters,
-            int message_fd) {
+Child start(const Transaction& message, const Recipient& recipient, const deliver::MailUser* found,
+            const Config& config, Counters* counters, int message_fd) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return {};
   UniqueFd read_end(pipe_fds[0]);
   UniqueFd write_end(pipe_fds[1]);
   pid_t pid = ::fork();
-  if (pid == 0)
-    run_child(message, recipient, found, config, counters, message_fd, write_end.get());
+  if (pid == 0) run_child(message, recipient, found, config, counters, message_fd, write_end.get());
   return {pid, pid > 0 ? std::move(read_end) : UniqueFd()};
 }
 

@@ -45,9 +45,9 @@ bool send_with_fd(int channel, const std::string& datagram, int fd) {
 
 WorkRequest request_for(const Transaction& message, const Recipient& recipient,
                         const deliver::MailUser& user) {
-  return {recipient.user,      message.sender,      recipient.original, recipient.address,
-          message.client.addr, message.client.helo, message.client.name, user.home,
-          user.maildir};
+  return {recipient.user,      message.sender,      recipient.original,
+          recipient.address,   message.client.addr, message.client.helo,
+          message.client.name, user.home,           user.maildir};
 }
 
 // The user check_recipient found at RCPT TO; looked up again only when it

@@ -11,8 +11,8 @@ namespace {
 using namespace std::string_literals;
 
 TEST(LmtpWorkerWire, RequestRoundTripsWithEmptyFields) {
-  WorkRequest sent{"bob", "", "orig@example.net", "bob+x@example.net", "", "helo.example", "",
-                   "", "/srv/mail/bob"};
+  WorkRequest sent{"bob", "", "orig@example.net", "bob+x@example.net", "", "helo.example",
+                   "",    "", "/srv/mail/bob"};
   auto datagram = encode(sent);
   ASSERT_TRUE(datagram);
   auto got = decode_request(*datagram);
