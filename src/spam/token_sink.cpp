@@ -29,26 +29,20 @@ void TokenSink::add(std::string_view prefix, std::string_view word, TokenKind ki
 }
 
 void TokenSink::add_text(std::string_view prefix, std::string_view text) {
-  split_words(text, [&](const std::string& word) {
+  split_words(text, [&](std::string_view word) {
     add(prefix, word);
     if (prefix.empty()) add_bigrams(word);
   });
 }
 
-void TokenSink::add_bigrams(const std::string& word) {
+void TokenSink::add_bigrams(std::string_view word) {
   if (limits_.bigram_window < 2) return;
-  const std::string& current = word.size() > limits_.max_token_length ? std::string("long") : word;
+  if (!limits_.bigram_keys) return count_bigrams();
+  const std::string_view current = word.size() > limits_.max_token_length ? "long" : word;
+  if (mode_ == SinkMode::keys) return add_bigram_keys(current);
   // recent_ holds the previous words, oldest first: the newest is distance 1.
   for (std::size_t k = 0; k < recent_.size(); ++k) {
     const std::size_t distance = recent_.size() - k;
-    if (mode_ == SinkMode::keys && !full()) {
-      // The key of the text below, without making it.
-      std::uint64_t h = fnv1a(fnv1a(kFnvBasis, recent_[k]), " ");
-      for (std::size_t gap = 1; gap < distance; ++gap) h = fnv1a(h, "* ");
-      ++count_;
-      keys_.push_back(Feature{fnv1a(h, current), TokenKind::bigram});
-      continue;
-    }
     // "a b" for neighbours, "a * b" with one word between, and so on.
     std::string bigram = recent_[k];
     bigram += ' ';
@@ -56,8 +50,37 @@ void TokenSink::add_bigrams(const std::string& word) {
     bigram += current;
     add("", bigram, TokenKind::bigram);
   }
-  recent_.push_back(current);
+  recent_.emplace_back(current);
   if (recent_.size() >= limits_.bigram_window) recent_.erase(recent_.begin());
+}
+
+// What add_bigrams does to the count and `truncated` when the bigrams are
+// not wanted (TokenLimits::bigram_keys), without making them.
+void TokenSink::count_bigrams() {
+  for (std::size_t k = 0; k < recent_words_; ++k) {
+    if (full())
+      out_.truncated = true;
+    else
+      ++count_;
+  }
+  if (recent_words_ + 1 < limits_.bigram_window) ++recent_words_;
+}
+
+// The keys of the text add_bigrams makes, in the same order (a pinned
+// equality: tokenize_test, token_pin_test), from the states of
+// recent_states_: one pass over the current word per bigram, no string.
+void TokenSink::add_bigram_keys(std::string_view current) {
+  for (std::uint64_t& state : recent_states_) {
+    if (full()) {
+      out_.truncated = true;
+    } else {
+      ++count_;
+      keys_.push_back(Feature{fnv1a(state, current), TokenKind::bigram});
+    }
+    state = fnv1a(state, "* ");  // one word further from the next one
+  }
+  recent_states_.push_back(fnv1a(fnv1a(kFnvBasis, current), " "));
+  if (recent_states_.size() >= limits_.bigram_window) recent_states_.erase(recent_states_.begin());
 }
 
 Tokens TokenSink::finish() {

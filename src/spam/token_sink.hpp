@@ -40,7 +40,7 @@ class TokenSink {
   // becomes prefix + "long:<length/8>".
   void add(std::string_view prefix, std::string_view word, TokenKind kind = TokenKind::word);
 
-  // The words of free text, split and normalised (word_split.cpp); body
+  // The words of free text, split and normalised (split_words); body
   // words (prefix "") also make sparse bigrams.
   void add_text(std::string_view prefix, std::string_view text);
 
@@ -50,7 +50,9 @@ class TokenSink {
   std::vector<Feature> take_keys() { return std::move(keys_); }
 
  private:
-  void add_bigrams(const std::string& word);
+  void add_bigrams(std::string_view word);
+  void count_bigrams();
+  void add_bigram_keys(std::string_view current);
   void emit(std::string_view prefix, std::string_view word, TokenKind kind);
 
   const TokenLimits& limits_;
@@ -58,7 +60,13 @@ class TokenSink {
   std::size_t count_ = 0;  // tokens added, in either mode
   Tokens out_;
   std::vector<Feature> keys_;
-  std::vector<std::string> recent_;  // the last bigram_window-1 body words
+  // The last bigram_window-1 body words, oldest first: their text (text
+  // mode), or (keys mode) the FNV-1a state of the text their bigram with
+  // the next word starts with ("a ", "a * "...), so that a bigram's key is
+  // its state carried over the next word, and no bigram's text is made.
+  std::vector<std::string> recent_;
+  std::vector<std::uint64_t> recent_states_;
+  std::size_t recent_words_ = 0;  // bigram_keys off: how many words recent_ would hold
 };
 
 // Splits text into normalised words: ASCII letters lower-cased; letters,

@@ -309,6 +309,15 @@ TEST(SpamVerdict, ClassByClassStoreIsScoredWithoutByteNgrams) {
   ASSERT_TRUE(full_snap && words_snap);
   EXPECT_EQ(classify(words, *words_snap, params).combined,
             classify(full, *full_snap, params).combined);
+  // Nor its bigrams' keys (counted against max_tokens, not made).
+  no_ngrams.limits.bigram_keys = false;
+  const auto lean_words = scoring_features(msg, no_ngrams);
+  EXPECT_EQ(lean_words.keys.size(), lean_words.counted);
+  EXPECT_EQ(lean_words.counted, words.counted);
+  auto lean_snap = class_by_class->read(lean_words.keys, lean_words.counted);
+  ASSERT_TRUE(lean_snap);
+  EXPECT_EQ(classify(lean_words, *lean_snap, params).combined,
+            classify(full, *full_snap, params).combined);
   auto interleaved = make_memory_store();
   train(*interleaved, true);
   std::size_t logistic_asked = 0;
