@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -78,6 +79,22 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
   return len;
 }
 
+// The end of the run of ASCII bytes from i, at most `limit`: eight bytes at
+// a time (the text of most mail is ASCII, and a sequence at a time through
+// utf8_sequence was 60 K instructions of a 4 KB message's tokenizing,
+// callgrind).
+std::size_t ascii_run_end(std::string_view s, std::size_t i, std::size_t limit) noexcept {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  while (i + 8 <= limit) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, s.data() + i, sizeof word);
+    if ((word & kHighBits) != 0) break;
+    i += 8;
+  }
+  while (i < limit && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
+}
+
 // Copies valid UTF-8, replacing each invalid byte by U+FFFD.
 void append_sanitized_utf8(std::string_view in, std::string& out, Defects& defects,
                            std::size_t max_out) {
@@ -92,7 +109,8 @@ void append_sanitized_utf8(std::string_view in, std::string& out, Defects& defec
     // trained spam store, whose tokenizer decodes every text part). A
     // sequence starts only while out stays under max_out, as before.
     const std::size_t room = max_out - out.size();
-    std::size_t end = i;
+    const std::size_t limit = in.size() - i < room ? in.size() : i + room;
+    std::size_t end = ascii_run_end(in, i, limit);
     while (end < in.size() && end - i < room) {
       const std::size_t len = utf8_sequence(in, end);
       if (len == 0) break;

@@ -79,7 +79,12 @@ TEST(Charset, Utf8RunsMatchASequenceAtATime) {
                                 "5 \xf0\x9f\x93\xa7!",
                                 "a\xff"
                                 "b\xc3(\xed\xa0\x80z",
-                                std::string("\xe2\x82", 2)};
+                                std::string("\xe2\x82", 2),
+                                // ASCII runs longer than eight bytes (read a
+                                // word at a time) around multibyte and bad bytes
+                                "0123456789abcdefg\xc3\xa9hijklmnopqrstuvw\xff"
+                                "xyz012345\xe2\x82\xac"
+                                "ABCDEFGH"};
   for (const std::string& in : inputs) {
     for (std::size_t max = 0; max <= in.size() + 4; ++max) {
       std::string want;
