@@ -17,6 +17,23 @@ namespace mailroom::spam::detail {
          c == '@';
 }
 
+// is_word_byte as a table: the split's per-byte test is one load, not a
+// chain of comparisons.
+inline constexpr std::array<bool, 256> kWordBytes = [] {
+  std::array<bool, 256> table{};
+  for (std::size_t c = 0; c < table.size(); ++c) table[c] = is_word_byte(static_cast<char>(c));
+  return table;
+}();
+[[nodiscard]] inline bool word_byte(char c) noexcept {
+  return kWordBytes[static_cast<unsigned char>(c)];
+}
+
+[[nodiscard]] constexpr bool all_digits(std::string_view s) noexcept {
+  for (const char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
 // Marks that only count inside a word: "end." and "-x" are "end" and "x".
 [[nodiscard]] constexpr bool is_edge_mark(char c) noexcept {
   return c == '\'' || c == '-' || c == '.' || c == '_';
@@ -51,15 +68,15 @@ void split_words(std::string_view text, Emit&& emit) {
   NumberToken number{};
   std::size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && !is_word_byte(text[i])) ++i;
+    while (i < text.size() && !word_byte(text[i])) ++i;
     std::size_t end = i;
-    while (end < text.size() && is_word_byte(text[end])) ++end;
+    while (end < text.size() && word_byte(text[end])) ++end;
     std::string_view raw = text.substr(i, end - i);
     i = end;
     while (!raw.empty() && is_edge_mark(raw.front())) raw.remove_prefix(1);
     while (!raw.empty() && is_edge_mark(raw.back())) raw.remove_suffix(1);
     if (raw.size() < 2) continue;
-    if (raw.find_first_not_of("0123456789") == std::string_view::npos && raw.size() > 4) {
+    if (raw.size() > 4 && all_digits(raw)) {
       emit(number_token(raw.size(), number));
       continue;
     }
