@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,9 +71,15 @@ static_assert(kWeightSlots % kChunkSlots == 0);
 
 std::string chunk_key(std::size_t n) { return "weights." + std::to_string(n); }
 constexpr std::string_view kSparseIndexKey = "sparse.index";
-std::string sparse_chunk_key(std::size_t n) { return "sparse." + std::to_string(n); }
+constexpr std::string_view kSparseChunkPrefix = "sparse.";
+std::string sparse_chunk_key(std::size_t n) {
+  return std::string(kSparseChunkPrefix) + std::to_string(n);
+}
 constexpr std::string_view kRecordsIndexKey = "records.index";
-std::string records_chunk_key(std::size_t n) { return "records." + std::to_string(n); }
+constexpr std::string_view kRecordsChunkPrefix = "records.";
+std::string records_chunk_key(std::size_t n) {
+  return std::string(kRecordsChunkPrefix) + std::to_string(n);
+}
 
 // A weight table: format 2's dense chunks, mapped by LMDB (a reader) or
 // the writer's copy (a chunk never written reads as all weights 0), or
@@ -172,17 +179,70 @@ Result<TableView> read_table(MDB_txn* txn, const Dbis& dbis) {
 struct ArrayKeys {
   std::string_view index;
   std::string (*chunk)(std::size_t);
+  std::string_view chunk_prefix;  // chunk(n) is this and n in decimal
   ChunkedArray layout;
   std::size_t index_bytes;
   std::string_view what;
 };
-const ArrayKeys kSparseKeys{kSparseIndexKey, sparse_chunk_key, sparse::kArray, sparse::kIndexBytes,
-                            "weight table"};
-const ArrayKeys kRecordsKeys{kRecordsIndexKey, records_chunk_key, records::kArray,
-                             records::kIndexBytes, "records"};
+const ArrayKeys kSparseKeys{kSparseIndexKey, sparse_chunk_key,    kSparseChunkPrefix,
+                            sparse::kArray,  sparse::kIndexBytes, "weight table"};
+const ArrayKeys kRecordsKeys{kRecordsIndexKey, records_chunk_key,    kRecordsChunkPrefix,
+                             records::kArray,  records::kIndexBytes, "records"};
 
 tl::unexpected<Error> damaged(const ArrayKeys& keys, const std::string& what) {
   return fail(ErrorKind::temporary, "spam store: " + std::string(keys.what) + " " + what);
+}
+
+// n of a chunk's key past its prefix ("12" of "records.12"), as
+// chunk_key writes it; nothing for another key ("index").
+std::optional<std::size_t> chunk_number(std::string_view digits) noexcept {
+  if (digits.empty() || digits.size() > 9 || (digits[0] == '0' && digits.size() > 1))
+    return std::nullopt;
+  std::size_t n = 0;
+  for (const char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return n;
+}
+
+// The chunks of an array of `entries` entries, each of the size it must
+// have, found by one cursor walk over the keys that start with their prefix
+// ("records.0" < "records.1" < "records.10" ... < "records.index"): a
+// descent from the root per chunk (mdb_get) was 70 K instructions of a
+// delivery with a store trained on 5,000 messages (35 chunks of the
+// records' copy; callgrind).
+Result<std::vector<const unsigned char*>> read_chunks(MDB_txn* txn, const Dbis& dbis,
+                                                      const ArrayKeys& keys, std::size_t entries) {
+  const std::size_t count = keys.layout.chunk_count(entries);
+  std::vector<const unsigned char*> chunks(count, nullptr);
+  if (count == 0) return chunks;
+  MDB_cursor* cursor = nullptr;
+  int rc = mdb_cursor_open(txn, dbis.meta, &cursor);
+  if (rc != 0) return lmdb_error("read " + std::string(keys.what), rc);
+  MDB_val key = as_val(keys.chunk_prefix.data(), keys.chunk_prefix.size());
+  MDB_val val;
+  std::optional<std::string> wrong_size;
+  std::size_t found = 0;
+  for (rc = mdb_cursor_get(cursor, &key, &val, MDB_SET_RANGE); rc == 0;
+       rc = mdb_cursor_get(cursor, &key, &val, MDB_NEXT)) {
+    const std::string_view name(static_cast<const char*>(key.mv_data), key.mv_size);
+    if (!name.starts_with(keys.chunk_prefix)) break;
+    const auto n = chunk_number(name.substr(keys.chunk_prefix.size()));
+    if (!n || *n >= count) continue;  // the index, or a chunk past the count
+    if (val.mv_size != keys.layout.chunk_bytes(*n, entries)) {
+      wrong_size = std::string(name) + " of " + std::to_string(val.mv_size) + " bytes";
+      break;
+    }
+    chunks[*n] = static_cast<const unsigned char*>(val.mv_data);
+    if (++found == count) break;
+  }
+  mdb_cursor_close(cursor);
+  if (wrong_size) return damaged(keys, *wrong_size);
+  if (rc != 0 && rc != MDB_NOTFOUND) return lmdb_error("read " + std::string(keys.what), rc);
+  for (std::size_t n = 0; n < count; ++n)
+    if (chunks[n] == nullptr) return damaged(keys, keys.chunk(n) + " missing");
+  return chunks;
 }
 
 // A chunked array in place: its index and the chunks its last offset
@@ -205,16 +265,9 @@ Result<MappedArray> read_array(MDB_txn* txn, const Dbis& dbis, const ArrayKeys& 
     return damaged(keys, "index of " + std::to_string(val.mv_size) + " bytes");
   const auto* index = static_cast<const unsigned char*>(val.mv_data);
   const std::size_t entries = index_offset(index, keys.index_bytes / sizeof(std::uint32_t) - 1);
-  for (std::size_t n = 0; n < keys.layout.chunk_count(entries); ++n) {
-    const std::string name = keys.chunk(n);
-    key = as_val(name.data(), name.size());
-    rc = mdb_get(txn, dbis.meta, &key, &val);
-    if (rc == MDB_NOTFOUND) return damaged(keys, name + " missing");
-    if (rc != 0) return lmdb_error("read " + std::string(keys.what), rc);
-    if (val.mv_size != keys.layout.chunk_bytes(n, entries))
-      return damaged(keys, name + " of " + std::to_string(val.mv_size) + " bytes");
-    array.chunks.push_back(static_cast<const unsigned char*>(val.mv_data));
-  }
+  auto chunks = read_chunks(txn, dbis, keys, entries);
+  if (!chunks) return tl::unexpected(chunks.error());
+  array.chunks = std::move(*chunks);
   array.index = index;
   array.entries = entries;
   return array;

@@ -47,6 +47,10 @@ struct RawLmdb {
     if (mdb_get(txn, dbi, &k, &v) != 0) return {};
     return {static_cast<const char*>(v.mv_data), v.mv_size};
   }
+  void del(MDB_dbi dbi, std::string_view key) const {
+    MDB_val k{key.size(), const_cast<char*>(key.data())};  // NOLINT: LMDB's C API
+    EXPECT_EQ(mdb_del(txn, dbi, &k, nullptr), 0);
+  }
   [[nodiscard]] std::size_t entries(MDB_dbi dbi) const {
     MDB_stat st{};
     EXPECT_EQ(mdb_stat(txn, dbi, &st), 0);

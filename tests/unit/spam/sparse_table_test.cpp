@@ -274,6 +274,66 @@ TEST_F(SparseStoreTest, RecordsCopyFollowsEveryCommit) {
   EXPECT_FALSE(raw.get(raw.meta, "records.1").empty());  // 4,999 entries: two chunks
 }
 
+// A copy of more than ten chunks (whose keys sort "records.1",
+// "records.10", ..., "records.2": a reader walks them with a cursor) reads
+// every record; a chunk past the count is ignored; a missing chunk or one
+// of the wrong size is an error that names it.
+TEST_F(SparseStoreTest, RecordsCopyOfManyChunksReadsEveryRecord) {
+  std::vector<std::uint64_t> keys;
+  std::vector<TokenRecord> records;
+  for (std::uint64_t k = 1; k <= 40000; ++k) {  // 13 chunks of 3,276 entries
+    keys.push_back(k * 0x9E3779B97F4A7C15ULL);
+    records.push_back(TokenRecord{static_cast<std::uint32_t>(k % 7 + 1),
+                                  static_cast<std::uint32_t>(k % 5), 0.25F * (k % 3)});
+  }
+  auto store = open(StoreMode::read_write);
+  put(*store, keys, keys.size(), records);
+  store.reset();
+  auto read_all = [&] {
+    auto reader = open(StoreMode::read_only);
+    return reader->read(keys, keys.size());
+  };
+  auto check_all = [&](const char* when) {
+    auto snap = read_all();
+    ASSERT_TRUE(snap.has_value()) << when << ": " << snap.error().message;
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      wrong += snap->records[i].spam != records[i].spam || snap->records[i].ham != records[i].ham ||
+                       snap->records[i].weight != records[i].weight
+                   ? 1
+                   : 0;
+    EXPECT_EQ(wrong, 0U) << when;
+  };
+  check_all("as written");
+  {
+    test::RawLmdb raw(dir_);
+    EXPECT_FALSE(raw.get(raw.meta, "records.12").empty());
+    const std::string stale(7, 'x');
+    raw.put(raw.meta, "records.13", 10, stale.data(), stale.size());
+    raw.commit();
+  }
+  check_all("with a stale chunk past the count");
+  {
+    test::RawLmdb raw(dir_);
+    raw.del(raw.meta, "records.11");
+    raw.commit();
+  }
+  auto snap = read_all();
+  ASSERT_FALSE(snap.has_value());
+  EXPECT_NE(snap.error().message.find("records.11 missing"), std::string::npos)
+      << snap.error().message;
+  {
+    test::RawLmdb raw(dir_);
+    const std::string short_chunk(7, 'x');
+    raw.put(raw.meta, "records.11", 10, short_chunk.data(), short_chunk.size());
+    raw.commit();
+  }
+  snap = read_all();
+  ASSERT_FALSE(snap.has_value());
+  EXPECT_NE(snap.error().message.find("records.11 of 7 bytes"), std::string::npos)
+      << snap.error().message;
+}
+
 // What `mailroom learn` writes reads back exactly as the memory store
 // (bench/spam-eval's, which keeps the dense table) holds it: the same
 // records, the same scores, over several transactions.
