@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,20 @@ TEST(Html, Limit) {
   std::string big;
   for (int i = 0; i < 10000; ++i) big += "<p>word</p>";
   EXPECT_LE(html_to_text(big, 100).size(), 100U);
+}
+
+// Text is copied a run at a time: for every max_out the output is the
+// start of the whole text (without the white space it would end on).
+TEST(Html, EveryLimitCutsTheSameText) {
+  const std::string in =
+      "<p>Hello  <b>wonderful</b>\tworld</p>&amp; more&nbsp;text<div>one</div>two "
+      "a_long_run_of_plain_text_without_any_break";
+  const std::string whole = html_to_text(in);
+  for (std::size_t max = 0; max <= whole.size() + 2; ++max) {
+    std::string want = whole.substr(0, std::min(max, whole.size()));
+    while (!want.empty() && (want.back() == ' ' || want.back() == '\n')) want.pop_back();
+    EXPECT_EQ(html_to_text(in, max), want) << "max_out " << max;
+  }
 }
 
 }  // namespace
