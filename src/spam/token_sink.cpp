@@ -1,5 +1,6 @@
 #include "spam/token_sink.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace mailroom::spam::detail {
@@ -57,12 +58,9 @@ void TokenSink::add_bigrams(std::string_view word) {
 // What add_bigrams does to the count and `truncated` when the bigrams are
 // not wanted (TokenLimits::bigram_keys), without making them.
 void TokenSink::count_bigrams() {
-  for (std::size_t k = 0; k < recent_words_; ++k) {
-    if (full())
-      out_.truncated = true;
-    else
-      ++count_;
-  }
+  const std::size_t room = full() ? 0 : limits_.max_tokens - count_;
+  if (recent_words_ > room) out_.truncated = true;
+  count_ += std::min(recent_words_, room);
   if (recent_words_ + 1 < limits_.bigram_window) ++recent_words_;
 }
 

@@ -2,6 +2,7 @@
 // token-count and token-length limits (TokenLimits) for all of them.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -48,6 +49,11 @@ class TokenSink {
   // was reached; then, in keys mode, the tokens' keys in message order.
   Tokens finish();
   std::vector<Feature> take_keys() { return std::move(keys_); }
+  // Room for about this many keys, so that they are not copied as the
+  // vector grows (and the heap pages they leave behind are not touched).
+  void reserve_keys(std::size_t expected) {
+    keys_.reserve(std::min(expected, limits_.max_tokens + 1));
+  }
 
  private:
   void add_bigrams(std::string_view word);

@@ -171,6 +171,8 @@ Tokens tokenize(const message::Message& msg, const TokenLimits& limits) {
 
 DistinctFeatures distinct_features(const message::Message& msg, const TokenLimits& limits) {
   TokenSink sink(limits, detail::SinkMode::keys);
+  // A 4 KB message has ~700 features without bigrams, ~1,600 with.
+  sink.reserve_keys(msg.raw().size() / (limits.bigram_keys ? 2 : 5) + 64);
   const bool out_of_budget = scan_message(msg, limits, sink);
   DistinctFeatures out;
   out.truncated = sink.finish().truncated || out_of_budget;

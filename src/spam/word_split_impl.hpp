@@ -39,12 +39,6 @@ inline constexpr std::array<bool, 256> kWordBytes = [] {
   return c == '\'' || c == '-' || c == '.' || c == '_';
 }
 
-[[nodiscard]] constexpr bool has_ascii_upper(std::string_view s) noexcept {
-  for (const char c : s)
-    if (c >= 'A' && c <= 'Z') return true;
-  return false;
-}
-
 // "num:<n>" in place (no std::string per number).
 using NumberToken = std::array<char, 24>;
 [[nodiscard]] constexpr std::string_view number_token(std::size_t n, NumberToken& buf) noexcept {
@@ -70,7 +64,9 @@ void split_words(std::string_view text, Emit&& emit) {
   while (i < text.size()) {
     while (i < text.size() && !word_byte(text[i])) ++i;
     std::size_t end = i;
-    while (end < text.size() && word_byte(text[end])) ++end;
+    bool upper = false;  // an edge mark is no letter: trimming keeps this
+    for (; end < text.size() && word_byte(text[end]); ++end)
+      upper = upper || (text[end] >= 'A' && text[end] <= 'Z');
     std::string_view raw = text.substr(i, end - i);
     i = end;
     while (!raw.empty() && is_edge_mark(raw.front())) raw.remove_prefix(1);
@@ -80,7 +76,7 @@ void split_words(std::string_view text, Emit&& emit) {
       emit(number_token(raw.size(), number));
       continue;
     }
-    if (!has_ascii_upper(raw)) {
+    if (!upper) {
       emit(raw);
       continue;
     }
