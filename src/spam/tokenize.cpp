@@ -8,6 +8,7 @@
 
 #include "mailroom/message/decode.hpp"
 #include "mailroom/util/text.hpp"
+#include "spam/hash_sort.hpp"
 #include "spam/html_scan.hpp"
 #include "spam/token_sink.hpp"
 
@@ -187,7 +188,7 @@ DistinctFeatures distinct_features(const message::Message& msg, const TokenLimit
   const std::uint64_t prefix = detail::fnv1a(detail::kFnvBasis, kNgramPrefix);
   for_each_byte_ngram(msg.raw(), limits,
                       [&](std::string_view gram) { grams.push_back(detail::fnv1a(prefix, gram)); });
-  std::sort(grams.begin(), grams.end());
+  detail::sort_by_hash(grams, [](std::uint64_t key) { return key; });
   grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
   out.features.reserve(keys.size() + grams.size());
   std::size_t g = 0;

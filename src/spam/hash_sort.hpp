@@ -1,0 +1,57 @@
+// Sorting a message's feature keys, which are 64-bit FNV-1a hashes and so
+// spread evenly over their range: a counting pass on the keys' top bits
+// puts each in a bucket of about one key, and an insertion sort then puts
+// the few keys that share a bucket in order. For the ~3,000 byte n-gram
+// keys of a 4 KB message std::sort took ~170 K instructions (callgrind,
+// `mailroom deliver` with an interleaved store).
+//
+// Keys an attacker chose to share their top bits would make the insertion
+// sort quadratic: past kMaxMovesPerKey moves a key on average it stops and
+// std::sort finishes the work, so the worst case stays O(n log n).
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace mailroom::spam::detail {
+
+// Below this many keys std::sort is as quick.
+constexpr std::size_t kBucketSortMin = 256;
+constexpr std::size_t kMaxMovesPerKey = 16;
+
+// Sorts values ascending by key(value), a 64-bit hash. Values with equal
+// keys keep their order (stable), where std::sort leaves it unspecified.
+template <class T, class Key>
+void sort_by_hash(std::vector<T>& values, Key key) {
+  const std::size_t n = values.size();
+  const auto less = [&](const T& a, const T& b) { return key(a) < key(b); };
+  if (n < kBucketSortMin) {
+    std::stable_sort(values.begin(), values.end(), less);
+    return;
+  }
+  const auto bits = static_cast<unsigned>(std::bit_width(n) - 1);  // 2^bits <= n buckets
+  const unsigned shift = 64 - bits;
+  std::vector<std::uint32_t> next((std::size_t{1} << bits) + 1, 0);
+  for (const T& v : values) ++next[(key(v) >> shift) + 1];
+  for (std::size_t b = 1; b < next.size(); ++b) next[b] += next[b - 1];
+  std::vector<T> sorted(n);
+  for (const T& v : values) sorted[next[key(v) >> shift]++] = v;
+  std::size_t moves = 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    const T v = sorted[i];
+    std::size_t j = i;
+    for (; j > 0 && key(v) < key(sorted[j - 1]); --j) sorted[j] = sorted[j - 1];
+    sorted[j] = v;
+    moves += i - j;
+    if (moves > kMaxMovesPerKey * n) {
+      std::stable_sort(sorted.begin(), sorted.end(), less);
+      break;
+    }
+  }
+  values.swap(sorted);
+}
+
+}  // namespace mailroom::spam::detail
