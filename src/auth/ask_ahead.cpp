@@ -28,14 +28,15 @@ std::optional<SignatureKind> signature_kind(const message::HeaderField& field) {
   return std::nullopt;
 }
 
-void ask_keys(const message::Message& message, dns::Resolver& resolver) {
-  const DkimLimits limits;
+// The parses stay in `signed_message` for the verifier (SignedMessage::signature).
+void ask_keys(SignedMessage& signed_message, const DkimLimits& limits, dns::Resolver& resolver) {
   std::size_t signatures = 0;
-  for (const auto& field : message.headers()) {
-    auto kind = signature_kind(field);
+  const auto headers = signed_message.headers();
+  for (std::size_t index = 0; index < headers.size(); ++index) {
+    auto kind = signature_kind(headers[index]);
     if (!kind) continue;
     if (++signatures > limits.max_signatures) break;
-    auto signature = parse_dkim_signature(field.value, *kind, limits);
+    const auto& signature = signed_message.signature(index, *kind, limits);
     if (!signature) continue;  // the verifier will say why
     resolver.send_ahead(signature->selector + "._domainkey." + signature->domain,
                         dns::RecordType::txt);
@@ -49,9 +50,10 @@ void ask_dmarc(const message::Message& message, dns::Resolver& resolver) {
 
 }  // namespace
 
-void ask_ahead(const message::Message& message, const AuthInput& input, dns::Resolver& resolver) {
+void ask_ahead(const message::Message& message, SignedMessage& signed_message,
+               const DkimLimits& limits, const AuthInput& input, dns::Resolver& resolver) {
   ask_spf(input, resolver);
-  ask_keys(message, resolver);
+  ask_keys(signed_message, limits, resolver);
   ask_dmarc(message, resolver);
 }
 

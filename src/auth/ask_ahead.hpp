@@ -13,13 +13,16 @@
 #include <cstddef>
 
 #include "mailroom/auth/authenticate.hpp"
+#include "mailroom/auth/dkim_verify.hpp"
 #include "mailroom/dns/resolver.hpp"
 #include "mailroom/message/message.hpp"
 
 namespace mailroom::auth {
 
-// Sends those questions on `resolver`.
-void ask_ahead(const message::Message& message, const AuthInput& input, dns::Resolver& resolver);
+// Sends those questions on `resolver`. The signatures are parsed under
+// `limits` into `signed_message` (of `message`), where the verifier finds them.
+void ask_ahead(const message::Message& message, SignedMessage& signed_message,
+               const DkimLimits& limits, const AuthInput& input, dns::Resolver& resolver);
 
 // DKIM-Signature and ARC-Message-Signature fields (0: no crypto needed).
 [[nodiscard]] std::size_t count_signatures(const message::Message& message);

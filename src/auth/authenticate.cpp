@@ -147,18 +147,18 @@ void check_everything(const message::Message& message, const AuthInput& input,
   // wait comes (the answers are in, or DNS failed at once) it runs only if
   // a key arrives. A thread for the set-up was tried and measured: no gain,
   // the two compete for the same page faults.
-  ask_ahead(message, input, whole);
+  SignedMessage signed_message(message);
+  DkimOptions options;
+  ask_ahead(message, signed_message, options.limits, input, whole);
   if (count_signatures(message) > 0) whole.while_waiting(prepare_crypto);
 
   BudgetResolver spf_dns(resolver, ends.spf, config.dns_timeout);
   run_spf(input, spf_dns, out.authserv_id, ends.spf, out);
 
-  DkimOptions options;
   if (config.clock) options.clock = config.clock;
   options.hash_body_without_key = config.hash_body_without_key;
   BudgetResolver dkim_dns(resolver, ends.dkim, config.dns_timeout);
   DkimVerifier verifier(dns_key_fetcher(dkim_dns, ends.dkim), options);
-  SignedMessage signed_message(message);
   out.dkim = verifier.verify(signed_message);
   out.arc = validate_arc(verifier, signed_message);
 

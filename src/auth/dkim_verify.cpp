@@ -130,6 +130,16 @@ SignedMessage::SignedMessage(std::span<const message::HeaderField> headers, std:
 SignedMessage::SignedMessage(const message::Message& message)
     : SignedMessage(message.headers(), message.body()) {}
 
+const TagResult<DkimSignature>& SignedMessage::signature(std::size_t index, SignatureKind kind,
+                                                         const DkimLimits& limits) {
+  for (const auto& p : parsed_)
+    if (p.index == index && p.kind == kind && p.limits == limits) return p.signature;
+  return parsed_
+      .emplace_back(
+          Parsed{index, kind, limits, parse_dkim_signature(headers_[index].value, kind, limits)})
+      .signature;
+}
+
 const SignedMessage::BodyHash& SignedMessage::body_hash(Canonicalization c,
                                                         std::optional<std::uint64_t> length) {
   for (const auto& e : cache_) {
@@ -217,7 +227,7 @@ DkimResult DkimVerifier::check_field(SignedMessage& msg, std::size_t index, Sign
   r.field_index = index;
   const auto& field = msg.headers()[index];
   const auto& opt = impl_->options;
-  auto sig = parse_dkim_signature(field.value, kind, opt.limits);
+  const auto& sig = msg.signature(index, kind, opt.limits);
   if (!sig) {
     fill_best_effort(r, field.value, opt.limits);
     return finish(r, DkimStatus::permerror, "signature syntax: " + sig.error().describe());

@@ -33,6 +33,7 @@ struct DkimLimits {
   std::size_t max_key_records = 8;       // TXT records tried per selector
   std::size_t max_arc_sets = 50;         // RFC 8617 §4.2.1: i= is at most 50
   std::size_t max_name_bytes = 255;      // d= and s= (a DNS name)
+  bool operator==(const DkimLimits&) const = default;
 };
 
 enum class SignatureKind : std::uint8_t { dkim, arc_message };

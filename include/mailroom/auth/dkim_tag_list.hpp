@@ -20,6 +20,7 @@ struct TagListLimits {
   std::size_t max_bytes = std::size_t{64} << 10;
   // RFC 6376 defines 14 signature tags; unknown tags are allowed (§3.2).
   std::size_t max_tags = 64;
+  bool operator==(const TagListLimits&) const = default;
 };
 
 enum class TagErrorCode {

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -94,7 +95,23 @@ class SignedMessage {
   // How many body hashes were actually computed (for tests and logs).
   [[nodiscard]] std::size_t body_hashes_computed() const noexcept { return cache_.size(); }
 
+  // Header field `index` parsed as a signature of `kind` under `limits`,
+  // once: ask_ahead reads its d= and s= before the checks and the verifier
+  // all of it after, and a parse was a fifth of authenticating a message
+  // whose key DNS refused (callgrind, bench/deliver). The reference stays
+  // valid as long as this object.
+  const TagResult<DkimSignature>& signature(std::size_t index, SignatureKind kind,
+                                            const DkimLimits& limits);
+  // How many fields were actually parsed (for tests).
+  [[nodiscard]] std::size_t signatures_parsed() const noexcept { return parsed_.size(); }
+
  private:
+  struct Parsed {
+    std::size_t index;
+    SignatureKind kind;
+    DkimLimits limits;
+    TagResult<DkimSignature> signature;
+  };
   struct Entry {
     Canonicalization canon;
     std::optional<std::uint64_t> length;
@@ -103,6 +120,7 @@ class SignedMessage {
   std::span<const message::HeaderField> headers_;
   std::string_view body_;
   std::vector<Entry> cache_;
+  std::deque<Parsed> parsed_;  // a deque: references to its elements outlive a push_back
 };
 
 class DkimVerifier {

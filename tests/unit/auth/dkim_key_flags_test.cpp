@@ -209,6 +209,43 @@ TEST_F(DkimKeys, SignatureLimitAndSharedBodyHashes) {
   EXPECT_EQ(capped[2].domain, "example.com");
 }
 
+// authenticate() parses each signature before the checks (ask_ahead, for
+// the key's name) and the verifier reads it after: one parse per field,
+// kind and limits, and a verdict the same as from a fresh SignedMessage.
+TEST_F(DkimKeys, SignedMessageParsesEachSignatureOnce) {
+  keys.records["ed._domainkey.example.com"] = {ed().record()};
+  std::string msg = sign(kMessage, ed(), kEdTags);
+  msg = "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=x; h=to; bh=AAAA; b=AAAA\r\n" + msg;
+  auto parsed = test::parse_message(msg);
+  SignedMessage sm(parsed);
+  const auto& bad = sm.signature(0, SignatureKind::dkim, options.limits);
+  const auto& good = sm.signature(1, SignatureKind::dkim, options.limits);
+  ASSERT_FALSE(bad.has_value());
+  ASSERT_TRUE(good.has_value()) << good.error().describe();
+  EXPECT_EQ(good->selector, "ed");
+  EXPECT_EQ(&sm.signature(1, SignatureKind::dkim, options.limits), &good) << "parsed again";
+  EXPECT_EQ(&bad, &sm.signature(0, SignatureKind::dkim, options.limits)) << "moved by a push";
+  EXPECT_EQ(sm.signatures_parsed(), 2U);
+  DkimLimits other = options.limits;
+  other.max_signed_headers = 1;  // parsed again under these: h= has three names, refused
+  EXPECT_FALSE(sm.signature(1, SignatureKind::dkim, other).has_value());
+  EXPECT_FALSE(sm.signature(1, SignatureKind::arc_message, options.limits).has_value());
+  EXPECT_EQ(sm.signatures_parsed(), 4U);
+  DkimVerifier verifier(keys.fetcher(), options);
+  auto cached = verifier.verify(sm);
+  EXPECT_EQ(sm.signatures_parsed(), 4U) << "the verifier parsed a field again";
+  auto fresh = verifier.verify(parsed);
+  ASSERT_EQ(cached.size(), 2U);
+  ASSERT_EQ(fresh.size(), 2U);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(cached[i].status, fresh[i].status);
+    EXPECT_EQ(cached[i].reason, fresh[i].reason);
+    EXPECT_EQ(cached[i].selector, fresh[i].selector);
+  }
+  EXPECT_EQ(cached[0].status, DkimStatus::permerror);
+  EXPECT_EQ(cached[1].status, DkimStatus::pass) << cached[1].reason;
+}
+
 TEST_F(DkimKeys, SyntaxErrorsStillNameTheSigner) {
   auto r = verify_one(
       "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=x; h=to; bh=AAAA; b=AAAA\r\n" +
