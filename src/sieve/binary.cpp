@@ -24,14 +24,25 @@ std::uint64_t checksum(std::string_view bytes) noexcept {
     state = (state ^ word) * kMultiplier;
     state ^= state >> 29;
   };
-  std::size_t i = 0;
-  for (; i + 8 <= bytes.size(); i += 8) {
+  auto word_at = [](const char* at) {
     std::uint64_t word = 0;
-    std::memcpy(&word, bytes.data() + i, 8);
-    mix(word);
+    std::memcpy(&word, at, 8);
+    return word;
+  };
+  const char* at = bytes.data();
+  const char* const end = at + bytes.size();
+  // Four words a turn, each mixed in order as one at a time would: the
+  // loop's own count and test were half of the 11 instructions a word
+  // (17,500 of a delivery's 20-rule script and after-script, callgrind).
+  for (; end - at >= 32; at += 32) {
+    mix(word_at(at));
+    mix(word_at(at + 8));
+    mix(word_at(at + 16));
+    mix(word_at(at + 24));
   }
+  for (; end - at >= 8; at += 8) mix(word_at(at));
   std::uint64_t tail = 0;
-  std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
+  std::memcpy(&tail, at, static_cast<std::size_t>(end - at));
   mix(tail);
   return state;
 }

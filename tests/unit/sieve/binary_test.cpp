@@ -146,6 +146,44 @@ TEST(SieveBinary, EveryFlippedBitIsRefused) {
   }
 }
 
+// The checksum as binary_format.hpp defines it, a word at a time: the
+// unrolled one must give the same value for every length and alignment
+// (else every form on disk would read as damaged and be compiled again).
+std::uint64_t checksum_a_word_at_a_time(std::string_view bytes) {
+  std::uint64_t state = 0x9e3779b97f4a7c15ULL ^ bytes.size();
+  auto mix = [&](std::uint64_t word) {
+    state = (state ^ word) * 0xff51afd7ed558ccdULL;
+    state ^= state >> 29;
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, bytes.data() + i, 8);
+    mix(word);
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
+  mix(tail);
+  return state;
+}
+
+TEST(SieveBinary, ChecksumIsTheOneOfTheFormat) {
+  std::string bytes;
+  std::uint64_t x = 2026;
+  for (int i = 0; i < 300; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    bytes += static_cast<char>(x >> 56);
+  }
+  for (std::size_t offset = 0; offset < 8; ++offset)
+    for (std::size_t size = 0; offset + size <= bytes.size(); ++size) {
+      std::string_view part = std::string_view(bytes).substr(offset, size);
+      ASSERT_EQ(binary::checksum(part), checksum_a_word_at_a_time(part))
+          << "offset " << offset << " size " << size;
+    }
+  const std::string form = good_form();
+  EXPECT_EQ(binary::checksum(form), checksum_a_word_at_a_time(form));
+}
+
 // A form whose checksum is right (made by hand, or by another version of
 // the format) but whose header says otherwise.
 std::string resealed(std::string bytes) {
