@@ -1,6 +1,7 @@
 // Authentication-Results rendering (RFC 8601 §2.2), folded per RFC 5322
 // §2.2.3: a line ending is only ever inserted before an existing space.
 #include <algorithm>
+#include <array>
 
 #include "mailroom/auth/authentication_results.hpp"
 
@@ -11,10 +12,16 @@ namespace {
 constexpr std::string_view kTspecials = "()<>@,;:\\\"/[]?=";
 constexpr std::size_t kTabWidth = 8;  // count a leading tab as a reader sees it
 
-bool is_token_char(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return u > 32 && u < 127 && kTspecials.find(c) == std::string_view::npos;
-}
+// RFC 2045 token characters, by table: a find() in kTspecials per byte was
+// half of quoting a value (8,000 instructions a delivery, callgrind).
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> table{};
+  for (unsigned u = 33; u < 127; ++u)
+    table[u] = kTspecials.find(static_cast<char>(u)) == std::string_view::npos;
+  return table;
+}();
+
+bool is_token_char(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
 
 bool is_atext(char c) {
   auto u = static_cast<unsigned char>(c);
@@ -87,11 +94,21 @@ std::string quote_value(std::string_view value, bool address_form) {
       return std::string(value);
     }
   }
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '\r' || c == '\n') c = ' ';
+  std::string out;
+  out.reserve(value.size() + 2);
+  out += '"';
+  // Runs with nothing to change are copied whole (a reason is a sentence).
+  while (!value.empty()) {
+    std::size_t run = 0;
+    while (run < value.size() && value[run] != '\r' && value[run] != '\n' && value[run] != '"' &&
+           value[run] != '\\')
+      ++run;
+    out.append(value.substr(0, run));
+    if (run == value.size()) break;
+    const char c = value[run];
     if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    out += c == '\r' || c == '\n' ? ' ' : c;
+    value.remove_prefix(run + 1);
   }
   out += '"';
   return out;

@@ -2,6 +2,7 @@
 // (must-parse / must-fail side by side), forged and trusted fields.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -39,6 +40,34 @@ TEST(AuthenticationResultsRender, Golden) {
             " header.b=\"Ab/+9xY=\";\n"
             "\tdmarc=fail (p=REJECT dis=REJECT) reason=\"no aligned \\\"pass\\\"\"\n"
             " header.from=example.com");
+}
+
+// quote_value as first written, a byte at a time (RFC 2045 token, else an
+// RFC 5322 quoted-string): the table and the copied runs must agree with it.
+std::string quoted_a_byte_at_a_time(std::string_view value) {
+  constexpr std::string_view kTspecials = "()<>@,;:\\\"/[]?=";
+  auto token = [&](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u > 32 && u < 127 && kTspecials.find(c) == std::string_view::npos;
+  };
+  if (!value.empty() && std::all_of(value.begin(), value.end(), token)) return std::string(value);
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '\r' || c == '\n') c = ' ';
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
+TEST(AuthenticationResultsRender, QuotingEveryByteAsBefore) {
+  for (int byte = 0; byte < 256; ++byte) {
+    const char c = static_cast<char>(byte);
+    for (std::string value : {std::string(1, c), std::string("ab") + c + "cd",
+                              std::string("no key ") + c + c + " (DNS refused)" + c}) {
+      EXPECT_EQ(quote_value(value, false), quoted_a_byte_at_a_time(value)) << "byte " << byte;
+    }
+  }
 }
 
 TEST(AuthenticationResultsRender, NoneAndQuoting) {
