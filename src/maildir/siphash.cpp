@@ -70,7 +70,21 @@ void SipHash128::update(std::string_view bytes) {
     }
   }
   if (n == 0) return;  // everything went into the pending word
-  for (; n >= 8; n -= 8, p += 8) compress(load_le(p));
+  // The state in locals across the words, written back once: compress()
+  // per word loaded and stored the four members around its rounds (about
+  // a third of hashing a 4 KB message, callgrind).
+  std::uint64_t v0 = v0_, v1 = v1_, v2 = v2_, v3 = v3_;
+  for (; n >= 8; n -= 8, p += 8) {
+    const std::uint64_t m = load_le(p);
+    v3 ^= m;
+    round(v0, v1, v2, v3);  // c = 2, as compress()
+    round(v0, v1, v2, v3);
+    v0 ^= m;
+  }
+  v0_ = v0;
+  v1_ = v1;
+  v2_ = v2;
+  v3_ = v3;
   for (std::size_t i = 0; i < n; ++i) tail_ |= static_cast<std::uint64_t>(p[i]) << (8 * i);
   tail_bytes_ = n;
 }
