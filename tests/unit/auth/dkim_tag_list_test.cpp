@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -76,6 +77,52 @@ TEST(DkimBase64, DecodesWithFoldingAndRejectsJunk) {
   EXPECT_FALSE(base64_decode("a"));          // truncated quantum
   EXPECT_FALSE(base64_decode("aGVs!G8="));
   EXPECT_FALSE(base64_decode("aG==="));
+}
+
+// The decoder a symbol at a time, as first written: four symbols at once
+// must agree with it, result and refusal, wherever white space, padding or
+// a bad byte falls.
+std::optional<std::string> decoded_a_symbol_at_a_time(std::string_view text) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  int pad = 0;
+  int symbols = 0;
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (char ch : text) {
+    if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') continue;
+    if (ch == '=') {
+      ++pad;
+      continue;
+    }
+    auto v = kAlphabet.find(ch);
+    if (v == std::string_view::npos || pad > 0) return std::nullopt;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    ++symbols;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  int rest = symbols % 4;
+  if (rest == 1 || pad > 2 || (pad > 0 && (rest + pad) % 4 != 0)) return std::nullopt;
+  return out;
+}
+
+TEST(DkimBase64, FourSymbolsAtOnceDecodeAsOneAtATime) {
+  const std::string base = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9w+/09";
+  for (char odd : std::string(" \t\r\n=!-\0\xff", 10))
+    for (std::size_t at = 0; at <= base.size(); ++at)
+      for (std::size_t cut = at; cut <= base.size(); cut += 3) {
+        std::string text = base.substr(0, cut);
+        text.insert(std::min(at, text.size()), 1, odd);
+        EXPECT_EQ(base64_decode(text), decoded_a_symbol_at_a_time(text))
+            << "byte " << int(odd) << " at " << at << " of " << cut;
+        std::string padded = text + "=";
+        EXPECT_EQ(base64_decode(padded), decoded_a_symbol_at_a_time(padded));
+      }
 }
 
 // Exactly the bytes, no more (the decoder writes into room for the most
