@@ -9,7 +9,7 @@
 # the tests wait (it was the serial package_deb's 120 s). Needs
 # scripts/deps/test-package.txt. The package builds in package-deb/ (a fixed
 # path, so ccache hits the next time when CMAKE_CXX_COMPILER_LAUNCHER=ccache
-# is set).
+# is set; under scripts/test it hits the first time: scripts/test says how).
 TEST_NAME=package_deb_build
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
