@@ -4,7 +4,10 @@
 // "format" -> 4-byte version, and the hashed weight table: "sparse.index"
 // and "sparse.<n>" in format 3 (sparse_table.hpp), "weights.<n>" -> dense
 // chunk n in format 2; in format 3 also "records.index" and "records.<n>",
-// the deliveries' copy of "tokens" (records_table.hpp). LMDB keeps a large
+// the deliveries' copy of "tokens" (records_table.hpp), and, written by
+// this mailroom, "hot.index", "hot.<n>", "cold.index", "cold.<n>" and
+// "hot.stamp": the hot copy and the filter (hot_records.hpp) and the
+// transaction that wrote them (read_lookup says why). LMDB keeps a large
 // value on consecutive overflow pages, so a reader reads it in place in
 // the map).
 // Values are stored in host byte order: a store is local to its machine
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "mailroom/spam/store.hpp"
+#include "spam/hot_records.hpp"
 #include "spam/records_table.hpp"
 #include "spam/sparse_table.hpp"
 
@@ -80,6 +84,15 @@ constexpr std::string_view kRecordsChunkPrefix = "records.";
 std::string records_chunk_key(std::size_t n) {
   return std::string(kRecordsChunkPrefix) + std::to_string(n);
 }
+constexpr std::string_view kHotIndexKey = "hot.index";
+constexpr std::string_view kHotChunkPrefix = "hot.";
+std::string hot_chunk_key(std::size_t n) { return std::string(kHotChunkPrefix) + std::to_string(n); }
+constexpr std::string_view kColdIndexKey = "cold.index";
+constexpr std::string_view kColdChunkPrefix = "cold.";
+std::string cold_chunk_key(std::size_t n) {
+  return std::string(kColdChunkPrefix) + std::to_string(n);
+}
+constexpr std::string_view kHotStampKey = "hot.stamp";
 
 // A weight table: format 2's dense chunks, mapped by LMDB (a reader) or
 // the writer's copy (a chunk never written reads as all weights 0), or
@@ -188,6 +201,11 @@ const ArrayKeys kSparseKeys{kSparseIndexKey, sparse_chunk_key,    kSparseChunkPr
                             sparse::kArray,  sparse::kIndexBytes, "weight table"};
 const ArrayKeys kRecordsKeys{kRecordsIndexKey, records_chunk_key,    kRecordsChunkPrefix,
                              records::kArray,  records::kIndexBytes, "records"};
+const ArrayKeys kHotKeys{kHotIndexKey,    hot_chunk_key,           kHotChunkPrefix,
+                         records::kArray, records::kHotIndexBytes, "hot records"};
+const ArrayKeys kColdKeys{kColdIndexKey,          cold_chunk_key,
+                          kColdChunkPrefix,       records::kFilterArray,
+                          records::kFilterIndexBytes, "cold filter"};
 
 tl::unexpected<Error> damaged(const ArrayKeys& keys, const std::string& what) {
   return fail(ErrorKind::temporary, "spam store: " + std::string(keys.what) + " " + what);
@@ -292,6 +310,43 @@ Result<records::View> read_records(MDB_txn* txn, const Dbis& dbis) {
   return records::View{array->index, std::move(array->chunks), array->entries};
 }
 
+// The transaction that wrote the hot copy and the filter (0: none did).
+Result<std::uint64_t> read_hot_stamp(MDB_txn* txn, const Dbis& dbis) {
+  MDB_val key = as_val(kHotStampKey.data(), kHotStampKey.size());
+  MDB_val val;
+  const int rc = mdb_get(txn, dbis.meta, &key, &val);
+  if (rc == MDB_NOTFOUND) return 0;
+  if (rc != 0) return lmdb_error("read hot stamp", rc);
+  std::uint64_t stamp = 0;
+  if (val.mv_size == sizeof stamp) std::memcpy(&stamp, val.mv_data, sizeof stamp);
+  return stamp;
+}
+
+// Format 3's copies, in place. The hot copy and the filter are read only
+// when the last commit wrote them (their stamp is this snapshot's
+// transaction id, mdb_txn_id): a commit by a mailroom that does not know
+// them (an earlier release, run again after an upgrade) rewrites the
+// records' copy and leaves them as they were, so they would answer from an
+// older training; such a snapshot reads the full copy alone, exactly as
+// before, until this mailroom's next commit writes them anew.
+Result<records::Lookup> read_lookup(MDB_txn* txn, const Dbis& dbis) {
+  auto full = read_records(txn, dbis);
+  if (!full) return tl::unexpected(full.error());
+  records::Lookup lookup{std::move(*full), {}, {}};
+  if (lookup.full.index == nullptr) return lookup;
+  auto stamp = read_hot_stamp(txn, dbis);
+  if (!stamp) return tl::unexpected(stamp.error());
+  if (*stamp != mdb_txn_id(txn)) return lookup;
+  auto hot = read_array(txn, dbis, kHotKeys);
+  auto cold = read_array(txn, dbis, kColdKeys);
+  // A damaged hot copy or filter is only slower: the full copy answers.
+  if (!hot || !cold || hot->index == nullptr || cold->index == nullptr) return lookup;
+  lookup.hot = records::View{hot->index, std::move(hot->chunks), hot->entries,
+                             records::kHotBucketBits};
+  lookup.cold = records::FilterView{std::move(cold->chunks), cold->entries};
+  return lookup;
+}
+
 // The table of a store in format 2 or 3, read in place.
 Result<TableView> read_weights(MDB_txn* txn, const Dbis& dbis, std::uint32_t format) {
   return format == kFormatSparse ? read_sparse(txn, dbis) : read_table(txn, dbis);
@@ -302,7 +357,7 @@ Result<TableView> read_weights(MDB_txn* txn, const Dbis& dbis, std::uint32_t for
 // the B+tree; the rest read their slot of the table.
 Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::uint64_t> keys,
                          std::size_t counted, const TableView& table,
-                         const records::View& copy = {}) {
+                         const records::Lookup& copy = {}) {
   Snapshot snap;
   auto totals = read_totals(txn, dbis.meta);
   if (!totals) return tl::unexpected(totals.error());
@@ -314,7 +369,7 @@ Result<Snapshot> read_in(MDB_txn* txn, const Dbis& dbis, std::span<const std::ui
           TokenRecord{0, 0, weight_sign(keys[i]) * table.at(weight_slot(keys[i]))});
       continue;
     }
-    if (copy.index != nullptr) {
+    if (copy.full.index != nullptr) {
       snap.records.push_back(copy.find(keys[i]).value_or(TokenRecord{}));
       continue;
     }
@@ -462,10 +517,20 @@ class LmdbWriter final : public StoreWriter {
           if (auto dropped = drop_keys(chunk_key, n, n + 1); !dropped) return dropped;
       dirty_ = false;
     }
-    if (records_dirty_) {
+    // The hot copy stamped by the commit before this one is still this
+    // snapshot's (read_lookup); else an earlier mailroom committed since,
+    // and the copies are written anew, as for changed records.
+    auto stamp = read_hot_stamp(txn_, dbis_);
+    if (!stamp) return tl::unexpected(stamp.error());
+    const std::uint64_t this_commit = mdb_txn_id(txn_);
+    if (records_dirty_ || *stamp + 1 != this_commit) {
       if (auto written = write_records(); !written) return written;
       records_dirty_ = false;
     }
+    MDB_val stamp_key = as_val(kHotStampKey.data(), kHotStampKey.size());
+    MDB_val stamp_val = as_val(&this_commit, sizeof this_commit);
+    if (const int rc = mdb_put(txn_, dbis_.meta, &stamp_key, &stamp_val, 0); rc != 0)
+      return lmdb_error("write hot stamp", rc);
     format_ = kFormatSparse;
     MDB_val format_key = as_val(kFormatKey.data(), kFormatKey.size());
     MDB_val format_val = as_val(&format_, sizeof format_);
@@ -481,9 +546,10 @@ class LmdbWriter final : public StoreWriter {
   }
 
   // The records' copy from the B+tree as this transaction left it (one
-  // cursor pass in key order).
+  // cursor pass in key order), and the hot copy and filter of it.
   Status write_records() {
     records::Builder builder;
+    std::vector<records::KeyedRecord> all;
     MDB_cursor* cursor = nullptr;
     int rc = mdb_cursor_open(txn_, dbis_.tokens, &cursor);
     if (rc != 0) return lmdb_error("read tokens", rc);
@@ -496,10 +562,16 @@ class LmdbWriter final : public StoreWriter {
       std::memcpy(&k, key.mv_data, sizeof k);
       std::memcpy(&r, val.mv_data, sizeof r);
       builder.add(k, TokenRecord{r.spam, r.ham, r.weight});
+      all.push_back(records::KeyedRecord{k, TokenRecord{r.spam, r.ham, r.weight}});
     }
     mdb_cursor_close(cursor);
     if (rc != MDB_NOTFOUND) return lmdb_error("read tokens", rc);
-    return write_array(kRecordsKeys, builder.finish_index(), builder.entries());
+    if (auto written = write_array(kRecordsKeys, builder.finish_index(), builder.entries());
+        !written)
+      return written;
+    const records::HotCopy hot = records::build_hot(all);
+    if (auto written = write_array(kHotKeys, hot.index, hot.entries); !written) return written;
+    return write_array(kColdKeys, hot.filter_index, hot.filter);
   }
 
   // A chunked array: the index and the chunks (MDB_RESERVE: LMDB gives
@@ -522,7 +594,8 @@ class LmdbWriter final : public StoreWriter {
       val = MDB_val{keys.layout.chunk_bytes(n, count), nullptr};
       rc = mdb_put(txn_, dbis_.meta, &key, &val, MDB_RESERVE);
       if (rc != 0) return lmdb_error("write " + std::string(keys.what), rc);
-      std::memcpy(val.mv_data, &entries[n * kChunkValueBytes], val.mv_size);
+      const std::size_t first = n * keys.layout.chunk_entries() * keys.layout.entry_bytes;
+      std::memcpy(val.mv_data, &entries[first], val.mv_size);
     }
     return drop_keys(keys.chunk, chunks, kWeightSlots);
   }
@@ -594,7 +667,7 @@ class LmdbStore final : public TokenStore {
         keys.size() > counted ? read_weights(txn, dbis_, *format) : Result<TableView>(TableView{});
     if (!table) return tl::unexpected(table.error());
     if (*format != kFormatSparse) return read_in(txn, dbis_, keys, counted, *table);
-    auto copy = read_records(txn, dbis_);
+    auto copy = read_lookup(txn, dbis_);
     if (!copy) return tl::unexpected(copy.error());
     return read_in(txn, dbis_, keys, counted, *table, *copy);
   }

@@ -7,8 +7,8 @@
 namespace mailroom::spam::records {
 namespace {
 
-std::size_t bucket_of(std::uint64_t key) noexcept {
-  return static_cast<std::size_t>(key >> (64 - kBucketBits));
+std::size_t bucket_of(std::uint64_t key, unsigned bucket_bits) noexcept {
+  return static_cast<std::size_t>(key >> (64 - bucket_bits));
 }
 
 const unsigned char* entry(const View& view, std::size_t n) noexcept {
@@ -24,7 +24,7 @@ std::uint64_t entry_key(const unsigned char* e) noexcept {
 }  // namespace
 
 void Builder::add(std::uint64_t key, const TokenRecord& record) {
-  while (index_.size() <= bucket_of(key))
+  while (index_.size() <= bucket_of(key, bucket_bits_))
     index_.push_back(static_cast<std::uint32_t>(entry_count()));
   unsigned char e[kEntryBytes];
   std::memcpy(e, &key, 8);
@@ -36,13 +36,13 @@ void Builder::add(std::uint64_t key, const TokenRecord& record) {
 
 std::vector<std::uint32_t> Builder::finish_index() {
   std::vector<std::uint32_t> index = index_;
-  while (index.size() <= kBuckets) index.push_back(static_cast<std::uint32_t>(entry_count()));
+  while (index.size() <= (std::size_t{1} << bucket_bits_)) index.push_back(static_cast<std::uint32_t>(entry_count()));
   return index;
 }
 
 std::optional<TokenRecord> View::find(std::uint64_t key) const noexcept {
   if (index == nullptr) return std::nullopt;
-  const std::size_t bucket = bucket_of(key);
+  const std::size_t bucket = bucket_of(key, bucket_bits);
   std::size_t lo = index_offset(index, bucket);
   std::size_t hi = index_offset(index, bucket + 1);
   if (lo > hi || hi > entries || chunks.size() < kArray.chunk_count(entries)) return std::nullopt;

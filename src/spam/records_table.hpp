@@ -34,10 +34,13 @@ constexpr std::size_t kEntryBytes = 20;
 constexpr ChunkedArray kArray{kEntryBytes};
 static_assert(kChunkValueBytes % kEntryBytes == 0);
 
-// Builds the copy from records given in ascending key order.
+// Builds the copy from records given in ascending key order. A copy of
+// fewer records may have fewer buckets (the hot copy, hot_records.hpp).
 class Builder {
  public:
-  Builder() { index_.reserve(kBuckets + 1); }
+  explicit Builder(unsigned bucket_bits = kBucketBits) : bucket_bits_(bucket_bits) {
+    index_.reserve((std::size_t{1} << bucket_bits) + 1);
+  }
   void add(std::uint64_t key, const TokenRecord& record);
   // The index (kBuckets + 1 offsets) and the entries.
   std::vector<std::uint32_t> finish_index();
@@ -45,6 +48,7 @@ class Builder {
   [[nodiscard]] std::size_t entry_count() const noexcept { return entries_.size() / kEntryBytes; }
 
  private:
+  unsigned bucket_bits_;
   std::vector<std::uint32_t> index_;
   std::vector<unsigned char> entries_;
 };
@@ -55,6 +59,7 @@ struct View {
   const unsigned char* index = nullptr;
   std::vector<const unsigned char*> chunks;
   std::size_t entries = 0;
+  unsigned bucket_bits = kBucketBits;  // the index has 2^bucket_bits + 1 offsets
   [[nodiscard]] std::optional<TokenRecord> find(std::uint64_t key) const noexcept;
 };
 

@@ -1,0 +1,85 @@
+// The hot copy of the records and the filter of the rest (hot_records.hpp).
+#include "spam/hot_records.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace mailroom::spam::records {
+namespace {
+
+// The block of a key, and its probe bits from another mix of it: FNV-1a's
+// low bits are poorly mixed (store.hpp, weight_slot), so both come from
+// multiplications by odd 64-bit constants (Knuth; SplitMix64's finaliser).
+std::size_t block_of(std::uint64_t key, std::size_t blocks) noexcept {
+  const std::uint64_t h = (key * 0x9E3779B97F4A7C15ULL) >> 32;
+  return static_cast<std::size_t>((h * blocks) >> 32);  // h * blocks / 2^32: below blocks
+}
+
+std::uint64_t probe_bits(std::uint64_t key) noexcept {
+  std::uint64_t z = key ^ (key >> 30);
+  z *= 0xBF58476D1CE4E5B9ULL;
+  z ^= z >> 27;
+  z *= 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// kProbes bit numbers in a block of 512 bits, 9 bits of the mix each.
+template <class F>
+void for_each_probe(std::uint64_t key, F f) noexcept {
+  std::uint64_t bits = probe_bits(key);
+  for (unsigned i = 0; i < kProbes; ++i, bits >>= 9) f(static_cast<unsigned>(bits & 511U));
+}
+
+std::uint32_t learnt(const TokenRecord& r) noexcept { return r.spam + r.ham; }
+
+}  // namespace
+
+HotCopy build_hot(std::span<const KeyedRecord> sorted) {
+  // Which records are hot: the positions of the kHotEntries learnt most
+  // often, then back in key order.
+  std::vector<std::uint32_t> order(sorted.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  const std::size_t hot = std::min(sorted.size(), kHotEntries);
+  const auto more_often = [&](std::uint32_t a, std::uint32_t b) {
+    const std::uint32_t la = learnt(sorted[a].record);
+    const std::uint32_t lb = learnt(sorted[b].record);
+    return la != lb ? la > lb : a < b;  // a < b: the lower key (sorted)
+  };
+  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(hot), order.end(),
+                   more_often);
+  std::vector<bool> is_hot(sorted.size(), false);
+  for (std::size_t i = 0; i < hot; ++i) is_hot[order[i]] = true;
+
+  HotCopy out;
+  Builder builder(kHotBucketBits);
+  const std::size_t cold = sorted.size() - hot;
+  const std::size_t blocks =
+      (cold * kFilterBitsPerKey + kFilterBlockBytes * 8 - 1) / (kFilterBlockBytes * 8);
+  out.filter.assign(blocks * kFilterBlockBytes, 0);
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    const std::uint64_t key = sorted[i].key;
+    if (is_hot[i]) {
+      builder.add(key, sorted[i].record);
+      continue;
+    }
+    unsigned char* block = &out.filter[block_of(key, blocks) * kFilterBlockBytes];
+    for_each_probe(key, [&](unsigned bit) { block[bit / 8] |= static_cast<unsigned char>(1U << (bit % 8)); });
+  }
+  out.index = builder.finish_index();
+  out.entries = builder.entries();
+  out.filter_index = {0, static_cast<std::uint32_t>(blocks)};
+  return out;
+}
+
+bool FilterView::may_hold(std::uint64_t key) const noexcept {
+  // No block: no key left out. Chunks missing (a damaged store, checked
+  // by the caller too): maybe, so the full copy answers.
+  if (blocks == 0) return false;
+  if (chunks.size() < kFilterArray.chunk_count(blocks)) return true;
+  const unsigned char* block = kFilterArray.entry(chunks, block_of(key, blocks));
+  bool all = true;
+  for_each_probe(key, [&](unsigned bit) { all = all && (block[bit / 8] & (1U << (bit % 8))) != 0; });
+  return all;
+}
+
+}  // namespace mailroom::spam::records
