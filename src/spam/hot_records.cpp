@@ -63,7 +63,8 @@ HotCopy build_hot(std::span<const KeyedRecord> sorted) {
       continue;
     }
     unsigned char* block = &out.filter[block_of(key, blocks) * kFilterBlockBytes];
-    for_each_probe(key, [&](unsigned bit) { block[bit / 8] |= static_cast<unsigned char>(1U << (bit % 8)); });
+    for_each_probe(
+        key, [&](unsigned bit) { block[bit / 8] |= static_cast<unsigned char>(1U << (bit % 8)); });
   }
   out.index = builder.finish_index();
   out.entries = builder.entries();
@@ -78,7 +79,8 @@ bool FilterView::may_hold(std::uint64_t key) const noexcept {
   if (chunks.size() < kFilterArray.chunk_count(blocks)) return true;
   const unsigned char* block = kFilterArray.entry(chunks, block_of(key, blocks));
   bool all = true;
-  for_each_probe(key, [&](unsigned bit) { all = all && (block[bit / 8] & (1U << (bit % 8))) != 0; });
+  for_each_probe(key,
+                 [&](unsigned bit) { all = all && (block[bit / 8] & (1U << (bit % 8))) != 0; });
   return all;
 }
 

@@ -86,7 +86,9 @@ std::string records_chunk_key(std::size_t n) {
 }
 constexpr std::string_view kHotIndexKey = "hot.index";
 constexpr std::string_view kHotChunkPrefix = "hot.";
-std::string hot_chunk_key(std::size_t n) { return std::string(kHotChunkPrefix) + std::to_string(n); }
+std::string hot_chunk_key(std::size_t n) {
+  return std::string(kHotChunkPrefix) + std::to_string(n);
+}
 constexpr std::string_view kColdIndexKey = "cold.index";
 constexpr std::string_view kColdChunkPrefix = "cold.";
 std::string cold_chunk_key(std::size_t n) {
@@ -203,9 +205,12 @@ const ArrayKeys kRecordsKeys{kRecordsIndexKey, records_chunk_key,    kRecordsChu
                              records::kArray,  records::kIndexBytes, "records"};
 const ArrayKeys kHotKeys{kHotIndexKey,    hot_chunk_key,           kHotChunkPrefix,
                          records::kArray, records::kHotIndexBytes, "hot records"};
-const ArrayKeys kColdKeys{kColdIndexKey,          cold_chunk_key,
-                          kColdChunkPrefix,       records::kFilterArray,
-                          records::kFilterIndexBytes, "cold filter"};
+const ArrayKeys kColdKeys{kColdIndexKey,
+                          cold_chunk_key,
+                          kColdChunkPrefix,
+                          records::kFilterArray,
+                          records::kFilterIndexBytes,
+                          "cold filter"};
 
 tl::unexpected<Error> damaged(const ArrayKeys& keys, const std::string& what) {
   return fail(ErrorKind::temporary, "spam store: " + std::string(keys.what) + " " + what);
@@ -341,8 +346,8 @@ Result<records::Lookup> read_lookup(MDB_txn* txn, const Dbis& dbis) {
   auto cold = read_array(txn, dbis, kColdKeys);
   // A damaged hot copy or filter is only slower: the full copy answers.
   if (!hot || !cold || hot->index == nullptr || cold->index == nullptr) return lookup;
-  lookup.hot = records::View{hot->index, std::move(hot->chunks), hot->entries,
-                             records::kHotBucketBits};
+  lookup.hot =
+      records::View{hot->index, std::move(hot->chunks), hot->entries, records::kHotBucketBits};
   lookup.cold = records::FilterView{std::move(cold->chunks), cold->entries};
   return lookup;
 }
@@ -662,8 +667,7 @@ class LmdbStore final : public TokenStore {
     if (!format) return tl::unexpected(format.error());
     // The totals alone (a delivery's first question, verdict.cpp): no
     // chunk list is read (their cursor walks were 17 K instructions).
-    if (*format == kFormatPerKey || keys.empty())
-      return read_in(txn, dbis_, keys, keys.size(), {});
+    if (*format == kFormatPerKey || keys.empty()) return read_in(txn, dbis_, keys, keys.size(), {});
     // No weight-only key (a Fisher-alone scoring): the table is not read
     // (its index's last page would be touched for nothing).
     auto table =
@@ -716,6 +720,17 @@ Result<std::unique_ptr<TokenStore>> open_lmdb_store(const std::string& dir, Stor
   if (rc == 0) rc = mdb_env_set_maxdbs(env, 3);
   // MDB_NOTLS: a read transaction is not tied to a thread slot, so a
   // process's reads never exhaust the reader table.
+  // Not MDB_NOLOCK for a read-only open, though it would save a delivery
+  // the lock file (open, three fcntl, lseek, mmap, a page fault: ~10
+  // system calls): a reader that takes no slot in the reader table is
+  // invisible to writers, and LMDB's documentation of MDB_NOLOCK
+  // (mdb_env_open, lmdb.h) asks the caller to "ensure that no readers are
+  // using old transactions while a writer is active". `mailroom learn`
+  // (and IMAP's junk learning) commit while deliveries read: once two
+  // commits land during one delivery's read, the second may reuse the
+  // pages of the snapshot it is reading (the free list holds back only
+  // pages a registered reader may see), and it would read another
+  // training's records, or follow a page number into garbage.
   if (rc == 0) rc = mdb_env_open(env, dir.c_str(), MDB_NOTLS | (writable ? 0U : MDB_RDONLY), 0600);
   if (rc != 0) return lmdb_error("open " + dir, rc);
   if (auto opened = store->open_dbis(writable); !opened) return tl::unexpected(opened.error());

@@ -36,7 +36,8 @@ void Builder::add(std::uint64_t key, const TokenRecord& record) {
 
 std::vector<std::uint32_t> Builder::finish_index() {
   std::vector<std::uint32_t> index = index_;
-  while (index.size() <= (std::size_t{1} << bucket_bits_)) index.push_back(static_cast<std::uint32_t>(entry_count()));
+  while (index.size() <= (std::size_t{1} << bucket_bits_))
+    index.push_back(static_cast<std::uint32_t>(entry_count()));
   return index;
 }
 

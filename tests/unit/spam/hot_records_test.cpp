@@ -29,8 +29,9 @@ std::vector<records::KeyedRecord> random_records(std::size_t count, unsigned see
     const auto learnt = static_cast<std::uint32_t>(200 / (1 + rng() % 200));
     out[i] = {rng(), TokenRecord{learnt / 3, learnt - learnt / 3, static_cast<float>(i % 9) / 8}};
   }
-  std::sort(out.begin(), out.end(),
-            [](const records::KeyedRecord& a, const records::KeyedRecord& b) { return a.key < b.key; });
+  std::sort(
+      out.begin(), out.end(),
+      [](const records::KeyedRecord& a, const records::KeyedRecord& b) { return a.key < b.key; });
   return out;
 }
 
@@ -62,8 +63,10 @@ TEST(HotRecords, HotCopyHoldsTheMostLearntAndTheFilterEveryOtherKey) {
   const auto hot_chunks = cut(hot.entries, records::kArray);
   const auto filter_chunks = cut(hot.filter, records::kFilterArray);
   ASSERT_EQ(filter_chunks.size(), 2U);
-  records::View view{reinterpret_cast<const unsigned char*>(hot.index.data()), {},
-                     hot.entries.size() / records::kEntryBytes, records::kHotBucketBits};
+  records::View view{reinterpret_cast<const unsigned char*>(hot.index.data()),
+                     {},
+                     hot.entries.size() / records::kEntryBytes,
+                     records::kHotBucketBits};
   for (const auto& c : hot_chunks) view.chunks.push_back(c.data());
   records::FilterView filter{{}, hot.filter_index[1]};
   for (const auto& c : filter_chunks) filter.chunks.push_back(c.data());
