@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace mailroom::spam::records {
 namespace {
@@ -35,20 +36,18 @@ std::uint32_t learnt(const TokenRecord& r) noexcept { return r.spam + r.ham; }
 }  // namespace
 
 HotCopy build_hot(std::span<const KeyedRecord> sorted) {
-  // Which records are hot: the positions of the kHotEntries learnt most
-  // often, then back in key order.
-  std::vector<std::uint32_t> order(sorted.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  // Which records are hot: the kHotEntries learnt most often, each ranked
+  // by one integer (learnt times, then the lower position: a lower key),
+  // so that the selection compares integers (one that read the records
+  // cost a commit 3.4 M instructions more, of 111 M).
+  std::vector<std::uint64_t> rank(sorted.size());
+  for (std::size_t i = 0; i < rank.size(); ++i)
+    rank[i] = (std::uint64_t{learnt(sorted[i].record)} << 32) | (0xFFFFFFFFU - i);
   const std::size_t hot = std::min(sorted.size(), kHotEntries);
-  const auto more_often = [&](std::uint32_t a, std::uint32_t b) {
-    const std::uint32_t la = learnt(sorted[a].record);
-    const std::uint32_t lb = learnt(sorted[b].record);
-    return la != lb ? la > lb : a < b;  // a < b: the lower key (sorted)
-  };
-  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(hot), order.end(),
-                   more_often);
-  std::vector<bool> is_hot(sorted.size(), false);
-  for (std::size_t i = 0; i < hot; ++i) is_hot[order[i]] = true;
+  std::nth_element(rank.begin(), rank.begin() + static_cast<std::ptrdiff_t>(hot), rank.end(),
+                   std::greater<>());
+  std::vector<unsigned char> is_hot(sorted.size(), 0);
+  for (std::size_t i = 0; i < hot; ++i) is_hot[0xFFFFFFFFU - (rank[i] & 0xFFFFFFFFU)] = 1;
 
   HotCopy out;
   Builder builder(kHotBucketBits);
