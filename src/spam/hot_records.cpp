@@ -33,9 +33,34 @@ void for_each_probe(std::uint64_t key, F f) noexcept {
 
 std::uint32_t learnt(const TokenRecord& r) noexcept { return r.spam + r.ham; }
 
+// Where the parts of the value are (hot_records.hpp, "Layout").
+struct Layout {
+  std::size_t entries;
+  std::size_t filter;
+  std::size_t size;
+};
+Layout layout(std::size_t hot, std::size_t blocks) noexcept {
+  Layout at{};
+  at.entries = kHotHeaderBytes + kHotIndexBytes;
+  const std::size_t end = at.entries + hot * kEntryBytes;
+  at.filter = end + (kFilterBlockBytes + 48 - end % kFilterBlockBytes) % kFilterBlockBytes;
+  at.size = at.filter + blocks * kFilterBlockBytes;
+  return at;
+}
+
+// An array kept whole, as the chunk pointers its views take (one per
+// kChunkValueBytes' worth of entries).
+std::vector<const unsigned char*> pieces(const unsigned char* first, std::size_t count,
+                                         const ChunkedArray& layout) {
+  std::vector<const unsigned char*> out;
+  for (std::size_t n = 0; n < layout.chunk_count(count); ++n)
+    out.push_back(first + n * layout.chunk_entries() * layout.entry_bytes);
+  return out;
+}
+
 }  // namespace
 
-HotCopy build_hot(std::span<const KeyedRecord> sorted) {
+std::vector<unsigned char> build_hot(std::span<const KeyedRecord> sorted) {
   // Which records are hot: the kHotEntries learnt most often, each ranked
   // by one integer (learnt times, then the lower position: a lower key),
   // so that the selection compares integers (one that read the records
@@ -49,26 +74,46 @@ HotCopy build_hot(std::span<const KeyedRecord> sorted) {
   std::vector<unsigned char> is_hot(sorted.size(), 0);
   for (std::size_t i = 0; i < hot; ++i) is_hot[0xFFFFFFFFU - (rank[i] & 0xFFFFFFFFU)] = 1;
 
-  HotCopy out;
-  Builder builder(kHotBucketBits);
   const std::size_t cold = sorted.size() - hot;
   const std::size_t blocks =
       (cold * kFilterBitsPerKey + kFilterBlockBytes * 8 - 1) / (kFilterBlockBytes * 8);
-  out.filter.assign(blocks * kFilterBlockBytes, 0);
+  Builder builder(kHotBucketBits);
+  std::vector<unsigned char> filter(blocks * kFilterBlockBytes, 0);
   for (std::size_t i = 0; i < sorted.size(); ++i) {
     const std::uint64_t key = sorted[i].key;
-    if (is_hot[i]) {
+    if (is_hot[i] != 0) {
       builder.add(key, sorted[i].record);
       continue;
     }
-    unsigned char* block = &out.filter[block_of(key, blocks) * kFilterBlockBytes];
+    unsigned char* block = &filter[block_of(key, blocks) * kFilterBlockBytes];
     for_each_probe(
         key, [&](unsigned bit) { block[bit / 8] |= static_cast<unsigned char>(1U << (bit % 8)); });
   }
-  out.index = builder.finish_index();
-  out.entries = builder.entries();
-  out.filter_index = {0, static_cast<std::uint32_t>(blocks)};
-  return out;
+  const std::vector<std::uint32_t> index = builder.finish_index();
+  const Layout at = layout(hot, blocks);
+  std::vector<unsigned char> value(at.size, 0);
+  const std::uint32_t counts[2] = {static_cast<std::uint32_t>(hot),
+                                   static_cast<std::uint32_t>(blocks)};
+  std::memcpy(value.data(), counts, sizeof counts);
+  std::memcpy(&value[kHotHeaderBytes], index.data(), kHotIndexBytes);
+  std::copy(builder.entries().begin(), builder.entries().end(), value.begin() + at.entries);
+  std::copy(filter.begin(), filter.end(), value.begin() + at.filter);
+  return value;
+}
+
+std::optional<HotViews> read_hot(const unsigned char* value, std::size_t size) {
+  if (size < kHotHeaderBytes + kHotIndexBytes) return std::nullopt;
+  std::uint32_t counts[2];
+  std::memcpy(counts, value, sizeof counts);
+  const Layout at = layout(counts[0], counts[1]);
+  if (at.size != size ||
+      index_offset(value + kHotHeaderBytes, std::size_t{1} << kHotBucketBits) != counts[0])
+    return std::nullopt;
+  HotViews views;
+  views.hot = View{value + kHotHeaderBytes, pieces(value + at.entries, counts[0], kArray),
+                   counts[0], kHotBucketBits};
+  views.cold = FilterView{pieces(value + at.filter, counts[1], kFilterArray), counts[1]};
+  return views;
 }
 
 bool FilterView::may_hold(std::uint64_t key) const noexcept {

@@ -13,14 +13,24 @@
 // lookup reads the hot copy (320 KB); a key not there reads the filter
 // (10 bits a key left out: 117 KB here), which sends about 1 % of the
 // keys in no record, and the few rare records, on to the full copy. Same
-// records, exactly: the filter has no false negatives. 12-13 chunks touched
-// a message instead of 34 (hot_records_test for the exactness).
+// records, exactly: the filter has no false negatives (hot_records_test).
+// Page faults in data.mdb a bench/deliver delivery: 39.0 -> 15.7 (the rest:
+// LMDB's meta pages, the full copy's index and the rare records).
 //
-// Layout: the hot copy is records_table.hpp's with 2^kHotBucketBits
-// buckets. The filter is an array of 64-byte blocks (one cache line; cut
-// into 16-page values as the other arrays, chunked_array.hpp): a key sets
-// kProbes bits of one block (a "blocked" Bloom filter, Putze, Sanders and
-// Singler 2007: one cache line per lookup).
+// Layout: one LMDB value (kept on consecutive overflow pages), so that
+// the index, the entries and the filter touch as few 64 KB windows as
+// their size allows (as chunks of 16 pages, each straddling two windows,
+// the five hot chunks, the index and the filter's two chunks took 11-12
+// faults; one value of 111 pages takes 7-8). Host order:
+//   u32 entries, u32 filter blocks;
+//   the index: 2^kHotBucketBits + 1 offsets (u32) into the entries;
+//   the entries, records_table.hpp's (20 bytes, ascending by key);
+//   zero bytes up to an offset of 48 modulo 64 (the value starts 16 bytes
+//   into its first page, after LMDB's page header: the blocks then start
+//   on cache lines);
+//   the filter's blocks of 64 bytes: a key sets kProbes bits of one block
+//   (a "blocked" Bloom filter, Putze, Sanders and Singler 2007: one cache
+//   line per lookup).
 #pragma once
 
 #include <cstddef>
@@ -44,33 +54,33 @@ constexpr std::size_t kFilterBlockBytes = 64;
 constexpr std::size_t kFilterBitsPerKey = 10;
 constexpr unsigned kProbes = 7;
 constexpr ChunkedArray kFilterArray{kFilterBlockBytes};
-// The filter's index: two offsets, 0 and its number of blocks (so that
-// it is stored as the other chunked arrays are).
-constexpr std::size_t kFilterIndexBytes = 2 * sizeof(std::uint32_t);
+constexpr std::size_t kHotHeaderBytes = 2 * sizeof(std::uint32_t);
 
 struct KeyedRecord {
   std::uint64_t key;
   TokenRecord record;
 };
 
-// The hot copy and the filter, from all the records in ascending key
-// order: the kHotEntries records learnt most often (ties: the lower key),
-// the filter holding every other key.
-struct HotCopy {
-  std::vector<std::uint32_t> index;
-  std::vector<unsigned char> entries;
-  std::vector<std::uint32_t> filter_index;
-  std::vector<unsigned char> filter;
-};
-[[nodiscard]] HotCopy build_hot(std::span<const KeyedRecord> sorted);
+// The value, from all the records in ascending key order: the kHotEntries
+// records learnt most often (ties: the lower key), the filter holding
+// every other key.
+[[nodiscard]] std::vector<unsigned char> build_hot(std::span<const KeyedRecord> sorted);
 
-// The filter read in place (sizes checked by the caller).
+// The filter read in place.
 struct FilterView {
   std::vector<const unsigned char*> chunks;
   std::size_t blocks = 0;
   // False: no record left out of the hot copy has this key.
   [[nodiscard]] bool may_hold(std::uint64_t key) const noexcept;
 };
+
+// The value read in place: the hot copy and the filter; nothing when its
+// size is not the one its counts give (a damaged value).
+struct HotViews {
+  View hot;
+  FilterView cold;
+};
+[[nodiscard]] std::optional<HotViews> read_hot(const unsigned char* value, std::size_t size);
 
 // A lookup in format 3's copies: the hot copy and the filter when they
 // belong to the snapshot read (hot.index nullptr: they do not, read the

@@ -5,9 +5,9 @@
 // and "sparse.<n>" in format 3 (sparse_table.hpp), "weights.<n>" -> dense
 // chunk n in format 2; in format 3 also "records.index" and "records.<n>",
 // the deliveries' copy of "tokens" (records_table.hpp), and, written by
-// this mailroom, "hot.index", "hot.<n>", "cold.index", "cold.<n>" and
-// "hot.stamp": the hot copy and the filter (hot_records.hpp) and the
-// transaction that wrote them (read_lookup says why). LMDB keeps a large
+// this mailroom, "hot" and "hot.stamp": the hot copy and the filter in one
+// value (hot_records.hpp) and the transaction that wrote it (read_lookup
+// says why). LMDB keeps a large
 // value on consecutive overflow pages, so a reader reads it in place in
 // the map).
 // Values are stored in host byte order: a store is local to its machine
@@ -84,16 +84,7 @@ constexpr std::string_view kRecordsChunkPrefix = "records.";
 std::string records_chunk_key(std::size_t n) {
   return std::string(kRecordsChunkPrefix) + std::to_string(n);
 }
-constexpr std::string_view kHotIndexKey = "hot.index";
-constexpr std::string_view kHotChunkPrefix = "hot.";
-std::string hot_chunk_key(std::size_t n) {
-  return std::string(kHotChunkPrefix) + std::to_string(n);
-}
-constexpr std::string_view kColdIndexKey = "cold.index";
-constexpr std::string_view kColdChunkPrefix = "cold.";
-std::string cold_chunk_key(std::size_t n) {
-  return std::string(kColdChunkPrefix) + std::to_string(n);
-}
+constexpr std::string_view kHotKey = "hot";
 constexpr std::string_view kHotStampKey = "hot.stamp";
 
 // A weight table: format 2's dense chunks, mapped by LMDB (a reader) or
@@ -203,14 +194,6 @@ const ArrayKeys kSparseKeys{kSparseIndexKey, sparse_chunk_key,    kSparseChunkPr
                             sparse::kArray,  sparse::kIndexBytes, "weight table"};
 const ArrayKeys kRecordsKeys{kRecordsIndexKey, records_chunk_key,    kRecordsChunkPrefix,
                              records::kArray,  records::kIndexBytes, "records"};
-const ArrayKeys kHotKeys{kHotIndexKey,    hot_chunk_key,           kHotChunkPrefix,
-                         records::kArray, records::kHotIndexBytes, "hot records"};
-const ArrayKeys kColdKeys{kColdIndexKey,
-                          cold_chunk_key,
-                          kColdChunkPrefix,
-                          records::kFilterArray,
-                          records::kFilterIndexBytes,
-                          "cold filter"};
 
 tl::unexpected<Error> damaged(const ArrayKeys& keys, const std::string& what) {
   return fail(ErrorKind::temporary, "spam store: " + std::string(keys.what) + " " + what);
@@ -342,13 +325,14 @@ Result<records::Lookup> read_lookup(MDB_txn* txn, const Dbis& dbis) {
   auto stamp = read_hot_stamp(txn, dbis);
   if (!stamp) return tl::unexpected(stamp.error());
   if (*stamp != mdb_txn_id(txn)) return lookup;
-  auto hot = read_array(txn, dbis, kHotKeys);
-  auto cold = read_array(txn, dbis, kColdKeys);
-  // A damaged hot copy or filter is only slower: the full copy answers.
-  if (!hot || !cold || hot->index == nullptr || cold->index == nullptr) return lookup;
-  lookup.hot =
-      records::View{hot->index, std::move(hot->chunks), hot->entries, records::kHotBucketBits};
-  lookup.cold = records::FilterView{std::move(cold->chunks), cold->entries};
+  MDB_val key = as_val(kHotKey.data(), kHotKey.size());
+  MDB_val val;
+  if (mdb_get(txn, dbis.meta, &key, &val) != 0) return lookup;
+  // A damaged value is only slower: the full copy answers.
+  auto hot = records::read_hot(static_cast<const unsigned char*>(val.mv_data), val.mv_size);
+  if (!hot) return lookup;
+  lookup.hot = std::move(hot->hot);
+  lookup.cold = std::move(hot->cold);
   return lookup;
 }
 
@@ -574,9 +558,13 @@ class LmdbWriter final : public StoreWriter {
     if (auto written = write_array(kRecordsKeys, builder.finish_index(), builder.entries());
         !written)
       return written;
-    const records::HotCopy hot = records::build_hot(all);
-    if (auto written = write_array(kHotKeys, hot.index, hot.entries); !written) return written;
-    return write_array(kColdKeys, hot.filter_index, hot.filter);
+    const std::vector<unsigned char> hot = records::build_hot(all);
+    MDB_val hot_key = as_val(kHotKey.data(), kHotKey.size());
+    MDB_val hot_val{hot.size(), nullptr};
+    if (const int put = mdb_put(txn_, dbis_.meta, &hot_key, &hot_val, MDB_RESERVE); put != 0)
+      return lmdb_error("write hot records", put);
+    std::memcpy(hot_val.mv_data, hot.data(), hot.size());
+    return ok();
   }
 
   // A chunked array: the index and the chunks (MDB_RESERVE: LMDB gives

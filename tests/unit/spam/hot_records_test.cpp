@@ -35,18 +35,6 @@ std::vector<records::KeyedRecord> random_records(std::size_t count, unsigned see
   return out;
 }
 
-// An array as a reader sees it: cut into LMDB values of its layout.
-std::vector<std::vector<unsigned char>> cut(const std::vector<unsigned char>& entries,
-                                            const ChunkedArray& layout) {
-  std::vector<std::vector<unsigned char>> chunks;
-  const std::size_t count = entries.size() / layout.entry_bytes;
-  for (std::size_t n = 0; n < layout.chunk_count(count); ++n) {
-    const auto* from = entries.data() + n * layout.chunk_entries() * layout.entry_bytes;
-    chunks.emplace_back(from, from + layout.chunk_bytes(n, count));
-  }
-  return chunks;
-}
-
 std::uint32_t learnt(const TokenRecord& r) { return r.spam + r.ham; }
 
 bool same(const TokenRecord& a, const TokenRecord& b) {
@@ -57,20 +45,16 @@ TEST(HotRecords, HotCopyHoldsTheMostLearntAndTheFilterEveryOtherKey) {
   // 80,000 records: 63,620 left out, a filter of two chunks (1,023 blocks
   // of 512 bits hold 52,377 keys at 10 bits a key).
   const auto all = random_records(80000, 5);
-  const records::HotCopy hot = records::build_hot(all);
-  ASSERT_EQ(hot.index.size() * sizeof(std::uint32_t), records::kHotIndexBytes);
-  ASSERT_EQ(hot.filter_index.size() * sizeof(std::uint32_t), records::kFilterIndexBytes);
-  const auto hot_chunks = cut(hot.entries, records::kArray);
-  const auto filter_chunks = cut(hot.filter, records::kFilterArray);
-  ASSERT_EQ(filter_chunks.size(), 2U);
-  records::View view{reinterpret_cast<const unsigned char*>(hot.index.data()),
-                     {},
-                     hot.entries.size() / records::kEntryBytes,
-                     records::kHotBucketBits};
-  for (const auto& c : hot_chunks) view.chunks.push_back(c.data());
-  records::FilterView filter{{}, hot.filter_index[1]};
-  for (const auto& c : filter_chunks) filter.chunks.push_back(c.data());
+  const std::vector<unsigned char> value = records::build_hot(all);
+  const auto views = records::read_hot(value.data(), value.size());
+  ASSERT_TRUE(views.has_value());
+  const records::View& view = views->hot;
+  const records::FilterView& filter = views->cold;
   ASSERT_EQ(view.entries, records::kHotEntries);
+  ASSERT_EQ(filter.chunks.size(), 2U);
+  // The blocks start 48 bytes past a multiple of 64 into the value (on a
+  // cache line in LMDB's page, after its 16-byte header).
+  EXPECT_EQ((filter.chunks[0] - value.data()) % 64, 48);
 
   // The hot ones are the most learnt: none left out was learnt more often
   // than any kept.
@@ -101,11 +85,24 @@ TEST(HotRecords, HotCopyHoldsTheMostLearntAndTheFilterEveryOtherKey) {
 
 TEST(HotRecords, FewRecordsAreAllHotAndTheFilterIsEmpty) {
   const auto all = random_records(100, 7);
-  const records::HotCopy hot = records::build_hot(all);
-  EXPECT_EQ(hot.entries.size(), 100 * records::kEntryBytes);
-  EXPECT_TRUE(hot.filter.empty());
-  const records::FilterView filter{{}, hot.filter_index[1]};
-  EXPECT_FALSE(filter.may_hold(all.front().key));
+  const std::vector<unsigned char> value = records::build_hot(all);
+  const auto views = records::read_hot(value.data(), value.size());
+  ASSERT_TRUE(views.has_value());
+  EXPECT_EQ(views->hot.entries, 100U);
+  EXPECT_EQ(views->cold.blocks, 0U);
+  EXPECT_FALSE(views->cold.may_hold(all.front().key));
+  for (const auto& r : all) EXPECT_TRUE(views->hot.find(r.key).has_value());
+}
+
+// A value whose size is not the one its counts give is not read (the
+// full copy answers).
+TEST(HotRecords, ValueOfTheWrongSizeIsNotRead) {
+  std::vector<unsigned char> value = records::build_hot(random_records(20000, 8));
+  ASSERT_TRUE(records::read_hot(value.data(), value.size()).has_value());
+  EXPECT_FALSE(records::read_hot(value.data(), value.size() - 1).has_value());
+  EXPECT_FALSE(records::read_hot(value.data(), 8).has_value());
+  value[0] ^= 1;  // one entry more or less than the value holds
+  EXPECT_FALSE(records::read_hot(value.data(), value.size()).has_value());
 }
 
 // Through the store: what `mailroom learn` commits.
@@ -153,9 +150,12 @@ TEST_F(HotStoreTest, CommitWritesTheHotCopyStampedWithItsTransaction) {
   test::RawLmdb raw(dir_);
   // The raw write transaction is the one after the store's last commit.
   EXPECT_EQ(stamp_of(raw) + 1, mdb_txn_id(raw.txn));
-  EXPECT_EQ(raw.get(raw.meta, "hot.index").size(), records::kHotIndexBytes);
-  EXPECT_FALSE(raw.get(raw.meta, "hot.4").empty());
-  EXPECT_FALSE(raw.get(raw.meta, "cold.1").empty());  // the filter's second chunk
+  const auto value = raw.get(raw.meta, "hot");
+  const auto views =
+      records::read_hot(reinterpret_cast<const unsigned char*>(value.data()), value.size());
+  ASSERT_TRUE(views.has_value());
+  EXPECT_EQ(views->hot.entries, records::kHotEntries);
+  EXPECT_EQ(views->cold.chunks.size(), 2U);  // past 1,023 blocks
 }
 
 // A delivery reads the hot copy: with the full copy's records wiped (and
@@ -197,9 +197,11 @@ TEST_F(HotStoreTest, CommitThatDoesNotStampTheHotCopyIsReadFromTheFullCopy) {
   std::string original;
   {
     test::RawLmdb raw(dir_);
-    original = std::string(raw.get(raw.meta, "hot.0"));
-    const std::string garbled(original.size(), '\x7f');
-    raw.put(raw.meta, "hot.0", 5, garbled.data(), garbled.size());
+    original = std::string(raw.get(raw.meta, "hot"));
+    std::string garbled = original;  // the same counts and index, other records
+    const std::size_t entries = records::kHotHeaderBytes + records::kHotIndexBytes;
+    std::fill(garbled.begin() + entries, garbled.begin() + entries + 100000, '\x7f');
+    raw.put(raw.meta, "hot", 3, garbled.data(), garbled.size());
     raw.commit();
   }
   expect_records("hot copy stale");
@@ -210,7 +212,7 @@ TEST_F(HotStoreTest, CommitThatDoesNotStampTheHotCopyIsReadFromTheFullCopy) {
     ASSERT_TRUE((*writer)->commit().has_value());
   }
   test::RawLmdb raw(dir_);
-  EXPECT_EQ(raw.get(raw.meta, "hot.0"), original);
+  EXPECT_EQ(raw.get(raw.meta, "hot"), original);
   EXPECT_EQ(stamp_of(raw) + 1, mdb_txn_id(raw.txn));
   raw.commit();
   expect_records("hot copy written anew");
