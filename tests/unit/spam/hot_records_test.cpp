@@ -218,5 +218,28 @@ TEST_F(HotStoreTest, CommitThatDoesNotStampTheHotCopyIsReadFromTheFullCopy) {
   expect_records("hot copy written anew");
 }
 
+// A format-3 store written by an earlier mailroom has no hot copy: it
+// reads from the full copy, and this mailroom's next commit writes one.
+TEST_F(HotStoreTest, StoreWithoutTheHotCopyReadsAndGetsOneAtTheNextCommit) {
+  {
+    test::RawLmdb raw(dir_);
+    raw.del(raw.meta, "hot");
+    raw.del(raw.meta, "hot.stamp");
+    raw.commit();
+  }
+  expect_records("no hot copy");
+  {
+    auto store = open(StoreMode::read_write);
+    auto writer = store->write();
+    ASSERT_TRUE(writer.has_value());
+    ASSERT_TRUE((*writer)->commit().has_value());
+  }
+  test::RawLmdb raw(dir_);
+  EXPECT_FALSE(raw.get(raw.meta, "hot").empty());
+  EXPECT_EQ(stamp_of(raw) + 1, mdb_txn_id(raw.txn));
+  raw.commit();
+  expect_records("hot copy written");
+}
+
 }  // namespace
 }  // namespace mailroom::spam
