@@ -9,7 +9,8 @@
 // and, last, "# key value" lines with the CPU figures. It runs the code
 // `mailroom learn` and `score` run (model.hpp) over an in-memory store, so
 // the figures are the classifier's, not the disk's. Options tune the model:
-// --window N --ngram N --ngram-bytes B --rate R --margin M --strength S --min-dev D --prior X
+// --window N --ngram N --ngram-header-bytes B --ngram-body-bytes B --rate R --margin M --strength S
+// --min-dev D --prior X
 // --fisher-weight W --logistic-weight W --cutoff C
 // --correction-margin M --correction-fisher-weight W
 // --judge fisher|logistic|combined --unsure-band B (ModelParams::unsure_band)
@@ -57,8 +58,10 @@ Options parse_options(int argc, char** argv) {
       o.model.limits.bigram_window = static_cast<std::size_t>(v);
     else if (k == "--ngram")
       o.model.limits.char_ngram = static_cast<std::size_t>(v);
-    else if (k == "--ngram-bytes")
-      o.model.limits.char_ngram_bytes = static_cast<std::size_t>(v);
+    else if (k == "--ngram-header-bytes")
+      o.model.limits.char_ngram_header_bytes = static_cast<std::size_t>(v);
+    else if (k == "--ngram-body-bytes")
+      o.model.limits.char_ngram_body_bytes = static_cast<std::size_t>(v);
     else if (k == "--rate")
       o.model.logistic.rate = v;
     else if (k == "--correction-margin")

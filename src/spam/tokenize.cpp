@@ -99,23 +99,35 @@ std::size_t add_text_part(const message::Message& msg, const message::Part& part
   return scanned + text.size();
 }
 
-// The raw message's byte n-grams: calls visit(gram) for each n bytes in
-// a row of its first char_ngram_bytes bytes, where line ends and runs of
-// white space count as one space, so re-wrapping by a relay does not
-// change them, and other control bytes as '?' (`score --explain` prints
-// tokens on a terminal).
-template <class Visit>
-void for_each_byte_ngram(std::string_view raw, const TokenLimits& limits, Visit&& visit) {
-  const std::size_t n = limits.char_ngram;
-  if (n == 0) return;
-  std::string text;
-  text.reserve(std::min(raw.size(), limits.char_ngram_bytes));
-  for (const char c : raw.substr(0, std::min(raw.size(), limits.char_ngram_bytes))) {
+// Appends bytes to the text the byte n-grams are made of: line ends and
+// runs of white space count as one space, so re-wrapping by a relay does
+// not change them, and other control bytes as '?' (`score --explain`
+// prints tokens on a terminal).
+void fold_ngram_text(std::string_view bytes, std::string& text) {
+  for (const char c : bytes) {
     const auto u = static_cast<unsigned char>(c);
     const char folded = is_space(c) ? ' ' : (u < 0x20 || u == 0x7f) ? '?' : c;
     if (folded == ' ' && !text.empty() && text.back() == ' ') continue;
     text += folded;
   }
+}
+
+// The byte n-grams of the message as it arrived: calls visit(gram) for
+// each n bytes in a row of the header block's first char_ngram_header_bytes
+// bytes and the body's first char_ngram_body_bytes, folded as one text
+// (fold_ngram_text: the empty line between them is one space).
+template <class Visit>
+void for_each_byte_ngram(const message::Message& msg, const TokenLimits& limits, Visit&& visit) {
+  const std::size_t n = limits.char_ngram;
+  if (n == 0) return;
+  const std::string_view head = msg.header_block();
+  const std::string_view body = msg.body();
+  std::string text;
+  text.reserve(std::min(head.size(), limits.char_ngram_header_bytes) + 1 +
+               std::min(body.size(), limits.char_ngram_body_bytes));
+  fold_ngram_text(head.substr(0, std::min(head.size(), limits.char_ngram_header_bytes)), text);
+  if (msg.has_separator()) fold_ngram_text(" ", text);
+  fold_ngram_text(body.substr(0, std::min(body.size(), limits.char_ngram_body_bytes)), text);
   const std::string_view folded = text;
   for (std::size_t i = 0; i + n <= folded.size(); ++i) visit(folded.substr(i, n));
 }
@@ -158,7 +170,7 @@ Tokens tokenize(const message::Message& msg, const TokenLimits& limits) {
   TokenSink sink(limits);
   const bool out_of_budget = scan_message(msg, limits, sink);
   Tokens out = sink.finish();
-  for_each_byte_ngram(msg.raw(), limits, [&](std::string_view gram) {
+  for_each_byte_ngram(msg, limits, [&](std::string_view gram) {
     std::string token(kNgramPrefix);
     token += gram;
     out.tokens.push_back(Token{std::move(token), TokenKind::ngram});
@@ -184,9 +196,10 @@ DistinctFeatures distinct_features(const message::Message& msg, const TokenLimit
   // The n-grams (most of a message's features) apart, as bare keys: the
   // cheaper sort, then one merge.
   std::vector<std::uint64_t> grams;
-  grams.reserve(std::min(msg.raw().size(), limits.char_ngram_bytes));
+  grams.reserve(
+      std::min(msg.raw().size(), limits.char_ngram_header_bytes + limits.char_ngram_body_bytes));
   const std::uint64_t prefix = detail::fnv1a(detail::kFnvBasis, kNgramPrefix);
-  for_each_byte_ngram(msg.raw(), limits,
+  for_each_byte_ngram(msg, limits,
                       [&](std::string_view gram) { grams.push_back(detail::fnv1a(prefix, gram)); });
   detail::sort_by_hash(grams, [](std::uint64_t key) { return key; });
   grams.erase(std::unique(grams.begin(), grams.end()), grams.end());

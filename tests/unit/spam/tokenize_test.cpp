@@ -231,13 +231,22 @@ TEST(Tokenize, ByteNgramsOfTheRawMessage) {
               0)
         << k.text;
   }
-  // Bounded by char_ngram_bytes, whatever the message's size.
+  // Bounded by char_ngram_header_bytes and char_ngram_body_bytes, whatever
+  // the message's size.
   std::string body;
   for (int i = 0; i < 2000; ++i) body += "filler" + std::to_string(i) + " ";
   TokenLimits limits;
-  limits.char_ngram_bytes = 500;
+  limits.char_ngram_body_bytes = 500;
   const std::size_t n = ngram_count(tokenize(test::parse("Subject: x\r\n\r\n" + body), limits));
-  EXPECT_EQ(n, 500U - 3 - 4 + 1);  // CR LF CR LF after the Subject fold to one space
+  // "Subject: x" and one space (CR LF CR LF fold to one), then 500 bytes of the body.
+  EXPECT_EQ(n, 10U + 1 + 500 - 4 + 1);
+  limits.char_ngram_header_bytes = 300;
+  limits.char_ngram_body_bytes = 0;
+  const std::string long_field = "Subject: " + std::string(1000, 'a') + "\r\n\r\n";
+  // 300 bytes of the field and the space of the empty line.
+  EXPECT_EQ(ngram_count(tokenize(test::parse(long_field + body), limits)), 300U + 1 - 4 + 1);
+  limits.char_ngram_body_bytes = 500;
+  EXPECT_EQ(ngram_count(tokenize(test::parse(long_field + body), limits)), 300U + 1 + 500 - 4 + 1);
   limits.char_ngram = 0;
   EXPECT_EQ(ngram_count(tokenize(test::parse("Subject: x\r\n\r\n" + body), limits)), 0U);
 }
