@@ -67,6 +67,7 @@ class WorkerPool {
     std::size_t pending = 0;  // sent in this transaction, report not read yet
     std::chrono::steady_clock::time_point last_used{};
     bool dead = false;
+    bool sliced = false;  // recv on channel times out each second (SO_RCVTIMEO)
   };
 
   Worker* worker_for(const Ids& ids, const std::string& user);
