@@ -1,8 +1,6 @@
 #include "lmtp/session.hpp"
 
 #include <poll.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -32,37 +30,20 @@ bool write_all(int fd, std::string_view bytes) {
 
 enum class Read { data, end, idle, stopping };
 
-// How long one blocking read waits before the session looks at the idle
-// timeout and SIGTERM again. The signal itself interrupts the read (no
-// SA_RESTART); the slice covers one that arrives just before it.
-constexpr timeval kReadSlice{1, 0};
-
-// Whether reads on `fd` return after kReadSlice without input
-// (SO_RCVTIMEO): then a read needs no poll() before it. A poll per
-// command was 5 of mailroom-bare's 67 system calls a message (bench/lmtp).
-bool slice_reads(int fd) {
-  return ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &kReadSlice, sizeof kReadSlice) == 0;
-}
-
 // Waits for input in slices of a second, so that SIGTERM is seen between
-// transactions even when the signal arrives outside the read. `sliced`:
-// the socket's reads time out by themselves (slice_reads); else each read
-// waits in poll() first.
-Read read_some(int fd, bool sliced, std::string& buffer, std::chrono::seconds idle,
-               bool in_transaction) {
+// transactions even when the signal arrives outside poll().
+Read read_some(int fd, std::string& buffer, std::chrono::seconds idle, bool in_transaction) {
   const auto until = std::chrono::steady_clock::now() + idle;
   for (;;) {
     if (session_stopping && !in_transaction) return Read::stopping;
     if (std::chrono::steady_clock::now() >= until) return Read::idle;
-    if (!sliced) {
-      pollfd ready{fd, POLLIN, 0};
-      int n = ::poll(&ready, 1, 1000);
-      if (n < 0 && errno != EINTR) return Read::end;
-      if (n <= 0) continue;
-    }
+    pollfd ready{fd, POLLIN, 0};
+    int n = ::poll(&ready, 1, 1000);
+    if (n < 0 && errno != EINTR) return Read::end;
+    if (n <= 0) continue;
     char chunk[64 * 1024];
     ssize_t got = ::read(fd, chunk, sizeof chunk);
-    if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+    if (got < 0 && errno == EINTR) continue;
     if (got <= 0) return Read::end;
     buffer.assign(chunk, static_cast<std::size_t>(got));
     return Read::data;
@@ -99,7 +80,6 @@ int run_session(int fd, const std::string& peer, const Config& config, Counters*
   std::optional<WorkerPool> workers;
   if (WorkerPool::usable(config)) workers.emplace(config, counters);
   if (!write_all(fd, protocol.greeting())) return 0;
-  const bool sliced = slice_reads(fd);
   std::string input;
   for (;;) {
     auto out = protocol.run();
@@ -119,7 +99,7 @@ int run_session(int fd, const std::string& peer, const Config& config, Counters*
     if (!out.replies.empty() && !write_all(fd, out.replies)) return 0;
     if (out.close) return 0;
     if (out.message) continue;  // commands pipelined after the message
-    auto got = read_some(fd, sliced, input, config.lmtp.idle_timeout, protocol.in_transaction());
+    auto got = read_some(fd, input, config.lmtp.idle_timeout, protocol.in_transaction());
     if (got == Read::end) return 0;
     if (got != Read::data) {
       // RFC 5321 §4.5.3.2.7 and §3.8: the server may close after a 421.
