@@ -154,9 +154,9 @@ std::string user_for(std::string_view address, const Config& config) {
 }
 
 std::optional<Reply> check_recipient(std::string_view address, const Config& config,
-                                     std::string& user, LookedUp& looked_up) {
+                                     UserCache& users, std::string& user, LookedUp& looked_up) {
   user = user_for(address, config);
-  auto found = deliver::find_recipient(user, config);
+  auto found = users.find(user);
   if (found) {
     looked_up.insert_or_assign(user, std::move(*found));
     return std::nullopt;

@@ -6,7 +6,8 @@
 # 451 4.3.0: the message is not stored, the MTA's retry stores it once, and
 # the next message gets a new worker; with log.target = syslog a worker's
 # lines reach the syslog socket; each delivery in a worker has its own
-# deadline. Every process it starts is killed by pid.
+# deadline; a user removed or added during a session is seen at the next
+# RCPT TO. Every process it starts is killed by pid.
 TEST_NAME=lmtp_worker
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/common.sh
@@ -255,6 +256,47 @@ expect_line "$out" "second 451 within 10s" \
 rm -f "$T/home/$A/.mailroom/spam-lists"
 grep -l '^Subject: d2$' "$T/home/$A/Maildir/new"/* >/dev/null 2>&1 &&
   fail "the message past its deadline was stored" || pass "the message past its deadline is not stored"
+# -- the session keeps the users it found while /etc/passwd and
+# nsswitch.conf stay the same (lmtp/user_cache.hpp): a user removed
+# during a session is refused at the next RCPT TO, a user added is
+# accepted at once. /etc/passwd is let settle first, so that the session
+# does keep the user it found.
+G="mrwg$$"
+H="mrwh$$"
+cleanup_add "userdel '$G' 2>/dev/null; groupdel '$G' 2>/dev/null; userdel '$H' 2>/dev/null; groupdel '$H' 2>/dev/null"
+retry 20 useradd -M -d "$T/home/$G" -s /bin/sh -U "$G" || die "useradd $G"
+mkdir -p "$T/home/$G" && chown "$G:$G" "$T/home/$G"
+$PY - "$T/syslog-lmtp.sock" "$G" "$H" "$T/home/$H" >"$T/users.out" 2>&1 <<'PY'
+import os, smtplib, subprocess, sys, time
+sock, g, h, h_home = sys.argv[1:]
+def run(*argv):  # useradd and userdel fail while a parallel test holds the lock
+    for _ in range(40):
+        if subprocess.run(argv, stderr=subprocess.DEVNULL).returncode == 0:
+            return
+        time.sleep(0.25)
+    sys.exit("failed: %s" % " ".join(argv))
+time.sleep(max(0, os.stat("/etc/passwd").st_mtime + 3 - time.time()))
+c = smtplib.LMTP(sock)
+c.ehlo()
+c.mail("s@example.org")
+print("present", c.rcpt(g + "@example.net")[0])
+print("again", c.rcpt(g + "@example.net")[0])
+c.rset()
+run("userdel", g)
+c.mail("s@example.org")
+print("removed", c.rcpt(g + "@example.net")[0])
+print("absent", c.rcpt(h + "@example.net")[0])
+run("useradd", "-M", "-d", h_home, "-s", "/bin/sh", "-U", h)
+print("added", c.rcpt(h + "@example.net")[0])
+c.quit()
+PY
+out=$(cat "$T/users.out")
+expect_line "$out" "present 250" "a user in /etc/passwd: 250"
+expect_line "$out" "again 250" "the same user again in the session: 250"
+expect_line "$out" "removed 550" "the user removed during the session: 550 at the next RCPT TO"
+expect_line "$out" "absent 550" "a user not yet added: 550"
+expect_line "$out" "added 250" "the user added during the session: 250 at once"
+
 kill -TERM "$SYSLOG_PID"
 wait_for 10 bash -c "! kill -0 $SYSLOG_PID 2>/dev/null" || fail "second server still running"
 grep -qE 'AddressSanitizer|runtime error' "$T/lmtp.log" && fail "sanitizer output in the log"
