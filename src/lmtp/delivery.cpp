@@ -200,6 +200,7 @@ const deliver::MailUser* looked_up_user(const LookedUp& looked_up, const std::st
 
 std::vector<Reply> deliver_all(const Transaction& message, const Config& config, Counters* counters,
                                const LookedUp& looked_up, WorkerPool* workers) {
+  if (workers != nullptr) return workers->deliver(message, looked_up);
   std::vector<Reply> replies(message.recipients.size());
   auto file = message_file(message.data);
   if (!file) {
@@ -207,7 +208,6 @@ std::vector<Reply> deliver_all(const Transaction& message, const Config& config,
     for (auto& reply : replies) reply = {451, "4.3.0", "cannot spool the message, try again later"};
     return replies;
   }
-  if (workers != nullptr) return workers->deliver(message, file->get(), looked_up);
   std::vector<Child> children;
   children.reserve(message.recipients.size());
   for (const auto& recipient : message.recipients)

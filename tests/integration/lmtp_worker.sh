@@ -157,6 +157,48 @@ PY
 out=$(cat "$T/five.out")
 expect_line "$out" "replies 250 250 250 250 250" "five users in one transaction: 250 each"
 expect_line "$out" "workers kept 4" "the session keeps four workers, not five"
+# -- a thousand recipients of one uid in one transaction: each gets its
+# 250. The session sends requests without blocking and reads the worker's
+# reports when its queue is full; before, the session blocked in sendmsg
+# while the worker blocked sending reports nobody read, and the
+# transaction hung (at 1000 recipients with the message as a memfd, at
+# 400 once small messages went in the request).
+# -- and a message too large for the request (over 64 KiB, NUL bytes in
+# it), to two uids: each gets the sealed memfd, and both copies are the
+# message as sent (CRLF stored as LF).
+$PY - "$SOCK" "$C" "$D" "$E" "$T/home" >"$T/many.out" 2>&1 <<'PY'
+import glob, smtplib, sys, time
+sock, c_user, d_user, e_user, homes = sys.argv[1:]
+c = smtplib.LMTP(sock)
+c.sock.settimeout(60)
+c.ehlo()
+c.mail("s@example.org")
+for _ in range(1000):
+    c.rcpt(c_user + "@example.net")
+try:
+    codes = [c.data(b"Subject: many\r\n\r\n" + b"x" * 70 * 57 + b"\r\n")[0]]
+    codes += [c.getreply()[0] for _ in range(999)]
+    print("many", sum(code == 250 for code in codes), "of 1000")
+except Exception as e:  # the hang: the client's timeout
+    print("many failed", repr(e))
+    sys.exit(0)
+body = b"Subject: large\r\n\r\n" + b"".join(b"line %d \0 nul\r\n" % n for n in range(12000))
+c.mail("s@example.org"); c.rcpt(d_user + "@example.net"); c.rcpt(e_user + "@example.net")
+print("large", c.data(body)[0], c.getreply()[0], len(body) > 65536)
+want = body.replace(b"\r\n", b"\n")
+for user in (d_user, e_user):
+    stored = [open(f, "rb").read() for f in glob.glob(f"{homes}/{user}/Maildir/new/*")]
+    print("stored", user == d_user and "D" or "E", sum(s.endswith(want) for s in stored))
+c.quit()
+PY
+out=$(cat "$T/many.out")
+expect_line "$out" "many 1000 of 1000" "1000 recipients of one uid in one transaction: 250 each"
+expect_line "$out" "large 250 250 True" "a message over 64 KiB to two uids: 250 each"
+expect_line "$out" "stored D 1" "D's copy of the large message is the message as sent"
+expect_line "$out" "stored E 1" "E's copy of the large message is the message as sent"
+[ "$(count_files "$T/home/$C/Maildir/new")" = 1001 ] && pass "C has its 1001 messages" ||
+  fail "C has $(count_files "$T/home/$C/Maildir/new") messages"
+
 kill -TERM "$LMTP_PID"
 wait_for 10 bash -c "! kill -0 $LMTP_PID 2>/dev/null" && pass "server exited after SIGTERM" ||
   fail "server still running after SIGTERM"
