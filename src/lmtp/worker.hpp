@@ -3,8 +3,9 @@
 // session (root), drops to the uid and gid once, before it reads any
 // request, and then runs deliver's pipeline for each recipient it is sent:
 // the envelope in a datagram (lmtp/worker_wire.hpp), with the message
-// when it is small, else a sealed memfd (SCM_RIGHTS) it cannot change. This saves the fork, the
-// exit and the copy-on-write faults of a process per recipient.
+// when it is small, else a sealed memfd (SCM_RIGHTS) it cannot change.
+// This saves the fork, the exit and the copy-on-write faults of a process
+// per recipient.
 //
 // A worker that dies (crash, kill, deadline) fails only the recipients it
 // had been sent, with 451 4.3.0, and the next recipient of its uid gets a
