@@ -210,4 +210,15 @@ Result<Input> read_message(int fd, const InputLimits& limits, const std::string&
   return reader.finish();
 }
 
+Result<Input> read_message(std::string_view bytes, const InputLimits& limits,
+                           const std::string& spool_dir) {
+  Reader reader(limits, spool_dir);
+  // In read-sized pieces, as from a descriptor: a large message moves to
+  // the spool file past the threshold instead of being copied whole first.
+  for (std::size_t at = 0; at < bytes.size(); at += kChunk)
+    if (auto consumed = reader.consume(bytes.substr(at, kChunk)); !consumed)
+      return tl::unexpected(consumed.error());
+  return reader.finish();
+}
+
 }  // namespace mailroom::deliver

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "mailroom/message/buffer.hpp"
 #include "mailroom/util/result.hpp"
@@ -33,6 +34,10 @@ struct Input {
 // unlinked spool file may be created (the Maildir's tmp/: same file system,
 // and already the user's).
 [[nodiscard]] Result<Input> read_message(int fd, const InputLimits& limits,
+                                         const std::string& spool_dir);
+// The same, of a message the caller holds in memory (mailroom lmtp's
+// worker: it came in the request, or in a sealed memfd it mapped).
+[[nodiscard]] Result<Input> read_message(std::string_view bytes, const InputLimits& limits,
                                          const std::string& spool_dir);
 
 // Streaming CRLF -> LF, safe across chunk boundaries.

@@ -96,12 +96,18 @@ Result<UniqueFd> open_input(const Request& request) {
   return UniqueFd(fd);
 }
 
-Result<Input> read_input(const Request& request, const Context& context, const Store& store) {
+Result<Input> read_request_input(const Request& request, const InputLimits& limits,
+                                 const std::string& spool_dir) {
+  if (request.input_bytes) return read_message(*request.input_bytes, limits, spool_dir);
   auto fd = open_input(request);
   if (!fd) return tl::unexpected(fd.error());
+  return read_message(fd->get(), limits, spool_dir);
+}
+
+Result<Input> read_input(const Request& request, const Context& context, const Store& store) {
   InputLimits limits{context.config.deliver.max_message_size,
                      context.config.deliver.spool_threshold, request.from_line};
-  return read_message(fd->get(), limits, store.spool_directory());
+  return read_request_input(request, limits, store.spool_directory());
 }
 
 // Where keep goes (and all of the message without scripts): -m, else
@@ -379,11 +385,9 @@ Outcome carry_out(Context& context, const message::Message& original, Store& sto
 // the address is forged or too old.
 Outcome bounce_to_srs_address(const Request& request, Context& context) {
   const auto& config = context.config;
-  auto fd = open_input(request);
-  if (!fd) return failed(&context, fd.error());
   InputLimits limits{config.deliver.max_message_size, config.deliver.max_message_size,
                      request.from_line};
-  auto input = read_message(fd->get(), limits, "/tmp");
+  auto input = read_request_input(request, limits, "/tmp");
   if (!input) return failed(&context, input.error());
   std::string sender = context.envelope.sender.value_or(input->from_line_sender.value_or(""));
   std::string original;

@@ -154,9 +154,9 @@ std::string user_for(std::string_view address, const Config& config) {
 }
 
 std::optional<Reply> check_recipient(std::string_view address, const Config& config,
-                                     std::string& user, LookedUp& looked_up) {
+                                     UserCache& users, std::string& user, LookedUp& looked_up) {
   user = user_for(address, config);
-  auto found = deliver::find_recipient(user, config);
+  auto found = users.find(user);
   if (found) {
     looked_up.insert_or_assign(user, std::move(*found));
     return std::nullopt;
@@ -200,6 +200,7 @@ const deliver::MailUser* looked_up_user(const LookedUp& looked_up, const std::st
 
 std::vector<Reply> deliver_all(const Transaction& message, const Config& config, Counters* counters,
                                const LookedUp& looked_up, WorkerPool* workers) {
+  if (workers != nullptr) return workers->deliver(message, looked_up);
   std::vector<Reply> replies(message.recipients.size());
   auto file = message_file(message.data);
   if (!file) {
@@ -207,7 +208,6 @@ std::vector<Reply> deliver_all(const Transaction& message, const Config& config,
     for (auto& reply : replies) reply = {451, "4.3.0", "cannot spool the message, try again later"};
     return replies;
   }
-  if (workers != nullptr) return workers->deliver(message, file->get(), looked_up);
   std::vector<Child> children;
   children.reserve(message.recipients.size());
   for (const auto& recipient : message.recipients)

@@ -14,6 +14,7 @@
 
 #include "lmtp/counters.hpp"
 #include "lmtp/protocol.hpp"
+#include "lmtp/user_cache.hpp"
 #include "mailroom/deliver/recipient.hpp"
 #include "mailroom/util/config.hpp"
 
@@ -35,8 +36,10 @@ using LookedUp = std::map<std::string, deliver::MailUser, std::less<>>;
 
 // The RCPT TO check: 550 5.1.1 for an unknown user, 451 when the lookup
 // failed; nullopt (`user` set, what was found in `looked_up`) to accept.
+// The user is asked of `users` (the session's, lmtp/user_cache.hpp).
 [[nodiscard]] std::optional<Reply> check_recipient(std::string_view address, const Config& config,
-                                                   std::string& user, LookedUp& looked_up);
+                                                   UserCache& users, std::string& user,
+                                                   LookedUp& looked_up);
 
 // deliver's exit code, enhanced status and reason as the LMTP reply for
 // that recipient (mirrors mailroom-deliver(8), "EXIT STATUS").

@@ -8,7 +8,9 @@
 
 #include "lmtp/delivery.hpp"
 #include "lmtp/protocol.hpp"
+#include "lmtp/user_cache.hpp"
 #include "lmtp/worker.hpp"
+#include "mailroom/deliver/recipient.hpp"
 #include "mailroom/util/host.hpp"
 #include "mailroom/util/log.hpp"
 
@@ -71,12 +73,16 @@ void log_transaction(const std::string& peer, const Transaction& message,
 int run_session(int fd, const std::string& peer, const Config& config, Counters* counters) {
   const std::string& host = config.maildir.hostname.empty() ? host_name() : config.maildir.hostname;
   LookedUp looked_up;
-  Protocol protocol(limits_of(config), host,
-                    [&config, counters, &looked_up](std::string_view address, std::string& user) {
-                      auto refused = check_recipient(address, config, user, looked_up);
-                      if (refused) count_recipient(counters, *refused);
-                      return refused;
-                    });
+  UserCache users(user_tables(config), [&config](const std::string& name) {
+    return deliver::find_recipient(name, config);
+  });
+  Protocol protocol(
+      limits_of(config), host,
+      [&config, counters, &users, &looked_up](std::string_view address, std::string& user) {
+        auto refused = check_recipient(address, config, users, user, looked_up);
+        if (refused) count_recipient(counters, *refused);
+        return refused;
+      });
   std::optional<WorkerPool> workers;
   if (WorkerPool::usable(config)) workers.emplace(config, counters);
   if (!write_all(fd, protocol.greeting())) return 0;

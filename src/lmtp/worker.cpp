@@ -4,14 +4,17 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
 
 #include "lmtp/delivery.hpp"
+#include "lmtp/message_file.hpp"
 #include "lmtp/worker_process.hpp"
 #include "lmtp/worker_wire.hpp"
 #include "mailroom/util/log.hpp"
@@ -20,34 +23,58 @@ namespace mailroom::lmtp {
 namespace {
 
 const Reply kCrashed{451, "4.3.0", "delivery process crashed, try again later"};
+constexpr timeval kReportSlice{1, 0};
 
-// A descriptor of its own on the message (not the memfd's shared offset:
-// workers of several uids read it side by side), read-only.
-UniqueFd reopen(int message_fd) {
-  const std::string path = "/proc/self/fd/" + std::to_string(message_fd);
-  return UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+// The largest message a request on `channel` may carry: kMaxInlineMessage
+// when the socket's send buffer takes the largest request (raised as root
+// past net.core.wmem_max if it must), else 0 (every message as a memfd).
+std::size_t inline_limit(int channel) {
+  constexpr int kWanted = 2 * static_cast<int>(kMaxWorkDatagram + kMaxInlineMessage + 1024);
+  int size = 0;
+  socklen_t length = sizeof size;
+  if (::getsockopt(channel, SOL_SOCKET, SO_SNDBUF, &size, &length) == 0 && size >= kWanted)
+    return kMaxInlineMessage;
+  if (::setsockopt(channel, SOL_SOCKET, SO_SNDBUFFORCE, &kWanted, sizeof kWanted) != 0 &&
+      ::setsockopt(channel, SOL_SOCKET, SO_SNDBUF, &kWanted, sizeof kWanted) != 0)
+    return 0;
+  length = sizeof size;
+  const bool fits =
+      ::getsockopt(channel, SOL_SOCKET, SO_SNDBUF, &size, &length) == 0 && size >= kWanted;
+  return fits ? kMaxInlineMessage : 0;
 }
 
-bool send_with_fd(int channel, const std::string& datagram, int fd) {
+// The datagram, with the descriptor `fd` unless it is -1 (the message is
+// in the datagram).
+Sent send_with_fd(int channel, const std::string& datagram, int fd) {
   OneDescriptorMessage message(const_cast<char*>(datagram.data()), datagram.size());
   msghdr& header = message.header;
-  cmsghdr* c = CMSG_FIRSTHDR(&header);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  if (fd < 0) {
+    header.msg_control = nullptr;
+    header.msg_controllen = 0;
+  } else {
+    cmsghdr* c = CMSG_FIRSTHDR(&header);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  }
   for (;;) {
-    ssize_t n = ::sendmsg(channel, &header, MSG_NOSIGNAL);
+    // Never blocking: a full queue is the caller's to drain (WorkerPool::deliver).
+    ssize_t n = ::sendmsg(channel, &header, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0 && errno == EINTR) continue;
-    return n == static_cast<ssize_t>(datagram.size());
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Sent::busy;
+    return n == static_cast<ssize_t>(datagram.size()) ? Sent::yes : Sent::no;
   }
 }
 
+// `message_fd` -1: the message goes in the request.
 WorkRequest request_for(const Transaction& message, const Recipient& recipient,
-                        const deliver::MailUser& user) {
-  return {recipient.user,      message.sender,      recipient.original,
-          recipient.address,   message.client.addr, message.client.helo,
-          message.client.name, user.home,           user.maildir};
+                        const deliver::MailUser& user, int message_fd) {
+  return {recipient.user,      message.sender,
+          recipient.original,  recipient.address,
+          message.client.addr, message.client.helo,
+          message.client.name, user.home,
+          user.maildir,        message_fd < 0 ? message.data : std::string()};
 }
 
 // The user check_recipient found at RCPT TO; looked up again only when it
@@ -103,26 +130,32 @@ WorkerPool::Worker* WorkerPool::worker_for(const Ids& ids, const std::string& us
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) return nullptr;
   UniqueFd ours(pair[0]);
   UniqueFd theirs(pair[1]);
+  // The report is waited for in a blocking recv that returns every second
+  // to look at the deadline (no poll() before each: one system call less
+  // a recipient); poll() only where the option is refused.
+  const bool sliced =
+      ::setsockopt(ours.get(), SOL_SOCKET, SO_RCVTIMEO, &kReportSlice, sizeof kReportSlice) == 0;
+  const std::size_t max_inline = inline_limit(ours.get());
   pid_t pid = ::fork();
   if (pid == 0) run_worker(theirs.get(), ids.first, ids.second, user, config_, counters_);
   if (pid < 0) {
     log::error("lmtp: fork: {}", std::strerror(errno));
     return nullptr;
   }
-  worker = Worker{pid, std::move(ours), 0, 0, now, false};
+  worker = Worker{pid, std::move(ours), 0, 0, now, false, sliced, max_inline};
   return &worker;
 }
 
-bool WorkerPool::send(Worker& worker, const Transaction& message, const Recipient& recipient,
+Sent WorkerPool::send(Worker& worker, const Transaction& message, const Recipient& recipient,
                       const deliver::MailUser& user, int message_fd) {
-  auto datagram = encode(request_for(message, recipient, user));
-  UniqueFd own = reopen(message_fd);
-  if (!datagram || !own) return false;
-  if (!send_with_fd(worker.channel.get(), *datagram, own.get())) return false;
+  auto datagram = encode(request_for(message, recipient, user, message_fd));
+  if (!datagram) return Sent::no;
+  if (auto sent = send_with_fd(worker.channel.get(), *datagram, message_fd); sent != Sent::yes)
+    return sent;
   ++worker.sent;
   ++worker.pending;
   worker.last_used = std::chrono::steady_clock::now();
-  return true;
+  return Sent::yes;
 }
 
 // The worker ended without a report: its recipients are deferred, never
@@ -161,12 +194,14 @@ Reply WorkerPool::await(Worker& worker, const Recipient& recipient) {
       ::kill(worker.pid, SIGKILL);
       return lost(worker, recipient);
     }
-    pollfd ready{worker.channel.get(), POLLIN, 0};
-    int n = ::poll(&ready, 1, static_cast<int>(std::min<long>(left.count(), 1000)));
-    if (n < 0 && errno != EINTR) return lost(worker, recipient);
-    if (n <= 0) continue;
+    if (!worker.sliced) {
+      pollfd ready{worker.channel.get(), POLLIN, 0};
+      int n = ::poll(&ready, 1, static_cast<int>(std::min<long>(left.count(), 1000)));
+      if (n < 0 && errno != EINTR) return lost(worker, recipient);
+      if (n <= 0) continue;
+    }
     ssize_t got = ::recv(worker.channel.get(), datagram, sizeof datagram, 0);
-    if (got < 0 && errno == EINTR) continue;
+    if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
     if (got <= 0) return lost(worker, recipient);
     auto report = decode_report(std::string_view(datagram, static_cast<std::size_t>(got)));
     if (!report) {
@@ -178,11 +213,41 @@ Reply WorkerPool::await(Worker& worker, const Recipient& recipient) {
   }
 }
 
-std::vector<Reply> WorkerPool::deliver(const Transaction& message, int message_fd,
-                                       const LookedUp& looked_up) {
+std::vector<Reply> WorkerPool::deliver(const Transaction& message, const LookedUp& looked_up) {
   const auto& recipients = message.recipients;
   std::vector<Reply> replies(recipients.size());
+  UniqueFd file;  // the message as a sealed memfd, made at the first need
+  // -1: the message goes in the request; -2: no memfd could be made.
+  auto descriptor_for = [&](const Worker& worker) {
+    if (message.data.size() <= worker.max_inline) return -1;
+    if (!file) {
+      auto sealed = sealed_message_file(message.data);
+      if (!sealed) {
+        log::error("lmtp: {}", sealed.error().message);
+        return -2;
+      }
+      file = std::move(*sealed);
+    }
+    return file.get();
+  };
   std::vector<Worker*> assigned(recipients.size(), nullptr);
+  // Recipient i's request to `worker`. While the worker's queue is full,
+  // its oldest report is read first: else the session would block in
+  // sendmsg while the worker blocks sending reports nobody reads (one uid,
+  // a thousand recipients: the transaction hung).
+  auto send_to = [&](Worker& worker, std::size_t i, const deliver::MailUser& user) {
+    for (;;) {
+      const int message_fd = descriptor_for(worker);
+      if (message_fd == -2) return false;
+      const Sent sent = send(worker, message, recipients[i], user, message_fd);
+      if (sent != Sent::busy) return sent == Sent::yes;
+      const auto oldest = std::find(assigned.begin(), assigned.begin() + i, &worker);
+      if (oldest == assigned.begin() + i) return false;
+      const auto j = static_cast<std::size_t>(oldest - assigned.begin());
+      replies[j] = await(worker, recipients[j]);
+      assigned[j] = nullptr;
+    }
+  };
   for (std::size_t i = 0; i < recipients.size(); ++i) {
     auto user = user_of(recipients[i], looked_up, config_);
     if (!user) {
@@ -191,14 +256,14 @@ std::vector<Reply> WorkerPool::deliver(const Transaction& message, int message_f
     }
     const Ids ids{user->uid, user->gid};
     Worker* worker = worker_for(ids, recipients[i].user);
-    bool sent = worker != nullptr && send(*worker, message, recipients[i], *user, message_fd);
+    bool sent = worker != nullptr && send_to(*worker, i, *user);
     // A worker that ended while idle (killed, say) never got this request:
     // one new worker, one more try. With requests of this transaction in
     // it, its end is theirs to report.
     if (!sent && worker != nullptr && worker->pending == 0) {
       retire(*worker);
       worker = worker_for(ids, recipients[i].user);
-      sent = worker != nullptr && send(*worker, message, recipients[i], *user, message_fd);
+      sent = worker != nullptr && send_to(*worker, i, *user);
     }
     if (!sent) {
       replies[i] = {451, "4.3.0", "cannot start a delivery process, try again later"};

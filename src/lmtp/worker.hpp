@@ -2,9 +2,10 @@
 // session (mailroom-lmtp(8), "Privileges"). A worker is forked by the
 // session (root), drops to the uid and gid once, before it reads any
 // request, and then runs deliver's pipeline for each recipient it is sent:
-// the envelope in a datagram (lmtp/worker_wire.hpp), the message as a
-// read-only descriptor of its own (SCM_RIGHTS). This saves the fork, the
-// exit and the copy-on-write faults of a process per recipient.
+// the envelope in a datagram (lmtp/worker_wire.hpp), with the message
+// when it is small, else a sealed memfd (SCM_RIGHTS) it cannot change.
+// This saves the fork, the exit and the copy-on-write faults of a process
+// per recipient.
 //
 // A worker that dies (crash, kill, deadline) fails only the recipients it
 // had been sent, with 451 4.3.0, and the next recipient of its uid gets a
@@ -30,6 +31,9 @@
 
 namespace mailroom::lmtp {
 
+// Whether a request went to its worker; `busy`: its queue is full.
+enum class Sent { yes, no, busy };
+
 class WorkerPool {
  public:
   static constexpr std::size_t kMaxDeliveries = 1000;
@@ -50,13 +54,13 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
   ~WorkerPool();  // closes every worker's socket and reaps it
 
-  // One reply per recipient of `message`, in order; message_fd holds the
-  // message (memfd). Recipients of different uids are delivered side by
-  // side, those of one uid one after the other by its worker.
+  // One reply per recipient of `message`, in order. Recipients of
+  // different uids are delivered side by side, those of one uid one after
+  // the other by its worker. The message goes in each request
+  // (kMaxInlineMessage), else as one sealed memfd (lmtp/message_file.hpp).
   // Each recipient's user is the one check_recipient found (`looked_up`);
   // the worker is told it and does not look it up again.
-  [[nodiscard]] std::vector<Reply> deliver(const Transaction& message, int message_fd,
-                                           const LookedUp& looked_up);
+  [[nodiscard]] std::vector<Reply> deliver(const Transaction& message, const LookedUp& looked_up);
 
  private:
   using Ids = std::pair<uid_t, gid_t>;
@@ -67,10 +71,12 @@ class WorkerPool {
     std::size_t pending = 0;  // sent in this transaction, report not read yet
     std::chrono::steady_clock::time_point last_used{};
     bool dead = false;
+    bool sliced = false;         // recv on channel times out each second (SO_RCVTIMEO)
+    std::size_t max_inline = 0;  // the largest message sent in the request
   };
 
   Worker* worker_for(const Ids& ids, const std::string& user);
-  bool send(Worker& worker, const Transaction& message, const Recipient& recipient,
+  Sent send(Worker& worker, const Transaction& message, const Recipient& recipient,
             const deliver::MailUser& user, int message_fd);
   Reply await(Worker& worker, const Recipient& recipient);
   void retire(Worker& worker);

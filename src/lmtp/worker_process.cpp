@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "lmtp/message_file.hpp"
 #include "lmtp/worker_wire.hpp"
 #include "mailroom/deliver/deliver.hpp"
 #include "mailroom/deliver/exit_code.hpp"
@@ -41,7 +42,7 @@ struct Received {
 // The buffer is the worker's for its life: zeroing 64 KB per request was
 // 2.5 % of the server's CPU (perf, bench/lmtp at 16 connections).
 std::optional<Received> receive() {
-  static std::vector<char> buffer(kMaxWorkDatagram + 1);
+  static std::vector<char> buffer(kMaxWorkDatagram + 1 + kMaxInlineMessage + 1);
   Received got;
   for (;;) {
     OneDescriptorMessage message(buffer.data(), buffer.size());
@@ -70,10 +71,18 @@ void report(const WorkReport& outcome) {
 
 // `uid` and `gid` are the worker's own, the recipient's: the session sent
 // this recipient here because they are.
+// The message is in `work` itself, or, when `message` is open, the sealed
+// memfd it names (lmtp/message_file.hpp), mapped: read without a file
+// offset shared with the workers of other uids.
 WorkReport deliver_one(const WorkRequest& work, UniqueFd message, uid_t uid, gid_t gid,
                        const Config& config, Counters* counters) {
-  if (::dup2(message.get(), STDIN_FILENO) < 0)
-    return {deliver::kExitTempFail, "4.3.0", "cannot read the message"};
+  std::optional<MappedMessage> mapped;
+  if (message) {
+    auto map = MappedMessage::map(message.get());
+    if (!map) return {deliver::kExitTempFail, "4.3.0", "cannot read the message"};
+    mapped.emplace(std::move(*map));
+    message.reset();
+  }
   if (work.client_name.empty()) {
     ::unsetenv("CLIENT_HOSTNAME");  // NOLINT(concurrency-mt-unsafe): one thread
   } else {
@@ -87,6 +96,7 @@ WorkReport deliver_one(const WorkRequest& work, UniqueFd message, uid_t uid, gid
   request.final_recipient = work.address;
   request.client_address = work.client_addr;
   request.client_helo = work.client_helo;
+  request.input_bytes = mapped ? mapped->bytes() : std::string_view(work.message);
   request.from_line = false;         // DATA is the message itself (RFC 2033 §4.2)
   request.dropped_from_root = true;  // global scripts must be root's, as for root
   auto outcome = deliver::deliver(request, config);
@@ -122,7 +132,7 @@ void run_worker(int channel, uid_t uid, gid_t gid, const std::string& user, cons
   }
   while (auto got = receive()) {
     auto work = decode_request(got->datagram);
-    if (!work || !got->message) {
+    if (!work || (got->message && !work->message.empty())) {
       report({deliver::kExitTempFail, "4.3.0", "malformed request to the delivery worker"});
       continue;
     }

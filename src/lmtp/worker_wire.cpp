@@ -11,12 +11,13 @@ namespace {
 constexpr char kSeparator = '\0';
 
 // Exactly N fields, else nullopt: a short or long datagram is a bug or a
-// truncation, never something to guess at.
+// truncation, never something to guess at. With `rest`, the last field is
+// everything after the (N-1)th separator, separators included.
 template <std::size_t N>
-std::optional<std::array<std::string_view, N>> split(std::string_view datagram) {
+std::optional<std::array<std::string_view, N>> split(std::string_view datagram, bool rest = false) {
   std::array<std::string_view, N> fields;
   for (std::size_t i = 0; i < N; ++i) {
-    auto end = datagram.find(kSeparator);
+    auto end = rest && i + 1 == N ? std::string_view::npos : datagram.find(kSeparator);
     if ((end == std::string_view::npos) != (i + 1 == N)) return std::nullopt;
     fields[i] = datagram.substr(0, end);
     datagram.remove_prefix(end == std::string_view::npos ? datagram.size() : end + 1);
@@ -47,16 +48,21 @@ OneDescriptorMessage::OneDescriptorMessage(void* bytes, std::size_t size) : data
 std::optional<std::string> encode(const WorkRequest& r) {
   auto out = join({r.user, r.sender, r.original, r.address, r.client_addr, r.client_helo,
                    r.client_name, r.home, r.maildir});
-  if (out && out->size() > kMaxWorkDatagram) return std::nullopt;
+  if (!out || out->size() > kMaxWorkDatagram || r.message.size() > kMaxInlineMessage)
+    return std::nullopt;
+  out->reserve(out->size() + 1 + r.message.size());
+  *out += kSeparator;
+  *out += r.message;  // the last field: its NULs are its own
   return out;
 }
 
 std::optional<WorkRequest> decode_request(std::string_view datagram) {
-  auto f = split<9>(datagram);
+  auto f = split<10>(datagram, true);
   if (!f || (*f)[0].empty() || (*f)[8].empty()) return std::nullopt;
   return WorkRequest{std::string((*f)[0]), std::string((*f)[1]), std::string((*f)[2]),
                      std::string((*f)[3]), std::string((*f)[4]), std::string((*f)[5]),
-                     std::string((*f)[6]), std::string((*f)[7]), std::string((*f)[8])};
+                     std::string((*f)[6]), std::string((*f)[7]), std::string((*f)[8]),
+                     std::string((*f)[9])};
 }
 
 std::string encode(const WorkReport& report) {

@@ -6,7 +6,8 @@
 # 451 4.3.0: the message is not stored, the MTA's retry stores it once, and
 # the next message gets a new worker; with log.target = syslog a worker's
 # lines reach the syslog socket; each delivery in a worker has its own
-# deadline. Every process it starts is killed by pid.
+# deadline; a user removed or added during a session is seen at the next
+# RCPT TO. Every process it starts is killed by pid.
 TEST_NAME=lmtp_worker
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/common.sh
@@ -156,6 +157,48 @@ PY
 out=$(cat "$T/five.out")
 expect_line "$out" "replies 250 250 250 250 250" "five users in one transaction: 250 each"
 expect_line "$out" "workers kept 4" "the session keeps four workers, not five"
+# -- a thousand recipients of one uid in one transaction: each gets its
+# 250. The session sends requests without blocking and reads the worker's
+# reports when its queue is full; before, the session blocked in sendmsg
+# while the worker blocked sending reports nobody read, and the
+# transaction hung (at 1000 recipients with the message as a memfd, at
+# 400 once small messages went in the request).
+# -- and a message too large for the request (over 64 KiB, NUL bytes in
+# it), to two uids: each gets the sealed memfd, and both copies are the
+# message as sent (CRLF stored as LF).
+$PY - "$SOCK" "$C" "$D" "$E" "$T/home" >"$T/many.out" 2>&1 <<'PY'
+import glob, smtplib, sys, time
+sock, c_user, d_user, e_user, homes = sys.argv[1:]
+c = smtplib.LMTP(sock)
+c.sock.settimeout(60)
+c.ehlo()
+c.mail("s@example.org")
+for _ in range(1000):
+    c.rcpt(c_user + "@example.net")
+try:
+    codes = [c.data(b"Subject: many\r\n\r\n" + b"x" * 70 * 57 + b"\r\n")[0]]
+    codes += [c.getreply()[0] for _ in range(999)]
+    print("many", sum(code == 250 for code in codes), "of 1000")
+except Exception as e:  # the hang: the client's timeout
+    print("many failed", repr(e))
+    sys.exit(0)
+body = b"Subject: large\r\n\r\n" + b"".join(b"line %d \0 nul\r\n" % n for n in range(12000))
+c.mail("s@example.org"); c.rcpt(d_user + "@example.net"); c.rcpt(e_user + "@example.net")
+print("large", c.data(body)[0], c.getreply()[0], len(body) > 65536)
+want = body.replace(b"\r\n", b"\n")
+for user in (d_user, e_user):
+    stored = [open(f, "rb").read() for f in glob.glob(f"{homes}/{user}/Maildir/new/*")]
+    print("stored", user == d_user and "D" or "E", sum(s.endswith(want) for s in stored))
+c.quit()
+PY
+out=$(cat "$T/many.out")
+expect_line "$out" "many 1000 of 1000" "1000 recipients of one uid in one transaction: 250 each"
+expect_line "$out" "large 250 250 True" "a message over 64 KiB to two uids: 250 each"
+expect_line "$out" "stored D 1" "D's copy of the large message is the message as sent"
+expect_line "$out" "stored E 1" "E's copy of the large message is the message as sent"
+[ "$(count_files "$T/home/$C/Maildir/new")" = 1001 ] && pass "C has its 1001 messages" ||
+  fail "C has $(count_files "$T/home/$C/Maildir/new") messages"
+
 kill -TERM "$LMTP_PID"
 wait_for 10 bash -c "! kill -0 $LMTP_PID 2>/dev/null" && pass "server exited after SIGTERM" ||
   fail "server still running after SIGTERM"
@@ -255,6 +298,47 @@ expect_line "$out" "second 451 within 10s" \
 rm -f "$T/home/$A/.mailroom/spam-lists"
 grep -l '^Subject: d2$' "$T/home/$A/Maildir/new"/* >/dev/null 2>&1 &&
   fail "the message past its deadline was stored" || pass "the message past its deadline is not stored"
+# -- the session keeps the users it found while /etc/passwd and
+# nsswitch.conf stay the same (lmtp/user_cache.hpp): a user removed
+# during a session is refused at the next RCPT TO, a user added is
+# accepted at once. /etc/passwd is let settle first, so that the session
+# does keep the user it found.
+G="mrwg$$"
+H="mrwh$$"
+cleanup_add "userdel '$G' 2>/dev/null; groupdel '$G' 2>/dev/null; userdel '$H' 2>/dev/null; groupdel '$H' 2>/dev/null"
+retry 20 useradd -M -d "$T/home/$G" -s /bin/sh -U "$G" || die "useradd $G"
+mkdir -p "$T/home/$G" && chown "$G:$G" "$T/home/$G"
+$PY - "$T/syslog-lmtp.sock" "$G" "$H" "$T/home/$H" >"$T/users.out" 2>&1 <<'PY'
+import os, smtplib, subprocess, sys, time
+sock, g, h, h_home = sys.argv[1:]
+def run(*argv):  # useradd and userdel fail while a parallel test holds the lock
+    for _ in range(40):
+        if subprocess.run(argv, stderr=subprocess.DEVNULL).returncode == 0:
+            return
+        time.sleep(0.25)
+    sys.exit("failed: %s" % " ".join(argv))
+time.sleep(max(0, os.stat("/etc/passwd").st_mtime + 3 - time.time()))
+c = smtplib.LMTP(sock)
+c.ehlo()
+c.mail("s@example.org")
+print("present", c.rcpt(g + "@example.net")[0])
+print("again", c.rcpt(g + "@example.net")[0])
+c.rset()
+run("userdel", g)
+c.mail("s@example.org")
+print("removed", c.rcpt(g + "@example.net")[0])
+print("absent", c.rcpt(h + "@example.net")[0])
+run("useradd", "-M", "-d", h_home, "-s", "/bin/sh", "-U", h)
+print("added", c.rcpt(h + "@example.net")[0])
+c.quit()
+PY
+out=$(cat "$T/users.out")
+expect_line "$out" "present 250" "a user in /etc/passwd: 250"
+expect_line "$out" "again 250" "the same user again in the session: 250"
+expect_line "$out" "removed 550" "the user removed during the session: 550 at the next RCPT TO"
+expect_line "$out" "absent 550" "a user not yet added: 550"
+expect_line "$out" "added 250" "the user added during the session: 250 at once"
+
 kill -TERM "$SYSLOG_PID"
 wait_for 10 bash -c "! kill -0 $SYSLOG_PID 2>/dev/null" || fail "second server still running"
 grep -qE 'AddressSanitizer|runtime error' "$T/lmtp.log" && fail "sanitizer output in the log"

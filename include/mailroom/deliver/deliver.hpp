@@ -35,6 +35,9 @@ struct Request {
   // A worker that already runs as the user could not read a root-only
   // users.virtual_file, and the second lookup was 10 system calls.
   std::optional<MailUser> looked_up;
+  // The message itself, held by the caller (mailroom lmtp's worker): read
+  // from here rather than from stdin or input_path.
+  std::optional<std::string_view> input_bytes;
 };
 
 // How long the stages of one delivery took, for `mailroom lmtp`'s

@@ -158,5 +158,22 @@ TEST(Input, UnwritableSpoolDirectoryIsTemporary) {
   EXPECT_EQ(input.error().kind, ErrorKind::temporary);
 }
 
+// The message as the caller holds it (mailroom lmtp's worker): the same
+// result as from a descriptor, CRLF, size limit and spool file included.
+TEST(Input, HeldBytesReadAsFromADescriptor) {
+  std::string message = "A: 1\r\nB: 2\r\n\r\n" + std::string(300000, 'x') + "\r\nend\r\n";
+  const InputLimits spooling{100 << 20, 100000};
+  auto held = read_message(std::string_view(message), spooling, testing::TempDir());
+  auto from_fd = read(message, spooling);
+  ASSERT_TRUE(held);
+  ASSERT_TRUE(from_fd);
+  EXPECT_EQ(held->buffer->bytes(), from_fd->buffer->bytes());
+  EXPECT_TRUE(held->spooled);
+  auto too_large = read_message(std::string_view(message), {4096, 1024}, testing::TempDir());
+  ASSERT_FALSE(too_large);
+  EXPECT_EQ(too_large.error().sys_errno, EFBIG);
+  EXPECT_FALSE(read_message(std::string_view(), {}, testing::TempDir()));  // empty: 65
+}
+
 }  // namespace
 }  // namespace mailroom::deliver

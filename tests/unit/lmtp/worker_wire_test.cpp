@@ -50,11 +50,24 @@ TEST(LmtpWorkerWire, RefusesARequestOverTheDatagramLimit) {
 
 TEST(LmtpWorkerWire, RefusesMalformedRequests) {
   EXPECT_FALSE(decode_request(""));
-  EXPECT_FALSE(decode_request("bob\0\0\0\0\0\0\0/m"s));      // 8 fields
-  EXPECT_FALSE(decode_request("bob\0\0\0\0\0\0\0\0\0/m"s));  // 10 fields
-  EXPECT_FALSE(decode_request("\0\0\0\0\0\0\0\0/m"s));       // no user
-  EXPECT_FALSE(decode_request("bob\0\0\0\0\0\0\0\0"s));      // no Maildir
-  EXPECT_TRUE(decode_request("bob\0\0\0\0\0\0\0\0/m"s));     // 9 fields
+  EXPECT_FALSE(decode_request("bob\0\0\0\0\0\0\0/m\0"s));   // 8 fields and the message
+  EXPECT_FALSE(decode_request("bob\0\0\0\0\0\0\0\0/m"s));   // no message field
+  EXPECT_FALSE(decode_request("\0\0\0\0\0\0\0\0/m\0"s));    // no user
+  EXPECT_FALSE(decode_request("bob\0\0\0\0\0\0\0\0\0"s));   // no Maildir
+  EXPECT_TRUE(decode_request("bob\0\0\0\0\0\0\0\0/m\0"s));  // 9 fields, no message
+}
+
+TEST(LmtpWorkerWire, CarriesASmallMessageWhateverBytesItHolds) {
+  // 8BITMIME and binary junk: NUL in the message is the message's, not a
+  // separator.
+  const std::string body = "Subject: x\n\nnul \0 here\0\0 and at the end\0"s;
+  auto got = decode_request(
+      *encode(WorkRequest{"bob", "", "", "bob@example.net", "", "", "", "", "/m/bob", body}));
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->maildir, "/m/bob");
+  EXPECT_EQ(got->message, body);
+  EXPECT_FALSE(encode(WorkRequest{"bob", "", "", "bob@example.net", "", "", "", "", "/m/bob",
+                                  std::string(kMaxInlineMessage + 1, 'x')}));
 }
 
 TEST(LmtpWorkerWire, ReportRoundTripsAndKeepsItsFieldsApart) {
