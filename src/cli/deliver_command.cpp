@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/deliver_arena.hpp"
 #include "cli/options.hpp"
 #include "mailroom/deliver/deliver.hpp"
 #include "mailroom/deliver/exit_code.hpp"
@@ -107,7 +106,6 @@ void arm_deadline_from_overrides(const std::vector<std::string>& overrides) {
 }  // namespace
 
 int deliver_command(Args args) {
-  enable_deliver_arena();
   if (auto refused = deliver::prepare_process()) {
     std::fprintf(stderr, "%s\n", deliver::outcome_line(*refused).c_str());
     return refused->exit_code;
