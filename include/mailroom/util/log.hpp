@@ -47,12 +47,14 @@ template <class... Args>
 void info(fmt::format_string<Args...> f, Args&&... a) noexcept {
   at(Level::info, f, std::forward<Args>(a)...);
 }
+// Cold, as fail() (result.hpp): the paths that warn or report an error
+// leave the hot text.
 template <class... Args>
-void warn(fmt::format_string<Args...> f, Args&&... a) noexcept {
+[[gnu::cold]] void warn(fmt::format_string<Args...> f, Args&&... a) noexcept {
   at(Level::warn, f, std::forward<Args>(a)...);
 }
 template <class... Args>
-void error(fmt::format_string<Args...> f, Args&&... a) noexcept {
+[[gnu::cold]] void error(fmt::format_string<Args...> f, Args&&... a) noexcept {
   at(Level::error, f, std::forward<Args>(a)...);
 }
 
