@@ -56,9 +56,11 @@ class TokenSink {
   }
 
  private:
+  void add_text_keys(std::string_view prefix, std::string_view text);
   void add_bigrams(std::string_view word);
   void count_bigrams();
   void add_bigram_keys(std::string_view current);
+  void add_bigram_keys(std::string_view word, std::uint64_t key);
   void emit(std::string_view prefix, std::string_view word, TokenKind kind);
 
   const TokenLimits& limits_;

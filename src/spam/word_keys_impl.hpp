@@ -1,0 +1,89 @@
+// split_word_keys (token_sink.hpp): split_words for a sink that keeps only
+// keys, hashing each word while it is split. The keys are those of the
+// words split_words makes (a pinned equality: token_pin_test), but the
+// lower-cased copy of a word with upper case and the second pass over its
+// bytes to hash it are not made: FNV-1a takes each byte as it is read,
+// lower-cased by table.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "spam/word_split_impl.hpp"
+
+namespace mailroom::spam::detail {
+
+inline constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
+
+// A byte's class for the split: word byte, edge mark, digit, and its
+// lower case (ASCII letters only, as ascii_lower).
+inline constexpr std::uint8_t kClassWord = 1;
+inline constexpr std::uint8_t kClassEdge = 2;
+inline constexpr std::uint8_t kClassDigit = 4;
+struct ByteClasses {
+  std::array<std::uint8_t, 256> cls{};
+  std::array<std::uint8_t, 256> lower{};
+};
+inline constexpr ByteClasses kByteClasses = [] {
+  ByteClasses t;
+  for (std::size_t b = 0; b < 256; ++b) {
+    const auto c = static_cast<char>(b);
+    t.cls[b] = static_cast<std::uint8_t>((is_word_byte(c) ? kClassWord : 0) |
+                                         (is_edge_mark(c) ? kClassEdge : 0) |
+                                         (c >= '0' && c <= '9' ? kClassDigit : 0));
+    t.lower[b] = static_cast<std::uint8_t>(c >= 'A' && c <= 'Z' ? b + ('a' - 'A') : b);
+  }
+  return t;
+}();
+
+// fnv1a(h, ascii_lower(bytes)) without the lower-cased copy.
+[[nodiscard]] inline std::uint64_t fnv1a_lower(std::uint64_t h, std::string_view bytes) noexcept {
+  for (const char c : bytes) {
+    h ^= kByteClasses.lower[static_cast<unsigned char>(c)];
+    h *= kFnvPrime;
+  }
+  return h;
+}
+
+// Calls emit(word, key) per word split_words would emit, in the same
+// order: `word` is the word as it lies in the text (not lower-cased; a
+// number is its "num:<n>" token) and `key` is fnv1a(start, the word
+// split_words emits).
+template <class Emit>
+void split_word_keys(std::string_view text, std::uint64_t start, Emit&& emit) {
+  const auto& cls = kByteClasses.cls;
+  const auto& lower = kByteClasses.lower;
+  const char* const data = text.data();
+  const std::size_t size = text.size();
+  NumberToken number{};
+  std::size_t i = 0;
+  for (;;) {
+    while (i < size && (cls[static_cast<unsigned char>(data[i])] & kClassWord) == 0) ++i;
+    // A word's leading edge marks are trimmed: not hashed.
+    while (i < size && (cls[static_cast<unsigned char>(data[i])] & kClassEdge) != 0) ++i;
+    if (i >= size) return;
+    const std::size_t first = i;
+    std::uint64_t h = start;
+    for (; i < size; ++i) {
+      const auto u = static_cast<unsigned char>(data[i]);
+      if ((cls[u] & kClassWord) == 0) break;
+      h = (h ^ lower[u]) * kFnvPrime;
+    }
+    // Trailing edge marks ("end." "x--"): rarer, so hashed again without.
+    std::size_t end = i;
+    while (end > first && (cls[static_cast<unsigned char>(data[end - 1])] & kClassEdge) != 0) --end;
+    const std::string_view word(data + first, end - first);
+    if (word.size() < 2) continue;
+    if (word.size() > 4 && (cls[static_cast<unsigned char>(word[0])] & kClassDigit) != 0 &&
+        all_digits(word)) {
+      const std::string_view token = number_token(word.size(), number);
+      emit(token, fnv1a_lower(start, token));
+      continue;
+    }
+    emit(word, end == i ? h : fnv1a_lower(start, word));
+  }
+}
+
+}  // namespace mailroom::spam::detail
