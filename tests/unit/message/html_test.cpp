@@ -31,6 +31,10 @@ TEST(Html, Table) {
       {"<unterminated", ""},
       {"<style>never closed", ""},
       {"&#0;&#xD800;&#99999999;", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+      // Single spaces inside a run of text, before a tag, an entity, other
+      // white space and at the end.
+      {"one two  three \tfour <b>five</b> &amp; six &x y\nz ",
+       "one two three four five & six &x y z"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.in);
