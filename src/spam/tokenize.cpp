@@ -191,8 +191,7 @@ DistinctFeatures distinct_features(const message::Message& msg, const TokenLimit
   out.truncated = sink.finish().truncated || out_of_budget;
   std::vector<Feature> keys = sink.take_keys();
   if (out_of_budget) keys.push_back(Feature{token_hash(kScanBudget), TokenKind::meta});
-  std::sort(keys.begin(), keys.end(), by_key);
-  keys.erase(std::unique(keys.begin(), keys.end(), same_key), keys.end());
+  detail::sort_unique_by_hash(keys, [](const Feature& f) { return f.key; });
   // The n-grams (most of a message's features) apart, as bare keys: the
   // cheaper sort, then one merge.
   std::vector<std::uint64_t> grams;
@@ -201,6 +200,10 @@ DistinctFeatures distinct_features(const message::Message& msg, const TokenLimit
   const std::uint64_t prefix = detail::fnv1a(detail::kFnvBasis, kNgramPrefix);
   for_each_byte_ngram(msg, limits,
                       [&](std::string_view gram) { grams.push_back(detail::fnv1a(prefix, gram)); });
+  if (grams.empty()) {  // a scoring without n-grams (Fisher alone): nothing to merge
+    out.features = std::move(keys);
+    return out;
+  }
   detail::sort_by_hash(grams, [](std::uint64_t key) { return key; });
   grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
   out.features.reserve(keys.size() + grams.size());

@@ -55,5 +55,32 @@ TEST(HashSort, EqualKeysKeepTheirOrder) {
   }
 }
 
+// sort_unique_by_hash: the keys std::sort + std::unique keep, for every
+// size, with words repeated as in a message, and with keys crowded into
+// one bucket (the set gives up and a stable sort finishes): of equal keys
+// the first is kept.
+TEST(HashSort, SortUniqueKeepsTheFirstOfEachKey) {
+  std::mt19937_64 rng(21);
+  for (const unsigned shared_bits : {0U, 8U, 40U, 64U}) {
+    for (const std::size_t n : {0, 1, 255, 256, 257, 600, 3000, 9000}) {
+      std::vector<std::pair<std::uint64_t, std::size_t>> values;
+      std::vector<std::uint64_t> distinct(n / 3 + 1);
+      for (std::size_t d = 0; d < distinct.size(); ++d)
+        distinct[d] = shared_bits == 0    ? rng()
+                      : shared_bits == 64 ? distinct.size() - d
+                                          : (rng() >> shared_bits) | (0xABULL << 56);
+      for (std::size_t i = 0; i < n; ++i) values.emplace_back(distinct[rng() % distinct.size()], i);
+      auto want = values;
+      std::stable_sort(want.begin(), want.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      want.erase(std::unique(want.begin(), want.end(),
+                             [](const auto& a, const auto& b) { return a.first == b.first; }),
+                 want.end());
+      sort_unique_by_hash(values, [](const auto& v) { return v.first; });
+      EXPECT_EQ(values, want) << n << " values, " << shared_bits << " bits shared";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mailroom::spam::detail
