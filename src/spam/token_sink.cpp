@@ -46,18 +46,23 @@ void TokenSink::add_text(std::string_view prefix, std::string_view text) {
 // hash it were ~160 instructions (callgrind, a 4 KB message's ~560 words).
 void TokenSink::add_text_keys(std::string_view prefix, std::string_view text) {
   const std::uint64_t start = fnv1a(kFnvBasis, prefix);
-  const bool body = prefix.empty();
+  // The limits in locals: a store to keys_ may alias them, so the compiler
+  // would load them again per word.
+  const std::size_t max_length = limits_.max_token_length;
+  const std::size_t max_tokens = limits_.max_tokens;
+  const bool bigrams = prefix.empty() && limits_.bigram_window >= 2;
+  const bool bigram_keys = limits_.bigram_keys;
   split_word_keys(text, start, [&](std::string_view word, std::uint64_t key) {
-    const bool long_word = word.size() > limits_.max_token_length;
-    if (full()) {
+    const bool long_word = word.size() > max_length;
+    if (count_ >= max_tokens) {  // full()
       out_.truncated = true;
     } else {
       ++count_;
       if (long_word) key = fnv1a(start, "long:" + std::to_string(word.size() / 8));
       keys_.push_back(Feature{key, TokenKind::word});
     }
-    if (!body || limits_.bigram_window < 2) return;
-    if (!limits_.bigram_keys) return count_bigrams();
+    if (!bigrams) return;
+    if (!bigram_keys) return count_bigrams();
     if (long_word) return add_bigram_keys("long");
     add_bigram_keys(word, key);
   });

@@ -25,6 +25,9 @@ inline constexpr std::uint8_t kClassDigit = 4;
 struct ByteClasses {
   std::array<std::uint8_t, 256> cls{};
   std::array<std::uint8_t, 256> lower{};
+  // A word byte's lower case, 0 for a byte that is no word byte (NUL is
+  // none): the word loop's test and its hash input are one load.
+  std::array<std::uint8_t, 256> word_lower{};
 };
 inline constexpr ByteClasses kByteClasses = [] {
   ByteClasses t;
@@ -34,6 +37,7 @@ inline constexpr ByteClasses kByteClasses = [] {
                                          (is_edge_mark(c) ? kClassEdge : 0) |
                                          (c >= '0' && c <= '9' ? kClassDigit : 0));
     t.lower[b] = static_cast<std::uint8_t>(c >= 'A' && c <= 'Z' ? b + ('a' - 'A') : b);
+    t.word_lower[b] = is_word_byte(c) ? t.lower[b] : 0;
   }
   return t;
 }();
@@ -54,7 +58,7 @@ inline constexpr ByteClasses kByteClasses = [] {
 template <class Emit>
 void split_word_keys(std::string_view text, std::uint64_t start, Emit&& emit) {
   const auto& cls = kByteClasses.cls;
-  const auto& lower = kByteClasses.lower;
+  const auto& word_lower = kByteClasses.word_lower;
   const char* const data = text.data();
   const std::size_t size = text.size();
   NumberToken number{};
@@ -67,9 +71,9 @@ void split_word_keys(std::string_view text, std::uint64_t start, Emit&& emit) {
     const std::size_t first = i;
     std::uint64_t h = start;
     for (; i < size; ++i) {
-      const auto u = static_cast<unsigned char>(data[i]);
-      if ((cls[u] & kClassWord) == 0) break;
-      h = (h ^ lower[u]) * kFnvPrime;
+      const std::uint8_t folded = word_lower[static_cast<unsigned char>(data[i])];
+      if (folded == 0) break;
+      h = (h ^ folded) * kFnvPrime;
     }
     // Trailing edge marks ("end." "x--"): rarer, so hashed again without.
     std::size_t end = i;
