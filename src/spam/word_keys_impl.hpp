@@ -78,15 +78,17 @@ void split_word_keys(std::string_view text, std::uint64_t start, Emit&& emit) {
     // Trailing edge marks ("end." "x--"): rarer, so hashed again without.
     std::size_t end = i;
     while (end > first && (cls[static_cast<unsigned char>(data[end - 1])] & kClassEdge) != 0) --end;
-    const std::string_view word(data + first, end - first);
+    std::string_view word(data + first, end - first);
     if (word.size() < 2) continue;
+    bool hashed = end == i;  // h is the key: no trailing edge mark cut off
     if (word.size() > 4 && (cls[static_cast<unsigned char>(word[0])] & kClassDigit) != 0 &&
         all_digits(word)) {
-      const std::string_view token = number_token(word.size(), number);
-      emit(token, fnv1a_lower(start, token));
-      continue;
+      word = number_token(word.size(), number);
+      hashed = false;
     }
-    emit(word, end == i ? h : fnv1a_lower(start, word));
+    // One call of emit, so that the compiler inlines it (two calls kept it
+    // a function: 14 K instructions of a 4 KB message, callgrind).
+    emit(word, hashed ? h : fnv1a_lower(start, word));
   }
 }
 
