@@ -11,7 +11,11 @@ std::string decode_content(const Part& part, const Limits& limits, Defects& defe
 }
 
 std::string decode_text(const Part& part, const Limits& limits, Defects& defects) {
-  const std::string bytes = decode_content(part, limits, defects);
+  return decode_text(part, decode_content(part, limits, defects), limits, defects);
+}
+
+std::string decode_text(const Part& part, std::string_view bytes, const Limits& limits,
+                        Defects& defects) {
   std::string text;
   text.reserve(bytes.size());
   append_utf8(bytes, part.content_type.charset(), text, defects, limits.max_decoded_size);

@@ -89,16 +89,18 @@ std::size_t add_text_part(const message::Message& msg, const message::Part& part
   message::Limits limits = msg.limits();
   limits.max_decoded_size = std::min(limits.max_decoded_size, budget);
   message::Defects defects;
-  std::size_t scanned = 0;
   if (part.content_type.is("text", "html")) {
+    // Transfer-decoded once, for the tags and for the text.
     const std::string html = message::decode_content(part, limits, defects);
     detail::add_html_tokens(html, sink);
-    scanned += html.size();
+    const std::string text = message::decode_text(part, html, limits, defects);
+    sink.add_text("", text);
+    return html.size() + text.size();
   }
   const std::string text = message::decode_text(part, limits, defects);
-  if (!part.content_type.is("text", "html")) detail::add_url_tokens(text, sink);
+  detail::add_url_tokens(text, sink);
   sink.add_text("", text);
-  return scanned + text.size();
+  return text.size();
 }
 
 // fold_ngram_text's folding of one byte.
