@@ -52,23 +52,50 @@ Encoded encode(std::span<const std::int16_t> dense) {
   return out;
 }
 
+namespace {
+
+// The first entry in [first, last) whose low byte is not below `low`
+// (last if none), by binary search (a bucket holds ~19 entries at 7 %
+// use); `at` gives entry n.
+template <class At>
+std::size_t lower_bound_low(std::size_t first, std::size_t last, unsigned char low,
+                            At at) noexcept {
+  while (first < last) {
+    const std::size_t mid = first + (last - first) / 2;
+    if (at(mid)[0] < low)
+      first = mid + 1;
+    else
+      last = mid;
+  }
+  return first;
+}
+
+}  // namespace
+
 std::int16_t View::units(std::size_t slot) const noexcept {
   const std::size_t bucket = slot >> kLowBits;
   if (index == nullptr || bucket >= kBuckets) return 0;
   const Range range = bucket_range(*this, bucket);
+  if (range.first == range.last) return 0;
   const auto low = static_cast<unsigned char>(slot & (kBucketSlots - 1));
-  // Binary search by low byte: a bucket holds ~19 entries at 7 % use.
-  std::size_t lo = range.first;
-  std::size_t hi = range.last;
-  while (lo < hi) {
-    const std::size_t mid = lo + (hi - lo) / 2;
-    if (entry(*this, mid)[0] < low)
-      lo = mid + 1;
-    else
-      hi = mid;
+  const std::size_t per_chunk = kArray.chunk_entries();
+  const std::size_t chunk = range.first / per_chunk;
+  if (chunk == (range.last - 1) / per_chunk) {
+    // The bucket in one chunk (all but one bucket in a chunk boundary's
+    // ~21,800 entries): searched in place, with no chunk lookup per step.
+    // A delivery with an interleaved store looks up ~1,500 slots: 155
+    // instructions each through entry() (callgrind), ~60 so.
+    const unsigned char* first = chunks[chunk] + (range.first % per_chunk) * kEntryBytes;
+    const std::size_t count = range.last - range.first;
+    const auto in_chunk = [first](std::size_t n) { return first + n * kEntryBytes; };
+    const std::size_t at = lower_bound_low(0, count, low, in_chunk);
+    if (at == count || in_chunk(at)[0] != low) return 0;
+    return entry_units(in_chunk(at));
   }
-  if (lo == range.last || entry(*this, lo)[0] != low) return 0;
-  return entry_units(entry(*this, lo));
+  const auto anywhere = [this](std::size_t n) { return entry(*this, n); };
+  const std::size_t at = lower_bound_low(range.first, range.last, low, anywhere);
+  if (at == range.last || entry(*this, at)[0] != low) return 0;
+  return entry_units(entry(*this, at));
 }
 
 void decode(const View& view, std::span<std::int16_t> dense) noexcept {
