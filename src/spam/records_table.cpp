@@ -44,19 +44,44 @@ std::vector<std::uint32_t> Builder::finish_index() {
 std::optional<TokenRecord> View::find(std::uint64_t key) const noexcept {
   if (index == nullptr) return std::nullopt;
   const std::size_t bucket = bucket_of(key, bucket_bits);
-  std::size_t lo = index_offset(index, bucket);
-  std::size_t hi = index_offset(index, bucket + 1);
-  if (lo > hi || hi > entries || chunks.size() < kArray.chunk_count(entries)) return std::nullopt;
-  while (lo < hi) {
-    const std::size_t mid = lo + (hi - lo) / 2;
-    if (entry_key(entry(*this, mid)) < key)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  if (lo == index_offset(index, bucket + 1) || entry_key(entry(*this, lo)) != key)
+  const std::size_t first = index_offset(index, bucket);
+  const std::size_t last = index_offset(index, bucket + 1);
+  if (first > last || last > entries || chunks.size() < kArray.chunk_count(entries))
     return std::nullopt;
-  const unsigned char* e = entry(*this, lo);
+  if (first == last) return std::nullopt;
+  // The first entry not below the key. A bucket within one chunk (all but
+  // one a chunk boundary) is searched from its first entry's address, with
+  // no chunk lookup per step (a delivery's ~120 lookups: 117 instructions
+  // each through entry(), callgrind).
+  const std::size_t per_chunk = kArray.chunk_entries();
+  const unsigned char* e = nullptr;
+  if (const std::size_t chunk = first / per_chunk; chunk == (last - 1) / per_chunk) {
+    const unsigned char* base = chunks[chunk] + (first % per_chunk) * kEntryBytes;
+    std::size_t lo = 0;
+    std::size_t hi = last - first;
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (entry_key(base + mid * kEntryBytes) < key)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo == last - first) return std::nullopt;
+    e = base + lo * kEntryBytes;
+  } else {
+    std::size_t lo = first;
+    std::size_t hi = last;
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (entry_key(entry(*this, mid)) < key)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo == last) return std::nullopt;
+    e = entry(*this, lo);
+  }
+  if (entry_key(e) != key) return std::nullopt;
   TokenRecord r;
   std::memcpy(&r.spam, e + 8, 4);
   std::memcpy(&r.ham, e + 12, 4);
