@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <functional>
 
 #include "mailroom/spam/learn_files.hpp"
+#include "mailroom/util/decimal.hpp"
 #include "mailroom/util/file.hpp"
 #include "mailroom/util/log.hpp"
 #include "mailroom/util/passwd.hpp"
@@ -108,17 +108,15 @@ std::optional<spam::RuleTable> rules_table(const SpamConfig& config) {
 }
 
 std::string log_text(const spam::SpamVerdict& v) {
-  char head[64];
-  (void)std::snprintf(head, sizeof head, "SCL %d score=%.1f", v.scl, v.score);
-  std::string text = head;
+  std::string text = "SCL " + std::to_string(v.scl) + " score=";
+  append_fixed(text, v.score, 1);
   // Issue 14: a message put in Junk names what put it there, with weights.
   if (v.scl >= 5) {
     std::string tests;
     for (const auto& hit : v.hits)
       if (hit.weight != 0.0) {
-        char weight[32];
-        (void)std::snprintf(weight, sizeof weight, "=%.1f", hit.weight);
-        tests += (tests.empty() ? "" : ",") + hit.name + weight;
+        tests += (tests.empty() ? "" : ",") + hit.name + "=";
+        append_fixed(tests, hit.weight, 1);
       }
     text += " tests=" + tests;
   }

@@ -1,18 +1,17 @@
 // The lists and the header fields of a verdict (verdict.hpp).
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "mailroom/spam/verdict.hpp"
+#include "mailroom/util/decimal.hpp"
 #include "mailroom/util/text.hpp"
 
 namespace mailroom::spam {
 namespace {
 
 std::string number(double value) {
-  char text[32];
-  (void)std::snprintf(text, sizeof text, "%.1f", value);
-  return std::string(text) == "-0.0" ? "0.0" : text;
+  std::string text = one_decimal(value);
+  return text == "-0.0" ? "0.0" : text;
 }
 
 // Message text in a header field: printable ASCII only (a CR or LF from a
