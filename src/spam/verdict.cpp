@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "mailroom/util/decimal.hpp"
 #include "mailroom/util/text.hpp"
 
 namespace mailroom::spam {
@@ -115,8 +116,9 @@ std::optional<Hit> classifier_hit(const ScoreInput& in, const RuleTable& table, 
   out.classifier_used = true;
   const double margin =
       v.classifier.combined - effective_params(in.params, snap->totals).spam_cutoff;
-  char found[32];
-  (void)std::snprintf(found, sizeof found, "margin %+.2f", margin);
+  // printf("%+.2f") without printf's floating-point code (decimal.hpp).
+  std::string found = std::signbit(margin) ? "margin " : "margin +";
+  append_fixed(found, margin, 2);
   return make_hit(table, bayes_band(margin), found);
 }
 
