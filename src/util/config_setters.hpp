@@ -1,11 +1,17 @@
 // Typed accessors that bind one TOML key to one field of Config. Private to
 // src/util/config.cpp; kept apart so that the key table reads as a table.
+//
+// Each accessor is a pair of plain function pointers made at compile time
+// from the field's member pointers (template arguments), so the key table
+// is constant data: `deliver` starts once per message, and the table of
+// std::function it used to build at every start cost two pages of .bss
+// and its instructions (issue 14).
 #pragma once
 
 #include <toml++/toml.h>
-#include <functional>
-#include <initializer_list>
+#include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mailroom/util/config.hpp"
@@ -14,8 +20,8 @@ namespace mailroom::config_setters {
 
 // set() returns "" on success, else what is wrong with the value.
 struct Accessor {
-  std::function<std::string(Config&, const toml::node&)> set;
-  std::function<std::string(const Config&)> get;
+  std::string (*set)(Config&, const toml::node&);
+  std::string (*get)(const Config&);
 };
 
 std::string quote(const std::string& text);
@@ -41,113 +47,120 @@ std::string set_with_unit(Section& section, Value Section::*field, const toml::n
   return {};
 }
 
-template <class Section>
-Accessor size_setter(Section Config::*section, std::uint64_t Section::*field) {
-  return {[=](Config& c, const toml::node& n) {
-            return set_with_unit(c.*section, field, n, parse_size);
-          },
-          [=](const Config& c) { return quote(format_size((c.*section).*field)); }};
+// The field a setter binds: Section is a member pointer of Config, Field
+// one of that section's type.
+template <auto Section, auto Field>
+auto& field_of(Config& c) {
+  return (c.*Section).*Field;
+}
+template <auto Section, auto Field>
+const auto& field_of(const Config& c) {
+  return (c.*Section).*Field;
 }
 
-template <class Section>
-Accessor duration_setter(Section Config::*section, std::chrono::seconds Section::*field) {
-  return {[=](Config& c, const toml::node& n) {
-            return set_with_unit(c.*section, field, n, parse_duration);
+template <auto Section, auto Field>
+constexpr Accessor size_setter() {
+  return {[](Config& c, const toml::node& n) {
+            return set_with_unit(c.*Section, Field, n, parse_size);
           },
-          [=](const Config& c) { return quote(format_duration((c.*section).*field)); }};
+          [](const Config& c) { return quote(format_size(field_of<Section, Field>(c))); }};
 }
 
-template <class Section>
-Accessor millis_setter(Section Config::*section, std::chrono::milliseconds Section::*field) {
-  return {[=](Config& c, const toml::node& n) {
-            return set_with_unit(c.*section, field, n, parse_duration_ms);
+template <auto Section, auto Field>
+constexpr Accessor duration_setter() {
+  return {[](Config& c, const toml::node& n) {
+            return set_with_unit(c.*Section, Field, n, parse_duration);
           },
-          [=](const Config& c) {
-            auto ms = ((c.*section).*field).count();
+          [](const Config& c) { return quote(format_duration(field_of<Section, Field>(c))); }};
+}
+
+template <auto Section, auto Field>
+constexpr Accessor millis_setter() {
+  return {[](Config& c, const toml::node& n) {
+            return set_with_unit(c.*Section, Field, n, parse_duration_ms);
+          },
+          [](const Config& c) {
+            auto ms = field_of<Section, Field>(c).count();
             if (ms % 1000 != 0) return quote(std::to_string(ms) + "ms");
             return quote(format_duration(std::chrono::seconds(ms / 1000)));
           }};
 }
 
 // A number (integer or float) above 0.
-template <class Section>
-Accessor number_setter(Section Config::*section, double Section::*field) {
-  return {[=](Config& c, const toml::node& n) -> std::string {
+template <auto Section, auto Field>
+constexpr Accessor number_setter() {
+  return {[](Config& c, const toml::node& n) -> std::string {
             auto value = n.value<double>();
             if (!value || !(*value > 0.0)) return "expected a number above 0";
-            (c.*section).*field = *value;
+            field_of<Section, Field>(c) = *value;
             return {};
           },
-          [=](const Config& c) {
-            std::string text = std::to_string((c.*section).*field);
+          [](const Config& c) {
+            std::string text = std::to_string(field_of<Section, Field>(c));
             while (text.size() > 1 && text.back() == '0' && text[text.size() - 2] != '.')
               text.pop_back();
             return text;
           }};
 }
 
-template <class Section>
-Accessor bool_setter(Section Config::*section, bool Section::*field) {
-  return {[=](Config& c, const toml::node& n) -> std::string {
+template <auto Section, auto Field>
+constexpr Accessor bool_setter() {
+  return {[](Config& c, const toml::node& n) -> std::string {
             auto value = n.value<bool>();
             if (!value) return "expected true or false";
-            (c.*section).*field = *value;
+            field_of<Section, Field>(c) = *value;
             return {};
           },
-          [=](const Config& c) -> std::string { return (c.*section).*field ? "true" : "false"; }};
+          [](const Config& c) -> std::string {
+            return field_of<Section, Field>(c) ? "true" : "false";
+          }};
 }
 
-template <class Section>
-Accessor string_setter(Section Config::*section, std::string Section::*field) {
-  return {[=](Config& c, const toml::node& n) -> std::string {
+template <auto Section, auto Field>
+constexpr Accessor string_setter() {
+  return {[](Config& c, const toml::node& n) -> std::string {
             auto value = n.value<std::string>();
             if (!value) return "expected a string";
-            (c.*section).*field = *value;
+            field_of<Section, Field>(c) = *value;
             return {};
           },
-          [=](const Config& c) { return quote((c.*section).*field); }};
+          [](const Config& c) { return quote(field_of<Section, Field>(c)); }};
 }
 
-template <class Section>
-Accessor char_setter(Section Config::*section, char Section::*field) {
-  return {[=](Config& c, const toml::node& n) -> std::string {
+template <auto Section, auto Field>
+constexpr Accessor char_setter() {
+  return {[](Config& c, const toml::node& n) -> std::string {
             auto value = n.value<std::string>();
             if (!value || value->size() != 1) return "expected a string of one character";
-            (c.*section).*field = (*value)[0];
+            field_of<Section, Field>(c) = (*value)[0];
             return {};
           },
-          [=](const Config& c) { return quote(std::string(1, (c.*section).*field)); }};
+          [](const Config& c) { return quote(std::string(1, field_of<Section, Field>(c))); }};
 }
 
-template <class Section>
-Accessor one_of_setter(Section Config::*section, std::string Section::*field,
-                       std::initializer_list<const char*> allowed) {
-  std::vector<std::string> choices(allowed.begin(), allowed.end());
-  return {[=](Config& c, const toml::node& n) -> std::string {
+// One of the words in `Allowed` (a constant array of string_view).
+template <auto Section, auto Field, const auto& Allowed>
+constexpr Accessor one_of_setter() {
+  return {[](Config& c, const toml::node& n) -> std::string {
             auto value = n.value<std::string>();
             std::string list;
-            for (const auto& choice : choices) {
+            for (std::string_view choice : Allowed) {
               if (value && *value == choice) {
-                (c.*section).*field = *value;
+                field_of<Section, Field>(c) = *value;
                 return {};
               }
-              list += (list.empty() ? "" : ", ") + choice;
+              list.append(list.empty() ? "" : ", ").append(choice);
             }
             return "expected one of: " + list;
           },
-          [=](const Config& c) { return quote((c.*section).*field); }};
+          [](const Config& c) { return quote(field_of<Section, Field>(c)); }};
 }
-
-// As strings_setter (below), but `config check` shows how many, never the
-// secrets themselves (its output lands in terminals and bug reports).
-template <class Section>
-Accessor secrets_setter(Section Config::*section, std::vector<std::string> Section::*field);
 
 // A list of strings: a TOML array of strings, or (for -o) one string whose
 // items are separated by commas or spaces.
-template <class Section>
-Accessor strings_setter(Section Config::*section, std::vector<std::string> Section::*field) {
-  return {[=](Config& c, const toml::node& n) -> std::string {
+template <auto Section, auto Field>
+constexpr Accessor strings_setter() {
+  return {[](Config& c, const toml::node& n) -> std::string {
             std::vector<std::string> items;
             if (const auto* array = n.as_array()) {
               for (const auto& item : *array) {
@@ -168,13 +181,25 @@ Accessor strings_setter(Section Config::*section, std::vector<std::string> Secti
             } else {
               return "expected an array of strings";
             }
-            (c.*section).*field = std::move(items);
+            field_of<Section, Field>(c) = std::move(items);
             return {};
           },
-          [=](const Config& c) {
+          [](const Config& c) {
             std::string out = "[";
-            for (const auto& item : (c.*section).*field)
+            for (const auto& item : field_of<Section, Field>(c))
               out += (out.size() > 1 ? ", " : "") + quote(item);
+            return out + "]";
+          }};
+}
+
+// As strings_setter, but `config check` shows how many, never the secrets
+// themselves (its output lands in terminals and bug reports).
+template <auto Section, auto Field>
+constexpr Accessor secrets_setter() {
+  return {strings_setter<Section, Field>().set, [](const Config& c) {
+            std::string out = "[";
+            for (std::size_t i = 0; i < field_of<Section, Field>(c).size(); ++i)
+              out += i ? ", \"(hidden)\"" : "\"(hidden)\"";
             return out + "]";
           }};
 }
@@ -184,47 +209,35 @@ Accessor strings_setter(Section Config::*section, std::vector<std::string> Secti
 // a typo is reported by `config check`, not by a failed delivery.
 bool valid_quota_definition(std::string_view text);
 
-template <class Section>
-Accessor quota_setter(Section Config::*section, std::string Section::*field) {
-  auto plain = string_setter(section, field);
-  return {[=](Config& c, const toml::node& n) -> std::string {
+template <auto Section, auto Field>
+constexpr Accessor quota_setter() {
+  return {[](Config& c, const toml::node& n) -> std::string {
             auto value = n.value<std::string>();
             if (value && !valid_quota_definition(*value))
               return "expected \"<bytes>S,<count>C\", \"<bytes>S\" or \"<count>C\"";
-            return plain.set(c, n);
+            return string_setter<Section, Field>().set(c, n);
           },
-          plain.get};
+          string_setter<Section, Field>().get};
 }
 
-// A two-way choice stored as a bool: true_word -> true, false_word -> false.
-template <class Section>
-Accessor choice_setter(Section Config::*section, bool Section::*field, const char* true_word,
-                       const char* false_word) {
-  std::string yes = true_word;
-  std::string no = false_word;
-  return {[=](Config& c, const toml::node& n) -> std::string {
+// A two-way choice stored as a bool: Words[0] -> true, Words[1] -> false.
+template <auto Section, auto Field, const auto& Words>
+constexpr Accessor choice_setter() {
+  static_assert(Words.size() == 2);
+  return {[](Config& c, const toml::node& n) -> std::string {
             auto value = n.value<std::string>();
-            if (value && *value == yes)
-              (c.*section).*field = true;
-            else if (value && *value == no)
-              (c.*section).*field = false;
+            if (value && *value == Words[0])
+              field_of<Section, Field>(c) = true;
+            else if (value && *value == Words[1])
+              field_of<Section, Field>(c) = false;
             else
-              return "expected \"" + yes + "\" or \"" + no + "\"";
+              return "expected \"" + std::string(Words[0]) + "\" or \"" + std::string(Words[1]) +
+                     "\"";
             return {};
           },
-          [=](const Config& c) { return quote((c.*section).*field ? yes : no); }};
-}
-
-template <class Section>
-Accessor secrets_setter(Section Config::*section, std::vector<std::string> Section::*field) {
-  Accessor plain = strings_setter(section, field);
-  plain.get = [=](const Config& c) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < ((c.*section).*field).size(); ++i)
-      out += i ? ", \"(hidden)\"" : "\"(hidden)\"";
-    return out + "]";
-  };
-  return plain;
+          [](const Config& c) {
+            return quote(std::string(field_of<Section, Field>(c) ? Words[0] : Words[1]));
+          }};
 }
 
 }  // namespace mailroom::config_setters
