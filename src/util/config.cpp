@@ -443,6 +443,28 @@ Status apply_table(Config& config, const toml::table& root, const std::string& f
   return ok();
 }
 
+// config_plain's keys straight into a Config: no table is built.
+class ApplyPlain final : public config_plain::Sink {
+ public:
+  explicit ApplyPlain(Config& config) : config_(config) {}
+  bool section(std::string_view name) override {
+    name_.assign(name).push_back('.');
+    section_size_ = name_.size();
+    return true;
+  }
+  bool value(std::string_view key, const toml::node& value) override {
+    name_.resize(section_size_);
+    name_.append(key);
+    const auto* binding = find_binding(name_);
+    return binding != nullptr && binding->access.set(config_, value).empty();
+  }
+
+ private:
+  Config& config_;
+  std::string name_;  // "section." then "section.key"
+  std::size_t section_size_ = 0;
+};
+
 Status apply_override(Config& config, std::string_view text) {
   auto eq = text.find('=');
   if (eq == std::string_view::npos)
@@ -509,13 +531,13 @@ Result<Config> load_config(const std::string& path, bool path_is_explicit,
   if (path_is_explicit || file_exists(path)) {
     auto text = read_whole_file(path, kMaxConfigFile, ErrorKind::config);
     if (!text) return tl::unexpected(text.error());
-    // Plain files without toml++ (config_plain.hpp); a value a setter
-    // refuses is read again by toml++, whose nodes know their lines.
-    if (auto plain = config_plain::parse(*text)) {
-      config.source = path;
-      if (apply_table(config, *plain, path)) return apply_overrides(std::move(config), overrides);
-      config = Config{};
-    }
+    // Plain files without toml++ (config_plain.hpp), each key applied as
+    // it is read; an unknown key or a value a setter refuses is read again
+    // by toml++, whose nodes know their lines, for the error.
+    config.source = path;
+    if (ApplyPlain sink(config); config_plain::parse_each(*text, sink))
+      return apply_overrides(std::move(config), overrides);
+    config = Config{};
     auto parsed = toml::parse(*text, path);
     if (!parsed) {
       const auto& err = parsed.error();

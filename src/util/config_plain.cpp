@@ -3,9 +3,11 @@
 // that toml++ stays the authority: on its answers and on its errors.
 #include "util/config_plain.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mailroom::config_plain {
 namespace {
@@ -66,7 +68,7 @@ class Line {
   // A decimal integer (no sign, no leading zero, no underscore, at most 18
   // digits) or fraction (digits.digits, at most 15 digits in all, so that
   // every correctly rounding reader gives the same double).
-  [[nodiscard]] bool number(toml::table& table, std::string_view key) {
+  [[nodiscard]] bool number(Sink& sink, std::string_view key) {
     std::size_t begin = at_;
     while (at_ < text_.size() && is_digit(text_[at_])) ++at_;
     std::size_t whole = at_ - begin;
@@ -75,7 +77,7 @@ class Line {
       if (whole > 18) return false;
       std::int64_t value = 0;
       std::from_chars(text_.data() + begin, text_.data() + at_, value);
-      return table.insert(key, value).second;
+      return sink.value(key, toml::value<std::int64_t>(value));
     }
     ++at_;
     std::size_t fraction_begin = at_;
@@ -85,32 +87,31 @@ class Line {
     double value = 0;
     auto [end, error] = std::from_chars(text_.data() + begin, text_.data() + at_, value);
     if (error != std::errc() || end != text_.data() + at_) return false;
-    return table.insert(key, value).second;
+    return sink.value(key, toml::value<double>(value));
   }
 
-  // key = value, into `table`; false when the key is there already or the
-  // value is not one this reader takes.
-  [[nodiscard]] bool key_value(toml::table& table) {
-    std::string_view key = bare_key();
+  // key = value, to `sink`; false when the value is not one this reader
+  // takes, or the sink refuses it.
+  [[nodiscard]] bool key_value(Sink& sink, std::string_view& key) {
+    key = bare_key();
     skip_blanks();
     if (key.empty() || !take('=')) return false;
     skip_blanks();
-    if (table.contains(key)) return false;  // toml++: redefinition, an error
     char first = peek();
     bool stored = false;
     if (first == '"') {
       auto value = basic_string();
-      stored = value && table.insert(key, std::string(*value)).second;
+      stored = value && sink.value(key, toml::value<std::string>(std::string(*value)));
     } else if (first == '[') {
-      stored = string_array(table, key);
+      stored = string_array(sink, key);
     } else if (is_digit(first)) {
-      stored = number(table, key);
+      stored = number(sink, key);
     } else {
       for (bool value : {true, false}) {
         std::string_view word = value ? "true" : "false";
         if (text_.substr(at_, word.size()) != word) continue;
         at_ += word.size();
-        stored = table.insert(key, value).second;
+        stored = sink.value(key, toml::value<bool>(value));
         break;
       }
     }
@@ -119,7 +120,7 @@ class Line {
 
  private:
   // ["a", "b"] on one line, a trailing comma allowed (TOML 1.0 §Array).
-  [[nodiscard]] bool string_array(toml::table& table, std::string_view key) {
+  [[nodiscard]] bool string_array(Sink& sink, std::string_view key) {
     if (!take('[')) return false;
     toml::array items;
     for (;;) {
@@ -132,7 +133,7 @@ class Line {
       if (take(']')) break;
       if (!take(',')) return false;
     }
-    return table.insert(key, std::move(items)).second;
+    return sink.value(key, items);
   }
 
   std::string_view text_;
@@ -141,30 +142,64 @@ class Line {
 
 }  // namespace
 
-std::optional<toml::table> parse(std::string_view text) {
-  toml::table root;
-  toml::table* section = nullptr;
+bool parse_each(std::string_view text, Sink& sink) {
+  // TOML refuses a section or a key defined twice (toml++: redefinition);
+  // those are left to toml++, for its error. Views into `text`.
+  std::vector<std::string_view> sections;
+  std::vector<std::string_view> keys;  // of the current section
+  bool in_section = false;
   while (!text.empty()) {
     std::size_t newline = text.find('\n');
     std::string_view line = text.substr(0, newline);
     text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
     if (!line.empty() && line.back() == '\r' && newline != std::string_view::npos)
       line.remove_suffix(1);
-    if (!plain_ascii(line)) return std::nullopt;
+    if (!plain_ascii(line)) return false;
     Line reader(line);
     if (reader.ends()) continue;
     if (reader.take('[')) {
       std::string_view name = reader.bare_key();
-      if (name.empty() || !reader.take(']') || !reader.ends() || root.contains(name))
-        return std::nullopt;
-      section = root.insert(name, toml::table{}).first->second.as_table();
+      if (name.empty() || !reader.take(']') || !reader.ends() || std::ranges::count(sections, name))
+        return false;
+      sections.push_back(name);
+      keys.clear();
+      in_section = true;
+      if (!sink.section(name)) return false;
       continue;
     }
     // A key before any [section] belongs to the root table: apply_table
     // refuses it, with toml++'s line number.
-    if (section == nullptr || !reader.key_value(*section)) return std::nullopt;
+    std::string_view key;
+    if (!in_section || !reader.key_value(sink, key) || std::ranges::count(keys, key)) return false;
+    keys.push_back(key);
   }
-  return root;
+  return true;
+}
+
+namespace {
+
+// parse()'s table, built from parse_each.
+class TableSink final : public Sink {
+ public:
+  bool section(std::string_view name) override {
+    section_ = root.insert(name, toml::table{}).first->second.as_table();
+    return true;
+  }
+  bool value(std::string_view key, const toml::node& value) override {
+    return section_->insert(key, value).second;
+  }
+  toml::table root;
+
+ private:
+  toml::table* section_ = nullptr;
+};
+
+}  // namespace
+
+std::optional<toml::table> parse(std::string_view text) {
+  TableSink sink;
+  if (!parse_each(text, sink)) return std::nullopt;
+  return std::move(sink.root);
 }
 
 }  // namespace mailroom::config_plain

@@ -19,4 +19,21 @@ namespace mailroom::config_plain {
 // else, valid TOML or not: toml++ reads it then, and reports its errors.
 [[nodiscard]] std::optional<toml::table> parse(std::string_view text);
 
+// What parse() reads, handed over a line at a time instead of built into a
+// table: `deliver` applies each key as it comes (the table's nodes, keys
+// and map were most of parse()'s instructions).
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // A [section] header; false stops the reading.
+  virtual bool section(std::string_view name) = 0;
+  // key = value under the last section; false stops the reading.
+  virtual bool value(std::string_view key, const toml::node& value) = 0;
+};
+
+// True when `text` is plain (as parse() takes it: no section or key twice)
+// and `sink` took every section and key, in file order; false as soon as
+// either is not so (the sink may have taken a part by then).
+[[nodiscard]] bool parse_each(std::string_view text, Sink& sink);
+
 }  // namespace mailroom::config_plain

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,40 @@ TEST(ConfigPlain, NoNeighbourReadDifferently) {
     }
   }
   EXPECT_GT(read, 100U);  // the neighbours did exercise the reader
+}
+
+// parse_each hands over sections and keys in file order, as toml++ reads
+// their values, and stops at the first one its sink refuses.
+class Recorder final : public config_plain::Sink {
+ public:
+  bool section(std::string_view name) override {
+    calls.push_back("[" + std::string(name) + "]");
+    return true;
+  }
+  bool value(std::string_view key, const toml::node& value) override {
+    std::ostringstream text;
+    value.visit([&](const auto& v) { text << v; });
+    calls.push_back(std::string(key) + "=" + text.str());
+    return key != refuse;
+  }
+  std::vector<std::string> calls;
+  std::string refuse;
+};
+
+TEST(ConfigPlain, EachKeyInFileOrder) {
+  Recorder sink;
+  ASSERT_TRUE(config_plain::parse_each(
+      "[b]\nz = \"x\"\ny = [\"p\", \"q\"]\n[a]\nn = 12\nf = 0.5\nt = true\n[empty]\n", sink));
+  EXPECT_EQ(sink.calls, (std::vector<std::string>{"[b]", "z='x'", "y=[ 'p', 'q' ]", "[a]", "n=12",
+                                                  "f=0.5", "t=true", "[empty]"}));
+  Recorder refusing;
+  refusing.refuse = "y";
+  EXPECT_FALSE(config_plain::parse_each("[b]\nz = 1\ny = 2\nw = 3\n", refusing));
+  EXPECT_EQ(refusing.calls, (std::vector<std::string>{"[b]", "z=1", "y=2"}));
+  // Twice the same key or section: left to toml++ (its error), as parse().
+  Recorder twice;
+  EXPECT_FALSE(config_plain::parse_each("[b]\nz = 1\nz = 2\n", twice));
+  EXPECT_FALSE(config_plain::parse_each("[b]\n[c]\n[b]\n", twice));
 }
 
 }  // namespace
