@@ -61,16 +61,21 @@ TEST(FixedDecimals, NotFinite) {
   EXPECT_EQ(one_decimal(-inf), "-inf");
 }
 
-// Every tie k/20 that binary can hold exactly (k odd multiples of 0.05 with
-// a power-of-two denominator: x.25 and x.75), and the neighbours of every
-// k/20, where a correctly rounded result and a naive one part.
-TEST(FixedDecimals, TiesAndTheirNeighbours) {
+// k / divisor for |k| <= 100,000 and the doubles either side of each: where
+// a correctly rounded result and a naive one part.
+void expect_neighbourhoods_as_printf(double divisor) {
   for (int k = -100000; k <= 100000; ++k) {
-    const double tie = k / 20.0;
-    expect_as_printf(tie);
-    expect_as_printf(std::nextafter(tie, HUGE_VAL));
-    expect_as_printf(std::nextafter(tie, -HUGE_VAL));
+    const double near_tie = k / divisor;
+    expect_as_printf(near_tie);
+    expect_as_printf(std::nextafter(near_tie, HUGE_VAL));
+    expect_as_printf(std::nextafter(near_tie, -HUGE_VAL));
   }
+}
+
+// Every tie k/20 that binary can hold exactly (x.25 and x.75 are; 0.05 is
+// not) and the neighbours of every k/20.
+TEST(FixedDecimals, TiesAndTheirNeighbours) {
+  expect_neighbourhoods_as_printf(20.0);
   for (double whole = 0; whole < 1e5; whole += 1) {
     expect_as_printf(whole + 0.25);
     expect_as_printf(whole + 0.75);
@@ -98,6 +103,12 @@ TEST(FixedDecimals, RandomBitPatterns) {
   expect_as_printf(std::ldexp(1.0, 123));
   expect_as_printf(std::ldexp(1.0, 70));
   expect_as_printf(std::nextafter(std::ldexp(1.0, 70), 0.0));
+  // Where the 64-bit path ends and the exact decimal one takes over.
+  for (int power = 50; power <= 70; ++power) {
+    const double at = std::ldexp(1.0, power);
+    for (double value : {at, std::nextafter(at, 0.0), std::nextafter(at, HUGE_VAL), at * 1.5})
+      expect_as_printf(value);
+  }
 }
 
 // Values of moderate size drawn uniformly in magnitude (random bit
@@ -112,12 +123,7 @@ TEST(FixedDecimals, RandomModerateValues) {
 }
 
 TEST(FixedDecimals, TwoDecimalsTiesAndNeighbours) {
-  for (int k = -100000; k <= 100000; ++k) {
-    const double tie = k / 200.0;
-    expect_as_printf(tie);
-    expect_as_printf(std::nextafter(tie, HUGE_VAL));
-    expect_as_printf(std::nextafter(tie, -HUGE_VAL));
-  }
+  expect_neighbourhoods_as_printf(200.0);
   EXPECT_EQ(fixed(0.125, 2), "0.12");
   EXPECT_EQ(fixed(-0.001, 2), "-0.00");
   EXPECT_EQ(fixed(1.0, 3), "1.000");
