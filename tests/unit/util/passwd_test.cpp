@@ -41,6 +41,10 @@ TEST(ExpandUserPath, LeadingTildeIsHomeAndPercentUIsTheName) {
   EXPECT_EQ(expand_user_path("~/%u/%u", "/h", "b"), "/h/b/b");
   EXPECT_EQ(expand_user_path("/a/~b", "/h", "b"), "/a/~b");  // only a leading ~
   EXPECT_EQ(expand_user_path("/a/%x%", "/h", "b"), "/a/%x%");
+  EXPECT_EQ(expand_user_path("%%u%u%", "/h", "b"), "%bb%");
+  EXPECT_EQ(expand_user_path("~%u~", "/h", "b"), "/hb~");
+  EXPECT_EQ(expand_user_path("~", "/h", "b"), "/h");
+  EXPECT_EQ(expand_user_path("", "/h", "b"), "");
 }
 
 }  // namespace
