@@ -87,15 +87,6 @@ void TokenSink::add_bigrams(std::string_view word) {
   if (recent_.size() >= limits_.bigram_window) recent_.erase(recent_.begin());
 }
 
-// What add_bigrams does to the count and `truncated` when the bigrams are
-// not wanted (TokenLimits::bigram_keys), without making them.
-void TokenSink::count_bigrams() {
-  const std::size_t room = full() ? 0 : limits_.max_tokens - count_;
-  if (recent_words_ > room) out_.truncated = true;
-  count_ += std::min(recent_words_, room);
-  if (recent_words_ + 1 < limits_.bigram_window) ++recent_words_;
-}
-
 // The keys of the text add_bigrams makes, in the same order (a pinned
 // equality: tokenize_test, token_pin_test), from the states of
 // recent_states_: one pass over the current word per bigram, no string.
