@@ -74,19 +74,20 @@ std::size_t find_url(std::string_view text, std::size_t pos, std::size_t* skip) 
   return std::string_view::npos;
 }
 
-void add_host(std::string host, TokenSink& sink) {
-  while (!host.empty() && host.back() == '.') host.pop_back();
+// The host as written, lower-cased by the sink (add_lower): no copy of it.
+void add_host(std::string_view host, TokenSink& sink) {
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
   if (host.empty()) return;
-  for (char& c : host) c = ascii_lower(c);
-  if (host.find_first_not_of("0123456789.") == std::string::npos) {
+  if (host.find_first_not_of("0123456789.") == std::string_view::npos) {
     sink.add("url:", "ip", TokenKind::meta);
     return;
   }
-  sink.add("url:", host, TokenKind::meta);
+  sink.add_lower("url:", host, TokenKind::meta);
   const auto last = host.rfind('.');
-  if (last == std::string::npos || last == 0) return;
+  if (last == std::string_view::npos || last == 0) return;
   const auto second = host.rfind('.', last - 1);
-  if (second != std::string::npos) sink.add("url:", host.substr(second + 1), TokenKind::meta);
+  if (second != std::string_view::npos)
+    sink.add_lower("url:", host.substr(second + 1), TokenKind::meta);
 }
 
 }  // namespace
@@ -118,7 +119,7 @@ void add_url_tokens(std::string_view text, TokenSink& sink) {
   for_each_url(text, [&sink](const UrlHost& url) {
     if (sink.full()) return false;
     if (url.userinfo) sink.add("url:", "userinfo", TokenKind::meta);
-    add_host(std::string(url.host), sink);
+    add_host(url.host, sink);
     if (url.port) sink.add("url:", "port", TokenKind::meta);
     return true;
   });
@@ -133,8 +134,7 @@ void add_html_tokens(std::string_view html, TokenSink& sink) {
     while (end < html.size() &&
            (is_alpha(html[end]) || (end > lt + 1 && html[end] >= '0' && html[end] <= '9')))
       ++end;
-    if (end > lt + 1)
-      sink.add("html:", ascii_lower(html.substr(lt + 1, end - lt - 1)), TokenKind::meta);
+    if (end > lt + 1) sink.add_lower("html:", html.substr(lt + 1, end - lt - 1), TokenKind::meta);
     pos = end;
   }
   add_url_tokens(html, sink);

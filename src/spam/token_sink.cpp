@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "mailroom/util/text.hpp"
 #include "spam/word_keys_impl.hpp"
 
 namespace mailroom::spam::detail {
@@ -11,7 +12,7 @@ namespace mailroom::spam::detail {
 void TokenSink::emit(std::string_view prefix, std::string_view word, TokenKind kind) {
   ++count_;
   if (mode_ == SinkMode::keys) {
-    keys_.push_back(Feature{fnv1a(fnv1a(kFnvBasis, prefix), word), kind});
+    keys_.push_back(Feature{fnv1a_lower(fnv1a(kFnvBasis, prefix), word), kind});
     return;
   }
   std::string text(prefix);
@@ -30,6 +31,15 @@ void TokenSink::add(std::string_view prefix, std::string_view word, TokenKind ki
   } else {
     emit(prefix, word, kind);
   }
+}
+
+void TokenSink::add_lower(std::string_view prefix, std::string_view word, TokenKind kind) {
+  // A long word's token is its length (the same lower-cased): add's.
+  if (mode_ == SinkMode::text || full() || word.size() > limits_.max_token_length ||
+      kind == TokenKind::bigram)
+    return add(prefix, ascii_lower(word), kind);
+  ++count_;
+  keys_.push_back(Feature{fnv1a_lower(fnv1a(kFnvBasis, prefix), word), kind});
 }
 
 void TokenSink::add_text(std::string_view prefix, std::string_view text) {

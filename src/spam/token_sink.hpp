@@ -41,6 +41,11 @@ class TokenSink {
   // becomes prefix + "long:<length/8>".
   void add(std::string_view prefix, std::string_view word, TokenKind kind = TokenKind::word);
 
+  // add(prefix, ascii_lower(word), kind), without the lower-cased copy
+  // in keys mode: the key hashed from the word through the lower-case
+  // table (an HTML part's tags, ~90 instructions a tag with the copy).
+  void add_lower(std::string_view prefix, std::string_view word, TokenKind kind);
+
   // The words of free text, split and normalised (split_words); body
   // words (prefix "") also make sparse bigrams.
   void add_text(std::string_view prefix, std::string_view text);

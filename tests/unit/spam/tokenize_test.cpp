@@ -165,6 +165,33 @@ TEST(Tokenize, UniqueHashesAreSortedAndDistinct) {
 // distinct_features() makes the keys without the text: the same features,
 // the same order and the same `truncated` as tokenize() + unique_features()
 // for every kind of token and every limit.
+// Tags and URL hosts in upper case are lower-cased as they are hashed
+// in keys mode (TokenSink::add_lower): the same keys as the tokens' text.
+TEST(Tokenize, UpperCaseTagsAndHostsHaveTheKeysOfTheirLowerCase) {
+  const std::string raw =
+      "Subject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+      "--b\r\nContent-Type: text/plain\r\n\r\nsee WWW.Shop.Example.COM. or HTTP://10.0.0.1/\r\n"
+      "--b\r\nContent-Type: text/html\r\n\r\n<TABLE><Tr><tD>cell</tD></Tr></TABLE><H1>x</H1>"
+      "<" +
+      std::string(60, 'Q') +
+      ">\r\n<A HREF=\"https://User@Mail.Example.ORG:443/\">y</A>\r\n"
+      "--b--\r\n";
+  const auto msg = test::parse(raw);
+  const Tokens tokens = tokenize(msg, TokenLimits{});
+  const DistinctFeatures distinct = distinct_features(msg, TokenLimits{});
+  EXPECT_EQ(distinct.features, unique_features(tokens));
+  const auto has = [&](std::string_view token) {
+    return std::any_of(distinct.features.begin(), distinct.features.end(),
+                       [&](const Feature& f) { return f.key == token_hash(token); });
+  };
+  for (const char* token : {"html:table", "html:tr", "html:td", "html:h1", "html:a", "html:long:7",
+                            "url:www.shop.example.com", "url:example.com", "url:ip",
+                            "url:mail.example.org", "url:example.org", "url:userinfo", "url:port"})
+    EXPECT_TRUE(has(token)) << token;
+  EXPECT_FALSE(has("html:TABLE"));
+  EXPECT_FALSE(has("url:www.shop.example.com."));
+}
+
 TEST(Tokenize, DistinctFeaturesAreTheKeysOfTheTokens) {
   const std::string mixed =
       "From: Bob <bob@example.org>\r\nSubject: cheap V1agra\r\nReceived: from a\r\n"
