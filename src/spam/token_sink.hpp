@@ -62,6 +62,7 @@ class TokenSink {
 
  private:
   void add_text_keys(std::string_view prefix, std::string_view text);
+  void add_text_keys_with_room(std::uint64_t start, std::string_view text, bool bigrams);
   void add_bigrams(std::string_view word);
   // What add_bigrams does to the count and `truncated` when the bigrams
   // are not wanted (TokenLimits::bigram_keys), without making them. In the
