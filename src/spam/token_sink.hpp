@@ -76,6 +76,8 @@ class TokenSink {
   }
   void add_bigram_keys(std::string_view current);
   void add_bigram_keys(std::string_view word, std::uint64_t key);
+  void push_recent_state(std::uint64_t state);
+  std::size_t counted_bigrams(std::size_t words);
   void emit(std::string_view prefix, std::string_view word, TokenKind kind);
 
   const TokenLimits& limits_;
