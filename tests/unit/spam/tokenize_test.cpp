@@ -88,17 +88,20 @@ TEST(Tokenize, UrlsAfterLookalikeLettersAndInAnyCase) {
       4);  // one.example, www.two.example and two.example, three.example
 }
 
-// The URL scan passes over 16 bytes at a time where no "ht" or "ww" can
-// start: a URL is found at every offset, across each block boundary, and
-// at the very end of the text.
+// The URL scan passes over 32 and 16 bytes at a time where no "ht" or
+// "ww" can start: a URL is found at every offset, across each block
+// boundary, at the very end of the text and with text after it.
 TEST(Tokenize, UrlsAtEveryOffset) {
-  for (std::size_t offset = 0; offset < 40; ++offset) {
+  const std::string tail = " and then some more words to fill the blocks after it";
+  for (std::size_t offset = 0; offset < 80; ++offset) {
     std::string pad;
     for (std::size_t i = 0; i < offset; ++i) pad += "th wh "[i % 6];  // h and w, no "ht"/"ww"
     for (const std::string url : {"HTTP://site.example", "www.site.example"}) {
-      const auto msg = test::parse("Subject: x\r\n\r\n" + pad + url);
-      const std::string want = url[0] == 'H' ? "url:site.example" : "url:www.site.example";
-      EXPECT_TRUE(has(tokenize(msg), want)) << offset << " " << url;
+      for (const std::string& after : {std::string(), tail}) {
+        const auto msg = test::parse("Subject: x\r\n\r\n" + pad + url + after);
+        const std::string want = url[0] == 'H' ? "url:site.example" : "url:www.site.example";
+        EXPECT_TRUE(has(tokenize(msg), want)) << offset << " " << url << " " << after.size();
+      }
     }
   }
 }
