@@ -46,12 +46,15 @@ void add_header_tokens(const message::Message& msg, TokenSink& sink) {
   std::size_t received = 0;
   for (const message::HeaderField& field : msg.headers()) {
     if (sink.full()) return;
-    const std::string name = ascii_lower(field.name);
-    if (name.size() <= sink.limits().max_token_length) sink.add("hdr:", name, TokenKind::meta);
+    // The name lower-cased as it is hashed and compared: no copy of it
+    // (a std::string a field, on the heap for a name past 15 bytes).
+    const std::string_view name = field.name;
+    if (name.size() <= sink.limits().max_token_length)
+      sink.add_lower("hdr:", name, TokenKind::meta);
     const auto hit = std::find_if(kWordFields.begin(), kWordFields.end(),
-                                  [&](const auto& f) { return f.first == name; });
+                                  [&](const auto& f) { return iequals(name, f.first); });
     if (hit == kWordFields.end()) continue;
-    if (name == "received" && ++received > kReceivedKept) continue;
+    if (hit->first == "received" && ++received > kReceivedKept) continue;
     const std::string_view value =
         field.value.substr(0, std::min(field.value.size(), sink.limits().max_header_value));
     sink.add_text(hit->second, value);

@@ -227,6 +227,23 @@ TEST(Tokenize, CountedBigramsCutTheMessageWhereMadeOnesDo) {
   EXPECT_GT(cut_short, 200U);  // the cut fell in each part
 }
 
+// Field names in any case: "hdr:<name>" lower-cased, a word field found
+// (case-insensitively, RFC 5322 section 1.2.2) and Received capped at
+// three, in both the tokens and the keys.
+TEST(Tokenize, FieldNamesInAnyCase) {
+  const auto msg = test::parse(
+      "RECEIVED: from one\r\nreceived: from two\r\nReceived: from three\r\n"
+      "ReCeIvEd: from four\r\nX-MAILER: Frobnicator\r\nX-Very-Long-Field-Name-Of-Many-Bytes: v\r\n"
+      "Subject: x\r\n\r\nbody\r\n");
+  const Tokens tokens = tokenize(msg);
+  EXPECT_TRUE(has(tokens, "hdr:received"));
+  EXPECT_TRUE(has(tokens, "hdr:x-very-long-field-name-of-many-bytes"));
+  EXPECT_TRUE(has(tokens, "rcvd:three"));
+  EXPECT_FALSE(has(tokens, "rcvd:four"));
+  EXPECT_TRUE(has(tokens, "mailer:frobnicator"));
+  EXPECT_EQ(distinct_features(msg, TokenLimits{}).features, unique_features(tokens));
+}
+
 TEST(Tokenize, DistinctFeaturesAreTheKeysOfTheTokens) {
   const std::string mixed =
       "From: Bob <bob@example.org>\r\nSubject: cheap V1agra\r\nReceived: from a\r\n"
