@@ -33,13 +33,8 @@ void TokenSink::add(std::string_view prefix, std::string_view word, TokenKind ki
   }
 }
 
-void TokenSink::add_lower(std::string_view prefix, std::string_view word, TokenKind kind) {
-  // A long word's token is its length (the same lower-cased): add's.
-  if (mode_ == SinkMode::text || full() || word.size() > limits_.max_token_length ||
-      kind == TokenKind::bigram)
-    return add(prefix, ascii_lower(word), kind);
-  ++count_;
-  keys_.push_back(Feature{fnv1a_lower(fnv1a(kFnvBasis, prefix), word), kind});
+void TokenSink::add_lower_copy(std::string_view prefix, std::string_view word, TokenKind kind) {
+  add(prefix, ascii_lower(word), kind);
 }
 
 void TokenSink::add_text(std::string_view prefix, std::string_view text) {
