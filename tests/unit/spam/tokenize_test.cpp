@@ -195,38 +195,6 @@ TEST(Tokenize, UpperCaseTagsAndHostsHaveTheKeysOfTheirLowerCase) {
   EXPECT_FALSE(has("url:www.shop.example.com."));
 }
 
-// The bigrams counted but not made (bigram_keys off) count the same as
-// those made, whichever part of the message max_tokens cuts: a text whose
-// tokens all fit is added up at its end (add_text_keys_with_room), one
-// that may not is counted word by word, and the count carries over.
-TEST(Tokenize, CountedBigramsCutTheMessageWhereMadeOnesDo) {
-  std::string raw =
-      "Subject: one two three four\r\nMIME-Version: 1.0\r\n"
-      "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n";
-  for (int part = 0; part < 3; ++part) {
-    raw += "--b\r\nContent-Type: text/plain\r\n\r\n";
-    for (int w = 0; w < 25 + 10 * part; ++w) raw += "w" + std::to_string(part * 100 + w) + " ";
-    raw += "\r\n";
-  }
-  raw += "--b--\r\n";
-  const auto msg = test::parse(raw);
-  std::size_t cut_short = 0;
-  for (std::size_t max_tokens = 1; max_tokens <= 400; ++max_tokens) {
-    TokenLimits made;
-    made.char_ngram = 0;
-    made.max_tokens = max_tokens;
-    TokenLimits counted = made;
-    counted.bigram_keys = false;
-    DistinctFeatures want = distinct_features(msg, made);
-    std::erase_if(want.features, [](const Feature& f) { return f.kind == TokenKind::bigram; });
-    const DistinctFeatures got = distinct_features(msg, counted);
-    EXPECT_EQ(got.features, want.features) << "max_tokens " << max_tokens;
-    EXPECT_EQ(got.truncated, want.truncated) << "max_tokens " << max_tokens;
-    cut_short += got.truncated ? 1 : 0;
-  }
-  EXPECT_GT(cut_short, 200U);  // the cut fell in each part
-}
-
 // Field names in any case: "hdr:<name>" lower-cased, a word field found
 // (case-insensitively, RFC 5322 section 1.2.2) and Received capped at
 // three, in both the tokens and the keys.
