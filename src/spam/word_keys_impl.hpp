@@ -103,13 +103,16 @@ void split_word_keys(std::string_view text, std::uint64_t start, Emit&& emit) {
     if (i >= size) return;
     const std::size_t first = i;
     std::uint64_t h = start;
-    i = hash_word_bytes(data, i, size, h);
+    const std::size_t stop = hash_word_bytes(data, i, size, h);
+    // data[stop] is no word byte, so no word start: the scan resumes after
+    // it (testing it again was ~8 instructions a word).
+    i = stop + 1;
     // Trailing edge marks ("end." "x--"): rarer, so hashed again without.
-    std::size_t end = i;
+    std::size_t end = stop;
     while ((cls[data[end - 1]] & kClassEdge) != 0) --end;  // data[first] is no edge mark
     std::string_view word(text.data() + first, end - first);
     if (word.size() < 2) continue;
-    bool hashed = end == i;  // h is the key: no trailing edge mark cut off
+    bool hashed = end == stop;  // h is the key: no trailing edge mark cut off
     if (word.size() > 4 && (cls[data[first]] & kClassDigit) != 0 && all_digits(word)) {
       word = number_token(word.size(), number);
       hashed = false;
