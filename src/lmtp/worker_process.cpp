@@ -130,6 +130,9 @@ void run_worker(int channel, uid_t uid, gid_t gid, const std::string& user, cons
     log::flush();
     ::_exit(deliver::kExitTempFail);
   }
+  // Each delivery takes the user's Maildir descriptors from the last one
+  // while the path still names those directories (maildir.hpp).
+  maildir::keep_maildirs_open(true);
   while (auto got = receive()) {
     auto work = decode_request(got->datagram);
     if (!work || (got->message && !work->message.empty())) {

@@ -9,6 +9,7 @@
 #include "maildir/file_io.hpp"
 #include "maildir/folder_dirs.hpp"
 #include "maildir/guard.hpp"
+#include "maildir/held_dirs.hpp"
 #include "maildir/quota_ops.hpp"
 #include "maildir/subscriptions.hpp"
 #include "maildir/sys_error.hpp"
@@ -98,7 +99,9 @@ Result<Maildir> Maildir::open(const std::string& root, const Options& options) {
 
 Result<Maildir> Maildir::open_unguarded(const std::string& root, const Options& options) {
   if (root.empty()) return fail(ErrorKind::config, "empty Maildir path");
-  auto dirs = std::make_shared<FolderDirs>();
+  auto dirs = detail::held_maildir(root);
+  if (dirs) return opened(root, options, std::move(dirs));
+  dirs = std::make_shared<FolderDirs>();
   dirs->name = "INBOX";
   dirs->path = root;
   dirs->dir.reset(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -118,6 +121,12 @@ Result<Maildir> Maildir::open_unguarded(const std::string& root, const Options& 
   }
   if (!dirs->dir) return io_error("cannot open Maildir", root, errno);
   if (auto s = open_subdirs(*dirs, options); !s) return tl::unexpected(s.error());
+  detail::hold_maildir(root, dirs);
+  return opened(root, options, std::move(dirs));
+}
+
+Maildir Maildir::opened(const std::string& root, const Options& options,
+                        std::shared_ptr<const detail::FolderDirs> dirs) {
   Maildir maildir;
   maildir.root_ = root;
   maildir.options_ = options;

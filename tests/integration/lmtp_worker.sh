@@ -199,6 +199,58 @@ expect_line "$out" "stored E 1" "E's copy of the large message is the message as
 [ "$(count_files "$T/home/$C/Maildir/new")" = 1001 ] && pass "C has its 1001 messages" ||
   fail "C has $(count_files "$T/home/$C/Maildir/new") messages"
 
+# -- a worker keeps its user's Maildir open between deliveries
+# (maildir::keep_maildirs_open); on one connection, B's Maildir renamed
+# away between two deliveries: the second message is in a new Maildir,
+# not in the one moved away; then renamed away again and recreated by
+# hand: the third is in the recreated one. One worker delivers all three.
+$PY - "$SOCK" "$LMTP_PID" "$B" "$T/home/$B" >"$T/moved.out" 2>&1 <<'PY'
+import os, pwd, smtplib, sys
+sock, server, b, home = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+uid = pwd.getpwnam(b).pw_uid
+def worker():
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = open(f"/proc/{pid}/status").read()
+            ppid = int(status.split("PPid:")[1].split()[0])
+            grand = int(open(f"/proc/{ppid}/status").read().split("PPid:")[1].split()[0])
+        except (OSError, IndexError, ValueError):
+            continue
+        if grand == server and int(status.split("Uid:")[1].split()[0]) == uid:
+            return pid
+c = smtplib.LMTP(sock)
+c.ehlo()
+def send(n):
+    c.mail("s@example.org"); c.rcpt(b + "@example.net")
+    return c.data(f"Subject: m{n}\r\nMessage-ID: <m{n}@moved.example>\r\n\r\n{n}\r\n".encode())[0]
+print("first", send(1))
+before = worker()
+os.rename(home + "/Maildir", home + "/Maildir.moved")
+print("after rename", send(2))
+os.rename(home + "/Maildir", home + "/Maildir.moved2")
+for sub in ("", "/tmp", "/new", "/cur"):
+    os.mkdir(home + "/Maildir" + sub, 0o700)
+    os.chown(home + "/Maildir" + sub, uid, pwd.getpwnam(b).pw_gid)
+print("after recreate", send(3))
+print("one worker", "yes" if before is not None and worker() == before else "no")
+c.quit()
+PY
+out=$(cat "$T/moved.out")
+expect_line "$out" "first 250" "B's first message on the connection: 250"
+expect_line "$out" "after rename 250" "B's Maildir renamed away: the next message 250"
+expect_line "$out" "after recreate 250" "B's Maildir renamed away and recreated: 250"
+expect_line "$out" "one worker yes" "one worker delivered all three"
+in_dir() { grep -l "^Message-ID: <$1@moved.example>\$" "$2"/new/* 2>/dev/null | wc -l; }
+[ "$(in_dir m1 "$T/home/$B/Maildir.moved")" = 1 ] && [ "$(in_dir m2 "$T/home/$B/Maildir.moved")" = 0 ] &&
+  pass "the Maildir moved away has the first message, not the second" ||
+  fail "moved Maildir: $(ls "$T/home/$B/Maildir.moved/new")"
+[ "$(in_dir m2 "$T/home/$B/Maildir.moved2")" = 1 ] &&
+  pass "the second message is in the Maildir made after the rename" ||
+  fail "second message not in the new Maildir: $(ls -R "$T/home/$B")"
+[ "$(in_dir m3 "$T/home/$B/Maildir")" = 1 ] && [ "$(in_dir m3 "$T/home/$B/Maildir.moved2")" = 0 ] &&
+  pass "the third message is in the recreated Maildir" ||
+  fail "third message not in the recreated Maildir: $(ls -R "$T/home/$B")"
+
 kill -TERM "$LMTP_PID"
 wait_for 10 bash -c "! kill -0 $LMTP_PID 2>/dev/null" && pass "server exited after SIGTERM" ||
   fail "server still running after SIGTERM"

@@ -96,6 +96,8 @@ class Maildir {
  private:
   Maildir() = default;
   static Result<Maildir> open_unguarded(const std::string& root, const Options& options);
+  static Maildir opened(const std::string& root, const Options& options,
+                        std::shared_ptr<const detail::FolderDirs> dirs);
   Status enforce_quota_unguarded(std::uint64_t incoming_bytes);
   Result<Folder> open_folder(const FolderName& name);
   std::string subscribe(const FolderName& name);
@@ -106,6 +108,17 @@ class Maildir {
   Folder inbox_;
   bool without_quota_ = false;  // see check_quota()
 };
+
+// For a process that delivers again and again (mailroom lmtp's per-uid
+// worker): Maildir::open keeps the descriptors of the Maildirs it opened
+// (a few, the most recently used) and takes them again for the same root
+// while the root's path and its tmp/ new/ cur/ still name the directories
+// held (device and inode, one stat each: four system calls instead of four
+// opens and four closes). A Maildir renamed away, replaced, or with tmp/
+// new/ or cur/ swapped is opened afresh, so a copy never goes into a
+// directory that is no longer the user's Maildir. Off by default (deliver
+// opens once and exits); false closes what is held.
+void keep_maildirs_open(bool keep);
 
 // tmp/ clean-up (issue 12 item 8): a delivery killed before its link leaves
 // its staged file in tmp/. The Maildir specification (cr.yp.to/proto/
