@@ -8,6 +8,7 @@
 
 #include "lmtp/delivery.hpp"
 #include "lmtp/protocol.hpp"
+#include "lmtp/session_user.hpp"
 #include "lmtp/user_cache.hpp"
 #include "lmtp/worker.hpp"
 #include "mailroom/deliver/recipient.hpp"
@@ -72,19 +73,34 @@ void log_transaction(const std::string& peer, const Transaction& message,
 
 int run_session(int fd, const std::string& peer, const Config& config, Counters* counters) {
   const std::string& host = config.maildir.hostname.empty() ? host_name() : config.maildir.hostname;
+  std::optional<SessionIds> as_user;  // lmtp.session_user: this process delivers
+  if (wants_session_user(config)) {
+    auto dropped = become_session_user(config);
+    if (!dropped) {
+      log::error("lmtp: lmtp.session_user {}: {}", config.lmtp.session_user,
+                 dropped.error().message);
+      [[maybe_unused]] bool sent =
+          write_all(fd, render({421, "4.3.0", host + " cannot serve now, try again later"}));
+      return 0;
+    }
+    as_user = *dropped;
+  }
   LookedUp looked_up;
   UserCache users(user_tables(config), [&config](const std::string& name) {
     return deliver::find_recipient(name, config);
   });
-  Protocol protocol(
-      limits_of(config), host,
-      [&config, counters, &users, &looked_up](std::string_view address, std::string& user) {
-        auto refused = check_recipient(address, config, users, user, looked_up);
-        if (refused) count_recipient(counters, *refused);
-        return refused;
-      });
+  // RCPT TO: the user looked up (and, with lmtp.session_user, of its ids).
+  auto check = [&config, counters, &users, &looked_up, &as_user](std::string_view address,
+                                                                 std::string& user) {
+    auto refused = check_recipient(address, config, users, user, looked_up);
+    if (!refused && as_user)
+      refused = refuse_other_ids(address, *looked_up_user(looked_up, user), *as_user);
+    if (refused) count_recipient(counters, *refused);
+    return refused;
+  };
+  Protocol protocol(limits_of(config), host, check);
   std::optional<WorkerPool> workers;
-  if (WorkerPool::usable(config)) workers.emplace(config, counters);
+  if (!as_user && WorkerPool::usable(config)) workers.emplace(config, counters);
   if (!write_all(fd, protocol.greeting())) return 0;
   std::string input;
   for (;;) {
@@ -92,8 +108,9 @@ int run_session(int fd, const std::string& peer, const Config& config, Counters*
     for (std::size_t i = 0; i < out.too_large; ++i) count_recipient(counters, {552, "5.3.4", ""});
     if (out.message) {
       const auto started = std::chrono::steady_clock::now();
-      auto replies =
-          deliver_all(*out.message, config, counters, looked_up, workers ? &*workers : nullptr);
+      auto replies = as_user ? deliver_in_session(*out.message, config, counters, looked_up)
+                             : deliver_all(*out.message, config, counters, looked_up,
+                                           workers ? &*workers : nullptr);
       looked_up.clear();  // the next transaction's RCPT TO look up afresh
       count_delivery(counters, std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::steady_clock::now() - started));

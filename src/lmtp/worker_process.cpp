@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "lmtp/delivery.hpp"
 #include "lmtp/message_file.hpp"
 #include "lmtp/worker_wire.hpp"
 #include "mailroom/deliver/deliver.hpp"
@@ -74,15 +75,9 @@ void report(const WorkReport& outcome) {
 // The message is in `work` itself, or, when `message` is open, the sealed
 // memfd it names (lmtp/message_file.hpp), mapped: read without a file
 // offset shared with the workers of other uids.
-WorkReport deliver_one(const WorkRequest& work, UniqueFd message, uid_t uid, gid_t gid,
-                       const Config& config, Counters* counters) {
-  std::optional<MappedMessage> mapped;
-  if (message) {
-    auto map = MappedMessage::map(message.get());
-    if (!map) return {deliver::kExitTempFail, "4.3.0", "cannot read the message"};
-    mapped.emplace(std::move(*map));
-    message.reset();
-  }
+// `bytes`: the message.
+WorkReport deliver_bytes(const WorkRequest& work, std::string_view bytes, uid_t uid, gid_t gid,
+                         const Config& config, Counters* counters) {
   if (work.client_name.empty()) {
     ::unsetenv("CLIENT_HOSTNAME");  // NOLINT(concurrency-mt-unsafe): one thread
   } else {
@@ -96,7 +91,7 @@ WorkReport deliver_one(const WorkRequest& work, UniqueFd message, uid_t uid, gid
   request.final_recipient = work.address;
   request.client_address = work.client_addr;
   request.client_helo = work.client_helo;
-  request.input_bytes = mapped ? mapped->bytes() : std::string_view(work.message);
+  request.input_bytes = bytes;
   request.from_line = false;         // DATA is the message itself (RFC 2033 §4.2)
   request.dropped_from_root = true;  // global scripts must be root's, as for root
   auto outcome = deliver::deliver(request, config);
@@ -109,7 +104,33 @@ WorkReport deliver_one(const WorkRequest& work, UniqueFd message, uid_t uid, gid
   return {outcome.exit_code, std::string(outcome.status), outcome.reason};
 }
 
+WorkReport deliver_one(const WorkRequest& work, UniqueFd message, uid_t uid, gid_t gid,
+                       const Config& config, Counters* counters) {
+  if (!message) return deliver_bytes(work, work.message, uid, gid, config, counters);
+  auto mapped = MappedMessage::map(message.get());
+  if (!mapped) return {deliver::kExitTempFail, "4.3.0", "cannot read the message"};
+  message.reset();
+  return deliver_bytes(work, mapped->bytes(), uid, gid, config, counters);
+}
+
 }  // namespace
+
+void prepare_deliveries() {
+  for (const char* name : kEnvelopeVariables) ::unsetenv(name);  // NOLINT(concurrency-mt-unsafe)
+  // Each delivery takes the user's Maildir descriptors from the last one
+  // while the path still names those directories (maildir.hpp).
+  maildir::keep_maildirs_open(true);
+}
+
+Reply deliver_here(const Transaction& message, const Recipient& recipient,
+                   const deliver::MailUser& user, const Config& config, Counters* counters) {
+  const WorkRequest work{recipient.user,      message.sender,      recipient.original,
+                         recipient.address,   message.client.addr, message.client.helo,
+                         message.client.name, user.home,           user.maildir,
+                         std::string()};
+  const WorkReport report = deliver_bytes(work, message.data, user.uid, user.gid, config, counters);
+  return reply_for(report.exit_code, report.status, report.reason);
+}
 
 void run_worker(int channel, uid_t uid, gid_t gid, const std::string& user, const Config& config,
                 Counters* counters) {
@@ -124,15 +145,12 @@ void run_worker(int channel, uid_t uid, gid_t gid, const std::string& user, cons
   // logger connects again (else every line of the worker's deliveries was
   // lost, sent to a closed or reused descriptor).
   log::init(config.log);
-  for (const char* name : kEnvelopeVariables) ::unsetenv(name);  // NOLINT(concurrency-mt-unsafe)
   if (auto dropped = become_ids(user, uid, gid, config.users.allow_gid_0); !dropped) {
     log::error("lmtp: delivery worker for uid {}: {}", uid, dropped.error().message);
     log::flush();
     ::_exit(deliver::kExitTempFail);
   }
-  // Each delivery takes the user's Maildir descriptors from the last one
-  // while the path still names those directories (maildir.hpp).
-  maildir::keep_maildirs_open(true);
+  prepare_deliveries();
   while (auto got = receive()) {
     auto work = decode_request(got->datagram);
     if (!work || (got->message && !work->message.empty())) {

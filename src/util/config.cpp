@@ -280,6 +280,10 @@ std::span<const KeyBinding> bindings() {
         "Loopback \"ADDRESS:PORT\" serving the counters in the Prometheus text format over "
         "HTTP (also `mailroom lmtp --stats`); empty: none."},
        string_setter<&Config::lmtp, &LmtpConfig::stats_listener>()},
+      {{"lmtp.session_user", "string",
+        "A user whose uid and gid each LMTP session runs as, delivering itself with no "
+        "worker per uid (mail of one uid only); empty: none."},
+       string_setter<&Config::lmtp, &LmtpConfig::session_user>()},
       {{"spam.enabled", "bool",
         "Score every delivery for spam (rules, the trained classifier, lists) and write the "
         "X-Spam-* fields."},

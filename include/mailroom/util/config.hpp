@@ -141,6 +141,10 @@ struct LmtpConfig {
   std::chrono::seconds idle_timeout{300};    // RFC 5321 §4.5.3.2.7: 5 minutes
   std::chrono::seconds shutdown_grace{120};  // SIGTERM: transactions may finish for this long
   std::string stats_listener;                // "127.0.0.1:9125": the counters over HTTP; "" = none
+  // A user whose uid and gid every session runs as from its start,
+  // delivering itself with no per-uid worker (mailroom-lmtp(8),
+  // "Privileges"): for hosts whose mail all belongs to one uid. "" = none.
+  std::string session_user;
 };
 
 // [spam]: the spam stage of deliver (issue 14; mailroom.toml(5), "[spam]").
