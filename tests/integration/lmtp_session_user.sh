@@ -7,8 +7,10 @@
 # recipient of another uid (a system user, a virtual user) is refused with
 # 451 4.3.0 at RCPT TO and nothing is written for them; a user of the
 # session's uid whose Maildir is another user's (a misconfiguration) gets
-# 451 and the other Maildir is left alone (the kernel refuses); a
-# session_user that does not exist: 421 at the greeting. Every process it
+# 451 and the other Maildir is left alone (the kernel refuses);
+# deliver.deadline ends the session and its connection with no reply (the
+# documented trade-off), storing nothing of the late copy; a session_user
+# that does not exist: 421 at the greeting. Every process it
 # starts is killed by pid.
 TEST_NAME=lmtp_session_user
 here=$(cd "$(dirname "$0")" && pwd)
@@ -127,6 +129,52 @@ grep -q "not lmtp.session_user's uid" "$T/lmtp.log" && pass "a recipient of anot
   fail "no log line for the other uid: $(tail -5 "$T/lmtp.log")"
 kill -TERM "$LMTP_PID"
 wait_for 10 bash -c "! kill -0 $LMTP_PID 2>/dev/null" || fail "server still running after SIGTERM"
+
+# -- the trade-off of delivering in the session: deliver.deadline (3 s)
+# ends the session and its connection. vx is delivered first, then A's
+# delivery blocks (A's spam list is a FIFO nobody writes): no reply comes,
+# A's message is not stored and nothing is left in A's tmp/; vx's copy
+# stays (the MTA's retry of the whole transaction makes a second one
+# unless the delivery record knows it); the next connection is served.
+mkdir -p "$T/home/$A/.mailroom"
+mkfifo "$T/home/$A/.mailroom/spam-lists"
+chown -R "$A:$A" "$T/home/$A/.mailroom"
+"$MAILROOM" lmtp -c /dev/null -o log.target=stderr "${HERMETIC[@]}" -o auth.enabled=false \
+  -o "users.virtual_file=$SAFE/virtual" -o "lmtp.session_user=$A" -o deliver.deadline=3s \
+  -o "lmtp.listeners=unix:$T/deadline.sock" 2>>"$T/lmtp.log" &
+DEADLINE_PID=$!
+cleanup_add "kill -KILL $DEADLINE_PID"
+wait_for 10 test -S "$T/deadline.sock" || die "third lmtp did not listen"
+$PY - "$T/deadline.sock" "$A" >"$T/deadline.out" 2>&1 <<'PY'
+import smtplib, sys, time
+sock, a = sys.argv[1], sys.argv[2]
+c = smtplib.LMTP(sock)
+c.ehlo()
+c.mail("s@example.org"); c.rcpt("vx@example.net"); c.rcpt(a + "@example.net")
+started = time.time()
+try:
+    code, _ = c.data(b"Subject: late\r\nMessage-ID: <late@session.example>\r\n\r\nx\r\n")
+    print("reply", code, c.getreply()[0])
+except smtplib.SMTPServerDisconnected:
+    print("closed", "within 10s" if time.time() - started < 10 else "later")
+c = smtplib.LMTP(sock)
+c.ehlo()
+c.mail("s@example.org"); c.rcpt("vx@example.net")
+print("next connection", c.data(b"Subject: next\r\n\r\nx\r\n")[0])
+c.quit()
+PY
+out=$(cat "$T/deadline.out")
+expect_line "$out" "closed within 10s" "deliver.deadline in the session: the connection ends, no reply"
+expect_line "$out" "next connection 250" "the next connection is served"
+grep -lq '^Message-ID: <late@session.example>$' "$T/home/$A/Maildir/new"/* 2>/dev/null &&
+  fail "A's message past its deadline was stored" || pass "A's message past its deadline is not stored"
+[ -z "$(ls -A "$T/home/$A/Maildir/tmp" 2>/dev/null)" ] && pass "nothing left in A's tmp/" ||
+  fail "left in A's tmp/: $(ls "$T/home/$A/Maildir/tmp")"
+grep -lq '^Message-ID: <late@session.example>$' "$T/virtual/vx/Maildir/new"/* &&
+  pass "vx's copy, made before the deadline, stays" || fail "vx's copy of the late message is gone"
+rm -f "$T/home/$A/.mailroom/spam-lists"
+kill -TERM "$DEADLINE_PID"
+wait_for 10 bash -c "! kill -0 $DEADLINE_PID 2>/dev/null" || fail "third server still running"
 
 # -- a session_user that does not exist: 421 in place of the greeting
 "$MAILROOM" lmtp -c /dev/null -o log.target=stderr "${HERMETIC[@]}" -o auth.enabled=false \
