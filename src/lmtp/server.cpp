@@ -22,6 +22,7 @@
 #include "lmtp/counters.hpp"
 #include "lmtp/listeners.hpp"
 #include "lmtp/session.hpp"
+#include "lmtp/session_user.hpp"
 #include "mailroom/lmtp/lmtp.hpp"
 #include "mailroom/util/log.hpp"
 
@@ -120,6 +121,7 @@ class Listener {
     }
     config_ = std::move(*loaded);
     log::info("lmtp: configuration reloaded from {}", config_.source);
+    warn_unused_session_user(config_);
   }
 
   void stop() {
@@ -226,6 +228,7 @@ int run_server(const Config& config, const ConfigSource& source) {
     return kExitConfig;
   }
   for (const auto& listener : listening) log::info("lmtp: listening on {}", listener.name);
+  warn_unused_session_user(config);
   Listener server(config, source, std::move(listening), signals);
   return server.run();
 }

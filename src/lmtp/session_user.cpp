@@ -16,6 +16,14 @@ bool wants_session_user(const Config& config) {
   return !config.lmtp.session_user.empty() && WorkerPool::usable(config);
 }
 
+void warn_unused_session_user(const Config& config) {
+  if (!config.lmtp.session_user.empty() && !wants_session_user(config))
+    log::warn(
+        "lmtp: lmtp.session_user {} not used: arc_seal, srs or dmarc_report.spool need files "
+        "opened as root for each message; sessions stay root",
+        config.lmtp.session_user);
+}
+
 Result<SessionIds> become_session_user(const Config& config) {
   const std::string& name = config.lmtp.session_user;
   auto entry = find_user_by_name(name);

@@ -30,6 +30,10 @@ struct SessionIds {
 // opened as root for each message (WorkerPool::usable).
 [[nodiscard]] bool wants_session_user(const Config& config);
 
+// At start and reload: a warning when lmtp.session_user is set but not
+// used (files deliver opens as root are configured).
+void warn_unused_session_user(const Config& config);
+
 // Looks lmtp.session_user up (passwd) and drops this process to its uid
 // and gid for good (uid 0 refused, gid 0 unless users.allow_gid_0), not
 // dumpable (its user cannot read its memory), ready to deliver.

@@ -176,6 +176,35 @@ rm -f "$T/home/$A/.mailroom/spam-lists"
 kill -TERM "$DEADLINE_PID"
 wait_for 10 bash -c "! kill -0 $DEADLINE_PID 2>/dev/null" || fail "third server still running"
 
+# -- not used where deliver needs files opened as root for each message
+# (dmarc_report.spool with auth on): a warning at start, and the session
+# stays root and delivers each recipient in a process of its own.
+mkdir -p "$SAFE/spool"
+"$MAILROOM" lmtp -c /dev/null -o log.target=stderr "${HERMETIC[@]}" \
+  -o "users.virtual_file=$SAFE/virtual" -o "lmtp.session_user=$A" \
+  -o "dmarc_report.spool=$SAFE/spool" -o "lmtp.listeners=unix:$T/spool.sock" 2>"$T/spool.log" &
+SPOOL_PID=$!
+cleanup_add "kill -KILL $SPOOL_PID"
+wait_for 10 test -S "$T/spool.sock" || die "fourth lmtp did not listen: $(cat "$T/spool.log")"
+$PY - "$T/spool.sock" "$SPOOL_PID" >"$T/spool.out" 2>&1 <<'PY'
+import smtplib, sys
+sock, server = sys.argv[1], int(sys.argv[2])
+c = smtplib.LMTP(sock)
+c.ehlo()
+c.mail("s@example.org"); c.rcpt("vy@example.net")
+print("vy", c.data(b"Subject: spool\r\n\r\nx\r\n")[0])
+session = int(open(f"/proc/{server}/task/{server}/children").read().split()[0])
+print("session uid", open(f"/proc/{session}/status").read().split("Uid:")[1].split()[0])
+c.quit()
+PY
+out=$(cat "$T/spool.out")
+expect_line "$out" "vy 250" "with dmarc_report.spool: delivered (in a process of its own)"
+expect_line "$out" "session uid 0" "with dmarc_report.spool: the session stays root"
+grep -q "lmtp.session_user $A not used" "$T/spool.log" && pass "session_user not used: a warning" ||
+  fail "no warning: $(cat "$T/spool.log")"
+kill -TERM "$SPOOL_PID"
+wait_for 10 bash -c "! kill -0 $SPOOL_PID 2>/dev/null" || fail "fourth server still running"
+
 # -- a session_user that does not exist: 421 in place of the greeting
 "$MAILROOM" lmtp -c /dev/null -o log.target=stderr "${HERMETIC[@]}" -o auth.enabled=false \
   -o "lmtp.session_user=nosuchuser$$" -o "lmtp.listeners=unix:$T/none.sock" 2>>"$T/lmtp.log" &
