@@ -10,8 +10,9 @@
 # 451 and the other Maildir is left alone (the kernel refuses);
 # deliver.deadline ends the session and its connection with no reply (the
 # documented trade-off), storing nothing of the late copy; a session_user
-# that does not exist: 421 at the greeting. Every process it
-# starts is killed by pid.
+# that does not exist: 421 at the greeting; with dmarc_report.spool (files
+# opened as root for each message) it is not used, with a warning. Every
+# process it starts is killed by pid.
 TEST_NAME=lmtp_session_user
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/common.sh
