@@ -104,9 +104,9 @@
 // 0.023; per seed against today's model over seeds 1-60 -0.31 +- 0.14
 // points (32 seeds better, 25 worse), (1-ROCA)% -0.0038 +- 0.0005 (on
 // fresh seeds 61-90, 5.84 -> 5.56 %, -0.29 +- 0.14, 20 better and 10
-// worse; (1-ROCA)% 0.030 -> 0.028); at
-// weight 0.3-1 4.3-4.6 / 6.0-6.2 / 5.6-5.7; with three groups (word
-// weights in records) 4.35 / 6.26 / 5.52 / 5.13. Diversity is what pays:
+// worse; (1-ROCA)% 0.030 -> 0.028); at weight 0.3-1 4.3-4.6 / 6.0-6.2 /
+// 5.6-5.7; with three groups (word weights in records) 4.35 / 6.26 /
+// 5.52 / 5.13. Diversity is what pays:
 // a second joint model (rate 4, margin 0.45) averaged in gave 5.0 / 6.7 /
 // 5.8. In the one table under salted keys (no new table) it did not hold
 // on seeds 1-30: three groups 5.05 / 6.44 / 5.74 / 4.88 (2^23 slots 4.86 /
