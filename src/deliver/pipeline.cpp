@@ -277,6 +277,7 @@ long elapsed_ms(const Context& context) {
 void log_delivery(const Context& context, const message::Message& message,
                   const StoreReport& report) {
   for (const auto& warning : report.warnings) log::warn("{}", warning);
+  if (!log::enabled(log::Level::info)) return;  // its fields are not built for nothing
   log::info(
       "delivered: msgid={} from=<{}> to=<{}> user={} folder={} detail={} why=\"{}\" "
       "sieve=\"{}\" auth=\"{}\" spam=\"{}\" size={} time={}ms",
