@@ -56,10 +56,9 @@ bool names(int dirfd, const char* name, const Identity& id, int flags) {
 // inside it, never following a link (as they were opened).
 bool still_named(const Held& held, int root_fd) {
   const int dir = held.dirs->dir.get();
-  const bool top = held.folder
-                       ? names(root_fd, held.dirs->directory.c_str(), held.ids[0],
-                               AT_SYMLINK_NOFOLLOW)
-                       : names(AT_FDCWD, held.root.c_str(), held.ids[0], 0);
+  const bool top =
+      held.folder ? names(root_fd, held.dirs->directory.c_str(), held.ids[0], AT_SYMLINK_NOFOLLOW)
+                  : names(AT_FDCWD, held.root.c_str(), held.ids[0], 0);
   return top && names(dir, "tmp", held.ids[1], AT_SYMLINK_NOFOLLOW) &&
          names(dir, "new", held.ids[2], AT_SYMLINK_NOFOLLOW) &&
          names(dir, "cur", held.ids[3], AT_SYMLINK_NOFOLLOW);
@@ -93,8 +92,7 @@ void keep_held(const std::string& root, bool folder, const std::shared_ptr<Folde
   for (std::size_t i = 0; i < held.ids.size(); ++i)
     if (!identify(fds[i], held.ids[i])) return;  // not held: opened afresh next time
   std::lock_guard lock(g_mutex);
-  std::erase_if(g_held,
-                [&](const Held& old) { return old.root == root && old.folder == folder; });
+  std::erase_if(g_held, [&](const Held& old) { return old.root == root && old.folder == folder; });
   if (g_held.size() >= kMaxHeld) g_held.erase(g_held.begin());
   g_held.push_back(std::move(held));
 }
