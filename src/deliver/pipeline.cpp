@@ -277,6 +277,7 @@ long elapsed_ms(const Context& context) {
 void log_delivery(const Context& context, const message::Message& message,
                   const StoreReport& report) {
   for (const auto& warning : report.warnings) log::warn("{}", warning);
+  if (!log::enabled(log::Level::info)) return;  // its fields are not built for nothing
   log::info(
       "delivered: msgid={} from=<{}> to=<{}> user={} folder={} detail={} why=\"{}\" "
       "sieve=\"{}\" auth=\"{}\" spam=\"{}\" size={} time={}ms",
@@ -407,12 +408,13 @@ Outcome run(const Request& request, const Config& config, StageTimes& stages) {
     context.envelope = {};  // the log line must not repeat what was refused
     return failed(&context, clean.error());
   }
-  if (auto trusted = check_trusted_configuration(config); !trusted)
+  const uid_t effective_uid = ::geteuid();  // asked once: an LMTP session delivers again and again
+  if (auto trusted = check_trusted_configuration(config, effective_uid); !trusted)
     return failed(&context, trusted.error());
   auto user = find_user(request, config);
   if (!user) return failed(&context, user.error());
   context.user = std::move(*user);
-  context.as_root = ::geteuid() == 0 || request.dropped_from_root;
+  context.as_root = effective_uid == 0 || request.dropped_from_root;
   context.keys = open_outgoing_keys(config);
   context.dmarc_records = open_dmarc_recorder(config);
   context.dmarc_failures = open_dmarc_failures(config);

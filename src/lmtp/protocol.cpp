@@ -1,5 +1,7 @@
 #include "lmtp/protocol.hpp"
 
+#include <algorithm>
+
 namespace mailroom::lmtp {
 namespace {
 
@@ -232,16 +234,22 @@ void Protocol::xforward(const Command& command, Output& out) {
   out.replies += render({250, "2.0.0", "OK"});
 }
 
-void Protocol::emit(std::string_view bytes) {
+void Protocol::emit(std::string_view bytes, bool line_end) {
   if (too_large_) return;
   auto& data = transaction_->data;
-  if (data.size() + bytes.size() > limits_.max_message_size) {
+  if (data.size() + bytes.size() + (line_end ? 1 : 0) > limits_.max_message_size) {
     too_large_ = true;  // read on to the end, keep nothing more
     data.clear();
     data.shrink_to_fit();
     return;
   }
+  if (data.empty()) {
+    // Room for what has arrived already (all of a small message, in one
+    // read): one allocation instead of a string doubled again and again.
+    data.reserve(std::min(limits_.max_message_size, pending_.size()));
+  }
   data.append(bytes);
+  if (line_end) data.push_back('\n');
 }
 
 // RFC 5321 §4.5.2: a line starting with "." lost its first dot; CRLF "."
@@ -253,12 +261,13 @@ bool Protocol::take_data(std::size_t& at) {
     const char c = pending_[at];
     switch (data_) {
       case Data::line_start:
-        ++at;
         if (c == '.') {
+          ++at;
           data_ = Data::dot;
           continue;
         }
-        break;
+        data_ = Data::body;  // `c` starts the body's next run
+        continue;
       case Data::dot:
         ++at;
         if (c == '\r') {
@@ -281,10 +290,18 @@ bool Protocol::take_data(std::size_t& at) {
         emit("\r");
         break;
       case Data::body: {
-        // The run up to the next CR goes in one piece.
+        // The run up to the next CR goes in one piece; with the LF after
+        // it in the buffer, as one line ending in LF.
         const std::size_t cr = pending_.find('\r', at);
         const std::size_t end = cr == std::string::npos ? pending_.size() : cr;
-        emit(std::string_view(pending_).substr(at, end - at));
+        const std::string_view run = std::string_view(pending_).substr(at, end - at);
+        if (end + 1 < pending_.size() && pending_[end + 1] == '\n') {
+          emit(run, true);
+          at = end + 2;
+          data_ = Data::line_start;
+          continue;
+        }
+        emit(run);
         at = end;
         if (cr != std::string::npos) {
           ++at;

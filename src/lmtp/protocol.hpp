@@ -97,7 +97,9 @@ class Protocol {
   void error(int code, std::string_view status, std::string_view text, Output& out);
   // Consumes message bytes from pending_ at `at`; true at the end of DATA.
   bool take_data(std::size_t& at);
-  void emit(std::string_view bytes);
+  // Appends `bytes` (and an LF when `line_end`) to the message, unless
+  // that makes it too large.
+  void emit(std::string_view bytes, bool line_end = false);
   bool take_line(std::size_t& at, Output& out);
   void end_transaction();
 

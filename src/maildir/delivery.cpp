@@ -8,7 +8,6 @@
 #include "mailroom/maildir/delivery.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>  // renameat2, RENAME_NOREPLACE
 #include <unistd.h>
 
@@ -43,24 +42,17 @@ struct Delivery::Staged {
 
 namespace {
 
-// Blocks SIGALRM for the lifetime of the object (the watchdog's signal).
-class BlockAlarm {
+// Marks a commit in progress for the watchdog (staged_registry.hpp,
+// set_linking): from before the first link until the outcome is recorded,
+// the deadline counts the delivery as linked and only interrupts what
+// blocks (a deadline reached while nothing got linked exits 75 a second
+// later, when the watchdog's next signal finds the commit over).
+class Linking {
  public:
-  BlockAlarm() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGALRM);
-    blocked_ = ::pthread_sigmask(SIG_BLOCK, &set, &old_) == 0;
-  }
-  ~BlockAlarm() {
-    if (blocked_) ::pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-  BlockAlarm(const BlockAlarm&) = delete;
-  BlockAlarm& operator=(const BlockAlarm&) = delete;
-
- private:
-  sigset_t old_{};
-  bool blocked_ = false;
+  Linking() noexcept { detail::set_linking(true); }
+  ~Linking() { detail::set_linking(false); }
+  Linking(const Linking&) = delete;
+  Linking& operator=(const Linking&) = delete;
 };
 
 bool links_unsupported(int err) {
@@ -242,7 +234,7 @@ CommitReport Delivery::commit() noexcept {
 
 CommitReport Delivery::commit_all() {
   CommitReport report;
-  BlockAlarm block;
+  Linking linking;
   const Options& options = maildir_->options();
   std::vector<Linked> linked(copies_.size());
   for (std::size_t i = 0; i < copies_.size(); ++i) {

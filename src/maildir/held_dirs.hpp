@@ -25,4 +25,13 @@ namespace mailroom::maildir::detail {
 // holding. The least recently used beyond a few Maildirs are closed.
 void hold_maildir(const std::string& root, const std::shared_ptr<FolderDirs>& dirs);
 
+// The same for a folder of a Maildir (a Sieve fileinto target, Junk):
+// `root_fd` is the Maildir's root as just taken or opened, `dirs` the
+// folder's, named dirs.directory in it (".Lists"). Checked as opened:
+// that name inside `root_fd`, not following a link, and tmp/ new/ cur/
+// inside it (four stats instead of five opens, five closes and the
+// maildirfolder marker's open).
+[[nodiscard]] std::shared_ptr<FolderDirs> held_folder(int root_fd, const std::string& path);
+void hold_folder(const std::shared_ptr<FolderDirs>& dirs);
+
 }  // namespace mailroom::maildir::detail

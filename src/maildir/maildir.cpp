@@ -147,9 +147,15 @@ Result<Folder> Maildir::folder(std::string_view utf8_name) {
 }
 
 Result<Folder> Maildir::open_folder(const FolderName& name) {
+  const std::string directory = name.directory();
+  if (auto held = detail::held_folder(root_fd(), root_ + "/" + directory)) {
+    Folder folder;
+    folder.dirs_ = std::move(held);
+    return folder;
+  }
   auto dirs = std::make_shared<FolderDirs>();
   dirs->name = name.display();
-  dirs->directory = name.directory();
+  dirs->directory = directory;
   dirs->path = root_ + "/" + dirs->directory;
   bool created = false;
   const int fd = detail::open_or_create_directory_at(root_fd(), dirs->directory.c_str(),
@@ -176,6 +182,8 @@ Result<Folder> Maildir::open_folder(const FolderName& name) {
     if (const int err = detail::fsync_fd(root_fd()); err != 0)
       return io_error("cannot fsync", root_, err);
   }
+  // Held only with its marker in place: else the next delivery tries again.
+  if (marker_warning.empty()) detail::hold_folder(dirs);
   Folder folder;
   folder.dirs_ = std::move(dirs);
   folder.created_ = created;

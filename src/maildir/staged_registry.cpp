@@ -30,6 +30,7 @@ static_assert(std::atomic<int>::is_always_lock_free, "signal handlers need lock-
 
 Slot g_slots[kMaxStagedFiles];
 std::atomic<bool> g_any_linked{false};
+std::atomic<bool> g_linking{false};
 
 }  // namespace
 
@@ -54,6 +55,10 @@ void unregister_staged(int slot) noexcept {
 
 void set_any_linked() noexcept { g_any_linked.store(true, std::memory_order_release); }
 
+// Sequentially consistent: the store is ordered before the linkat(2) that
+// follows it, for a handler on this thread and on any other.
+void set_linking(bool linking) noexcept { g_linking.store(linking); }
+
 }  // namespace detail
 
 void unlink_staged_tmp_files_from_signal_handler() noexcept {
@@ -66,7 +71,7 @@ void unlink_staged_tmp_files_from_signal_handler() noexcept {
 }
 
 bool any_copy_linked_from_signal_handler() noexcept {
-  return detail::g_any_linked.load(std::memory_order_acquire);
+  return detail::g_linking.load() || detail::g_any_linked.load(std::memory_order_acquire);
 }
 
 void forget_linked_copies() noexcept {

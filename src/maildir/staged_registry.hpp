@@ -15,4 +15,12 @@ void unregister_staged(int slot) noexcept;
 
 void set_any_linked() noexcept;
 
+// While a commit links (true from before its first link until its outcome
+// is recorded by set_any_linked): the watchdog then counts the delivery as
+// linked, as it would once set_any_linked is called. A flag instead of
+// blocking SIGALRM around the commit: two rt_sigprocmask(2) less a message
+// in a process that delivers again and again (mailroom lmtp), and it holds
+// for a signal taken by any thread.
+void set_linking(bool linking) noexcept;
+
 }  // namespace mailroom::maildir::detail

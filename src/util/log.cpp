@@ -144,6 +144,11 @@ std::string escape_control_characters(std::string_view text) {
   return out;
 }
 
+bool enabled(Level level) noexcept {
+  const auto& logger = current();
+  return !logger || logger->should_log(to_spdlog(level));
+}
+
 void write(Level level, std::string_view message) noexcept {
   try {
     auto& logger = current();

@@ -74,7 +74,11 @@ Status check_trusted_path(const std::string& path, std::string_view what, uid_t 
 }
 
 Status check_trusted_configuration(const Config& config) {
-  if (::geteuid() != 0) return ok();
+  return check_trusted_configuration(config, ::geteuid());
+}
+
+Status check_trusted_configuration(const Config& config, uid_t effective_uid) {
+  if (effective_uid != 0) return ok();
   if (config.source != Config{}.source)
     if (auto trusted = check_trusted_path(config.source, "configuration file"); !trusted)
       return trusted;

@@ -69,8 +69,8 @@ class Delivery {
   // Links every staged file into new/ (or cur/) with linkat, never replacing
   // a file (EEXIST: a new name; file systems without hard links:
   // renameat2(RENAME_NOREPLACE)); fsyncs each target directory once; unlinks
-  // the tmp names. SIGALRM is blocked while linking, so the watchdog sees
-  // either "nothing linked" or "commit finished". Call once.
+  // the tmp names. While it links, the watchdog counts the delivery as
+  // linked (it never exits 75 halfway through a commit). Call once.
   CommitReport commit() noexcept;
 
   std::size_t staged() const;

@@ -116,8 +116,11 @@ class Maildir {
 // held (device and inode, one stat each: four system calls instead of four
 // opens and four closes). A Maildir renamed away, replaced, or with tmp/
 // new/ or cur/ swapped is opened afresh, so a copy never goes into a
-// directory that is no longer the user's Maildir. Off by default (deliver
-// opens once and exits); false closes what is held.
+// directory that is no longer the user's Maildir. The folders opened in
+// it (Maildir::folder: Sieve's fileinto targets, Junk) are held the same
+// way, checked by name inside the root (not following a link, as opened).
+// Off by default (deliver opens once and exits); false closes what is
+// held.
 void keep_maildirs_open(bool keep);
 
 // tmp/ clean-up (issue 12 item 8): a delivery killed before its link leaves

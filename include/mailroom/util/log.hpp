@@ -24,6 +24,11 @@ void init(const LogConfig& config) noexcept;
 // line is one event and the escaping cannot be forged.
 void write(Level level, std::string_view message) noexcept;
 
+// Whether a line at `level` would be written (log.level, log.target =
+// "none"): at() formats nothing otherwise (mailroom lmtp logs two lines a
+// message; with them off, formatting was 8 % of a session's instructions).
+[[nodiscard]] bool enabled(Level level) noexcept;
+
 // What write() logs for `text`.
 [[nodiscard]] std::string escape_control_characters(std::string_view text);
 
@@ -33,6 +38,7 @@ void flush() noexcept;
 
 template <class... Args>
 void at(Level level, fmt::format_string<Args...> format, Args&&... args) noexcept {
+  if (!enabled(level)) return;
   try {
     write(level, fmt::format(format, std::forward<Args>(args)...));
   } catch (...) {  // NOLINT(bugprone-empty-catch): a log line is never worth a delivery

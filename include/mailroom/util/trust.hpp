@@ -28,4 +28,8 @@ namespace mailroom {
 // and path of every write. Not root: nothing to check (ok).
 [[nodiscard]] Status check_trusted_configuration(const Config& config);
 
+// The same for a caller that knows its effective uid already (deliver's
+// pipeline, once per message in an LMTP session: one geteuid(2) less).
+[[nodiscard]] Status check_trusted_configuration(const Config& config, uid_t effective_uid);
+
 }  // namespace mailroom

@@ -96,5 +96,16 @@ TEST_F(Watchdog, AfterTheLinkItInterruptsInsteadOfExiting) {
   EXPECT_FALSE(is_empty("new"));
 }
 
+// Armed again, as an LMTP session does for each message (the handler is
+// installed by the first call only): the deadline still exits 75.
+TEST_F(Watchdog, ArmedAgainTheDeadlineStillExits75) {
+  EXPECT_EQ(in_child([&] {
+              watchdog::arm(std::chrono::seconds(30));
+              deliver_then_block(false);  // arms 1 s
+            }),
+            kExitTempFail);
+  EXPECT_TRUE(is_empty("tmp"));
+}
+
 }  // namespace
 }  // namespace mailroom::deliver

@@ -165,6 +165,35 @@ TEST(LmtpProtocol, KeepsBareCrAndDotsInsideLines) {
   EXPECT_EQ(result.messages[0].data, "a\rb\n\rx\n.\n \nend.\n");
 }
 
+// Whole lines go in at once when their CR LF has arrived; fed in chunks of
+// every size from 1 to 9 bytes, the stored message is the same.
+TEST(LmtpProtocol, EveryChunkSizeStoresTheSameMessage) {
+  std::string input(kLhlo);
+  input +=
+      "MAIL FROM:<a@example.org>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\n"
+      "a\r\n\r\n\rb\r\n..c\r\nx\r\r\n.\r\r\nend\r\n.\r\n";
+  const std::string expected = "a\n\n\rb\n.c\nx\r\n\r\nend\n";
+  for (std::size_t chunk = 1; chunk <= 9; ++chunk) {
+    auto result = converse(input, chunk);
+    ASSERT_EQ(result.messages.size(), 1U) << chunk;
+    EXPECT_EQ(result.messages[0].data, expected) << chunk;
+  }
+}
+
+// The size limit counts the stored message (LF line ends): exactly at it
+// is accepted, one byte over is refused.
+TEST(LmtpProtocol, TheSizeLimitCountsTheStoredBytes) {
+  std::string input(kLhlo);
+  input += "MAIL FROM:<a@example.org>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\nab\r\ncd\r\n.\r\n";
+  Limits limits;
+  limits.max_message_size = 6;  // "ab\ncd\n"
+  EXPECT_EQ(both(input, limits).messages.size(), 1U);
+  limits.max_message_size = 5;
+  auto refused = both(input, limits);
+  EXPECT_TRUE(refused.messages.empty());
+  EXPECT_NE(refused.replies.find("552 5.3.4"), std::string::npos);
+}
+
 TEST(LmtpProtocol, TooLargeMessagesAreRefusedPerRecipient) {
   Limits limits;
   limits.max_message_size = 10;

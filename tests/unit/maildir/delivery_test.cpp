@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "maildir/staged_registry.hpp"
 #include "maildir/unique_name.hpp"
 #include "unit/maildir/test_support.hpp"
 
@@ -217,6 +218,22 @@ TEST(Delivery, SeveralCopiesInOneCommit) {
     EXPECT_TRUE(list_dir(dir / t).empty()) << t;
   }
   EXPECT_TRUE(any_copy_linked_from_signal_handler());
+}
+
+// While a commit links, the watchdog counts the delivery as linked (it
+// must not exit 75 halfway); a commit that linked nothing leaves
+// "nothing linked" once it is over.
+TEST(Delivery, LinkingCountsAsLinkedUntilTheCommitEnds) {
+  forget_linked_copies();
+  detail::set_linking(true);
+  EXPECT_TRUE(any_copy_linked_from_signal_handler());
+  detail::set_linking(false);
+  EXPECT_FALSE(any_copy_linked_from_signal_handler());
+  TempDir dir;
+  auto md = open_maildir(dir);
+  Delivery d(md);
+  EXPECT_FALSE(d.commit().any_delivered());  // nothing staged
+  EXPECT_FALSE(any_copy_linked_from_signal_handler());
 }
 
 TEST(Delivery, FlagsGoToCurSortedAndDeduplicated) {

@@ -37,6 +37,28 @@ class Held : public ::testing::Test {
     ASSERT_TRUE(delivery.commit().all_delivered());
   }
 
+  // One delivery into `folder` (a Sieve fileinto), the Maildir opened by its path.
+  static void deliver_into(const std::string& root, std::string_view folder,
+                           std::string_view text) {
+    auto maildir = Maildir::open(root, test_options());
+    ASSERT_TRUE(maildir.has_value()) << maildir.error().message;
+    auto target = maildir->folder(folder);
+    ASSERT_TRUE(target.has_value()) << target.error().message;
+    Delivery delivery(*maildir);
+    const std::string_view pieces[] = {text};
+    ASSERT_TRUE(delivery.stage(*target, pieces).has_value());
+    ASSERT_TRUE(delivery.commit().all_delivered());
+  }
+
+  static const void* folder_dirs_of(const std::string& root, std::string_view folder) {
+    auto maildir = Maildir::open(root, test_options());
+    EXPECT_TRUE(maildir.has_value());
+    if (!maildir) return nullptr;
+    auto target = maildir->folder(folder);
+    EXPECT_TRUE(target.has_value());
+    return target ? target->dirs().get() : nullptr;
+  }
+
   static const void* dirs_of(const std::string& root) {
     auto maildir = Maildir::open(root, test_options());
     EXPECT_TRUE(maildir.has_value());
@@ -101,6 +123,50 @@ TEST_F(Held, PathNowALinkElsewhereIsFollowedAsByAFreshOpen) {
   deliver(root, "Subject: two\n\n2\n");
   EXPECT_EQ(list_dir(dir / "Maildir.old/new").size(), 1u);
   EXPECT_EQ(list_dir(dir / "Other/new").size(), 2u);
+}
+
+TEST_F(Held, SameFolderIsTakenAgain) {
+  TempDir dir;
+  const std::string root = dir / "Maildir";
+  const void* first = folder_dirs_of(root, "Lists");
+  EXPECT_EQ(folder_dirs_of(root, "Lists"), first);
+  EXPECT_NE(folder_dirs_of(root, "Junk"), first);
+  EXPECT_EQ(folder_dirs_of(root, "Lists"), first);
+}
+
+TEST_F(Held, FolderRenamedAwayGetsTheNextMessageInANewOne) {
+  TempDir dir;
+  const std::string root = dir / "Maildir";
+  deliver_into(root, "Lists", "Subject: one\n\n1\n");
+  std::filesystem::rename(root + "/.Lists", root + "/.Lists.old");
+  deliver_into(root, "Lists", "Subject: two\n\n2\n");  // creates the folder again
+  EXPECT_EQ(list_dir(root + "/.Lists.old/new").size(), 1u);
+  EXPECT_EQ(list_dir(root + "/.Lists/new").size(), 1u);
+  EXPECT_TRUE(std::filesystem::exists(root + "/.Lists/maildirfolder"));
+}
+
+// A folder opened afresh refuses a symbolic link (O_NOFOLLOW); a held one
+// is not taken through one either, even to the very directory held.
+TEST_F(Held, FolderNowALinkIsNotTaken) {
+  TempDir dir;
+  const std::string root = dir / "Maildir";
+  deliver_into(root, "Lists", "Subject: one\n\n1\n");
+  std::filesystem::rename(root + "/.Lists", dir / "Lists.elsewhere");
+  std::filesystem::create_directory_symlink(dir / "Lists.elsewhere", root + "/.Lists");
+  auto maildir = Maildir::open(root, test_options());
+  ASSERT_TRUE(maildir.has_value());
+  EXPECT_FALSE(maildir->folder("Lists").has_value());
+}
+
+TEST_F(Held, SwappedFolderSubdirectoryIsOpenedAfresh) {
+  TempDir dir;
+  const std::string root = dir / "Maildir";
+  deliver_into(root, "Lists", "Subject: one\n\n1\n");
+  std::filesystem::rename(root + "/.Lists/new", root + "/.Lists/new.old");
+  std::filesystem::create_directory(root + "/.Lists/new");
+  deliver_into(root, "Lists", "Subject: two\n\n2\n");
+  EXPECT_EQ(list_dir(root + "/.Lists/new.old").size(), 1u);
+  EXPECT_EQ(list_dir(root + "/.Lists/new").size(), 1u);
 }
 
 }  // namespace

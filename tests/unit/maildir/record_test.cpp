@@ -283,6 +283,21 @@ TEST_F(TmpCleanupTest, RemovesOldFilesAtMostOncePerInterval) {
   EXPECT_EQ(list_dir(dir_ / "Maildir/tmp"), std::vector<std::string>{"subdir"});
 }
 
+// A folder remembers a stamp it saw fresh (held between deliveries by
+// mailroom lmtp: one stat less a message); a folder opened afresh looks.
+TEST_F(TmpCleanupTest, AStampSeenFreshIsRememberedByTheFolder) {
+  const std::string stamp = dir_ / "Maildir/mailroom-tmp-cleaned";
+  EXPECT_EQ(clean_tmp(md_->inbox()), 0u);  // no stamp: made, tmp/ scanned
+  EXPECT_EQ(clean_tmp(md_->inbox()), 0u);  // seen fresh
+  std::filesystem::remove(stamp);
+  EXPECT_EQ(clean_tmp(md_->inbox()), 0u);
+  EXPECT_FALSE(std::filesystem::exists(stamp));  // not looked at again
+  auto reopened = Maildir::open(dir_ / "Maildir", test_options());
+  ASSERT_TRUE(reopened.has_value());
+  EXPECT_EQ(clean_tmp(reopened->inbox()), 0u);
+  EXPECT_TRUE(std::filesystem::exists(stamp));
+}
+
 TEST_F(TmpCleanupTest, AFifoStampIsReplaced) {
   ASSERT_EQ(::mkfifo((dir_ / "Maildir/mailroom-tmp-cleaned").c_str(), 0600), 0);
   write_file(dir_ / "Maildir/tmp/abandoned", "x");

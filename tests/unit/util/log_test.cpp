@@ -25,6 +25,25 @@ TEST(LogEscape, ControlCharactersAndBackslashAreEscaped) {
   EXPECT_EQ(log::escape_control_characters("a\\nb"), "a\\\\nb");
 }
 
+// enabled() follows log.level and log.target: at() formats nothing for a
+// line no sink takes.
+TEST(LogEnabled, FollowsLevelAndTarget) {
+  LogConfig config;
+  config.target = "stderr";
+  config.level = "warn";
+  log::init(config);
+  EXPECT_FALSE(log::enabled(log::Level::info));
+  EXPECT_TRUE(log::enabled(log::Level::warn));
+  config.target = "none";
+  log::init(config);
+  EXPECT_FALSE(log::enabled(log::Level::error));
+  config.target = "stderr";
+  config.level = "info";
+  log::init(config);
+  EXPECT_TRUE(log::enabled(log::Level::info));
+  EXPECT_FALSE(log::enabled(log::Level::debug));
+}
+
 // The line a logger writes is one line, whatever the message holds.
 TEST(LogEscape, EveryLineWrittenIsEscaped) {
   std::string path = testing::TempDir() + "/mailroom-log-test";
