@@ -8,6 +8,7 @@
 
 #include "mailroom/util/decimal.hpp"
 #include "mailroom/util/text.hpp"
+#include "spam/decoded_parts.hpp"
 
 namespace mailroom::spam {
 namespace {
@@ -92,13 +93,14 @@ FeaturePlan feature_plan(const ScoreInput& in) {
 }
 
 // The classifier's band, or why it was not asked.
-std::optional<Hit> classifier_hit(const ScoreInput& in, const RuleTable& table, SpamVerdict& out) {
+std::optional<Hit> classifier_hit(const ScoreInput& in, const RuleTable& table, SpamVerdict& out,
+                                  detail::DecodedParts& decoded) {
   if (in.store == nullptr) {
     out.note = "rules only: " + (in.store_note.empty() ? "no token store" : in.store_note);
     return std::nullopt;
   }
   const FeaturePlan plan = feature_plan(in);
-  const MessageFeatures features = scoring_features(in.message, plan.params);
+  const MessageFeatures features = scoring_features(in.message, plan.params, decoded);
   const std::span<const std::uint64_t> keys(features.keys);
   auto snap = in.store->read(plan.weights ? keys : keys.first(features.counted), features.counted);
   if (!snap) {
@@ -122,13 +124,28 @@ std::optional<Hit> classifier_hit(const ScoreInput& in, const RuleTable& table, 
   return make_hit(table, bayes_band(margin), found);
 }
 
+std::vector<Hit> rule_hits(const RuleInput& input, const RuleTable& table,
+                           detail::DecodedParts& decoded) {
+  std::vector<Hit> hits;
+  for (const auto& name : rules::auth_symbols(input.message, input.auth))
+    hits.push_back(make_hit(table, name, ""));
+  for (const auto& name : rules::header_symbols(input.message, input.now))
+    hits.push_back(make_hit(table, name, ""));
+  for (const auto& [name, found] : rules::content_symbols(input.message, decoded))
+    hits.push_back(make_hit(table, name, found));
+  suppress_forwarding(hits, input);
+  return hits;
+}
+
 SpamVerdict score(const ScoreInput& in) {
   const RuleTable& table = in.table != nullptr ? *in.table : RuleTable::built_in();
   SpamVerdict out;
   out.required = in.required;
   const std::int64_t now = in.now != 0 ? in.now : clock_now();
-  out.hits = evaluate_rules(RuleInput{in.message, in.auth, now, in.trusted_arc_sealers}, table);
-  if (auto hit = classifier_hit(in, table, out)) out.hits.push_back(std::move(*hit));
+  // The text parts decoded once, for the content rules and the tokenizer.
+  detail::DecodedParts decoded(in.message);
+  out.hits = rule_hits(RuleInput{in.message, in.auth, now, in.trusted_arc_sealers}, table, decoded);
+  if (auto hit = classifier_hit(in, table, out, decoded)) out.hits.push_back(std::move(*hit));
   const auto listed = list_hit(in, table);
   if (listed) out.hits.insert(out.hits.begin(), *listed);
   for (const Hit& hit : out.hits) out.score += hit.weight;
@@ -144,15 +161,8 @@ SpamVerdict score(const ScoreInput& in) {
 }  // namespace
 
 std::vector<Hit> evaluate_rules(const RuleInput& input, const RuleTable& table) {
-  std::vector<Hit> hits;
-  for (const auto& name : rules::auth_symbols(input.message, input.auth))
-    hits.push_back(make_hit(table, name, ""));
-  for (const auto& name : rules::header_symbols(input.message, input.now))
-    hits.push_back(make_hit(table, name, ""));
-  for (const auto& [name, found] : rules::content_symbols(input.message))
-    hits.push_back(make_hit(table, name, found));
-  suppress_forwarding(hits, input);
-  return hits;
+  detail::DecodedParts decoded(input.message);
+  return rule_hits(input, table, decoded);
 }
 
 std::string_view bayes_band(double margin) noexcept {
