@@ -22,7 +22,10 @@
 namespace mailroom::lmtp {
 namespace {
 
-const Reply kCrashed{451, "4.3.0", "delivery process crashed, try again later"};
+// Made when needed, not a static Reply: its strings were built at the start
+// of every process of the one executable (`deliver` too), a heap
+// allocation and a written data page.
+Reply crashed() { return {451, "4.3.0", "delivery process crashed, try again later"}; }
 constexpr timeval kReportSlice{1, 0};
 
 // The largest message a request on `channel` may carry: kMaxInlineMessage
@@ -174,7 +177,7 @@ Reply WorkerPool::lost(Worker& worker, const Recipient& recipient) {
     worker.dead = true;
   }
   --worker.pending;
-  return kCrashed;
+  return crashed();
 }
 
 // The report of the oldest request sent to `worker`, for at most the

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "mailroom/util/text.hpp"
+#include "spam/decoded_parts.hpp"
 
 namespace mailroom::spam {
 namespace {
@@ -93,6 +94,12 @@ MessageFeatures message_features(const message::Message& msg, const ModelParams&
 }
 
 MessageFeatures scoring_features(const message::Message& msg, const ModelParams& params) {
+  detail::DecodedParts decoded(msg);
+  return scoring_features(msg, params, decoded);
+}
+
+MessageFeatures scoring_features(const message::Message& msg, const ModelParams& params,
+                                 detail::DecodedParts& decoded) {
   MessageFeatures m;
   TokenLimits limits = params.limits;
   const bool unigrams_only = params.logistic_weight == 0.0;
@@ -100,7 +107,7 @@ MessageFeatures scoring_features(const message::Message& msg, const ModelParams&
     limits.bigram_window = 1;
     limits.char_ngram = 0;
   }
-  DistinctFeatures distinct = distinct_features(msg, limits);
+  DistinctFeatures distinct = distinct_features(msg, limits, decoded);
   m.truncated = distinct.truncated;
   m.features = std::move(distinct.features);
   if (unigrams_only)

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <array>
 
-#include "mailroom/message/decode.hpp"
 #include "mailroom/spam/rules.hpp"
 #include "mailroom/util/text.hpp"
+#include "spam/decoded_parts.hpp"
 #include "spam/html_scan.hpp"
 
 namespace mailroom::spam::rules {
@@ -112,6 +112,12 @@ void attachment_symbols(const message::Part& part, Found& out) {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> content_symbols(const message::Message& m) {
+  detail::DecodedParts decoded(m);
+  return content_symbols(m, decoded);
+}
+
+std::vector<std::pair<std::string, std::string>> content_symbols(const message::Message& m,
+                                                                 detail::DecodedParts& decoded) {
   Found out;
   bool html = false;
   bool plain = false;
@@ -133,15 +139,13 @@ std::vector<std::pair<std::string, std::string>> content_symbols(const message::
       text_seen = text_seen || !trim_space(part.body).empty();
       continue;
     }
-    message::Limits limits = m.limits();
-    limits.max_decoded_size = std::min(limits.max_decoded_size, budget);
-    message::Defects defects;
-    const std::string content = message::decode_content(part, limits, defects);
+    const std::size_t cap = std::min(m.limits().max_decoded_size, budget);
+    const std::string& content = decoded.content(part, cap);
     budget -= std::min(budget, content.size());
     url_symbols(content, out);
     if (is_html) anchor_symbols(content, out);
     if (!text_seen) {
-      const std::string text = is_html ? message::decode_text(part, limits, defects) : content;
+      const std::string& text = is_html ? decoded.text(part, cap) : content;
       text_seen = !trim_space(text).empty();
     }
   }

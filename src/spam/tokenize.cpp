@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "mailroom/message/decode.hpp"
 #include "mailroom/util/text.hpp"
+#include "spam/decoded_parts.hpp"
 #include "spam/hash_sort.hpp"
 #include "spam/html_scan.hpp"
 #include "spam/token_sink.hpp"
@@ -88,19 +88,18 @@ void add_part_tokens(const message::Part& part, TokenSink& sink) {
 
 // Text, HTML tags and URLs of one text part; returns the bytes it scanned.
 std::size_t add_text_part(const message::Message& msg, const message::Part& part,
-                          std::size_t budget, TokenSink& sink) {
-  message::Limits limits = msg.limits();
-  limits.max_decoded_size = std::min(limits.max_decoded_size, budget);
-  message::Defects defects;
+                          std::size_t budget, TokenSink& sink, detail::DecodedParts& decoded) {
+  const std::size_t cap = std::min(msg.limits().max_decoded_size, budget);
   if (part.content_type.is("text", "html")) {
-    // Transfer-decoded once, for the tags and for the text.
-    const std::string html = message::decode_content(part, limits, defects);
+    // Transfer-decoded once, for the tags and for the text (and for the
+    // content rules: DecodedParts).
+    const std::string& html = decoded.content(part, cap);
     detail::add_html_tokens(html, sink);
-    const std::string text = message::decode_text(part, html, limits, defects);
+    const std::string& text = decoded.text(part, cap);
     sink.add_text("", text);
     return html.size() + text.size();
   }
-  const std::string text = message::decode_text(part, limits, defects);
+  const std::string& text = decoded.text(part, cap);
   detail::add_url_tokens(text, sink);
   sink.add_text("", text);
   return text.size();
@@ -228,7 +227,8 @@ void add_byte_4gram_keys(const message::Message& msg, const TokenLimits& limits,
 
 // Every token but the byte n-grams into sink; true when the scan budget
 // ran out before the last text part.
-bool scan_message(const message::Message& msg, const TokenLimits& limits, TokenSink& sink) {
+bool scan_message(const message::Message& msg, const TokenLimits& limits, TokenSink& sink,
+                  detail::DecodedParts& decoded) {
   add_header_tokens(msg, sink);
   std::size_t budget = limits.max_bytes_scanned;
   bool out_of_budget = false;
@@ -240,7 +240,7 @@ bool scan_message(const message::Message& msg, const TokenLimits& limits, TokenS
       out_of_budget = true;
       continue;
     }
-    const std::size_t used = add_text_part(msg, part, budget, sink);
+    const std::size_t used = add_text_part(msg, part, budget, sink, decoded);
     budget -= std::min(budget, used);
   }
   if (msg.limits_hit()) sink.add("meta:", "message-limits", TokenKind::meta);
@@ -260,7 +260,8 @@ constexpr auto same_key = [](const Feature& a, const Feature& b) noexcept {
 
 Tokens tokenize(const message::Message& msg, const TokenLimits& limits) {
   TokenSink sink(limits);
-  const bool out_of_budget = scan_message(msg, limits, sink);
+  detail::DecodedParts decoded(msg);
+  const bool out_of_budget = scan_message(msg, limits, sink, decoded);
   Tokens out = sink.finish();
   for_each_byte_ngram(msg, limits, [&](std::string_view gram) {
     std::string token(kNgramPrefix);
@@ -275,10 +276,16 @@ Tokens tokenize(const message::Message& msg, const TokenLimits& limits) {
 }
 
 DistinctFeatures distinct_features(const message::Message& msg, const TokenLimits& limits) {
+  detail::DecodedParts decoded(msg);
+  return distinct_features(msg, limits, decoded);
+}
+
+DistinctFeatures distinct_features(const message::Message& msg, const TokenLimits& limits,
+                                   detail::DecodedParts& decoded) {
   TokenSink sink(limits, detail::SinkMode::keys);
   // A 4 KB message has ~700 features without bigrams, ~1,600 with.
   sink.reserve_keys(msg.raw().size() / (limits.bigram_keys ? 2 : 5) + 64);
-  const bool out_of_budget = scan_message(msg, limits, sink);
+  const bool out_of_budget = scan_message(msg, limits, sink, decoded);
   DistinctFeatures out;
   out.truncated = sink.finish().truncated || out_of_budget;
   std::vector<Feature> keys = sink.take_keys();
@@ -287,8 +294,12 @@ DistinctFeatures distinct_features(const message::Message& msg, const TokenLimit
   // The n-grams (most of a message's features) apart, as bare keys: the
   // cheaper sort, then one merge.
   std::vector<std::uint64_t> grams;
-  grams.reserve(
-      std::min(msg.raw().size(), limits.char_ngram_header_bytes + limits.char_ngram_body_bytes));
+  // Room only when grams are made: a scoring without them (Fisher alone)
+  // reserved 33 KB for a 4 KB message, and the top of the heap it moved
+  // was written by the allocations after it (a page fault each page).
+  if (limits.char_ngram != 0)
+    grams.reserve(
+        std::min(msg.raw().size(), limits.char_ngram_header_bytes + limits.char_ngram_body_bytes));
   if (limits.char_ngram == 4) {
     add_byte_4gram_keys(msg, limits, grams);
   } else {

@@ -17,11 +17,11 @@ std::string number(double value) {
 // Message text in a header field: printable ASCII only (a CR or LF from a
 // file name would start a field of the sender's choosing), at most n bytes.
 std::string printable(std::string_view text, std::size_t n) {
-  std::string out;
-  for (char c : text) {
-    if (out.size() >= n) break;
-    out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  }
+  // Copied whole, then mended in place: a byte at a time through
+  // operator+= was most of verdict_fields()' instructions (callgrind).
+  std::string out(text.substr(0, n));
+  for (char& c : out)
+    if (c < 0x20 || c >= 0x7f) c = '?';
   return out;
 }
 

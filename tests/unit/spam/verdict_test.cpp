@@ -69,6 +69,36 @@ TEST(SpamVerdict, RulesSumToTheScoreAndSclFiveIsFivePointZero) {
   EXPECT_TRUE(clean.hits.empty());
 }
 
+// Without spam.rules the weights and reasons are the built-in table's
+// (read in place, not from a copy); with it, the file's.
+TEST(SpamVerdict, WeightsAndReasonsFromTheBuiltInTableOrTheUsersOwn) {
+  Facts f;
+  f.checked = true;
+  f.spf = Facts::Spf::fail;
+  auto msg = parse(kClean);
+  const SpamVerdict built_in = score(msg, f);
+  ASSERT_FALSE(built_in.hits.empty());
+  for (const Hit& hit : built_in.hits) {
+    const RuleEntry* entry = RuleTable::built_in().find(hit.name);
+    ASSERT_NE(entry, nullptr) << hit.name;
+    EXPECT_EQ(hit.weight, entry->weight) << hit.name;
+    EXPECT_EQ(hit.reason, entry->reason) << hit.name;
+  }
+  auto table = RuleTable::built_in().with_overrides("[SPF_FAIL]\nweight = 2.5\nreason = \"ours\"\n",
+                                                    "t.toml");
+  ASSERT_TRUE(table) << table.error().message;
+  ScoreInput in{msg, f};
+  in.now = kNow;
+  in.table = &*table;
+  const SpamVerdict own = score_message(in);
+  double weight = 0;
+  ASSERT_TRUE(fired(own, "SPF_FAIL", &weight));
+  EXPECT_EQ(weight, 2.5);
+  const auto spf = std::find_if(own.hits.begin(), own.hits.end(),
+                                [](const Hit& h) { return h.name == "SPF_FAIL"; });
+  EXPECT_EQ(spf->reason, "ours");
+}
+
 TEST(SpamVerdict, ForwardedMailAlignedDkimSuppressesSpf) {
   // A forwarder: SPF fails for the original sender's domain, the author's
   // DKIM signature survives.
